@@ -1,0 +1,557 @@
+//! Instance settings: what Clerk keeps in its Dashboard, here in one TOML file.
+//!
+//! Every field has a default, so a bare `fapi-server` runs a development instance.
+//! Secrets and deployment facts can be overridden from the environment (`FAPI_*`).
+
+use std::{net::SocketAddr, path::Path, time::Duration};
+
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration of one instance.
+///
+/// ```
+/// let s: fapi_server::config::Settings = toml::from_str(r#"
+///     application_name = "Acme"
+///     [second_factors]
+///     phone_code = true
+///     [mfa]
+///     required = true
+/// "#).unwrap();
+/// assert!(s.mfa.required);
+/// assert_eq!(s.password_min_length(), 8);
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub application_name: String,
+    pub environment: Environment,
+    pub listen: SocketAddr,
+    /// `sqlite://path/to/file.db`; the folder is created.
+    pub database_url: String,
+    /// The public URL of this server, used as the session token `iss`. Empty: taken
+    /// from each request's `Host`.
+    pub frontend_api_url: String,
+    /// Origins (scheme://host[:port]) allowed to call with credentials. In development,
+    /// any `http://localhost:*` and `http://127.0.0.1:*` is allowed besides these.
+    pub allowed_origins: Vec<String>,
+    /// A second sign-in on a client with a session answers `session_exists`.
+    pub single_session_mode: bool,
+    /// Development only: test phones and `+clerk_test` emails take code 424242.
+    pub test_mode: bool,
+    /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Answer `form_password_or_identifier_incorrect` instead of telling unknown accounts apart.
+    pub enumeration_protection: bool,
+    pub urls: Urls,
+    pub identifiers: Identifiers,
+    pub second_factors: SecondFactors,
+    pub mfa: Mfa,
+    pub password: PasswordPolicy,
+    pub codes: Codes,
+    pub lockout: Lockout,
+    pub limits: Limits,
+    pub session: SessionPolicy,
+    pub delivery: Delivery,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Development => "development",
+            Environment::Production => "production",
+        }
+    }
+}
+
+/// The URLs of `display_config`; empty means "not set".
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Urls {
+    pub home: String,
+    pub sign_in: String,
+    pub sign_up: String,
+    pub user_profile: String,
+    pub after_sign_in: String,
+    pub after_sign_up: String,
+    pub after_sign_out: String,
+}
+
+/// Whether an attribute is collected at sign-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Requirement {
+    Required,
+    Optional,
+    Off,
+}
+
+impl Requirement {
+    pub fn on(self) -> bool {
+        self != Requirement::Off
+    }
+}
+
+/// Which identifiers users sign up and sign in with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Identifiers {
+    pub email_address: Requirement,
+    /// A phone as identifier; phones used only as a second factor need `second_factors.phone_code`.
+    pub phone_number: Requirement,
+    pub username: Requirement,
+    pub first_name: Requirement,
+    pub last_name: Requirement,
+}
+
+impl Default for Identifiers {
+    fn default() -> Self {
+        Identifiers {
+            email_address: Requirement::Required,
+            phone_number: Requirement::Off,
+            username: Requirement::Off,
+            first_name: Requirement::Optional,
+            last_name: Requirement::Optional,
+        }
+    }
+}
+
+/// The second factors users may enrol.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecondFactors {
+    pub phone_code: bool,
+    pub totp: bool,
+    pub backup_code: bool,
+}
+
+impl Default for SecondFactors {
+    fn default() -> Self {
+        SecondFactors {
+            phone_code: true,
+            totp: false,
+            backup_code: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Mfa {
+    /// Every user must have a second factor (reported now, enforced by sessions later).
+    pub required: bool,
+}
+
+/// NIST 800-63B-4: no composition rules; length is what counts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PasswordPolicy {
+    /// Unset: 15 code points, or 8 when MFA is required for everyone (N-PW-1).
+    pub min_length: Option<u32>,
+    /// Unset: 128 code points.
+    pub max_length: Option<u32>,
+}
+
+/// One-time codes sent by SMS or email.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Codes {
+    pub lifetime_seconds: u64,
+    pub max_attempts: u32,
+    pub resend_cooldown_seconds: u64,
+}
+
+impl Default for Codes {
+    fn default() -> Self {
+        Codes {
+            lifetime_seconds: 600,
+            max_attempts: 5,
+            resend_cooldown_seconds: 30,
+        }
+    }
+}
+
+/// Account lockout after failed passwords and codes, all factors together.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Lockout {
+    pub enabled: bool,
+    pub max_attempts: u32,
+    pub duration_minutes: u32,
+}
+
+impl Default for Lockout {
+    fn default() -> Self {
+        Lockout {
+            enabled: true,
+            max_attempts: 10,
+            duration_minutes: 60,
+        }
+    }
+}
+
+/// Per-IP request limits, each over a 10-second window.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    pub sign_in_create_per_10s: u32,
+    pub sign_up_create_per_10s: u32,
+    pub attempts_per_10s: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            sign_in_create_per_10s: 5,
+            sign_up_create_per_10s: 5,
+            attempts_per_10s: 3,
+        }
+    }
+}
+
+/// Session lifetimes (NIST AAL2: 24 h overall, 1 h idle).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionPolicy {
+    pub lifetime_hours: u64,
+    pub idle_minutes: u64,
+    pub token_lifetime_seconds: u64,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            lifetime_hours: 24,
+            idle_minutes: 60,
+            token_lifetime_seconds: 60,
+        }
+    }
+}
+
+/// How codes reach people.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Delivery {
+    pub sms: SmsDelivery,
+    pub email: EmailDelivery,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(tag = "provider", rename_all = "lowercase", deny_unknown_fields)]
+pub enum SmsDelivery {
+    /// Log the message and keep it readable at `GET /dev/outbox` (development).
+    #[default]
+    Outbox,
+    Webhook(Webhook),
+    Twilio(Twilio),
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(tag = "provider", rename_all = "lowercase", deny_unknown_fields)]
+pub enum EmailDelivery {
+    #[default]
+    Outbox,
+    Webhook(Webhook),
+    Smtp(Smtp),
+}
+
+/// POSTs each message as JSON; signs the body with HMAC-SHA256 when `secret` is set.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    pub url: String,
+    #[serde(default)]
+    pub secret: Option<String>,
+}
+
+/// Twilio's Messages API.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Twilio {
+    pub account_sid: String,
+    /// Better set through `FAPI_TWILIO_AUTH_TOKEN`.
+    #[serde(default)]
+    pub auth_token: String,
+    /// A sender number, or use `messaging_service_sid`.
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub messaging_service_sid: Option<String>,
+    #[serde(default = "Twilio::default_base_url")]
+    pub base_url: String,
+}
+
+impl Twilio {
+    fn default_base_url() -> String {
+        "https://api.twilio.com".into()
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Smtp {
+    pub host: String,
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// `starttls` (default), `tls`, or `none` (loopback relays only).
+    #[serde(default)]
+    pub tls: SmtpTls,
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Better set through `FAPI_SMTP_PASSWORD`.
+    #[serde(default)]
+    pub password: Option<String>,
+    pub from: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    #[default]
+    Starttls,
+    Tls,
+    None,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            application_name: "My Application".into(),
+            environment: Environment::Development,
+            listen: "127.0.0.1:3000".parse().expect("valid address"),
+            database_url: "sqlite://.fapi/fapi.db".into(),
+            frontend_api_url: String::new(),
+            allowed_origins: Vec::new(),
+            single_session_mode: true,
+            test_mode: true,
+            trust_forwarded_for: false,
+            enumeration_protection: false,
+            urls: Urls::default(),
+            identifiers: Identifiers::default(),
+            second_factors: SecondFactors::default(),
+            mfa: Mfa::default(),
+            password: PasswordPolicy::default(),
+            codes: Codes::default(),
+            lockout: Lockout::default(),
+            limits: Limits::default(),
+            session: SessionPolicy::default(),
+            delivery: Delivery::default(),
+        }
+    }
+}
+
+/// Why the settings could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("reading {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("parsing {path}: {source}")]
+    Parse {
+        path: String,
+        source: toml::de::Error,
+    },
+    #[error("environment variable {name}: {message}")]
+    Env { name: &'static str, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Reads a TOML file (or the defaults), then applies `FAPI_*` overrides.
+    pub fn load(path: Option<&Path>) -> Result<Settings, ConfigError> {
+        let mut settings = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|source| ConfigError::Parse {
+                    path: path.display().to_string(),
+                    source,
+                })?
+            }
+            None => Settings::default(),
+        };
+        settings.apply_env(|name| std::env::var(name).ok())?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Applies overrides from a variable lookup (the process environment in `load`).
+    pub fn apply_env(
+        &mut self,
+        var: impl Fn(&'static str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        if let Some(v) = var("FAPI_LISTEN") {
+            self.listen = v.parse().map_err(|e| ConfigError::Env {
+                name: "FAPI_LISTEN",
+                message: format!("{e}"),
+            })?;
+        }
+        if let Some(v) = var("FAPI_DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = var("FAPI_ENVIRONMENT") {
+            self.environment = match v.as_str() {
+                "development" => Environment::Development,
+                "production" => Environment::Production,
+                _ => {
+                    return Err(ConfigError::Env {
+                        name: "FAPI_ENVIRONMENT",
+                        message: "must be development or production".into(),
+                    })
+                }
+            };
+        }
+        if let Some(v) = var("FAPI_FRONTEND_API_URL") {
+            self.frontend_api_url = v;
+        }
+        if let Some(v) = var("FAPI_ALLOWED_ORIGINS") {
+            self.allowed_origins = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect();
+        }
+        if let Some(v) = var("FAPI_TWILIO_AUTH_TOKEN") {
+            if let SmsDelivery::Twilio(t) = &mut self.delivery.sms {
+                t.auth_token = v;
+            }
+        }
+        if let Some(v) = var("FAPI_SMTP_PASSWORD") {
+            if let EmailDelivery::Smtp(s) = &mut self.delivery.email {
+                s.password = Some(v);
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses settings that cannot work, before the server starts.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |m: &str| Err(ConfigError::Invalid(m.into()));
+        if !self.identifiers.email_address.on()
+            && !self.identifiers.phone_number.on()
+            && !self.identifiers.username.on()
+        {
+            return invalid("at least one identifier (email_address, phone_number, username) must be on");
+        }
+        if self.mfa.required && !self.second_factors.phone_code {
+            return invalid("mfa.required needs a second factor enabled");
+        }
+        if self.codes.max_attempts == 0 || self.codes.lifetime_seconds == 0 {
+            return invalid("codes.max_attempts and codes.lifetime_seconds must be positive");
+        }
+        if self.password_min_length() > self.password_max_length() {
+            return invalid("password.min_length exceeds password.max_length");
+        }
+        let limits = &self.limits;
+        if limits.attempts_per_10s == 0
+            || limits.sign_in_create_per_10s == 0
+            || limits.sign_up_create_per_10s == 0
+        {
+            return invalid("limits must be positive");
+        }
+        for o in &self.allowed_origins {
+            if !(o.starts_with("http://") || o.starts_with("https://")) || o.ends_with('/') {
+                return Err(ConfigError::Invalid(format!(
+                    "allowed origin {o:?} must look like https://app.example.com"
+                )));
+            }
+        }
+        if self.environment == Environment::Production {
+            if matches!(self.delivery.sms, SmsDelivery::Outbox)
+                && self.second_factors.phone_code
+            {
+                tracing::warn!("production instance delivers SMS to the log outbox only");
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_development(&self) -> bool {
+        self.environment == Environment::Development
+    }
+
+    /// Test numbers and `+clerk_test` emails are honoured only in development.
+    pub fn test_mode_active(&self) -> bool {
+        self.is_development() && self.test_mode
+    }
+
+    pub fn password_min_length(&self) -> u32 {
+        self.password
+            .min_length
+            .unwrap_or(if self.mfa.required { 8 } else { 15 })
+    }
+
+    pub fn password_max_length(&self) -> u32 {
+        self.password.max_length.unwrap_or(128)
+    }
+
+    pub fn code_lifetime(&self) -> Duration {
+        Duration::from_secs(self.codes.lifetime_seconds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_describe_a_development_instance() {
+        let s = Settings::default();
+        assert!(s.is_development());
+        assert_eq!(s.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.identifiers.email_address, Requirement::Required);
+        assert!(s.second_factors.phone_code);
+        assert_eq!(s.password_min_length(), 15);
+        assert_eq!(
+            (s.codes.lifetime_seconds, s.codes.max_attempts, s.codes.resend_cooldown_seconds),
+            (600, 5, 30)
+        );
+        assert_eq!((s.lockout.max_attempts, s.lockout.duration_minutes), (10, 60));
+    }
+
+    #[test]
+    fn env_overrides_win_over_the_file() {
+        let mut s: Settings = toml::from_str("listen = \"127.0.0.1:4000\"").unwrap();
+        s.apply_env(|name| match name {
+            "FAPI_LISTEN" => Some("127.0.0.1:5000".into()),
+            "FAPI_DATABASE_URL" => Some("sqlite://x.db".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(s.listen.port(), 5000);
+        assert_eq!(s.database_url, "sqlite://x.db");
+    }
+
+    #[test]
+    fn providers_are_tagged_and_unknown_keys_refused() {
+        let s: Settings = toml::from_str(
+            "[delivery.sms]\nprovider = \"twilio\"\naccount_sid = \"AC1\"\nfrom = \"+15005550006\"",
+        )
+        .unwrap();
+        assert!(matches!(s.delivery.sms, SmsDelivery::Twilio(ref t) if t.base_url == "https://api.twilio.com"));
+        assert!(toml::from_str::<Settings>("aplication_name = \"typo\"").is_err());
+    }
+
+    #[test]
+    fn impossible_settings_are_refused() {
+        let mut s = Settings::default();
+        s.second_factors.phone_code = false;
+        s.mfa.required = true;
+        assert!(s.validate().is_err());
+        let mut s = Settings::default();
+        s.allowed_origins = vec!["app.example.com".into()];
+        assert!(s.validate().is_err());
+    }
+}

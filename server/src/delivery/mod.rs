@@ -1,0 +1,112 @@
+//! Delivery of codes, one trait per channel, so a provider is a small adapter.
+//!
+//! Test-mode identifiers never reach a provider: their code is fixed and nothing is sent.
+
+mod outbox;
+mod smtp;
+mod twilio;
+mod webhook;
+
+use std::{future::Future, pin::Pin, sync::Arc};
+
+use serde::Serialize;
+
+pub use outbox::{Outbox, OutboxEntry};
+pub use smtp::SmtpSender;
+pub use twilio::TwilioSender;
+pub use webhook::WebhookSender;
+
+use crate::config::{EmailDelivery, Settings, SmsDelivery};
+
+pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), DeliveryError>> + Send + 'a>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Sms,
+    Email,
+}
+
+/// One message carrying a code.
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    pub channel: Channel,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub code: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("provider answered {status}: {body}")]
+    Rejected { status: u16, body: String },
+    #[error("provider unreachable: {0}")]
+    Transport(String),
+}
+
+/// Sends text messages.
+pub trait SmsSender: Send + Sync {
+    fn send_sms<'a>(&'a self, message: &'a Message) -> SendFuture<'a>;
+}
+
+/// Sends emails.
+pub trait EmailSender: Send + Sync {
+    fn send_email<'a>(&'a self, message: &'a Message) -> SendFuture<'a>;
+}
+
+/// The configured senders plus the development outbox.
+#[derive(Clone)]
+pub struct Delivery {
+    pub sms: Arc<dyn SmsSender>,
+    pub email: Arc<dyn EmailSender>,
+    pub outbox: Outbox,
+}
+
+impl Delivery {
+    pub fn from_settings(settings: &Settings) -> Result<Delivery, DeliveryError> {
+        let outbox = Outbox::new(100);
+        let sms: Arc<dyn SmsSender> = match &settings.delivery.sms {
+            SmsDelivery::Outbox => Arc::new(outbox.clone()),
+            SmsDelivery::Webhook(w) => Arc::new(WebhookSender::new(w.clone())?),
+            SmsDelivery::Twilio(t) => Arc::new(TwilioSender::new(t.clone())?),
+        };
+        let email: Arc<dyn EmailSender> = match &settings.delivery.email {
+            EmailDelivery::Outbox => Arc::new(outbox.clone()),
+            EmailDelivery::Webhook(w) => Arc::new(WebhookSender::new(w.clone())?),
+            EmailDelivery::Smtp(s) => Arc::new(SmtpSender::new(s.clone())?),
+        };
+        Ok(Delivery { sms, email, outbox })
+    }
+
+    pub async fn send(&self, message: &Message) -> Result<(), DeliveryError> {
+        match message.channel {
+            Channel::Sms => self.sms.send_sms(message).await,
+            Channel::Email => self.email.send_email(message).await,
+        }
+    }
+}
+
+/// The text of a code message.
+pub fn compose(channel: Channel, app: &str, to: &str, code: &str) -> Message {
+    let body = match channel {
+        Channel::Sms => format!("{code} is your {app} verification code. It expires in 10 minutes. Never share it."),
+        Channel::Email => format!(
+            "Your {app} verification code is {code}.\n\nIt expires in 10 minutes. If you did not ask for it, you can ignore this email; never share the code with anyone."
+        ),
+    };
+    Message {
+        channel,
+        to: to.to_owned(),
+        subject: format!("{code} is your {app} verification code"),
+        body,
+        code: code.to_owned(),
+    }
+}
+
+pub(crate) fn http_client() -> Result<reqwest::Client, DeliveryError> {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .map_err(|e| DeliveryError::Transport(e.to_string()))
+}

@@ -1,0 +1,94 @@
+//! Which factors an account can use, given the instance settings. The sign-in JSON
+//! lists them and the flows accept only them, from this one place.
+
+use fapi_types::{SignInFactor, Strategy};
+
+use crate::{
+    config::Settings,
+    store::{
+        identifications::{IdentificationRow, EMAIL, PHONE},
+        users::UserRow,
+    },
+};
+
+/// `+1******0100`: enough to recognise your phone, not enough to learn someone's.
+pub fn mask_phone(e164: &str) -> String {
+    let chars: Vec<char> = e164.chars().collect();
+    if chars.len() <= 6 {
+        return e164.to_owned();
+    }
+    let head: String = chars[..2].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 6))
+}
+
+pub fn first_factors(
+    settings: &Settings,
+    user: &UserRow,
+    idents: &[IdentificationRow],
+) -> Vec<SignInFactor> {
+    let mut out = Vec::new();
+    if user.password_hash.is_some() {
+        out.push(SignInFactor::bare(Strategy::Password));
+    }
+    for i in idents.iter().filter(|i| i.verified()) {
+        if i.kind == EMAIL && settings.identifiers.email_address.on() {
+            out.push(SignInFactor {
+                strategy: Strategy::EmailCode,
+                safe_identifier: Some(i.value.clone()),
+                email_address_id: Some(i.id.clone()),
+                primary: Some(user.primary_email_address_id.as_deref() == Some(&i.id)),
+                ..SignInFactor::bare(Strategy::EmailCode)
+            });
+        }
+        if i.kind == PHONE && settings.identifiers.phone_number.on() {
+            out.push(SignInFactor {
+                strategy: Strategy::PhoneCode,
+                safe_identifier: Some(mask_phone(&i.value)),
+                phone_number_id: Some(i.id.clone()),
+                primary: Some(user.primary_phone_number_id.as_deref() == Some(&i.id)),
+                default: Some(false),
+                ..SignInFactor::bare(Strategy::PhoneCode)
+            });
+        }
+    }
+    out
+}
+
+/// The second factors, the default first (as Clerk's UI expects).
+pub fn second_factors(settings: &Settings, idents: &[IdentificationRow]) -> Vec<SignInFactor> {
+    if !settings.second_factors.phone_code {
+        return Vec::new();
+    }
+    let mut phones: Vec<&IdentificationRow> =
+        idents.iter().filter(|i| i.is_second_factor()).collect();
+    phones.sort_by_key(|i| !i.default_second_factor);
+    let no_default = !phones.iter().any(|p| p.default_second_factor);
+    phones
+        .iter()
+        .enumerate()
+        .map(|(n, p)| SignInFactor {
+            strategy: Strategy::PhoneCode,
+            safe_identifier: Some(mask_phone(&p.value)),
+            phone_number_id: Some(p.id.clone()),
+            default: Some(p.default_second_factor || (no_default && n == 0)),
+            ..SignInFactor::bare(Strategy::PhoneCode)
+        })
+        .collect()
+}
+
+/// Two-step verification is on when a second factor exists.
+pub fn two_factor_enabled(settings: &Settings, idents: &[IdentificationRow]) -> bool {
+    !second_factors(settings, idents).is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_are_masked_to_their_last_four_digits() {
+        assert_eq!(mask_phone("+12015550100"), "+1******0100");
+        assert_eq!(mask_phone("+4412"), "+4412");
+    }
+}

@@ -1,0 +1,93 @@
+//! Normal forms of what people type: lower-case emails, E.164 phones.
+
+use crate::error::{ApiError, ApiResult};
+
+pub fn email(param: &str, raw: &str) -> ApiResult<String> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.contains(char::is_whitespace)
+        && match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            }
+            None => false,
+        };
+    if valid {
+        Ok(email)
+    } else {
+        Err(ApiError::param_format_invalid(
+            param,
+            format!("{param} must be a valid email address."),
+        ))
+    }
+}
+
+/// Accepts `+1 (201) 555-0100` and gives `+12015550100`.
+pub fn phone(param: &str, raw: &str) -> ApiResult<String> {
+    let compact: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.'))
+        .collect();
+    let digits = compact.strip_prefix('+').unwrap_or("");
+    if digits.len() >= 8
+        && digits.len() <= 15
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0')
+    {
+        Ok(compact)
+    } else {
+        Err(ApiError::param_format_invalid(
+            param,
+            format!("{param} must be a valid phone number according to E.164 international standard."),
+        ))
+    }
+}
+
+pub fn username(param: &str, raw: &str) -> ApiResult<String> {
+    let name = raw.trim().to_lowercase();
+    let valid = (4..=64).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+    if valid {
+        Ok(name)
+    } else {
+        Err(ApiError::param_format_invalid(
+            param,
+            format!("{param} must be 4 to 64 letters, digits, '_', '-' or '.'."),
+        ))
+    }
+}
+
+/// What a sign-in identifier looks like: an email, a phone, or a username.
+pub fn sign_in_identifier(raw: &str) -> String {
+    let t = raw.trim();
+    if t.contains('@') {
+        t.to_lowercase()
+    } else if t.starts_with('+') {
+        phone("identifier", t).unwrap_or_else(|_| t.to_owned())
+    } else {
+        t.to_lowercase()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_normalised() {
+        assert_eq!(email("e", " Jane@Example.COM ").unwrap(), "jane@example.com");
+        assert!(email("e", "jane@example").is_err());
+        assert!(email("e", "jane example@x.io").is_err());
+        assert_eq!(phone("p", "+1 (201) 555-0100").unwrap(), "+12015550100");
+        assert!(phone("p", "2015550100").is_err());
+        assert!(phone("p", "+1").is_err());
+        assert_eq!(sign_in_identifier("+1 201 555 0100"), "+12015550100");
+    }
+}

@@ -1,0 +1,8 @@
+//! The steps several routes share: sending and checking codes, checking passwords
+//! (with the account lockout), validating identifiers, and the password policy.
+
+pub mod codes;
+pub mod identifiers;
+pub mod passwords;
+
+pub use crate::http::form::required as form_required;

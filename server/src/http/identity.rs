@@ -1,0 +1,278 @@
+//! Which client (browser or app) a request comes from, by one of three means:
+//! the HttpOnly `__client` cookie, the development `__clerk_db_jwt` query token,
+//! or `Authorization: Bearer` with `_is_native=true`. A new or rotated client
+//! token goes back the same way it came (cookie, `Clerk-Db-Jwt`, `Authorization`).
+
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::{Arc, Mutex},
+};
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts, Request, State},
+    http::{header, request::Parts, HeaderMap, HeaderValue},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+
+use crate::{
+    error::ApiError,
+    ids::token_hash,
+    state::AppState,
+};
+
+pub const CLIENT_COOKIE: &str = "__client";
+pub const DEV_BROWSER_PARAM: &str = "__clerk_db_jwt";
+pub const DEV_BROWSER_HEADER: &str = "clerk-db-jwt";
+const COOKIE_DAYS: i64 = 365;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Cookie,
+    DevBrowser,
+    Native,
+}
+
+/// The request's client and where to send a new client token.
+#[derive(Clone)]
+pub struct Identity(Arc<Inner>);
+
+struct Inner {
+    mode: Mode,
+    client_id: Mutex<Option<String>>,
+    issued: Mutex<Option<Issued>>,
+    secure_cookie: bool,
+    ip: Option<IpAddr>,
+    user_agent: Option<String>,
+    origin: Option<String>,
+    session_hint: Option<String>,
+    issuer: String,
+}
+
+enum Issued {
+    Token(String),
+    Cleared,
+}
+
+impl Identity {
+    pub fn mode(&self) -> Mode {
+        self.0.mode
+    }
+
+    pub fn client_id(&self) -> Option<String> {
+        self.0.client_id.lock().expect("identity lock").clone()
+    }
+
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.0.ip
+    }
+
+    pub fn ip_string(&self) -> Option<String> {
+        self.0.ip.map(|ip| ip.to_string())
+    }
+
+    pub fn user_agent(&self) -> Option<&str> {
+        self.0.user_agent.as_deref()
+    }
+
+    /// The `Origin` the request came from: the session token's `azp`.
+    pub fn origin(&self) -> Option<&str> {
+        self.0.origin.as_deref()
+    }
+
+    /// `_clerk_session_id`: which session acts on `/v1/me`.
+    pub fn session_hint(&self) -> Option<&str> {
+        self.0.session_hint.as_deref()
+    }
+
+    /// The session token `iss`.
+    pub fn issuer(&self) -> &str {
+        &self.0.issuer
+    }
+
+    /// The client, made (with a fresh token sent back) if this browser has none yet.
+    pub async fn client_or_create(&self, state: &AppState) -> Result<String, ApiError> {
+        if let Some(id) = self.client_id() {
+            return Ok(id);
+        }
+        let (id, token) = crate::store::clients::create(&state.db).await?;
+        *self.0.client_id.lock().expect("identity lock") = Some(id.clone());
+        *self.0.issued.lock().expect("identity lock") = Some(Issued::Token(token));
+        Ok(id)
+    }
+
+    /// A new token for the same client: done when a session is created, so a token
+    /// planted before sign-in (session fixation) is worthless after it.
+    pub async fn rotate(&self, state: &AppState) -> Result<(), ApiError> {
+        let Some(id) = self.client_id() else {
+            return Ok(());
+        };
+        let token = crate::store::clients::rotate_token(&state.db, &id).await?;
+        *self.0.issued.lock().expect("identity lock") = Some(Issued::Token(token));
+        Ok(())
+    }
+
+    /// Moves this request onto another client (a replacement after `DELETE /v1/client`).
+    pub fn switch_to(&self, client_id: String, token: String) {
+        *self.0.client_id.lock().expect("identity lock") = Some(client_id);
+        *self.0.issued.lock().expect("identity lock") = Some(Issued::Token(token));
+    }
+
+    /// Forgets the client: the cookie is removed.
+    pub fn clear(&self) {
+        *self.0.client_id.lock().expect("identity lock") = None;
+        *self.0.issued.lock().expect("identity lock") = Some(Issued::Cleared);
+    }
+
+    fn apply(&self, headers: &mut HeaderMap) {
+        let issued = self.0.issued.lock().expect("identity lock").take();
+        let Some(issued) = issued else { return };
+        match (self.0.mode, issued) {
+            (Mode::Cookie, Issued::Token(token)) => {
+                let cookie = Cookie::build((CLIENT_COOKIE, token))
+                    .http_only(true)
+                    .same_site(SameSite::Lax)
+                    .path("/")
+                    .secure(self.0.secure_cookie)
+                    .max_age(time_days(COOKIE_DAYS));
+                append_cookie(headers, cookie.build());
+            }
+            (Mode::Cookie, Issued::Cleared) => {
+                let cookie = Cookie::build((CLIENT_COOKIE, ""))
+                    .http_only(true)
+                    .same_site(SameSite::Lax)
+                    .path("/")
+                    .secure(self.0.secure_cookie)
+                    .max_age(time_days(0));
+                append_cookie(headers, cookie.build());
+            }
+            (Mode::DevBrowser, Issued::Token(token)) => {
+                if let Ok(v) = HeaderValue::from_str(&token) {
+                    headers.insert(DEV_BROWSER_HEADER, v);
+                }
+            }
+            (Mode::Native, Issued::Token(token)) => {
+                if let Ok(v) = HeaderValue::from_str(&format!("Bearer {token}")) {
+                    headers.insert(header::AUTHORIZATION, v);
+                }
+            }
+            (_, Issued::Cleared) => {}
+        }
+    }
+}
+
+fn time_days(days: i64) -> time::Duration {
+    time::Duration::days(days)
+}
+
+fn append_cookie(headers: &mut HeaderMap, cookie: Cookie<'static>) {
+    if let Ok(v) = HeaderValue::from_str(&cookie.to_string()) {
+        headers.append(header::SET_COOKIE, v);
+    }
+}
+
+fn query_param(parts_query: Option<&str>, name: &str) -> Option<String> {
+    form_urlencoded::parse(parts_query?.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Resolves the client for every request and, after the route ran, sends back any
+/// token it issued.
+pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let query = req.uri().query();
+    let native = query_param(query, "_is_native").as_deref() == Some("true");
+    let dev_token = query_param(query, DEV_BROWSER_PARAM).filter(|t| !t.is_empty());
+    let (mode, token) = if native {
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_owned);
+        (Mode::Native, bearer)
+    } else if state.settings.is_development() && dev_token.is_some() {
+        (Mode::DevBrowser, dev_token)
+    } else {
+        let jar = CookieJar::from_headers(headers);
+        (
+            Mode::Cookie,
+            jar.get(CLIENT_COOKIE)
+                .map(|c| c.value().to_owned())
+                .filter(|v| !v.is_empty()),
+        )
+    };
+
+    let client_id = match &token {
+        Some(t) => match crate::store::clients::find_by_token_hash(&state.db, &token_hash(t)).await {
+            Ok(found) => found,
+            Err(e) => return ApiError::from(e).into_response(),
+        },
+        None => None,
+    };
+    let creating_dev_browser = req.uri().path() == "/v1/dev_browser";
+    if mode == Mode::DevBrowser && client_id.is_none() && !creating_dev_browser {
+        return ApiError::dev_browser_unauthenticated().into_response();
+    }
+
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost")
+        .to_owned();
+    let loopback = crate::http::origin::is_loopback_host(&host);
+    let issuer = if state.settings.frontend_api_url.is_empty() {
+        format!("{}://{host}", if loopback { "http" } else { "https" })
+    } else {
+        state.settings.frontend_api_url.trim_end_matches('/').to_owned()
+    };
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let forwarded = state
+        .settings
+        .trust_forwarded_for
+        .then(|| {
+            headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.trim().parse::<IpAddr>().ok())
+        })
+        .flatten();
+    let identity = Identity(Arc::new(Inner {
+        mode,
+        client_id: Mutex::new(client_id),
+        issued: Mutex::new(None),
+        secure_cookie: !(state.settings.is_development() && loopback),
+        ip: forwarded.or(peer),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        origin: headers
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        session_hint: query_param(query, "_clerk_session_id").filter(|s| !s.is_empty()),
+        issuer,
+    }));
+    req.extensions_mut().insert(identity.clone());
+    let mut response = next.run(req).await;
+    identity.apply(response.headers_mut());
+    response
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Identity {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Identity>()
+            .cloned()
+            .ok_or_else(ApiError::internal)
+    }
+}

@@ -1,0 +1,9 @@
+//! What every request passes through before a route sees it.
+
+pub mod form;
+pub mod identity;
+pub mod method_override;
+pub mod origin;
+
+pub use form::Form;
+pub use identity::{Identity, Mode};

@@ -1,0 +1,96 @@
+//! Which web origins may call this instance with credentials.
+
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderValue, Method},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::{config::Settings, error::ApiError, state::AppState};
+
+/// Configured origins, plus loopback origins of any port in development.
+pub fn allowed(settings: &Settings, origin: &str) -> bool {
+    if settings.allowed_origins.iter().any(|o| o == origin) {
+        return true;
+    }
+    settings.is_development() && is_loopback_origin(origin)
+}
+
+fn is_loopback_origin(origin: &str) -> bool {
+    let Some(rest) = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    let host = match rest.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !port.is_empty() => h,
+        _ => rest,
+    };
+    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+/// Is this `Host` header a loopback address (cookies may then go without `Secure`)?
+pub fn is_loopback_host(host: &str) -> bool {
+    is_loopback_origin(&format!("http://{host}"))
+}
+
+/// A foreign `Origin` is refused before any work is done. Requests with no `Origin`
+/// (native apps, servers, same-origin GETs) pass.
+pub async fn refuse_foreign(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let ok = origin
+            .to_str()
+            .map(|o| allowed(&state.settings, o))
+            .unwrap_or(false);
+        if !ok {
+            return ApiError::origin_invalid().into_response();
+        }
+    }
+    next.run(req).await
+}
+
+pub fn cors(settings: Settings) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
+            origin
+                .to_str()
+                .map(|o| allowed(&settings, o))
+                .unwrap_or(false)
+        }))
+        .allow_credentials(true)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PATCH,
+            Method::PUT,
+            Method::DELETE,
+        ])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .expose_headers([
+            header::HeaderName::from_static("clerk-db-jwt"),
+            header::RETRY_AFTER,
+            header::AUTHORIZATION,
+        ])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_origins_only_in_development() {
+        let mut s = Settings::default();
+        assert!(allowed(&s, "http://localhost:8080"));
+        assert!(allowed(&s, "http://127.0.0.1:3000"));
+        assert!(!allowed(&s, "http://localhost.evil.com"));
+        assert!(!allowed(&s, "https://evil.example"));
+        s.environment = crate::config::Environment::Production;
+        s.allowed_origins = vec!["https://app.example.com".into()];
+        assert!(!allowed(&s, "http://localhost:8080"));
+        assert!(allowed(&s, "https://app.example.com"));
+    }
+}

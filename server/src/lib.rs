@@ -1,0 +1,179 @@
+//! `fapi-server`: a self-hostable server speaking Clerk's Frontend API (FAPI) subset —
+//! sign-up, sign-in, and two-step verification by SMS code — so Clerk-style clients
+//! (like `yew-clerk`) run with no account anywhere.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), fapi_server::StartError> {
+//! let settings = fapi_server::config::Settings::load(None).expect("valid settings");
+//! let server = fapi_server::Server::start(settings).await?;
+//! println!("FAPI at http://{}", server.addr());
+//! server.wait().await;
+//! # Ok(()) }
+//! ```
+
+pub mod codes;
+pub mod config;
+pub mod db;
+pub mod delivery;
+pub mod error;
+pub mod factors;
+mod flows;
+pub mod http;
+pub mod ids;
+pub mod keys;
+pub mod limits;
+pub mod passwords;
+mod render;
+mod routes;
+pub mod state;
+pub mod store;
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{extract::Request, ServiceExt};
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use tower::Layer;
+use tower::util::MapRequestLayer;
+
+use crate::{
+    codes::CodeHasher, config::Settings, db::Db, delivery::Delivery, limits::RateLimits,
+    passwords::Passwords, state::{AppState, Shared},
+};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Db(#[from] db::DbError),
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Key(#[from] keys::KeyError),
+    #[error("delivery: {0}")]
+    Delivery(#[from] delivery::DeliveryError),
+    #[error("listening on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// A running server.
+pub struct Server {
+    addr: SocketAddr,
+    state: AppState,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl Server {
+    /// Opens the database, loads keys, binds `settings.listen` and serves.
+    pub async fn start(settings: Settings) -> Result<Server, StartError> {
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: settings.listen,
+                source,
+            })?;
+        Self::start_on(settings, listener).await
+    }
+
+    /// Serves on a listener you bound (port 0 for tests).
+    pub async fn start_on(settings: Settings, listener: TcpListener) -> Result<Server, StartError> {
+        let db = Db::open(&settings.database_url).await?;
+        let signing = keys::load_or_create_signing_key(&db).await?;
+        let code_key = keys::load_or_create_secret(&db, "code_hmac").await?;
+        let delivery = Delivery::from_settings(&settings)?;
+        let state = AppState(Arc::new(Shared {
+            limits: RateLimits::new(&settings.limits),
+            passwords: Passwords::new(),
+            codes: CodeHasher::new(code_key),
+            signing,
+            delivery,
+            db,
+            settings,
+        }));
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: state.settings.listen,
+            source,
+        })?;
+        let app = MapRequestLayer::new(http::method_override::apply)
+            .layer(routes::router(state.clone()));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let pruner = {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(Duration::from_secs(60));
+                loop {
+                    every.tick().await;
+                    state.limits.prune();
+                }
+            })
+        };
+        let task = tokio::spawn(async move {
+            let served = axum::serve(
+                listener,
+                ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
+            )
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+            pruner.abort();
+            if let Err(e) = served {
+                tracing::error!(error = %e, "server stopped with an error");
+            }
+        });
+        tracing::info!(%addr, environment = state.settings.environment.as_str(), "fapi-server listening");
+        Ok(Server {
+            addr,
+            state,
+            stop: Some(stop),
+            task,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Stops accepting, lets requests in flight finish, closes the database.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+        self.state.db.close().await;
+    }
+
+    /// Runs until the process gets Ctrl-C or SIGTERM, then stops gracefully.
+    pub async fn wait(self) {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await;
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,61 @@
+//! `fapi-server [--config FILE]`: runs one instance until Ctrl-C.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::Parser;
+use fapi_server::{config::Settings, Server};
+use tracing_subscriber::EnvFilter;
+
+/// A self-hostable Clerk Frontend API: sign-up, sign-in, two-step verification.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Instance settings (TOML). Without it, the embedded development defaults.
+    #[arg(long, short, env = "FAPI_CONFIG")]
+    config: Option<PathBuf>,
+    /// Print the effective settings as TOML and exit.
+    #[arg(long)]
+    print_config: bool,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("fapi-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if cli.print_config {
+        match toml::to_string_pretty(&settings) {
+            Ok(text) => {
+                print!("{text}");
+                return ExitCode::SUCCESS;
+            }
+            Err(e) => {
+                eprintln!("fapi-server: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    match Server::start(settings).await {
+        Ok(server) => {
+            // Tools (xtask, tests) read this line to learn the bound port.
+            println!("fapi-server listening on http://{}", server.addr());
+            server.wait().await;
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("fapi-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,456 @@
+//! Database rows into the wire types of `fapi-types`.
+
+use fapi_types as t;
+
+use crate::{
+    error::ApiResult,
+    factors,
+    ids::now_ms,
+    state::AppState,
+    store::{
+        self,
+        identifications::{IdentificationRow, EMAIL, PHONE},
+        sessions::SessionRow,
+        sign_ins::SignInRow,
+        sign_ups::SignUpRow,
+        users::UserRow,
+        verifications::VerificationRow,
+    },
+};
+
+fn verification_object(strategy: &str) -> &'static str {
+    match strategy {
+        "password" => "verification_password",
+        "totp" => "verification_totp",
+        "backup_code" => "verification_backup_code",
+        _ => "verification_otp",
+    }
+}
+
+pub fn verification(row: &VerificationRow, now: i64) -> t::Verification {
+    let status = match row.visible_status(now) {
+        "verified" => t::VerificationStatus::Verified,
+        "failed" => t::VerificationStatus::Failed,
+        "expired" => t::VerificationStatus::Expired,
+        _ => t::VerificationStatus::Unverified,
+    };
+    t::Verification {
+        object: Some(verification_object(&row.strategy).into()),
+        status,
+        strategy: t::Strategy::from(row.strategy.as_str()),
+        attempts: Some(row.attempts as u32),
+        expire_at: row.expire_at,
+        error: None,
+        channel: (row.strategy == "phone_code").then(|| "sms".into()),
+    }
+}
+
+async fn verification_by_id(
+    state: &AppState,
+    id: Option<&str>,
+) -> ApiResult<Option<VerificationRow>> {
+    Ok(match id {
+        Some(id) => store::verifications::get(&state.db, id).await?,
+        None => None,
+    })
+}
+
+fn image_url() -> String {
+    String::new()
+}
+
+pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
+    let now = now_ms();
+    let idents = store::identifications::list_for_user(&state.db, &row.id).await?;
+    let mut email_addresses = Vec::new();
+    let mut phone_numbers = Vec::new();
+    for i in &idents {
+        let v = verification_by_id(state, i.verification_id.as_deref()).await?;
+        let mut v = v.map(|v| verification(&v, now));
+        if let (Some(v), true) = (v.as_mut(), i.verified()) {
+            v.status = t::VerificationStatus::Verified;
+        }
+        if i.kind == EMAIL {
+            email_addresses.push(email_address(i, v));
+        } else if i.kind == PHONE {
+            phone_numbers.push(phone_number(i, v, None));
+        }
+    }
+    let lockout = row.locked_for(now);
+    Ok(t::User {
+        object: "user".into(),
+        id: row.id.clone(),
+        external_id: None,
+        username: row.username.clone(),
+        first_name: row.first_name.clone(),
+        last_name: row.last_name.clone(),
+        image_url: image_url(),
+        has_image: false,
+        primary_email_address_id: row.primary_email_address_id.clone(),
+        primary_phone_number_id: row.primary_phone_number_id.clone(),
+        primary_web3_wallet_id: None,
+        password_enabled: row.password_hash.is_some(),
+        two_factor_enabled: factors::two_factor_enabled(&state.settings, &idents),
+        totp_enabled: false,
+        backup_code_enabled: false,
+        email_addresses,
+        phone_numbers,
+        web3_wallets: Vec::new(),
+        passkeys: Vec::new(),
+        external_accounts: Vec::new(),
+        public_metadata: serde_json::json!({}),
+        unsafe_metadata: serde_json::from_str(&row.unsafe_metadata)
+            .unwrap_or_else(|_| serde_json::json!({})),
+        last_sign_in_at: row.last_sign_in_at,
+        password_last_updated_at: row.password_last_updated_at,
+        mfa_enabled_at: row.mfa_enabled_at,
+        mfa_disabled_at: row.mfa_disabled_at,
+        banned: false,
+        locked: lockout.is_some(),
+        lockout_expires_in_seconds: lockout,
+        verification_attempts_remaining: Some(
+            (state.settings.lockout.max_attempts as i64 - row.failed_attempts).max(0),
+        ),
+        delete_self_enabled: false,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+pub fn email_address(i: &IdentificationRow, v: Option<t::Verification>) -> t::EmailAddress {
+    t::EmailAddress {
+        object: "email_address".into(),
+        id: i.id.clone(),
+        email_address: i.value.clone(),
+        reserved: false,
+        verification: v,
+        linked_to: Vec::new(),
+        created_at: i.created_at,
+        updated_at: i.updated_at,
+    }
+}
+
+pub fn phone_number(
+    i: &IdentificationRow,
+    v: Option<t::Verification>,
+    backup_codes: Option<Vec<String>>,
+) -> t::PhoneNumber {
+    t::PhoneNumber {
+        object: "phone_number".into(),
+        id: i.id.clone(),
+        phone_number: i.value.clone(),
+        reserved: false,
+        verification: v,
+        linked_to: Vec::new(),
+        reserved_for_second_factor: i.reserved_for_second_factor,
+        default_second_factor: i.default_second_factor && i.reserved_for_second_factor,
+        backup_codes,
+        created_at: i.created_at,
+        updated_at: i.updated_at,
+    }
+}
+
+/// An email or phone with its current verification.
+pub async fn identification(state: &AppState, i: &IdentificationRow) -> ApiResult<serde_json::Value> {
+    let now = now_ms();
+    let v = verification_by_id(state, i.verification_id.as_deref())
+        .await?
+        .map(|v| verification(&v, now));
+    Ok(if i.kind == EMAIL {
+        serde_json::to_value(email_address(i, v))
+    } else {
+        serde_json::to_value(phone_number(i, v, None))
+    }
+    .expect("serialisable"))
+}
+
+fn identifier_of(user: &t::User) -> String {
+    user.primary_email_address()
+        .map(|e| e.email_address.clone())
+        .or_else(|| {
+            let id = user.primary_phone_number_id.as_deref()?;
+            user.phone_numbers
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| p.phone_number.clone())
+        })
+        .or_else(|| user.username.clone())
+        .unwrap_or_default()
+}
+
+pub fn session(row: &SessionRow, user: &t::User, now: i64) -> t::Session {
+    let status = match row.visible_status(now) {
+        "active" => t::SessionStatus::Active,
+        "pending" => t::SessionStatus::Pending,
+        "ended" => t::SessionStatus::Ended,
+        "removed" => t::SessionStatus::Removed,
+        "revoked" => t::SessionStatus::Revoked,
+        _ => t::SessionStatus::Expired,
+    };
+    let minutes = |at: Option<i64>| at.map_or(-1, |at| (now - at).max(0) / 60_000);
+    t::Session {
+        object: "session".into(),
+        id: row.id.clone(),
+        status,
+        expire_at: row.expire_at,
+        abandon_at: row.abandon_at,
+        last_active_at: row.last_active_at,
+        last_active_token: None,
+        last_active_organization_id: None,
+        actor: None,
+        tasks: None,
+        public_user_data: t::PublicUserData {
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            image_url: user.image_url.clone(),
+            has_image: user.has_image,
+            identifier: identifier_of(user),
+            user_id: Some(user.id.clone()),
+            username: user.username.clone(),
+        },
+        user: Some(user.clone()),
+        factor_verification_age: Some([
+            minutes(Some(row.first_factor_at)),
+            minutes(row.second_factor_at),
+        ]),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+pub async fn session_by_row(state: &AppState, row: &SessionRow) -> ApiResult<t::Session> {
+    let user_row = store::users::get(&state.db, &row.user_id)
+        .await?
+        .ok_or_else(crate::error::ApiError::internal)?;
+    let user = user(state, &user_row).await?;
+    Ok(session(row, &user, now_ms()))
+}
+
+fn supported_identifiers(state: &AppState) -> Vec<String> {
+    let ids = &state.settings.identifiers;
+    let mut out = Vec::new();
+    if ids.email_address.on() {
+        out.push("email_address".into());
+    }
+    if ids.phone_number.on() {
+        out.push("phone_number".into());
+    }
+    if ids.username.on() {
+        out.push("username".into());
+    }
+    out
+}
+
+pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> {
+    let now = now_ms();
+    let user = match &row.user_id {
+        Some(id) => store::users::get(&state.db, id).await?,
+        None => None,
+    };
+    let (first, second, user_data) = match &user {
+        Some(u) => {
+            let idents = store::identifications::list_for_user(&state.db, &u.id).await?;
+            let second = (row.status == "needs_second_factor")
+                .then(|| factors::second_factors(&state.settings, &idents));
+            (
+                factors::first_factors(&state.settings, u, &idents),
+                second,
+                Some(t::SignInUserData {
+                    first_name: u.first_name.clone(),
+                    last_name: u.last_name.clone(),
+                    image_url: image_url(),
+                    has_image: false,
+                }),
+            )
+        }
+        // Enumeration protection: an unknown account looks like one with a password.
+        None if row.identifier.is_some() => {
+            (vec![t::SignInFactor::bare(t::Strategy::Password)], None, None)
+        }
+        None => (Vec::new(), None, None),
+    };
+    let ff = verification_by_id(state, row.first_factor_verification_id.as_deref()).await?;
+    let sf = verification_by_id(state, row.second_factor_verification_id.as_deref()).await?;
+    Ok(t::SignIn {
+        object: "sign_in_attempt".into(),
+        id: row.id.clone(),
+        status: serde_json::from_value(serde_json::Value::String(row.status.clone()))
+            .unwrap_or(t::SignInStatus::Unknown),
+        supported_identifiers: supported_identifiers(state),
+        supported_first_factors: Some(first),
+        supported_second_factors: second,
+        first_factor_verification: ff.map(|v| verification(&v, now)),
+        second_factor_verification: sf.map(|v| verification(&v, now)),
+        identifier: row.identifier.clone(),
+        user_data,
+        created_session_id: row.created_session_id.clone(),
+        abandon_at: row.abandon_at,
+    })
+}
+
+/// The fields a sign-up asks for, from the instance settings.
+pub fn sign_up_fields(state: &AppState) -> (Vec<String>, Vec<String>) {
+    use crate::config::Requirement::*;
+    let ids = &state.settings.identifiers;
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    for (name, req) in [
+        ("email_address", ids.email_address),
+        ("phone_number", ids.phone_number),
+        ("username", ids.username),
+        ("first_name", ids.first_name),
+        ("last_name", ids.last_name),
+    ] {
+        match req {
+            Required => required.push(name.to_owned()),
+            Optional => optional.push(name.to_owned()),
+            Off => {}
+        }
+    }
+    required.push("password".into());
+    (required, optional)
+}
+
+fn sign_up_verification(
+    v: Option<&VerificationRow>,
+    strategy: &str,
+    now: i64,
+) -> t::SignUpVerification {
+    match v {
+        Some(v) => {
+            let rendered = verification(v, now);
+            let next_action = match rendered.status {
+                t::VerificationStatus::Verified => t::NextAction::None,
+                t::VerificationStatus::Unverified => t::NextAction::NeedsAttempt,
+                _ => t::NextAction::NeedsPrepare,
+            };
+            t::SignUpVerification {
+                verification: rendered,
+                next_action,
+                supported_strategies: vec![strategy.into()],
+            }
+        }
+        None => t::SignUpVerification {
+            verification: t::Verification {
+                object: Some("verification_otp".into()),
+                status: t::VerificationStatus::Unverified,
+                strategy: t::Strategy::from(strategy),
+                attempts: None,
+                expire_at: None,
+                error: None,
+                channel: None,
+            },
+            next_action: t::NextAction::NeedsPrepare,
+            supported_strategies: vec![strategy.into()],
+        },
+    }
+}
+
+pub async fn sign_up(state: &AppState, row: &SignUpRow) -> ApiResult<t::SignUp> {
+    let now = now_ms();
+    let (required_fields, optional_fields) = sign_up_fields(state);
+    let email_v = verification_by_id(state, row.email_verification_id.as_deref()).await?;
+    let phone_v = verification_by_id(state, row.phone_verification_id.as_deref()).await?;
+    let given = |f: &str| match f {
+        "email_address" => row.email_address.is_some(),
+        "phone_number" => row.phone_number.is_some(),
+        "username" => row.username.is_some(),
+        "first_name" => row.first_name.is_some(),
+        "last_name" => row.last_name.is_some(),
+        "password" => row.password_hash.is_some(),
+        _ => false,
+    };
+    let missing_fields = required_fields
+        .iter()
+        .filter(|f| !given(f))
+        .cloned()
+        .collect();
+    let mut unverified_fields = Vec::new();
+    let email_ok = email_v.as_ref().is_some_and(|v| v.status == "verified");
+    let phone_ok = phone_v.as_ref().is_some_and(|v| v.status == "verified");
+    if row.email_address.is_some() && !email_ok {
+        unverified_fields.push("email_address".into());
+    }
+    if row.phone_number.is_some() && !phone_ok {
+        unverified_fields.push("phone_number".into());
+    }
+    Ok(t::SignUp {
+        object: "sign_up_attempt".into(),
+        id: row.id.clone(),
+        status: match row.status.as_str() {
+            "complete" => t::SignUpStatus::Complete,
+            "abandoned" => t::SignUpStatus::Abandoned,
+            _ => t::SignUpStatus::MissingRequirements,
+        },
+        required_fields,
+        optional_fields,
+        missing_fields,
+        unverified_fields,
+        verifications: t::SignUpVerifications {
+            email_address: row
+                .email_address
+                .as_ref()
+                .map(|_| sign_up_verification(email_v.as_ref(), "email_code", now)),
+            phone_number: row
+                .phone_number
+                .as_ref()
+                .map(|_| sign_up_verification(phone_v.as_ref(), "phone_code", now)),
+            web3_wallet: None,
+            external_account: None,
+        },
+        username: row.username.clone(),
+        email_address: row.email_address.clone(),
+        phone_number: row.phone_number.clone(),
+        first_name: row.first_name.clone(),
+        last_name: row.last_name.clone(),
+        password_enabled: row.password_hash.is_some(),
+        unsafe_metadata: serde_json::from_str(&row.unsafe_metadata)
+            .unwrap_or_else(|_| serde_json::json!({})),
+        created_session_id: row.created_session_id.clone(),
+        created_user_id: row.created_user_id.clone(),
+        abandon_at: row.abandon_at,
+    })
+}
+
+/// The whole client, as piggybacked on every response.
+pub async fn client(state: &AppState, client_id: &str) -> ApiResult<Option<t::Client>> {
+    let Some(row) = store::clients::get(&state.db, client_id).await? else {
+        return Ok(None);
+    };
+    let mut sessions = Vec::new();
+    for s in store::sessions::list_for_client(&state.db, client_id).await? {
+        sessions.push(session_by_row(state, &s).await?);
+    }
+    let sign_in = match &row.sign_in_id {
+        Some(id) => match store::sign_ins::get(&state.db, id).await? {
+            Some(si) => Some(sign_in(state, &si).await?),
+            None => None,
+        },
+        None => None,
+    };
+    let sign_up = match &row.sign_up_id {
+        Some(id) => match store::sign_ups::get(&state.db, id).await? {
+            Some(su) => Some(sign_up(state, &su).await?),
+            None => None,
+        },
+        None => None,
+    };
+    let last_active = row.last_active_session_id.filter(|id| {
+        sessions
+            .iter()
+            .any(|s| &s.id == id && s.is_signed_in())
+    });
+    Ok(Some(t::Client {
+        object: "client".into(),
+        id: row.id,
+        sessions,
+        sign_in,
+        sign_up,
+        last_active_session_id: last_active,
+        last_authentication_strategy: row.last_authentication_strategy,
+        cookie_expires_at: Some(row.updated_at + 365 * 24 * 3600 * 1000),
+        captcha_bypass: false,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }))
+}

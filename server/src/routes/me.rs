@@ -1,0 +1,460 @@
+//! The signed-in user's own account: profile, password, email addresses, phone
+//! numbers (and reserving one as the second factor), sessions.
+
+use axum::{
+    extract::{OriginalUri, Path, State},
+    Json,
+};
+use fapi_types::{params, DeletedObject, Envelope, LatestActivity, Session, SessionWithActivity, User};
+use serde_json::Value;
+
+use super::envelope;
+use crate::{
+    error::{ApiError, ApiResult},
+    factors,
+    flows::{self, codes::Link},
+    http::{Form, Identity},
+    ids::now_ms,
+    limits::Bucket,
+    render,
+    state::AppState,
+    store::{
+        self,
+        identifications::{IdentificationRow, EMAIL, PHONE},
+        sessions::SessionRow,
+        users::UserRow,
+    },
+};
+
+/// The session acting on `/v1/me`: `_clerk_session_id` if given, else the client's
+/// last active one. It must be this client's and signed in.
+async fn signed_in(state: &AppState, identity: &Identity) -> ApiResult<(SessionRow, UserRow)> {
+    let client_id = identity
+        .client_id()
+        .ok_or_else(ApiError::authentication_invalid)?;
+    let session_id = match identity.session_hint() {
+        Some(s) => s.to_owned(),
+        None => store::clients::get(&state.db, &client_id)
+            .await?
+            .and_then(|c| c.last_active_session_id)
+            .ok_or_else(ApiError::authentication_invalid)?,
+    };
+    let session = store::sessions::get(&state.db, &session_id)
+        .await?
+        .filter(|s| s.client_id == client_id && s.is_live(now_ms()))
+        .ok_or_else(ApiError::authentication_invalid)?;
+    let user = store::users::get(&state.db, &session.user_id)
+        .await?
+        .ok_or_else(ApiError::authentication_invalid)?;
+    Ok((session, user))
+}
+
+async fn user_json(state: &AppState, user_id: &str) -> ApiResult<User> {
+    let row = store::users::get(&state.db, user_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    render::user(state, &row).await
+}
+
+pub async fn get(State(state): State<AppState>, identity: Identity) -> ApiResult<Json<Envelope<User>>> {
+    let (_, user) = signed_in(&state, &identity).await?;
+    let user = render::user(&state, &user).await?;
+    envelope(&state, &identity, user).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    identity: Identity,
+    Form(p): Form<params::UpdateUser>,
+) -> ApiResult<Json<Envelope<User>>> {
+    let (_, user) = signed_in(&state, &identity).await?;
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    let verified_of = |id: &Option<String>, kind: &str, param: &str| -> ApiResult<()> {
+        match id {
+            Some(id) if !idents.iter().any(|i| &i.id == id && i.kind == kind && i.verified()) => {
+                Err(ApiError::param_value_invalid(param, id))
+            }
+            _ => Ok(()),
+        }
+    };
+    verified_of(&p.primary_email_address_id, EMAIL, "primary_email_address_id")?;
+    verified_of(&p.primary_phone_number_id, PHONE, "primary_phone_number_id")?;
+    let username = match &p.username {
+        Some(raw) => {
+            if !state.settings.identifiers.username.on() {
+                return Err(ApiError::param_unknown("username"));
+            }
+            let name = flows::identifiers::username("username", raw)?;
+            if user.username.as_deref() != Some(name.as_str())
+                && store::users::username_taken(&state.db, &name).await?
+            {
+                return Err(ApiError::identifier_exists("username"));
+            }
+            Some(name)
+        }
+        None => None,
+    };
+    store::users::update_profile(
+        &state.db,
+        &user.id,
+        store::users::ProfileChange {
+            first_name: p.first_name.as_deref().map(str::trim),
+            last_name: p.last_name.as_deref().map(str::trim),
+            username: username.as_deref(),
+            primary_email_address_id: p.primary_email_address_id.as_deref(),
+            primary_phone_number_id: p.primary_phone_number_id.as_deref(),
+        },
+    )
+    .await?;
+    let user = user_json(&state, &user.id).await?;
+    envelope(&state, &identity, user).await
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    identity: Identity,
+    Form(p): Form<params::ChangePassword>,
+) -> ApiResult<Json<Envelope<User>>> {
+    let (session, user) = signed_in(&state, &identity).await?;
+    if user.password_hash.is_some() {
+        let current = flows::form_required(&p.current_password, "current_password")?;
+        flows::passwords::check(
+            &state,
+            Some(&user),
+            current,
+            ApiError::password_validation_failed,
+        )
+        .await?;
+    }
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    let context: Vec<&str> = idents
+        .iter()
+        .map(|i| i.value.as_str())
+        .chain(user.username.as_deref())
+        .collect();
+    flows::passwords::validate_new(&state.settings, "new_password", &p.new_password, &context)?;
+    let hash = state.passwords.hash(&p.new_password).await;
+    store::users::set_password(&state.db, &user.id, &hash).await?;
+    if p.sign_out_of_other_sessions == Some(true) {
+        store::sessions::revoke_others(&state.db, &user.id, &session.id).await?;
+    }
+    let user = user_json(&state, &user.id).await?;
+    envelope(&state, &identity, user).await
+}
+
+pub async fn active_sessions(
+    State(state): State<AppState>,
+    identity: Identity,
+) -> ApiResult<Json<Vec<SessionWithActivity>>> {
+    let (_, user) = signed_in(&state, &identity).await?;
+    let rendered_user = render::user(&state, &user).await?;
+    let now = now_ms();
+    let sessions = store::sessions::list_active_for_user(&state.db, &user.id)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let ua = row.user_agent.clone().unwrap_or_default();
+            SessionWithActivity {
+                latest_activity: Some(LatestActivity {
+                    object: "session_activity".into(),
+                    id: format!("sess_activity_{}", row.id),
+                    device_type: None,
+                    is_mobile: ua.contains("Mobile"),
+                    browser_name: browser_name(&ua).map(str::to_owned),
+                    browser_version: None,
+                    ip_address: row.ip_address.clone(),
+                    city: None,
+                    country: None,
+                }),
+                session: render::session(&row, &rendered_user, now),
+            }
+        })
+        .collect();
+    Ok(Json(sessions))
+}
+
+/// Enough to label a device in a list ("Chrome", "Firefox"); not a full UA parser.
+fn browser_name(ua: &str) -> Option<&'static str> {
+    [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| name)
+}
+
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Envelope<Session>>> {
+    let (_, user) = signed_in(&state, &identity).await?;
+    let row = store::sessions::get(&state.db, &id)
+        .await?
+        .filter(|s| s.user_id == user.id)
+        .ok_or_else(|| ApiError::not_found("session", &id))?;
+    store::sessions::finish(&state.db, &row.id, "revoked").await?;
+    let row = store::sessions::get(&state.db, &id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let session = render::session_by_row(&state, &row).await?;
+    envelope(&state, &identity, session).await
+}
+
+/// The kind an `/v1/me/{email_addresses|phone_numbers}/...` path is about.
+fn kind_of(uri: &OriginalUri) -> &'static str {
+    if uri.path().contains("/phone_numbers") {
+        PHONE
+    } else {
+        EMAIL
+    }
+}
+
+async fn own_identification(
+    state: &AppState,
+    user: &UserRow,
+    kind: &str,
+    id: &str,
+) -> ApiResult<IdentificationRow> {
+    store::identifications::get(&state.db, id)
+        .await?
+        .filter(|i| i.user_id == user.id && i.kind == kind)
+        .ok_or_else(|| {
+            ApiError::not_found(if kind == EMAIL { "email address" } else { "phone number" }, id)
+        })
+}
+
+async fn identification_response(
+    state: &AppState,
+    identity: &Identity,
+    id: &str,
+) -> ApiResult<Json<Envelope<Value>>> {
+    let row = store::identifications::get(&state.db, id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let json = render::identification(state, &row).await?;
+    envelope(state, identity, json).await
+}
+
+async fn add_identification(
+    state: &AppState,
+    user: &UserRow,
+    kind: &str,
+    value: String,
+    reserved: bool,
+) -> ApiResult<String> {
+    let param = kind;
+    if store::identifications::verified_exists(&state.db, kind, &value).await? {
+        return Err(ApiError::identifier_exists(param));
+    }
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    if idents.iter().any(|i| i.kind == kind && i.value == value) {
+        return Err(ApiError::identifier_exists(param));
+    }
+    Ok(store::identifications::create(&state.db, &user.id, kind, &value, reserved).await?)
+}
+
+pub async fn create_email_address(
+    State(state): State<AppState>,
+    identity: Identity,
+    Form(p): Form<params::CreateEmailAddress>,
+) -> ApiResult<Json<Envelope<Value>>> {
+    let (_, user) = signed_in(&state, &identity).await?;
+    let email = flows::identifiers::email("email_address", &p.email_address)?;
+    let id = add_identification(&state, &user, EMAIL, email, false).await?;
+    identification_response(&state, &identity, &id).await
+}
+
+pub async fn create_phone_number(
+    State(state): State<AppState>,
+    identity: Identity,
+    Form(p): Form<params::CreatePhoneNumber>,
+) -> ApiResult<Json<Envelope<Value>>> {
+    let (_, user) = signed_in(&state, &identity).await?;
+    if !state.settings.identifiers.phone_number.on() && !state.settings.second_factors.phone_code {
+        return Err(ApiError::param_unknown("phone_number"));
+    }
+    let phone = flows::identifiers::phone("phone_number", &p.phone_number)?;
+    let reserved = p.reserved_for_second_factor.unwrap_or(false);
+    let id = add_identification(&state, &user, PHONE, phone, reserved).await?;
+    identification_response(&state, &identity, &id).await
+}
+
+pub async fn get_identification(
+    State(state): State<AppState>,
+    identity: Identity,
+    uri: OriginalUri,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Envelope<Value>>> {
+    let (_, user) = signed_in(&state, &identity).await?;
+    own_identification(&state, &user, kind_of(&uri), &id).await?;
+    identification_response(&state, &identity, &id).await
+}
+
+pub async fn prepare_verification(
+    State(state): State<AppState>,
+    identity: Identity,
+    uri: OriginalUri,
+    Path(id): Path<String>,
+    Form(p): Form<params::PrepareVerification>,
+) -> ApiResult<Json<Envelope<Value>>> {
+    let (_, user) = signed_in(&state, &identity).await?;
+    let kind = kind_of(&uri);
+    let ident = own_identification(&state, &user, kind, &id).await?;
+    let expected = if kind == EMAIL { "email_code" } else { "phone_code" };
+    if p.strategy.as_str() != expected {
+        return Err(ApiError::param_value_invalid("strategy", p.strategy.as_str()));
+    }
+    if ident.verified() {
+        return Err(ApiError::verification_already_verified());
+    }
+    flows::codes::send(&state, &ident.id, expected, &ident.value, Link::Identification(&ident.id))
+        .await?;
+    identification_response(&state, &identity, &id).await
+}
+
+/// Verifying a phone that was reserved at creation turns two-step verification on.
+pub async fn attempt_verification(
+    State(state): State<AppState>,
+    identity: Identity,
+    uri: OriginalUri,
+    Path(id): Path<String>,
+    Form(p): Form<params::AttemptIdentificationVerification>,
+) -> ApiResult<Json<Envelope<Value>>> {
+    state.limits.check(Bucket::Attempt, identity.ip())?;
+    let (_, user) = signed_in(&state, &identity).await?;
+    let kind = kind_of(&uri);
+    let ident = own_identification(&state, &user, kind, &id).await?;
+    if ident.verified() {
+        return Err(ApiError::verification_already_verified());
+    }
+    let before = mfa_on(&state, &user.id).await?;
+    flows::codes::check(&state, ident.verification_id.as_deref(), &p.code, None).await?;
+    match store::identifications::mark_verified(&state.db, &ident.id).await {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(ApiError::identifier_exists(kind));
+        }
+        other => other?,
+    }
+    let primary_missing = if kind == EMAIL {
+        user.primary_email_address_id.is_none()
+    } else {
+        user.primary_phone_number_id.is_none()
+    };
+    if primary_missing {
+        let change = store::users::ProfileChange {
+            first_name: None,
+            last_name: None,
+            username: None,
+            primary_email_address_id: (kind == EMAIL).then_some(ident.id.as_str()),
+            primary_phone_number_id: (kind == PHONE).then_some(ident.id.as_str()),
+        };
+        store::users::update_profile(&state.db, &user.id, change).await?;
+    }
+    note_mfa_change(&state, &user.id, before).await?;
+    identification_response(&state, &identity, &id).await
+}
+
+async fn mfa_on(state: &AppState, user_id: &str) -> ApiResult<bool> {
+    let idents = store::identifications::list_for_user(&state.db, user_id).await?;
+    Ok(factors::two_factor_enabled(&state.settings, &idents))
+}
+
+async fn note_mfa_change(state: &AppState, user_id: &str, before: bool) -> ApiResult<()> {
+    store::identifications::ensure_default_second_factor(&state.db, user_id).await?;
+    let after = mfa_on(state, user_id).await?;
+    if before != after {
+        store::users::mark_mfa(&state.db, user_id, after).await?;
+        tracing::info!(user = user_id, enabled = after, "two-step verification changed");
+    }
+    Ok(())
+}
+
+/// `PATCH /v1/me/phone_numbers/{id}`: reserve for the second factor, make default.
+pub async fn update_phone_number(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    Form(p): Form<params::UpdatePhoneNumber>,
+) -> ApiResult<Json<Envelope<Value>>> {
+    let (_, user) = signed_in(&state, &identity).await?;
+    let ident = own_identification(&state, &user, PHONE, &id).await?;
+    if !ident.verified() {
+        return Err(ApiError::second_factor_unverified());
+    }
+    if p.default_second_factor == Some(false) {
+        return Err(ApiError::default_second_factor_not_allowed());
+    }
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    let before = factors::two_factor_enabled(&state.settings, &idents);
+    if let Some(reserved) = p.reserved_for_second_factor {
+        if reserved && !state.settings.second_factors.phone_code {
+            return Err(ApiError::no_second_factors("phone_code"));
+        }
+        let others_verified = idents.iter().filter(|i| i.id != ident.id && i.verified()).count();
+        if reserved && others_verified == 0 {
+            return Err(ApiError::identification_update_failed());
+        }
+        store::identifications::set_reserved(&state.db, &ident.id, reserved).await?;
+    }
+    if p.default_second_factor == Some(true) {
+        let reserved = p
+            .reserved_for_second_factor
+            .unwrap_or(ident.reserved_for_second_factor);
+        if !reserved {
+            return Err(ApiError::second_factor_unverified());
+        }
+        store::identifications::make_default_second_factor(&state.db, &user.id, &ident.id).await?;
+    }
+    note_mfa_change(&state, &user.id, before).await?;
+    identification_response(&state, &identity, &id).await
+}
+
+pub async fn delete_identification(
+    State(state): State<AppState>,
+    identity: Identity,
+    uri: OriginalUri,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Envelope<DeletedObject>>> {
+    let (_, user) = signed_in(&state, &identity).await?;
+    let kind = kind_of(&uri);
+    let ident = own_identification(&state, &user, kind, &id).await?;
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    let others_verified: Vec<&IdentificationRow> = idents
+        .iter()
+        .filter(|i| i.id != ident.id && i.verified() && !i.reserved_for_second_factor)
+        .collect();
+    if ident.verified() && others_verified.is_empty() {
+        return Err(ApiError::identification_deletion_failed());
+    }
+    let before = factors::two_factor_enabled(&state.settings, &idents);
+    store::identifications::delete(&state.db, &ident.id).await?;
+    store::users::clear_primary(&state.db, &user.id, &ident.id).await?;
+    if kind == EMAIL && user.primary_email_address_id.as_deref() == Some(ident.id.as_str()) {
+        if let Some(next) = others_verified.iter().find(|i| i.kind == EMAIL) {
+            let change = store::users::ProfileChange {
+                first_name: None,
+                last_name: None,
+                username: None,
+                primary_email_address_id: Some(&next.id),
+                primary_phone_number_id: None,
+            };
+            store::users::update_profile(&state.db, &user.id, change).await?;
+        }
+    }
+    note_mfa_change(&state, &user.id, before).await?;
+    envelope(
+        &state,
+        &identity,
+        DeletedObject {
+            object: kind.into(),
+            id: Some(ident.id),
+            deleted: true,
+        },
+    )
+    .await
+}

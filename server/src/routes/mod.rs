@@ -1,0 +1,140 @@
+//! The FAPI endpoints, one module per resource.
+
+mod client;
+mod dev;
+mod environment;
+mod me;
+mod sessions;
+mod sign_ins;
+mod sign_ups;
+
+use axum::{
+    middleware,
+    routing::{delete, get, post},
+    Json, Router,
+};
+use fapi_types::Envelope;
+use serde::Serialize;
+
+use crate::{
+    error::{ApiError, ApiResult},
+    http::{self, Identity},
+    render,
+    state::AppState,
+};
+
+/// Wraps a resource with the current client, as every FAPI response is.
+pub async fn envelope<T: Serialize>(
+    state: &AppState,
+    identity: &Identity,
+    response: T,
+) -> ApiResult<Json<Envelope<T>>> {
+    let client = match identity.client_id() {
+        Some(id) => render::client(state, &id).await?,
+        None => None,
+    };
+    Ok(Json(Envelope { response, client }))
+}
+
+pub fn router(state: AppState) -> Router {
+    let v1 = Router::new()
+        .route("/environment", get(environment::get).patch(environment::get))
+        .route("/dev_browser", post(client::create_dev_browser))
+        .route(
+            "/client",
+            get(client::get)
+                .put(client::create)
+                .post(client::create)
+                .delete(client::destroy),
+        )
+        .route("/client/sessions", delete(client::sign_out_all))
+        .route("/client/sign_ins", post(sign_ins::create))
+        .route("/client/sign_ins/{id}", get(sign_ins::get))
+        .route(
+            "/client/sign_ins/{id}/prepare_first_factor",
+            post(sign_ins::prepare_first_factor),
+        )
+        .route(
+            "/client/sign_ins/{id}/attempt_first_factor",
+            post(sign_ins::attempt_first_factor),
+        )
+        .route(
+            "/client/sign_ins/{id}/prepare_second_factor",
+            post(sign_ins::prepare_second_factor),
+        )
+        .route(
+            "/client/sign_ins/{id}/attempt_second_factor",
+            post(sign_ins::attempt_second_factor),
+        )
+        .route("/client/sign_ups", post(sign_ups::create))
+        .route(
+            "/client/sign_ups/{id}",
+            get(sign_ups::get).patch(sign_ups::update),
+        )
+        .route(
+            "/client/sign_ups/{id}/prepare_verification",
+            post(sign_ups::prepare_verification),
+        )
+        .route(
+            "/client/sign_ups/{id}/attempt_verification",
+            post(sign_ups::attempt_verification),
+        )
+        .route("/client/sessions/{id}", get(sessions::get))
+        .route("/client/sessions/{id}/touch", post(sessions::touch))
+        .route("/client/sessions/{id}/end", post(sessions::end))
+        .route("/client/sessions/{id}/remove", post(sessions::remove))
+        .route("/client/sessions/{id}/tokens", post(sessions::tokens))
+        .route("/me", get(me::get).patch(me::update))
+        .route("/me/change_password", post(me::change_password))
+        .route("/me/sessions/active", get(me::active_sessions))
+        .route("/me/sessions/{id}/revoke", post(me::revoke_session))
+        .route("/me/email_addresses", post(me::create_email_address))
+        .route(
+            "/me/email_addresses/{id}",
+            get(me::get_identification).delete(me::delete_identification),
+        )
+        .route(
+            "/me/email_addresses/{id}/prepare_verification",
+            post(me::prepare_verification),
+        )
+        .route(
+            "/me/email_addresses/{id}/attempt_verification",
+            post(me::attempt_verification),
+        )
+        .route("/me/phone_numbers", post(me::create_phone_number))
+        .route(
+            "/me/phone_numbers/{id}",
+            get(me::get_identification)
+                .patch(me::update_phone_number)
+                .delete(me::delete_identification),
+        )
+        .route(
+            "/me/phone_numbers/{id}/prepare_verification",
+            post(me::prepare_verification),
+        )
+        .route(
+            "/me/phone_numbers/{id}/attempt_verification",
+            post(me::attempt_verification),
+        );
+    let mut app = Router::new()
+        .nest("/v1", v1)
+        .route("/.well-known/jwks.json", get(sessions::jwks))
+        .route("/health", get(|| async { "ok" }));
+    if state.settings.is_development() {
+        app = app.route("/dev/outbox", get(dev::outbox));
+    }
+    app.fallback(|| async { ApiError::route_not_found() })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            http::identity::identify,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            http::origin::refuse_foreign,
+        ))
+        .layer(http::origin::cors(state.settings.clone()))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+

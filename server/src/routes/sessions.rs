@@ -1,0 +1,130 @@
+use axum::{
+    extract::{Path, State},
+    Json,
+};
+use fapi_types::{params, Envelope, Jwks, Session, SessionClaims, Token};
+
+use super::envelope;
+use crate::{
+    error::{ApiError, ApiResult},
+    http::{Form, Identity},
+    ids::{new_id, now_ms},
+    render,
+    state::AppState,
+    store::{self, sessions::SessionRow},
+};
+
+/// A session of this client, or 404.
+async fn own_session(state: &AppState, identity: &Identity, id: &str) -> ApiResult<SessionRow> {
+    let client = identity.client_id();
+    match store::sessions::get(&state.db, id).await? {
+        Some(s) if Some(&s.client_id) == client.as_ref() && s.status != "removed" => Ok(s),
+        _ => Err(ApiError::not_found("session", id)),
+    }
+}
+
+fn idle_ms(state: &AppState) -> i64 {
+    state.settings.session.idle_minutes as i64 * 60_000
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Envelope<Session>>> {
+    let row = own_session(&state, &identity, &id).await?;
+    let session = render::session_by_row(&state, &row).await?;
+    envelope(&state, &identity, session).await
+}
+
+/// `touch`: makes the session the client's active one (this is what `setActive` calls).
+pub async fn touch(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    Form(_): Form<params::TouchSession>,
+) -> ApiResult<Json<Envelope<Session>>> {
+    let row = own_session(&state, &identity, &id).await?;
+    if !row.is_live(now_ms()) {
+        return Err(ApiError::signed_out());
+    }
+    store::sessions::touch(&state.db, &id, idle_ms(&state)).await?;
+    store::clients::set_last_active_session(&state.db, &row.client_id, Some(&id)).await?;
+    let row = own_session(&state, &identity, &id).await?;
+    let session = render::session_by_row(&state, &row).await?;
+    envelope(&state, &identity, session).await
+}
+
+async fn finish(
+    state: AppState,
+    identity: Identity,
+    id: String,
+    status: &str,
+) -> ApiResult<Json<Envelope<Session>>> {
+    let row = own_session(&state, &identity, &id).await?;
+    store::sessions::finish(&state.db, &id, status).await?;
+    let client = store::clients::get(&state.db, &row.client_id).await?;
+    if client.and_then(|c| c.last_active_session_id).as_deref() == Some(id.as_str()) {
+        store::clients::set_last_active_session(&state.db, &row.client_id, None).await?;
+    }
+    let row = store::sessions::get(&state.db, &id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let session = render::session_by_row(&state, &row).await?;
+    envelope(&state, &identity, session).await
+}
+
+pub async fn end(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Envelope<Session>>> {
+    finish(state, identity, id, "ended").await
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Envelope<Session>>> {
+    finish(state, identity, id, "removed").await
+}
+
+/// A fresh 60-second session token (unwrapped, as Clerk answers it). Minting counts
+/// as activity: it moves the idle deadline.
+pub async fn tokens(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    Form(_): Form<params::CreateToken>,
+) -> ApiResult<Json<Token>> {
+    let row = own_session(&state, &identity, &id).await?;
+    let now = now_ms();
+    if !row.is_live(now) {
+        return Err(ApiError::signed_out());
+    }
+    store::sessions::touch(&state.db, &id, idle_ms(&state)).await?;
+    let iat = now / 1000;
+    let minutes = |at: Option<i64>| at.map_or(-1, |at| (now - at).max(0) / 60_000);
+    let claims = SessionClaims {
+        sid: row.id.clone(),
+        sub: row.user_id.clone(),
+        iss: identity.issuer().to_owned(),
+        azp: identity.origin().map(str::to_owned),
+        exp: iat + state.settings.session.token_lifetime_seconds as i64,
+        iat,
+        nbf: iat - 10,
+        jti: Some(new_id("jti")),
+        v: Some(2),
+        fva: Some([minutes(Some(row.first_factor_at)), minutes(row.second_factor_at)]),
+        sts: Some(row.status.clone()),
+    };
+    Ok(Json(Token {
+        object: "token".into(),
+        jwt: state.signing.sign(&claims),
+    }))
+}
+
+pub async fn jwks(State(state): State<AppState>) -> Json<Jwks> {
+    Json(state.signing.jwks())
+}

@@ -1,0 +1,436 @@
+//! Sign-in: identifier, first factor, and — when the account has one — the second
+//! factor, before any session exists.
+
+use axum::{
+    extract::{Path, State},
+    Json,
+};
+use fapi_types::{params, Envelope, SignIn, Strategy};
+
+use super::envelope;
+use crate::{
+    error::{ApiError, ApiResult},
+    factors,
+    flows::{self, codes::Link, form_required},
+    http::{Form, Identity},
+    ids::now_ms,
+    limits::Bucket,
+    render,
+    state::AppState,
+    store::{
+        self,
+        identifications::{EMAIL, PHONE},
+        sessions::NewSession,
+        sign_ins::SignInRow,
+        users::UserRow,
+    },
+};
+
+async fn respond(
+    state: &AppState,
+    identity: &Identity,
+    id: &str,
+) -> ApiResult<Json<Envelope<SignIn>>> {
+    let row = store::sign_ins::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("sign in", id))?;
+    let sign_in = render::sign_in(state, &row).await?;
+    envelope(state, identity, sign_in).await
+}
+
+/// A sign-in of this client that is still going, or 404.
+async fn own_sign_in(state: &AppState, identity: &Identity, id: &str) -> ApiResult<SignInRow> {
+    let client = identity.client_id();
+    match store::sign_ins::get(&state.db, id).await? {
+        Some(s)
+            if Some(&s.client_id) == client.as_ref()
+                && s.status != "abandoned"
+                && s.abandon_at > now_ms() =>
+        {
+            Ok(s)
+        }
+        _ => Err(ApiError::not_found("sign in", id)),
+    }
+}
+
+/// In single-session mode a client that is signed in cannot sign in again.
+pub async fn refuse_if_signed_in(state: &AppState, identity: &Identity) -> ApiResult<()> {
+    if !state.settings.single_session_mode {
+        return Ok(());
+    }
+    let Some(client_id) = identity.client_id() else {
+        return Ok(());
+    };
+    let now = now_ms();
+    let live = store::sessions::list_for_client(&state.db, &client_id)
+        .await?
+        .into_iter()
+        .find(|s| s.is_live(now));
+    match live {
+        Some(s) => Err(ApiError::session_exists(&s.id)),
+        None => Ok(()),
+    }
+}
+
+fn new_session<'a>(state: &AppState, identity: &'a Identity, client_id: &'a str, ip: &'a Option<String>, strategy: &'a str) -> NewSession<'a> {
+    NewSession {
+        client_id,
+        ip_address: ip.as_deref(),
+        user_agent: identity.user_agent(),
+        strategy,
+        lifetime_ms: state.settings.session.lifetime_hours as i64 * 3_600_000,
+        idle_ms: state.settings.session.idle_minutes as i64 * 60_000,
+    }
+}
+
+/// After a verified first factor: on to the second factor if the account has one,
+/// else the session is created.
+async fn after_first_factor(
+    state: &AppState,
+    identity: &Identity,
+    sign_in: &SignInRow,
+    user: &UserRow,
+    strategy: &str,
+) -> ApiResult<()> {
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    if factors::two_factor_enabled(&state.settings, &idents) {
+        store::sign_ins::advance(&state.db, &sign_in.id, "needs_first_factor", "needs_second_factor")
+            .await?;
+        return Ok(());
+    }
+    let ip = identity.ip_string();
+    let session = new_session(state, identity, &sign_in.client_id, &ip, strategy);
+    let created = store::sessions::complete_sign_in(
+        &state.db,
+        &sign_in.id,
+        "needs_first_factor",
+        &user.id,
+        false,
+        &session,
+    )
+    .await?;
+    if created.is_some() {
+        identity.rotate(state).await?;
+    }
+    Ok(())
+}
+
+async fn account(state: &AppState, sign_in: &SignInRow) -> ApiResult<Option<UserRow>> {
+    Ok(match &sign_in.user_id {
+        Some(id) => store::users::get(&state.db, id).await?,
+        None => None,
+    })
+}
+
+fn wrong_password(state: &AppState) -> fn() -> ApiError {
+    if state.settings.enumeration_protection {
+        ApiError::password_or_identifier_incorrect
+    } else {
+        ApiError::password_incorrect
+    }
+}
+
+/// `POST /v1/client/sign_ins`.
+pub async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    Form(p): Form<params::CreateSignIn>,
+) -> ApiResult<Json<Envelope<SignIn>>> {
+    state.limits.check(Bucket::CreateSignIn, identity.ip())?;
+    refuse_if_signed_in(&state, &identity).await?;
+    let strategy = match (&p.strategy, &p.password) {
+        (Some(s), _) => Some(s.clone()),
+        (None, Some(_)) => Some(Strategy::Password),
+        (None, None) => None,
+    };
+    if let Some(s) = &strategy {
+        if !matches!(s, Strategy::Password | Strategy::EmailCode | Strategy::PhoneCode) {
+            return Err(ApiError::param_value_invalid("strategy", s.as_str()));
+        }
+    }
+    let identifier = match &p.identifier {
+        Some(_) => Some(flows::identifiers::sign_in_identifier(form_required(
+            &p.identifier,
+            "identifier",
+        )?)),
+        None if strategy.is_some() => return Err(ApiError::param_missing("identifier")),
+        None => None,
+    };
+    let password = match strategy {
+        Some(Strategy::Password) => Some(form_required(&p.password, "password")?),
+        _ => None,
+    };
+    let user = match &identifier {
+        Some(i) => store::users::find_by_identifier(&state.db, i).await?,
+        None => None,
+    };
+    if identifier.is_some() && user.is_none() && !state.settings.enumeration_protection {
+        if let Some(pw) = password {
+            // Spend the time a real check takes, so timing does not tell.
+            let _ = state.passwords.check(pw, None).await;
+        }
+        return Err(ApiError::identifier_not_found());
+    }
+    if let Some(pw) = password {
+        flows::passwords::check(&state, user.as_ref(), pw, wrong_password(&state)).await?;
+    }
+    let client_id = identity.client_or_create(&state).await?;
+    let status = if identifier.is_some() {
+        "needs_first_factor"
+    } else {
+        "needs_identifier"
+    };
+    let verified = match password {
+        Some(_) => Some(store::verifications::create_verified(&state.db, "password").await?),
+        None => None,
+    };
+    let id = store::sign_ins::create(
+        &state.db,
+        &client_id,
+        status,
+        identifier.as_deref(),
+        user.as_ref().map(|u| u.id.as_str()),
+        verified.as_deref(),
+    )
+    .await?;
+    store::clients::set_sign_in(&state.db, &client_id, Some(&id)).await?;
+    let row = own_sign_in(&state, &identity, &id).await?;
+    match (&strategy, &user) {
+        (Some(Strategy::Password), Some(u)) => {
+            after_first_factor(&state, &identity, &row, u, "password").await?
+        }
+        (Some(s @ (Strategy::EmailCode | Strategy::PhoneCode)), Some(u)) => {
+            prepare_first(&state, &row, u, s, None).await?
+        }
+        _ => {}
+    }
+    respond(&state, &identity, &id).await
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Envelope<SignIn>>> {
+    own_sign_in(&state, &identity, &id).await?;
+    respond(&state, &identity, &id).await
+}
+
+/// Sends a first-factor code to one of the account's verified emails or phones.
+async fn prepare_first(
+    state: &AppState,
+    sign_in: &SignInRow,
+    user: &UserRow,
+    strategy: &Strategy,
+    target_id: Option<&str>,
+) -> ApiResult<()> {
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    let factors = factors::first_factors(&state.settings, user, &idents);
+    let wanted = |f: &&fapi_types::SignInFactor| {
+        f.strategy == *strategy
+            && match target_id {
+                Some(t) => {
+                    f.email_address_id.as_deref() == Some(t) || f.phone_number_id.as_deref() == Some(t)
+                }
+                None => {
+                    // The one that matches what was typed, else the primary one.
+                    let ident = idents.iter().find(|i| {
+                        Some(&i.id) == f.email_address_id.as_ref()
+                            || Some(&i.id) == f.phone_number_id.as_ref()
+                    });
+                    ident.is_some_and(|i| Some(&i.value) == sign_in.identifier.as_ref())
+                        || f.primary == Some(true)
+                }
+            }
+    };
+    let factor = factors
+        .iter()
+        .find(wanted)
+        .ok_or_else(ApiError::strategy_for_user_invalid)?;
+    let ident_id = factor
+        .email_address_id
+        .as_deref()
+        .or(factor.phone_number_id.as_deref())
+        .ok_or_else(ApiError::internal)?;
+    let ident = idents
+        .iter()
+        .find(|i| i.id == ident_id)
+        .ok_or_else(ApiError::internal)?;
+    let kind = if *strategy == Strategy::EmailCode { EMAIL } else { PHONE };
+    debug_assert_eq!(ident.kind, kind);
+    flows::codes::send(
+        state,
+        &sign_in.id,
+        strategy.as_str(),
+        &ident.value,
+        Link::SignInFirst(&sign_in.id),
+    )
+    .await
+}
+
+pub async fn prepare_first_factor(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    Form(p): Form<params::PrepareFirstFactor>,
+) -> ApiResult<Json<Envelope<SignIn>>> {
+    let row = own_sign_in(&state, &identity, &id).await?;
+    if row.status != "needs_first_factor" {
+        return Err(ApiError::client_state_invalid("prepare_first_factor"));
+    }
+    if !matches!(p.strategy, Strategy::EmailCode | Strategy::PhoneCode) {
+        return Err(ApiError::verification_strategy_invalid());
+    }
+    let user = account(&state, &row)
+        .await?
+        .ok_or_else(ApiError::strategy_for_user_invalid)?;
+    flows::passwords::ensure_unlocked(&user)?;
+    let target = p.email_address_id.as_deref().or(p.phone_number_id.as_deref());
+    prepare_first(&state, &row, &user, &p.strategy, target).await?;
+    respond(&state, &identity, &id).await
+}
+
+pub async fn attempt_first_factor(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    Form(p): Form<params::AttemptFirstFactor>,
+) -> ApiResult<Json<Envelope<SignIn>>> {
+    state.limits.check(Bucket::Attempt, identity.ip())?;
+    let row = own_sign_in(&state, &identity, &id).await?;
+    if row.status != "needs_first_factor" {
+        return Err(ApiError::client_state_invalid("attempt_first_factor"));
+    }
+    let user = account(&state, &row).await?;
+    match p.strategy {
+        Strategy::Password => {
+            let password = form_required(&p.password, "password")?;
+            if p.code.is_some() {
+                return Err(ApiError::param_unknown("code"));
+            }
+            flows::passwords::check(&state, user.as_ref(), password, wrong_password(&state))
+                .await?;
+            let verified = store::verifications::create_verified(&state.db, "password").await?;
+            store::sign_ins::set_first_factor(&state.db, &id, &verified).await?;
+        }
+        Strategy::EmailCode | Strategy::PhoneCode => {
+            let code = form_required(&p.code, "code")?;
+            if p.password.is_some() {
+                return Err(ApiError::param_unknown("password"));
+            }
+            let user = user.as_ref().ok_or_else(ApiError::verification_missing)?;
+            flows::passwords::ensure_unlocked(user)?;
+            let prepared = match &row.first_factor_verification_id {
+                Some(v) => store::verifications::get(&state.db, v).await?,
+                None => None,
+            };
+            if prepared.as_ref().map(|v| v.strategy.as_str()) != Some(p.strategy.as_str()) {
+                return Err(ApiError::verification_missing());
+            }
+            flows::codes::check(
+                &state,
+                row.first_factor_verification_id.as_deref(),
+                code,
+                Some(&user.id),
+            )
+            .await?;
+        }
+        ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
+    }
+    let user = user.ok_or_else(ApiError::internal)?;
+    after_first_factor(&state, &identity, &row, &user, p.strategy.as_str()).await?;
+    respond(&state, &identity, &id).await
+}
+
+pub async fn prepare_second_factor(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    Form(p): Form<params::PrepareSecondFactor>,
+) -> ApiResult<Json<Envelope<SignIn>>> {
+    let row = own_sign_in(&state, &identity, &id).await?;
+    if row.status != "needs_second_factor" {
+        return Err(ApiError::client_state_invalid("prepare_second_factor"));
+    }
+    if p.strategy != Strategy::PhoneCode {
+        return Err(ApiError::verification_strategy_invalid());
+    }
+    if p.email_address_id.is_some() {
+        return Err(ApiError::param_unknown("email_address_id"));
+    }
+    let user = account(&state, &row).await?.ok_or_else(ApiError::internal)?;
+    flows::passwords::ensure_unlocked(&user)?;
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    let factors = factors::second_factors(&state.settings, &idents);
+    let factor = match &p.phone_number_id {
+        Some(pid) => factors
+            .iter()
+            .find(|f| f.phone_number_id.as_deref() == Some(pid.as_str()))
+            .ok_or_else(|| ApiError::param_value_invalid("phone_number_id", pid))?,
+        None => factors
+            .iter()
+            .find(|f| f.default == Some(true))
+            .or(factors.first())
+            .ok_or_else(|| ApiError::no_second_factors("phone_code"))?,
+    };
+    let phone = idents
+        .iter()
+        .find(|i| Some(&i.id) == factor.phone_number_id.as_ref())
+        .ok_or_else(ApiError::internal)?;
+    flows::codes::send(&state, &row.id, "phone_code", &phone.value, Link::SignInSecond(&row.id))
+        .await?;
+    respond(&state, &identity, &id).await
+}
+
+pub async fn attempt_second_factor(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    Form(p): Form<params::AttemptSecondFactor>,
+) -> ApiResult<Json<Envelope<SignIn>>> {
+    state.limits.check(Bucket::Attempt, identity.ip())?;
+    let row = own_sign_in(&state, &identity, &id).await?;
+    if row.status != "needs_second_factor" {
+        return Err(ApiError::client_state_invalid("attempt_second_factor"));
+    }
+    let code = form_required(&p.code, "code")?;
+    let user = account(&state, &row).await?.ok_or_else(ApiError::internal)?;
+    flows::passwords::ensure_unlocked(&user)?;
+    match p.strategy {
+        Strategy::PhoneCode => {
+            if row.second_factor_verification_id.is_none() {
+                return Err(ApiError::verification_missing());
+            }
+            flows::codes::check(
+                &state,
+                row.second_factor_verification_id.as_deref(),
+                code,
+                Some(&user.id),
+            )
+            .await?;
+        }
+        Strategy::Totp | Strategy::BackupCode => return Err(ApiError::strategy_for_user_invalid()),
+        ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
+    }
+    let first = match &row.first_factor_verification_id {
+        Some(v) => store::verifications::get(&state.db, v).await?.map(|v| v.strategy),
+        None => None,
+    }
+    .unwrap_or_else(|| "password".into());
+    let ip = identity.ip_string();
+    let session = new_session(&state, &identity, &row.client_id, &ip, &first);
+    let created = store::sessions::complete_sign_in(
+        &state.db,
+        &row.id,
+        "needs_second_factor",
+        &user.id,
+        true,
+        &session,
+    )
+    .await?;
+    if created.is_none() {
+        return Err(ApiError::verification_already_verified());
+    }
+    identity.rotate(&state).await?;
+    respond(&state, &identity, &id).await
+}

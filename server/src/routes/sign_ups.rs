@@ -1,0 +1,279 @@
+//! Sign-up: collect what the instance requires, verify the email (or phone) by code,
+//! then create the account and its session in one transaction.
+
+use axum::{
+    extract::{Path, State},
+    Json,
+};
+use fapi_types::{params, Envelope, SignUp, Strategy};
+
+use super::{envelope, sign_ins::refuse_if_signed_in};
+use crate::{
+    config::Requirement,
+    error::{ApiError, ApiResult},
+    flows::{self, codes::Link, form_required},
+    http::{Form, Identity},
+    ids::now_ms,
+    limits::Bucket,
+    render,
+    state::AppState,
+    store::{
+        self,
+        identifications::{EMAIL, PHONE},
+        sessions::NewSession,
+        sign_ups::SignUpRow,
+    },
+};
+
+async fn respond(
+    state: &AppState,
+    identity: &Identity,
+    id: &str,
+) -> ApiResult<Json<Envelope<SignUp>>> {
+    let row = store::sign_ups::get(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("sign up", id))?;
+    let sign_up = render::sign_up(state, &row).await?;
+    envelope(state, identity, sign_up).await
+}
+
+async fn own_sign_up(state: &AppState, identity: &Identity, id: &str) -> ApiResult<SignUpRow> {
+    let client = identity.client_id();
+    match store::sign_ups::get(&state.db, id).await? {
+        Some(s)
+            if Some(&s.client_id) == client.as_ref()
+                && s.status != "abandoned"
+                && s.abandon_at > now_ms() =>
+        {
+            Ok(s)
+        }
+        _ => Err(ApiError::not_found("sign up", id)),
+    }
+}
+
+fn allowed(req: Requirement, name: &str, given: bool) -> ApiResult<()> {
+    if given && req == Requirement::Off {
+        Err(ApiError::param_unknown(name))
+    } else {
+        Ok(())
+    }
+}
+
+fn non_empty(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// Validates the given fields and merges them into the row. Nothing is stored here.
+async fn merge(
+    state: &AppState,
+    row: &mut SignUpRow,
+    p: &params::CreateSignUp,
+) -> ApiResult<()> {
+    let ids = &state.settings.identifiers;
+    allowed(ids.email_address, "email_address", p.email_address.is_some())?;
+    allowed(ids.phone_number, "phone_number", p.phone_number.is_some())?;
+    allowed(ids.username, "username", p.username.is_some())?;
+    allowed(ids.first_name, "first_name", p.first_name.is_some())?;
+    allowed(ids.last_name, "last_name", p.last_name.is_some())?;
+    if let Some(s) = &p.strategy {
+        if !matches!(s, Strategy::EmailCode | Strategy::PhoneCode) {
+            return Err(ApiError::param_value_invalid("strategy", s.as_str()));
+        }
+    }
+    if let Some(raw) = &p.email_address {
+        let email = flows::identifiers::email("email_address", raw)?;
+        if store::identifications::verified_exists(&state.db, EMAIL, &email).await? {
+            return Err(ApiError::identifier_exists("email_address"));
+        }
+        if row.email_address.as_deref() != Some(email.as_str()) {
+            row.email_verification_id = None;
+        }
+        row.email_address = Some(email);
+    }
+    if let Some(raw) = &p.phone_number {
+        let phone = flows::identifiers::phone("phone_number", raw)?;
+        if store::identifications::verified_exists(&state.db, PHONE, &phone).await? {
+            return Err(ApiError::identifier_exists("phone_number"));
+        }
+        if row.phone_number.as_deref() != Some(phone.as_str()) {
+            row.phone_verification_id = None;
+        }
+        row.phone_number = Some(phone);
+    }
+    if let Some(raw) = &p.username {
+        let username = flows::identifiers::username("username", raw)?;
+        if store::users::username_taken(&state.db, &username).await? {
+            return Err(ApiError::identifier_exists("username"));
+        }
+        row.username = Some(username);
+    }
+    if p.first_name.is_some() {
+        row.first_name = non_empty(&p.first_name);
+    }
+    if p.last_name.is_some() {
+        row.last_name = non_empty(&p.last_name);
+    }
+    if let Some(meta) = &p.unsafe_metadata {
+        let value: serde_json::Value = serde_json::from_str(meta).map_err(|_| {
+            ApiError::param_format_invalid("unsafe_metadata", "unsafe_metadata must be a JSON object.")
+        })?;
+        if !value.is_object() {
+            return Err(ApiError::param_format_invalid(
+                "unsafe_metadata",
+                "unsafe_metadata must be a JSON object.",
+            ));
+        }
+        row.unsafe_metadata = value.to_string();
+    }
+    if let Some(pw) = &p.password {
+        let context: Vec<&str> = [&row.email_address, &row.username, &row.phone_number]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        flows::passwords::validate_new(&state.settings, "password", pw, &context)?;
+        row.password_hash = Some(state.passwords.hash(pw).await);
+    }
+    row.updated_at = now_ms();
+    Ok(())
+}
+
+/// `POST /v1/client/sign_ups`: a new sign-up replacing the client's previous one.
+pub async fn create(
+    State(state): State<AppState>,
+    identity: Identity,
+    Form(p): Form<params::CreateSignUp>,
+) -> ApiResult<Json<Envelope<SignUp>>> {
+    state.limits.check(Bucket::CreateSignUp, identity.ip())?;
+    refuse_if_signed_in(&state, &identity).await?;
+    let mut row = store::sign_ups::new_row("");
+    merge(&state, &mut row, &p).await?;
+    row.client_id = identity.client_or_create(&state).await?;
+    store::sign_ups::save(&state.db, &row).await?;
+    store::clients::set_sign_up(&state.db, &row.client_id, Some(&row.id)).await?;
+    if let Some(strategy) = &p.strategy {
+        prepare(&state, &row, strategy).await?;
+    }
+    respond(&state, &identity, &row.id).await
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Envelope<SignUp>>> {
+    own_sign_up(&state, &identity, &id).await?;
+    respond(&state, &identity, &id).await
+}
+
+/// `PATCH /v1/client/sign_ups/{id}`: add or change fields.
+pub async fn update(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    Form(p): Form<params::CreateSignUp>,
+) -> ApiResult<Json<Envelope<SignUp>>> {
+    let mut row = own_sign_up(&state, &identity, &id).await?;
+    if row.status != "missing_requirements" {
+        return Err(ApiError::client_state_invalid("update"));
+    }
+    merge(&state, &mut row, &p).await?;
+    store::sign_ups::save(&state.db, &row).await?;
+    try_complete(&state, &identity, &row.id).await?;
+    respond(&state, &identity, &id).await
+}
+
+async fn prepare(state: &AppState, row: &SignUpRow, strategy: &Strategy) -> ApiResult<()> {
+    let (field, to) = match strategy {
+        Strategy::EmailCode => ("email_address", row.email_address.as_deref()),
+        Strategy::PhoneCode => ("phone_number", row.phone_number.as_deref()),
+        other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
+    };
+    let to = to.ok_or_else(ApiError::verification_strategy_invalid)?;
+    flows::codes::send(
+        state,
+        &row.id,
+        strategy.as_str(),
+        to,
+        Link::SignUp { id: &row.id, field },
+    )
+    .await
+}
+
+pub async fn prepare_verification(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    Form(p): Form<params::PrepareVerification>,
+) -> ApiResult<Json<Envelope<SignUp>>> {
+    let row = own_sign_up(&state, &identity, &id).await?;
+    if row.status != "missing_requirements" {
+        return Err(ApiError::client_state_invalid("prepare_verification"));
+    }
+    prepare(&state, &row, &p.strategy).await?;
+    respond(&state, &identity, &id).await
+}
+
+pub async fn attempt_verification(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    Form(p): Form<params::AttemptVerification>,
+) -> ApiResult<Json<Envelope<SignUp>>> {
+    state.limits.check(Bucket::Attempt, identity.ip())?;
+    let row = own_sign_up(&state, &identity, &id).await?;
+    if row.status != "missing_requirements" {
+        return Err(ApiError::client_state_invalid("attempt_verification"));
+    }
+    let code = form_required(&p.code, "code")?;
+    let verification = match p.strategy {
+        Strategy::EmailCode => row.email_verification_id.as_deref(),
+        Strategy::PhoneCode => row.phone_verification_id.as_deref(),
+        ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
+    };
+    flows::codes::check(&state, verification, code, None).await?;
+    try_complete(&state, &identity, &id).await?;
+    respond(&state, &identity, &id).await
+}
+
+/// Creates the account once nothing is missing or unverified.
+async fn try_complete(state: &AppState, identity: &Identity, id: &str) -> ApiResult<()> {
+    let row = own_sign_up(state, identity, id).await?;
+    let rendered = render::sign_up(state, &row).await?;
+    if !rendered.missing_fields.is_empty() || !rendered.unverified_fields.is_empty() {
+        return Ok(());
+    }
+    let strategy = if row.email_address.is_some() {
+        "email_code"
+    } else {
+        "phone_code"
+    };
+    let ip = identity.ip_string();
+    let session = NewSession {
+        client_id: &row.client_id,
+        ip_address: ip.as_deref(),
+        user_agent: identity.user_agent(),
+        strategy,
+        lifetime_ms: state.settings.session.lifetime_hours as i64 * 3_600_000,
+        idle_ms: state.settings.session.idle_minutes as i64 * 60_000,
+    };
+    match store::sign_ups::complete(&state.db, &row, &session).await {
+        Ok(Some(_)) => identity.rotate(state).await,
+        Ok(None) => Ok(()),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            // Someone verified the same email or username a moment earlier.
+            let field = if e.message().contains("username") {
+                "username"
+            } else if row.email_address.is_some() {
+                "email_address"
+            } else {
+                "phone_number"
+            };
+            Err(ApiError::identifier_exists(field))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,101 @@
+use sqlx::FromRow;
+
+use crate::{
+    db::Db,
+    ids::{new_id, new_token, now_ms, token_hash},
+};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ClientRow {
+    pub id: String,
+    pub sign_in_id: Option<String>,
+    pub sign_up_id: Option<String>,
+    pub last_active_session_id: Option<String>,
+    pub last_authentication_strategy: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, sign_in_id, sign_up_id, last_active_session_id, last_authentication_strategy, created_at, updated_at";
+
+/// Makes a client; returns its id and the bearer token (only its hash is stored).
+pub async fn create(db: &Db) -> Result<(String, String), sqlx::Error> {
+    let id = new_id("client");
+    let token = new_token();
+    let now = now_ms();
+    sqlx::query("INSERT INTO clients (id, token_hash, created_at, updated_at) VALUES (?, ?, ?, ?)")
+        .bind(&id)
+        .bind(token_hash(&token))
+        .bind(now)
+        .bind(now)
+        .execute(&db.write)
+        .await?;
+    Ok((id, token))
+}
+
+pub async fn rotate_token(db: &Db, id: &str) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    sqlx::query("UPDATE clients SET token_hash = ?, updated_at = ? WHERE id = ?")
+        .bind(token_hash(&token))
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.write)
+        .await?;
+    Ok(token)
+}
+
+pub async fn find_by_token_hash(db: &Db, hash: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM clients WHERE token_hash = ?")
+        .bind(hash)
+        .fetch_optional(&db.read)
+        .await
+}
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<ClientRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM clients WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&db.read)
+        .await
+}
+
+pub async fn set_sign_in(db: &Db, id: &str, sign_in_id: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET sign_in_id = ?, updated_at = ? WHERE id = ?")
+        .bind(sign_in_id)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_sign_up(db: &Db, id: &str, sign_up_id: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET sign_up_id = ?, updated_at = ? WHERE id = ?")
+        .bind(sign_up_id)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_last_active_session(
+    db: &Db,
+    id: &str,
+    session_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET last_active_session_id = ?, updated_at = ? WHERE id = ?")
+        .bind(session_id)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM clients WHERE id = ?")
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}

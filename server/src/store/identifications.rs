@@ -1,0 +1,169 @@
+use sqlx::FromRow;
+
+use crate::{
+    db::Db,
+    ids::{new_id, now_ms},
+};
+
+pub const EMAIL: &str = "email_address";
+pub const PHONE: &str = "phone_number";
+
+#[derive(Debug, Clone, FromRow)]
+pub struct IdentificationRow {
+    pub id: String,
+    pub user_id: String,
+    pub kind: String,
+    pub value: String,
+    pub verification_id: Option<String>,
+    pub verified_at: Option<i64>,
+    pub reserved_for_second_factor: bool,
+    pub default_second_factor: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl IdentificationRow {
+    pub fn verified(&self) -> bool {
+        self.verified_at.is_some()
+    }
+
+    /// A phone that can receive second-factor codes.
+    pub fn is_second_factor(&self) -> bool {
+        self.kind == PHONE && self.verified() && self.reserved_for_second_factor
+    }
+}
+
+const COLUMNS: &str = "id, user_id, kind, value, verification_id, verified_at, reserved_for_second_factor, default_second_factor, created_at, updated_at";
+
+pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<IdentificationRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM identifications WHERE user_id = ? ORDER BY created_at, id"
+    ))
+    .bind(user_id)
+    .fetch_all(&db.read)
+    .await
+}
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<IdentificationRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM identifications WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&db.read)
+        .await
+}
+
+/// Is this email or phone already a verified identification of some account?
+pub async fn verified_exists(db: &Db, kind: &str, value: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM identifications WHERE kind = ? AND value = ? AND verified_at IS NOT NULL",
+    )
+    .bind(kind)
+    .bind(value)
+    .fetch_one(&db.read)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Adds an unverified email or phone to an account.
+pub async fn create(
+    db: &Db,
+    user_id: &str,
+    kind: &str,
+    value: &str,
+    reserved_for_second_factor: bool,
+) -> Result<String, sqlx::Error> {
+    let id = new_id("idn");
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO identifications (id, user_id, kind, value, reserved_for_second_factor, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(user_id)
+    .bind(kind)
+    .bind(value)
+    .bind(reserved_for_second_factor)
+    .bind(now)
+    .bind(now)
+    .execute(&db.write)
+    .await?;
+    Ok(id)
+}
+
+pub async fn set_verification(db: &Db, id: &str, verification_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE identifications SET verification_id = ?, updated_at = ? WHERE id = ?")
+        .bind(verification_id)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+/// Marks verified; fails with a unique violation if another account verified it first.
+pub async fn mark_verified(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    sqlx::query("UPDATE identifications SET verified_at = ?, updated_at = ? WHERE id = ? AND verified_at IS NULL")
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_reserved(db: &Db, id: &str, reserved: bool) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE identifications SET reserved_for_second_factor = ?,
+            default_second_factor = CASE WHEN ? THEN default_second_factor ELSE FALSE END,
+            updated_at = ? WHERE id = ?",
+    )
+    .bind(reserved)
+    .bind(reserved)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}
+
+/// Makes one phone the default second factor and the others not, in one statement.
+pub async fn make_default_second_factor(db: &Db, user_id: &str, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE identifications SET default_second_factor = (id = ?), updated_at = ?
+         WHERE user_id = ? AND kind = 'phone_number'",
+    )
+    .bind(id)
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}
+
+pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM identifications WHERE id = ?")
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+/// Keeps one default second factor while any exists: the oldest reserved phone
+/// takes over when none is marked.
+pub async fn ensure_default_second_factor(db: &Db, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE identifications SET default_second_factor = TRUE
+         WHERE id = (SELECT id FROM identifications
+                     WHERE user_id = ? AND kind = 'phone_number' AND reserved_for_second_factor
+                       AND verified_at IS NOT NULL
+                     ORDER BY created_at, id LIMIT 1)
+           AND NOT EXISTS (SELECT 1 FROM identifications
+                           WHERE user_id = ? AND default_second_factor AND reserved_for_second_factor
+                             AND verified_at IS NOT NULL)",
+    )
+    .bind(user_id)
+    .bind(user_id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,10 @@
+//! The database rows and the SQL that reads and writes them, one module per table.
+//! Every change that must not race is a single conditional `UPDATE`.
+
+pub mod clients;
+pub mod identifications;
+pub mod sessions;
+pub mod sign_ins;
+pub mod sign_ups;
+pub mod users;
+pub mod verifications;

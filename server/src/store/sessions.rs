@@ -1,0 +1,213 @@
+use sqlx::{FromRow, Sqlite, Transaction};
+
+use crate::{
+    db::Db,
+    ids::{new_id, now_ms},
+};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionRow {
+    pub id: String,
+    pub client_id: String,
+    pub user_id: String,
+    pub status: String,
+    pub expire_at: i64,
+    pub abandon_at: i64,
+    pub last_active_at: i64,
+    pub first_factor_at: i64,
+    pub second_factor_at: Option<i64>,
+    pub user_agent: Option<String>,
+    pub ip_address: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl SessionRow {
+    /// Signed in right now: active (or pending) and within both time limits.
+    pub fn is_live(&self, now: i64) -> bool {
+        matches!(self.status.as_str(), "active" | "pending")
+            && now < self.expire_at
+            && now < self.abandon_at
+    }
+
+    /// The status as the client sees it: a session past its time is `expired`.
+    pub fn visible_status(&self, now: i64) -> &str {
+        if matches!(self.status.as_str(), "active" | "pending") && !self.is_live(now) {
+            "expired"
+        } else {
+            &self.status
+        }
+    }
+}
+
+/// What a new session is made from.
+pub struct NewSession<'a> {
+    pub client_id: &'a str,
+    pub ip_address: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    /// The first factor's strategy (`client.last_authentication_strategy`).
+    pub strategy: &'a str,
+    pub lifetime_ms: i64,
+    pub idle_ms: i64,
+}
+
+const COLUMNS: &str = "id, client_id, user_id, status, expire_at, abandon_at, last_active_at, first_factor_at, second_factor_at, user_agent, ip_address, created_at, updated_at";
+
+pub(super) async fn insert(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: &str,
+    user_id: &str,
+    s: &NewSession<'_>,
+    second_factor: bool,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    let abandon_at = now + s.lifetime_ms;
+    sqlx::query(
+        "INSERT INTO sessions (id, client_id, user_id, status, expire_at, abandon_at, last_active_at,
+            first_factor_at, second_factor_at, user_agent, ip_address, created_at, updated_at)
+         VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(s.client_id)
+    .bind(user_id)
+    .bind((now + s.idle_ms).min(abandon_at))
+    .bind(abandon_at)
+    .bind(now)
+    .bind(now)
+    .bind(second_factor.then_some(now))
+    .bind(s.user_agent)
+    .bind(s.ip_address)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// Finishes a sign-in: moves it from `from` to `complete` and creates its session, in
+/// one transaction. `None` if another request finished it first.
+pub async fn complete_sign_in(
+    db: &Db,
+    sign_in_id: &str,
+    from: &str,
+    user_id: &str,
+    second_factor: bool,
+    s: &NewSession<'_>,
+) -> Result<Option<String>, sqlx::Error> {
+    let now = now_ms();
+    let session_id = new_id("sess");
+    let mut tx = db.write.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE sign_ins SET status = 'complete', created_session_id = ?, updated_at = ? WHERE id = ? AND status = ?",
+    )
+    .bind(&session_id)
+    .bind(now)
+    .bind(sign_in_id)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !moved {
+        return Ok(None);
+    }
+    insert(&mut tx, &session_id, user_id, s, second_factor).await?;
+    sqlx::query("UPDATE clients SET last_active_session_id = ?, last_authentication_strategy = ?, updated_at = ? WHERE id = ?")
+        .bind(&session_id)
+        .bind(s.strategy)
+        .bind(now)
+        .bind(s.client_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE users SET last_sign_in_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(session_id))
+}
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<SessionRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM sessions WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&db.read)
+        .await
+}
+
+/// The sessions a client shows: all but removed ones.
+pub async fn list_for_client(db: &Db, client_id: &str) -> Result<Vec<SessionRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM sessions WHERE client_id = ? AND status <> 'removed' ORDER BY created_at, id"
+    ))
+    .bind(client_id)
+    .fetch_all(&db.read)
+    .await
+}
+
+/// A user's signed-in sessions on every device.
+pub async fn list_active_for_user(db: &Db, user_id: &str) -> Result<Vec<SessionRow>, sqlx::Error> {
+    let now = now_ms();
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM sessions WHERE user_id = ? AND status IN ('active', 'pending')
+         AND expire_at > ? AND abandon_at > ? ORDER BY last_active_at DESC, id"
+    ))
+    .bind(user_id)
+    .bind(now)
+    .bind(now)
+    .fetch_all(&db.read)
+    .await
+}
+
+/// Activity moves the idle deadline, never past the absolute one.
+pub async fn touch(db: &Db, id: &str, idle_ms: i64) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE sessions SET last_active_at = ?,
+            expire_at = CASE WHEN ? < abandon_at THEN ? ELSE abandon_at END, updated_at = ?
+         WHERE id = ? AND status IN ('active', 'pending') AND expire_at > ? AND abandon_at > ?",
+    )
+    .bind(now)
+    .bind(now + idle_ms)
+    .bind(now + idle_ms)
+    .bind(now)
+    .bind(id)
+    .bind(now)
+    .bind(now)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}
+
+/// Ends a signed-in session with a final status (`ended`, `removed`, `revoked`).
+pub async fn finish(db: &Db, id: &str, status: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET status = ?, updated_at = ? WHERE id = ? AND status IN ('active', 'pending', 'ended')")
+        .bind(status)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+/// Signs a client out everywhere it is signed in.
+pub async fn finish_all_for_client(db: &Db, client_id: &str, status: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET status = ?, updated_at = ? WHERE client_id = ? AND status IN ('active', 'pending')")
+        .bind(status)
+        .bind(now_ms())
+        .bind(client_id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+/// Revokes a user's other sessions (after a password change).
+pub async fn revoke_others(db: &Db, user_id: &str, keep: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET status = 'revoked', updated_at = ? WHERE user_id = ? AND id <> ? AND status IN ('active', 'pending')")
+        .bind(now_ms())
+        .bind(user_id)
+        .bind(keep)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,96 @@
+use sqlx::FromRow;
+
+use crate::{
+    db::Db,
+    ids::{new_id, now_ms},
+};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SignInRow {
+    pub id: String,
+    pub client_id: String,
+    pub status: String,
+    pub identifier: Option<String>,
+    pub user_id: Option<String>,
+    pub first_factor_verification_id: Option<String>,
+    pub second_factor_verification_id: Option<String>,
+    pub created_session_id: Option<String>,
+    pub abandon_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, client_id, status, identifier, user_id, first_factor_verification_id, second_factor_verification_id, created_session_id, abandon_at, created_at, updated_at";
+
+/// Sign-ins are abandoned after a day, as in Clerk.
+const LIFETIME_MS: i64 = 24 * 3600 * 1000;
+
+pub async fn create(
+    db: &Db,
+    client_id: &str,
+    status: &str,
+    identifier: Option<&str>,
+    user_id: Option<&str>,
+    first_factor_verification_id: Option<&str>,
+) -> Result<String, sqlx::Error> {
+    let id = new_id("sia");
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO sign_ins (id, client_id, status, identifier, user_id, first_factor_verification_id, abandon_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(client_id)
+    .bind(status)
+    .bind(identifier)
+    .bind(user_id)
+    .bind(first_factor_verification_id)
+    .bind(now + LIFETIME_MS)
+    .bind(now)
+    .bind(now)
+    .execute(&db.write)
+    .await?;
+    Ok(id)
+}
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<SignInRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM sign_ins WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&db.read)
+        .await
+}
+
+pub async fn set_first_factor(db: &Db, id: &str, verification_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sign_ins SET first_factor_verification_id = ?, updated_at = ? WHERE id = ?")
+        .bind(verification_id)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_second_factor(db: &Db, id: &str, verification_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sign_ins SET second_factor_verification_id = ?, updated_at = ? WHERE id = ?")
+        .bind(verification_id)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+/// Moves the sign-in from one status to the next; false if another request moved it first.
+pub async fn advance(db: &Db, id: &str, from: &str, to: &str) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("UPDATE sign_ins SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
+            .bind(to)
+            .bind(now_ms())
+            .bind(id)
+            .bind(from)
+            .execute(&db.write)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}

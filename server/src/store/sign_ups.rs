@@ -1,0 +1,197 @@
+use sqlx::FromRow;
+
+use crate::{
+    db::Db,
+    ids::{new_id, now_ms},
+};
+
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct SignUpRow {
+    pub id: String,
+    pub client_id: String,
+    pub status: String,
+    pub email_address: Option<String>,
+    pub phone_number: Option<String>,
+    pub username: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub password_hash: Option<String>,
+    pub unsafe_metadata: String,
+    pub email_verification_id: Option<String>,
+    pub phone_verification_id: Option<String>,
+    pub created_user_id: Option<String>,
+    pub created_session_id: Option<String>,
+    pub abandon_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, client_id, status, email_address, phone_number, username, first_name, last_name, password_hash, unsafe_metadata, email_verification_id, phone_verification_id, created_user_id, created_session_id, abandon_at, created_at, updated_at";
+
+const LIFETIME_MS: i64 = 24 * 3600 * 1000;
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<SignUpRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM sign_ups WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&db.read)
+        .await
+}
+
+/// Writes the whole row (insert or replace of the fields a create or PATCH sets).
+pub async fn save(db: &Db, row: &SignUpRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sign_ups (id, client_id, status, email_address, phone_number, username, first_name, last_name,
+            password_hash, unsafe_metadata, email_verification_id, phone_verification_id, abandon_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET
+            email_address = excluded.email_address, phone_number = excluded.phone_number,
+            username = excluded.username, first_name = excluded.first_name, last_name = excluded.last_name,
+            password_hash = excluded.password_hash, unsafe_metadata = excluded.unsafe_metadata,
+            email_verification_id = excluded.email_verification_id,
+            phone_verification_id = excluded.phone_verification_id,
+            updated_at = excluded.updated_at",
+    )
+    .bind(&row.id)
+    .bind(&row.client_id)
+    .bind(&row.status)
+    .bind(&row.email_address)
+    .bind(&row.phone_number)
+    .bind(&row.username)
+    .bind(&row.first_name)
+    .bind(&row.last_name)
+    .bind(&row.password_hash)
+    .bind(&row.unsafe_metadata)
+    .bind(&row.email_verification_id)
+    .bind(&row.phone_verification_id)
+    .bind(row.abandon_at)
+    .bind(row.created_at)
+    .bind(row.updated_at)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}
+
+pub fn new_row(client_id: &str) -> SignUpRow {
+    let now = now_ms();
+    SignUpRow {
+        id: new_id("sua"),
+        client_id: client_id.to_owned(),
+        status: "missing_requirements".into(),
+        unsafe_metadata: "{}".into(),
+        abandon_at: now + LIFETIME_MS,
+        created_at: now,
+        updated_at: now,
+        ..SignUpRow::default()
+    }
+}
+
+pub async fn set_verification(
+    db: &Db,
+    id: &str,
+    field: &str,
+    verification_id: &str,
+) -> Result<(), sqlx::Error> {
+    let sql = match field {
+        "email_address" => "UPDATE sign_ups SET email_verification_id = ?, updated_at = ? WHERE id = ?",
+        _ => "UPDATE sign_ups SET phone_verification_id = ?, updated_at = ? WHERE id = ?",
+    };
+    sqlx::query(sql)
+        .bind(verification_id)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+/// Creates the account of a finished sign-up, all in one transaction: the user, its
+/// verified identifications, the session, and the sign-up marked complete. Only one
+/// request can move a sign-up from `missing_requirements` to `complete`.
+pub async fn complete(
+    db: &Db,
+    row: &SignUpRow,
+    session: &super::sessions::NewSession<'_>,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let now = now_ms();
+    let user_id = new_id("user");
+    let session_id = new_id("sess");
+    let mut tx = db.write.begin().await?;
+    let claimed = sqlx::query(
+        "UPDATE sign_ups SET status = 'complete', created_user_id = ?, created_session_id = ?, updated_at = ?
+         WHERE id = ? AND status = 'missing_requirements'",
+    )
+    .bind(&user_id)
+    .bind(&session_id)
+    .bind(now)
+    .bind(&row.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !claimed {
+        return Ok(None);
+    }
+    sqlx::query(
+        "INSERT INTO users (id, username, first_name, last_name, password_hash, unsafe_metadata,
+            password_last_updated_at, last_sign_in_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&user_id)
+    .bind(&row.username)
+    .bind(&row.first_name)
+    .bind(&row.last_name)
+    .bind(&row.password_hash)
+    .bind(&row.unsafe_metadata)
+    .bind(row.password_hash.as_ref().map(|_| now))
+    .bind(now)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    for (kind, value, verification_id, primary_column) in [
+        (
+            super::identifications::EMAIL,
+            &row.email_address,
+            &row.email_verification_id,
+            "primary_email_address_id",
+        ),
+        (
+            super::identifications::PHONE,
+            &row.phone_number,
+            &row.phone_verification_id,
+            "primary_phone_number_id",
+        ),
+    ] {
+        let Some(value) = value else { continue };
+        let id = new_id("idn");
+        sqlx::query(
+            "INSERT INTO identifications (id, user_id, kind, value, verification_id, verified_at, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(&user_id)
+        .bind(kind)
+        .bind(value)
+        .bind(verification_id)
+        .bind(now)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(&format!("UPDATE users SET {primary_column} = ? WHERE id = ?"))
+            .bind(&id)
+            .bind(&user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    super::sessions::insert(&mut tx, &session_id, &user_id, session, false).await?;
+    sqlx::query("UPDATE clients SET last_active_session_id = ?, last_authentication_strategy = ?, updated_at = ? WHERE id = ?")
+        .bind(&session_id)
+        .bind(session.strategy)
+        .bind(now)
+        .bind(&row.client_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some((user_id, session_id)))
+}

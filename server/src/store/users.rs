@@ -1,0 +1,196 @@
+use sqlx::FromRow;
+
+use crate::{db::Db, ids::now_ms};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub username: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub password_hash: Option<String>,
+    pub primary_email_address_id: Option<String>,
+    pub primary_phone_number_id: Option<String>,
+    pub unsafe_metadata: String,
+    pub failed_attempts: i64,
+    pub locked_until: Option<i64>,
+    pub last_sign_in_at: Option<i64>,
+    pub password_last_updated_at: Option<i64>,
+    pub mfa_enabled_at: Option<i64>,
+    pub mfa_disabled_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl UserRow {
+    /// Seconds left of a lockout, if one is running.
+    pub fn locked_for(&self, now: i64) -> Option<i64> {
+        self.locked_until
+            .filter(|until| *until > now)
+            .map(|until| (until - now + 999) / 1000)
+    }
+}
+
+const COLUMNS: &str = "id, username, first_name, last_name, password_hash, primary_email_address_id, primary_phone_number_id, unsafe_metadata, failed_attempts, locked_until, last_sign_in_at, password_last_updated_at, mfa_enabled_at, mfa_disabled_at, created_at, updated_at";
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&db.read)
+        .await
+}
+
+/// The account a sign-in identifier names: a verified email or phone, or a username.
+pub async fn find_by_identifier(db: &Db, identifier: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    let by_ident: Option<String> = sqlx::query_scalar(
+        "SELECT user_id FROM identifications WHERE value = ? AND verified_at IS NOT NULL",
+    )
+    .bind(identifier)
+    .fetch_optional(&db.read)
+    .await?;
+    match by_ident {
+        Some(id) => get(db, &id).await,
+        None => {
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE username = ?"))
+                .bind(identifier)
+                .fetch_optional(&db.read)
+                .await
+        }
+    }
+}
+
+pub async fn username_taken(db: &Db, username: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = ?")
+        .bind(username)
+        .fetch_one(&db.read)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Counts a failed password or code; locks the account when the count reaches `max`.
+/// One statement, so concurrent failures are all counted.
+pub async fn record_failure(
+    db: &Db,
+    id: &str,
+    max: u32,
+    lock_ms: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let now = now_ms();
+    let locked_until: Option<Option<i64>> = sqlx::query_scalar(
+        "UPDATE users SET failed_attempts = failed_attempts + 1,
+            locked_until = CASE WHEN failed_attempts + 1 >= ? THEN ? ELSE locked_until END,
+            updated_at = ?
+         WHERE id = ? RETURNING locked_until",
+    )
+    .bind(max as i64)
+    .bind(now + lock_ms)
+    .bind(now)
+    .bind(id)
+    .fetch_optional(&db.write)
+    .await?;
+    Ok(locked_until.flatten().filter(|t| *t > now))
+}
+
+/// A success clears the count (and an expired lock).
+pub async fn reset_failures(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ? AND (failed_attempts > 0 OR locked_until IS NOT NULL)")
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_password(db: &Db, id: &str, hash: &str) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    sqlx::query("UPDATE users SET password_hash = ?, password_last_updated_at = ?, updated_at = ? WHERE id = ?")
+        .bind(hash)
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+/// Replaces the stored hash after a rehash on sign-in (same password, stronger params).
+pub async fn upgrade_password_hash(db: &Db, id: &str, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(hash)
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+pub struct ProfileChange<'a> {
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub username: Option<&'a str>,
+    pub primary_email_address_id: Option<&'a str>,
+    pub primary_phone_number_id: Option<&'a str>,
+}
+
+pub async fn update_profile(db: &Db, id: &str, c: ProfileChange<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET
+            first_name = COALESCE(?, first_name),
+            last_name = COALESCE(?, last_name),
+            username = COALESCE(?, username),
+            primary_email_address_id = COALESCE(?, primary_email_address_id),
+            primary_phone_number_id = COALESCE(?, primary_phone_number_id),
+            updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(c.first_name)
+    .bind(c.last_name)
+    .bind(c.username)
+    .bind(c.primary_email_address_id)
+    .bind(c.primary_phone_number_id)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}
+
+pub async fn touch_sign_in(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_sign_in_at = ? WHERE id = ?")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+/// Records when second-factor protection turned on or off.
+pub async fn mark_mfa(db: &Db, id: &str, enabled: bool) -> Result<(), sqlx::Error> {
+    let sql = if enabled {
+        "UPDATE users SET mfa_enabled_at = ?, updated_at = ? WHERE id = ?"
+    } else {
+        "UPDATE users SET mfa_disabled_at = ?, updated_at = ? WHERE id = ?"
+    };
+    let now = now_ms();
+    sqlx::query(sql)
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+/// Clears a primary id that pointed at a removed identification.
+pub async fn clear_primary(db: &Db, id: &str, identification_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET
+            primary_email_address_id = CASE WHEN primary_email_address_id = ? THEN NULL ELSE primary_email_address_id END,
+            primary_phone_number_id = CASE WHEN primary_phone_number_id = ? THEN NULL ELSE primary_phone_number_id END
+         WHERE id = ?",
+    )
+    .bind(identification_id)
+    .bind(identification_id)
+    .bind(id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}

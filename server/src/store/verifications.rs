@@ -1,0 +1,220 @@
+//! Verifications and their codes. The race rules live here:
+//! - each attempt first reserves one of the `max` tries with a conditional UPDATE, so
+//!   however many wrong codes arrive at once, at most `max` are ever checked;
+//! - a right code wins only by flipping `unverified` to `verified` in one UPDATE, so of
+//!   many concurrent right submissions exactly one succeeds.
+
+use sqlx::FromRow;
+
+use crate::{
+    db::Db,
+    ids::{new_id, now_ms},
+};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct VerificationRow {
+    pub id: String,
+    pub strategy: String,
+    pub target: Option<String>,
+    pub code_hash: Option<String>,
+    pub status: String,
+    pub attempts: i64,
+    pub expire_at: Option<i64>,
+    pub verified_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl VerificationRow {
+    /// The status as the client sees it (an unverified code past its time is `expired`).
+    pub fn visible_status(&self, now: i64) -> &str {
+        match (self.status.as_str(), self.expire_at) {
+            ("unverified", Some(at)) if at <= now => "expired",
+            (s, _) => s,
+        }
+    }
+}
+
+const COLUMNS: &str =
+    "id, strategy, target, code_hash, status, attempts, expire_at, verified_at, created_at";
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<VerificationRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM verifications WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&db.read)
+        .await
+}
+
+async fn get_fresh(db: &Db, id: &str) -> Result<Option<VerificationRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM verifications WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&db.write)
+        .await
+}
+
+/// A new code verification; the hash comes from [`crate::codes::CodeHasher`].
+pub async fn create_code(
+    db: &Db,
+    id: &str,
+    strategy: &str,
+    target: &str,
+    code_hash: &str,
+    expire_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO verifications (id, strategy, target, code_hash, status, attempts, expire_at, created_at)
+         VALUES (?, ?, ?, ?, 'unverified', 0, ?, ?)",
+    )
+    .bind(id)
+    .bind(strategy)
+    .bind(target)
+    .bind(code_hash)
+    .bind(expire_at)
+    .bind(now_ms())
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}
+
+/// A verification that is already done (a password that was just checked).
+pub async fn create_verified(db: &Db, strategy: &str) -> Result<String, sqlx::Error> {
+    let id = new_id("ver");
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO verifications (id, strategy, status, attempts, verified_at, created_at)
+         VALUES (?, ?, 'verified', 1, ?, ?)",
+    )
+    .bind(&id)
+    .bind(strategy)
+    .bind(now)
+    .bind(now)
+    .execute(&db.write)
+    .await?;
+    Ok(id)
+}
+
+/// What an attempt came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Verified,
+    /// A wrong code; `now_failed` when it used the last try.
+    Incorrect { attempts: i64, now_failed: bool },
+    /// Too many wrong codes already: this verification is dead.
+    Failed,
+    Expired,
+    AlreadyVerified,
+    NotPrepared,
+}
+
+/// Checks a code against a verification, counting the try first.
+pub async fn attempt(
+    db: &Db,
+    id: &str,
+    max_attempts: u32,
+    matches: impl Fn(&str) -> bool,
+) -> Result<Outcome, sqlx::Error> {
+    let now = now_ms();
+    let Some(row) = get_fresh(db, id).await? else {
+        return Ok(Outcome::NotPrepared);
+    };
+    match row.status.as_str() {
+        "verified" => return Ok(Outcome::AlreadyVerified),
+        "failed" => return Ok(Outcome::Failed),
+        _ => {}
+    }
+    let Some(stored) = row.code_hash.as_deref() else {
+        return Ok(Outcome::NotPrepared);
+    };
+    if row.expire_at.is_some_and(|at| at <= now) {
+        return Ok(Outcome::Expired);
+    }
+    let reserved: Option<i64> = sqlx::query_scalar(
+        "UPDATE verifications SET attempts = attempts + 1
+         WHERE id = ? AND status = 'unverified' AND attempts < ? RETURNING attempts",
+    )
+    .bind(id)
+    .bind(max_attempts as i64)
+    .fetch_optional(&db.write)
+    .await?;
+    let Some(attempts) = reserved else {
+        // Out of tries, or someone else just verified it.
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM verifications WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&db.write)
+                .await?;
+        if status.as_deref() == Some("verified") {
+            return Ok(Outcome::AlreadyVerified);
+        }
+        fail(db, id).await?;
+        return Ok(Outcome::Failed);
+    };
+    if matches(stored) {
+        let won = sqlx::query(
+            "UPDATE verifications SET status = 'verified', verified_at = ? WHERE id = ? AND status = 'unverified'",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.write)
+        .await?
+        .rows_affected()
+            == 1;
+        return Ok(if won {
+            Outcome::Verified
+        } else {
+            Outcome::AlreadyVerified
+        });
+    }
+    let now_failed = attempts >= max_attempts as i64;
+    if now_failed {
+        fail(db, id).await?;
+    }
+    Ok(Outcome::Incorrect {
+        attempts,
+        now_failed,
+    })
+}
+
+async fn fail(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE verifications SET status = 'failed' WHERE id = ? AND status = 'unverified'")
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
+/// Claims the right to send a code to `key` now; returns the seconds to wait otherwise.
+/// One statement, so two simultaneous prepares cannot both send.
+pub async fn claim_send(db: &Db, key: &str, cooldown_ms: i64) -> Result<Result<i64, u64>, sqlx::Error> {
+    let now = now_ms();
+    let claimed = sqlx::query(
+        "INSERT INTO code_sends (target, last_sent_at) VALUES (?, ?)
+         ON CONFLICT (target) DO UPDATE SET last_sent_at = excluded.last_sent_at
+         WHERE code_sends.last_sent_at <= ?",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - cooldown_ms)
+    .execute(&db.write)
+    .await?
+    .rows_affected()
+        == 1;
+    if claimed {
+        return Ok(Ok(now));
+    }
+    let last: i64 = sqlx::query_scalar("SELECT last_sent_at FROM code_sends WHERE target = ?")
+        .bind(key)
+        .fetch_one(&db.write)
+        .await?;
+    let wait_ms = (last + cooldown_ms - now).max(1);
+    Ok(Err(((wait_ms + 999) / 1000) as u64))
+}
+
+/// Gives the claim back when the send failed, so the user may retry at once.
+pub async fn release_send(db: &Db, key: &str, claimed_at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE code_sends SET last_sent_at = 0 WHERE target = ? AND last_sent_at = ?")
+        .bind(key)
+        .bind(claimed_at)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,343 @@
+//! The test harness: a real `fapi-server` on an ephemeral port with its own SQLite
+//! file, and a `Browser` that talks to it the way a client does — by cookie, by dev
+//! browser token, or as a native app with a bearer token.
+
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+
+use fapi_server::{config::Settings, Server};
+use reqwest::{header, Method, StatusCode};
+use serde_json::Value;
+
+pub const ORIGIN: &str = "http://localhost:8080";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestServer {
+    pub base: String,
+    server: Option<Server>,
+    pub dir: tempfile::TempDir,
+}
+
+/// Limits high enough that only the tests about limits meet them.
+pub fn test_settings(dir: &std::path::Path) -> Settings {
+    let mut s = Settings::default();
+    s.application_name = "Test App".into();
+    s.database_url = format!("sqlite://{}/fapi.db", dir.display());
+    s.limits.attempts_per_10s = 10_000;
+    s.limits.sign_in_create_per_10s = 10_000;
+    s.limits.sign_up_create_per_10s = 10_000;
+    s
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        Self::with(|_| {}).await
+    }
+
+    pub async fn with(configure: impl FnOnce(&mut Settings)) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut settings = test_settings(dir.path());
+        configure(&mut settings);
+        Self::in_dir(dir, settings).await
+    }
+
+    pub async fn in_dir(dir: tempfile::TempDir, settings: Settings) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = Server::start_on(settings, listener).await.expect("server starts");
+        TestServer {
+            base: format!("http://{}", server.addr()),
+            server: Some(server),
+            dir,
+        }
+    }
+
+    /// Stops gracefully and hands back the data folder (for restart tests).
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(s) = self.server.take() {
+            s.stop().await;
+        }
+        self.dir
+    }
+
+    pub fn browser(&self, mode: Mode) -> Browser {
+        Browser::new(&self.base, mode)
+    }
+
+    /// The latest outbox message to `to` (SMS or email) and its code.
+    pub async fn last_code_to(&self, to: &str) -> String {
+        let outbox = self.outbox().await;
+        outbox
+            .iter()
+            .rev()
+            .find(|m| m["to"] == to)
+            .unwrap_or_else(|| panic!("no message to {to} in {outbox:?}"))["code"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn outbox(&self) -> Vec<Value> {
+        let v: Value = reqwest::get(format!("{}/dev/outbox", self.base))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["messages"].as_array().unwrap().clone()
+    }
+
+    pub async fn messages_to(&self, to: &str) -> usize {
+        self.outbox().await.iter().filter(|m| m["to"] == to).count()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Cookie,
+    DevBrowser,
+    Native,
+}
+
+/// One browser (or app): keeps its client identity between requests.
+#[derive(Clone)]
+pub struct Browser {
+    base: String,
+    http: reqwest::Client,
+    pub mode: Mode,
+    token: Arc<Mutex<Option<String>>>,
+    pub session_id: Arc<Mutex<Option<String>>>,
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub json: Value,
+    pub headers: header::HeaderMap,
+}
+
+impl Resp {
+    pub fn ok(self) -> Value {
+        assert!(self.status.is_success(), "expected success, got {} {}", self.status, self.json);
+        self.json
+    }
+
+    /// Asserts Clerk's error envelope with this status and code; returns the error.
+    pub fn err(self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status.as_u16(), status, "status of {}", self.json);
+        let e = self.json["errors"][0].clone();
+        assert_eq!(e["code"], code, "code of {}", self.json);
+        assert!(e["message"].is_string() && e["long_message"].is_string());
+        assert!(self.json["clerk_trace_id"].is_string());
+        e
+    }
+}
+
+impl Browser {
+    pub fn new(base: &str, mode: Mode) -> Browser {
+        let http = reqwest::Client::builder()
+            .cookie_store(mode == Mode::Cookie)
+            .build()
+            .unwrap();
+        Browser {
+            base: base.to_owned(),
+            http,
+            mode,
+            token: Arc::new(Mutex::new(None)),
+            session_id: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// A dev browser starts by asking for its token, as clerk-js does.
+    pub async fn setup(&self) {
+        if self.mode == Mode::DevBrowser {
+            let v = self.send(Method::POST, "/v1/dev_browser", &[]).await.ok();
+            *self.token.lock().unwrap() = Some(v["id"].as_str().unwrap().to_owned());
+        }
+    }
+
+    fn url(&self, path: &str, method: &Method) -> String {
+        let mut url = format!("{}{}", self.base, path);
+        let mut params: Vec<(String, String)> = vec![("__clerk_api_version".into(), "2025-11-10".into())];
+        if !matches!(*method, Method::GET | Method::POST) {
+            params.push(("_method".into(), method.as_str().into()));
+        }
+        match self.mode {
+            Mode::DevBrowser => {
+                if let Some(t) = self.token.lock().unwrap().clone() {
+                    params.push(("__clerk_db_jwt".into(), t));
+                }
+            }
+            Mode::Native => params.push(("_is_native".into(), "true".into())),
+            Mode::Cookie => {}
+        }
+        if path.starts_with("/v1/me") {
+            if let Some(s) = self.session_id.lock().unwrap().clone() {
+                params.push(("_clerk_session_id".into(), s));
+            }
+        }
+        let q = params
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(&q);
+        url
+    }
+
+    /// Sends like clerk-js: only GET or POST on the wire, the real method in `_method`.
+    pub async fn send(&self, method: Method, path: &str, form: &[(&str, &str)]) -> Resp {
+        let url = self.url(path, &method);
+        let wire = if method == Method::GET { Method::GET } else { Method::POST };
+        let mut req = self.http.request(wire.clone(), url);
+        if wire == Method::POST {
+            req = req.header(header::ORIGIN, ORIGIN).form(form);
+        }
+        if self.mode == Mode::Native {
+            if let Some(t) = self.token.lock().unwrap().clone() {
+                req = req.bearer_auth(t);
+            }
+        }
+        let res = req.send().await.expect("request reaches the server");
+        let status = res.status();
+        let headers = res.headers().clone();
+        match self.mode {
+            Mode::DevBrowser => {
+                if let Some(t) = headers.get("clerk-db-jwt") {
+                    *self.token.lock().unwrap() = Some(t.to_str().unwrap().to_owned());
+                }
+            }
+            Mode::Native => {
+                if let Some(t) = headers.get(header::AUTHORIZATION) {
+                    let t = t.to_str().unwrap().strip_prefix("Bearer ").unwrap().to_owned();
+                    *self.token.lock().unwrap() = Some(t);
+                }
+            }
+            Mode::Cookie => {}
+        }
+        let text = res.text().await.unwrap();
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON body, got {text:?}"))
+        };
+        Resp { status, json, headers }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(Method::GET, path, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Resp {
+        self.send(Method::POST, path, form).await
+    }
+
+    pub async fn patch(&self, path: &str, form: &[(&str, &str)]) -> Resp {
+        self.send(Method::PATCH, path, form).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Resp {
+        self.send(Method::DELETE, path, &[]).await
+    }
+
+    pub fn token(&self) -> Option<String> {
+        self.token.lock().unwrap().clone()
+    }
+
+    pub fn set_token(&self, token: Option<String>) {
+        *self.token.lock().unwrap() = token;
+    }
+
+    /// Signs up with email + password; the code comes from the outbox (or is 424242
+    /// for `+clerk_test` addresses). Returns the new session id.
+    pub async fn sign_up(&self, server: &TestServer, email: &str, first_name: &str) -> String {
+        let v = self
+            .post(
+                "/v1/client/sign_ups",
+                &[("email_address", email), ("password", PASSWORD), ("first_name", first_name)],
+            )
+            .await
+            .ok();
+        let id = v["response"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(v["response"]["unverified_fields"], serde_json::json!(["email_address"]));
+        self.post(
+            &format!("/v1/client/sign_ups/{id}/prepare_verification"),
+            &[("strategy", "email_code")],
+        )
+        .await
+        .ok();
+        let code = if email.contains("+clerk_test") {
+            "424242".to_owned()
+        } else {
+            server.last_code_to(email).await
+        };
+        let v = self
+            .post(
+                &format!("/v1/client/sign_ups/{id}/attempt_verification"),
+                &[("strategy", "email_code"), ("code", &code)],
+            )
+            .await
+            .ok();
+        assert_eq!(v["response"]["status"], "complete");
+        let sid = v["response"]["created_session_id"].as_str().unwrap().to_owned();
+        self.activate(&sid).await;
+        sid
+    }
+
+    /// `setActive`: touch the session and remember it for `/v1/me`.
+    pub async fn activate(&self, session_id: &str) {
+        self.post(&format!("/v1/client/sessions/{session_id}/touch"), &[])
+            .await
+            .ok();
+        *self.session_id.lock().unwrap() = Some(session_id.to_owned());
+    }
+
+    /// Adds a phone, verifies it by code and reserves it for two-step verification.
+    pub async fn enable_sms_2fa(&self, server: &TestServer, phone: &str) -> String {
+        let v = self
+            .post("/v1/me/phone_numbers", &[("phone_number", phone)])
+            .await
+            .ok();
+        let id = v["response"]["id"].as_str().unwrap().to_owned();
+        self.post(
+            &format!("/v1/me/phone_numbers/{id}/prepare_verification"),
+            &[("strategy", "phone_code")],
+        )
+        .await
+        .ok();
+        let code = server.last_code_to(phone).await;
+        let v = self
+            .post(&format!("/v1/me/phone_numbers/{id}/attempt_verification"), &[("code", &code)])
+            .await
+            .ok();
+        assert_eq!(v["response"]["verification"]["status"], "verified");
+        let v = self
+            .patch(
+                &format!("/v1/me/phone_numbers/{id}"),
+                &[("reserved_for_second_factor", "true")],
+            )
+            .await
+            .ok();
+        assert_eq!(v["response"]["reserved_for_second_factor"], true);
+        id
+    }
+
+    pub async fn sign_out(&self) {
+        self.delete("/v1/client/sessions").await.ok();
+        *self.session_id.lock().unwrap() = None;
+    }
+
+    /// Identifier + password; returns the sign-in JSON.
+    pub async fn sign_in_password(&self, identifier: &str, password: &str) -> Resp {
+        self.post(
+            "/v1/client/sign_ins",
+            &[("identifier", identifier), ("password", password), ("strategy", "password")],
+        )
+        .await
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

@@ -1,0 +1,42 @@
+use serde::{Deserialize, Serialize};
+
+/// Clerk's error envelope: every non-2xx response body.
+///
+/// ```
+/// let e: fapi_types::ErrorEnvelope = serde_json::from_str(
+///     r#"{"errors":[{"code":"form_code_incorrect","message":"is incorrect","long_message":"Incorrect code","meta":{"param_name":"code"}}]}"#,
+/// ).unwrap();
+/// assert_eq!(e.errors[0].meta.param_name.as_deref(), Some("code"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorEnvelope {
+    pub errors: Vec<ApiError>,
+    #[serde(default)]
+    pub meta: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clerk_trace_id: Option<String>,
+}
+
+/// One error of the envelope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+    #[serde(default)]
+    pub long_message: String,
+    #[serde(default)]
+    pub meta: ErrorMeta,
+}
+
+/// Extra facts about an error; `param_name` routes it to a form field.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErrorMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lockout_expires_in_seconds: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifiers: Option<Vec<String>>,
+}

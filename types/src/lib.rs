@@ -1,0 +1,47 @@
+//! The wire contract of Clerk's Frontend API (FAPI) subset, as serde types.
+//!
+//! `yew-clerk` (in the browser) and `fapi-server` both depend on this crate, so the
+//! JSON one side writes is, by construction, the JSON the other side reads. Field
+//! names and enum values follow Clerk exactly; timestamps are unix milliseconds.
+//!
+//! ```
+//! use fapi_types::{Envelope, SignIn, SignInStatus};
+//! let json = r#"{"response":{"object":"sign_in_attempt","id":"sia_1","status":"needs_second_factor",
+//!   "supported_identifiers":[],"supported_first_factors":[],"supported_second_factors":[{"strategy":"phone_code"}],
+//!   "first_factor_verification":null,"second_factor_verification":null,"identifier":"a@b.co",
+//!   "user_data":null,"created_session_id":null,"abandon_at":0},"client":null}"#;
+//! let env: Envelope<SignIn> = serde_json::from_str(json).unwrap();
+//! assert_eq!(env.response.status, SignInStatus::NeedsSecondFactor);
+//! ```
+
+mod client;
+mod deleted;
+mod environment;
+mod envelope;
+mod error;
+mod jwt;
+pub mod params;
+mod session;
+mod sign_in;
+mod sign_up;
+mod strategy;
+mod user;
+mod verification;
+
+pub use client::Client;
+pub use deleted::DeletedObject;
+pub use environment::*;
+pub use envelope::Envelope;
+pub use error::{ApiError, ErrorEnvelope, ErrorMeta};
+pub use jwt::{Jwk, Jwks, SessionClaims, Token};
+pub use session::{
+    LatestActivity, PublicUserData, Session, SessionStatus, SessionTask, SessionWithActivity,
+};
+pub use sign_in::{SignIn, SignInFactor, SignInStatus, SignInUserData};
+pub use sign_up::{NextAction, SignUp, SignUpStatus, SignUpVerification, SignUpVerifications};
+pub use strategy::Strategy;
+pub use user::{EmailAddress, IdentificationLink, PhoneNumber, User};
+pub use verification::{Verification, VerificationStatus};
+
+/// Unix time in milliseconds, as every FAPI timestamp is.
+pub type Millis = i64;

@@ -1,0 +1,204 @@
+//! Form bodies of the FAPI requests.
+//!
+//! Each struct serializes to exactly the fields Clerk documents (absent ones are
+//! left out, since real Clerk rejects unknown or empty parameters), and the server
+//! deserializes the same structs.
+//!
+//! ```
+//! use fapi_types::{params::CreateSignIn, Strategy};
+//! let p = CreateSignIn {
+//!     strategy: Some(Strategy::Password),
+//!     identifier: Some("jane@example.com".into()),
+//!     password: Some("correct horse battery".into()),
+//!     ..Default::default()
+//! };
+//! let json = serde_json::to_value(&p).unwrap();
+//! assert_eq!(json.as_object().unwrap().len(), 3); // nothing undocumented, nothing empty
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::Strategy;
+
+/// `POST /v1/client/sign_ins`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateSignIn {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<Strategy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_complete_redirect_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+
+/// `POST /v1/client/sign_ins/{id}/prepare_first_factor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrepareFirstFactor {
+    pub strategy: Strategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+}
+
+/// `POST /v1/client/sign_ins/{id}/attempt_first_factor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptFirstFactor {
+    pub strategy: Strategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+/// `POST /v1/client/sign_ins/{id}/prepare_second_factor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrepareSecondFactor {
+    pub strategy: Strategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address_id: Option<String>,
+}
+
+/// `POST /v1/client/sign_ins/{id}/attempt_second_factor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptSecondFactor {
+    pub strategy: Strategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// `POST /v1/client/sign_ups` and `PATCH /v1/client/sign_ups/{id}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateSignUp {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// JSON, sent as a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsafe_metadata: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<Strategy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_complete_redirect_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_accepted: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+
+/// `POST .../prepare_verification` (sign-ups, email addresses, phone numbers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrepareVerification {
+    pub strategy: Strategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+}
+
+/// `POST /v1/client/sign_ups/{id}/attempt_verification`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptVerification {
+    pub strategy: Strategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// `POST /v1/me/{email_addresses|phone_numbers}/{id}/attempt_verification`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptIdentificationVerification {
+    pub code: String,
+}
+
+/// `POST /v1/client/sessions/{id}/touch`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TouchSession {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_organization_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+}
+
+/// `POST /v1/client/sessions/{id}/tokens`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateToken {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+}
+
+/// `PATCH /v1/me`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateUser {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_email_address_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_phone_number_id: Option<String>,
+}
+
+/// `POST /v1/me/change_password`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChangePassword {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_password: Option<String>,
+    pub new_password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_out_of_other_sessions: Option<bool>,
+}
+
+/// `POST /v1/me/email_addresses`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateEmailAddress {
+    pub email_address: String,
+}
+
+/// `POST /v1/me/phone_numbers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatePhoneNumber {
+    pub phone_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved_for_second_factor: Option<bool>,
+}
+
+/// `PATCH /v1/me/phone_numbers/{id}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdatePhoneNumber {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved_for_second_factor: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_second_factor: Option<bool>,
+}

@@ -1,0 +1,78 @@
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A verification or sign-in strategy.
+///
+/// Strategies this project implements are variants; any other string (Clerk has
+/// many: `oauth_google`, `passkey`, ...) survives a round trip as [`Strategy::Other`],
+/// so a client talking to real Clerk never fails on an unknown value.
+///
+/// ```
+/// use fapi_types::Strategy;
+/// assert_eq!(Strategy::from("phone_code"), Strategy::PhoneCode);
+/// assert_eq!(Strategy::from("oauth_github").as_str(), "oauth_github");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Strategy {
+    Password,
+    EmailCode,
+    PhoneCode,
+    Totp,
+    BackupCode,
+    EmailLink,
+    ResetPasswordEmailCode,
+    ResetPasswordPhoneCode,
+    Other(String),
+}
+
+impl Strategy {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Strategy::Password => "password",
+            Strategy::EmailCode => "email_code",
+            Strategy::PhoneCode => "phone_code",
+            Strategy::Totp => "totp",
+            Strategy::BackupCode => "backup_code",
+            Strategy::EmailLink => "email_link",
+            Strategy::ResetPasswordEmailCode => "reset_password_email_code",
+            Strategy::ResetPasswordPhoneCode => "reset_password_phone_code",
+            Strategy::Other(s) => s,
+        }
+    }
+}
+
+impl From<&str> for Strategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "password" => Strategy::Password,
+            "email_code" => Strategy::EmailCode,
+            "phone_code" => Strategy::PhoneCode,
+            "totp" => Strategy::Totp,
+            "backup_code" => Strategy::BackupCode,
+            "email_link" => Strategy::EmailLink,
+            "reset_password_email_code" => Strategy::ResetPasswordEmailCode,
+            "reset_password_phone_code" => Strategy::ResetPasswordPhoneCode,
+            other => Strategy::Other(other.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for Strategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Strategy {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Strategy {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Ok(Strategy::from(s.as_ref()))
+    }
+}
