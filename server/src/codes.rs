@@ -41,14 +41,16 @@ impl CodeHasher {
 /// Clerk's fictional test numbers: +1 XXX 555-0100 to 555-0199.
 pub fn is_test_phone(e164: &str) -> bool {
     let digits = e164.strip_prefix("+1").unwrap_or("");
-    digits.len() == 10
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && &digits[3..8] == "55501"
+    digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()) && &digits[3..8] == "55501"
 }
 
 /// Emails with a `+clerk_test` subaddress.
 pub fn is_test_email(email: &str) -> bool {
-    email.split('@').next().unwrap_or("").contains("+clerk_test")
+    email
+        .split('@')
+        .next()
+        .unwrap_or("")
+        .contains("+clerk_test")
 }
 
 #[cfg(test)]

@@ -443,7 +443,9 @@ impl Settings {
             && !self.identifiers.phone_number.on()
             && !self.identifiers.username.on()
         {
-            return invalid("at least one identifier (email_address, phone_number, username) must be on");
+            return invalid(
+                "at least one identifier (email_address, phone_number, username) must be on",
+            );
         }
         if self.mfa.required && !self.second_factors.phone_code {
             return invalid("mfa.required needs a second factor enabled");
@@ -468,12 +470,11 @@ impl Settings {
                 )));
             }
         }
-        if self.environment == Environment::Production {
-            if matches!(self.delivery.sms, SmsDelivery::Outbox)
-                && self.second_factors.phone_code
-            {
-                tracing::warn!("production instance delivers SMS to the log outbox only");
-            }
+        if self.environment == Environment::Production
+            && matches!(self.delivery.sms, SmsDelivery::Outbox)
+            && self.second_factors.phone_code
+        {
+            tracing::warn!("production instance delivers SMS to the log outbox only");
         }
         Ok(())
     }
@@ -515,10 +516,17 @@ mod tests {
         assert!(s.second_factors.phone_code);
         assert_eq!(s.password_min_length(), 15);
         assert_eq!(
-            (s.codes.lifetime_seconds, s.codes.max_attempts, s.codes.resend_cooldown_seconds),
+            (
+                s.codes.lifetime_seconds,
+                s.codes.max_attempts,
+                s.codes.resend_cooldown_seconds
+            ),
             (600, 5, 30)
         );
-        assert_eq!((s.lockout.max_attempts, s.lockout.duration_minutes), (10, 60));
+        assert_eq!(
+            (s.lockout.max_attempts, s.lockout.duration_minutes),
+            (10, 60)
+        );
     }
 
     #[test]
@@ -540,8 +548,21 @@ mod tests {
             "[delivery.sms]\nprovider = \"twilio\"\naccount_sid = \"AC1\"\nfrom = \"+15005550006\"",
         )
         .unwrap();
-        assert!(matches!(s.delivery.sms, SmsDelivery::Twilio(ref t) if t.base_url == "https://api.twilio.com"));
+        assert!(
+            matches!(s.delivery.sms, SmsDelivery::Twilio(ref t) if t.base_url == "https://api.twilio.com")
+        );
         assert!(toml::from_str::<Settings>("aplication_name = \"typo\"").is_err());
+    }
+
+    #[test]
+    fn the_example_file_documents_the_defaults() {
+        let example: Settings = toml::from_str(include_str!("../fapi.example.toml")).unwrap();
+        example.validate().unwrap();
+        let defaults = Settings::default();
+        assert_eq!(
+            toml::to_string(&example).unwrap(),
+            toml::to_string(&defaults).unwrap()
+        );
     }
 
     #[test]
@@ -550,8 +571,10 @@ mod tests {
         s.second_factors.phone_code = false;
         s.mfa.required = true;
         assert!(s.validate().is_err());
-        let mut s = Settings::default();
-        s.allowed_origins = vec!["app.example.com".into()];
+        let s = Settings {
+            allowed_origins: vec!["app.example.com".into()],
+            ..Settings::default()
+        };
         assert!(s.validate().is_err());
     }
 }

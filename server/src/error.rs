@@ -6,10 +6,13 @@ use axum::{
 };
 use fapi_types::{ErrorEnvelope, ErrorMeta};
 
-/// An error as the client sees it.
+/// An error as the client sees it. Boxed, so `Result<T, ApiError>` stays small.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{code}: {long_message}")]
-pub struct ApiError {
+#[error("{}: {}", .0.code, .0.long_message)]
+pub struct ApiError(Box<ErrorBody>);
+
+#[derive(Debug, Clone)]
+pub struct ErrorBody {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
@@ -27,14 +30,14 @@ impl ApiError {
         message: impl Into<String>,
         long_message: impl Into<String>,
     ) -> Self {
-        ApiError {
+        ApiError(Box::new(ErrorBody {
             status,
             code,
             message: message.into(),
             long_message: long_message.into(),
             meta: ErrorMeta::default(),
             retry_after: None,
-        }
+        }))
     }
 
     pub fn param(mut self, name: impl Into<String>) -> Self {
@@ -445,6 +448,20 @@ impl ApiError {
     }
 }
 
+impl std::ops::Deref for ApiError {
+    type Target = ErrorBody;
+
+    fn deref(&self) -> &ErrorBody {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ApiError {
+    fn deref_mut(&mut self) -> &mut ErrorBody {
+        &mut self.0
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         tracing::error!(error = %e, "database error");
@@ -454,18 +471,19 @@ impl From<sqlx::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let e = *self.0;
         let body = ErrorEnvelope {
             errors: vec![fapi_types::ApiError {
-                code: self.code.to_owned(),
-                message: self.message,
-                long_message: self.long_message,
-                meta: self.meta,
+                code: e.code.to_owned(),
+                message: e.message,
+                long_message: e.long_message,
+                meta: e.meta,
             }],
             meta: serde_json::json!({}),
             clerk_trace_id: Some(crate::ids::trace_id()),
         };
-        let mut res = (self.status, axum::Json(body)).into_response();
-        if let Some(secs) = self.retry_after {
+        let mut res = (e.status, axum::Json(body)).into_response();
+        if let Some(secs) = e.retry_after {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }

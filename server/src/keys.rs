@@ -66,10 +66,11 @@ pub struct KeyError(String);
 
 /// Loads the newest signing key, making one on first start.
 pub async fn load_or_create_signing_key(db: &Db) -> Result<SigningKey, crate::StartError> {
-    let existing: Option<(String, String)> =
-        sqlx::query_as("SELECT kid, private_pem FROM signing_keys ORDER BY created_at DESC LIMIT 1")
-            .fetch_optional(&db.write)
-            .await?;
+    let existing: Option<(String, String)> = sqlx::query_as(
+        "SELECT kid, private_pem FROM signing_keys ORDER BY created_at DESC LIMIT 1",
+    )
+    .fetch_optional(&db.write)
+    .await?;
     if let Some((kid, pem)) = existing {
         return Ok(SigningKey::from_pem(kid, &pem)?);
     }

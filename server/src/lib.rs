@@ -32,12 +32,17 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{extract::Request, ServiceExt};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
-use tower::Layer;
 use tower::util::MapRequestLayer;
+use tower::Layer;
 
 use crate::{
-    codes::CodeHasher, config::Settings, db::Db, delivery::Delivery, limits::RateLimits,
-    passwords::Passwords, state::{AppState, Shared},
+    codes::CodeHasher,
+    config::Settings,
+    db::Db,
+    delivery::Delivery,
+    limits::RateLimits,
+    passwords::Passwords,
+    state::{AppState, Shared},
 };
 
 /// Why the server could not start.
@@ -69,12 +74,13 @@ pub struct Server {
 impl Server {
     /// Opens the database, loads keys, binds `settings.listen` and serves.
     pub async fn start(settings: Settings) -> Result<Server, StartError> {
-        let listener = TcpListener::bind(settings.listen)
-            .await
-            .map_err(|source| StartError::Bind {
-                addr: settings.listen,
-                source,
-            })?;
+        let listener =
+            TcpListener::bind(settings.listen)
+                .await
+                .map_err(|source| StartError::Bind {
+                    addr: settings.listen,
+                    source,
+                })?;
         Self::start_on(settings, listener).await
     }
 
@@ -97,8 +103,8 @@ impl Server {
             addr: state.settings.listen,
             source,
         })?;
-        let app = MapRequestLayer::new(http::method_override::apply)
-            .layer(routes::router(state.clone()));
+        let app =
+            MapRequestLayer::new(http::method_override::apply).layer(routes::router(state.clone()));
         let (stop, stopped) = oneshot::channel::<()>();
         let pruner = {
             let state = state.clone();
@@ -164,8 +170,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         {
             s.recv().await;
         }

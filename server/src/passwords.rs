@@ -58,7 +58,9 @@ fn check_now(password: &str, stored: &str) -> Checked {
     let current = argon2();
     let weaker = parsed.algorithm.as_str() != "argon2id"
         || Params::try_from(&parsed)
-            .map(|p| p.m_cost() < current.params().m_cost() || p.t_cost() < current.params().t_cost())
+            .map(|p| {
+                p.m_cost() < current.params().m_cost() || p.t_cost() < current.params().t_cost()
+            })
             .unwrap_or(true);
     if weaker {
         Checked::RightRehashed(hash_now(password))
@@ -77,7 +79,11 @@ impl Passwords {
     }
 
     async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
-        let _permit = self.permits.acquire().await.expect("semaphore never closed");
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .expect("semaphore never closed");
         tokio::task::spawn_blocking(f)
             .await
             .expect("hashing task does not panic")
@@ -125,16 +131,29 @@ mod tests {
         let p = Passwords::new();
         let h = p.hash("correct horse battery staple").await;
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert_eq!(p.check("correct horse battery staple", Some(&h)).await, Checked::Right);
-        assert_eq!(p.check("correct horse battery staplex", Some(&h)).await, Checked::Wrong);
-        assert_eq!(p.check("correct horse battery staple", None).await, Checked::Wrong);
+        assert_eq!(
+            p.check("correct horse battery staple", Some(&h)).await,
+            Checked::Right
+        );
+        assert_eq!(
+            p.check("correct horse battery staplex", Some(&h)).await,
+            Checked::Wrong
+        );
+        assert_eq!(
+            p.check("correct horse battery staple", None).await,
+            Checked::Wrong
+        );
     }
 
     #[tokio::test]
     async fn nfc_and_nfd_forms_verify_alike() {
         let p = Passwords::new();
         let h = p.hash("pa\u{00fc}ssw\u{00f6}rd-long-enough").await;
-        assert_eq!(p.check("pau\u{0308}sswo\u{0308}rd-long-enough", Some(&h)).await, Checked::Right);
+        assert_eq!(
+            p.check("pau\u{0308}sswo\u{0308}rd-long-enough", Some(&h))
+                .await,
+            Checked::Right
+        );
         assert_eq!(length("\u{00fc}".repeat(8).as_str()), 8);
         assert_eq!(length("u\u{0308}"), 1);
     }

@@ -151,7 +151,10 @@ pub fn phone_number(
 }
 
 /// An email or phone with its current verification.
-pub async fn identification(state: &AppState, i: &IdentificationRow) -> ApiResult<serde_json::Value> {
+pub async fn identification(
+    state: &AppState,
+    i: &IdentificationRow,
+) -> ApiResult<serde_json::Value> {
     let now = now_ms();
     let v = verification_by_id(state, i.verification_id.as_deref())
         .await?
@@ -264,9 +267,11 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
             )
         }
         // Enumeration protection: an unknown account looks like one with a password.
-        None if row.identifier.is_some() => {
-            (vec![t::SignInFactor::bare(t::Strategy::Password)], None, None)
-        }
+        None if row.identifier.is_some() => (
+            vec![t::SignInFactor::bare(t::Strategy::Password)],
+            None,
+            None,
+        ),
         None => (Vec::new(), None, None),
     };
     let ff = verification_by_id(state, row.first_factor_verification_id.as_deref()).await?;
@@ -435,11 +440,9 @@ pub async fn client(state: &AppState, client_id: &str) -> ApiResult<Option<t::Cl
         },
         None => None,
     };
-    let last_active = row.last_active_session_id.filter(|id| {
-        sessions
-            .iter()
-            .any(|s| &s.id == id && s.is_signed_in())
-    });
+    let last_active = row
+        .last_active_session_id
+        .filter(|id| sessions.iter().any(|s| &s.id == id && s.is_signed_in()));
     Ok(Some(t::Client {
         object: "client".into(),
         id: row.id,

@@ -14,7 +14,11 @@ fn verify_token(jwt: &str, jwks: &Jwks) -> SessionClaims {
     let header = jsonwebtoken::decode_header(jwt).unwrap();
     assert_eq!(header.alg, Algorithm::ES256);
     let kid = header.kid.expect("kid in header");
-    let key = jwks.keys.iter().find(|k| k.kid == kid).expect("kid published");
+    let key = jwks
+        .keys
+        .iter()
+        .find(|k| k.kid == kid)
+        .expect("kid published");
     let decoding =
         DecodingKey::from_ec_components(key.x.as_deref().unwrap(), key.y.as_deref().unwrap())
             .unwrap();
@@ -42,7 +46,10 @@ async fn journey(mode: Mode) {
     let session_id = browser.sign_up(&server, &email, "Ada").await;
     let me = browser.get("/v1/me").await.ok();
     assert_eq!(me["response"]["first_name"], "Ada");
-    assert_eq!(me["response"]["email_addresses"][0]["email_address"], email.as_str());
+    assert_eq!(
+        me["response"]["email_addresses"][0]["email_address"],
+        email.as_str()
+    );
     assert_eq!(me["response"]["two_factor_enabled"], false);
     assert_eq!(me["client"]["last_active_session_id"], session_id.as_str());
 
@@ -55,7 +62,10 @@ async fn journey(mode: Mode) {
     browser.sign_out().await;
     let v = browser.get("/v1/client").await.ok();
     assert!(v["client"]["last_active_session_id"].is_null());
-    browser.get("/v1/me").await.err(401, "authentication_invalid");
+    browser
+        .get("/v1/me")
+        .await
+        .err(401, "authentication_invalid");
 
     // The password alone is not enough: the second factor appears, and no session yet.
     let v = browser.sign_in_password(&email, PASSWORD).await.ok();
@@ -85,8 +95,15 @@ async fn journey(mode: Mode) {
         )
         .await
         .ok();
-    assert_eq!(v["response"]["second_factor_verification"]["status"], "unverified");
-    assert_eq!(server.messages_to(phone).await, before + 1, "exactly one SMS");
+    assert_eq!(
+        v["response"]["second_factor_verification"]["status"],
+        "unverified"
+    );
+    assert_eq!(
+        server.messages_to(phone).await,
+        before + 1,
+        "exactly one SMS"
+    );
     let code = server.last_code_to(phone).await;
     let v = browser
         .post(
@@ -96,11 +113,17 @@ async fn journey(mode: Mode) {
         .await
         .ok();
     assert_eq!(v["response"]["status"], "complete");
-    let sid = v["response"]["created_session_id"].as_str().unwrap().to_owned();
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_ne!(sid, session_id);
     browser.activate(&sid).await;
     let me = browser.get("/v1/me").await.ok();
-    assert_eq!(me["response"]["email_addresses"][0]["email_address"], email.as_str());
+    assert_eq!(
+        me["response"]["email_addresses"][0]["email_address"],
+        email.as_str()
+    );
 
     let token = browser
         .post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
@@ -141,18 +164,35 @@ async fn the_client_cookie_is_httponly_lax_and_rotates_on_sign_in() {
     let server = TestServer::start().await;
     let browser = Browser::new(&server.base, Mode::Cookie);
     let r = browser
-        .post("/v1/client/sign_ups", &[("email_address", "rot+clerk_test@example.com"), ("password", PASSWORD)])
+        .post(
+            "/v1/client/sign_ups",
+            &[
+                ("email_address", "rot+clerk_test@example.com"),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     let set_cookie = r.headers["set-cookie"].to_str().unwrap().to_owned();
     assert!(set_cookie.starts_with("__client="), "{set_cookie}");
     for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(set_cookie.contains(attr), "{attr} in {set_cookie}");
     }
-    assert!(!set_cookie.contains("Secure"), "plain-http loopback in development");
-    let planted = set_cookie.split(';').next().unwrap().trim_start_matches("__client=").to_owned();
+    assert!(
+        !set_cookie.contains("Secure"),
+        "plain-http loopback in development"
+    );
+    let planted = set_cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("__client=")
+        .to_owned();
     let su = r.json["response"]["id"].as_str().unwrap().to_owned();
     browser
-        .post(&format!("/v1/client/sign_ups/{su}/prepare_verification"), &[("strategy", "email_code")])
+        .post(
+            &format!("/v1/client/sign_ups/{su}/prepare_verification"),
+            &[("strategy", "email_code")],
+        )
         .await
         .ok();
     let r = browser
@@ -162,7 +202,10 @@ async fn the_client_cookie_is_httponly_lax_and_rotates_on_sign_in() {
         )
         .await;
     let rotated = r.headers["set-cookie"].to_str().unwrap().to_owned();
-    assert!(!rotated.contains(&planted), "a new token after the session is created");
+    assert!(
+        !rotated.contains(&planted),
+        "a new token after the session is created"
+    );
     // The pre-sign-in token (think: planted by an attacker) no longer reaches the client.
     let stale = reqwest::Client::new()
         .get(format!("{}/v1/client", server.base))
@@ -182,9 +225,14 @@ async fn the_client_cookie_is_httponly_lax_and_rotates_on_sign_in() {
 async fn destroying_the_client_ends_its_sessions_and_clears_the_cookie() {
     let server = TestServer::start().await;
     let browser = Browser::new(&server.base, Mode::Cookie);
-    let sid = browser.sign_up(&server, "gone+clerk_test@example.com", "Gone").await;
+    let sid = browser
+        .sign_up(&server, "gone+clerk_test@example.com", "Gone")
+        .await;
     let r = browser.delete("/v1/client").await;
-    assert!(r.headers["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    assert!(r.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
     let v = r.ok();
     assert_eq!(v["response"]["deleted"], true);
     assert!(browser.get("/v1/client").await.ok()["client"].is_null());
@@ -199,14 +247,22 @@ async fn destroying_the_client_ends_its_sessions_and_clears_the_cookie() {
 async fn sessions_end_and_stop_minting_tokens() {
     let server = TestServer::start().await;
     let browser = Browser::new(&server.base, Mode::Cookie);
-    let sid = browser.sign_up(&server, "end+clerk_test@example.com", "End").await;
-    let v = browser.post(&format!("/v1/client/sessions/{sid}/end"), &[]).await.ok();
+    let sid = browser
+        .sign_up(&server, "end+clerk_test@example.com", "End")
+        .await;
+    let v = browser
+        .post(&format!("/v1/client/sessions/{sid}/end"), &[])
+        .await
+        .ok();
     assert_eq!(v["response"]["status"], "ended");
     browser
         .post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
         .await
         .err(401, "signed_out");
-    let v = browser.post(&format!("/v1/client/sessions/{sid}/remove"), &[]).await.ok();
+    let v = browser
+        .post(&format!("/v1/client/sessions/{sid}/remove"), &[])
+        .await
+        .ok();
     assert_eq!(v["response"]["status"], "removed");
     assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
 }
@@ -215,60 +271,127 @@ async fn sessions_end_and_stop_minting_tokens() {
 async fn me_lists_active_sessions_and_revokes_them() {
     let server = TestServer::start().await;
     let laptop = Browser::new(&server.base, Mode::Cookie);
-    laptop.sign_up(&server, "two+clerk_test@example.com", "Two").await;
+    laptop
+        .sign_up(&server, "two+clerk_test@example.com", "Two")
+        .await;
     let phone = Browser::new(&server.base, Mode::Cookie);
-    let v = phone.sign_in_password("two+clerk_test@example.com", PASSWORD).await.ok();
-    let sid = v["response"]["created_session_id"].as_str().unwrap().to_owned();
+    let v = phone
+        .sign_in_password("two+clerk_test@example.com", PASSWORD)
+        .await
+        .ok();
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     phone.activate(&sid).await;
     let list = laptop.get("/v1/me/sessions/active").await.ok();
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert!(list[0]["latest_activity"]["ip_address"].is_string());
-    laptop.post(&format!("/v1/me/sessions/{sid}/revoke"), &[]).await.ok();
+    laptop
+        .post(&format!("/v1/me/sessions/{sid}/revoke"), &[])
+        .await
+        .ok();
     phone.get("/v1/me").await.err(401, "authentication_invalid");
-    assert_eq!(laptop.get("/v1/me/sessions/active").await.ok().as_array().unwrap().len(), 1);
+    assert_eq!(
+        laptop
+            .get("/v1/me/sessions/active")
+            .await
+            .ok()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
 async fn profile_changes_names_password_and_identifications() {
     let server = TestServer::start().await;
     let b = Browser::new(&server.base, Mode::Cookie);
-    b.sign_up(&server, "prof+clerk_test@example.com", "Pro").await;
-    let v = b.patch("/v1/me", &[("first_name", "Grace"), ("last_name", "Hopper")]).await.ok();
-    assert_eq!(v["response"]["last_name"], "Hopper");
-
-    b.post("/v1/me/change_password", &[("current_password", "wrong wrong wrong"), ("new_password", "a brand new passphrase")])
-        .await
-        .err(422, "form_password_validation_failed");
-    b.post("/v1/me/change_password", &[("current_password", PASSWORD), ("new_password", "short")])
-        .await
-        .err(422, "form_password_length_too_short");
-    b.post("/v1/me/change_password", &[("current_password", PASSWORD), ("new_password", "a brand new passphrase")])
+    b.sign_up(&server, "prof+clerk_test@example.com", "Pro")
+        .await;
+    let v = b
+        .patch(
+            "/v1/me",
+            &[("first_name", "Grace"), ("last_name", "Hopper")],
+        )
         .await
         .ok();
+    assert_eq!(v["response"]["last_name"], "Hopper");
+
+    b.post(
+        "/v1/me/change_password",
+        &[
+            ("current_password", "wrong wrong wrong"),
+            ("new_password", "a brand new passphrase"),
+        ],
+    )
+    .await
+    .err(422, "form_password_validation_failed");
+    b.post(
+        "/v1/me/change_password",
+        &[("current_password", PASSWORD), ("new_password", "short")],
+    )
+    .await
+    .err(422, "form_password_length_too_short");
+    b.post(
+        "/v1/me/change_password",
+        &[
+            ("current_password", PASSWORD),
+            ("new_password", "a brand new passphrase"),
+        ],
+    )
+    .await
+    .ok();
     b.sign_out().await;
     b.sign_in_password("prof+clerk_test@example.com", PASSWORD)
         .await
         .err(422, "form_password_incorrect");
-    let v = b.sign_in_password("prof+clerk_test@example.com", "a brand new passphrase").await.ok();
-    let sid = v["response"]["created_session_id"].as_str().unwrap().to_owned();
+    let v = b
+        .sign_in_password("prof+clerk_test@example.com", "a brand new passphrase")
+        .await
+        .ok();
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     b.activate(&sid).await;
 
     // A second email: add, verify, make primary, then the first can go.
-    let v = b.post("/v1/me/email_addresses", &[("email_address", "grace+clerk_test@example.org")]).await.ok();
-    let eid = v["response"]["id"].as_str().unwrap().to_owned();
-    assert_eq!(v["response"]["verification"], Value::Null);
-    b.post(&format!("/v1/me/email_addresses/{eid}/prepare_verification"), &[("strategy", "email_code")])
+    let v = b
+        .post(
+            "/v1/me/email_addresses",
+            &[("email_address", "grace+clerk_test@example.org")],
+        )
         .await
         .ok();
+    let eid = v["response"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(v["response"]["verification"], Value::Null);
+    b.post(
+        &format!("/v1/me/email_addresses/{eid}/prepare_verification"),
+        &[("strategy", "email_code")],
+    )
+    .await
+    .ok();
     let v = b
-        .post(&format!("/v1/me/email_addresses/{eid}/attempt_verification"), &[("code", "424242")])
+        .post(
+            &format!("/v1/me/email_addresses/{eid}/attempt_verification"),
+            &[("code", "424242")],
+        )
         .await
         .ok();
     assert_eq!(v["response"]["verification"]["status"], "verified");
-    let me = b.patch("/v1/me", &[("primary_email_address_id", &eid)]).await.ok()["response"].clone();
+    let me = b
+        .patch("/v1/me", &[("primary_email_address_id", &eid)])
+        .await
+        .ok()["response"]
+        .clone();
     assert_eq!(me["primary_email_address_id"], eid.as_str());
     let first = me["email_addresses"][0]["id"].as_str().unwrap().to_owned();
-    let v = b.delete(&format!("/v1/me/email_addresses/{first}")).await.ok();
+    let v = b
+        .delete(&format!("/v1/me/email_addresses/{first}"))
+        .await
+        .ok();
     assert_eq!(v["response"]["deleted"], true);
     b.delete(&format!("/v1/me/email_addresses/{eid}"))
         .await
@@ -279,39 +402,69 @@ async fn profile_changes_names_password_and_identifications() {
 async fn two_step_verification_is_managed_on_phone_numbers() {
     let server = TestServer::start().await;
     let b = Browser::new(&server.base, Mode::Cookie);
-    b.sign_up(&server, "mfa+clerk_test@example.com", "Mfa").await;
+    b.sign_up(&server, "mfa+clerk_test@example.com", "Mfa")
+        .await;
     let first = b.enable_sms_2fa(&server, "+14155550001").await;
     let second = b.enable_sms_2fa(&server, "+14155550002").await;
     let v = b
-        .patch(&format!("/v1/me/phone_numbers/{second}"), &[("default_second_factor", "true")])
+        .patch(
+            &format!("/v1/me/phone_numbers/{second}"),
+            &[("default_second_factor", "true")],
+        )
         .await
         .ok();
     assert_eq!(v["response"]["default_second_factor"], true);
     let me = b.get("/v1/me").await.ok()["response"].clone();
-    let first_phone = me["phone_numbers"].as_array().unwrap().iter().find(|p| p["id"] == first.as_str()).unwrap().clone();
+    let first_phone = me["phone_numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == first.as_str())
+        .unwrap()
+        .clone();
     assert_eq!(first_phone["default_second_factor"], false);
-    b.patch(&format!("/v1/me/phone_numbers/{first}"), &[("default_second_factor", "false")])
-        .await
-        .err(422, "form_disable_default_second_factor_not_allowed");
+    b.patch(
+        &format!("/v1/me/phone_numbers/{first}"),
+        &[("default_second_factor", "false")],
+    )
+    .await
+    .err(422, "form_disable_default_second_factor_not_allowed");
 
     // Unverified phones cannot be second factors.
-    let v = b.post("/v1/me/phone_numbers", &[("phone_number", "+14155550003")]).await.ok();
-    let unverified = v["response"]["id"].as_str().unwrap().to_owned();
-    b.patch(&format!("/v1/me/phone_numbers/{unverified}"), &[("reserved_for_second_factor", "true")])
-        .await
-        .err(400, "identification_update_second_factor_unverified");
-
-    // Removing both second-factor phones turns two-step verification off.
-    b.patch(&format!("/v1/me/phone_numbers/{first}"), &[("reserved_for_second_factor", "false")])
+    let v = b
+        .post("/v1/me/phone_numbers", &[("phone_number", "+14155550003")])
         .await
         .ok();
-    assert_eq!(b.get("/v1/me").await.ok()["response"]["two_factor_enabled"], true);
-    b.delete(&format!("/v1/me/phone_numbers/{second}")).await.ok();
+    let unverified = v["response"]["id"].as_str().unwrap().to_owned();
+    b.patch(
+        &format!("/v1/me/phone_numbers/{unverified}"),
+        &[("reserved_for_second_factor", "true")],
+    )
+    .await
+    .err(400, "identification_update_second_factor_unverified");
+
+    // Removing both second-factor phones turns two-step verification off.
+    b.patch(
+        &format!("/v1/me/phone_numbers/{first}"),
+        &[("reserved_for_second_factor", "false")],
+    )
+    .await
+    .ok();
+    assert_eq!(
+        b.get("/v1/me").await.ok()["response"]["two_factor_enabled"],
+        true
+    );
+    b.delete(&format!("/v1/me/phone_numbers/{second}"))
+        .await
+        .ok();
     let me = b.get("/v1/me").await.ok()["response"].clone();
     assert_eq!(me["two_factor_enabled"], false);
     assert!(me["mfa_disabled_at"].is_number());
     b.sign_out().await;
-    let v = b.sign_in_password("mfa+clerk_test@example.com", PASSWORD).await.ok();
+    let v = b
+        .sign_in_password("mfa+clerk_test@example.com", PASSWORD)
+        .await
+        .ok();
     assert_eq!(v["response"]["status"], "complete");
 }
 
@@ -321,7 +474,10 @@ async fn email_code_works_as_a_first_factor() {
     let b = Browser::new(&server.base, Mode::Cookie);
     b.sign_up(&server, "otp@example.com", "Otp").await;
     b.sign_out().await;
-    let v = b.post("/v1/client/sign_ins", &[("identifier", "OTP@example.com")]).await.ok();
+    let v = b
+        .post("/v1/client/sign_ins", &[("identifier", "OTP@example.com")])
+        .await
+        .ok();
     let si = &v["response"];
     assert_eq!(si["status"], "needs_first_factor");
     let strategies: Vec<&str> = si["supported_first_factors"]
@@ -331,7 +487,10 @@ async fn email_code_works_as_a_first_factor() {
         .map(|f| f["strategy"].as_str().unwrap())
         .collect();
     assert_eq!(strategies, ["password", "email_code"]);
-    let email_id = si["supported_first_factors"][1]["email_address_id"].as_str().unwrap().to_owned();
+    let email_id = si["supported_first_factors"][1]["email_address_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let sia = si["id"].as_str().unwrap().to_owned();
     b.post(
         &format!("/v1/client/sign_ins/{sia}/prepare_first_factor"),
@@ -366,7 +525,10 @@ async fn the_environment_reports_the_instance_settings() {
         .await
         .unwrap();
     assert_eq!(env.display_config.application_name, "Acme");
-    assert_eq!(env.display_config.sign_in_url, "http://localhost:8080/sign-in");
+    assert_eq!(
+        env.display_config.sign_in_url,
+        "http://localhost:8080/sign-in"
+    );
     assert_eq!(env.user_settings.second_factors(), ["phone_code"]);
     assert!(env.user_settings.sign_up.mfa.unwrap().required);
     assert!(env.user_settings.sign_in.second_factor.required);

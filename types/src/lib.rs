@@ -16,8 +16,8 @@
 
 mod client;
 mod deleted;
-mod environment;
 mod envelope;
+mod environment;
 mod error;
 mod jwt;
 pub mod params;
@@ -30,8 +30,8 @@ mod verification;
 
 pub use client::Client;
 pub use deleted::DeletedObject;
-pub use environment::*;
 pub use envelope::Envelope;
+pub use environment::*;
 pub use error::{ApiError, ErrorEnvelope, ErrorMeta};
 pub use jwt::{Jwk, Jwks, SessionClaims, Token};
 pub use session::{

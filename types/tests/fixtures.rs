@@ -17,14 +17,21 @@ fn environment_reports_second_factors_and_password_policy() {
     assert_eq!(env.user_settings.second_factors(), ["phone_code"]);
     assert_eq!(env.user_settings.password_settings.min_length, 8);
     assert!(env.auth_config.single_session_mode);
-    assert_eq!(env.display_config.sign_in_url, "http://localhost:8080/sign-in");
+    assert_eq!(
+        env.display_config.sign_in_url,
+        "http://localhost:8080/sign-in"
+    );
     let lockout = env.user_settings.attack_protection.unwrap().user_lockout;
-    assert_eq!((lockout.max_attempts, lockout.duration_in_minutes), (10, 60));
+    assert_eq!(
+        (lockout.max_attempts, lockout.duration_in_minutes),
+        (10, 60)
+    );
 }
 
 #[test]
 fn sign_in_envelope_keeps_unknown_strategies() {
-    let env: Envelope<SignIn> = round_trip(include_str!("fixtures/sign_in_needs_second_factor.json"));
+    let env: Envelope<SignIn> =
+        round_trip(include_str!("fixtures/sign_in_needs_second_factor.json"));
     let si = env.response;
     assert_eq!(si.status, SignInStatus::NeedsSecondFactor);
     let second = si.supported_second_factors.unwrap();

@@ -33,7 +33,12 @@ impl Outbox {
 
     /// Newest last.
     pub fn entries(&self) -> Vec<OutboxEntry> {
-        self.entries.lock().expect("outbox lock").iter().cloned().collect()
+        self.entries
+            .lock()
+            .expect("outbox lock")
+            .iter()
+            .cloned()
+            .collect()
     }
 
     fn record(&self, message: &Message) -> Result<(), DeliveryError> {

@@ -14,11 +14,11 @@ pub struct SmtpSender {
 
 impl SmtpSender {
     pub fn new(config: Smtp) -> Result<Self, DeliveryError> {
-        let transport_err = |e: lettre::transport::smtp::Error| DeliveryError::Transport(e.to_string());
+        let transport_err =
+            |e: lettre::transport::smtp::Error| DeliveryError::Transport(e.to_string());
         let mut builder = match config.tls {
-            SmtpTls::Starttls => {
-                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host).map_err(transport_err)?
-            }
+            SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)
+                .map_err(transport_err)?,
             SmtpTls::Tls => {
                 AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host).map_err(transport_err)?
             }

@@ -41,8 +41,15 @@ pub async fn send(
     };
     let id = new_id("ver");
     let expire_at = now_ms() + state.settings.code_lifetime().as_millis() as i64;
-    store::verifications::create_code(db, &id, strategy, to, &state.codes.hash(&id, &code), expire_at)
-        .await?;
+    store::verifications::create_code(
+        db,
+        &id,
+        strategy,
+        to,
+        &state.codes.hash(&id, &code),
+        expire_at,
+    )
+    .await?;
     match link {
         Link::SignInFirst(si) => store::sign_ins::set_first_factor(db, si, &id).await?,
         Link::SignInSecond(si) => store::sign_ins::set_second_factor(db, si, &id).await?,
@@ -79,13 +86,11 @@ pub async fn check(
     let Some(id) = verification_id else {
         return Err(ApiError::verification_missing());
     };
-    let outcome = store::verifications::attempt(
-        &state.db,
-        id,
-        state.settings.codes.max_attempts,
-        |stored| state.codes.matches(id, code, stored),
-    )
-    .await?;
+    let outcome =
+        store::verifications::attempt(&state.db, id, state.settings.codes.max_attempts, |stored| {
+            state.codes.matches(id, code, stored)
+        })
+        .await?;
     match outcome {
         Outcome::Verified => {
             if let Some(user) = account {

@@ -43,7 +43,9 @@ pub fn phone(param: &str, raw: &str) -> ApiResult<String> {
     } else {
         Err(ApiError::param_format_invalid(
             param,
-            format!("{param} must be a valid phone number according to E.164 international standard."),
+            format!(
+                "{param} must be a valid phone number according to E.164 international standard."
+            ),
         ))
     }
 }
@@ -82,7 +84,10 @@ mod tests {
 
     #[test]
     fn identifiers_are_normalised() {
-        assert_eq!(email("e", " Jane@Example.COM ").unwrap(), "jane@example.com");
+        assert_eq!(
+            email("e", " Jane@Example.COM ").unwrap(),
+            "jane@example.com"
+        );
         assert!(email("e", "jane@example").is_err());
         assert!(email("e", "jane example@x.io").is_err());
         assert_eq!(phone("p", "+1 (201) 555-0100").unwrap(), "+12015550100");

@@ -73,7 +73,10 @@ pub fn validate_new(
     context: &[&str],
 ) -> ApiResult<()> {
     let n = length(password);
-    let (min, max) = (settings.password_min_length(), settings.password_max_length());
+    let (min, max) = (
+        settings.password_min_length(),
+        settings.password_max_length(),
+    );
     if n < min {
         return Err(ApiError::password_too_short(param, min));
     }
@@ -86,7 +89,10 @@ pub fn validate_new(
     let local_parts = context
         .iter()
         .map(|c| c.split('@').next().unwrap_or(c).to_lowercase());
-    if repeats(&app) || context.iter().any(|c| repeats(&c.to_lowercase())) || local_parts.into_iter().any(|c| repeats(&c)) {
+    if repeats(&app)
+        || context.iter().any(|c| repeats(&c.to_lowercase()))
+        || local_parts.into_iter().any(|c| repeats(&c))
+    {
         return Err(ApiError::password_guessable(param));
     }
     Ok(())

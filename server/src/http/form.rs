@@ -79,15 +79,27 @@ mod tests {
     #[test]
     fn errors_name_the_parameter() {
         let e = parse::<AttemptSecondFactor>(b"strategy=phone_code&password=x").unwrap_err();
-        assert_eq!((e.code, e.meta.param_name.as_deref()), ("form_param_unknown", Some("password")));
+        assert_eq!(
+            (e.code, e.meta.param_name.as_deref()),
+            ("form_param_unknown", Some("password"))
+        );
         let e = parse::<AttemptSecondFactor>(b"code=1").unwrap_err();
-        assert_eq!((e.code, e.meta.param_name.as_deref()), ("form_param_missing", Some("strategy")));
+        assert_eq!(
+            (e.code, e.meta.param_name.as_deref()),
+            ("form_param_missing", Some("strategy"))
+        );
         let e = parse::<CreatePhoneNumber>(b"phone_number=1&reserved_for_second_factor=maybe")
             .unwrap_err();
         assert_eq!(
             (e.code, e.meta.param_name.as_deref()),
-            ("form_param_format_invalid", Some("reserved_for_second_factor"))
+            (
+                "form_param_format_invalid",
+                Some("reserved_for_second_factor")
+            )
         );
-        assert_eq!(required(&Some(" ".into()), "code").unwrap_err().code, "form_param_nil");
+        assert_eq!(
+            required(&Some(" ".into()), "code").unwrap_err().code,
+            "form_param_nil"
+        );
     }
 }

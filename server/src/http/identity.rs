@@ -16,11 +16,7 @@ use axum::{
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
-use crate::{
-    error::ApiError,
-    ids::token_hash,
-    state::AppState,
-};
+use crate::{error::ApiError, ids::token_hash, state::AppState};
 
 pub const CLIENT_COOKIE: &str = "__client";
 pub const DEV_BROWSER_PARAM: &str = "__clerk_db_jwt";
@@ -205,7 +201,8 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     };
 
     let client_id = match &token {
-        Some(t) => match crate::store::clients::find_by_token_hash(&state.db, &token_hash(t)).await {
+        Some(t) => match crate::store::clients::find_by_token_hash(&state.db, &token_hash(t)).await
+        {
             Ok(found) => found,
             Err(e) => return ApiError::from(e).into_response(),
         },
@@ -225,7 +222,11 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     let issuer = if state.settings.frontend_api_url.is_empty() {
         format!("{}://{host}", if loopback { "http" } else { "https" })
     } else {
-        state.settings.frontend_api_url.trim_end_matches('/').to_owned()
+        state
+            .settings
+            .frontend_api_url
+            .trim_end_matches('/')
+            .to_owned()
     };
     let peer = req
         .extensions()

@@ -39,7 +39,9 @@ pub async fn create(
 }
 
 /// `POST /v1/dev_browser` (development): the token is the `id` of the answer.
-pub async fn create_dev_browser(State(state): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
+pub async fn create_dev_browser(
+    State(state): State<AppState>,
+) -> ApiResult<Json<serde_json::Value>> {
     if !state.settings.is_development() {
         return Err(ApiError::route_not_found());
     }
@@ -56,7 +58,9 @@ pub async fn destroy(
     State(state): State<AppState>,
     identity: Identity,
 ) -> ApiResult<Json<Envelope<DeletedObject>>> {
-    let id = identity.client_id().ok_or_else(ApiError::client_not_found)?;
+    let id = identity
+        .client_id()
+        .ok_or_else(ApiError::client_not_found)?;
     store::sessions::finish_all_for_client(&state.db, &id, "ended").await?;
     store::clients::delete(&state.db, &id).await?;
     match identity.mode() {
@@ -81,7 +85,9 @@ pub async fn sign_out_all(
     State(state): State<AppState>,
     identity: Identity,
 ) -> ApiResult<Json<Envelope<Option<Client>>>> {
-    let id = identity.client_id().ok_or_else(ApiError::client_not_found)?;
+    let id = identity
+        .client_id()
+        .ok_or_else(ApiError::client_not_found)?;
     store::sessions::finish_all_for_client(&state.db, &id, "ended").await?;
     store::clients::set_last_active_session(&state.db, &id, None).await?;
     store::clients::set_sign_in(&state.db, &id, None).await?;

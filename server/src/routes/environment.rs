@@ -40,8 +40,16 @@ pub fn build(state: &AppState) -> t::Environment {
             &["email_code"],
         ),
     );
-    let phone_first: &[&str] = if ids.phone_number.on() { &["phone_code"] } else { &[] };
-    let phone_second: &[&str] = if s.second_factors.phone_code { &["phone_code"] } else { &[] };
+    let phone_first: &[&str] = if ids.phone_number.on() {
+        &["phone_code"]
+    } else {
+        &[]
+    };
+    let phone_second: &[&str] = if s.second_factors.phone_code {
+        &["phone_code"]
+    } else {
+        &[]
+    };
     attributes.insert(
         "phone_number".into(),
         attribute(
@@ -54,24 +62,51 @@ pub fn build(state: &AppState) -> t::Environment {
     );
     attributes.insert(
         "username".into(),
-        attribute(ids.username.on(), ids.username == Requirement::Required, &[], &[], &[]),
+        attribute(
+            ids.username.on(),
+            ids.username == Requirement::Required,
+            &[],
+            &[],
+            &[],
+        ),
     );
     attributes.insert(
         "first_name".into(),
-        attribute(ids.first_name.on(), ids.first_name == Requirement::Required, &[], &[], &[]),
+        attribute(
+            ids.first_name.on(),
+            ids.first_name == Requirement::Required,
+            &[],
+            &[],
+            &[],
+        ),
     );
     attributes.insert(
         "last_name".into(),
-        attribute(ids.last_name.on(), ids.last_name == Requirement::Required, &[], &[], &[]),
+        attribute(
+            ids.last_name.on(),
+            ids.last_name == Requirement::Required,
+            &[],
+            &[],
+            &[],
+        ),
     );
-    attributes.insert("password".into(), attribute(true, true, &["password"], &[], &[]));
+    attributes.insert(
+        "password".into(),
+        attribute(true, true, &["password"], &[], &[]),
+    );
     attributes.insert(
         "authenticator_app".into(),
         attribute(s.second_factors.totp, false, &[], &["totp"], &["totp"]),
     );
     attributes.insert(
         "backup_code".into(),
-        attribute(s.second_factors.backup_code, false, &[], &["backup_code"], &[]),
+        attribute(
+            s.second_factors.backup_code,
+            false,
+            &[],
+            &["backup_code"],
+            &[],
+        ),
     );
     let any_second = s.second_factors.phone_code || s.second_factors.totp;
     t::Environment {

@@ -5,7 +5,9 @@ use axum::{
     extract::{OriginalUri, Path, State},
     Json,
 };
-use fapi_types::{params, DeletedObject, Envelope, LatestActivity, Session, SessionWithActivity, User};
+use fapi_types::{
+    params, DeletedObject, Envelope, LatestActivity, Session, SessionWithActivity, User,
+};
 use serde_json::Value;
 
 use super::envelope;
@@ -56,7 +58,10 @@ async fn user_json(state: &AppState, user_id: &str) -> ApiResult<User> {
     render::user(state, &row).await
 }
 
-pub async fn get(State(state): State<AppState>, identity: Identity) -> ApiResult<Json<Envelope<User>>> {
+pub async fn get(
+    State(state): State<AppState>,
+    identity: Identity,
+) -> ApiResult<Json<Envelope<User>>> {
     let (_, user) = signed_in(&state, &identity).await?;
     let user = render::user(&state, &user).await?;
     envelope(&state, &identity, user).await
@@ -71,13 +76,21 @@ pub async fn update(
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let verified_of = |id: &Option<String>, kind: &str, param: &str| -> ApiResult<()> {
         match id {
-            Some(id) if !idents.iter().any(|i| &i.id == id && i.kind == kind && i.verified()) => {
+            Some(id)
+                if !idents
+                    .iter()
+                    .any(|i| &i.id == id && i.kind == kind && i.verified()) =>
+            {
                 Err(ApiError::param_value_invalid(param, id))
             }
             _ => Ok(()),
         }
     };
-    verified_of(&p.primary_email_address_id, EMAIL, "primary_email_address_id")?;
+    verified_of(
+        &p.primary_email_address_id,
+        EMAIL,
+        "primary_email_address_id",
+    )?;
     verified_of(&p.primary_phone_number_id, PHONE, "primary_phone_number_id")?;
     let username = match &p.username {
         Some(raw) => {
@@ -224,7 +237,14 @@ async fn own_identification(
         .await?
         .filter(|i| i.user_id == user.id && i.kind == kind)
         .ok_or_else(|| {
-            ApiError::not_found(if kind == EMAIL { "email address" } else { "phone number" }, id)
+            ApiError::not_found(
+                if kind == EMAIL {
+                    "email address"
+                } else {
+                    "phone number"
+                },
+                id,
+            )
         })
 }
 
@@ -305,15 +325,28 @@ pub async fn prepare_verification(
     let (_, user) = signed_in(&state, &identity).await?;
     let kind = kind_of(&uri);
     let ident = own_identification(&state, &user, kind, &id).await?;
-    let expected = if kind == EMAIL { "email_code" } else { "phone_code" };
+    let expected = if kind == EMAIL {
+        "email_code"
+    } else {
+        "phone_code"
+    };
     if p.strategy.as_str() != expected {
-        return Err(ApiError::param_value_invalid("strategy", p.strategy.as_str()));
+        return Err(ApiError::param_value_invalid(
+            "strategy",
+            p.strategy.as_str(),
+        ));
     }
     if ident.verified() {
         return Err(ApiError::verification_already_verified());
     }
-    flows::codes::send(&state, &ident.id, expected, &ident.value, Link::Identification(&ident.id))
-        .await?;
+    flows::codes::send(
+        &state,
+        &ident.id,
+        expected,
+        &ident.value,
+        Link::Identification(&ident.id),
+    )
+    .await?;
     identification_response(&state, &identity, &id).await
 }
 
@@ -369,7 +402,11 @@ async fn note_mfa_change(state: &AppState, user_id: &str, before: bool) -> ApiRe
     let after = mfa_on(state, user_id).await?;
     if before != after {
         store::users::mark_mfa(&state.db, user_id, after).await?;
-        tracing::info!(user = user_id, enabled = after, "two-step verification changed");
+        tracing::info!(
+            user = user_id,
+            enabled = after,
+            "two-step verification changed"
+        );
     }
     Ok(())
 }
@@ -395,7 +432,10 @@ pub async fn update_phone_number(
         if reserved && !state.settings.second_factors.phone_code {
             return Err(ApiError::no_second_factors("phone_code"));
         }
-        let others_verified = idents.iter().filter(|i| i.id != ident.id && i.verified()).count();
+        let others_verified = idents
+            .iter()
+            .filter(|i| i.id != ident.id && i.verified())
+            .count();
         if reserved && others_verified == 0 {
             return Err(ApiError::identification_update_failed());
         }

@@ -38,7 +38,10 @@ pub async fn envelope<T: Serialize>(
 
 pub fn router(state: AppState) -> Router {
     let v1 = Router::new()
-        .route("/environment", get(environment::get).patch(environment::get))
+        .route(
+            "/environment",
+            get(environment::get).patch(environment::get),
+        )
         .route("/dev_browser", post(client::create_dev_browser))
         .route(
             "/client",
@@ -137,4 +140,3 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
-

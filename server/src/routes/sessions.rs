@@ -116,7 +116,10 @@ pub async fn tokens(
         nbf: iat - 10,
         jti: Some(new_id("jti")),
         v: Some(2),
-        fva: Some([minutes(Some(row.first_factor_at)), minutes(row.second_factor_at)]),
+        fva: Some([
+            minutes(Some(row.first_factor_at)),
+            minutes(row.second_factor_at),
+        ]),
         sts: Some(row.status.clone()),
     };
     Ok(Json(Token {

@@ -72,7 +72,13 @@ pub async fn refuse_if_signed_in(state: &AppState, identity: &Identity) -> ApiRe
     }
 }
 
-fn new_session<'a>(state: &AppState, identity: &'a Identity, client_id: &'a str, ip: &'a Option<String>, strategy: &'a str) -> NewSession<'a> {
+fn new_session<'a>(
+    state: &AppState,
+    identity: &'a Identity,
+    client_id: &'a str,
+    ip: &'a Option<String>,
+    strategy: &'a str,
+) -> NewSession<'a> {
     NewSession {
         client_id,
         ip_address: ip.as_deref(),
@@ -94,8 +100,13 @@ async fn after_first_factor(
 ) -> ApiResult<()> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     if factors::two_factor_enabled(&state.settings, &idents) {
-        store::sign_ins::advance(&state.db, &sign_in.id, "needs_first_factor", "needs_second_factor")
-            .await?;
+        store::sign_ins::advance(
+            &state.db,
+            &sign_in.id,
+            "needs_first_factor",
+            "needs_second_factor",
+        )
+        .await?;
         return Ok(());
     }
     let ip = identity.ip_string();
@@ -144,7 +155,10 @@ pub async fn create(
         (None, None) => None,
     };
     if let Some(s) = &strategy {
-        if !matches!(s, Strategy::Password | Strategy::EmailCode | Strategy::PhoneCode) {
+        if !matches!(
+            s,
+            Strategy::Password | Strategy::EmailCode | Strategy::PhoneCode
+        ) {
             return Err(ApiError::param_value_invalid("strategy", s.as_str()));
         }
     }
@@ -230,7 +244,8 @@ async fn prepare_first(
         f.strategy == *strategy
             && match target_id {
                 Some(t) => {
-                    f.email_address_id.as_deref() == Some(t) || f.phone_number_id.as_deref() == Some(t)
+                    f.email_address_id.as_deref() == Some(t)
+                        || f.phone_number_id.as_deref() == Some(t)
                 }
                 None => {
                     // The one that matches what was typed, else the primary one.
@@ -256,7 +271,11 @@ async fn prepare_first(
         .iter()
         .find(|i| i.id == ident_id)
         .ok_or_else(ApiError::internal)?;
-    let kind = if *strategy == Strategy::EmailCode { EMAIL } else { PHONE };
+    let kind = if *strategy == Strategy::EmailCode {
+        EMAIL
+    } else {
+        PHONE
+    };
     debug_assert_eq!(ident.kind, kind);
     flows::codes::send(
         state,
@@ -285,7 +304,10 @@ pub async fn prepare_first_factor(
         .await?
         .ok_or_else(ApiError::strategy_for_user_invalid)?;
     flows::passwords::ensure_unlocked(&user)?;
-    let target = p.email_address_id.as_deref().or(p.phone_number_id.as_deref());
+    let target = p
+        .email_address_id
+        .as_deref()
+        .or(p.phone_number_id.as_deref());
     prepare_first(&state, &row, &user, &p.strategy, target).await?;
     respond(&state, &identity, &id).await
 }
@@ -358,7 +380,9 @@ pub async fn prepare_second_factor(
     if p.email_address_id.is_some() {
         return Err(ApiError::param_unknown("email_address_id"));
     }
-    let user = account(&state, &row).await?.ok_or_else(ApiError::internal)?;
+    let user = account(&state, &row)
+        .await?
+        .ok_or_else(ApiError::internal)?;
     flows::passwords::ensure_unlocked(&user)?;
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let factors = factors::second_factors(&state.settings, &idents);
@@ -377,8 +401,14 @@ pub async fn prepare_second_factor(
         .iter()
         .find(|i| Some(&i.id) == factor.phone_number_id.as_ref())
         .ok_or_else(ApiError::internal)?;
-    flows::codes::send(&state, &row.id, "phone_code", &phone.value, Link::SignInSecond(&row.id))
-        .await?;
+    flows::codes::send(
+        &state,
+        &row.id,
+        "phone_code",
+        &phone.value,
+        Link::SignInSecond(&row.id),
+    )
+    .await?;
     respond(&state, &identity, &id).await
 }
 
@@ -394,7 +424,9 @@ pub async fn attempt_second_factor(
         return Err(ApiError::client_state_invalid("attempt_second_factor"));
     }
     let code = form_required(&p.code, "code")?;
-    let user = account(&state, &row).await?.ok_or_else(ApiError::internal)?;
+    let user = account(&state, &row)
+        .await?
+        .ok_or_else(ApiError::internal)?;
     flows::passwords::ensure_unlocked(&user)?;
     match p.strategy {
         Strategy::PhoneCode => {
@@ -413,7 +445,9 @@ pub async fn attempt_second_factor(
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     }
     let first = match &row.first_factor_verification_id {
-        Some(v) => store::verifications::get(&state.db, v).await?.map(|v| v.strategy),
+        Some(v) => store::verifications::get(&state.db, v)
+            .await?
+            .map(|v| v.strategy),
         None => None,
     }
     .unwrap_or_else(|| "password".into());

@@ -67,13 +67,13 @@ fn non_empty(v: &Option<String>) -> Option<String> {
 }
 
 /// Validates the given fields and merges them into the row. Nothing is stored here.
-async fn merge(
-    state: &AppState,
-    row: &mut SignUpRow,
-    p: &params::CreateSignUp,
-) -> ApiResult<()> {
+async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) -> ApiResult<()> {
     let ids = &state.settings.identifiers;
-    allowed(ids.email_address, "email_address", p.email_address.is_some())?;
+    allowed(
+        ids.email_address,
+        "email_address",
+        p.email_address.is_some(),
+    )?;
     allowed(ids.phone_number, "phone_number", p.phone_number.is_some())?;
     allowed(ids.username, "username", p.username.is_some())?;
     allowed(ids.first_name, "first_name", p.first_name.is_some())?;
@@ -118,7 +118,10 @@ async fn merge(
     }
     if let Some(meta) = &p.unsafe_metadata {
         let value: serde_json::Value = serde_json::from_str(meta).map_err(|_| {
-            ApiError::param_format_invalid("unsafe_metadata", "unsafe_metadata must be a JSON object.")
+            ApiError::param_format_invalid(
+                "unsafe_metadata",
+                "unsafe_metadata must be a JSON object.",
+            )
         })?;
         if !value.is_object() {
             return Err(ApiError::param_format_invalid(

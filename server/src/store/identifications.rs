@@ -45,10 +45,12 @@ pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<IdentificationR
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<IdentificationRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM identifications WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(&db.read)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM identifications WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(&db.read)
+    .await
 }
 
 /// Is this email or phone already a verified identification of some account?
@@ -127,7 +129,11 @@ pub async fn set_reserved(db: &Db, id: &str, reserved: bool) -> Result<(), sqlx:
 }
 
 /// Makes one phone the default second factor and the others not, in one statement.
-pub async fn make_default_second_factor(db: &Db, user_id: &str, id: &str) -> Result<(), sqlx::Error> {
+pub async fn make_default_second_factor(
+    db: &Db,
+    user_id: &str,
+    id: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE identifications SET default_second_factor = (id = ?), updated_at = ?
          WHERE user_id = ? AND kind = 'phone_number'",

@@ -191,7 +191,11 @@ pub async fn finish(db: &Db, id: &str, status: &str) -> Result<(), sqlx::Error> 
 }
 
 /// Signs a client out everywhere it is signed in.
-pub async fn finish_all_for_client(db: &Db, client_id: &str, status: &str) -> Result<(), sqlx::Error> {
+pub async fn finish_all_for_client(
+    db: &Db,
+    client_id: &str,
+    status: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE sessions SET status = ?, updated_at = ? WHERE client_id = ? AND status IN ('active', 'pending')")
         .bind(status)
         .bind(now_ms())

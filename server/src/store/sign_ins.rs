@@ -70,14 +70,20 @@ pub async fn set_first_factor(db: &Db, id: &str, verification_id: &str) -> Resul
         .map(|_| ())
 }
 
-pub async fn set_second_factor(db: &Db, id: &str, verification_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sign_ins SET second_factor_verification_id = ?, updated_at = ? WHERE id = ?")
-        .bind(verification_id)
-        .bind(now_ms())
-        .bind(id)
-        .execute(&db.write)
-        .await
-        .map(|_| ())
+pub async fn set_second_factor(
+    db: &Db,
+    id: &str,
+    verification_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE sign_ins SET second_factor_verification_id = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(verification_id)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
 }
 
 /// Moves the sign-in from one status to the next; false if another request moved it first.

@@ -92,7 +92,9 @@ pub async fn set_verification(
     verification_id: &str,
 ) -> Result<(), sqlx::Error> {
     let sql = match field {
-        "email_address" => "UPDATE sign_ups SET email_verification_id = ?, updated_at = ? WHERE id = ?",
+        "email_address" => {
+            "UPDATE sign_ups SET email_verification_id = ?, updated_at = ? WHERE id = ?"
+        }
         _ => "UPDATE sign_ups SET phone_verification_id = ?, updated_at = ? WHERE id = ?",
     };
     sqlx::query(sql)
@@ -178,11 +180,13 @@ pub async fn complete(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(&format!("UPDATE users SET {primary_column} = ? WHERE id = ?"))
-            .bind(&id)
-            .bind(&user_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(&format!(
+            "UPDATE users SET {primary_column} = ? WHERE id = ?"
+        ))
+        .bind(&id)
+        .bind(&user_id)
+        .execute(&mut *tx)
+        .await?;
     }
     super::sessions::insert(&mut tx, &session_id, &user_id, session, false).await?;
     sqlx::query("UPDATE clients SET last_active_session_id = ?, last_authentication_strategy = ?, updated_at = ? WHERE id = ?")

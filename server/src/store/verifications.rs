@@ -97,7 +97,10 @@ pub async fn create_verified(db: &Db, strategy: &str) -> Result<String, sqlx::Er
 pub enum Outcome {
     Verified,
     /// A wrong code; `now_failed` when it used the last try.
-    Incorrect { attempts: i64, now_failed: bool },
+    Incorrect {
+        attempts: i64,
+        now_failed: bool,
+    },
     /// Too many wrong codes already: this verification is dead.
     Failed,
     Expired,
@@ -184,7 +187,11 @@ async fn fail(db: &Db, id: &str) -> Result<(), sqlx::Error> {
 
 /// Claims the right to send a code to `key` now; returns the seconds to wait otherwise.
 /// One statement, so two simultaneous prepares cannot both send.
-pub async fn claim_send(db: &Db, key: &str, cooldown_ms: i64) -> Result<Result<i64, u64>, sqlx::Error> {
+pub async fn claim_send(
+    db: &Db,
+    key: &str,
+    cooldown_ms: i64,
+) -> Result<Result<i64, u64>, sqlx::Error> {
     let now = now_ms();
     let claimed = sqlx::query(
         "INSERT INTO code_sends (target, last_sent_at) VALUES (?, ?)

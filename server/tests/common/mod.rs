@@ -21,13 +21,16 @@ pub struct TestServer {
 
 /// Limits high enough that only the tests about limits meet them.
 pub fn test_settings(dir: &std::path::Path) -> Settings {
-    let mut s = Settings::default();
-    s.application_name = "Test App".into();
-    s.database_url = format!("sqlite://{}/fapi.db", dir.display());
-    s.limits.attempts_per_10s = 10_000;
-    s.limits.sign_in_create_per_10s = 10_000;
-    s.limits.sign_up_create_per_10s = 10_000;
-    s
+    Settings {
+        application_name: "Test App".into(),
+        database_url: format!("sqlite://{}/fapi.db", dir.display()),
+        limits: fapi_server::config::Limits {
+            attempts_per_10s: 10_000,
+            sign_in_create_per_10s: 10_000,
+            sign_up_create_per_10s: 10_000,
+        },
+        ..Settings::default()
+    }
 }
 
 impl TestServer {
@@ -44,7 +47,9 @@ impl TestServer {
 
     pub async fn in_dir(dir: tempfile::TempDir, settings: Settings) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let server = Server::start_on(settings, listener).await.expect("server starts");
+        let server = Server::start_on(settings, listener)
+            .await
+            .expect("server starts");
         TestServer {
             base: format!("http://{}", server.addr()),
             server: Some(server),
@@ -118,7 +123,12 @@ pub struct Resp {
 
 impl Resp {
     pub fn ok(self) -> Value {
-        assert!(self.status.is_success(), "expected success, got {} {}", self.status, self.json);
+        assert!(
+            self.status.is_success(),
+            "expected success, got {} {}",
+            self.status,
+            self.json
+        );
         self.json
     }
 
@@ -148,6 +158,14 @@ impl Browser {
         }
     }
 
+    /// The same browser (cookies, tokens) talking to a server at another address.
+    pub fn at(&self, base: &str) -> Browser {
+        Browser {
+            base: base.to_owned(),
+            ..self.clone()
+        }
+    }
+
     /// A dev browser starts by asking for its token, as clerk-js does.
     pub async fn setup(&self) {
         if self.mode == Mode::DevBrowser {
@@ -158,7 +176,8 @@ impl Browser {
 
     fn url(&self, path: &str, method: &Method) -> String {
         let mut url = format!("{}{}", self.base, path);
-        let mut params: Vec<(String, String)> = vec![("__clerk_api_version".into(), "2025-11-10".into())];
+        let mut params: Vec<(String, String)> =
+            vec![("__clerk_api_version".into(), "2025-11-10".into())];
         if !matches!(*method, Method::GET | Method::POST) {
             params.push(("_method".into(), method.as_str().into()));
         }
@@ -189,7 +208,11 @@ impl Browser {
     /// Sends like clerk-js: only GET or POST on the wire, the real method in `_method`.
     pub async fn send(&self, method: Method, path: &str, form: &[(&str, &str)]) -> Resp {
         let url = self.url(path, &method);
-        let wire = if method == Method::GET { Method::GET } else { Method::POST };
+        let wire = if method == Method::GET {
+            Method::GET
+        } else {
+            Method::POST
+        };
         let mut req = self.http.request(wire.clone(), url);
         if wire == Method::POST {
             req = req.header(header::ORIGIN, ORIGIN).form(form);
@@ -210,7 +233,12 @@ impl Browser {
             }
             Mode::Native => {
                 if let Some(t) = headers.get(header::AUTHORIZATION) {
-                    let t = t.to_str().unwrap().strip_prefix("Bearer ").unwrap().to_owned();
+                    let t = t
+                        .to_str()
+                        .unwrap()
+                        .strip_prefix("Bearer ")
+                        .unwrap()
+                        .to_owned();
                     *self.token.lock().unwrap() = Some(t);
                 }
             }
@@ -222,7 +250,11 @@ impl Browser {
         } else {
             serde_json::from_str(&text).unwrap_or_else(|_| panic!("JSON body, got {text:?}"))
         };
-        Resp { status, json, headers }
+        Resp {
+            status,
+            json,
+            headers,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Resp {
@@ -255,12 +287,19 @@ impl Browser {
         let v = self
             .post(
                 "/v1/client/sign_ups",
-                &[("email_address", email), ("password", PASSWORD), ("first_name", first_name)],
+                &[
+                    ("email_address", email),
+                    ("password", PASSWORD),
+                    ("first_name", first_name),
+                ],
             )
             .await
             .ok();
         let id = v["response"]["id"].as_str().unwrap().to_owned();
-        assert_eq!(v["response"]["unverified_fields"], serde_json::json!(["email_address"]));
+        assert_eq!(
+            v["response"]["unverified_fields"],
+            serde_json::json!(["email_address"])
+        );
         self.post(
             &format!("/v1/client/sign_ups/{id}/prepare_verification"),
             &[("strategy", "email_code")],
@@ -280,7 +319,10 @@ impl Browser {
             .await
             .ok();
         assert_eq!(v["response"]["status"], "complete");
-        let sid = v["response"]["created_session_id"].as_str().unwrap().to_owned();
+        let sid = v["response"]["created_session_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         self.activate(&sid).await;
         sid
     }
@@ -308,7 +350,10 @@ impl Browser {
         .ok();
         let code = server.last_code_to(phone).await;
         let v = self
-            .post(&format!("/v1/me/phone_numbers/{id}/attempt_verification"), &[("code", &code)])
+            .post(
+                &format!("/v1/me/phone_numbers/{id}/attempt_verification"),
+                &[("code", &code)],
+            )
             .await
             .ok();
         assert_eq!(v["response"]["verification"]["status"], "verified");
@@ -332,7 +377,11 @@ impl Browser {
     pub async fn sign_in_password(&self, identifier: &str, password: &str) -> Resp {
         self.post(
             "/v1/client/sign_ins",
-            &[("identifier", identifier), ("password", password), ("strategy", "password")],
+            &[
+                ("identifier", identifier),
+                ("password", password),
+                ("strategy", "password"),
+            ],
         )
         .await
     }

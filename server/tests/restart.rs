@@ -1,0 +1,150 @@
+//! What was acknowledged survives: a graceful restart keeps users, sessions and the
+//! signing key; a SIGKILL of the real binary loses no acknowledged write.
+
+mod common;
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+};
+
+use common::{test_settings, Browser, Mode, TestServer, PASSWORD};
+use fapi_types::Jwks;
+
+async fn jwks(base: &str) -> Jwks {
+    reqwest::get(format!("{base}/.well-known/jwks.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_restart_keeps_users_sessions_and_signing_keys() {
+    let server = TestServer::start().await;
+    let b = Browser::new(&server.base, Mode::DevBrowser);
+    b.setup().await;
+    let sid = b
+        .sign_up(&server, "keep+clerk_test@example.com", "Keep")
+        .await;
+    let token = b
+        .post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
+        .await
+        .ok()["jwt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let keys_before = jwks(&server.base).await;
+
+    let dir = server.stop().await;
+    let settings = test_settings(dir.path());
+    let server = TestServer::in_dir(dir, settings).await;
+    let b = {
+        let again = Browser::new(&server.base, Mode::DevBrowser);
+        again.set_token(b.token());
+        *again.session_id.lock().unwrap() = Some(sid.clone());
+        again
+    };
+    assert_eq!(jwks(&server.base).await, keys_before, "same signing key");
+    let header = jsonwebtoken::decode_header(&token).unwrap();
+    assert_eq!(
+        header.kid.as_deref(),
+        Some(keys_before.keys[0].kid.as_str())
+    );
+    let me = b.get("/v1/me").await.ok();
+    assert_eq!(me["response"]["first_name"], "Keep");
+    assert_eq!(me["client"]["sessions"][0]["id"], sid.as_str());
+    b.post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
+        .await
+        .ok();
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the real binary on a free port and reads the address it prints.
+fn spawn_binary(db: &str) -> (Running, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fapi-server"))
+        .env("FAPI_LISTEN", "127.0.0.1:0")
+        .env("FAPI_DATABASE_URL", db)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("fapi-server listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (Running(child), base)
+}
+
+#[tokio::test]
+async fn a_crash_loses_no_acknowledged_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/fapi.db", dir.path().display());
+    let (mut running, base) = spawn_binary(&db);
+    let b = Browser::new(&base, Mode::Cookie);
+    let v = b
+        .post(
+            "/v1/client/sign_ups",
+            &[
+                ("email_address", "crash+clerk_test@example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+        .ok();
+    let id = v["response"]["id"].as_str().unwrap().to_owned();
+    b.post(
+        &format!("/v1/client/sign_ups/{id}/prepare_verification"),
+        &[("strategy", "email_code")],
+    )
+    .await
+    .ok();
+    let v = b
+        .post(
+            &format!("/v1/client/sign_ups/{id}/attempt_verification"),
+            &[("strategy", "email_code"), ("code", "424242")],
+        )
+        .await
+        .ok();
+    let user_id = v["response"]["created_user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // SIGKILL right after the acknowledgement: no shutdown, no flush.
+    running.0.kill().unwrap();
+    running.0.wait().unwrap();
+
+    let (_running, base) = spawn_binary(&db);
+    let fresh = Browser::new(&base, Mode::Cookie);
+    let v = fresh
+        .sign_in_password("crash+clerk_test@example.com", PASSWORD)
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "complete");
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    fresh.activate(&sid).await;
+    assert_eq!(
+        fresh.get("/v1/me").await.ok()["response"]["id"],
+        user_id.as_str()
+    );
+    // The old browser's cookie still names its client and session.
+    let v = b.at(&base).get("/v1/client").await.ok();
+    assert_eq!(v["client"]["sessions"][0]["status"], "active");
+}
