@@ -20,8 +20,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test(&root),
         Some("demo") => demo(&root),
+        Some("bench") => bench(&root),
         _ => {
-            eprintln!("usage: cargo xtask <test|demo>\n  test  fmt, clippy (native and wasm32), every test\n  demo  run the Frontend API server with its embedded defaults");
+            eprintln!("usage: cargo xtask <test|demo>\n  test  fmt, clippy (native and wasm32), every test\n  demo  run the Frontend API server with its embedded defaults\n  bench time sign-in and token minting against a release build");
             return ExitCode::from(2);
         }
     };
@@ -174,6 +175,12 @@ fn test(root: &Path) -> Result {
         return Err("no test ran".into());
     }
     Ok(())
+}
+
+fn bench(root: &Path) -> Result {
+    let mut bench = cargo();
+    bench.args(["bench", "-p", "fapi-server", "--bench", "flows"]);
+    run(root, bench)
 }
 
 fn demo(root: &Path) -> Result {

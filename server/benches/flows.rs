@@ -1,0 +1,141 @@
+//! How long the flows a user waits on take, against a real server over loopback HTTP:
+//! a password sign-in (one Argon2id check), a token mint (one ES256 signature), and
+//! password sign-ins from many clients at once (the bounded hashing pool at work).
+//!
+//! `cargo xtask bench` (or `cargo bench -p fapi-server`). Prints medians and p95.
+
+use std::time::{Duration, Instant};
+
+use fapi_server::{config::Settings, Server};
+use serde_json::Value;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn stats(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let pick = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "{name:<40} n={:<4} median {:>8.2?}  p95 {:>8.2?}  max {:>8.2?}",
+        samples.len(),
+        pick(0.5),
+        pick(0.95),
+        pick(1.0)
+    );
+}
+
+async fn post(http: &reqwest::Client, url: String, form: &[(&str, &str)]) -> Value {
+    let r = http.post(url).form(form).send().await.unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    r.json().await.unwrap()
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        database_url: format!("sqlite://{}/bench.db", dir.path().display()),
+        limits: fapi_server::config::Limits {
+            attempts_per_10s: 1_000_000,
+            sign_in_create_per_10s: 1_000_000,
+            sign_up_create_per_10s: 1_000_000,
+        },
+        single_session_mode: false,
+        ..Settings::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = Server::start_on(settings, listener).await.unwrap();
+    let base = format!("http://{}", server.addr());
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+
+    let v = post(
+        &http,
+        format!("{base}/v1/client/sign_ups"),
+        &[
+            ("email_address", "bench+clerk_test@example.com"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    let id = v["response"]["id"].as_str().unwrap().to_owned();
+    post(
+        &http,
+        format!("{base}/v1/client/sign_ups/{id}/prepare_verification"),
+        &[("strategy", "email_code")],
+    )
+    .await;
+    post(
+        &http,
+        format!("{base}/v1/client/sign_ups/{id}/attempt_verification"),
+        &[("strategy", "email_code"), ("code", "424242")],
+    )
+    .await;
+
+    let sign_in = [
+        ("identifier", "bench+clerk_test@example.com"),
+        ("password", PASSWORD),
+        ("strategy", "password"),
+    ];
+    let mut samples = Vec::new();
+    let mut session = String::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        let v = post(&http, format!("{base}/v1/client/sign_ins"), &sign_in).await;
+        samples.push(t.elapsed());
+        session = v["response"]["created_session_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    }
+    stats("password sign-in (create, complete)", samples);
+
+    let mut samples = Vec::new();
+    for _ in 0..500 {
+        let t = Instant::now();
+        post(
+            &http,
+            format!("{base}/v1/client/sessions/{session}/tokens"),
+            &[],
+        )
+        .await;
+        samples.push(t.elapsed());
+    }
+    stats("session token mint", samples);
+
+    let clients = 16;
+    let t = Instant::now();
+    let handles: Vec<_> = (0..clients)
+        .map(|_| {
+            let base = base.clone();
+            tokio::spawn(async move {
+                let http = reqwest::Client::builder()
+                    .cookie_store(true)
+                    .build()
+                    .unwrap();
+                let mut samples = Vec::new();
+                for _ in 0..5 {
+                    let t = Instant::now();
+                    post(&http, format!("{base}/v1/client/sign_ins"), &sign_in).await;
+                    samples.push(t.elapsed());
+                }
+                samples
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for h in handles {
+        all.extend(h.await.unwrap());
+    }
+    let wall = t.elapsed();
+    let n = all.len();
+    stats(&format!("password sign-in, {clients} clients at once"), all);
+    println!(
+        "{:<40} {:.1} sign-ins/s on {} cores",
+        "throughput",
+        n as f64 / wall.as_secs_f64(),
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    server.stop().await;
+}
