@@ -13,7 +13,7 @@ use axum::{
     routing::post,
     Router,
 };
-use common::{Browser, Mode, TestServer, PASSWORD};
+use common::{Browser, Mode, TestServer};
 use fapi_server::config::{EmailDelivery, SmsDelivery, Smtp, SmtpTls, Twilio, Webhook};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -243,23 +243,7 @@ async fn email_goes_through_smtp() {
     })
     .await;
     let b = Browser::new(&server.base, Mode::Cookie);
-    let v = b
-        .post(
-            "/v1/client/sign_ups",
-            &[
-                ("email_address", "mail@example.com"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await
-        .ok();
-    let id = v["response"]["id"].as_str().unwrap().to_owned();
-    b.post(
-        &format!("/v1/client/sign_ups/{id}/prepare_verification"),
-        &[("strategy", "email_code")],
-    )
-    .await
-    .ok();
+    let id = b.start_sign_up("mail@example.com", &[]).await;
     let (envelope, data) = mails.lock().unwrap()[0].clone();
     assert!(
         envelope.iter().any(|l| l.contains("<mail@example.com>")),
@@ -268,13 +252,7 @@ async fn email_goes_through_smtp() {
     assert!(data.contains("Subject: "));
     let code = digits_in(data.split("\n\n").nth(1).unwrap_or(&data));
     assert_eq!(code.len(), 6, "{data}");
-    let v = b
-        .post(
-            &format!("/v1/client/sign_ups/{id}/attempt_verification"),
-            &[("strategy", "email_code"), ("code", &code)],
-        )
-        .await
-        .ok();
+    let v = b.finish_sign_up(&id, &code).await.ok();
     assert_eq!(v["response"]["status"], "complete");
 }
 
@@ -327,27 +305,8 @@ async fn production_ignores_test_mode() {
     })
     .await;
     let b = Browser::new(&server.base, Mode::Cookie);
-    let v = b
-        .post(
-            "/v1/client/sign_ups",
-            &[
-                ("email_address", "prod+clerk_test@example.com"),
-                ("password", PASSWORD),
-            ],
-        )
+    let id = b.start_sign_up("prod+clerk_test@example.com", &[]).await;
+    b.finish_sign_up(&id, "424242")
         .await
-        .ok();
-    let id = v["response"]["id"].as_str().unwrap().to_owned();
-    b.post(
-        &format!("/v1/client/sign_ups/{id}/prepare_verification"),
-        &[("strategy", "email_code")],
-    )
-    .await
-    .ok();
-    b.post(
-        &format!("/v1/client/sign_ups/{id}/attempt_verification"),
-        &[("strategy", "email_code"), ("code", "424242")],
-    )
-    .await
-    .err(422, "form_code_incorrect");
+        .err(422, "form_code_incorrect");
 }

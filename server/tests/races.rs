@@ -146,20 +146,7 @@ async fn one_email_verified_by_two_sign_ups_at_once_gives_one_account() {
         .map(|_| Browser::new(&server.base, Mode::Cookie))
         .collect();
     for b in &browsers {
-        let v = b
-            .post(
-                "/v1/client/sign_ups",
-                &[("email_address", email), ("password", PASSWORD)],
-            )
-            .await
-            .ok();
-        let id = v["response"]["id"].as_str().unwrap().to_owned();
-        b.post(
-            &format!("/v1/client/sign_ups/{id}/prepare_verification"),
-            &[("strategy", "email_code")],
-        )
-        .await
-        .ok();
+        let id = b.start_sign_up(email, &[]).await;
         ids.push(id);
     }
     let results = join_all(browsers.iter().zip(&ids).map(|(b, id)| {

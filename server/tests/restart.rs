@@ -96,30 +96,8 @@ async fn a_crash_loses_no_acknowledged_write() {
     let db = format!("sqlite://{}/fapi.db", dir.path().display());
     let (mut running, base) = spawn_binary(&db);
     let b = Browser::new(&base, Mode::Cookie);
-    let v = b
-        .post(
-            "/v1/client/sign_ups",
-            &[
-                ("email_address", "crash+clerk_test@example.com"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await
-        .ok();
-    let id = v["response"]["id"].as_str().unwrap().to_owned();
-    b.post(
-        &format!("/v1/client/sign_ups/{id}/prepare_verification"),
-        &[("strategy", "email_code")],
-    )
-    .await
-    .ok();
-    let v = b
-        .post(
-            &format!("/v1/client/sign_ups/{id}/attempt_verification"),
-            &[("strategy", "email_code"), ("code", "424242")],
-        )
-        .await
-        .ok();
+    let id = b.start_sign_up("crash+clerk_test@example.com", &[]).await;
+    let v = b.finish_sign_up(&id, "424242").await.ok();
     let user_id = v["response"]["created_user_id"]
         .as_str()
         .unwrap()

@@ -281,20 +281,11 @@ impl Browser {
         *self.token.lock().unwrap() = token;
     }
 
-    /// Signs up with email + password; the code comes from the outbox (or is 424242
-    /// for `+clerk_test` addresses). Returns the new session id.
-    pub async fn sign_up(&self, server: &TestServer, email: &str, first_name: &str) -> String {
-        let v = self
-            .post(
-                "/v1/client/sign_ups",
-                &[
-                    ("email_address", email),
-                    ("password", PASSWORD),
-                    ("first_name", first_name),
-                ],
-            )
-            .await
-            .ok();
+    /// Creates a sign-up with email + password and sends the email code; returns its id.
+    pub async fn start_sign_up(&self, email: &str, extra: &[(&str, &str)]) -> String {
+        let mut form = vec![("email_address", email), ("password", PASSWORD)];
+        form.extend_from_slice(extra);
+        let v = self.post("/v1/client/sign_ups", &form).await.ok();
         let id = v["response"]["id"].as_str().unwrap().to_owned();
         assert_eq!(
             v["response"]["unverified_fields"],
@@ -306,18 +297,29 @@ impl Browser {
         )
         .await
         .ok();
+        id
+    }
+
+    pub async fn finish_sign_up(&self, id: &str, code: &str) -> Resp {
+        self.post(
+            &format!("/v1/client/sign_ups/{id}/attempt_verification"),
+            &[("strategy", "email_code"), ("code", code)],
+        )
+        .await
+    }
+
+    /// Signs up with email + password; the code comes from the outbox (or is 424242
+    /// for `+clerk_test` addresses). Returns the new, active session id.
+    pub async fn sign_up(&self, server: &TestServer, email: &str, first_name: &str) -> String {
+        let id = self
+            .start_sign_up(email, &[("first_name", first_name)])
+            .await;
         let code = if email.contains("+clerk_test") {
             "424242".to_owned()
         } else {
             server.last_code_to(email).await
         };
-        let v = self
-            .post(
-                &format!("/v1/client/sign_ups/{id}/attempt_verification"),
-                &[("strategy", "email_code"), ("code", &code)],
-            )
-            .await
-            .ok();
+        let v = self.finish_sign_up(&id, &code).await.ok();
         assert_eq!(v["response"]["status"], "complete");
         let sid = v["response"]["created_session_id"]
             .as_str()
