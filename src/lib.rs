@@ -1,19 +1,61 @@
 //! # yew-clerk
 //!
-//! Clerk-style authentication for [Yew](https://yew.rs) apps: drop-in sign-in,
-//! sign-up and user-profile components with two-step verification, speaking Clerk's
-//! Frontend API — to real Clerk or to the self-hostable `fapi-server` in this
-//! repository.
+//! Clerk-style authentication for [Yew](https://yew.rs) apps: drop-in `<SignIn/>`,
+//! `<SignUp/>`, `<UserProfile/>` and `<UserButton/>` with two-step verification, and
+//! hooks for fully custom flows. It speaks Clerk's Frontend API, so it works with real
+//! Clerk (a publishable key) or with the self-hostable `fapi-server` of this repository
+//! (a `frontend_api` URL).
 //!
-//! The components and hooks are being built; today this crate re-exports the wire
-//! contract they are built on, [`types`] (the `fapi-types` crate), so that an app can
-//! already read what `fapi-server` and Clerk answer.
+//! ```no_run
+//! use yew::prelude::*;
+//! use yew_clerk::prelude::*;
 //!
+//! #[component]
+//! fn App() -> Html {
+//!     html! {
+//!         <ClerkProvider frontend_api="http://localhost:3000">
+//!             <SignedOut><SignIn /></SignedOut>
+//!             <SignedIn><UserButton /></SignedIn>
+//!         </ClerkProvider>
+//!     }
+//! }
 //! ```
-//! use yew_clerk::types::{Envelope, Client};
-//! let empty: Envelope<Option<Client>> =
-//!     serde_json::from_str(r#"{"response":null,"client":null}"#).unwrap();
-//! assert!(empty.client.is_none());
-//! ```
+//!
+//! When the account has two-step verification, `<SignIn/>` steps through the second
+//! factor by itself: no props needed.
 
+pub mod appearance;
+pub(crate) mod browser;
+mod clerk;
+pub mod client;
+pub mod components;
+mod context;
+mod error;
+pub mod factors;
+pub mod hooks;
+pub mod localization;
+pub mod navigation;
+
+pub use appearance::{Appearance, Variables};
+pub use clerk::{jwt_expiry, Clerk, ClerkState, IdentificationKind, Subscription, Urls};
+pub use context::ClerkContext;
+pub use error::{ApiFailure, ClerkError};
+/// The wire types (the `fapi-types` crate).
 pub use fapi_types as types;
+pub use localization::Localization;
+
+/// Everything an app usually needs: `use yew_clerk::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        components::{
+            ClerkLoaded, ClerkLoading, ClerkProvider, Protect, RedirectToSignIn, RedirectToSignUp,
+            RedirectToUserProfile, SignIn, SignUp, SignedIn, SignedOut, UserButton, UserProfile,
+            UserProfilePage,
+        },
+        hooks::{
+            use_auth, use_clerk, use_session, use_sign_in, use_sign_up, use_user, AuthHandle,
+            SessionHandle, SignInHandle, SignUpHandle, UserHandle,
+        },
+        Appearance, Clerk, ClerkError, Localization, Variables,
+    };
+}

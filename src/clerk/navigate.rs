@@ -1,0 +1,150 @@
+//! Where the core sends people, and how: through the app's router when the target is
+//! in the app and a router is there, else by loading the page.
+
+use std::borrow::Cow;
+
+use yew_router::prelude::Navigator;
+
+use super::Clerk;
+use crate::{browser, navigation};
+
+/// Any in-app path, so yew-router's `Navigator` can go there (with its basename).
+#[derive(Clone, PartialEq)]
+struct AnyPath(String);
+
+impl yew_router::Routable for AnyPath {
+    fn from_path(path: &str, _: &std::collections::HashMap<&str, &str>) -> Option<Self> {
+        Some(AnyPath(path.to_owned()))
+    }
+
+    fn to_path(&self) -> String {
+        self.0.clone()
+    }
+
+    fn routes() -> Vec<&'static str> {
+        vec!["/"]
+    }
+
+    fn not_found_route() -> Option<Self> {
+        None
+    }
+
+    fn recognize(pathname: &str) -> Option<Self> {
+        Some(AnyPath(pathname.to_owned()))
+    }
+}
+
+impl Clerk {
+    pub(crate) fn set_navigator(&self, navigator: Option<Navigator>) {
+        *self.0.navigator.borrow_mut() = navigator;
+    }
+
+    fn display_url(&self, pick: impl Fn(&fapi_types::DisplayConfig) -> &String) -> Option<String> {
+        self.state()
+            .environment
+            .as_deref()
+            .map(|e| pick(&e.display_config).clone())
+            .filter(|u| !u.is_empty())
+    }
+
+    pub fn sign_in_url(&self) -> String {
+        let own = self.0.urls.borrow().sign_in.clone();
+        own.or_else(|| self.display_url(|d| &d.sign_in_url))
+            .unwrap_or_else(|| "/sign-in".into())
+    }
+
+    pub fn sign_up_url(&self) -> String {
+        let own = self.0.urls.borrow().sign_up.clone();
+        own.or_else(|| self.display_url(|d| &d.sign_up_url))
+            .unwrap_or_else(|| "/sign-up".into())
+    }
+
+    pub fn user_profile_url(&self) -> String {
+        let own = self.0.urls.borrow().user_profile.clone();
+        own.or_else(|| self.display_url(|d| &d.user_profile_url))
+            .unwrap_or_else(|| "/user".into())
+    }
+
+    pub fn after_sign_out_url(&self) -> String {
+        let own = self.0.urls.borrow().after_sign_out.clone();
+        own.or_else(|| self.display_url(|d| &d.after_sign_out_all_url))
+            .unwrap_or_else(|| "/".into())
+    }
+
+    /// Where to go after signing in: a safe `redirect_url` from the page URL, then
+    /// `explicit`, then the provider's and the instance's after-sign-in URL, then `/`.
+    /// Never the page you are on.
+    pub fn after_sign_in_target(&self, explicit: Option<&str>) -> String {
+        let from_query = browser::query_param("redirect_url");
+        let own = self.0.urls.borrow().after_sign_in.clone();
+        let display = self.display_url(|d| &d.after_sign_in_url);
+        let home = self.display_url(|d| &d.home_url);
+        navigation::pick_target(
+            [
+                from_query.as_deref(),
+                explicit,
+                own.as_deref(),
+                display.as_deref(),
+                home.as_deref(),
+            ],
+            &browser::current_href(),
+            &browser::origin(),
+            &self.0.allowed_redirect_origins.borrow(),
+        )
+    }
+
+    /// As [`Clerk::after_sign_in_target`], for sign-ups.
+    pub fn after_sign_up_target(&self, explicit: Option<&str>) -> String {
+        let own = self.0.urls.borrow().after_sign_up.clone();
+        let display = self.display_url(|d| &d.after_sign_up_url);
+        let fallback = explicit.map(str::to_owned).or(own).or(display);
+        self.after_sign_in_target(fallback.as_deref())
+    }
+
+    /// The sign-in URL carrying `redirect_url` back to `back` (default: this page).
+    pub fn build_sign_in_url(&self, back: Option<&str>) -> String {
+        let back: Cow<str> = back.map_or_else(|| browser::current_href().into(), Cow::from);
+        navigation::with_redirect_url(&self.sign_in_url(), &back)
+    }
+
+    pub fn build_sign_up_url(&self, back: Option<&str>) -> String {
+        let back: Cow<str> = back.map_or_else(|| browser::current_href().into(), Cow::from);
+        navigation::with_redirect_url(&self.sign_up_url(), &back)
+    }
+
+    /// Goes to `url`, replacing the current history entry. In-app targets go through
+    /// the router when there is one; a redirect to the current page is not made.
+    pub fn navigate(&self, url: &str) {
+        let origin = browser::origin();
+        if navigation::same_page(url, &browser::current_href(), &origin)
+            && !url.contains("redirect_url")
+        {
+            return;
+        }
+        let navigator = self.0.navigator.borrow().clone();
+        match (navigator, navigation::in_app_path(url, &origin)) {
+            (Some(nav), Some(path)) => nav.replace(&AnyPath(path)),
+            _ => browser::replace(url),
+        }
+    }
+
+    pub fn redirect_to_sign_in(&self) {
+        let current = browser::current_href();
+        if navigation::same_page(&self.sign_in_url(), &current, &browser::origin()) {
+            return;
+        }
+        self.navigate(&self.build_sign_in_url(Some(&current)));
+    }
+
+    pub fn redirect_to_sign_up(&self) {
+        let current = browser::current_href();
+        if navigation::same_page(&self.sign_up_url(), &current, &browser::origin()) {
+            return;
+        }
+        self.navigate(&self.build_sign_up_url(Some(&current)));
+    }
+
+    pub fn redirect_to_user_profile(&self) {
+        self.navigate(&self.user_profile_url());
+    }
+}

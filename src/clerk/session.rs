@@ -1,0 +1,79 @@
+use fapi_types::{params, Client, Session, Token};
+use futures::FutureExt;
+
+use super::Clerk;
+use crate::{
+    client::{form_body, Method},
+    ClerkError,
+};
+
+impl Clerk {
+    /// Makes a session the active one (after a sign-in or sign-up completes) and
+    /// fetches its first token.
+    pub async fn set_active(&self, session_id: &str) -> Result<(), ClerkError> {
+        let _: Session = self
+            .call(
+                Method::Post,
+                &format!("/client/sessions/{session_id}/touch"),
+                Some(form_body(&params::TouchSession {
+                    active_organization_id: None,
+                    intent: Some("select_session".into()),
+                })),
+            )
+            .await?;
+        self.get_token().await?;
+        Ok(())
+    }
+
+    /// Signs out of every session on this client (`DELETE /v1/client/sessions`).
+    /// Navigation afterwards is the caller's: see [`Clerk::sign_out_and_redirect`].
+    pub async fn sign_out(&self) -> Result<(), ClerkError> {
+        let _: Option<Client> = self.call(Method::Delete, "/client/sessions", None).await?;
+        self.0.tokens.clear();
+        Ok(())
+    }
+
+    /// Signs out, then goes to the after-sign-out URL.
+    pub async fn sign_out_and_redirect(&self) -> Result<(), ClerkError> {
+        self.sign_out().await?;
+        let target = self.after_sign_out_url();
+        self.navigate(&target);
+        Ok(())
+    }
+
+    /// A session token (JWT, about 60 s) for calling your own backend: from the cache
+    /// while it has more than 15 s left, else freshly minted. `None` when signed out.
+    pub async fn get_token(&self) -> Result<Option<String>, ClerkError> {
+        let Some(session_id) = self.state().session().map(|s| s.id.clone()) else {
+            return Ok(None);
+        };
+        let now = crate::browser::now_ms();
+        if let Some(jwt) = self.0.tokens.fresh(&session_id, now) {
+            return Ok(Some(jwt));
+        }
+        let clerk = self.clone();
+        let sid = session_id.clone();
+        let minting = self.0.tokens.minting(&session_id, move || {
+            async move {
+                let token: Token = clerk
+                    .0
+                    .transport
+                    .send(
+                        Method::Post,
+                        &format!("/client/sessions/{sid}/tokens"),
+                        Some(String::new()),
+                        None,
+                    )
+                    .await?;
+                Ok(token.jwt)
+            }
+            .boxed_local()
+        });
+        let result = minting.await;
+        self.0.tokens.done_minting(&session_id);
+        let jwt = result?;
+        self.0.tokens.store(&session_id, &jwt);
+        crate::browser::set_cookie("__session", &jwt, 365 * 24 * 3600);
+        Ok(Some(jwt))
+    }
+}

@@ -1,0 +1,106 @@
+use fapi_types::{params, SignIn, Strategy};
+
+use super::Clerk;
+use crate::{
+    client::{form_body, Method},
+    ClerkError,
+};
+
+impl Clerk {
+    fn sign_in_id(&self) -> Result<String, ClerkError> {
+        self.state()
+            .sign_in()
+            .map(|s| s.id.clone())
+            .ok_or(ClerkError::State("no sign-in has been started"))
+    }
+
+    /// `POST /v1/client/sign_ins`: starts a new sign-in, replacing any earlier one.
+    pub async fn create_sign_in(&self, p: &params::CreateSignIn) -> Result<SignIn, ClerkError> {
+        self.call(Method::Post, "/client/sign_ins", Some(form_body(p)))
+            .await
+    }
+
+    pub async fn prepare_first_factor(
+        &self,
+        p: &params::PrepareFirstFactor,
+    ) -> Result<SignIn, ClerkError> {
+        let id = self.sign_in_id()?;
+        self.call(
+            Method::Post,
+            &format!("/client/sign_ins/{id}/prepare_first_factor"),
+            Some(form_body(p)),
+        )
+        .await
+    }
+
+    pub async fn attempt_first_factor(
+        &self,
+        p: &params::AttemptFirstFactor,
+    ) -> Result<SignIn, ClerkError> {
+        let id = self.sign_in_id()?;
+        self.call(
+            Method::Post,
+            &format!("/client/sign_ins/{id}/attempt_first_factor"),
+            Some(form_body(p)),
+        )
+        .await
+    }
+
+    pub async fn prepare_second_factor(
+        &self,
+        p: &params::PrepareSecondFactor,
+    ) -> Result<SignIn, ClerkError> {
+        let id = self.sign_in_id()?;
+        let result = self
+            .call(
+                Method::Post,
+                &format!("/client/sign_ins/{id}/prepare_second_factor"),
+                Some(form_body(p)),
+            )
+            .await;
+        if result.is_ok() && p.strategy == Strategy::PhoneCode {
+            self.0.second_factor_sent.borrow_mut().insert(id);
+        }
+        result
+    }
+
+    pub async fn attempt_second_factor(
+        &self,
+        p: &params::AttemptSecondFactor,
+    ) -> Result<SignIn, ClerkError> {
+        let id = self.sign_in_id()?;
+        self.call(
+            Method::Post,
+            &format!("/client/sign_ins/{id}/attempt_second_factor"),
+            Some(form_body(p)),
+        )
+        .await
+    }
+
+    /// Was the second-factor code of this sign-in already sent (by any component)?
+    pub fn second_factor_code_sent(&self, sign_in_id: &str) -> bool {
+        self.0.second_factor_sent.borrow().contains(sign_in_id)
+    }
+
+    /// Sends the second-factor code once per sign-in: a second call, from a remount
+    /// or a second component, sends nothing (the duplicate-code bug of Clerk's UI).
+    pub async fn send_second_factor_code_once(
+        &self,
+        p: &params::PrepareSecondFactor,
+    ) -> Result<bool, ClerkError> {
+        let id = self.sign_in_id()?;
+        if !self.0.second_factor_sent.borrow_mut().insert(id.clone()) {
+            return Ok(false);
+        }
+        match self.prepare_second_factor(p).await {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                // A cooldown means a code is on its way; anything else may be retried.
+                if !e.is("verification_code_too_many_requests") {
+                    self.0.second_factor_sent.borrow_mut().remove(&id);
+                }
+                Err(e)
+            }
+        }
+    }
+}

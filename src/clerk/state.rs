@@ -1,0 +1,47 @@
+use std::rc::Rc;
+
+use fapi_types::{Client, Environment, Session, SignIn, SignUp, User};
+
+use crate::ClerkError;
+
+/// What the core knows right now. `version` grows with every change, so two
+/// snapshots compare equal only if nothing happened in between.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClerkState {
+    pub loaded: bool,
+    pub environment: Option<Rc<Environment>>,
+    pub client: Option<Rc<Client>>,
+    /// Why loading failed, if it did.
+    pub error: Option<ClerkError>,
+    pub version: u64,
+}
+
+impl ClerkState {
+    /// The active session: the client's last active one, if still signed in.
+    pub fn session(&self) -> Option<&Session> {
+        self.client.as_deref()?.last_active_session()
+    }
+
+    pub fn user(&self) -> Option<&User> {
+        self.session()?.user.as_ref()
+    }
+
+    pub fn is_signed_in(&self) -> bool {
+        self.session().is_some()
+    }
+
+    pub fn sign_in(&self) -> Option<&SignIn> {
+        self.client.as_deref()?.sign_in.as_ref()
+    }
+
+    pub fn sign_up(&self) -> Option<&SignUp> {
+        self.client.as_deref()?.sign_up.as_ref()
+    }
+
+    pub fn application_name(&self) -> &str {
+        self.environment
+            .as_deref()
+            .map(|e| e.display_config.application_name.as_str())
+            .unwrap_or("")
+    }
+}

@@ -1,0 +1,105 @@
+//! Session tokens: cached until 15 s before they expire, and one request however
+//! many callers ask at the same time.
+
+use std::{cell::RefCell, collections::HashMap};
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use futures::{
+    future::{LocalBoxFuture, Shared},
+    FutureExt,
+};
+
+use crate::ClerkError;
+
+/// Refresh this long before a token expires.
+pub const REFRESH_MARGIN_MS: f64 = 15_000.0;
+
+type Minting = Shared<LocalBoxFuture<'static, Result<String, ClerkError>>>;
+
+#[derive(Default)]
+pub(super) struct Tokens {
+    cached: RefCell<HashMap<String, (String, f64)>>,
+    minting: RefCell<HashMap<String, Minting>>,
+}
+
+impl Tokens {
+    pub fn fresh(&self, session_id: &str, now_ms: f64) -> Option<String> {
+        self.cached
+            .borrow()
+            .get(session_id)
+            .filter(|(_, exp)| *exp - REFRESH_MARGIN_MS > now_ms)
+            .map(|(jwt, _)| jwt.clone())
+    }
+
+    pub fn store(&self, session_id: &str, jwt: &str) {
+        let exp = jwt_expiry(jwt).map_or(0.0, |s| s as f64 * 1000.0);
+        self.cached
+            .borrow_mut()
+            .insert(session_id.to_owned(), (jwt.to_owned(), exp));
+    }
+
+    pub fn clear(&self) {
+        self.cached.borrow_mut().clear();
+    }
+
+    /// The request already under way for this session, or the one `start` makes.
+    pub fn minting(
+        &self,
+        session_id: &str,
+        start: impl FnOnce() -> LocalBoxFuture<'static, Result<String, ClerkError>>,
+    ) -> Minting {
+        self.minting
+            .borrow_mut()
+            .entry(session_id.to_owned())
+            .or_insert_with(|| start().shared())
+            .clone()
+    }
+
+    pub fn done_minting(&self, session_id: &str) {
+        self.minting.borrow_mut().remove(session_id);
+    }
+}
+
+/// The `exp` claim (unix seconds) of a JWT, read without verifying it.
+///
+/// ```
+/// // {"alg":"none"} . {"exp":1700000000} . (no signature)
+/// let jwt = "eyJhbGciOiJub25lIn0.eyJleHAiOjE3MDAwMDAwMDB9.";
+/// assert_eq!(yew_clerk::jwt_expiry(jwt), Some(1_700_000_000));
+/// ```
+pub fn jwt_expiry(jwt: &str) -> Option<i64> {
+    let payload = jwt.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("exp")?.as_i64()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt_expiring_at(exp: i64) -> String {
+        let claims = URL_SAFE_NO_PAD.encode(format!("{{\"exp\":{exp}}}"));
+        format!("e30.{claims}.sig")
+    }
+
+    #[test]
+    fn cached_tokens_are_fresh_until_the_margin() {
+        let t = Tokens::default();
+        t.store("sess_1", &jwt_expiring_at(1000));
+        assert!(t.fresh("sess_1", 984_000.0).is_some());
+        assert!(
+            t.fresh("sess_1", 985_000.0).is_none(),
+            "15 s before exp it is renewed"
+        );
+        assert!(t.fresh("sess_2", 0.0).is_none());
+        t.clear();
+        assert!(t.fresh("sess_1", 0.0).is_none());
+    }
+
+    #[test]
+    fn garbage_has_no_expiry() {
+        assert_eq!(jwt_expiry("not a jwt"), None);
+        assert_eq!(jwt_expiry("a.b.c"), None);
+    }
+}

@@ -1,0 +1,140 @@
+//! The signed-in user's own account (`/v1/me`).
+
+use fapi_types::{
+    params, DeletedObject, EmailAddress, PhoneNumber, Session, SessionWithActivity, Strategy, User,
+};
+
+use super::Clerk;
+use crate::{
+    client::{form_body, Method},
+    ClerkError,
+};
+
+/// Which collection an identification id belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentificationKind {
+    EmailAddress,
+    PhoneNumber,
+}
+
+impl IdentificationKind {
+    fn path(self) -> &'static str {
+        match self {
+            IdentificationKind::EmailAddress => "email_addresses",
+            IdentificationKind::PhoneNumber => "phone_numbers",
+        }
+    }
+
+    fn strategy(self) -> Strategy {
+        match self {
+            IdentificationKind::EmailAddress => Strategy::EmailCode,
+            IdentificationKind::PhoneNumber => Strategy::PhoneCode,
+        }
+    }
+}
+
+impl Clerk {
+    pub async fn reload_user(&self) -> Result<User, ClerkError> {
+        self.call(Method::Get, "/me", None).await
+    }
+
+    pub async fn update_user(&self, p: &params::UpdateUser) -> Result<User, ClerkError> {
+        self.call(Method::Patch, "/me", Some(form_body(p))).await
+    }
+
+    pub async fn change_password(&self, p: &params::ChangePassword) -> Result<User, ClerkError> {
+        self.call(Method::Post, "/me/change_password", Some(form_body(p)))
+            .await
+    }
+
+    pub async fn create_email_address(&self, email: &str) -> Result<EmailAddress, ClerkError> {
+        let p = params::CreateEmailAddress {
+            email_address: email.trim().to_owned(),
+        };
+        self.call(Method::Post, "/me/email_addresses", Some(form_body(&p)))
+            .await
+    }
+
+    pub async fn create_phone_number(
+        &self,
+        p: &params::CreatePhoneNumber,
+    ) -> Result<PhoneNumber, ClerkError> {
+        self.call(Method::Post, "/me/phone_numbers", Some(form_body(p)))
+            .await
+    }
+
+    /// Sends a code to an email address or phone number of the account.
+    pub async fn prepare_identification_verification(
+        &self,
+        kind: IdentificationKind,
+        id: &str,
+    ) -> Result<serde_json::Value, ClerkError> {
+        let p = params::PrepareVerification {
+            strategy: kind.strategy(),
+            redirect_url: None,
+            channel: None,
+        };
+        self.call(
+            Method::Post,
+            &format!("/me/{}/{id}/prepare_verification", kind.path()),
+            Some(form_body(&p)),
+        )
+        .await
+    }
+
+    pub async fn attempt_identification_verification(
+        &self,
+        kind: IdentificationKind,
+        id: &str,
+        code: &str,
+    ) -> Result<serde_json::Value, ClerkError> {
+        let p = params::AttemptIdentificationVerification {
+            code: code.trim().to_owned(),
+        };
+        self.call(
+            Method::Post,
+            &format!("/me/{}/{id}/attempt_verification", kind.path()),
+            Some(form_body(&p)),
+        )
+        .await
+    }
+
+    /// Reserves a verified phone for two-step verification, or releases it; or makes
+    /// it the default second factor.
+    pub async fn update_phone_number(
+        &self,
+        id: &str,
+        p: &params::UpdatePhoneNumber,
+    ) -> Result<PhoneNumber, ClerkError> {
+        self.call(
+            Method::Patch,
+            &format!("/me/phone_numbers/{id}"),
+            Some(form_body(p)),
+        )
+        .await
+    }
+
+    pub async fn delete_identification(
+        &self,
+        kind: IdentificationKind,
+        id: &str,
+    ) -> Result<DeletedObject, ClerkError> {
+        self.call(Method::Delete, &format!("/me/{}/{id}", kind.path()), None)
+            .await
+    }
+
+    /// The user's signed-in sessions on every device.
+    pub async fn active_sessions(&self) -> Result<Vec<SessionWithActivity>, ClerkError> {
+        let session = self.state().session().map(|s| s.id.clone());
+        self.0
+            .transport
+            .send(Method::Get, "/me/sessions/active", None, session.as_deref())
+            .await
+    }
+
+    /// Signs one of the user's sessions out (another device).
+    pub async fn revoke_session(&self, id: &str) -> Result<Session, ClerkError> {
+        self.call(Method::Post, &format!("/me/sessions/{id}/revoke"), None)
+            .await
+    }
+}

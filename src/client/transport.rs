@@ -1,0 +1,140 @@
+//! Sending requests from the browser with `gloo-net`.
+
+use std::cell::RefCell;
+
+use gloo_net::http::{Request, RequestBuilder};
+use gloo_storage::{LocalStorage, Storage};
+use serde::de::DeserializeOwned;
+use web_sys::RequestCredentials;
+
+use super::{request_url, AuthMode, Method, RequestUrl};
+use crate::ClerkError;
+
+const DEV_BROWSER_KEY: &str = "__clerk_db_jwt";
+
+/// One FAPI endpoint and how this browser identifies itself to it.
+pub(crate) struct Transport {
+    base_url: String,
+    mode: AuthMode,
+    dev_token: RefCell<Option<String>>,
+}
+
+impl Transport {
+    pub fn new(base_url: String, mode: AuthMode) -> Self {
+        Transport {
+            base_url,
+            mode,
+            dev_token: RefCell::new(None),
+        }
+    }
+
+    pub fn mode(&self) -> AuthMode {
+        self.mode
+    }
+
+    fn storage_key(&self) -> String {
+        format!("{DEV_BROWSER_KEY}:{}", self.base_url)
+    }
+
+    /// Finds the dev browser token (page URL, then storage) or asks for a new one.
+    pub async fn setup_dev_browser(&self) -> Result<(), ClerkError> {
+        if self.mode != AuthMode::DevBrowser {
+            return Ok(());
+        }
+        if let Some(token) = crate::browser::take_query_param(DEV_BROWSER_KEY) {
+            self.store_token(token);
+            return Ok(());
+        }
+        if let Ok(token) = LocalStorage::get::<String>(self.storage_key()) {
+            *self.dev_token.borrow_mut() = Some(token);
+            return Ok(());
+        }
+        self.fresh_dev_browser().await
+    }
+
+    async fn fresh_dev_browser(&self) -> Result<(), ClerkError> {
+        #[derive(serde::Deserialize)]
+        struct DevBrowser {
+            id: String,
+        }
+        *self.dev_token.borrow_mut() = None;
+        let created: DevBrowser = self
+            .send_once(Method::Post, "/dev_browser", None, None)
+            .await?;
+        self.store_token(created.id);
+        Ok(())
+    }
+
+    fn store_token(&self, token: String) {
+        let _ = LocalStorage::set(self.storage_key(), &token);
+        *self.dev_token.borrow_mut() = Some(token);
+    }
+
+    /// Sends a request and decodes a 2xx body; a stale dev browser is replaced once.
+    pub async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        session_id: Option<&str>,
+    ) -> Result<T, ClerkError> {
+        match self.send_once(method, path, body.clone(), session_id).await {
+            Err(e) if e.is("dev_browser_unauthenticated") && self.mode == AuthMode::DevBrowser => {
+                self.fresh_dev_browser().await?;
+                self.send_once(method, path, body, session_id).await
+            }
+            other => other,
+        }
+    }
+
+    async fn send_once<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        session_id: Option<&str>,
+    ) -> Result<T, ClerkError> {
+        let token = self.dev_token.borrow().clone();
+        let url = request_url(&RequestUrl {
+            base_url: &self.base_url,
+            path,
+            method,
+            session_id,
+            dev_browser_token: token.as_deref(),
+        });
+        let builder: RequestBuilder = match method {
+            Method::Get => Request::get(&url),
+            _ => Request::post(&url),
+        }
+        .credentials(RequestCredentials::Include);
+        let request = match method {
+            Method::Get => builder.build(),
+            _ => builder
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.unwrap_or_default()),
+        }
+        .map_err(|e| ClerkError::Network(e.to_string()))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ClerkError::Network(e.to_string()))?;
+        if let Some(fresh) = response.headers().get("clerk-db-jwt") {
+            if self.mode == AuthMode::DevBrowser && !fresh.is_empty() {
+                self.store_token(fresh);
+            }
+        }
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.trim().parse().ok());
+        let text = response
+            .text()
+            .await
+            .map_err(|e| ClerkError::Network(e.to_string()))?;
+        if !(200..300).contains(&status) {
+            return Err(ClerkError::from_response(status, &text, retry_after));
+        }
+        serde_json::from_str(&text).map_err(|e| ClerkError::Decode(format!("{path}: {e}")))
+    }
+}

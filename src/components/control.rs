@@ -1,0 +1,101 @@
+//! Render children by auth state: `<SignedIn>`, `<SignedOut>`, `<ClerkLoaded>`,
+//! `<ClerkLoading>`, `<Protect>`.
+
+use yew::prelude::*;
+
+use crate::context::use_clerk_context;
+
+#[derive(Properties, PartialEq)]
+pub struct ChildrenProps {
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// Children only when someone is signed in.
+///
+/// ```no_run
+/// use yew::prelude::*;
+/// use yew_clerk::prelude::*;
+/// #[component]
+/// fn Header() -> Html {
+///     html! {
+///         <header>
+///             <SignedIn><UserButton /></SignedIn>
+///             <SignedOut><a href="/sign-in">{ "Sign in" }</a></SignedOut>
+///         </header>
+///     }
+/// }
+/// ```
+#[component]
+pub fn SignedIn(props: &ChildrenProps) -> Html {
+    let ctx = use_clerk_context();
+    if ctx.state.loaded && ctx.state.is_signed_in() {
+        props.children.clone()
+    } else {
+        html! {}
+    }
+}
+
+/// Children only when loaded and nobody is signed in.
+#[component]
+pub fn SignedOut(props: &ChildrenProps) -> Html {
+    let ctx = use_clerk_context();
+    if ctx.state.loaded && !ctx.state.is_signed_in() {
+        props.children.clone()
+    } else {
+        html! {}
+    }
+}
+
+/// Children once Clerk has loaded.
+#[component]
+pub fn ClerkLoaded(props: &ChildrenProps) -> Html {
+    let ctx = use_clerk_context();
+    if ctx.state.loaded {
+        props.children.clone()
+    } else {
+        html! {}
+    }
+}
+
+/// Children while Clerk is loading.
+#[component]
+pub fn ClerkLoading(props: &ChildrenProps) -> Html {
+    let ctx = use_clerk_context();
+    if ctx.state.loaded {
+        html! {}
+    } else {
+        props.children.clone()
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ProtectProps {
+    /// Extra condition on the signed-in user (for example, a verified email).
+    #[prop_or_default]
+    pub condition: Option<Callback<fapi_types::User, bool>>,
+    /// Shown instead when signed out or when the condition fails.
+    #[prop_or_default]
+    pub fallback: Html,
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// Children only for a signed-in user who meets `condition`; else `fallback`.
+#[component]
+pub fn Protect(props: &ProtectProps) -> Html {
+    let ctx = use_clerk_context();
+    if !ctx.state.loaded {
+        return html! {};
+    }
+    let allowed = match (ctx.state.user(), &props.condition) {
+        (Some(user), Some(condition)) => condition.emit(user.clone()),
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if allowed {
+        props.children.clone()
+    } else {
+        props.fallback.clone()
+    }
+}

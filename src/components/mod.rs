@@ -1,0 +1,19 @@
+//! The components, one per file (or folder).
+
+pub mod control;
+pub mod provider;
+pub mod redirect;
+pub mod sign_in;
+pub mod sign_up;
+pub(crate) mod status;
+pub(crate) mod ui;
+pub mod user_button;
+pub mod user_profile;
+
+pub use control::{ClerkLoaded, ClerkLoading, Protect, SignedIn, SignedOut};
+pub use provider::{ClerkProvider, ClerkProviderProps};
+pub use redirect::{RedirectToSignIn, RedirectToSignUp, RedirectToUserProfile};
+pub use sign_in::{SignIn, SignInProps};
+pub use sign_up::{SignUp, SignUpProps};
+pub use user_button::{UserButton, UserButtonProps};
+pub use user_profile::{UserProfile, UserProfilePage, UserProfileProps};

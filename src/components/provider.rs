@@ -1,0 +1,174 @@
+use std::rc::Rc;
+
+use yew::{platform::spawn_local, prelude::*};
+use yew_router::prelude::use_navigator;
+
+use crate::{client::FrontendApi, context::ClerkContext, Appearance, Clerk, Localization, Urls};
+
+/// Props of [`ClerkProvider`]: where the Frontend API is, where pages are, and how
+/// the UI looks and speaks.
+#[derive(Properties, PartialEq)]
+pub struct ClerkProviderProps {
+    /// A Clerk publishable key (`pk_test_…`, `pk_live_…`).
+    #[prop_or_default]
+    pub publishable_key: Option<AttrValue>,
+    /// Or the Frontend API's URL: your `fapi-server`, or a proxy. Empty: this origin.
+    #[prop_or_default]
+    pub frontend_api: Option<AttrValue>,
+    /// With `frontend_api`: identify the browser by dev browser token instead of cookie.
+    #[prop_or_default]
+    pub dev_browser: bool,
+    #[prop_or_default]
+    pub sign_in_url: Option<AttrValue>,
+    #[prop_or_default]
+    pub sign_up_url: Option<AttrValue>,
+    #[prop_or_default]
+    pub user_profile_url: Option<AttrValue>,
+    #[prop_or_default]
+    pub after_sign_in_url: Option<AttrValue>,
+    #[prop_or_default]
+    pub after_sign_up_url: Option<AttrValue>,
+    #[prop_or_default]
+    pub after_sign_out_url: Option<AttrValue>,
+    /// Other origins a `redirect_url` may point to (this one always may).
+    #[prop_or_default]
+    pub allowed_redirect_origins: Vec<AttrValue>,
+    #[prop_or_default]
+    pub appearance: Appearance,
+    #[prop_or_default]
+    pub localization: Localization,
+    /// Adds the stylesheet to the page, so apps need no extra step.
+    #[prop_or(true)]
+    pub inject_styles: bool,
+    #[prop_or_default]
+    pub children: Html,
+}
+
+fn build(props: &ClerkProviderProps) -> Clerk {
+    let api = match (&props.publishable_key, &props.frontend_api) {
+        (Some(key), _) => FrontendApi::from_publishable_key(key),
+        (None, Some(url)) => FrontendApi::from_url(url, props.dev_browser),
+        (None, None) => FrontendApi::from_url("", props.dev_browser),
+    };
+    match api {
+        Ok(api) => Clerk::new(api, Urls::default()),
+        Err(e) => {
+            let clerk = Clerk::new(
+                FrontendApi::from_url("", false).expect("empty URL is valid"),
+                Urls::default(),
+            );
+            clerk.fail(e);
+            clerk
+        }
+    }
+}
+
+fn urls(props: &ClerkProviderProps) -> Urls {
+    let s = |v: &Option<AttrValue>| v.as_ref().map(|v| v.to_string());
+    Urls {
+        sign_in: s(&props.sign_in_url),
+        sign_up: s(&props.sign_up_url),
+        user_profile: s(&props.user_profile_url),
+        after_sign_in: s(&props.after_sign_in_url),
+        after_sign_up: s(&props.after_sign_up_url),
+        after_sign_out: s(&props.after_sign_out_url),
+    }
+}
+
+/// Loads Clerk (environment and client in parallel) and gives every hook and
+/// component below it the state. Put it inside your `BrowserRouter`, so redirects
+/// to in-app pages go through the router.
+///
+/// ```no_run
+/// use yew::prelude::*;
+/// use yew_clerk::prelude::*;
+///
+/// #[component]
+/// fn App() -> Html {
+///     html! {
+///         <ClerkProvider frontend_api="http://localhost:3000" sign_in_url="/sign-in">
+///             <SignedOut><SignIn /></SignedOut>
+///             <SignedIn><UserButton /></SignedIn>
+///         </ClerkProvider>
+///     }
+/// }
+/// ```
+#[component]
+pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
+    let clerk = use_memo(
+        (
+            props.publishable_key.clone(),
+            props.frontend_api.clone(),
+            props.dev_browser,
+        ),
+        |_| build(props),
+    );
+    let clerk: Clerk = (*clerk).clone();
+    let state = use_state(|| clerk.state());
+    let navigator = use_navigator();
+
+    {
+        let state = state.clone();
+        use_effect_with(clerk.clone(), move |clerk| {
+            let subscription = clerk.subscribe(move |s| state.set(s.clone()));
+            if clerk.state().error.is_none() {
+                let loading = clerk.clone();
+                spawn_local(async move {
+                    if let Err(e) = loading.load().await {
+                        web_sys::console::error_1(
+                            &format!("yew-clerk: loading failed: {e}").into(),
+                        );
+                    }
+                });
+            }
+            move || drop(subscription)
+        });
+    }
+    {
+        let urls = urls(props);
+        let allowed: Vec<String> = props
+            .allowed_redirect_origins
+            .iter()
+            .map(|o| o.to_string())
+            .collect();
+        clerk.set_urls(urls, allowed);
+        clerk.set_navigator(navigator);
+    }
+    // Keep a fresh session token (and the `__session` cookie) while signed in.
+    {
+        let signed_in = state.session().map(|s| s.id.clone());
+        use_effect_with((clerk.clone(), signed_in), |(clerk, signed_in)| {
+            let interval = signed_in.as_ref().map(|_| {
+                let clerk = clerk.clone();
+                gloo_timers::callback::Interval::new(45_000, move || {
+                    let clerk = clerk.clone();
+                    spawn_local(async move {
+                        let _ = clerk.get_token().await;
+                    });
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    let context = ClerkContext {
+        clerk,
+        state: (*state).clone(),
+        appearance: Rc::new(props.appearance.clone()),
+        localization: props.localization.clone(),
+    };
+    let styles = props.inject_styles.then(|| {
+        let css = format!(
+            "{}{}",
+            crate::appearance::STYLESHEET,
+            props.appearance.css_variables()
+        );
+        html! { <style data-yew-clerk="">{ css }</style> }
+    });
+    html! {
+        <ContextProvider<ClerkContext> {context}>
+            { for styles }
+            { props.children.clone() }
+        </ContextProvider<ClerkContext>>
+    }
+}

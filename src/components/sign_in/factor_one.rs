@@ -1,0 +1,213 @@
+use fapi_types::{params, SignIn, SignInFactor, Strategy};
+use yew::{platform::spawn_local, prelude::*};
+
+use super::Step;
+use crate::{
+    components::ui::{
+        use_focus_on_mount, Action, Alert, Card, CodeForm, Field, FieldKind, FormErrors,
+        LinkButton, SubmitButton,
+    },
+    context::{use_clerk_context, ClerkContext},
+    factors::alternatives,
+};
+
+#[derive(Properties, PartialEq)]
+pub struct FactorOneProps {
+    pub factor: SignInFactor,
+    pub sign_in: SignIn,
+    pub on_advance: Callback<SignIn>,
+    pub on_choose: Callback<Step>,
+}
+
+/// The identifier being signed in, with a way back to change it.
+pub(crate) fn identity(ctx: &ClerkContext, sign_in: &SignIn, on_choose: &Callback<Step>) -> Html {
+    let back = on_choose.reform(|_| Step::Start);
+    html! {
+        <div class={ctx.class("identityPreview")}>
+            <span class={ctx.class("identityPreviewText")}>{ sign_in.identifier.clone().unwrap_or_default() }</span>
+            <button type="button" class={ctx.class("identityPreviewEditButton")} onclick={back}
+                aria-label={ctx.t("backButton")}>{ "✎" }</button>
+        </div>
+    }
+}
+
+/// "Use another method", when there is one.
+pub(crate) fn other_methods(
+    ctx: &ClerkContext,
+    offered: &[SignInFactor],
+    current: &SignInFactor,
+    second: bool,
+    on_choose: &Callback<Step>,
+) -> Html {
+    if alternatives(offered, current).is_empty() {
+        return html! {};
+    }
+    let current = current.clone();
+    let onclick = on_choose.reform(move |_| Step::Alternatives {
+        second,
+        current: current.clone(),
+    });
+    html! { <LinkButton label={ctx.t("footerActionLink__useAnotherMethod")} {onclick} /> }
+}
+
+#[component]
+pub fn FactorOne(props: &FactorOneProps) -> Html {
+    match props.factor.strategy {
+        Strategy::Password => html! { <PasswordStep ..props.clone_props() /> },
+        _ => html! { <CodeStep ..props.clone_props() /> },
+    }
+}
+
+impl FactorOneProps {
+    fn clone_props(&self) -> FactorOneProps {
+        FactorOneProps {
+            factor: self.factor.clone(),
+            sign_in: self.sign_in.clone(),
+            on_advance: self.on_advance.clone(),
+            on_choose: self.on_choose.clone(),
+        }
+    }
+}
+
+#[component]
+fn PasswordStep(props: &FactorOneProps) -> Html {
+    let ctx = use_clerk_context();
+    let password = use_state(String::new);
+    let busy = use_state(|| false);
+    let errors = use_state(FormErrors::default);
+    let field = use_node_ref();
+    use_focus_on_mount(field.clone());
+    let onsubmit = {
+        let (password, busy, errors, ctx, advance) = (
+            password.clone(),
+            busy.clone(),
+            errors.clone(),
+            ctx.clone(),
+            props.on_advance.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            errors.set(FormErrors::default());
+            let p = params::AttemptFirstFactor {
+                strategy: Strategy::Password,
+                password: Some((*password).clone()),
+                code: None,
+            };
+            let (busy, errors, ctx, advance) =
+                (busy.clone(), errors.clone(), ctx.clone(), advance.clone());
+            spawn_local(async move {
+                match ctx.clerk.attempt_first_factor(&p).await {
+                    Ok(si) => advance.emit(si),
+                    Err(e) => errors.set(FormErrors::from_error(&ctx, &e, &["password"])),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let offered = props
+        .sign_in
+        .supported_first_factors
+        .clone()
+        .unwrap_or_default();
+    let footer = other_methods(&ctx, &offered, &props.factor, false, &props.on_choose);
+    html! {
+        <Card title={ctx.t("signIn.password.title")} subtitle={ctx.t("signIn.password.subtitle")}
+              identity={identity(&ctx, &props.sign_in, &props.on_choose)} {footer}>
+            <Alert message={errors.global.clone()} />
+            <form class={ctx.class("form")} {onsubmit} novalidate=true>
+                <Field name="password" label={ctx.t("formFieldLabel__password")} required=true
+                    kind={FieldKind::CurrentPassword} node_ref={field}
+                    value={(*password).clone()}
+                    oninput={let s = password.clone(); Callback::from(move |v| s.set(v))}
+                    error={errors.field("password")} />
+                <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy} />
+            </form>
+        </Card>
+    }
+}
+
+/// A first-factor code (email or SMS): sent when the step opens, then checked.
+#[component]
+fn CodeStep(props: &FactorOneProps) -> Html {
+    let ctx = use_clerk_context();
+    let prepare = params::PrepareFirstFactor {
+        strategy: props.factor.strategy.clone(),
+        email_address_id: props.factor.email_address_id.clone(),
+        phone_number_id: props.factor.phone_number_id.clone(),
+        redirect_url: None,
+        channel: None,
+    };
+    let send_error = use_state(|| None::<String>);
+    {
+        let (clerk, prepare, send_error, ctx) = (
+            ctx.clerk.clone(),
+            prepare.clone(),
+            send_error.clone(),
+            ctx.clone(),
+        );
+        use_effect_with(props.factor.clone(), move |_| {
+            spawn_local(async move {
+                if let Err(e) = clerk.prepare_first_factor(&prepare).await {
+                    if !e.is("verification_code_too_many_requests") {
+                        send_error.set(Some(ctx.error_text(&e)));
+                    }
+                }
+            });
+        });
+    }
+    let submit = {
+        let (clerk, advance, strategy) = (
+            ctx.clerk.clone(),
+            props.on_advance.clone(),
+            props.factor.strategy.clone(),
+        );
+        Action::new(move |code: String| {
+            let (clerk, advance, strategy) = (clerk.clone(), advance.clone(), strategy.clone());
+            async move {
+                let si = clerk
+                    .attempt_first_factor(&params::AttemptFirstFactor {
+                        strategy,
+                        code: Some(code),
+                        password: None,
+                    })
+                    .await?;
+                advance.emit(si);
+                Ok(())
+            }
+        })
+    };
+    let resend = {
+        let clerk = ctx.clerk.clone();
+        Action::new(move |_: ()| {
+            let (clerk, prepare) = (clerk.clone(), prepare.clone());
+            async move { clerk.prepare_first_factor(&prepare).await.map(|_| ()) }
+        })
+    };
+    let app = ctx.state.application_name().to_owned();
+    let offered = props
+        .sign_in
+        .supported_first_factors
+        .clone()
+        .unwrap_or_default();
+    let footer = html! {
+        <>
+            <Alert message={(*send_error).clone()} />
+            { other_methods(&ctx, &offered, &props.factor, false, &props.on_choose) }
+        </>
+    };
+    html! {
+        <CodeForm
+            title={ctx.t("signIn.emailCode.title")}
+            subtitle={ctx.t_with("signIn.emailCode.subtitle", &[("applicationName", &app)])}
+            identity={identity(&ctx, &props.sign_in, &props.on_choose)}
+            {submit}
+            resend={Some(resend)}
+            cooldown_seconds={30}
+            {footer}
+        />
+    }
+}

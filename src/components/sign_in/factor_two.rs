@@ -1,0 +1,113 @@
+use fapi_types::{params, SignIn, SignInFactor, Strategy};
+use yew::{platform::spawn_local, prelude::*};
+
+use super::{
+    factor_one::{identity, other_methods},
+    Step,
+};
+use crate::{
+    components::ui::{Action, Alert, CodeForm},
+    context::use_clerk_context,
+};
+
+#[derive(Properties, PartialEq)]
+pub struct FactorTwoProps {
+    pub factor: SignInFactor,
+    pub sign_in: SignIn,
+    pub on_advance: Callback<SignIn>,
+    pub on_choose: Callback<Step>,
+}
+
+/// The second factor. For an SMS code the code is sent once when the step opens —
+/// never again on a re-render or remount — and the card says where it went.
+#[component]
+pub fn FactorTwo(props: &FactorTwoProps) -> Html {
+    let ctx = use_clerk_context();
+    let is_sms = props.factor.strategy == Strategy::PhoneCode;
+    let prepare = params::PrepareSecondFactor {
+        strategy: Strategy::PhoneCode,
+        phone_number_id: props.factor.phone_number_id.clone(),
+        email_address_id: None,
+    };
+    let send_error = use_state(|| None::<String>);
+    {
+        let (clerk, prepare, send_error, ctx) = (
+            ctx.clerk.clone(),
+            prepare.clone(),
+            send_error.clone(),
+            ctx.clone(),
+        );
+        use_effect_with(props.factor.clone(), move |_| {
+            if is_sms {
+                spawn_local(async move {
+                    if let Err(e) = clerk.send_second_factor_code_once(&prepare).await {
+                        if !e.is("verification_code_too_many_requests") {
+                            send_error.set(Some(ctx.error_text(&e)));
+                        }
+                    }
+                });
+            }
+        });
+    }
+    let submit = {
+        let (clerk, advance, strategy) = (
+            ctx.clerk.clone(),
+            props.on_advance.clone(),
+            props.factor.strategy.clone(),
+        );
+        Action::new(move |code: String| {
+            let (clerk, advance, strategy) = (clerk.clone(), advance.clone(), strategy.clone());
+            async move {
+                let si = clerk
+                    .attempt_second_factor(&params::AttemptSecondFactor {
+                        strategy,
+                        code: Some(code),
+                    })
+                    .await?;
+                advance.emit(si);
+                Ok(())
+            }
+        })
+    };
+    let resend = is_sms.then(|| {
+        let clerk = ctx.clerk.clone();
+        Action::new(move |_: ()| {
+            let (clerk, prepare) = (clerk.clone(), prepare.clone());
+            async move { clerk.prepare_second_factor(&prepare).await.map(|_| ()) }
+        })
+    });
+    let (title, subtitle) = if is_sms {
+        let sent_to = props.factor.safe_identifier.clone().unwrap_or_default();
+        (
+            ctx.t("signIn.phoneCodeMfa.title"),
+            ctx.t_with("signIn.phoneCodeMfa.sentTo", &[("identifier", &sent_to)]),
+        )
+    } else {
+        (
+            ctx.t("signIn.totpMfa.title"),
+            ctx.t("signIn.totpMfa.subtitle"),
+        )
+    };
+    let offered = props
+        .sign_in
+        .supported_second_factors
+        .clone()
+        .unwrap_or_default();
+    let footer = html! {
+        <>
+            <Alert message={(*send_error).clone()} />
+            { other_methods(&ctx, &offered, &props.factor, true, &props.on_choose) }
+        </>
+    };
+    html! {
+        <CodeForm
+            {title}
+            {subtitle}
+            identity={identity(&ctx, &props.sign_in, &props.on_choose)}
+            {submit}
+            {resend}
+            cooldown_seconds={if is_sms { 30 } else { 0 }}
+            {footer}
+        />
+    }
+}

@@ -1,0 +1,144 @@
+use fapi_types::{params, SignIn, Strategy};
+use yew::{platform::spawn_local, prelude::*};
+
+use crate::{
+    components::ui::{
+        use_focus_on_mount, Alert, Card, Field, FieldKind, FormErrors, LinkButton, SubmitButton,
+    },
+    context::use_clerk_context,
+};
+
+#[derive(Properties, PartialEq)]
+pub struct StartProps {
+    pub on_advance: Callback<SignIn>,
+    #[prop_or_default]
+    pub initial_identifier: Option<AttrValue>,
+    #[prop_or_default]
+    pub sign_up_url: Option<AttrValue>,
+}
+
+/// Identifier and password. With the password left empty, the next step offers the
+/// account's other first factors (an email code).
+#[component]
+pub fn Start(props: &StartProps) -> Html {
+    let ctx = use_clerk_context();
+    let identifier = use_state(|| {
+        props
+            .initial_identifier
+            .as_ref()
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    });
+    let password = use_state(String::new);
+    let busy = use_state(|| false);
+    let errors = use_state(FormErrors::default);
+    let first = use_node_ref();
+    use_focus_on_mount(first.clone());
+
+    let env = ctx.state.environment.clone();
+    let ids: Vec<&str> = env
+        .as_deref()
+        .map(|e| {
+            ["email_address", "phone_number", "username"]
+                .into_iter()
+                .filter(|k| {
+                    e.user_settings
+                        .enabled(k)
+                        .is_some_and(|a| *k == "username" || a.used_for_first_factor)
+                })
+                .collect()
+        })
+        .unwrap_or_else(|| vec!["email_address"]);
+    let label = match (
+        ids.contains(&"email_address"),
+        ids.contains(&"username"),
+        ids.contains(&"phone_number"),
+    ) {
+        (true, true, _) => ctx.t("formFieldLabel__emailAddress_username"),
+        (false, true, _) => ctx.t("formFieldLabel__username"),
+        (false, false, true) => ctx.t("formFieldLabel__phoneNumber"),
+        _ => ctx.t("formFieldLabel__emailAddress"),
+    };
+
+    let onsubmit = {
+        let (identifier, password, busy, errors, ctx, advance) = (
+            identifier.clone(),
+            password.clone(),
+            busy.clone(),
+            errors.clone(),
+            ctx.clone(),
+            props.on_advance.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            errors.set(FormErrors::default());
+            let with_password = !password.is_empty();
+            let p = params::CreateSignIn {
+                strategy: with_password.then_some(Strategy::Password),
+                identifier: Some(identifier.trim().to_owned()),
+                password: with_password.then(|| (*password).clone()),
+                ..Default::default()
+            };
+            let (busy, errors, ctx, advance) =
+                (busy.clone(), errors.clone(), ctx.clone(), advance.clone());
+            spawn_local(async move {
+                match ctx.clerk.create_sign_in(&p).await {
+                    Ok(sign_in) => advance.emit(sign_in),
+                    Err(e) if e.is("session_exists") => {
+                        // Already signed in on this browser: use that session and go on.
+                        let session = e.api().and_then(|a| a.meta.session_id.clone());
+                        if let Some(session) = session {
+                            let _ = ctx.clerk.set_active(&session).await;
+                        }
+                    }
+                    Err(e) => errors.set(FormErrors::from_error(
+                        &ctx,
+                        &e,
+                        &["identifier", "password"],
+                    )),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let sign_up = {
+        let (clerk, url) = (ctx.clerk.clone(), props.sign_up_url.clone());
+        Callback::from(move |_| {
+            let target = url
+                .as_ref()
+                .map(|u| u.to_string())
+                .unwrap_or_else(|| clerk.sign_up_url());
+            clerk.navigate(&target);
+        })
+    };
+    let app = ctx.state.application_name().to_owned();
+    let footer = html! {
+        <span>
+            { ctx.t("signIn.start.actionText") }{ " " }
+            <LinkButton label={ctx.t("signIn.start.actionLink")} onclick={sign_up} />
+        </span>
+    };
+    html! {
+        <Card title={ctx.t_with("signIn.start.title", &[("applicationName", &app)])}
+              subtitle={ctx.t("signIn.start.subtitle")} {footer}>
+            <Alert message={errors.global.clone()} />
+            <form class={ctx.class("form")} {onsubmit} novalidate=true>
+                <Field name="identifier" {label} node_ref={first} required=true
+                    kind={FieldKind::Text} autocomplete={AttrValue::Static("username")}
+                    value={(*identifier).clone()}
+                    oninput={let s = identifier.clone(); Callback::from(move |v| s.set(v))}
+                    error={errors.field("identifier")} />
+                <Field name="password" label={ctx.t("formFieldLabel__password")} required=true
+                    kind={FieldKind::CurrentPassword}
+                    value={(*password).clone()}
+                    oninput={let s = password.clone(); Callback::from(move |v| s.set(v))}
+                    error={errors.field("password")} />
+                <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy} />
+            </form>
+        </Card>
+    }
+}

@@ -1,0 +1,337 @@
+//! `<SignUp/>`: the fields the instance asks for, the password rules it reports,
+//! then the email (or phone) code, then the new session is made active.
+
+use fapi_types::{params, SignUp as SignUpResource, SignUpStatus, Strategy};
+use yew::{platform::spawn_local, prelude::*};
+
+use crate::{
+    components::{
+        status::{LoadingCard, SignedInNotice},
+        ui::{
+            use_focus_on_mount, Action, Alert, Card, CodeForm, Field, FieldKind, FormErrors,
+            LinkButton, SubmitButton,
+        },
+    },
+    context::use_clerk_context,
+};
+
+#[derive(Properties, PartialEq)]
+pub struct SignUpProps {
+    /// Go here after signing up when the URL has no `redirect_url`.
+    #[prop_or_default]
+    pub fallback_redirect_url: Option<AttrValue>,
+    /// Where "Sign in" leads.
+    #[prop_or_default]
+    pub sign_in_url: Option<AttrValue>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Step {
+    Form,
+    Verify(Strategy),
+    Finishing,
+}
+
+/// What to do with a sign-up the server answered with.
+fn next(sign_up: &SignUpResource) -> Step {
+    if sign_up.status == SignUpStatus::Complete {
+        Step::Finishing
+    } else if sign_up
+        .unverified_fields
+        .iter()
+        .any(|f| f == "email_address")
+    {
+        Step::Verify(Strategy::EmailCode)
+    } else if sign_up
+        .unverified_fields
+        .iter()
+        .any(|f| f == "phone_number")
+    {
+        Step::Verify(Strategy::PhoneCode)
+    } else {
+        Step::Form
+    }
+}
+
+/// The sign-up card. Put it on your sign-up page.
+#[component]
+pub fn SignUp(props: &SignUpProps) -> Html {
+    let ctx = use_clerk_context();
+    let step = use_state(|| Step::Form);
+    let signed_in = ctx.state.is_signed_in();
+    {
+        let clerk = ctx.clerk.clone();
+        let fallback = props.fallback_redirect_url.clone();
+        use_effect_with(signed_in, move |signed_in| {
+            if *signed_in {
+                clerk.navigate(&clerk.after_sign_up_target(fallback.as_deref()));
+            }
+        });
+    }
+    if let Some(e) = &ctx.state.error {
+        return html! { <LoadingCard error={ctx.error_text(e)} /> };
+    }
+    if !ctx.state.loaded {
+        return html! { <LoadingCard /> };
+    }
+    if signed_in {
+        return html! { <SignedInNotice /> };
+    }
+    let advance = {
+        let (step, clerk) = (step.clone(), ctx.clerk.clone());
+        Callback::from(move |su: SignUpResource| {
+            let next = next(&su);
+            if next == Step::Finishing {
+                if let Some(session) = su.created_session_id.clone() {
+                    let clerk = clerk.clone();
+                    spawn_local(async move {
+                        let _ = clerk.set_active(&session).await;
+                    });
+                }
+            }
+            step.set(next);
+        })
+    };
+    match (*step).clone() {
+        Step::Form => {
+            html! { <SignUpForm on_advance={advance} sign_in_url={props.sign_in_url.clone()} /> }
+        }
+        Step::Verify(strategy) => {
+            let back = {
+                let step = step.clone();
+                Callback::from(move |_| step.set(Step::Form))
+            };
+            html! { <VerifyStep {strategy} on_advance={advance} on_back={back} /> }
+        }
+        Step::Finishing => html! { <LoadingCard /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FormProps {
+    on_advance: Callback<SignUpResource>,
+    sign_in_url: Option<AttrValue>,
+}
+
+const FIELDS: [&str; 6] = [
+    "first_name",
+    "last_name",
+    "email_address",
+    "phone_number",
+    "username",
+    "password",
+];
+
+#[component]
+fn SignUpForm(props: &FormProps) -> Html {
+    let ctx = use_clerk_context();
+    let values = use_state(std::collections::BTreeMap::<&'static str, String>::new);
+    let busy = use_state(|| false);
+    let errors = use_state(FormErrors::default);
+    let first = use_node_ref();
+    use_focus_on_mount(first.clone());
+
+    let env = ctx.state.environment.clone();
+    let attr = |name: &str| {
+        env.as_deref()
+            .and_then(|e| e.user_settings.enabled(name).cloned())
+    };
+    let shown = |name: &str| match name {
+        "phone_number" => attr(name).is_some_and(|a| a.used_for_first_factor),
+        "password" => true,
+        _ => attr(name).is_some(),
+    };
+    let required = |name: &str| name == "password" || attr(name).is_some_and(|a| a.required);
+    let min_length = env
+        .as_deref()
+        .map(|e| e.user_settings.password_settings.min_length)
+        .unwrap_or(8);
+
+    let onsubmit = {
+        let (values, busy, errors, ctx, advance) = (
+            values.clone(),
+            busy.clone(),
+            errors.clone(),
+            ctx.clone(),
+            props.on_advance.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            errors.set(FormErrors::default());
+            let get = |k: &str| {
+                values
+                    .get(k)
+                    .map(|v| v.trim().to_owned())
+                    .filter(|v| !v.is_empty())
+            };
+            let p = params::CreateSignUp {
+                email_address: get("email_address"),
+                phone_number: get("phone_number"),
+                username: get("username"),
+                first_name: get("first_name"),
+                last_name: get("last_name"),
+                password: values.get("password").cloned().filter(|v| !v.is_empty()),
+                ..Default::default()
+            };
+            let (busy, errors, ctx, advance) =
+                (busy.clone(), errors.clone(), ctx.clone(), advance.clone());
+            spawn_local(async move {
+                match ctx.clerk.create_sign_up(&p).await {
+                    Ok(su) => advance.emit(su),
+                    Err(e) => errors.set(FormErrors::from_error(&ctx, &e, &FIELDS)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let field = |name: &'static str,
+                 label_key: &str,
+                 kind: FieldKind,
+                 autocomplete: Option<&'static str>,
+                 node: NodeRef| {
+        if !shown(name) {
+            return html! {};
+        }
+        let values = values.clone();
+        let hint = (name == "password").then(|| {
+            ctx.t_with(
+                "formFieldHintText__passwordLength",
+                &[("min", &min_length.to_string())],
+            )
+        });
+        html! {
+            <Field name={name} label={ctx.t(label_key)} {kind} node_ref={node}
+                autocomplete={autocomplete.map(AttrValue::Static)}
+                required={required(name)} {hint}
+                value={values.get(name).cloned().unwrap_or_default()}
+                oninput={Callback::from(move |v: String| { let mut m = (*values).clone(); m.insert(name, v); values.set(m); })}
+                error={errors.field(name)} />
+        }
+    };
+    let names_first = shown("first_name") || shown("last_name");
+    let sign_in = {
+        let (clerk, url) = (ctx.clerk.clone(), props.sign_in_url.clone());
+        Callback::from(move |_| {
+            let target = url
+                .as_ref()
+                .map(|u| u.to_string())
+                .unwrap_or_else(|| clerk.sign_in_url());
+            clerk.navigate(&target);
+        })
+    };
+    let footer = html! {
+        <span>
+            { ctx.t("signUp.start.actionText") }{ " " }
+            <LinkButton label={ctx.t("signUp.start.actionLink")} onclick={sign_in} />
+        </span>
+    };
+    html! {
+        <Card title={ctx.t("signUp.start.title")} subtitle={ctx.t("signUp.start.subtitle")} {footer}>
+            <Alert message={errors.global.clone()} />
+            <form class={ctx.class("form")} {onsubmit} novalidate=true>
+                if names_first {
+                    <div class={ctx.class("formFieldRow")}>
+                        { field("first_name", "formFieldLabel__firstName", FieldKind::Text, Some("given-name"), first.clone()) }
+                        { field("last_name", "formFieldLabel__lastName", FieldKind::Text, Some("family-name"), NodeRef::default()) }
+                    </div>
+                }
+                { field("username", "formFieldLabel__username", FieldKind::Text, Some("username"), if names_first { NodeRef::default() } else { first.clone() }) }
+                { field("email_address", "formFieldLabel__emailAddress", FieldKind::Email, Some("email"), if names_first { NodeRef::default() } else { first.clone() }) }
+                { field("phone_number", "formFieldLabel__phoneNumber", FieldKind::Tel, Some("tel"), NodeRef::default()) }
+                { field("password", "formFieldLabel__password", FieldKind::NewPassword, None, NodeRef::default()) }
+                <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy} />
+            </form>
+        </Card>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct VerifyProps {
+    strategy: Strategy,
+    on_advance: Callback<SignUpResource>,
+    on_back: Callback<MouseEvent>,
+}
+
+/// The sign-up's email or phone code: sent when the step opens.
+#[component]
+fn VerifyStep(props: &VerifyProps) -> Html {
+    let ctx = use_clerk_context();
+    let send_error = use_state(|| None::<String>);
+    {
+        let (clerk, strategy, send_error, ctx) = (
+            ctx.clerk.clone(),
+            props.strategy.clone(),
+            send_error.clone(),
+            ctx.clone(),
+        );
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                if let Err(e) = clerk.prepare_sign_up_verification(strategy).await {
+                    if !e.is("verification_code_too_many_requests") {
+                        send_error.set(Some(ctx.error_text(&e)));
+                    }
+                }
+            });
+        });
+    }
+    let submit = {
+        let (clerk, advance, strategy) = (
+            ctx.clerk.clone(),
+            props.on_advance.clone(),
+            props.strategy.clone(),
+        );
+        Action::new(move |code: String| {
+            let (clerk, advance, strategy) = (clerk.clone(), advance.clone(), strategy.clone());
+            async move {
+                let su = clerk.attempt_sign_up_verification(strategy, &code).await?;
+                advance.emit(su);
+                Ok(())
+            }
+        })
+    };
+    let resend = {
+        let (clerk, strategy) = (ctx.clerk.clone(), props.strategy.clone());
+        Action::new(move |_: ()| {
+            let (clerk, strategy) = (clerk.clone(), strategy.clone());
+            async move {
+                clerk
+                    .prepare_sign_up_verification(strategy)
+                    .await
+                    .map(|_| ())
+            }
+        })
+    };
+    let su = ctx.state.sign_up().cloned();
+    let (title_key, subtitle_key, who) = match props.strategy {
+        Strategy::PhoneCode => (
+            "signUp.phoneCode.title",
+            "signUp.phoneCode.subtitle",
+            su.and_then(|s| s.phone_number),
+        ),
+        _ => (
+            "signUp.emailCode.title",
+            "signUp.emailCode.subtitle",
+            su.and_then(|s| s.email_address),
+        ),
+    };
+    let footer = html! {
+        <>
+            <Alert message={(*send_error).clone()} />
+            <LinkButton label={ctx.t("backButton")} onclick={props.on_back.clone()} />
+        </>
+    };
+    html! {
+        <CodeForm
+            title={ctx.t(title_key)}
+            subtitle={ctx.t_with(subtitle_key, &[("identifier", &who.unwrap_or_default())])}
+            {submit}
+            resend={Some(resend)}
+            cooldown_seconds={30}
+            {footer}
+        />
+    }
+}

@@ -1,0 +1,45 @@
+//! Cards for the moments between steps.
+
+use yew::prelude::*;
+
+use crate::context::use_clerk_context;
+
+#[derive(Properties, PartialEq)]
+pub struct LoadingCardProps {
+    /// Loading failed: say why instead of spinning forever.
+    #[prop_or_default]
+    pub error: Option<String>,
+}
+
+/// Shown while the provider loads, or when it could not.
+#[component]
+pub fn LoadingCard(props: &LoadingCardProps) -> Html {
+    let ctx = use_clerk_context();
+    html! {
+        <div class={ctx.class("rootBox")}>
+            <div class={ctx.class("card")} aria-busy={props.error.is_none().to_string()}>
+                if let Some(e) = &props.error {
+                    <div class={ctx.class("alert")} role="alert">{ e.clone() }</div>
+                } else {
+                    <div class={ctx.class("loading")} role="status">
+                        <span class={ctx.class("spinner")} aria-hidden="true"></span>
+                        <span class={ctx.class("visuallyHidden")}>{ ctx.t("loading") }</span>
+                    </div>
+                }
+            </div>
+        </div>
+    }
+}
+
+/// Shown for the instant between signing in and the redirect.
+#[component]
+pub fn SignedInNotice() -> Html {
+    let ctx = use_clerk_context();
+    html! {
+        <div class={ctx.class("rootBox")}>
+            <div class={ctx.class("card")}>
+                <p class={ctx.class("headerSubtitle")} role="status">{ ctx.t("signIn.signedIn") }</p>
+            </div>
+        </div>
+    }
+}

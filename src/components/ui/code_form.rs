@@ -1,0 +1,203 @@
+use yew::{platform::spawn_local, prelude::*};
+
+use super::{use_focus_on_mount, Action, Alert, Card, FormErrors, LinkButton, SubmitButton};
+use crate::{browser::now_ms, context::use_clerk_context};
+
+/// Codes are six digits.
+pub const CODE_LENGTH: usize = 6;
+
+#[derive(Properties, PartialEq)]
+pub struct CodeFormProps {
+    pub title: AttrValue,
+    #[prop_or_default]
+    pub subtitle: Option<AttrValue>,
+    #[prop_or_default]
+    pub identity: Option<Html>,
+    /// Checks a complete code.
+    pub submit: Action<String>,
+    /// Sends a new code; absent for codes nobody sends (authenticator apps).
+    #[prop_or_default]
+    pub resend: Option<Action<()>>,
+    /// Seconds before "resend" is offered (a code was just sent: 30).
+    #[prop_or_default]
+    pub cooldown_seconds: u32,
+    #[prop_or_default]
+    pub footer: Html,
+    /// Inside another card (the user profile): no card of its own.
+    #[prop_or_default]
+    pub inline: bool,
+}
+
+/// A code step: one input that takes typing or a pasted code (spaces and dashes are
+/// dropped), submits by itself at six digits, shows the error under the field, and
+/// offers resend after a visible countdown.
+#[component]
+pub fn CodeForm(props: &CodeFormProps) -> Html {
+    let ctx = use_clerk_context();
+    let code = use_state(String::new);
+    let busy = use_state(|| false);
+    let errors = use_state(FormErrors::default);
+    let info = use_state(|| None::<String>);
+    let resend_at = use_state(|| now_ms() + props.cooldown_seconds as f64 * 1000.0);
+    let now = use_state(now_ms);
+    let input = use_node_ref();
+    use_focus_on_mount(input.clone());
+
+    {
+        let now = now.clone();
+        use_effect_with((), move |_| {
+            let tick = gloo_timers::callback::Interval::new(1000, move || now.set(now_ms()));
+            move || drop(tick)
+        });
+    }
+    let remaining = ((*resend_at - *now) / 1000.0).ceil().max(0.0) as u64;
+
+    let run = {
+        let (busy, errors, code, submit, ctx, input) = (
+            busy.clone(),
+            errors.clone(),
+            code.clone(),
+            props.submit.clone(),
+            ctx.clone(),
+            input.clone(),
+        );
+        Callback::from(move |value: String| {
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            errors.set(FormErrors::default());
+            let (busy, errors, code, submit, ctx, input) = (
+                busy.clone(),
+                errors.clone(),
+                code.clone(),
+                submit.clone(),
+                ctx.clone(),
+                input.clone(),
+            );
+            spawn_local(async move {
+                if let Err(e) = submit.run(value).await {
+                    errors.set(FormErrors::from_error(&ctx, &e, &["code"]));
+                    code.set(String::new());
+                    if let Some(el) = input.cast::<web_sys::HtmlElement>() {
+                        let _ = el.focus();
+                    }
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let oninput = {
+        let (code, run) = (code.clone(), run.clone());
+        Callback::from(move |e: InputEvent| {
+            let el: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let digits: String = el
+                .value()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .take(CODE_LENGTH)
+                .collect();
+            el.set_value(&digits);
+            code.set(digits.clone());
+            if digits.len() == CODE_LENGTH {
+                run.emit(digits);
+            }
+        })
+    };
+    let onsubmit = {
+        let (code, run) = (code.clone(), run.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            run.emit((*code).clone());
+        })
+    };
+    let resend = props.resend.clone().map(|action| {
+        let (errors, info, resend_at, ctx) =
+            (errors.clone(), info.clone(), resend_at.clone(), ctx.clone());
+        Callback::from(move |_| {
+            let (action, errors, info, resend_at, ctx) = (
+                action.clone(),
+                errors.clone(),
+                info.clone(),
+                resend_at.clone(),
+                ctx.clone(),
+            );
+            resend_at.set(now_ms() + 30_000.0);
+            spawn_local(async move {
+                match action.run(()).await {
+                    Ok(()) => {
+                        errors.set(FormErrors::default());
+                        info.set(Some(ctx.t("codeSent")));
+                    }
+                    Err(e) => {
+                        if let Some(wait) = e.retry_after() {
+                            resend_at.set(now_ms() + wait as f64 * 1000.0);
+                        }
+                        errors.set(FormErrors::from_error(&ctx, &e, &[]));
+                    }
+                }
+            });
+        })
+    });
+
+    let error = errors.field("code");
+    let label = ctx.t("formFieldLabel__code");
+    let footer = html! {
+        <>
+            if let Some(onclick) = resend {
+                if remaining > 0 {
+                    <span class={ctx.class("formResendCodeLink")} aria-live="polite">
+                        { ctx.t_with("resendCodeIn", &[("seconds", &remaining.to_string())]) }
+                    </span>
+                } else {
+                    <LinkButton element="formResendCodeLink" label={ctx.t("resendCode")} {onclick} />
+                }
+            }
+            { props.footer.clone() }
+        </>
+    };
+    let body = html! {
+        <>
+            <Alert message={errors.global.clone()} />
+            <Alert message={(*info).clone()} kind="info" />
+            <form class={ctx.class("form")} {onsubmit} novalidate=true>
+                <div class={ctx.class("otpCodeField")}>
+                    <label class={ctx.class("formFieldLabel")} for="cl-field-code">{ label }</label>
+                    <input
+                        ref={input}
+                        id="cl-field-code"
+                        name="code"
+                        class={classes!(ctx.class("formFieldInput"), ctx.class("otpCodeFieldInput"))}
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        pattern="[0-9]*"
+                        value={(*code).clone()}
+                        {oninput}
+                        disabled={*busy}
+                        aria-invalid={error.is_some().to_string()}
+                        aria-describedby={error.as_ref().map(|_| "cl-field-code-error")}
+                    />
+                    if let Some(error) = error {
+                        <p id="cl-field-code-error" class={ctx.class("formFieldErrorText")} role="alert">{ error }</p>
+                    }
+                </div>
+                <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy} disabled={code.len() != CODE_LENGTH} />
+            </form>
+        </>
+    };
+    if props.inline {
+        return html! {
+            <div class={ctx.class("verificationInline")}>
+                <p class={ctx.class("headerSubtitle")}>{ props.subtitle.clone().unwrap_or_else(|| props.title.clone()) }</p>
+                { body }
+                <div class={ctx.class("footer")}>{ footer }</div>
+            </div>
+        };
+    }
+    html! {
+        <Card title={props.title.clone()} subtitle={props.subtitle.clone()} identity={props.identity.clone()} {footer}>
+            { body }
+        </Card>
+    }
+}

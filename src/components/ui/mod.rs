@@ -1,0 +1,19 @@
+//! The building blocks every component is made of.
+
+mod action;
+mod alert;
+mod button;
+mod card;
+mod code_form;
+mod errors;
+mod field;
+mod focus;
+
+pub use action::Action;
+pub use alert::Alert;
+pub use button::{LinkButton, SubmitButton};
+pub use card::Card;
+pub use code_form::CodeForm;
+pub use errors::FormErrors;
+pub use field::{Field, FieldKind};
+pub use focus::use_focus_on_mount;

@@ -1,0 +1,151 @@
+//! `<UserButton/>`: the avatar (or initials) that opens a menu to manage the account
+//! or sign out.
+
+use fapi_types::User;
+use yew::{platform::spawn_local, prelude::*};
+
+use crate::context::use_clerk_context;
+
+#[derive(Properties, PartialEq)]
+pub struct UserButtonProps {
+    /// Show the user's name beside the avatar.
+    #[prop_or_default]
+    pub show_name: bool,
+    /// Where "Manage account" leads (default: the provider's, then the instance's).
+    #[prop_or_default]
+    pub user_profile_url: Option<AttrValue>,
+    /// Where to go after signing out (default: the provider's after-sign-out URL).
+    #[prop_or_default]
+    pub after_sign_out_url: Option<AttrValue>,
+}
+
+/// Up to two letters for the avatar: initials of the name, else of the identifier.
+pub fn initials(user: &User) -> String {
+    let from_names: String = [&user.first_name, &user.last_name]
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n.chars().next())
+        .collect();
+    if !from_names.is_empty() {
+        return from_names.to_uppercase();
+    }
+    user.primary_email_address()
+        .map(|e| e.email_address.as_str())
+        .or(user.username.as_deref())
+        .and_then(|s| s.chars().next())
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default()
+}
+
+fn display_name(user: &User) -> String {
+    let name = [&user.first_name, &user.last_name]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if name.is_empty() {
+        user.primary_email_address()
+            .map(|e| e.email_address.clone())
+            .unwrap_or_default()
+    } else {
+        name
+    }
+}
+
+/// The signed-in user's button and menu; renders nothing when signed out.
+#[component]
+pub fn UserButton(props: &UserButtonProps) -> Html {
+    let ctx = use_clerk_context();
+    let open = use_state(|| false);
+    let Some(user) = ctx.state.user().cloned() else {
+        return html! {};
+    };
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(!*open))
+    };
+    let onkeydown = {
+        let open = open.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                open.set(false);
+            }
+        })
+    };
+    let manage = {
+        let (clerk, url, open) = (
+            ctx.clerk.clone(),
+            props.user_profile_url.clone(),
+            open.clone(),
+        );
+        Callback::from(move |_| {
+            open.set(false);
+            let target = url
+                .as_ref()
+                .map(|u| u.to_string())
+                .unwrap_or_else(|| clerk.user_profile_url());
+            clerk.navigate(&target);
+        })
+    };
+    let sign_out = {
+        let (clerk, url) = (ctx.clerk.clone(), props.after_sign_out_url.clone());
+        Callback::from(move |_| {
+            let (clerk, url) = (clerk.clone(), url.clone());
+            spawn_local(async move {
+                if clerk.sign_out().await.is_ok() {
+                    let target = url
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|| clerk.after_sign_out_url());
+                    clerk.navigate(&target);
+                }
+            });
+        })
+    };
+    let name = display_name(&user);
+    let email = user
+        .primary_email_address()
+        .map(|e| e.email_address.clone());
+    let avatar = html! {
+        <span class={ctx.class("avatarBox")} aria-hidden="true">
+            if user.has_image && !user.image_url.is_empty() {
+                <img class={ctx.class("avatarImage")} src={user.image_url.clone()} alt="" />
+            } else {
+                { initials(&user) }
+            }
+        </span>
+    };
+    html! {
+        <div class={ctx.class("userButtonBox")} {onkeydown}>
+            <button type="button" class={ctx.class("userButtonTrigger")} onclick={toggle}
+                aria-haspopup="menu" aria-expanded={open.to_string()}
+                aria-label={format!("{} ({name})", ctx.t("userButton.trigger"))}>
+                { avatar.clone() }
+            </button>
+            if props.show_name {
+                <span class={ctx.class("userButtonOuterIdentifier")}>{ name.clone() }</span>
+            }
+            if *open {
+                <div class={ctx.class("userButtonPopoverCard")} role="menu">
+                    <div class={ctx.class("userPreview")}>
+                        { avatar }
+                        <div class={ctx.class("userPreviewTextContainer")}>
+                            <span class={ctx.class("userPreviewMainIdentifier")}>{ name }</span>
+                            if let Some(email) = email {
+                                <span class={ctx.class("userPreviewSecondaryIdentifier")}>{ email }</span>
+                            }
+                        </div>
+                    </div>
+                    <button type="button" role="menuitem" onclick={manage}
+                        class={classes!(ctx.class("button"), ctx.class("userButtonPopoverActionButton"), "cl-userButtonPopoverActionButton__manageAccount")}>
+                        { ctx.t("userButton.action__manageAccount") }
+                    </button>
+                    <button type="button" role="menuitem" onclick={sign_out}
+                        class={classes!(ctx.class("button"), ctx.class("userButtonPopoverActionButton"), "cl-userButtonPopoverActionButton__signOut")}>
+                        { ctx.t("userButton.action__signOut") }
+                    </button>
+                </div>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,80 @@
+//! `<UserProfile/>`: the account (name, email addresses, phone numbers) and security
+//! (password, two-step verification, active devices) of the signed-in user.
+
+mod account;
+mod identifications;
+mod security;
+
+use yew::prelude::*;
+
+use crate::{components::status::LoadingCard, context::use_clerk_context};
+
+/// The profile's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UserProfilePage {
+    #[default]
+    Account,
+    Security,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct UserProfileProps {
+    #[prop_or_default]
+    pub initial_page: UserProfilePage,
+}
+
+/// The signed-in user's profile; renders nothing when signed out.
+///
+/// ```no_run
+/// use yew::prelude::*;
+/// use yew_clerk::prelude::*;
+/// #[component]
+/// fn AccountPage() -> Html {
+///     html! {
+///         <>
+///             <SignedIn><UserProfile /></SignedIn>
+///             <SignedOut><RedirectToSignIn /></SignedOut>
+///         </>
+///     }
+/// }
+/// ```
+#[component]
+pub fn UserProfile(props: &UserProfileProps) -> Html {
+    let ctx = use_clerk_context();
+    let page = use_state(|| props.initial_page);
+    if !ctx.state.loaded {
+        return html! { <LoadingCard /> };
+    }
+    let Some(user) = ctx.state.user().cloned() else {
+        return html! {};
+    };
+    let tab = |p: UserProfilePage, key: &str| {
+        let page = page.clone();
+        let current = (*page == p).then_some("page");
+        html! {
+            <button type="button" class={classes!(ctx.class("button"), ctx.class("navbarButton"))}
+                aria-current={current} onclick={Callback::from(move |_| page.set(p))}>
+                { ctx.t(key) }
+            </button>
+        }
+    };
+    html! {
+        <div class={ctx.class("rootBox")}>
+            <div class={ctx.class("userProfile")}>
+                <nav class={ctx.class("navbar")} aria-label={ctx.t("userProfile.navbar.title")}>
+                    <h1 class={ctx.class("navbarTitle")}>{ ctx.t("userProfile.navbar.title") }</h1>
+                    { tab(UserProfilePage::Account, "userProfile.navbar.account") }
+                    { tab(UserProfilePage::Security, "userProfile.navbar.security") }
+                </nav>
+                <main class={ctx.class("pageScrollBox")}>
+                    {
+                        match *page {
+                            UserProfilePage::Account => html! { <account::AccountPage user={user} /> },
+                            UserProfilePage::Security => html! { <security::SecurityPage user={user} /> },
+                        }
+                    }
+                </main>
+            </div>
+        </div>
+    }
+}

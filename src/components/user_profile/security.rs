@@ -1,0 +1,400 @@
+use fapi_types::{params, SessionWithActivity, User, VerificationStatus};
+use yew::{platform::spawn_local, prelude::*};
+
+use super::{
+    account::PageProps,
+    identifications::{run, VerifyIdentification},
+};
+use crate::{
+    components::ui::{Alert, Field, FieldKind, FormErrors, SubmitButton},
+    context::use_clerk_context,
+    IdentificationKind,
+};
+
+#[component]
+pub fn SecurityPage(props: &PageProps) -> Html {
+    let ctx = use_clerk_context();
+    let mfa_on = ctx.state.environment.as_deref().is_some_and(|e| {
+        e.user_settings
+            .second_factors()
+            .iter()
+            .any(|f| f == "phone_code")
+    });
+    html! {
+        <>
+            <h2 class={ctx.class("headerTitle")}>{ ctx.t("userProfile.start.headerTitle__security") }</h2>
+            <PasswordSection user={props.user.clone()} />
+            if mfa_on {
+                <MfaSection user={props.user.clone()} />
+            }
+            <ActiveDevices />
+        </>
+    }
+}
+
+#[component]
+fn PasswordSection(props: &PageProps) -> Html {
+    let ctx = use_clerk_context();
+    let current = use_state(String::new);
+    let new = use_state(String::new);
+    let others = use_state(|| true);
+    let busy = use_state(|| false);
+    let errors = use_state(FormErrors::default);
+    let done = use_state(|| false);
+    let has_password = props.user.password_enabled;
+    let onsubmit = {
+        let (current, new, others, busy, errors, done, ctx) = (
+            current.clone(),
+            new.clone(),
+            others.clone(),
+            busy.clone(),
+            errors.clone(),
+            done.clone(),
+            ctx.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            busy.set(true);
+            done.set(false);
+            let p = params::ChangePassword {
+                current_password: has_password.then(|| (*current).clone()),
+                new_password: (*new).clone(),
+                sign_out_of_other_sessions: Some(*others),
+            };
+            let (current, new, busy, errors, done, ctx) = (
+                current.clone(),
+                new.clone(),
+                busy.clone(),
+                errors.clone(),
+                done.clone(),
+                ctx.clone(),
+            );
+            spawn_local(async move {
+                match ctx.clerk.change_password(&p).await {
+                    Ok(_) => {
+                        errors.set(FormErrors::default());
+                        current.set(String::new());
+                        new.set(String::new());
+                        done.set(true);
+                    }
+                    Err(e) => errors.set(FormErrors::from_error(
+                        &ctx,
+                        &e,
+                        &["current_password", "new_password"],
+                    )),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let min = ctx
+        .state
+        .environment
+        .as_deref()
+        .map(|e| e.user_settings.password_settings.min_length)
+        .unwrap_or(8);
+    let button = if has_password {
+        "userProfile.start.passwordSection.primaryButton__updatePassword"
+    } else {
+        "userProfile.start.passwordSection.primaryButton__setPassword"
+    };
+    html! {
+        <section class={ctx.class("profileSection")} data-section="password">
+            <h3 class={ctx.class("profileSectionTitle")}>{ ctx.t("userProfile.start.passwordSection.title") }</h3>
+            <Alert message={errors.global.clone()} />
+            if *done {
+                <Alert message={Some(ctx.t("userProfile.start.passwordSection.success"))} kind="success" />
+            }
+            <form class={ctx.class("form")} {onsubmit} novalidate=true>
+                if has_password {
+                    <Field name="current_password" label={ctx.t("formFieldLabel__currentPassword")} kind={FieldKind::CurrentPassword} required=true
+                        value={(*current).clone()} oninput={let s = current.clone(); Callback::from(move |v| s.set(v))}
+                        error={errors.field("current_password")} />
+                }
+                <Field name="new_password" label={ctx.t("formFieldLabel__newPassword")} kind={FieldKind::NewPassword} required=true
+                    hint={ctx.t_with("formFieldHintText__passwordLength", &[("min", &min.to_string())])}
+                    value={(*new).clone()} oninput={let s = new.clone(); Callback::from(move |v| s.set(v))}
+                    error={errors.field("new_password")} />
+                <label class={ctx.class("formFieldCheckbox")}>
+                    <input type="checkbox" name="sign_out_of_other_sessions" checked={*others}
+                        onchange={let o = others.clone(); Callback::from(move |_| o.set(!*o))} />
+                    { ctx.t("formFieldLabel__signOutOfOtherSessions") }
+                </label>
+                <SubmitButton label={ctx.t(button)} busy={*busy} />
+            </form>
+        </section>
+    }
+}
+
+/// Two-step verification by SMS code: the phones reserved for it, the default one,
+/// and a wizard to add one (pick a verified phone, or add and verify a new one).
+#[component]
+fn MfaSection(props: &PageProps) -> Html {
+    let ctx = use_clerk_context();
+    let adding = use_state(|| false);
+    let pending = use_state(|| None::<(String, String)>);
+    let new_phone = use_state(String::new);
+    let busy = use_state(|| false);
+    let add_errors = use_state(FormErrors::default);
+    let error = use_state(|| None::<String>);
+    let success = use_state(|| false);
+    let user: &User = &props.user;
+    let verified = |p: &fapi_types::PhoneNumber| {
+        p.verification
+            .as_ref()
+            .is_some_and(|v| v.status == VerificationStatus::Verified)
+    };
+    let mut reserved: Vec<_> = user
+        .phone_numbers
+        .iter()
+        .filter(|p| verified(p) && p.reserved_for_second_factor)
+        .cloned()
+        .collect();
+    reserved.sort_by_key(|p| !p.default_second_factor);
+    let available: Vec<_> = user
+        .phone_numbers
+        .iter()
+        .filter(|p| verified(p) && !p.reserved_for_second_factor)
+        .cloned()
+        .collect();
+
+    let reserve = {
+        let (ctx, error, adding, success) =
+            (ctx.clone(), error.clone(), adding.clone(), success.clone());
+        Callback::from(move |id: String| {
+            let (clerk, adding, success) = (ctx.clerk.clone(), adding.clone(), success.clone());
+            run(&ctx, &error, async move {
+                clerk
+                    .update_phone_number(
+                        &id,
+                        &params::UpdatePhoneNumber {
+                            reserved_for_second_factor: Some(true),
+                            default_second_factor: None,
+                        },
+                    )
+                    .await?;
+                adding.set(false);
+                success.set(true);
+                Ok(())
+            });
+        })
+    };
+    let add_phone = {
+        let (ctx, new_phone, busy, add_errors, pending) = (
+            ctx.clone(),
+            new_phone.clone(),
+            busy.clone(),
+            add_errors.clone(),
+            pending.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            busy.set(true);
+            let (ctx, value, busy, add_errors, pending) = (
+                ctx.clone(),
+                (*new_phone).clone(),
+                busy.clone(),
+                add_errors.clone(),
+                pending.clone(),
+            );
+            spawn_local(async move {
+                let result = async {
+                    let phone = ctx
+                        .clerk
+                        .create_phone_number(&params::CreatePhoneNumber {
+                            phone_number: value.trim().to_owned(),
+                            reserved_for_second_factor: None,
+                        })
+                        .await?;
+                    ctx.clerk
+                        .prepare_identification_verification(
+                            IdentificationKind::PhoneNumber,
+                            &phone.id,
+                        )
+                        .await?;
+                    Ok::<_, crate::ClerkError>(phone)
+                }
+                .await;
+                match result {
+                    Ok(phone) => {
+                        add_errors.set(FormErrors::default());
+                        pending.set(Some((phone.id, phone.phone_number)));
+                    }
+                    Err(e) => add_errors.set(FormErrors::from_error(&ctx, &e, &["phone_number"])),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let row = |p: &fapi_types::PhoneNumber| {
+        let make_default = {
+            let (ctx, id, error) = (ctx.clone(), p.id.clone(), error.clone());
+            Callback::from(move |_| {
+                let (clerk, id) = (ctx.clerk.clone(), id.clone());
+                run(&ctx, &error, async move {
+                    clerk
+                        .update_phone_number(
+                            &id,
+                            &params::UpdatePhoneNumber {
+                                reserved_for_second_factor: None,
+                                default_second_factor: Some(true),
+                            },
+                        )
+                        .await
+                        .map(|_| ())
+                });
+            })
+        };
+        let remove = {
+            let (ctx, id, error, success) =
+                (ctx.clone(), p.id.clone(), error.clone(), success.clone());
+            Callback::from(move |_| {
+                let (clerk, id) = (ctx.clerk.clone(), id.clone());
+                success.set(false);
+                run(&ctx, &error, async move {
+                    clerk
+                        .update_phone_number(
+                            &id,
+                            &params::UpdatePhoneNumber {
+                                reserved_for_second_factor: Some(false),
+                                default_second_factor: None,
+                            },
+                        )
+                        .await
+                        .map(|_| ())
+                });
+            })
+        };
+        html! {
+            <li class={classes!(ctx.class("profileSectionItem"), "cl-mfaPhoneCodeItem")} key={p.id.clone()}>
+                <span>
+                    { format!("SMS · {}", p.phone_number) }
+                    if p.default_second_factor { <span class={ctx.class("badge")}>{ ctx.t("userProfile.start.mfaSection.phoneCode.default") }</span> }
+                </span>
+                <span class={ctx.class("profileSectionItemActions")}>
+                    if !p.default_second_factor {
+                        <button type="button" class={ctx.class("button")} onclick={make_default}>{ ctx.t("userProfile.start.mfaSection.phoneCode.actionLabel__setDefault") }</button>
+                    }
+                    <button type="button" class={classes!(ctx.class("button"), "cl-button__danger")} onclick={remove}>{ ctx.t("userProfile.start.mfaSection.phoneCode.destructiveActionLabel") }</button>
+                </span>
+            </li>
+        }
+    };
+    let on_verified = {
+        let (pending, reserve) = (pending.clone(), reserve.clone());
+        Callback::from(move |_| {
+            if let Some((id, _)) = (*pending).clone() {
+                pending.set(None);
+                reserve.emit(id);
+            }
+        })
+    };
+    html! {
+        <section class={ctx.class("profileSection")} data-section="mfa">
+            <h3 class={ctx.class("profileSectionTitle")}>{ ctx.t("userProfile.start.mfaSection.title") }</h3>
+            <p class={ctx.class("formFieldHintText")}>{ ctx.t("userProfile.start.mfaSection.subtitle") }</p>
+            <Alert message={Some(ctx.t("userProfile.start.mfaSection.smsRisk"))} kind="warning" />
+            <Alert message={(*error).clone()} />
+            if *success {
+                <Alert message={Some(ctx.t("userProfile.mfaPhoneCodePage.success"))} kind="success" />
+            }
+            if reserved.is_empty() {
+                <p class={ctx.class("mfaStatus")}>{ ctx.t("userProfile.start.mfaSection.none") }</p>
+            } else {
+                <ul class={ctx.class("profileSectionItemList")}>{ for reserved.iter().map(row) }</ul>
+            }
+            if let Some((id, value)) = (*pending).clone() {
+                <VerifyIdentification kind={IdentificationKind::PhoneNumber} {id} {value}
+                    title={ctx.t("userProfile.phoneNumberPage.verifyTitle")} on_done={on_verified} />
+            } else if *adding {
+                <div class={ctx.class("mfaAdd")}>
+                    <h4 class={ctx.class("profileSectionTitle")}>{ ctx.t("userProfile.mfaPhoneCodePage.title") }</h4>
+                    if !available.is_empty() {
+                        <p class={ctx.class("formFieldHintText")}>{ ctx.t("userProfile.mfaPhoneCodePage.subtitle__availablePhoneNumbers") }</p>
+                        <div class={ctx.class("alternativeMethods")}>
+                            { for available.iter().map(|p| {
+                                let id = p.id.clone();
+                                html! {
+                                    <button type="button" class={classes!(ctx.class("button"), "cl-mfaPhoneChoice")}
+                                        onclick={reserve.reform(move |_| id.clone())}>{ p.phone_number.clone() }</button>
+                                }
+                            }) }
+                        </div>
+                    }
+                    <p class={ctx.class("formFieldHintText")}>{ ctx.t("userProfile.mfaPhoneCodePage.subtitle__unavailablePhoneNumbers") }</p>
+                    <form class={ctx.class("form")} onsubmit={add_phone} novalidate=true>
+                        <Alert message={add_errors.global.clone()} />
+                        <Field name="phone_number" label={ctx.t("formFieldLabel__phoneNumber")} kind={FieldKind::Tel} required=true
+                            value={(*new_phone).clone()} oninput={let s = new_phone.clone(); Callback::from(move |v| s.set(v))}
+                            error={add_errors.field("phone_number")} />
+                        <SubmitButton label={ctx.t("userProfile.mfaPhoneCodePage.primaryButton__addPhoneNumber")} busy={*busy} />
+                    </form>
+                </div>
+            } else {
+                <button type="button" class={classes!(ctx.class("button"), "cl-mfaAddButton")}
+                    onclick={let a = adding.clone(); let s = success.clone(); Callback::from(move |_| { s.set(false); a.set(true) })}>
+                    { ctx.t("userProfile.start.mfaSection.primaryButton") }
+                </button>
+            }
+        </section>
+    }
+}
+
+/// Where the user is signed in; other devices can be signed out.
+#[component]
+fn ActiveDevices() -> Html {
+    let ctx = use_clerk_context();
+    let sessions = use_state(|| None::<Vec<SessionWithActivity>>);
+    let error = use_state(|| None::<String>);
+    let refresh = use_state(|| 0u32);
+    {
+        let (ctx, sessions, error) = (ctx.clone(), sessions.clone(), error.clone());
+        use_effect_with(*refresh, move |_| {
+            spawn_local(async move {
+                match ctx.clerk.active_sessions().await {
+                    Ok(list) => sessions.set(Some(list)),
+                    Err(e) => error.set(Some(ctx.error_text(&e))),
+                }
+            });
+        });
+    }
+    let current = ctx.state.session().map(|s| s.id.clone());
+    html! {
+        <section class={ctx.class("profileSection")} data-section="devices">
+            <h3 class={ctx.class("profileSectionTitle")}>{ ctx.t("userProfile.start.activeDevicesSection.title") }</h3>
+            <Alert message={(*error).clone()} />
+            <ul class={ctx.class("profileSectionItemList")}>
+                { for sessions.iter().flatten().map(|s| {
+                    let activity = s.latest_activity.clone();
+                    let browser = activity.as_ref().and_then(|a| a.browser_name.clone()).unwrap_or_else(|| "Browser".into());
+                    let ip = activity.as_ref().and_then(|a| a.ip_address.clone()).unwrap_or_default();
+                    let this = current.as_deref() == Some(s.session.id.as_str());
+                    let revoke = {
+                        let (ctx, id, error, refresh) = (ctx.clone(), s.session.id.clone(), error.clone(), refresh.clone());
+                        Callback::from(move |_| {
+                            let (clerk, id, refresh) = (ctx.clerk.clone(), id.clone(), refresh.clone());
+                            run(&ctx, &error, async move {
+                                clerk.revoke_session(&id).await?;
+                                refresh.set(*refresh + 1);
+                                Ok(())
+                            });
+                        })
+                    };
+                    html! {
+                        <li class={ctx.class("profileSectionItem")} key={s.session.id.clone()}>
+                            <span>
+                                { format!("{browser} · {ip}") }
+                                if this { <span class={ctx.class("badge")}>{ ctx.t("userProfile.start.activeDevicesSection.thisDevice") }</span> }
+                            </span>
+                            if !this {
+                                <button type="button" class={classes!(ctx.class("button"), "cl-button__danger")} onclick={revoke}>
+                                    { ctx.t("userProfile.start.activeDevicesSection.signOut") }
+                                </button>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,46 @@
+//! What `<ClerkProvider>` puts into context for every hook and component.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::{Appearance, Clerk, ClerkState, Localization};
+
+/// The core, the state it had at this render, and the UI settings.
+#[derive(Clone, PartialEq)]
+pub struct ClerkContext {
+    pub clerk: Clerk,
+    pub state: ClerkState,
+    pub appearance: Rc<Appearance>,
+    pub localization: Localization,
+}
+
+impl ClerkContext {
+    /// `cl-<key>` plus the app's classes for that key.
+    pub fn class(&self, key: &str) -> Classes {
+        self.appearance.classes(key)
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.localization.t(key)
+    }
+
+    pub fn t_with(&self, key: &str, values: &[(&str, &str)]) -> String {
+        self.localization.t_with(key, values)
+    }
+
+    /// A failed call in the user's words (localized by its code when overridden).
+    pub fn error_text(&self, e: &crate::ClerkError) -> String {
+        match e.api() {
+            Some(a) => self.localization.error(&a.code, &a.long_message),
+            None => e.to_string(),
+        }
+    }
+}
+
+/// The context, or a clear panic naming the missing provider.
+#[hook]
+pub fn use_clerk_context() -> ClerkContext {
+    use_context::<ClerkContext>()
+        .expect("yew-clerk hooks and components must be rendered inside <ClerkProvider>")
+}

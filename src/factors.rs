@@ -1,0 +1,126 @@
+//! Which factor a sign-in step opens with, and what "use another method" offers.
+
+use fapi_types::{SignInFactor, Strategy};
+
+/// The second factor to start with, as Clerk's UI chooses: an authenticator app,
+/// else the default SMS phone, else any SMS phone, else the first offered.
+///
+/// ```
+/// use yew_clerk::factors::starting_second_factor;
+/// use yew_clerk::types::{SignInFactor, Strategy};
+/// let phone = |id: &str, default| SignInFactor {
+///     phone_number_id: Some(id.into()), default: Some(default),
+///     ..SignInFactor::bare(Strategy::PhoneCode)
+/// };
+/// let offered = [SignInFactor::bare(Strategy::BackupCode), phone("idn_a", false), phone("idn_b", true)];
+/// assert_eq!(starting_second_factor(&offered).unwrap().phone_number_id.as_deref(), Some("idn_b"));
+/// ```
+pub fn starting_second_factor(factors: &[SignInFactor]) -> Option<&SignInFactor> {
+    factors
+        .iter()
+        .find(|f| f.strategy == Strategy::Totp)
+        .or_else(|| {
+            factors
+                .iter()
+                .find(|f| f.strategy == Strategy::PhoneCode && f.default == Some(true))
+        })
+        .or_else(|| factors.iter().find(|f| f.strategy == Strategy::PhoneCode))
+        .or_else(|| factors.first())
+}
+
+/// The first factor to start with: the password when the account has one (and the
+/// instance prefers passwords), else a code to the identifier that was typed.
+pub fn starting_first_factor<'a>(
+    factors: &'a [SignInFactor],
+    identifier: Option<&str>,
+    prefer_password: bool,
+) -> Option<&'a SignInFactor> {
+    let password = factors.iter().find(|f| f.strategy == Strategy::Password);
+    let matching_code = factors.iter().find(|f| {
+        matches!(f.strategy, Strategy::EmailCode | Strategy::PhoneCode)
+            && identifier.is_some()
+            && f.safe_identifier.as_deref() == identifier
+    });
+    let any_code = factors
+        .iter()
+        .find(|f| matches!(f.strategy, Strategy::EmailCode | Strategy::PhoneCode));
+    if prefer_password {
+        password.or(matching_code).or(any_code)
+    } else {
+        matching_code.or(any_code).or(password)
+    }
+}
+
+/// Every offered factor the UI can handle, except the one in use.
+pub fn alternatives<'a>(
+    factors: &'a [SignInFactor],
+    current: &SignInFactor,
+) -> Vec<&'a SignInFactor> {
+    factors
+        .iter()
+        .filter(|f| *f != current && supported(&f.strategy))
+        .collect()
+}
+
+/// The strategies these components know how to step through.
+pub fn supported(strategy: &Strategy) -> bool {
+    matches!(
+        strategy,
+        Strategy::Password | Strategy::EmailCode | Strategy::PhoneCode | Strategy::Totp
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(strategy: Strategy, who: &str) -> SignInFactor {
+        SignInFactor {
+            safe_identifier: Some(who.into()),
+            ..SignInFactor::bare(strategy)
+        }
+    }
+
+    #[test]
+    fn totp_wins_then_the_default_phone() {
+        let totp = SignInFactor::bare(Strategy::Totp);
+        let phone = code(Strategy::PhoneCode, "+1******0100");
+        assert_eq!(
+            starting_second_factor(&[phone.clone(), totp.clone()]),
+            Some(&totp)
+        );
+        assert_eq!(
+            starting_second_factor(std::slice::from_ref(&phone)),
+            Some(&phone)
+        );
+        assert_eq!(starting_second_factor(&[]), None);
+    }
+
+    #[test]
+    fn the_password_comes_first_when_preferred() {
+        let pw = SignInFactor::bare(Strategy::Password);
+        let email = code(Strategy::EmailCode, "a@b.co");
+        let factors = [email.clone(), pw.clone()];
+        assert_eq!(
+            starting_first_factor(&factors, Some("a@b.co"), true),
+            Some(&pw)
+        );
+        assert_eq!(
+            starting_first_factor(&factors, Some("a@b.co"), false),
+            Some(&email)
+        );
+        assert_eq!(
+            starting_first_factor(std::slice::from_ref(&email), None, true),
+            Some(&email)
+        );
+    }
+
+    #[test]
+    fn alternatives_leave_out_the_current_and_the_unknown() {
+        let pw = SignInFactor::bare(Strategy::Password);
+        let email = code(Strategy::EmailCode, "a@b.co");
+        let passkey = SignInFactor::bare(Strategy::Other("passkey".into()));
+        let all = [pw.clone(), email.clone(), passkey];
+        assert_eq!(alternatives(&all, &pw), vec![&email]);
+    }
+}

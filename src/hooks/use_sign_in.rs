@@ -1,0 +1,152 @@
+use fapi_types::{params, SignIn, SignInFactor, Strategy};
+use yew::prelude::*;
+
+use crate::{context::use_clerk_context, Clerk, ClerkError};
+
+/// The sign-in in progress and the steps of a custom sign-in flow.
+#[derive(Clone, PartialEq)]
+pub struct SignInHandle {
+    clerk: Clerk,
+    pub is_loaded: bool,
+    /// The client's current sign-in, as of this render.
+    pub sign_in: Option<SignIn>,
+}
+
+fn current(clerk: &Clerk) -> Result<SignIn, ClerkError> {
+    clerk
+        .state()
+        .sign_in()
+        .cloned()
+        .ok_or(ClerkError::State("no sign-in has been started"))
+}
+
+/// The offered factor for a strategy (its email or phone id), among `factors`.
+fn factor_for(factors: Option<&Vec<SignInFactor>>, strategy: &Strategy) -> Option<SignInFactor> {
+    let factors = factors?;
+    let mut matching = factors.iter().filter(|f| &f.strategy == strategy);
+    let all: Vec<&SignInFactor> = matching.by_ref().collect();
+    all.iter()
+        .find(|f| f.default == Some(true) || f.primary == Some(true))
+        .or(all.first())
+        .map(|f| (*f).clone())
+}
+
+impl SignInHandle {
+    /// Starts a sign-in with an identifier and a password. The answer's `status` says
+    /// what comes next: `Complete`, or `NeedsSecondFactor` when the account has 2FA.
+    pub async fn create(&self, identifier: &str, password: &str) -> Result<SignIn, ClerkError> {
+        self.create_with(&params::CreateSignIn {
+            strategy: Some(Strategy::Password),
+            identifier: Some(identifier.trim().to_owned()),
+            password: Some(password.to_owned()),
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// Starts a sign-in with any parameters (`identifier` alone, for a code first).
+    pub async fn create_with(&self, p: &params::CreateSignIn) -> Result<SignIn, ClerkError> {
+        self.clerk.create_sign_in(p).await
+    }
+
+    /// Sends a first-factor code (`EmailCode`, `PhoneCode`) to the account's primary
+    /// email or phone.
+    pub async fn prepare_first_factor(&self, strategy: Strategy) -> Result<SignIn, ClerkError> {
+        let si = current(&self.clerk)?;
+        let factor = factor_for(si.supported_first_factors.as_ref(), &strategy);
+        self.clerk
+            .prepare_first_factor(&params::PrepareFirstFactor {
+                email_address_id: factor.as_ref().and_then(|f| f.email_address_id.clone()),
+                phone_number_id: factor.as_ref().and_then(|f| f.phone_number_id.clone()),
+                strategy,
+                redirect_url: None,
+                channel: None,
+            })
+            .await
+    }
+
+    /// Proves the first factor: a password (`Password`) or a code.
+    pub async fn attempt_first_factor(
+        &self,
+        strategy: Strategy,
+        secret: &str,
+    ) -> Result<SignIn, ClerkError> {
+        let (code, password) = match strategy {
+            Strategy::Password => (None, Some(secret.to_owned())),
+            _ => (Some(secret.trim().to_owned()), None),
+        };
+        self.clerk
+            .attempt_first_factor(&params::AttemptFirstFactor {
+                strategy,
+                code,
+                password,
+            })
+            .await
+    }
+
+    /// Sends the second-factor code (`PhoneCode`: an SMS to the default phone).
+    /// Authenticator and backup codes need no preparing.
+    pub async fn prepare_second_factor(&self, strategy: Strategy) -> Result<SignIn, ClerkError> {
+        let si = current(&self.clerk)?;
+        let factor = factor_for(si.supported_second_factors.as_ref(), &strategy);
+        self.clerk
+            .prepare_second_factor(&params::PrepareSecondFactor {
+                strategy,
+                phone_number_id: factor.and_then(|f| f.phone_number_id),
+                email_address_id: None,
+            })
+            .await
+    }
+
+    /// Proves the second factor with its code; `Complete` carries `created_session_id`.
+    pub async fn attempt_second_factor(
+        &self,
+        strategy: Strategy,
+        code: &str,
+    ) -> Result<SignIn, ClerkError> {
+        self.clerk
+            .attempt_second_factor(&params::AttemptSecondFactor {
+                strategy,
+                code: Some(code.trim().to_owned()),
+            })
+            .await
+    }
+
+    /// Makes the new session the active one: the user is now signed in.
+    pub async fn set_active(&self, session_id: &str) -> Result<(), ClerkError> {
+        self.clerk.set_active(session_id).await
+    }
+}
+
+/// The building blocks of a custom sign-in flow.
+///
+/// ```no_run
+/// use yew_clerk::prelude::*;
+/// use yew_clerk::types::{SignInStatus, Strategy};
+///
+/// async fn sign_in_with_sms(
+///     sign_in: SignInHandle,
+///     email: String,
+///     password: String,
+///     ask_for_code: impl std::future::Future<Output = String>,
+/// ) -> Result<(), ClerkError> {
+///     let attempt = sign_in.create(&email, &password).await?;
+///     let done = if attempt.status == SignInStatus::NeedsSecondFactor {
+///         sign_in.prepare_second_factor(Strategy::PhoneCode).await?; // an SMS is sent
+///         let code = ask_for_code.await;
+///         sign_in.attempt_second_factor(Strategy::PhoneCode, &code).await?
+///     } else {
+///         attempt
+///     };
+///     sign_in.set_active(done.created_session_id.as_deref().unwrap_or_default()).await
+/// }
+/// ```
+#[hook]
+pub fn use_sign_in() -> SignInHandle {
+    let ctx = use_clerk_context();
+    SignInHandle {
+        is_loaded: ctx.state.loaded,
+        sign_in: ctx.state.sign_in().cloned(),
+        clerk: ctx.clerk,
+    }
+}
