@@ -261,7 +261,9 @@ struct VerifyProps {
 fn VerifyStep(props: &VerifyProps) -> Html {
     let ctx = use_clerk_context();
     let send_error = use_state(|| None::<String>);
+    let sent = use_state(|| false);
     {
+        let sent = sent.clone();
         let (clerk, strategy, send_error, ctx) = (
             ctx.clerk.clone(),
             props.strategy.clone(),
@@ -275,6 +277,7 @@ fn VerifyStep(props: &VerifyProps) -> Html {
                         send_error.set(Some(ctx.error_text(&e)));
                     }
                 }
+                sent.set(true);
             });
         });
     }
@@ -331,6 +334,7 @@ fn VerifyStep(props: &VerifyProps) -> Html {
             {submit}
             resend={Some(resend)}
             cooldown_seconds={30}
+            ready={*sent}
             {footer}
         />
     }

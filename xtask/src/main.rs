@@ -62,6 +62,114 @@ fn describe(cmd: &Command) -> String {
         .join(" ")
 }
 
+/// The version of a package in Cargo.lock.
+fn locked_version(root: &Path, package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == format!("name = \"{package}\"") {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err(format!("{package} is not in Cargo.lock"))
+}
+
+fn output_of(program: &str, args: &[&str]) -> Option<String> {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly.
+fn ensure_wasm_bindgen(root: &Path) -> Result {
+    let wanted = locked_version(root, "wasm-bindgen")?;
+    let have = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(wanted.as_str()) {
+        return Ok(());
+    }
+    // `--locked` fails: one of its locked dependencies is not on the registry.
+    let mut install = cargo();
+    install.args(["install", "wasm-bindgen-cli", "--version", &wanted]);
+    run(root, install)
+}
+
+/// Headless Chromium and its driver, from Debian's packages.
+fn ensure_chromium(root: &Path) -> Result {
+    if Path::new("/usr/bin/chromedriver").exists() && Path::new("/usr/bin/chromium").exists() {
+        return Ok(());
+    }
+    let sudo = output_of("id", &["-u"]).is_some_and(|u| u.trim() != "0");
+    let apt = |args: &[&str]| {
+        let mut c = if sudo {
+            Command::new("sudo")
+        } else {
+            Command::new("apt-get")
+        };
+        if sudo {
+            c.arg("apt-get");
+        }
+        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        c
+    };
+    run(root, apt(&["update"]))?;
+    run(root, apt(&["install", "-y", "chromium", "chromium-driver"]))
+}
+
+/// A fapi-server on a free port and a fresh database; stopped when dropped.
+struct TestServer {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_test_server(root: &Path) -> Result<TestServer> {
+    let mut build = cargo();
+    build.args(["build", "--quiet", "-p", "fapi-server"]);
+    run(root, build)?;
+    let data = root
+        .join("target")
+        .join("browser-tests")
+        .join(std::process::id().to_string());
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+    let binary = root.join("target").join("debug").join("fapi-server");
+    let mut child = Command::new(&binary)
+        .arg("--config")
+        .arg(root.join("xtask").join("browser-tests.toml"))
+        .env("FAPI_LISTEN", "127.0.0.1:0")
+        .env(
+            "FAPI_DATABASE_URL",
+            format!("sqlite://{}/fapi.db", data.display()),
+        )
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", binary.display()))?;
+    let mut first = String::new();
+    let stdout = child.stdout.take().expect("piped");
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .map_err(|e| e.to_string())?;
+    let url = first
+        .trim()
+        .strip_prefix("fapi-server listening on ")
+        .ok_or_else(|| format!("fapi-server did not start: {first:?}"))?
+        .to_owned();
+    eprintln!("xtask: browser tests run against {url}");
+    Ok(TestServer { child, url })
+}
+
 fn ensure_wasm_target(root: &Path) -> Result {
     let out = Command::new("rustup")
         .args(["target", "list", "--installed"])
@@ -153,6 +261,7 @@ fn test(root: &Path) -> Result {
         "fapi-types",
         "-p",
         "yew-clerk",
+        "--tests",
         "--",
         "-D",
         "warnings",
@@ -162,7 +271,11 @@ fn test(root: &Path) -> Result {
     let mut tally = Tally::default();
     let mut tests = cargo();
     tests.args(["test", "--workspace"]);
-    let outcome = run_tests(root, tests, &mut tally);
+    let mut outcome = run_tests(root, tests, &mut tally);
+
+    if outcome.is_ok() {
+        outcome = browser_tests(root, &mut tally);
+    }
     println!(
         "xtask: {} passed, {} failed, {} skipped in {:.0?}",
         tally.passed,
@@ -175,6 +288,30 @@ fn test(root: &Path) -> Result {
         return Err("no test ran".into());
     }
     Ok(())
+}
+
+/// The components in headless Chromium against a real fapi-server.
+fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
+    ensure_wasm_bindgen(root)?;
+    ensure_chromium(root)?;
+    let server = start_test_server(root)?;
+    let mut tests = cargo();
+    tests
+        .args([
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "yew-clerk",
+            "--test",
+            "browser",
+        ])
+        .env("FAPI_TEST_URL", &server.url)
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "900");
+    let result = run_tests(root, tests, tally);
+    drop(server);
+    result
 }
 
 fn bench(root: &Path) -> Result {

@@ -142,7 +142,9 @@ fn CodeStep(props: &FactorOneProps) -> Html {
         channel: None,
     };
     let send_error = use_state(|| None::<String>);
+    let sent = use_state(|| false);
     {
+        let sent = sent.clone();
         let (clerk, prepare, send_error, ctx) = (
             ctx.clerk.clone(),
             prepare.clone(),
@@ -156,6 +158,7 @@ fn CodeStep(props: &FactorOneProps) -> Html {
                         send_error.set(Some(ctx.error_text(&e)));
                     }
                 }
+                sent.set(true);
             });
         });
     }
@@ -207,6 +210,7 @@ fn CodeStep(props: &FactorOneProps) -> Html {
             {submit}
             resend={Some(resend)}
             cooldown_seconds={30}
+            ready={*sent}
             {footer}
         />
     }

@@ -30,7 +30,9 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
         email_address_id: None,
     };
     let send_error = use_state(|| None::<String>);
+    let sent = use_state(|| !is_sms);
     {
+        let sent = sent.clone();
         let (clerk, prepare, send_error, ctx) = (
             ctx.clerk.clone(),
             prepare.clone(),
@@ -45,6 +47,7 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
                             send_error.set(Some(ctx.error_text(&e)));
                         }
                     }
+                    sent.set(true);
                 });
             }
         });
@@ -107,6 +110,7 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
             {submit}
             {resend}
             cooldown_seconds={if is_sms { 30 } else { 0 }}
+            ready={*sent}
             {footer}
         />
     }

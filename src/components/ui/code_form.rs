@@ -26,6 +26,10 @@ pub struct CodeFormProps {
     /// Inside another card (the user profile): no card of its own.
     #[prop_or_default]
     pub inline: bool,
+    /// False while the code is still being sent: a code typed or pasted meanwhile is
+    /// kept and submitted once it is, never raced ahead of the send.
+    #[prop_or(true)]
+    pub ready: bool,
 }
 
 /// A code step: one input that takes typing or a pasted code (spaces and dashes are
@@ -87,6 +91,16 @@ pub fn CodeForm(props: &CodeFormProps) -> Html {
             });
         })
     };
+    // A complete code that arrived before the send finished goes in once it has.
+    {
+        let (code, run) = (code.clone(), run.clone());
+        use_effect_with(props.ready, move |ready| {
+            if *ready && code.len() == CODE_LENGTH {
+                run.emit((*code).clone());
+            }
+        });
+    }
+    let ready = props.ready;
     let oninput = {
         let (code, run) = (code.clone(), run.clone());
         Callback::from(move |e: InputEvent| {
@@ -99,7 +113,7 @@ pub fn CodeForm(props: &CodeFormProps) -> Html {
                 .collect();
             el.set_value(&digits);
             code.set(digits.clone());
-            if digits.len() == CODE_LENGTH {
+            if digits.len() == CODE_LENGTH && ready {
                 run.emit(digits);
             }
         })
@@ -108,7 +122,9 @@ pub fn CodeForm(props: &CodeFormProps) -> Html {
         let (code, run) = (code.clone(), run.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            run.emit((*code).clone());
+            if ready {
+                run.emit((*code).clone());
+            }
         })
     };
     let resend = props.resend.clone().map(|action| {
@@ -182,7 +198,7 @@ pub fn CodeForm(props: &CodeFormProps) -> Html {
                         <p id="cl-field-code-error" class={ctx.class("formFieldErrorText")} role="alert">{ error }</p>
                     }
                 </div>
-                <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy} disabled={code.len() != CODE_LENGTH} />
+                <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy || !props.ready} disabled={code.len() != CODE_LENGTH} />
             </form>
         </>
     };

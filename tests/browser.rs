@@ -1,0 +1,19 @@
+//! The real components in a real headless browser against a real fapi-server.
+//! Run by `cargo xtask test` (which starts the server on a fresh database).
+
+#![cfg(target_arch = "wasm32")]
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "browser/control.rs"]
+mod control;
+#[path = "browser/custom_flow.rs"]
+mod custom_flow;
+#[path = "browser/harness.rs"]
+mod harness;
+#[path = "browser/profile.rs"]
+mod profile;
+#[path = "browser/sign_in.rs"]
+mod sign_in;
+#[path = "browser/sign_up.rs"]
+mod sign_up;

@@ -1,0 +1,191 @@
+//! `<SignedIn>`, `<SignedOut>`, `<RedirectToSignIn/>`, `<UserButton/>`, `get_token`.
+
+use base64::Engine;
+use wasm_bindgen_test::wasm_bindgen_test;
+use yew::prelude::*;
+use yew_clerk::{prelude::*, types::params, types::Strategy};
+
+use crate::harness::*;
+
+async fn sign_in(clerk: &Clerk, email: &str) {
+    let si = clerk
+        .create_sign_in(&params::CreateSignIn {
+            strategy: Some(Strategy::Password),
+            identifier: Some(email.into()),
+            password: Some(PASSWORD.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    clerk
+        .set_active(si.created_session_id.as_deref().unwrap())
+        .await
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn signed_in_and_signed_out_switch_with_the_session() {
+    fresh_browser().await;
+    let email = unique_email("switch+clerk_test");
+    create_account(&email, None).await;
+    let (m, clerk) = mount(html! {
+        <>
+            <SignedIn><p id="in">{ "in" }</p></SignedIn>
+            <SignedOut><p id="out">{ "out" }</p></SignedOut>
+        </>
+    })
+    .await;
+    let root = &m.root;
+    wait_for(root, "#out").await;
+    assert!(find(root, "#in").is_none());
+    sign_in(&clerk, &email).await;
+    wait_for(root, "#in").await;
+    assert!(find(root, "#out").is_none());
+    clerk.sign_out().await.unwrap();
+    wait_for(root, "#out").await;
+    assert!(find(root, "#in").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn redirect_to_sign_in_carries_the_way_back() {
+    fresh_browser().await;
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/protected?tab=2"))
+        .unwrap();
+    let (_m, _clerk) = mount(html! { <SignedOut><RedirectToSignIn /></SignedOut> }).await;
+    wait_until("on the sign-in URL", || {
+        (pathname() == "/sign-in").then_some(())
+    })
+    .await;
+    let back = search_param("redirect_url").unwrap();
+    assert!(back.ends_with("/protected?tab=2"), "{back}");
+    // Rendered on the sign-in page itself, it does not redirect again (no loop).
+    sleep(200).await;
+    assert_eq!(pathname(), "/sign-in");
+    assert_eq!(search_param("redirect_url").unwrap(), back);
+    reset_location();
+}
+
+#[wasm_bindgen_test]
+async fn after_sign_in_the_redirect_url_wins_and_brings_the_user_back() {
+    fresh_browser().await;
+    let email = unique_email("back+clerk_test");
+    create_account(&email, None).await;
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    let url = format!("/sign-in?redirect_url={origin}%2Fprotected");
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .unwrap();
+    let (m, _clerk) = mount(html! { <SignIn /> }).await;
+    let root = &m.root;
+    fill(root, "input[name=identifier]", &email).await;
+    fill(root, "input[name=password]", PASSWORD).await;
+    click(root, "button.cl-formButtonPrimary").await;
+    wait_until("back on /protected", || {
+        (pathname() == "/protected").then_some(())
+    })
+    .await;
+    reset_location();
+}
+
+#[wasm_bindgen_test]
+async fn an_unsafe_redirect_url_is_ignored() {
+    fresh_browser().await;
+    let email = unique_email("unsafe+clerk_test");
+    create_account(&email, None).await;
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some("/sign-in?redirect_url=https%3A%2F%2Fevil.example%2F"),
+        )
+        .unwrap();
+    let (m, _clerk) = mount(html! { <SignIn /> }).await;
+    let root = &m.root;
+    fill(root, "input[name=identifier]", &email).await;
+    fill(root, "input[name=password]", PASSWORD).await;
+    click(root, "button.cl-formButtonPrimary").await;
+    wait_until("the after-sign-in URL instead", || {
+        (pathname() == "/signed-in").then_some(())
+    })
+    .await;
+    reset_location();
+}
+
+#[wasm_bindgen_test]
+async fn get_token_returns_a_jwt_of_the_active_session() {
+    fresh_browser().await;
+    let email = unique_email("token+clerk_test");
+    create_account(&email, None).await;
+    let (_m, clerk) = mount(html! {}).await;
+    assert_eq!(
+        clerk.get_token().await.unwrap(),
+        None,
+        "signed out: no token"
+    );
+    sign_in(&clerk, &email).await;
+    let (a, b) = futures::join!(clerk.get_token(), clerk.get_token());
+    let jwt = a.unwrap().unwrap();
+    assert_eq!(
+        Some(jwt.clone()),
+        b.unwrap(),
+        "concurrent callers share one token"
+    );
+    let payload = jwt.split('.').nth(1).unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    let session = clerk.state().session().unwrap().id.clone();
+    assert_eq!(claims["sid"], session.as_str());
+    assert_eq!(claims["sub"], clerk.state().user().unwrap().id.as_str());
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        60
+    );
+    assert_eq!(
+        clerk.get_token().await.unwrap().unwrap(),
+        jwt,
+        "cached while fresh"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_user_button_opens_a_menu_that_signs_out() {
+    fresh_browser().await;
+    let email = unique_email("button+clerk_test");
+    create_account(&email, None).await;
+    let (m, clerk) = mount(html! { <UserButton /> }).await;
+    sign_in(&clerk, &email).await;
+    let root = &m.root;
+    let trigger = wait_for(root, "button.cl-userButtonTrigger").await;
+    assert_eq!(trigger.text_content().unwrap().trim(), "A", "initials");
+    assert_eq!(
+        trigger.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    click(root, "button.cl-userButtonTrigger").await;
+    let menu = wait_for(root, ".cl-userButtonPopoverCard").await;
+    assert!(menu.text_content().unwrap().contains(&email));
+    click(root, ".cl-userButtonPopoverActionButton__signOut").await;
+    wait_until("signed out", || {
+        (!clerk.state().is_signed_in()).then_some(())
+    })
+    .await;
+    wait_until("after sign-out URL", || {
+        (pathname() == "/signed-out").then_some(())
+    })
+    .await;
+    reset_location();
+}

@@ -1,0 +1,364 @@
+//! Mounting real components in the test page and driving them through the DOM, against
+//! the real `fapi-server` that `cargo xtask test` started (its URL comes in at build
+//! time as `FAPI_TEST_URL`).
+
+#![allow(dead_code)]
+
+use std::{cell::RefCell, rc::Rc, time::Duration};
+
+use gloo_net::http::Request;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement, RequestCredentials};
+use yew::prelude::*;
+use yew_clerk::{client::FrontendApi, prelude::*, Urls};
+use yew_router::BrowserRouter;
+
+pub const FAPI: &str = match option_env!("FAPI_TEST_URL") {
+    Some(url) => url,
+    None => "http://127.0.0.1:3000",
+};
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+pub fn pathname() -> String {
+    web_sys::window().unwrap().location().pathname().unwrap()
+}
+
+pub fn search_param(name: &str) -> Option<String> {
+    let search = web_sys::window().unwrap().location().search().unwrap();
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
+}
+
+/// Puts the page back at `/` with no history games left over.
+pub fn reset_location() {
+    let history = web_sys::window().unwrap().history().unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/"))
+        .unwrap();
+}
+
+pub async fn sleep(ms: u64) {
+    gloo_timers::future::sleep(Duration::from_millis(ms)).await;
+}
+
+/// A unique email per test run, so tests share one server without colliding.
+pub fn unique_email(tag: &str) -> String {
+    let n = (js_sys::Math::random() * 1e12) as u64;
+    format!("{tag}.{n}@example.com")
+}
+
+/// A unique non-test phone number (its codes go to the dev outbox).
+pub fn unique_phone() -> String {
+    let n = (js_sys::Math::random() * 9e6) as u64 + 1_000_000;
+    format!("+1415{n:07}")
+}
+
+/// Forgets this browser's client on the server and the app-domain cookies.
+pub async fn fresh_browser() {
+    let _ = Request::post(&format!("{FAPI}/v1/client?_method=DELETE"))
+        .credentials(RequestCredentials::Include)
+        .send()
+        .await;
+    let _ = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear();
+    reset_location();
+}
+
+/// What a test mounted: its root element, unmounted on drop.
+pub struct Mounted {
+    pub root: Element,
+    handle: Option<yew::AppHandle<Host>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HostProps {
+    pub content: Html,
+    #[prop_or_default]
+    pub after_sign_in_url: Option<AttrValue>,
+    #[prop_or_default]
+    pub dev_browser: bool,
+    pub on_clerk: Callback<Clerk>,
+}
+
+/// Hands the provider's core to the test.
+#[component]
+fn Grab(props: &GrabProps) -> Html {
+    let clerk = use_clerk();
+    props.on_clerk.emit(clerk);
+    html! {}
+}
+
+#[derive(Properties, PartialEq)]
+struct GrabProps {
+    on_clerk: Callback<Clerk>,
+}
+
+/// The app around the component under test: a router and the provider.
+#[component]
+pub fn Host(props: &HostProps) -> Html {
+    html! {
+        <BrowserRouter>
+            <ClerkProvider frontend_api={FAPI} dev_browser={props.dev_browser}
+                sign_in_url="/sign-in" sign_up_url="/sign-up"
+                after_sign_in_url={props.after_sign_in_url.clone().unwrap_or(AttrValue::Static("/signed-in"))}
+                after_sign_out_url="/signed-out">
+                <Grab on_clerk={props.on_clerk.clone()} />
+                { props.content.clone() }
+            </ClerkProvider>
+        </BrowserRouter>
+    }
+}
+
+/// Mounts `content` inside the provider; returns the mount and the provider's core.
+pub async fn mount(content: Html) -> (Mounted, Clerk) {
+    mount_with(content, false).await
+}
+
+pub async fn mount_with(content: Html, dev_browser: bool) -> (Mounted, Clerk) {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let grabbed: Rc<RefCell<Option<Clerk>>> = Rc::default();
+    let on_clerk = {
+        let grabbed = grabbed.clone();
+        Callback::from(move |c: Clerk| *grabbed.borrow_mut() = Some(c))
+    };
+    let handle = yew::Renderer::<Host>::with_root_and_props(
+        root.clone(),
+        HostProps {
+            content,
+            after_sign_in_url: None,
+            dev_browser,
+            on_clerk,
+        },
+    )
+    .render();
+    let clerk = wait_until("the provider to render", || grabbed.borrow().clone()).await;
+    wait_until("Clerk to load", || clerk.state().loaded.then_some(())).await;
+    (
+        Mounted {
+            root,
+            handle: Some(handle),
+        },
+        clerk,
+    )
+}
+
+/// Polls until `f` gives a value (10 s at most).
+pub async fn wait_until<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..500 {
+        if let Some(v) = f() {
+            return v;
+        }
+        sleep(20).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+pub fn find(root: &Element, selector: &str) -> Option<Element> {
+    root.query_selector(selector).ok().flatten()
+}
+
+pub fn find_all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
+}
+
+pub async fn wait_for(root: &Element, selector: &str) -> Element {
+    wait_until(selector, || find(root, selector)).await
+}
+
+/// Waits for an element whose text contains `text`.
+pub async fn wait_for_text(root: &Element, selector: &str, text: &str) -> Element {
+    wait_until(&format!("{selector} containing {text:?}"), || {
+        find_all(root, selector)
+            .into_iter()
+            .find(|e| e.text_content().unwrap_or_default().contains(text))
+    })
+    .await
+}
+
+/// Types into an input as a person would: value, then an `input` event.
+pub async fn fill(root: &Element, selector: &str, value: &str) {
+    let input: HtmlInputElement = wait_for(root, selector).await.dyn_into().unwrap();
+    input.set_value(value);
+    let init = web_sys::InputEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::InputEvent::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+    sleep(10).await;
+}
+
+pub async fn click(root: &Element, selector: &str) {
+    let el: HtmlElement = wait_for(root, selector).await.dyn_into().unwrap();
+    el.click();
+    sleep(10).await;
+}
+
+/// Clicks the button whose text contains `text`.
+pub async fn click_text(root: &Element, selector: &str, text: &str) {
+    let el: HtmlElement = wait_for_text(root, selector, text)
+        .await
+        .dyn_into()
+        .unwrap();
+    el.click();
+    sleep(10).await;
+}
+
+pub fn focused_name() -> Option<String> {
+    document()
+        .active_element()
+        .and_then(|e| e.get_attribute("name"))
+}
+
+#[derive(serde::Deserialize)]
+struct Outbox {
+    messages: Vec<OutboxMessage>,
+}
+
+#[derive(serde::Deserialize, Clone)]
+pub struct OutboxMessage {
+    pub to: String,
+    pub code: String,
+}
+
+pub async fn outbox_to(to: &str) -> Vec<OutboxMessage> {
+    let outbox: Outbox = Request::get(&format!("{FAPI}/dev/outbox"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    outbox.messages.into_iter().filter(|m| m.to == to).collect()
+}
+
+/// The newest code sent to `to`, waiting for it to arrive.
+pub async fn code_sent_to(to: &str) -> String {
+    for _ in 0..250 {
+        if let Some(m) = outbox_to(to).await.pop() {
+            return m.code;
+        }
+        sleep(40).await;
+    }
+    panic!("no code was sent to {to}");
+}
+
+/// A second, headless core on the same server (same cookies): for setting up accounts
+/// without the UI under test.
+pub fn core() -> Clerk {
+    Clerk::new(FrontendApi::from_url(FAPI, false).unwrap(), Urls::default())
+}
+
+/// Creates an account (email code from `+clerk_test`, or the outbox), optionally with
+/// SMS two-step verification on `phone`, and leaves the browser signed out.
+pub async fn create_account(email: &str, phone: Option<&str>) {
+    use yew_clerk::types::{params, Strategy};
+    let clerk = core();
+    clerk.load().await.unwrap();
+    clerk
+        .create_sign_up(&params::CreateSignUp {
+            email_address: Some(email.into()),
+            password: Some(PASSWORD.into()),
+            first_name: Some("Ada".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    clerk
+        .prepare_sign_up_verification(Strategy::EmailCode)
+        .await
+        .unwrap();
+    let code = if email.contains("+clerk_test") {
+        "424242".to_owned()
+    } else {
+        code_sent_to(email).await
+    };
+    let su = clerk
+        .attempt_sign_up_verification(Strategy::EmailCode, &code)
+        .await
+        .unwrap();
+    clerk
+        .set_active(su.created_session_id.as_deref().unwrap())
+        .await
+        .unwrap();
+    if let Some(phone) = phone {
+        let p = clerk
+            .create_phone_number(&params::CreatePhoneNumber {
+                phone_number: phone.into(),
+                reserved_for_second_factor: None,
+            })
+            .await
+            .unwrap();
+        clerk
+            .prepare_identification_verification(yew_clerk::IdentificationKind::PhoneNumber, &p.id)
+            .await
+            .unwrap();
+        let code = if phone.contains("55501") {
+            "424242".to_owned()
+        } else {
+            code_sent_to(phone).await
+        };
+        clerk
+            .attempt_identification_verification(
+                yew_clerk::IdentificationKind::PhoneNumber,
+                &p.id,
+                &code,
+            )
+            .await
+            .unwrap();
+        clerk
+            .update_phone_number(
+                &p.id,
+                &params::UpdatePhoneNumber {
+                    reserved_for_second_factor: Some(true),
+                    default_second_factor: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    clerk.sign_out().await.unwrap();
+}
+
+/// Waits for the session; on timeout, says what the page shows instead.
+pub async fn wait_signed_in(root: &Element, clerk: &Clerk) {
+    for _ in 0..500 {
+        if clerk.state().is_signed_in() {
+            return;
+        }
+        sleep(20).await;
+    }
+    let cards: Vec<String> = find_all(root, ".cl-card, .cl-userProfile")
+        .iter()
+        .filter_map(|c| c.text_content())
+        .collect();
+    panic!("not signed in; the page says: {cards:?}");
+}
+
+/// A unique test-mode number (+1 XXX 555-01YY): code 424242, nothing sent.
+pub fn unique_test_phone() -> String {
+    let area = (js_sys::Math::random() * 800.0) as u32 + 200;
+    let line = (js_sys::Math::random() * 100.0) as u32;
+    format!("+1{area}55501{line:02}")
+}

@@ -1,0 +1,42 @@
+use wasm_bindgen_test::wasm_bindgen_test;
+use yew::prelude::*;
+use yew_clerk::prelude::*;
+
+use crate::harness::*;
+
+#[wasm_bindgen_test]
+async fn sign_up_with_an_email_code() {
+    fresh_browser().await;
+    let email = unique_email("signup");
+    let (m, clerk) = mount(html! { <SignUp /> }).await;
+    let root = &m.root;
+    wait_for_text(root, ".cl-headerTitle", "Create your account").await;
+    let pw = wait_for(root, "input[name=password]").await;
+    assert_eq!(
+        pw.get_attribute("autocomplete").as_deref(),
+        Some("new-password")
+    );
+    let hint = wait_for(root, "#cl-field-password-hint").await;
+    assert!(
+        hint.text_content()
+            .unwrap()
+            .contains("At least 15 characters"),
+        "rules from the environment"
+    );
+    fill(root, "input[name=first_name]", "Grace").await;
+    fill(root, "input[name=email_address]", &email).await;
+    fill(root, "input[name=password]", "too short").await;
+    click(root, "button.cl-formButtonPrimary").await;
+    wait_for_text(root, "#cl-field-password-error", "15 characters").await;
+    fill(root, "input[name=password]", PASSWORD).await;
+    click(root, "button.cl-formButtonPrimary").await;
+    wait_for_text(root, ".cl-headerTitle", "Verify your email").await;
+    let code = code_sent_to(&email).await;
+    fill(root, "input[name=code]", &code).await;
+    wait_signed_in(root, &clerk).await;
+    wait_until("redirect", || (pathname() == "/signed-in").then_some(())).await;
+    let user = clerk.state().user().cloned().unwrap();
+    assert_eq!(user.first_name.as_deref(), Some("Grace"));
+    assert_eq!(user.email_addresses[0].email_address, email);
+    reset_location();
+}
