@@ -42,6 +42,9 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Answer `form_password_or_identifier_incorrect` instead of telling unknown accounts apart.
     pub enumeration_protection: bool,
+    /// Serve a built web app (trunk's `dist/`) from this folder on the same origin as
+    /// the API; paths that are no file get `index.html` (client-side routes).
+    pub static_dir: Option<std::path::PathBuf>,
     pub urls: Urls,
     pub identifiers: Identifiers,
     pub second_factors: SecondFactors,
@@ -332,6 +335,7 @@ impl Default for Settings {
             test_mode: true,
             trust_forwarded_for: false,
             enumeration_protection: false,
+            static_dir: None,
             urls: Urls::default(),
             identifiers: Identifiers::default(),
             second_factors: SecondFactors::default(),
@@ -415,6 +419,9 @@ impl Settings {
         if let Some(v) = var("FAPI_FRONTEND_API_URL") {
             self.frontend_api_url = v;
         }
+        if let Some(v) = var("FAPI_STATIC_DIR") {
+            self.static_dir = Some(v.into());
+        }
         if let Some(v) = var("FAPI_ALLOWED_ORIGINS") {
             self.allowed_origins = v
                 .split(',')
@@ -462,6 +469,14 @@ impl Settings {
             || limits.sign_up_create_per_10s == 0
         {
             return invalid("limits must be positive");
+        }
+        if let Some(dir) = &self.static_dir {
+            if !dir.join("index.html").is_file() {
+                return Err(ConfigError::Invalid(format!(
+                    "static_dir {} has no index.html",
+                    dir.display()
+                )));
+            }
         }
         for o in &self.allowed_origins {
             if !(o.starts_with("http://") || o.starts_with("https://")) || o.ends_with('/') {

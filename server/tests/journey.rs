@@ -536,3 +536,27 @@ async fn the_environment_reports_the_instance_settings() {
     assert!(env.auth_config.test_mode);
     assert_eq!(env.display_config.instance_environment_type, "development");
 }
+
+#[tokio::test]
+async fn a_static_dir_serves_the_app_beside_the_api() {
+    let app = tempfile::tempdir().unwrap();
+    std::fs::write(
+        app.path().join("index.html"),
+        "<!doctype html><title>app</title>",
+    )
+    .unwrap();
+    std::fs::write(app.path().join("app.js"), "console.log(1)").unwrap();
+    let dir = app.path().to_owned();
+    let server = TestServer::with(move |s| s.static_dir = Some(dir)).await;
+    let get = |path: &str| reqwest::get(format!("{}{path}", server.base));
+    let r = get("/app.js").await.unwrap();
+    assert_eq!(r.text().await.unwrap(), "console.log(1)");
+    let r = get("/user/security").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.text().await.unwrap().contains("<title>app</title>"),
+        "client-side routes get index.html"
+    );
+    let env: serde_json::Value = get("/v1/environment").await.unwrap().json().await.unwrap();
+    assert_eq!(env["object"], "environment", "the API still answers");
+}

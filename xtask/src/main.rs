@@ -21,8 +21,9 @@ fn main() -> ExitCode {
         Some("test") => test(&root),
         Some("demo") => demo(&root),
         Some("bench") => bench(&root),
+        Some("size") => size(&root),
         _ => {
-            eprintln!("usage: cargo xtask <test|demo>\n  test  fmt, clippy (native and wasm32), every test\n  demo  run the Frontend API server with its embedded defaults\n  bench time sign-in and token minting against a release build");
+            eprintln!("usage: cargo xtask <test|demo>\n  test  fmt, clippy (native and wasm32), every test\n  demo  run the Frontend API server with its embedded defaults\n  bench time sign-in and token minting against a release build\n  size  the wasm of a minimal app (provider + sign-in), raw and gzip");
             return ExitCode::from(2);
         }
     };
@@ -133,7 +134,7 @@ impl Drop for TestServer {
     }
 }
 
-fn start_test_server(root: &Path) -> Result<TestServer> {
+fn start_test_server(root: &Path, static_dir: Option<&Path>) -> Result<TestServer> {
     let mut build = cargo();
     build.args(["build", "--quiet", "-p", "fapi-server"]);
     run(root, build)?;
@@ -144,9 +145,13 @@ fn start_test_server(root: &Path) -> Result<TestServer> {
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
     let binary = root.join("target").join("debug").join("fapi-server");
-    let mut child = Command::new(&binary)
+    let mut server = Command::new(&binary);
+    if let Some(dir) = static_dir {
+        server.env("FAPI_STATIC_DIR", dir);
+    }
+    let mut child = server
         .arg("--config")
-        .arg(root.join("xtask").join("browser-tests.toml"))
+        .arg(root.join("xtask").join("test-server.toml"))
         .env("FAPI_LISTEN", "127.0.0.1:0")
         .env(
             "FAPI_DATABASE_URL",
@@ -166,7 +171,7 @@ fn start_test_server(root: &Path) -> Result<TestServer> {
         .strip_prefix("fapi-server listening on ")
         .ok_or_else(|| format!("fapi-server did not start: {first:?}"))?
         .to_owned();
-    eprintln!("xtask: browser tests run against {url}");
+    eprintln!("xtask: test server at {url}");
     Ok(TestServer { child, url })
 }
 
@@ -261,6 +266,8 @@ fn test(root: &Path) -> Result {
         "fapi-types",
         "-p",
         "yew-clerk",
+        "-p",
+        "demo",
         "--tests",
         "--",
         "-D",
@@ -270,11 +277,14 @@ fn test(root: &Path) -> Result {
 
     let mut tally = Tally::default();
     let mut tests = cargo();
-    tests.args(["test", "--workspace"]);
+    tests.args(["test", "--workspace", "--exclude", "e2e"]);
     let mut outcome = run_tests(root, tests, &mut tally);
 
     if outcome.is_ok() {
         outcome = browser_tests(root, &mut tally);
+    }
+    if outcome.is_ok() {
+        outcome = end_to_end(root, &mut tally);
     }
     println!(
         "xtask: {} passed, {} failed, {} skipped in {:.0?}",
@@ -294,7 +304,7 @@ fn test(root: &Path) -> Result {
 fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
     ensure_wasm_bindgen(root)?;
     ensure_chromium(root)?;
-    let server = start_test_server(root)?;
+    let server = start_test_server(root, None)?;
     let mut tests = cargo();
     tests
         .args([
@@ -314,28 +324,209 @@ fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
     result
 }
 
+/// trunk 0.21.14: 0.22 needs a newer rustc, and without `--locked` it does not build.
+fn ensure_trunk(root: &Path) -> Result {
+    let have = output_of("trunk", &["--version"]).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some("0.21.14") {
+        return Ok(());
+    }
+    let mut install = cargo();
+    install.args(["install", "trunk", "--version", "0.21.14", "--locked"]);
+    run(root, install)
+}
+
+fn demo_dir(root: &Path) -> PathBuf {
+    root.join("examples").join("demo")
+}
+
+/// A free loopback port (for chromedriver, which takes a port, not a listener).
+fn free_port() -> Result<u16> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}
+
+struct Chromedriver(std::process::Child);
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_chromedriver() -> Result<(Chromedriver, String)> {
+    let port = free_port()?;
+    let child = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("chromedriver: {e}"))?;
+    let driver = Chromedriver(child);
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok((driver, format!("http://127.0.0.1:{port}")));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Err("chromedriver did not start".into())
+}
+
+/// The demo built with trunk, served by fapi-server, driven over WebDriver.
+fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
+    ensure_trunk(root)?;
+    let mut build = Command::new("trunk");
+    build
+        .args(["build", "--offline"])
+        .current_dir(demo_dir(root));
+    run(&demo_dir(root), build)?;
+    let server = start_test_server(root, Some(&demo_dir(root).join("dist")))?;
+    let (driver, webdriver_url) = start_chromedriver()?;
+    let mut tests = cargo();
+    tests
+        .args(["test", "-p", "e2e", "--test", "journey"])
+        .env("DEMO_URL", &server.url)
+        .env("WEBDRIVER_URL", &webdriver_url);
+    let result = run_tests(root, tests, tally);
+    drop(driver);
+    drop(server);
+    if result.is_ok() {
+        eprintln!(
+            "xtask: screenshots in {}",
+            root.join("target").join("screenshots").display()
+        );
+    }
+    result
+}
+
+fn file_size(path: &Path) -> Result<u64> {
+    std::fs::metadata(path)
+        .map(|m| m.len())
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn gzip_size(path: &Path) -> Result<u64> {
+    let out = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("gzip: {e}"))?;
+    Ok(out.stdout.len() as u64)
+}
+
+/// binaryen from npm: Debian's wasm-opt is too old for today's rustc output.
+fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
+    let tools = root.join("target").join("size-tools");
+    let bin = tools.join("node_modules").join(".bin").join("wasm-opt");
+    if !bin.exists() {
+        std::fs::create_dir_all(&tools).map_err(|e| e.to_string())?;
+        let mut npm = Command::new("npm");
+        npm.args(["install", "--no-audit", "--no-fund", "binaryen@132"])
+            .current_dir(&tools);
+        run(&tools, npm)?;
+    }
+    Ok(bin)
+}
+
+/// What a browser downloads for the smallest app: `examples/minimal` in the
+/// release-wasm profile, after wasm-bindgen and after `wasm-opt -Oz`.
+fn size(root: &Path) -> Result {
+    ensure_wasm_target(root)?;
+    ensure_wasm_bindgen(root)?;
+    let mut build = cargo();
+    build.args([
+        "build",
+        "--profile",
+        "release-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "minimal",
+    ]);
+    run(root, build)?;
+    let out = root.join("target").join("size");
+    let wasm = root
+        .join("target")
+        .join("wasm32-unknown-unknown")
+        .join("release-wasm")
+        .join("minimal.wasm");
+    let mut bindgen = Command::new("wasm-bindgen");
+    bindgen
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&out)
+        .arg(&wasm);
+    run(root, bindgen)?;
+    let bound = out.join("minimal_bg.wasm");
+    let optimised = out.join("minimal_opt.wasm");
+    let mut opt = Command::new(ensure_wasm_opt(root)?);
+    opt.arg("-Oz")
+        .args([
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            "-o",
+        ])
+        .arg(&optimised)
+        .arg(&bound);
+    run(root, opt)?;
+    let js = out.join("minimal.js");
+    println!("minimal app (ClerkProvider + SignIn), release-wasm profile:");
+    for (what, path) in [
+        ("wasm after wasm-bindgen", &bound),
+        ("wasm after wasm-opt -Oz", &optimised),
+        ("JS glue", &js),
+    ] {
+        println!(
+            "  {what:<26} {:>8} bytes   {:>7} bytes gzip -9",
+            file_size(path)?,
+            gzip_size(path)?
+        );
+    }
+    Ok(())
+}
+
 fn bench(root: &Path) -> Result {
     let mut bench = cargo();
     bench.args(["bench", "-p", "fapi-server", "--bench", "flows"]);
     run(root, bench)
 }
 
+/// fapi-server with its embedded defaults, and the demo served by trunk in front of
+/// it (one origin: trunk proxies /v1, /.well-known and /dev). Ctrl-C stops both.
 fn demo(root: &Path) -> Result {
-    let data: PathBuf = root.join("target").join("demo-data");
+    ensure_wasm_target(root)?;
+    ensure_wasm_bindgen(root)?;
+    ensure_trunk(root)?;
+    let mut build = cargo();
+    build.args(["build", "--quiet", "-p", "fapi-server"]);
+    run(root, build)?;
+    let data = demo_dir(root).join(".fapi");
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
-    eprintln!(
-        "xtask: the Yew demo app arrives with the component library; this runs its Frontend API.\n\
-         xtask: test phone +1 201 555 0100 and emails with +clerk_test take code 424242;\n\
-         xtask: other codes appear in this terminal and at http://127.0.0.1:3000/dev/outbox. Ctrl-C stops."
-    );
-    let mut server = cargo();
-    server
-        .args(["run", "--quiet", "-p", "fapi-server", "--"])
+    let mut server = Command::new(root.join("target").join("debug").join("fapi-server"))
+        .env("FAPI_LISTEN", "127.0.0.1:3000")
         .env(
             "FAPI_DATABASE_URL",
             format!("sqlite://{}/fapi.db", data.display()),
-        );
-    run(root, server)
+        )
+        .spawn()
+        .map_err(|e| format!("fapi-server: {e}"))?;
+    eprintln!(
+        "\nxtask: the demo is at http://127.0.0.1:8080  (Frontend API: http://127.0.0.1:3000)\n\
+         xtask: test phone +1 201 555 0100 and emails with +clerk_test take code 424242;\n\
+         xtask: other codes appear in this terminal (and at /dev/outbox). Ctrl-C stops both.\n"
+    );
+    let mut trunk = Command::new("trunk");
+    trunk
+        .args(["serve", "--offline"])
+        .current_dir(demo_dir(root));
+    let served = run(&demo_dir(root), trunk);
+    let _ = server.kill();
+    let _ = server.wait();
+    served
 }
 
 #[cfg(test)]

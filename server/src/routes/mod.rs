@@ -126,8 +126,15 @@ pub fn router(state: AppState) -> Router {
     if state.settings.is_development() {
         app = app.route("/dev/outbox", get(dev::outbox));
     }
-    app.fallback(|| async { ApiError::route_not_found() })
-        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+    let app = match &state.settings.static_dir {
+        // The app's files; any other path is a client-side route: index.html.
+        Some(dir) => app.fallback_service(
+            tower_http::services::ServeDir::new(dir)
+                .fallback(tower_http::services::ServeFile::new(dir.join("index.html"))),
+        ),
+        None => app.fallback(|| async { ApiError::route_not_found() }),
+    };
+    app.method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(middleware::from_fn_with_state(
             state.clone(),
             http::identity::identify,
