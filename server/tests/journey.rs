@@ -560,3 +560,24 @@ async fn a_static_dir_serves_the_app_beside_the_api() {
     let env: serde_json::Value = get("/v1/environment").await.unwrap().json().await.unwrap();
     assert_eq!(env["object"], "environment", "the API still answers");
 }
+
+#[tokio::test]
+async fn an_idle_session_expires_and_signs_nothing_more() {
+    // idle_minutes = 0: every session is past its idle deadline the moment it exists.
+    let server = TestServer::with(|s| s.session.idle_minutes = 0).await;
+    let b = Browser::new(&server.base, Mode::Cookie);
+    let id = b.start_sign_up("idle+clerk_test@example.com", &[]).await;
+    let v = b.finish_sign_up(&id, "424242").await.ok();
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    *b.session_id.lock().unwrap() = Some(sid.clone());
+    b.post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
+        .await
+        .err(401, "signed_out");
+    b.get("/v1/me").await.err(401, "authentication_invalid");
+    let v = b.get("/v1/client").await.ok();
+    assert_eq!(v["client"]["sessions"][0]["status"], "expired");
+    assert!(v["client"]["last_active_session_id"].is_null());
+}

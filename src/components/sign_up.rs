@@ -8,8 +8,8 @@ use crate::{
     components::{
         status::{LoadingCard, SignedInNotice},
         ui::{
-            use_focus_on_mount, Action, Alert, Card, CodeForm, Field, FieldKind, FormErrors,
-            LinkButton, SubmitButton,
+            use_code_sender, use_focus_on_mount, use_form, Action, Alert, Card, CodeForm, Field,
+            FieldKind, LinkButton, SubmitButton,
         },
     },
     context::use_clerk_context,
@@ -126,8 +126,7 @@ const FIELDS: [&str; 6] = [
 fn SignUpForm(props: &FormProps) -> Html {
     let ctx = use_clerk_context();
     let values = use_state(std::collections::BTreeMap::<&'static str, String>::new);
-    let busy = use_state(|| false);
-    let errors = use_state(FormErrors::default);
+    let form = use_form(&FIELDS);
     let first = use_node_ref();
     use_focus_on_mount(first.clone());
 
@@ -148,20 +147,14 @@ fn SignUpForm(props: &FormProps) -> Html {
         .unwrap_or(8);
 
     let onsubmit = {
-        let (values, busy, errors, ctx, advance) = (
+        let (values, form, ctx, advance) = (
             values.clone(),
-            busy.clone(),
-            errors.clone(),
+            form.clone(),
             ctx.clone(),
             props.on_advance.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            errors.set(FormErrors::default());
             let get = |k: &str| {
                 values
                     .get(k)
@@ -177,14 +170,10 @@ fn SignUpForm(props: &FormProps) -> Html {
                 password: values.get("password").cloned().filter(|v| !v.is_empty()),
                 ..Default::default()
             };
-            let (busy, errors, ctx, advance) =
-                (busy.clone(), errors.clone(), ctx.clone(), advance.clone());
-            spawn_local(async move {
-                match ctx.clerk.create_sign_up(&p).await {
-                    Ok(su) => advance.emit(su),
-                    Err(e) => errors.set(FormErrors::from_error(&ctx, &e, &FIELDS)),
-                }
-                busy.set(false);
+            let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
+            form.submit(&ctx, async move {
+                advance.emit(clerk.create_sign_up(&p).await?);
+                Ok(())
             });
         })
     };
@@ -209,7 +198,7 @@ fn SignUpForm(props: &FormProps) -> Html {
                 required={required(name)} {hint}
                 value={values.get(name).cloned().unwrap_or_default()}
                 oninput={Callback::from(move |v: String| { let mut m = (*values).clone(); m.insert(name, v); values.set(m); })}
-                error={errors.field(name)} />
+                error={form.errors.field(name)} />
         }
     };
     let names_first = shown("first_name") || shown("last_name");
@@ -231,7 +220,7 @@ fn SignUpForm(props: &FormProps) -> Html {
     };
     html! {
         <Card title={ctx.t("signUp.start.title")} subtitle={ctx.t("signUp.start.subtitle")} {footer}>
-            <Alert message={errors.global.clone()} />
+            <Alert message={form.errors.global.clone()} />
             <form class={ctx.class("form")} {onsubmit} novalidate=true>
                 if names_first {
                     <div class={ctx.class("formFieldRow")}>
@@ -243,7 +232,7 @@ fn SignUpForm(props: &FormProps) -> Html {
                 { field("email_address", "formFieldLabel__emailAddress", FieldKind::Email, Some("email"), if names_first { NodeRef::default() } else { first.clone() }) }
                 { field("phone_number", "formFieldLabel__phoneNumber", FieldKind::Tel, Some("tel"), NodeRef::default()) }
                 { field("password", "formFieldLabel__password", FieldKind::NewPassword, None, NodeRef::default()) }
-                <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy} />
+                <SubmitButton label={ctx.t("formButtonPrimary")} busy={form.busy} />
             </form>
         </Card>
     }
@@ -260,27 +249,19 @@ struct VerifyProps {
 #[component]
 fn VerifyStep(props: &VerifyProps) -> Html {
     let ctx = use_clerk_context();
-    let send_error = use_state(|| None::<String>);
-    let sent = use_state(|| false);
-    {
-        let sent = sent.clone();
-        let (clerk, strategy, send_error, ctx) = (
-            ctx.clerk.clone(),
-            props.strategy.clone(),
-            send_error.clone(),
-            ctx.clone(),
-        );
-        use_effect_with((), move |_| {
-            spawn_local(async move {
-                if let Err(e) = clerk.prepare_sign_up_verification(strategy).await {
-                    if !e.is("verification_code_too_many_requests") {
-                        send_error.set(Some(ctx.error_text(&e)));
-                    }
-                }
-                sent.set(true);
-            });
-        });
-    }
+    let send = {
+        let (clerk, strategy) = (ctx.clerk.clone(), props.strategy.clone());
+        Action::new(move |_: ()| {
+            let (clerk, strategy) = (clerk.clone(), strategy.clone());
+            async move {
+                clerk
+                    .prepare_sign_up_verification(strategy)
+                    .await
+                    .map(|_| ())
+            }
+        })
+    };
+    let sender = use_code_sender((), true, send.clone());
     let submit = {
         let (clerk, advance, strategy) = (
             ctx.clerk.clone(),
@@ -293,18 +274,6 @@ fn VerifyStep(props: &VerifyProps) -> Html {
                 let su = clerk.attempt_sign_up_verification(strategy, &code).await?;
                 advance.emit(su);
                 Ok(())
-            }
-        })
-    };
-    let resend = {
-        let (clerk, strategy) = (ctx.clerk.clone(), props.strategy.clone());
-        Action::new(move |_: ()| {
-            let (clerk, strategy) = (clerk.clone(), strategy.clone());
-            async move {
-                clerk
-                    .prepare_sign_up_verification(strategy)
-                    .await
-                    .map(|_| ())
             }
         })
     };
@@ -323,7 +292,7 @@ fn VerifyStep(props: &VerifyProps) -> Html {
     };
     let footer = html! {
         <>
-            <Alert message={(*send_error).clone()} />
+            <Alert message={sender.error.clone()} />
             <LinkButton label={ctx.t("backButton")} onclick={props.on_back.clone()} />
         </>
     };
@@ -332,9 +301,9 @@ fn VerifyStep(props: &VerifyProps) -> Html {
             title={ctx.t(title_key)}
             subtitle={ctx.t_with(subtitle_key, &[("identifier", &who.unwrap_or_default())])}
             {submit}
-            resend={Some(resend)}
+            resend={Some(send)}
             cooldown_seconds={30}
-            ready={*sent}
+            ready={sender.sent}
             {footer}
         />
     }

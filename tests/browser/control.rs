@@ -3,25 +3,9 @@
 use base64::Engine;
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
-use yew_clerk::{prelude::*, types::params, types::Strategy};
+use yew_clerk::prelude::*;
 
 use crate::harness::*;
-
-async fn sign_in(clerk: &Clerk, email: &str) {
-    let si = clerk
-        .create_sign_in(&params::CreateSignIn {
-            strategy: Some(Strategy::Password),
-            identifier: Some(email.into()),
-            password: Some(PASSWORD.into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    clerk
-        .set_active(si.created_session_id.as_deref().unwrap())
-        .await
-        .unwrap();
-}
 
 #[wasm_bindgen_test]
 async fn signed_in_and_signed_out_switch_with_the_session() {
@@ -38,7 +22,7 @@ async fn signed_in_and_signed_out_switch_with_the_session() {
     let root = &m.root;
     wait_for(root, "#out").await;
     assert!(find(root, "#in").is_none());
-    sign_in(&clerk, &email).await;
+    sign_in_with_password(&clerk, &email).await;
     wait_for(root, "#in").await;
     assert!(find(root, "#out").is_none());
     clerk.sign_out().await.unwrap();
@@ -132,7 +116,7 @@ async fn get_token_returns_a_jwt_of_the_active_session() {
         None,
         "signed out: no token"
     );
-    sign_in(&clerk, &email).await;
+    sign_in_with_password(&clerk, &email).await;
     let (a, b) = futures::join!(clerk.get_token(), clerk.get_token());
     let jwt = a.unwrap().unwrap();
     assert_eq!(
@@ -167,7 +151,7 @@ async fn the_user_button_opens_a_menu_that_signs_out() {
     let email = unique_email("button+clerk_test");
     create_account(&email, None).await;
     let (m, clerk) = mount(html! { <UserButton /> }).await;
-    sign_in(&clerk, &email).await;
+    sign_in_with_password(&clerk, &email).await;
     let root = &m.root;
     let trigger = wait_for(root, "button.cl-userButtonTrigger").await;
     assert_eq!(trigger.text_content().unwrap().trim(), "A", "initials");

@@ -253,6 +253,19 @@ pub async fn outbox_to(to: &str) -> Vec<OutboxMessage> {
     outbox.messages.into_iter().filter(|m| m.to == to).collect()
 }
 
+/// The newest code once at least `count` messages have gone to `to` (so a code sent
+/// earlier to the same address is never mistaken for the one just asked for).
+pub async fn code_number(to: &str, count: usize) -> String {
+    for _ in 0..250 {
+        let msgs = outbox_to(to).await;
+        if msgs.len() >= count {
+            return msgs.last().unwrap().code.clone();
+        }
+        sleep(40).await;
+    }
+    panic!("fewer than {count} messages went to {to}");
+}
+
 /// The newest code sent to `to`, waiting for it to arrive.
 pub async fn code_sent_to(to: &str) -> String {
     for _ in 0..250 {
@@ -361,4 +374,22 @@ pub fn unique_test_phone() -> String {
     let area = (js_sys::Math::random() * 800.0) as u32 + 200;
     let line = (js_sys::Math::random() * 100.0) as u32;
     format!("+1{area}55501{line:02}")
+}
+
+/// Signs in with the password through `clerk` (no UI) and makes the session active.
+pub async fn sign_in_with_password(clerk: &Clerk, email: &str) {
+    use yew_clerk::types::{params, Strategy};
+    let si = clerk
+        .create_sign_in(&params::CreateSignIn {
+            strategy: Some(Strategy::Password),
+            identifier: Some(email.into()),
+            password: Some(PASSWORD.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    clerk
+        .set_active(si.created_session_id.as_deref().unwrap())
+        .await
+        .unwrap();
 }

@@ -2,25 +2,9 @@
 
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
-use yew_clerk::{prelude::*, types::params, types::Strategy};
+use yew_clerk::prelude::*;
 
 use crate::harness::*;
-
-async fn sign_in_with_password(clerk: &Clerk, email: &str) {
-    let si = clerk
-        .create_sign_in(&params::CreateSignIn {
-            strategy: Some(Strategy::Password),
-            identifier: Some(email.into()),
-            password: Some(PASSWORD.into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    clerk
-        .set_active(si.created_session_id.as_deref().unwrap())
-        .await
-        .unwrap();
-}
 
 #[wasm_bindgen_test]
 async fn enabling_two_step_verification_in_the_profile_then_signing_in_with_it() {
@@ -74,21 +58,10 @@ async fn enabling_two_step_verification_in_the_profile_then_signing_in_with_it()
     fill(root, "input[name=password]", PASSWORD).await;
     click(root, "button.cl-formButtonPrimary").await;
     wait_for_text(root, ".cl-headerTitle", "Check your phone").await;
-    let code = wait_until_code_count(&phone, 2).await;
+    let code = code_number(&phone, 2).await;
     fill(root, "input[name=code]", &code).await;
     wait_signed_in(root, &clerk).await;
     reset_location();
-}
-
-async fn wait_until_code_count(to: &str, n: usize) -> String {
-    for _ in 0..250 {
-        let msgs = outbox_to(to).await;
-        if msgs.len() >= n {
-            return msgs.last().unwrap().code.clone();
-        }
-        sleep(40).await;
-    }
-    panic!("fewer than {n} codes to {to}");
 }
 
 #[wasm_bindgen_test]

@@ -132,7 +132,7 @@ async fn a_real_number_gets_exactly_one_code_and_a_wrong_code_is_shown() {
     let (m, clerk) = mount(html! { <SignIn /> }).await;
     let root = &m.root;
     to_second_factor(root, &email).await;
-    let code = wait_until_async_code(&phone, before + 1).await;
+    let code = code_number(&phone, before + 1).await;
     sleep(800).await;
     assert_eq!(
         outbox_to(&phone).await.len(),
@@ -168,7 +168,7 @@ async fn resend_waits_out_the_cooldown_with_a_visible_countdown() {
     let (m, clerk) = mount(html! { <SignIn /> }).await;
     let root = &m.root;
     to_second_factor(root, &email).await;
-    let first = wait_until_async_code(&phone, enrolment + 1).await;
+    let first = code_number(&phone, enrolment + 1).await;
     let countdown = wait_for_text(root, ".cl-formResendCodeLink", "Resend code in").await;
     assert!(
         countdown.tag_name().eq_ignore_ascii_case("span"),
@@ -195,7 +195,7 @@ async fn resend_waits_out_the_cooldown_with_a_visible_countdown() {
     // After the cooldown the link is a button that sends a new code.
     sleep(31_000).await;
     click_text(root, "button.cl-formResendCodeLink", "Resend").await;
-    let second = wait_until_async_code(&phone, enrolment + 2).await;
+    let second = code_number(&phone, enrolment + 2).await;
     wait_for_text(root, ".cl-alert__info", "A new code is on its way.").await;
     if first != second {
         fill(root, "input[name=code]", &first).await;
@@ -206,23 +206,12 @@ async fn resend_waits_out_the_cooldown_with_a_visible_countdown() {
     reset_location();
 }
 
-/// Waits until `n` messages went to `to`; returns the newest code.
-async fn wait_until_async_code(to: &str, n: usize) -> String {
-    for _ in 0..250 {
-        let msgs = outbox_to(to).await;
-        if msgs.len() >= n {
-            return msgs.last().unwrap().code.clone();
-        }
-        sleep(40).await;
-    }
-    panic!("fewer than {n} messages to {to}");
-}
-
 #[wasm_bindgen_test]
 async fn an_empty_password_leads_to_another_first_factor() {
     fresh_browser().await;
     let email = unique_email("otp");
     create_account(&email, None).await;
+    let sign_up_codes = outbox_to(&email).await.len();
     let (m, clerk) = mount(html! { <SignIn /> }).await;
     let root = &m.root;
     fill(root, "input[name=identifier]", &email).await;
@@ -236,7 +225,7 @@ async fn an_empty_password_leads_to_another_first_factor() {
     )
     .await;
     wait_for_text(root, ".cl-headerTitle", "Check your email").await;
-    let code = code_sent_to(&email).await;
+    let code = code_number(&email, sign_up_codes + 1).await;
     fill(root, "input[name=code]", &code).await;
     wait_signed_in(root, &clerk).await;
     reset_location();
@@ -249,18 +238,7 @@ async fn an_already_signed_in_visitor_is_sent_on_not_shown_a_dead_form() {
     create_account(&email, None).await;
     let c = core();
     c.load().await.unwrap();
-    let si = c
-        .create_sign_in(&yew_clerk::types::params::CreateSignIn {
-            strategy: Some(yew_clerk::types::Strategy::Password),
-            identifier: Some(email.clone()),
-            password: Some(PASSWORD.into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    c.set_active(si.created_session_id.as_deref().unwrap())
-        .await
-        .unwrap();
+    sign_in_with_password(&c, &email).await;
     let (m, _clerk) = mount(html! { <SignIn /> }).await;
     wait_until("redirect", || (pathname() == "/signed-in").then_some(())).await;
     assert!(find(&m.root, "input[name=password]").is_none());

@@ -1,17 +1,17 @@
 use fapi_types::{params, SignIn, SignInFactor, Strategy};
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
 use super::Step;
 use crate::{
     components::ui::{
-        use_focus_on_mount, Action, Alert, Card, CodeForm, Field, FieldKind, FormErrors,
-        LinkButton, SubmitButton,
+        use_code_sender, use_focus_on_mount, use_form, Action, Alert, Card, CodeForm, Field,
+        FieldKind, LinkButton, SubmitButton,
     },
     context::{use_clerk_context, ClerkContext},
     factors::alternatives,
 };
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct FactorOneProps {
     pub factor: SignInFactor,
     pub sign_in: SignIn,
@@ -50,22 +50,12 @@ pub(crate) fn other_methods(
     html! { <LinkButton label={ctx.t("footerActionLink__useAnotherMethod")} {onclick} /> }
 }
 
+/// The first factor: the password, or a code sent to an email or phone.
 #[component]
 pub fn FactorOne(props: &FactorOneProps) -> Html {
     match props.factor.strategy {
-        Strategy::Password => html! { <PasswordStep ..props.clone_props() /> },
-        _ => html! { <CodeStep ..props.clone_props() /> },
-    }
-}
-
-impl FactorOneProps {
-    fn clone_props(&self) -> FactorOneProps {
-        FactorOneProps {
-            factor: self.factor.clone(),
-            sign_in: self.sign_in.clone(),
-            on_advance: self.on_advance.clone(),
-            on_choose: self.on_choose.clone(),
-        }
+        Strategy::Password => html! { <PasswordStep ..props.clone() /> },
+        _ => html! { <CodeStep ..props.clone() /> },
     }
 }
 
@@ -73,38 +63,27 @@ impl FactorOneProps {
 fn PasswordStep(props: &FactorOneProps) -> Html {
     let ctx = use_clerk_context();
     let password = use_state(String::new);
-    let busy = use_state(|| false);
-    let errors = use_state(FormErrors::default);
+    let form = use_form(&["password"]);
     let field = use_node_ref();
     use_focus_on_mount(field.clone());
     let onsubmit = {
-        let (password, busy, errors, ctx, advance) = (
+        let (password, form, ctx, advance) = (
             password.clone(),
-            busy.clone(),
-            errors.clone(),
+            form.clone(),
             ctx.clone(),
             props.on_advance.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            errors.set(FormErrors::default());
             let p = params::AttemptFirstFactor {
                 strategy: Strategy::Password,
                 password: Some((*password).clone()),
                 code: None,
             };
-            let (busy, errors, ctx, advance) =
-                (busy.clone(), errors.clone(), ctx.clone(), advance.clone());
-            spawn_local(async move {
-                match ctx.clerk.attempt_first_factor(&p).await {
-                    Ok(si) => advance.emit(si),
-                    Err(e) => errors.set(FormErrors::from_error(&ctx, &e, &["password"])),
-                }
-                busy.set(false);
+            let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
+            form.submit(&ctx, async move {
+                advance.emit(clerk.attempt_first_factor(&p).await?);
+                Ok(())
             });
         })
     };
@@ -117,14 +96,14 @@ fn PasswordStep(props: &FactorOneProps) -> Html {
     html! {
         <Card title={ctx.t("signIn.password.title")} subtitle={ctx.t("signIn.password.subtitle")}
               identity={identity(&ctx, &props.sign_in, &props.on_choose)} {footer}>
-            <Alert message={errors.global.clone()} />
+            <Alert message={form.errors.global.clone()} />
             <form class={ctx.class("form")} {onsubmit} novalidate=true>
                 <Field name="password" label={ctx.t("formFieldLabel__password")} required=true
                     kind={FieldKind::CurrentPassword} node_ref={field}
                     value={(*password).clone()}
                     oninput={let s = password.clone(); Callback::from(move |v| s.set(v))}
-                    error={errors.field("password")} />
-                <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy} />
+                    error={form.errors.field("password")} />
+                <SubmitButton label={ctx.t("formButtonPrimary")} busy={form.busy} />
             </form>
         </Card>
     }
@@ -141,27 +120,14 @@ fn CodeStep(props: &FactorOneProps) -> Html {
         redirect_url: None,
         channel: None,
     };
-    let send_error = use_state(|| None::<String>);
-    let sent = use_state(|| false);
-    {
-        let sent = sent.clone();
-        let (clerk, prepare, send_error, ctx) = (
-            ctx.clerk.clone(),
-            prepare.clone(),
-            send_error.clone(),
-            ctx.clone(),
-        );
-        use_effect_with(props.factor.clone(), move |_| {
-            spawn_local(async move {
-                if let Err(e) = clerk.prepare_first_factor(&prepare).await {
-                    if !e.is("verification_code_too_many_requests") {
-                        send_error.set(Some(ctx.error_text(&e)));
-                    }
-                }
-                sent.set(true);
-            });
-        });
-    }
+    let send = {
+        let (clerk, prepare) = (ctx.clerk.clone(), prepare.clone());
+        Action::new(move |_: ()| {
+            let (clerk, prepare) = (clerk.clone(), prepare.clone());
+            async move { clerk.prepare_first_factor(&prepare).await.map(|_| ()) }
+        })
+    };
+    let sender = use_code_sender(props.factor.clone(), true, send.clone());
     let submit = {
         let (clerk, advance, strategy) = (
             ctx.clerk.clone(),
@@ -171,23 +137,14 @@ fn CodeStep(props: &FactorOneProps) -> Html {
         Action::new(move |code: String| {
             let (clerk, advance, strategy) = (clerk.clone(), advance.clone(), strategy.clone());
             async move {
-                let si = clerk
-                    .attempt_first_factor(&params::AttemptFirstFactor {
-                        strategy,
-                        code: Some(code),
-                        password: None,
-                    })
-                    .await?;
-                advance.emit(si);
+                let p = params::AttemptFirstFactor {
+                    strategy,
+                    code: Some(code),
+                    password: None,
+                };
+                advance.emit(clerk.attempt_first_factor(&p).await?);
                 Ok(())
             }
-        })
-    };
-    let resend = {
-        let clerk = ctx.clerk.clone();
-        Action::new(move |_: ()| {
-            let (clerk, prepare) = (clerk.clone(), prepare.clone());
-            async move { clerk.prepare_first_factor(&prepare).await.map(|_| ()) }
         })
     };
     let app = ctx.state.application_name().to_owned();
@@ -198,7 +155,7 @@ fn CodeStep(props: &FactorOneProps) -> Html {
         .unwrap_or_default();
     let footer = html! {
         <>
-            <Alert message={(*send_error).clone()} />
+            <Alert message={sender.error.clone()} />
             { other_methods(&ctx, &offered, &props.factor, false, &props.on_choose) }
         </>
     };
@@ -208,9 +165,9 @@ fn CodeStep(props: &FactorOneProps) -> Html {
             subtitle={ctx.t_with("signIn.emailCode.subtitle", &[("applicationName", &app)])}
             identity={identity(&ctx, &props.sign_in, &props.on_choose)}
             {submit}
-            resend={Some(resend)}
+            resend={Some(send)}
             cooldown_seconds={30}
-            ready={*sent}
+            ready={sender.sent}
             {footer}
         />
     }

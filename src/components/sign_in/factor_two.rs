@@ -1,12 +1,12 @@
 use fapi_types::{params, SignIn, SignInFactor, Strategy};
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
 use super::{
     factor_one::{identity, other_methods},
     Step,
 };
 use crate::{
-    components::ui::{Action, Alert, CodeForm},
+    components::ui::{use_code_sender, Action, Alert, CodeForm},
     context::use_clerk_context,
 };
 
@@ -29,29 +29,22 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
         phone_number_id: props.factor.phone_number_id.clone(),
         email_address_id: None,
     };
-    let send_error = use_state(|| None::<String>);
-    let sent = use_state(|| !is_sms);
-    {
-        let sent = sent.clone();
-        let (clerk, prepare, send_error, ctx) = (
-            ctx.clerk.clone(),
-            prepare.clone(),
-            send_error.clone(),
-            ctx.clone(),
-        );
-        use_effect_with(props.factor.clone(), move |_| {
-            if is_sms {
-                spawn_local(async move {
-                    if let Err(e) = clerk.send_second_factor_code_once(&prepare).await {
-                        if !e.is("verification_code_too_many_requests") {
-                            send_error.set(Some(ctx.error_text(&e)));
-                        }
-                    }
-                    sent.set(true);
-                });
-            }
-        });
-    }
+    let sender = {
+        let (clerk, prepare) = (ctx.clerk.clone(), prepare.clone());
+        use_code_sender(
+            props.factor.clone(),
+            is_sms,
+            Action::new(move |_: ()| {
+                let (clerk, prepare) = (clerk.clone(), prepare.clone());
+                async move {
+                    clerk
+                        .send_second_factor_code_once(&prepare)
+                        .await
+                        .map(|_| ())
+                }
+            }),
+        )
+    };
     let submit = {
         let (clerk, advance, strategy) = (
             ctx.clerk.clone(),
@@ -61,13 +54,11 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
         Action::new(move |code: String| {
             let (clerk, advance, strategy) = (clerk.clone(), advance.clone(), strategy.clone());
             async move {
-                let si = clerk
-                    .attempt_second_factor(&params::AttemptSecondFactor {
-                        strategy,
-                        code: Some(code),
-                    })
-                    .await?;
-                advance.emit(si);
+                let p = params::AttemptSecondFactor {
+                    strategy,
+                    code: Some(code),
+                };
+                advance.emit(clerk.attempt_second_factor(&p).await?);
                 Ok(())
             }
         })
@@ -98,7 +89,7 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
         .unwrap_or_default();
     let footer = html! {
         <>
-            <Alert message={(*send_error).clone()} />
+            <Alert message={sender.error.clone()} />
             { other_methods(&ctx, &offered, &props.factor, true, &props.on_choose) }
         </>
     };
@@ -110,7 +101,7 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
             {submit}
             {resend}
             cooldown_seconds={if is_sms { 30 } else { 0 }}
-            ready={*sent}
+            ready={sender.sent}
             {footer}
         />
     }

@@ -1,9 +1,9 @@
 use fapi_types::{params, SignIn, Strategy};
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
 use crate::{
     components::ui::{
-        use_focus_on_mount, Alert, Card, Field, FieldKind, FormErrors, LinkButton, SubmitButton,
+        use_focus_on_mount, use_form, Alert, Card, Field, FieldKind, LinkButton, SubmitButton,
     },
     context::use_clerk_context,
 };
@@ -30,8 +30,7 @@ pub fn Start(props: &StartProps) -> Html {
             .unwrap_or_default()
     });
     let password = use_state(String::new);
-    let busy = use_state(|| false);
-    let errors = use_state(FormErrors::default);
+    let form = use_form(&["identifier", "password"]);
     let first = use_node_ref();
     use_focus_on_mount(first.clone());
 
@@ -61,21 +60,15 @@ pub fn Start(props: &StartProps) -> Html {
     };
 
     let onsubmit = {
-        let (identifier, password, busy, errors, ctx, advance) = (
+        let (identifier, password, form, ctx, advance) = (
             identifier.clone(),
             password.clone(),
-            busy.clone(),
-            errors.clone(),
+            form.clone(),
             ctx.clone(),
             props.on_advance.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            errors.set(FormErrors::default());
             let with_password = !password.is_empty();
             let p = params::CreateSignIn {
                 strategy: with_password.then_some(Strategy::Password),
@@ -83,25 +76,19 @@ pub fn Start(props: &StartProps) -> Html {
                 password: with_password.then(|| (*password).clone()),
                 ..Default::default()
             };
-            let (busy, errors, ctx, advance) =
-                (busy.clone(), errors.clone(), ctx.clone(), advance.clone());
-            spawn_local(async move {
-                match ctx.clerk.create_sign_in(&p).await {
+            let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
+            form.submit(&ctx, async move {
+                match clerk.create_sign_in(&p).await {
                     Ok(sign_in) => advance.emit(sign_in),
+                    // Already signed in on this browser: use that session and go on.
                     Err(e) if e.is("session_exists") => {
-                        // Already signed in on this browser: use that session and go on.
-                        let session = e.api().and_then(|a| a.meta.session_id.clone());
-                        if let Some(session) = session {
-                            let _ = ctx.clerk.set_active(&session).await;
+                        if let Some(session) = e.api().and_then(|a| a.meta.session_id.clone()) {
+                            clerk.set_active(&session).await?;
                         }
                     }
-                    Err(e) => errors.set(FormErrors::from_error(
-                        &ctx,
-                        &e,
-                        &["identifier", "password"],
-                    )),
+                    Err(e) => return Err(e),
                 }
-                busy.set(false);
+                Ok(())
             });
         })
     };
@@ -125,19 +112,19 @@ pub fn Start(props: &StartProps) -> Html {
     html! {
         <Card title={ctx.t_with("signIn.start.title", &[("applicationName", &app)])}
               subtitle={ctx.t("signIn.start.subtitle")} {footer}>
-            <Alert message={errors.global.clone()} />
+            <Alert message={form.errors.global.clone()} />
             <form class={ctx.class("form")} {onsubmit} novalidate=true>
                 <Field name="identifier" {label} node_ref={first} required=true
                     kind={FieldKind::Text} autocomplete={AttrValue::Static("username")}
                     value={(*identifier).clone()}
                     oninput={let s = identifier.clone(); Callback::from(move |v| s.set(v))}
-                    error={errors.field("identifier")} />
+                    error={form.errors.field("identifier")} />
                 <Field name="password" label={ctx.t("formFieldLabel__password")} required=true
                     kind={FieldKind::CurrentPassword}
                     value={(*password).clone()}
                     oninput={let s = password.clone(); Callback::from(move |v| s.set(v))}
-                    error={errors.field("password")} />
-                <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy} />
+                    error={form.errors.field("password")} />
+                <SubmitButton label={ctx.t("formButtonPrimary")} busy={form.busy} />
             </form>
         </Card>
     }

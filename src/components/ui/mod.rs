@@ -8,6 +8,7 @@ mod code_form;
 mod errors;
 mod field;
 mod focus;
+mod submit;
 
 pub use action::Action;
 pub use alert::Alert;
@@ -17,3 +18,4 @@ pub use code_form::CodeForm;
 pub use errors::FormErrors;
 pub use field::{Field, FieldKind};
 pub use focus::use_focus_on_mount;
+pub use submit::{use_code_sender, use_form};

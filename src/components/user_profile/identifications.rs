@@ -5,7 +5,7 @@ use fapi_types::{params, User, VerificationStatus};
 use yew::{platform::spawn_local, prelude::*};
 
 use crate::{
-    components::ui::{Action, Alert, CodeForm, Field, FieldKind, FormErrors, SubmitButton},
+    components::ui::{use_form, Action, Alert, CodeForm, Field, FieldKind, SubmitButton},
     context::{use_clerk_context, ClerkContext},
     ClerkError, IdentificationKind,
 };
@@ -63,6 +63,9 @@ pub fn run(
     });
 }
 
+/// The param each kind's add form fills (indexed by `IdentificationKind as usize`).
+const FIELD_OF: [&[&str]; 2] = [&["email_address"], &["phone_number"]];
+
 #[derive(Properties, PartialEq)]
 pub struct IdentificationsProps {
     pub kind: IdentificationKind,
@@ -76,8 +79,7 @@ pub fn Identifications(props: &IdentificationsProps) -> Html {
     let verifying = use_state(|| None::<String>);
     let adding = use_state(|| false);
     let new_value = use_state(String::new);
-    let busy = use_state(|| false);
-    let add_errors = use_state(FormErrors::default);
+    let add_form = use_form(FIELD_OF[kind as usize]);
     let section_error = use_state(|| None::<String>);
     let (title_key, button_key, param, label_key, field_kind, info_key, verify_key) = match kind {
         IdentificationKind::EmailAddress => (
@@ -117,48 +119,39 @@ pub fn Identifications(props: &IdentificationsProps) -> Html {
         })
     };
     let onsubmit = {
-        let (ctx, new_value, busy, add_errors, adding, start_verify) = (
+        let (ctx, new_value, add_form, adding, start_verify) = (
             ctx.clone(),
             new_value.clone(),
-            busy.clone(),
-            add_errors.clone(),
+            add_form.clone(),
             adding.clone(),
             start_verify.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            busy.set(true);
-            let (ctx, value, busy, add_errors, adding, start_verify) = (
-                ctx.clone(),
+            let (clerk, value, adding, start_verify) = (
+                ctx.clerk.clone(),
                 (*new_value).clone(),
-                busy.clone(),
-                add_errors.clone(),
                 adding.clone(),
                 start_verify.clone(),
             );
-            spawn_local(async move {
-                let created = match kind {
+            add_form.submit(&ctx, async move {
+                let id = match kind {
                     IdentificationKind::EmailAddress => {
-                        ctx.clerk.create_email_address(&value).await.map(|e| e.id)
+                        clerk.create_email_address(&value).await?.id
                     }
-                    IdentificationKind::PhoneNumber => ctx
-                        .clerk
-                        .create_phone_number(&params::CreatePhoneNumber {
-                            phone_number: value.trim().to_owned(),
-                            reserved_for_second_factor: None,
-                        })
-                        .await
-                        .map(|p| p.id),
+                    IdentificationKind::PhoneNumber => {
+                        clerk
+                            .create_phone_number(&params::CreatePhoneNumber {
+                                phone_number: value.trim().to_owned(),
+                                reserved_for_second_factor: None,
+                            })
+                            .await?
+                            .id
+                    }
                 };
-                match created {
-                    Ok(id) => {
-                        add_errors.set(FormErrors::default());
-                        adding.set(false);
-                        start_verify.emit(id);
-                    }
-                    Err(e) => add_errors.set(FormErrors::from_error(&ctx, &e, &[param])),
-                }
-                busy.set(false);
+                adding.set(false);
+                start_verify.emit(id);
+                Ok(())
             });
         })
     };
@@ -234,12 +227,12 @@ pub fn Identifications(props: &IdentificationsProps) -> Html {
             }
             if *adding {
                 <form class={ctx.class("form")} {onsubmit} novalidate=true>
-                    <Alert message={add_errors.global.clone()} />
+                    <Alert message={add_form.errors.global.clone()} />
                     <p class={ctx.class("formFieldHintText")}>{ ctx.t(info_key) }</p>
                     <Field name={param} label={ctx.t(label_key)} kind={field_kind} required=true
                         value={(*new_value).clone()} oninput={let s = new_value.clone(); Callback::from(move |v| s.set(v))}
-                        error={add_errors.field(param)} />
-                    <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy} />
+                        error={add_form.errors.field(param)} />
+                    <SubmitButton label={ctx.t("formButtonPrimary")} busy={add_form.busy} />
                 </form>
             } else {
                 <button type="button" class={ctx.class("button")} onclick={let a = adding.clone(); Callback::from(move |_| a.set(true))}>

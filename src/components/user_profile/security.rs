@@ -6,7 +6,7 @@ use super::{
     identifications::{run, VerifyIdentification},
 };
 use crate::{
-    components::ui::{Alert, Field, FieldKind, FormErrors, SubmitButton},
+    components::ui::{use_form, Alert, Field, FieldKind, SubmitButton},
     context::use_clerk_context,
     IdentificationKind,
 };
@@ -38,52 +38,38 @@ fn PasswordSection(props: &PageProps) -> Html {
     let current = use_state(String::new);
     let new = use_state(String::new);
     let others = use_state(|| true);
-    let busy = use_state(|| false);
-    let errors = use_state(FormErrors::default);
+    let form = use_form(&["current_password", "new_password"]);
     let done = use_state(|| false);
     let has_password = props.user.password_enabled;
     let onsubmit = {
-        let (current, new, others, busy, errors, done, ctx) = (
+        let (current, new, others, form, done, ctx) = (
             current.clone(),
             new.clone(),
             others.clone(),
-            busy.clone(),
-            errors.clone(),
+            form.clone(),
             done.clone(),
             ctx.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            busy.set(true);
             done.set(false);
             let p = params::ChangePassword {
                 current_password: has_password.then(|| (*current).clone()),
                 new_password: (*new).clone(),
                 sign_out_of_other_sessions: Some(*others),
             };
-            let (current, new, busy, errors, done, ctx) = (
+            let (clerk, current, new, done) = (
+                ctx.clerk.clone(),
                 current.clone(),
                 new.clone(),
-                busy.clone(),
-                errors.clone(),
                 done.clone(),
-                ctx.clone(),
             );
-            spawn_local(async move {
-                match ctx.clerk.change_password(&p).await {
-                    Ok(_) => {
-                        errors.set(FormErrors::default());
-                        current.set(String::new());
-                        new.set(String::new());
-                        done.set(true);
-                    }
-                    Err(e) => errors.set(FormErrors::from_error(
-                        &ctx,
-                        &e,
-                        &["current_password", "new_password"],
-                    )),
-                }
-                busy.set(false);
+            form.submit(&ctx, async move {
+                clerk.change_password(&p).await?;
+                current.set(String::new());
+                new.set(String::new());
+                done.set(true);
+                Ok(())
             });
         })
     };
@@ -101,7 +87,7 @@ fn PasswordSection(props: &PageProps) -> Html {
     html! {
         <section class={ctx.class("profileSection")} data-section="password">
             <h3 class={ctx.class("profileSectionTitle")}>{ ctx.t("userProfile.start.passwordSection.title") }</h3>
-            <Alert message={errors.global.clone()} />
+            <Alert message={form.errors.global.clone()} />
             if *done {
                 <Alert message={Some(ctx.t("userProfile.start.passwordSection.success"))} kind="success" />
             }
@@ -109,18 +95,18 @@ fn PasswordSection(props: &PageProps) -> Html {
                 if has_password {
                     <Field name="current_password" label={ctx.t("formFieldLabel__currentPassword")} kind={FieldKind::CurrentPassword} required=true
                         value={(*current).clone()} oninput={let s = current.clone(); Callback::from(move |v| s.set(v))}
-                        error={errors.field("current_password")} />
+                        error={form.errors.field("current_password")} />
                 }
                 <Field name="new_password" label={ctx.t("formFieldLabel__newPassword")} kind={FieldKind::NewPassword} required=true
                     hint={ctx.t_with("formFieldHintText__passwordLength", &[("min", &min.to_string())])}
                     value={(*new).clone()} oninput={let s = new.clone(); Callback::from(move |v| s.set(v))}
-                    error={errors.field("new_password")} />
+                    error={form.errors.field("new_password")} />
                 <label class={ctx.class("formFieldCheckbox")}>
                     <input type="checkbox" name="sign_out_of_other_sessions" checked={*others}
                         onchange={let o = others.clone(); Callback::from(move |_| o.set(!*o))} />
                     { ctx.t("formFieldLabel__signOutOfOtherSessions") }
                 </label>
-                <SubmitButton label={ctx.t(button)} busy={*busy} />
+                <SubmitButton label={ctx.t(button)} busy={form.busy} />
             </form>
         </section>
     }
@@ -134,8 +120,7 @@ fn MfaSection(props: &PageProps) -> Html {
     let adding = use_state(|| false);
     let pending = use_state(|| None::<(String, String)>);
     let new_phone = use_state(String::new);
-    let busy = use_state(|| false);
-    let add_errors = use_state(FormErrors::default);
+    let add_form = use_form(&["phone_number"]);
     let error = use_state(|| None::<String>);
     let success = use_state(|| false);
     let user: &User = &props.user;
@@ -180,49 +165,28 @@ fn MfaSection(props: &PageProps) -> Html {
         })
     };
     let add_phone = {
-        let (ctx, new_phone, busy, add_errors, pending) = (
+        let (ctx, new_phone, add_form, pending) = (
             ctx.clone(),
             new_phone.clone(),
-            busy.clone(),
-            add_errors.clone(),
+            add_form.clone(),
             pending.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            busy.set(true);
-            let (ctx, value, busy, add_errors, pending) = (
-                ctx.clone(),
-                (*new_phone).clone(),
-                busy.clone(),
-                add_errors.clone(),
-                pending.clone(),
-            );
-            spawn_local(async move {
-                let result = async {
-                    let phone = ctx
-                        .clerk
-                        .create_phone_number(&params::CreatePhoneNumber {
-                            phone_number: value.trim().to_owned(),
-                            reserved_for_second_factor: None,
-                        })
-                        .await?;
-                    ctx.clerk
-                        .prepare_identification_verification(
-                            IdentificationKind::PhoneNumber,
-                            &phone.id,
-                        )
-                        .await?;
-                    Ok::<_, crate::ClerkError>(phone)
-                }
-                .await;
-                match result {
-                    Ok(phone) => {
-                        add_errors.set(FormErrors::default());
-                        pending.set(Some((phone.id, phone.phone_number)));
-                    }
-                    Err(e) => add_errors.set(FormErrors::from_error(&ctx, &e, &["phone_number"])),
-                }
-                busy.set(false);
+            let (clerk, value, pending) =
+                (ctx.clerk.clone(), (*new_phone).clone(), pending.clone());
+            add_form.submit(&ctx, async move {
+                let phone = clerk
+                    .create_phone_number(&params::CreatePhoneNumber {
+                        phone_number: value.trim().to_owned(),
+                        reserved_for_second_factor: None,
+                    })
+                    .await?;
+                clerk
+                    .prepare_identification_verification(IdentificationKind::PhoneNumber, &phone.id)
+                    .await?;
+                pending.set(Some((phone.id, phone.phone_number)));
+                Ok(())
             });
         })
     };
@@ -323,11 +287,11 @@ fn MfaSection(props: &PageProps) -> Html {
                     }
                     <p class={ctx.class("formFieldHintText")}>{ ctx.t("userProfile.mfaPhoneCodePage.subtitle__unavailablePhoneNumbers") }</p>
                     <form class={ctx.class("form")} onsubmit={add_phone} novalidate=true>
-                        <Alert message={add_errors.global.clone()} />
+                        <Alert message={add_form.errors.global.clone()} />
                         <Field name="phone_number" label={ctx.t("formFieldLabel__phoneNumber")} kind={FieldKind::Tel} required=true
                             value={(*new_phone).clone()} oninput={let s = new_phone.clone(); Callback::from(move |v| s.set(v))}
-                            error={add_errors.field("phone_number")} />
-                        <SubmitButton label={ctx.t("userProfile.mfaPhoneCodePage.primaryButton__addPhoneNumber")} busy={*busy} />
+                            error={add_form.errors.field("phone_number")} />
+                        <SubmitButton label={ctx.t("userProfile.mfaPhoneCodePage.primaryButton__addPhoneNumber")} busy={add_form.busy} />
                     </form>
                 </div>
             } else {
