@@ -31,7 +31,7 @@ pub struct Settings {
     /// The public URL of this server, used as the session token `iss`. Empty: taken
     /// from each request's `Host`.
     pub frontend_api_url: String,
-    /// Origins (scheme://host[:port]) allowed to call with credentials. In development,
+    /// Origins (`scheme://host[:port]`) allowed to call with credentials. In development,
     /// any `http://localhost:*` and `http://127.0.0.1:*` is allowed besides these.
     pub allowed_origins: Vec<String>,
     /// A second sign-in on a client with a session answers `session_exists`.

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&root),
         Some("size") => size(&root),
         _ => {
-            eprintln!("usage: cargo xtask <test|demo>\n  test  fmt, clippy (native and wasm32), every test\n  demo  run the Frontend API server with its embedded defaults\n  bench time sign-in and token minting against a release build\n  size  the wasm of a minimal app (provider + sign-in), raw and gzip");
+            eprintln!("usage: cargo xtask <test|demo|bench|size>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults\n  bench time sign-in and token minting against a release build\n  size  the wasm of a minimal app (provider + sign-in), raw and gzip");
             return ExitCode::from(2);
         }
     };
@@ -255,6 +255,20 @@ fn test(root: &Path) -> Result {
         "warnings",
     ]);
     run(root, clippy)?;
+
+    let mut doc = cargo();
+    doc.args([
+        "doc",
+        "--no-deps",
+        "-p",
+        "yew-clerk",
+        "-p",
+        "fapi-types",
+        "-p",
+        "fapi-server",
+    ])
+    .env("RUSTDOCFLAGS", "-D warnings");
+    run(root, doc)?;
 
     ensure_wasm_target(root)?;
     let mut clippy_wasm = cargo();
