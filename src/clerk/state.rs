@@ -6,7 +6,7 @@ use crate::ClerkError;
 
 /// What the core knows right now. `version` grows with every change, so two
 /// snapshots compare equal only if nothing happened in between.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct ClerkState {
     pub loaded: bool,
     pub environment: Option<Rc<Environment>>,
@@ -14,6 +14,25 @@ pub struct ClerkState {
     /// Why loading failed, if it did.
     pub error: Option<ClerkError>,
     pub version: u64,
+}
+
+/// Identity, not deep equality: every change makes a new version and new `Rc`s, so
+/// comparing those is exact, and cheap on every render.
+impl PartialEq for ClerkState {
+    fn eq(&self, other: &Self) -> bool {
+        fn same<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+            match (a, b) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+        }
+        self.version == other.version
+            && self.loaded == other.loaded
+            && same(&self.environment, &other.environment)
+            && same(&self.client, &other.client)
+            && self.error == other.error
+    }
 }
 
 impl ClerkState {

@@ -57,6 +57,7 @@ fn next(sign_up: &SignUpResource) -> Step {
 #[component]
 pub fn SignUp(props: &SignUpProps) -> Html {
     let ctx = use_clerk_context();
+    let finish_error = use_state(|| None::<String>);
     let step = use_state(|| Step::Form);
     let signed_in = ctx.state.is_signed_in();
     {
@@ -78,14 +79,22 @@ pub fn SignUp(props: &SignUpProps) -> Html {
         return html! { <SignedInNotice /> };
     }
     let advance = {
-        let (step, clerk) = (step.clone(), ctx.clerk.clone());
+        let (step, clerk, finish_error, ctx) = (
+            step.clone(),
+            ctx.clerk.clone(),
+            finish_error.clone(),
+            ctx.clone(),
+        );
         Callback::from(move |su: SignUpResource| {
             let next = next(&su);
             if next == Step::Finishing {
                 if let Some(session) = su.created_session_id.clone() {
                     let clerk = clerk.clone();
+                    let (finish_error, ctx) = (finish_error.clone(), ctx.clone());
                     spawn_local(async move {
-                        let _ = clerk.set_active(&session).await;
+                        if let Err(e) = clerk.set_active(&session).await {
+                            finish_error.set(Some(ctx.error_text(&e)));
+                        }
                     });
                 }
             }
@@ -103,7 +112,7 @@ pub fn SignUp(props: &SignUpProps) -> Html {
             };
             html! { <VerifyStep {strategy} on_advance={advance} on_back={back} /> }
         }
-        Step::Finishing => html! { <LoadingCard /> },
+        Step::Finishing => html! { <LoadingCard error={(*finish_error).clone()} /> },
     }
 }
 

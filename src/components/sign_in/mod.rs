@@ -76,6 +76,7 @@ pub(crate) fn next_step(sign_in: &SignInResource, prefer_password: bool) -> Step
 #[component]
 pub fn SignIn(props: &SignInProps) -> Html {
     let ctx = use_clerk_context();
+    let finish_error = use_state(|| None::<String>);
     let step = use_state(|| Step::Start);
     let signed_in = ctx.state.is_signed_in();
 
@@ -113,14 +114,22 @@ pub fn SignIn(props: &SignInProps) -> Html {
         .as_deref()
         .is_none_or(|e| e.display_config.preferred_sign_in_strategy != "otp");
     let advance = {
-        let (step, clerk) = (step.clone(), ctx.clerk.clone());
+        let (step, clerk, finish_error, ctx) = (
+            step.clone(),
+            ctx.clerk.clone(),
+            finish_error.clone(),
+            ctx.clone(),
+        );
         Callback::from(move |sign_in: SignInResource| {
             let next = next_step(&sign_in, prefer_password);
             if next == Step::Finishing {
                 if let Some(session) = sign_in.created_session_id.clone() {
                     let clerk = clerk.clone();
+                    let (finish_error, ctx) = (finish_error.clone(), ctx.clone());
                     spawn_local(async move {
-                        let _ = clerk.set_active(&session).await;
+                        if let Err(e) = clerk.set_active(&session).await {
+                            finish_error.set(Some(ctx.error_text(&e)));
+                        }
                     });
                 }
             }
@@ -142,7 +151,7 @@ pub fn SignIn(props: &SignInProps) -> Html {
         (Step::Alternatives { second, current }, Some(si)) => html! {
             <alternatives::Alternatives {second} {current} sign_in={si} on_choose={choose} />
         },
-        (Step::Finishing, _) => html! { <LoadingCard /> },
+        (Step::Finishing, _) => html! { <LoadingCard error={(*finish_error).clone()} /> },
         _ => html! {
             <start::Start
                 on_advance={advance}
