@@ -2,11 +2,11 @@
 //! then the email (or phone) code, then the new session is made active.
 
 use fapi_types::{params, SignUp as SignUpResource, SignUpStatus, Strategy};
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
 use crate::{
     components::{
-        status::{LoadingCard, SignedInNotice},
+        status::{activate, LoadingCard, SignedInNotice},
         ui::{
             use_code_sender, use_focus_on_mount, use_form, Action, Alert, Card, CodeForm, Field,
             FieldKind, LinkButton, SubmitButton,
@@ -79,23 +79,12 @@ pub fn SignUp(props: &SignUpProps) -> Html {
         return html! { <SignedInNotice /> };
     }
     let advance = {
-        let (step, clerk, finish_error, ctx) = (
-            step.clone(),
-            ctx.clerk.clone(),
-            finish_error.clone(),
-            ctx.clone(),
-        );
+        let (step, finish_error, ctx) = (step.clone(), finish_error.clone(), ctx.clone());
         Callback::from(move |su: SignUpResource| {
             let next = next(&su);
             if next == Step::Finishing {
                 if let Some(session) = su.created_session_id.clone() {
-                    let clerk = clerk.clone();
-                    let (finish_error, ctx) = (finish_error.clone(), ctx.clone());
-                    spawn_local(async move {
-                        if let Err(e) = clerk.set_active(&session).await {
-                            finish_error.set(Some(ctx.error_text(&e)));
-                        }
-                    });
+                    activate(&ctx, session, &finish_error);
                 }
             }
             step.set(next);

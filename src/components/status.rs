@@ -1,8 +1,23 @@
 //! Cards for the moments between steps.
 
-use yew::prelude::*;
+use yew::{platform::spawn_local, prelude::*};
 
-use crate::context::use_clerk_context;
+use crate::context::{use_clerk_context, ClerkContext};
+
+/// Makes a just-created session the active one; a failure is shown, not swallowed
+/// (the session exists on the server, so a retry or reload recovers).
+pub(crate) fn activate(
+    ctx: &ClerkContext,
+    session: String,
+    failed: &UseStateHandle<Option<String>>,
+) {
+    let (clerk, ctx, failed) = (ctx.clerk.clone(), ctx.clone(), failed.clone());
+    spawn_local(async move {
+        if let Err(e) = clerk.set_active(&session).await {
+            failed.set(Some(ctx.error_text(&e)));
+        }
+    });
+}
 
 #[derive(Properties, PartialEq)]
 pub struct LoadingCardProps {

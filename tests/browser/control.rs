@@ -33,12 +33,7 @@ async fn signed_in_and_signed_out_switch_with_the_session() {
 #[wasm_bindgen_test]
 async fn redirect_to_sign_in_carries_the_way_back() {
     fresh_browser().await;
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/protected?tab=2"))
-        .unwrap();
+    set_location("/protected?tab=2");
     let (_m, _clerk) = mount(html! { <SignedOut><RedirectToSignIn /></SignedOut> }).await;
     wait_until("on the sign-in URL", || {
         (pathname() == "/sign-in").then_some(())
@@ -60,17 +55,10 @@ async fn after_sign_in_the_redirect_url_wins_and_brings_the_user_back() {
     create_account(&email, None).await;
     let origin = web_sys::window().unwrap().location().origin().unwrap();
     let url = format!("/sign-in?redirect_url={origin}%2Fprotected");
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-        .unwrap();
+    set_location(&url);
     let (m, _clerk) = mount(html! { <SignIn /> }).await;
     let root = &m.root;
-    fill(root, "input[name=identifier]", &email).await;
-    fill(root, "input[name=password]", PASSWORD).await;
-    click(root, "button.cl-formButtonPrimary").await;
+    submit_sign_in(root, &email, PASSWORD).await;
     wait_until("back on /protected", || {
         (pathname() == "/protected").then_some(())
     })
@@ -83,21 +71,10 @@ async fn an_unsafe_redirect_url_is_ignored() {
     fresh_browser().await;
     let email = unique_email("unsafe+clerk_test");
     create_account(&email, None).await;
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some("/sign-in?redirect_url=https%3A%2F%2Fevil.example%2F"),
-        )
-        .unwrap();
+    set_location("/sign-in?redirect_url=https%3A%2F%2Fevil.example%2F");
     let (m, _clerk) = mount(html! { <SignIn /> }).await;
     let root = &m.root;
-    fill(root, "input[name=identifier]", &email).await;
-    fill(root, "input[name=password]", PASSWORD).await;
-    click(root, "button.cl-formButtonPrimary").await;
+    submit_sign_in(root, &email, PASSWORD).await;
     wait_until("the after-sign-in URL instead", || {
         (pathname() == "/signed-in").then_some(())
     })

@@ -34,6 +34,21 @@ pub fn search_param(name: &str) -> Option<String> {
         .get(name)
 }
 
+/// Puts the test page at `url` (path and query) without loading anything.
+pub fn set_location(url: &str) {
+    let history = web_sys::window().unwrap().history().unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
+        .unwrap();
+}
+
+/// Fills `<SignIn/>`'s first card and submits it.
+pub async fn submit_sign_in(root: &Element, email: &str, password: &str) {
+    fill(root, "input[name=identifier]", email).await;
+    fill(root, "input[name=password]", password).await;
+    click(root, "button.cl-formButtonPrimary").await;
+}
+
 /// Puts the page back at `/` with no history games left over.
 pub fn reset_location() {
     let history = web_sys::window().unwrap().history().unwrap();

@@ -54,9 +54,7 @@ async fn enabling_two_step_verification_in_the_profile_then_signing_in_with_it()
     reset_location();
     let (m, clerk) = mount(html! { <SignIn /> }).await;
     let root = &m.root;
-    fill(root, "input[name=identifier]", &email).await;
-    fill(root, "input[name=password]", PASSWORD).await;
-    click(root, "button.cl-formButtonPrimary").await;
+    submit_sign_in(root, &email, PASSWORD).await;
     wait_for_text(root, ".cl-headerTitle", "Check your phone").await;
     let code = code_number(&phone, 2).await;
     fill(root, "input[name=code]", &code).await;

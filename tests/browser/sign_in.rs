@@ -7,12 +7,6 @@ use yew_clerk::prelude::*;
 
 use crate::harness::*;
 
-async fn submit_password(root: &web_sys::Element, email: &str) {
-    fill(root, "input[name=identifier]", email).await;
-    fill(root, "input[name=password]", PASSWORD).await;
-    click(root, "button.cl-formButtonPrimary").await;
-}
-
 #[wasm_bindgen_test]
 async fn sign_in_without_two_step_verification() {
     fresh_browser().await;
@@ -40,7 +34,7 @@ async fn sign_in_without_two_step_verification() {
         find(root, "label[for=cl-field-identifier]").is_some(),
         "inputs are labelled"
     );
-    submit_password(root, &email).await;
+    submit_sign_in(root, &email, PASSWORD).await;
     wait_signed_in(root, &clerk).await;
     wait_until("redirect to after_sign_in_url", || {
         (pathname() == "/signed-in").then_some(())
@@ -84,7 +78,7 @@ async fn a_wrong_password_is_shown_under_its_field_in_clerks_words() {
 
 /// Signs in to the point where the second-factor card shows; returns the card.
 async fn to_second_factor(root: &web_sys::Element, email: &str) -> web_sys::Element {
-    submit_password(root, email).await;
+    submit_sign_in(root, email, PASSWORD).await;
     wait_for(root, "input[name=code][autocomplete=one-time-code]").await;
     wait_for(root, ".cl-card").await
 }

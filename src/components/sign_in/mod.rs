@@ -8,10 +8,10 @@ mod factor_two;
 mod start;
 
 use fapi_types::{SignIn as SignInResource, SignInFactor, SignInStatus};
-use yew::{platform::spawn_local, prelude::*};
+use yew::prelude::*;
 
 use crate::{
-    components::{status::LoadingCard, status::SignedInNotice},
+    components::status::{activate, LoadingCard, SignedInNotice},
     context::use_clerk_context,
     factors::{starting_first_factor, starting_second_factor},
 };
@@ -114,23 +114,12 @@ pub fn SignIn(props: &SignInProps) -> Html {
         .as_deref()
         .is_none_or(|e| e.display_config.preferred_sign_in_strategy != "otp");
     let advance = {
-        let (step, clerk, finish_error, ctx) = (
-            step.clone(),
-            ctx.clerk.clone(),
-            finish_error.clone(),
-            ctx.clone(),
-        );
+        let (step, finish_error, ctx) = (step.clone(), finish_error.clone(), ctx.clone());
         Callback::from(move |sign_in: SignInResource| {
             let next = next_step(&sign_in, prefer_password);
             if next == Step::Finishing {
                 if let Some(session) = sign_in.created_session_id.clone() {
-                    let clerk = clerk.clone();
-                    let (finish_error, ctx) = (finish_error.clone(), ctx.clone());
-                    spawn_local(async move {
-                        if let Err(e) = clerk.set_active(&session).await {
-                            finish_error.set(Some(ctx.error_text(&e)));
-                        }
-                    });
+                    activate(&ctx, session, &finish_error);
                 }
             }
             step.set(next);
