@@ -27,18 +27,19 @@ impl Localization {
         self
     }
 
+    /// An override, else the English default.
+    fn lookup(&self, key: &str) -> Option<String> {
+        self.overrides.get(key).cloned().or_else(|| {
+            EN_US
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
     /// The text of a key (an unknown key is shown as itself, so it is easy to spot).
     pub fn t(&self, key: &str) -> String {
-        self.overrides
-            .get(key)
-            .cloned()
-            .or_else(|| {
-                EN_US
-                    .iter()
-                    .find(|(k, _)| *k == key)
-                    .map(|(_, v)| (*v).to_owned())
-            })
-            .unwrap_or_else(|| key.to_owned())
+        self.lookup(key).unwrap_or_else(|| key.to_owned())
     }
 
     /// The text of a key with `{{name}}` placeholders filled.
@@ -53,16 +54,7 @@ impl Localization {
     /// A server error in the user's words: an override for its code, else Clerk's own
     /// message (`fallback`).
     pub fn error(&self, code: &str, fallback: &str) -> String {
-        let key = format!("unstable__errors.{code}");
-        self.overrides
-            .get(&key)
-            .cloned()
-            .or_else(|| {
-                EN_US
-                    .iter()
-                    .find(|(k, _)| *k == key)
-                    .map(|(_, v)| (*v).to_owned())
-            })
+        self.lookup(&format!("unstable__errors.{code}"))
             .unwrap_or_else(|| fallback.to_owned())
     }
 }

@@ -113,6 +113,13 @@ async fn smtp_sink() -> (u16, Arc<Mutex<Vec<(Vec<String>, String)>>>) {
     (port, mails)
 }
 
+/// A server whose SMS go to a plain webhook at `url`.
+async fn with_sms_webhook(url: &str) -> TestServer {
+    let url = url.to_owned();
+    TestServer::with(move |s| s.delivery.sms = SmsDelivery::Webhook(Webhook { url, secret: None }))
+        .await
+}
+
 /// Signs up (test email) and asks for a code to a real (non-test) phone.
 async fn send_phone_code(server: &TestServer, phone: &str) -> common::Resp {
     let b = Browser::new(&server.base, Mode::Cookie);
@@ -204,13 +211,7 @@ async fn sms_goes_through_twilio_messages_api() {
 async fn a_refused_send_is_502_and_can_be_retried_at_once() {
     let (base, recorder) = http_fake().await;
     *recorder.status.lock().unwrap() = Some(StatusCode::INTERNAL_SERVER_ERROR);
-    let server = TestServer::with(|s| {
-        s.delivery.sms = SmsDelivery::Webhook(Webhook {
-            url: base.clone(),
-            secret: None,
-        })
-    })
-    .await;
+    let server = with_sms_webhook(&base).await;
     let b = Browser::new(&server.base, Mode::Cookie);
     b.sign_up(&server, "retry+clerk_test@example.com", "Re")
         .await;
@@ -259,13 +260,7 @@ async fn email_goes_through_smtp() {
 #[tokio::test]
 async fn test_mode_numbers_take_424242_and_send_nothing() {
     let (base, recorder) = http_fake().await;
-    let server = TestServer::with(|s| {
-        s.delivery.sms = SmsDelivery::Webhook(Webhook {
-            url: base.clone(),
-            secret: None,
-        })
-    })
-    .await;
+    let server = with_sms_webhook(&base).await;
     let b = Browser::new(&server.base, Mode::Cookie);
     b.sign_up(&server, "tm+clerk_test@example.com", "Tm").await;
     let v = b

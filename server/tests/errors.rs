@@ -5,30 +5,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Browser, Mode, TestServer, PASSWORD};
+use common::{account_with_2fa, Browser, Mode, TestServer, PASSWORD};
 use serde_json::Value;
-
-/// A signed-out browser whose account has SMS two-step verification on.
-async fn account_with_2fa(server: &TestServer, email: &str, phone: &str) -> Browser {
-    let b = Browser::new(&server.base, Mode::Cookie);
-    b.sign_up(server, email, "Err").await;
-    b.enable_sms_2fa(server, phone).await;
-    b.sign_out().await;
-    b
-}
-
-/// Signs in to the second-factor step and sends the code; returns the sign-in id.
-async fn at_second_factor(b: &Browser, email: &str) -> String {
-    let v = b.sign_in_password(email, PASSWORD).await.ok();
-    let sia = v["response"]["id"].as_str().unwrap().to_owned();
-    b.post(
-        &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
-        &[("strategy", "phone_code")],
-    )
-    .await
-    .ok();
-    sia
-}
 
 async fn attempt(b: &Browser, sia: &str, code: &str) -> common::Resp {
     b.post(
@@ -101,7 +79,7 @@ async fn enumeration_protection_hides_unknown_accounts() {
 async fn wrong_code_then_right_code() {
     let server = TestServer::start().await;
     let b = account_with_2fa(&server, "code+clerk_test@example.com", "+14155552101").await;
-    let sia = at_second_factor(&b, "code+clerk_test@example.com").await;
+    let sia = b.to_second_factor("code+clerk_test@example.com").await;
     let code = server.last_code_to("+14155552101").await;
     let e = attempt(&b, &sia, &wrong(&code))
         .await
@@ -121,7 +99,7 @@ async fn wrong_code_then_right_code() {
 async fn five_wrong_codes_fail_the_verification_even_for_the_right_code_after() {
     let server = TestServer::start().await;
     let b = account_with_2fa(&server, "five+clerk_test@example.com", "+14155552102").await;
-    let sia = at_second_factor(&b, "five+clerk_test@example.com").await;
+    let sia = b.to_second_factor("five+clerk_test@example.com").await;
     let code = server.last_code_to("+14155552102").await;
     for _ in 0..4 {
         attempt(&b, &sia, &wrong(&code))
@@ -150,7 +128,7 @@ async fn expired_codes_are_refused() {
     })
     .await;
     let b = account_with_2fa(&server, "exp+clerk_test@example.com", "+14155552103").await;
-    let sia = at_second_factor(&b, "exp+clerk_test@example.com").await;
+    let sia = b.to_second_factor("exp+clerk_test@example.com").await;
     let code = server.last_code_to("+14155552103").await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
     attempt(&b, &sia, &code)
@@ -179,7 +157,7 @@ async fn expired_codes_are_refused() {
 async fn a_resend_invalidates_the_previous_code_and_honours_the_cooldown() {
     let server = TestServer::with(|s| s.codes.resend_cooldown_seconds = 1).await;
     let b = account_with_2fa(&server, "resend+clerk_test@example.com", "+14155552104").await;
-    let sia = at_second_factor(&b, "resend+clerk_test@example.com").await;
+    let sia = b.to_second_factor("resend+clerk_test@example.com").await;
     let old = server.last_code_to("+14155552104").await;
     let r = b
         .post(
@@ -268,7 +246,7 @@ async fn missing_malformed_and_unknown_params() {
     .err(422, "form_param_value_invalid");
     // Clerk refuses a password sent to the second-factor step (clerk-sdk-flutter #326).
     let s = account_with_2fa(&server, "p+clerk_test@example.com", "+14155552105").await;
-    let sia = at_second_factor(&s, "p+clerk_test@example.com").await;
+    let sia = s.to_second_factor("p+clerk_test@example.com").await;
     s.post(
         &format!("/v1/client/sign_ins/{sia}/attempt_second_factor"),
         &[
@@ -346,7 +324,7 @@ async fn ten_failures_lock_the_account_for_an_hour() {
 async fn wrong_codes_count_toward_the_lockout_across_resends() {
     let server = TestServer::with(|s| s.codes.resend_cooldown_seconds = 0).await;
     let b = account_with_2fa(&server, "lc+clerk_test@example.com", "+14155552106").await;
-    let sia = at_second_factor(&b, "lc+clerk_test@example.com").await;
+    let sia = b.to_second_factor("lc+clerk_test@example.com").await;
     for round in 0..2 {
         let code = server.last_code_to("+14155552106").await;
         for i in 0..5 {

@@ -2,22 +2,12 @@
 
 mod common;
 
-use common::{Browser, Mode, TestServer, PASSWORD};
+use common::{account_with_2fa, Browser, Mode, TestServer, PASSWORD};
 use futures::future::join_all;
 
 async fn at_second_factor(server: &TestServer, email: &str, phone: &str) -> (Browser, String) {
-    let b = Browser::new(&server.base, Mode::Cookie);
-    b.sign_up(server, email, "Race").await;
-    b.enable_sms_2fa(server, phone).await;
-    b.sign_out().await;
-    let v = b.sign_in_password(email, PASSWORD).await.ok();
-    let sia = v["response"]["id"].as_str().unwrap().to_owned();
-    b.post(
-        &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
-        &[("strategy", "phone_code")],
-    )
-    .await
-    .ok();
+    let b = account_with_2fa(server, email, phone).await;
+    let sia = b.to_second_factor(email).await;
     (b, sia)
 }
 

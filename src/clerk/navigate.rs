@@ -93,6 +93,16 @@ impl Clerk {
         )
     }
 
+    /// `force` when it is a safe target (this origin or an allowed one), else
+    /// [`Clerk::after_sign_in_target`] with `fallback`.
+    pub fn forced_or_after_sign_in(&self, force: Option<&str>, fallback: Option<&str>) -> String {
+        let allowed = self.0.allowed_redirect_origins.borrow().clone();
+        force
+            .filter(|f| navigation::is_safe_redirect(f, &browser::origin(), &allowed))
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.after_sign_in_target(fallback))
+    }
+
     /// As [`Clerk::after_sign_in_target`], for sign-ups.
     pub fn after_sign_up_target(&self, explicit: Option<&str>) -> String {
         let own = self.0.urls.borrow().after_sign_up.clone();

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::{
     components::{
-        status::{activate, LoadingCard, SignedInNotice},
+        status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
         ui::{
             use_code_sender, use_focus_on_mount, use_form, Action, Alert, Card, CodeForm, Field,
             FieldKind, LinkButton, SubmitButton,
@@ -59,24 +59,12 @@ pub fn SignUp(props: &SignUpProps) -> Html {
     let ctx = use_clerk_context();
     let finish_error = use_state(|| None::<String>);
     let step = use_state(|| Step::Form);
-    let signed_in = ctx.state.is_signed_in();
     {
-        let clerk = ctx.clerk.clone();
         let fallback = props.fallback_redirect_url.clone();
-        use_effect_with(signed_in, move |signed_in| {
-            if *signed_in {
-                clerk.navigate(&clerk.after_sign_up_target(fallback.as_deref()));
-            }
-        });
+        use_leave_when_signed_in(move |clerk| clerk.after_sign_up_target(fallback.as_deref()));
     }
-    if let Some(e) = &ctx.state.error {
-        return html! { <LoadingCard error={ctx.error_text(e)} /> };
-    }
-    if !ctx.state.loaded {
-        return html! { <LoadingCard /> };
-    }
-    if signed_in {
-        return html! { <SignedInNotice /> };
+    if let Some(card) = not_ready(&ctx) {
+        return card;
     }
     let advance = {
         let (step, finish_error, ctx) = (step.clone(), finish_error.clone(), ctx.clone());

@@ -2,7 +2,37 @@
 
 use yew::{platform::spawn_local, prelude::*};
 
-use crate::context::{use_clerk_context, ClerkContext};
+use crate::{
+    context::{use_clerk_context, ClerkContext},
+    Clerk,
+};
+
+/// Sends the user on once signed in (now, or already when the page opened), so a
+/// signed-in visitor never meets a dead form. `target` picks where.
+#[hook]
+pub(crate) fn use_leave_when_signed_in(target: impl Fn(&Clerk) -> String + 'static) {
+    let ctx = use_clerk_context();
+    let signed_in = ctx.state.is_signed_in();
+    use_effect_with(signed_in, move |signed_in| {
+        if *signed_in {
+            ctx.clerk.navigate(&target(&ctx.clerk));
+        }
+    });
+}
+
+/// What a flow card shows instead of its form: why loading failed, a spinner while
+/// loading, or the signed-in notice. `None`: show the form.
+pub(crate) fn not_ready(ctx: &ClerkContext) -> Option<Html> {
+    if let Some(e) = &ctx.state.error {
+        return Some(html! { <LoadingCard error={ctx.error_text(e)} /> });
+    }
+    if !ctx.state.loaded {
+        return Some(html! { <LoadingCard /> });
+    }
+    ctx.state
+        .is_signed_in()
+        .then(|| html! { <SignedInNotice /> })
+}
 
 /// Makes a just-created session the active one; a failure is shown, not swallowed
 /// (the session exists on the server, so a retry or reload recovers).

@@ -97,6 +97,15 @@ impl TestServer {
     }
 }
 
+/// A signed-out browser whose account has SMS two-step verification on `phone`.
+pub async fn account_with_2fa(server: &TestServer, email: &str, phone: &str) -> Browser {
+    let b = Browser::new(&server.base, Mode::Cookie);
+    b.sign_up(server, email, "Ada").await;
+    b.enable_sms_2fa(server, phone).await;
+    b.sign_out().await;
+    b
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Cookie,
@@ -373,6 +382,19 @@ impl Browser {
     pub async fn sign_out(&self) {
         self.delete("/v1/client/sessions").await.ok();
         *self.session_id.lock().unwrap() = None;
+    }
+
+    /// Password sign-in of an account with 2FA, up to the sent SMS code; the sign-in id.
+    pub async fn to_second_factor(&self, email: &str) -> String {
+        let v = self.sign_in_password(email, PASSWORD).await.ok();
+        let sia = v["response"]["id"].as_str().unwrap().to_owned();
+        self.post(
+            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
+            &[("strategy", "phone_code")],
+        )
+        .await
+        .ok();
+        sia
     }
 
     /// Identifier + password; returns the sign-in JSON.

@@ -11,7 +11,7 @@ use fapi_types::{SignIn as SignInResource, SignInFactor, SignInStatus};
 use yew::prelude::*;
 
 use crate::{
-    components::status::{activate, LoadingCard, SignedInNotice},
+    components::status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
     context::use_clerk_context,
     factors::{starting_first_factor, starting_second_factor},
 };
@@ -78,34 +78,15 @@ pub fn SignIn(props: &SignInProps) -> Html {
     let ctx = use_clerk_context();
     let finish_error = use_state(|| None::<String>);
     let step = use_state(|| Step::Start);
-    let signed_in = ctx.state.is_signed_in();
-
-    // Signed in (now, or already when the page opened): go on, never a dead form.
     {
-        let clerk = ctx.clerk.clone();
         let force = props.force_redirect_url.clone();
         let fallback = props.fallback_redirect_url.clone();
-        use_effect_with(signed_in, move |signed_in| {
-            if *signed_in {
-                let target = force
-                    .map(|f| f.to_string())
-                    .filter(|f| {
-                        crate::navigation::is_safe_redirect(f, &crate::browser::origin(), &[])
-                    })
-                    .unwrap_or_else(|| clerk.after_sign_in_target(fallback.as_deref()));
-                clerk.navigate(&target);
-            }
+        use_leave_when_signed_in(move |clerk| {
+            clerk.forced_or_after_sign_in(force.as_deref(), fallback.as_deref())
         });
     }
-
-    if let Some(e) = &ctx.state.error {
-        return html! { <LoadingCard error={ctx.error_text(e)} /> };
-    }
-    if !ctx.state.loaded {
-        return html! { <LoadingCard /> };
-    }
-    if signed_in {
-        return html! { <SignedInNotice /> };
+    if let Some(card) = not_ready(&ctx) {
+        return card;
     }
 
     let prefer_password = ctx
