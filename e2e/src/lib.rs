@@ -1,2 +1,170 @@
-//! End-to-end tests of the demo app; they live in `tests/` and need the demo served
-//! with fapi-server and a chromedriver, which `cargo xtask test` provides.
+//! End-to-end tests of the demo app and of the official clerk-js against
+//! fapi-server; they live in `tests/` and need a served app and a chromedriver,
+//! which `cargo xtask test` provides. This file is what they share: a headless
+//! Chromium page driven over WebDriver, and the codes the server sent.
+
+use std::time::Duration;
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A variable `cargo xtask test` sets.
+pub fn env(name: &str) -> String {
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run this through `cargo xtask test`"))
+}
+
+/// A number unique to this run, for fresh emails and phones.
+pub fn unique() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        % 10_000_000
+}
+
+/// One headless Chromium tab at `base` (the app and its API on one origin).
+pub struct Page {
+    pub c: Client,
+    pub base: String,
+    http: reqwest::Client,
+    shots: std::path::PathBuf,
+}
+
+impl Page {
+    /// Connects to `WEBDRIVER_URL` and opens a window on `DEMO_URL`'s origin.
+    pub async fn start() -> Page {
+        Self::at(&env("DEMO_URL")).await
+    }
+
+    pub async fn at(base: &str) -> Page {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({ "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,900"
+            ] }),
+        );
+        let c = ClientBuilder::rustls()
+            .expect("tls config")
+            .capabilities(caps)
+            .connect(&env("WEBDRIVER_URL"))
+            .await
+            .expect("chromedriver answers");
+        let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+        std::fs::create_dir_all(&shots).unwrap();
+        Page {
+            c,
+            base: base.trim_end_matches('/').to_owned(),
+            http: reqwest::Client::new(),
+            shots,
+        }
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.c.goto(&format!("{}{path}", self.base)).await.unwrap();
+    }
+
+    pub async fn wait(&self, css: &str) -> Element {
+        self.c
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    /// Waits for an element whose text contains `text`.
+    pub async fn wait_text(&self, css: &str, text: &str) -> Element {
+        for _ in 0..200 {
+            for el in self.c.find_all(Locator::Css(css)).await.unwrap_or_default() {
+                if el.text().await.unwrap_or_default().contains(text) {
+                    return el;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no {css} containing {text:?}");
+    }
+
+    pub async fn wait_path(&self, path: &str) {
+        for _ in 0..200 {
+            let url = self.c.current_url().await.unwrap();
+            if url.path() == path {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "never reached {path}; at {}",
+            self.c.current_url().await.unwrap()
+        );
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let el = self.wait(css).await;
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait(css).await.click().await.unwrap();
+    }
+
+    pub async fn click_text(&self, css: &str, text: &str) {
+        self.wait_text(css, text).await.click().await.unwrap();
+    }
+
+    /// A picture of one element (the card, the section), as the README shows it.
+    pub async fn screenshot(&self, css: &str, name: &str) {
+        let png = self.wait(css).await.screenshot().await.unwrap();
+        std::fs::write(self.shots.join(name), png).unwrap();
+    }
+
+    /// Every code the server sent to `to`, oldest first (development `/dev/outbox`).
+    pub async fn outbox(&self, to: &str) -> Vec<String> {
+        let v: serde_json::Value = self
+            .http
+            .get(format!("{}/dev/outbox", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["to"] == to)
+            .map(|m| m["code"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The newest code once `n` messages have gone to `to`.
+    pub async fn code(&self, to: &str, n: usize) -> String {
+        for _ in 0..200 {
+            let codes = self.outbox(to).await;
+            if codes.len() >= n {
+                return codes.last().unwrap().clone();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("fewer than {n} codes went to {to}");
+    }
+
+    /// On `/sign-up`: name, email and password, then the emailed code. Ends on `/`.
+    pub async fn sign_up(&self, first_name: &str, email: &str) {
+        self.type_into("input[name=first_name]", first_name).await;
+        self.type_into("input[name=email_address]", email).await;
+        self.type_into("input[name=password]", PASSWORD).await;
+        self.click("button.cl-formButtonPrimary").await;
+        self.wait_text(".cl-headerTitle", "Verify your email").await;
+        let code = self.code(email, 1).await;
+        self.type_into("input[name=code]", &code).await;
+        self.wait_path("/").await;
+    }
+}

@@ -205,6 +205,8 @@ impl Default for Lockout {
 pub struct Limits {
     pub sign_in_create_per_10s: u32,
     pub sign_up_create_per_10s: u32,
+    /// Code and password attempts, for each action on its own (as Clerk counts them):
+    /// sign-in first factor, sign-in second factor, sign-up and `/v1/me` verification.
     pub attempts_per_10s: u32,
 }
 

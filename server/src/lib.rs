@@ -103,8 +103,9 @@ impl Server {
             addr: state.settings.listen,
             source,
         })?;
-        let app =
-            MapRequestLayer::new(http::method_override::apply).layer(routes::router(state.clone()));
+        let app = MapRequestLayer::new(http::trailing_slash::trim).layer(
+            MapRequestLayer::new(http::method_override::apply).layer(routes::router(state.clone())),
+        );
         let (stop, stopped) = oneshot::channel::<()>();
         let pruner = {
             let state = state.clone();

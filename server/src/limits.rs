@@ -10,18 +10,44 @@ use governor::{
 
 use crate::{config::Limits, error::ApiError};
 
-#[derive(Debug, Clone, Copy)]
+/// One bucket per action, as Clerk keeps them: a client that verifies its email,
+/// then a phone, then signs in with a mistyped code has used three actions, not one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bucket {
     CreateSignIn,
     CreateSignUp,
-    /// `attempt_first_factor`, `attempt_second_factor`, `attempt_verification`.
-    Attempt,
+    /// `POST /v1/client/sign_ins/{id}/attempt_first_factor`.
+    SignInFirstFactor,
+    /// `POST /v1/client/sign_ins/{id}/attempt_second_factor`.
+    SignInSecondFactor,
+    /// `POST /v1/client/sign_ups/{id}/attempt_verification`.
+    SignUpVerification,
+    /// `POST /v1/me/{email_addresses|phone_numbers}/{id}/attempt_verification`.
+    IdentificationVerification,
+}
+
+impl Bucket {
+    const ALL: [Bucket; 6] = [
+        Bucket::CreateSignIn,
+        Bucket::CreateSignUp,
+        Bucket::SignInFirstFactor,
+        Bucket::SignInSecondFactor,
+        Bucket::SignUpVerification,
+        Bucket::IdentificationVerification,
+    ];
+
+    fn per_ten_seconds(self, limits: &Limits) -> u32 {
+        match self {
+            Bucket::CreateSignIn => limits.sign_in_create_per_10s,
+            Bucket::CreateSignUp => limits.sign_up_create_per_10s,
+            _ => limits.attempts_per_10s,
+        }
+    }
 }
 
 pub struct RateLimits {
-    create_sign_in: DefaultKeyedRateLimiter<IpAddr>,
-    create_sign_up: DefaultKeyedRateLimiter<IpAddr>,
-    attempt: DefaultKeyedRateLimiter<IpAddr>,
+    /// Indexed by `Bucket as usize`.
+    buckets: [DefaultKeyedRateLimiter<IpAddr>; Bucket::ALL.len()],
     clock: DefaultClock,
 }
 
@@ -35,9 +61,8 @@ fn per_ten_seconds(n: u32) -> Quota {
 impl RateLimits {
     pub fn new(limits: &Limits) -> Self {
         RateLimits {
-            create_sign_in: RateLimiter::keyed(per_ten_seconds(limits.sign_in_create_per_10s)),
-            create_sign_up: RateLimiter::keyed(per_ten_seconds(limits.sign_up_create_per_10s)),
-            attempt: RateLimiter::keyed(per_ten_seconds(limits.attempts_per_10s)),
+            buckets: Bucket::ALL
+                .map(|bucket| RateLimiter::keyed(per_ten_seconds(bucket.per_ten_seconds(limits)))),
             clock: DefaultClock::default(),
         }
     }
@@ -45,23 +70,20 @@ impl RateLimits {
     /// Takes one request from the bucket of this IP, or says how long to wait.
     pub fn check(&self, bucket: Bucket, ip: Option<IpAddr>) -> Result<(), ApiError> {
         let Some(ip) = ip else { return Ok(()) };
-        let limiter = match bucket {
-            Bucket::CreateSignIn => &self.create_sign_in,
-            Bucket::CreateSignUp => &self.create_sign_up,
-            Bucket::Attempt => &self.attempt,
-        };
-        limiter.check_key(&ip).map_err(|not_until| {
-            let wait = not_until.wait_time_from(self.clock.now());
-            tracing::warn!(%ip, ?bucket, "rate limited");
-            ApiError::too_many_requests(wait.as_secs_f64().ceil() as u64)
-        })
+        self.buckets[bucket as usize]
+            .check_key(&ip)
+            .map_err(|not_until| {
+                let wait = not_until.wait_time_from(self.clock.now());
+                tracing::warn!(%ip, ?bucket, "rate limited");
+                ApiError::too_many_requests(wait.as_secs_f64().ceil() as u64)
+            })
     }
 
     /// Forgets idle IPs so memory stays bounded.
     pub fn prune(&self) {
-        self.create_sign_in.retain_recent();
-        self.create_sign_up.retain_recent();
-        self.attempt.retain_recent();
+        for bucket in &self.buckets {
+            bucket.retain_recent();
+        }
     }
 }
 
@@ -79,6 +101,14 @@ mod tests {
         let e = limits.check(Bucket::CreateSignIn, Some(ip)).unwrap_err();
         assert_eq!(e.code, "too_many_requests");
         assert!(matches!(e.retry_after, Some(1..=2)));
+        // Another action is untouched.
+        for bucket in [Bucket::SignInFirstFactor, Bucket::SignInSecondFactor] {
+            for _ in 0..3 {
+                limits.check(bucket, Some(ip)).unwrap();
+            }
+            limits.check(bucket, Some(ip)).unwrap_err();
+        }
+        limits.check(Bucket::SignUpVerification, Some(ip)).unwrap();
         // Another IP is untouched.
         limits
             .check(Bucket::CreateSignIn, Some("10.0.0.2".parse().unwrap()))

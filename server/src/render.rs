@@ -112,6 +112,7 @@ pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
             (state.settings.lockout.max_attempts as i64 - row.failed_attempts).max(0),
         ),
         delete_self_enabled: false,
+        locale: row.locale.clone(),
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
@@ -414,6 +415,7 @@ pub async fn sign_up(state: &AppState, row: &SignUpRow) -> ApiResult<t::SignUp> 
         created_session_id: row.created_session_id.clone(),
         created_user_id: row.created_user_id.clone(),
         abandon_at: row.abandon_at,
+        locale: row.locale.clone(),
     })
 }
 

@@ -20,6 +20,71 @@ use serde::{Deserialize, Serialize};
 
 use crate::Strategy;
 
+/// The body of one FAPI request, and what else Clerk's own SDKs send with it.
+///
+/// Clerk accepts every parameter its SDKs send, even for flows a server does not
+/// offer (clerk-js sends `locale`, `timezone` and captcha fields on sign-up,
+/// `tab_state` on token requests). A server must too, or the official SDK breaks;
+/// any other name is a typo or a foreign client and gets `form_param_unknown`.
+/// The list is per request: a password sent to the second-factor step is refused,
+/// as Clerk refuses it.
+///
+/// ```
+/// use fapi_types::params::{AttemptSecondFactor, CreateSignUp, Params};
+/// assert!(CreateSignUp::accepts("captcha_token"));
+/// assert!(!AttemptSecondFactor::accepts("password"));
+/// ```
+pub trait Params {
+    /// Parameters a Clerk SDK sends here that this request ignores.
+    const SDK_EXTRAS: &'static [&'static str] = &[];
+
+    /// Whether an unknown parameter of this name is one a Clerk SDK sends.
+    fn accepts(name: &str) -> bool {
+        Self::SDK_EXTRAS.contains(&name)
+    }
+}
+
+macro_rules! sdk_extras {
+    ($($ty:ty => [$($name:literal),* $(,)?];)*) => {
+        $(impl Params for $ty {
+            const SDK_EXTRAS: &'static [&'static str] = &[$($name),*];
+        })*
+    };
+}
+
+// From clerk-js 6.40 (what it sends) and Clerk's FAPI spec (what Clerk accepts).
+sdk_extras! {
+    CreateSignIn => [
+        "captcha_token", "captcha_error", "captcha_widget_type", "proof_token",
+        "oidc_login_hint", "oidc_prompt", "sign_up_if_missing", "token", "trusted_device_id",
+    ];
+    PrepareFirstFactor => [
+        "action_complete_redirect_url", "default", "web3_wallet_id", "passkey_id",
+        "enterprise_connection_id", "oidc_login_hint", "oidc_prompt",
+    ];
+    AttemptFirstFactor => [
+        "signature", "public_key_credential", "token", "trusted_device_id", "client_data",
+        "algorithm",
+    ];
+    PrepareSecondFactor => ["redirect_url", "action_complete_redirect_url", "channel"];
+    AttemptSecondFactor => [];
+    CreateSignUp => [
+        "captcha_token", "captcha_error", "captcha_widget_type", "proof_token",
+        "oidc_login_hint", "oidc_prompt", "email_address_or_phone_number", "web3_wallet",
+        "ticket", "token", "code", "transfer",
+    ];
+    PrepareVerification => ["action_complete_redirect_url", "oidc_login_hint", "oidc_prompt"];
+    AttemptVerification => ["signature", "token"];
+    AttemptIdentificationVerification => ["strategy"];
+    TouchSession => [];
+    CreateToken => ["tab_state", "token", "force_origin"];
+    UpdateUser => ["primary_web3_wallet_id", "unsafe_metadata"];
+    ChangePassword => [];
+    CreateEmailAddress => [];
+    CreatePhoneNumber => [];
+    UpdatePhoneNumber => [];
+}
+
 /// `POST /v1/client/sign_ins`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateSignIn {
@@ -41,6 +106,9 @@ pub struct CreateSignIn {
     pub ticket: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// IANA zone name, as clerk-js sends it (`Europe/Paris`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 /// `POST /v1/client/sign_ins/{id}/prepare_first_factor`.
@@ -113,6 +181,9 @@ pub struct CreateSignUp {
     pub legal_accepted: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// IANA zone name, as clerk-js sends it (`Europe/Paris`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 /// `POST .../prepare_verification` (sign-ups, email addresses, phone numbers).

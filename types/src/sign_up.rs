@@ -38,6 +38,9 @@ pub struct SignUp {
     pub created_user_id: Option<String>,
     #[serde(default)]
     pub abandon_at: Millis,
+    /// The browser's language, as the SDK sent it at create.
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -52,6 +52,9 @@ pub struct User {
     pub verification_attempts_remaining: Option<i64>,
     #[serde(default)]
     pub delete_self_enabled: bool,
+    /// The browser's language at sign-up (`en-GB`).
+    #[serde(default)]
+    pub locale: Option<String>,
     pub created_at: Millis,
     pub updated_at: Millis,
 }

@@ -104,6 +104,18 @@ fn ensure_chromium(root: &Path) -> Result {
     if Path::new("/usr/bin/chromedriver").exists() && Path::new("/usr/bin/chromium").exists() {
         return Ok(());
     }
+    apt_install(root, &["chromium", "chromium-driver"])
+}
+
+/// npm (for the pinned clerk-js), from Debian's packages where the machine has none.
+fn ensure_npm(root: &Path) -> Result {
+    if output_of("npm", &["--version"]).is_some() {
+        return Ok(());
+    }
+    apt_install(root, &["nodejs", "npm"])
+}
+
+fn apt_install(root: &Path, packages: &[&str]) -> Result {
     let sudo = output_of("id", &["-u"]).is_some_and(|u| u.trim() != "0");
     let apt = |args: &[&str]| {
         let mut c = if sudo {
@@ -118,7 +130,7 @@ fn ensure_chromium(root: &Path) -> Result {
         c
     };
     run(root, apt(&["update"]))?;
-    run(root, apt(&["install", "-y", "chromium", "chromium-driver"]))
+    run(root, apt(&[&["install", "-y"], packages].concat()))
 }
 
 /// A fapi-server on a free port and a fresh database; stopped when dropped.
@@ -134,7 +146,17 @@ impl Drop for TestServer {
     }
 }
 
-fn start_test_server(root: &Path, static_dir: Option<&Path>) -> Result<TestServer> {
+/// The settings of the browser and end-to-end tests (per-IP limits raised).
+fn test_config(root: &Path) -> PathBuf {
+    root.join("xtask").join("test-server.toml")
+}
+
+/// `config`: a settings file, or `None` for the embedded defaults (Clerk's limits).
+fn start_test_server(
+    root: &Path,
+    config: Option<&Path>,
+    static_dir: Option<&Path>,
+) -> Result<TestServer> {
     let mut build = cargo();
     build.args(["build", "--quiet", "-p", "fapi-server"]);
     run(root, build)?;
@@ -149,9 +171,10 @@ fn start_test_server(root: &Path, static_dir: Option<&Path>) -> Result<TestServe
     if let Some(dir) = static_dir {
         server.env("FAPI_STATIC_DIR", dir);
     }
+    if let Some(config) = config {
+        server.arg("--config").arg(config);
+    }
     let mut child = server
-        .arg("--config")
-        .arg(root.join("xtask").join("test-server.toml"))
         .env("FAPI_LISTEN", "127.0.0.1:0")
         .env(
             "FAPI_DATABASE_URL",
@@ -300,6 +323,12 @@ fn test(root: &Path) -> Result {
     if outcome.is_ok() {
         outcome = end_to_end(root, &mut tally);
     }
+    if outcome.is_ok() {
+        outcome = clerk_js(root, &mut tally);
+    }
+    if outcome.is_ok() {
+        outcome = demo_served(root, &mut tally);
+    }
     println!(
         "xtask: {} passed, {} failed, {} skipped in {:.0?}",
         tally.passed,
@@ -318,7 +347,7 @@ fn test(root: &Path) -> Result {
 fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
     ensure_wasm_bindgen(root)?;
     ensure_chromium(root)?;
-    let server = start_test_server(root, None)?;
+    let server = start_test_server(root, Some(&test_config(root)), None)?;
     let mut tests = cargo();
     tests
         .args([
@@ -396,7 +425,11 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
         .args(["build", "--offline"])
         .current_dir(demo_dir(root));
     run(&demo_dir(root), build)?;
-    let server = start_test_server(root, Some(&demo_dir(root).join("dist")))?;
+    let server = start_test_server(
+        root,
+        Some(&test_config(root)),
+        Some(&demo_dir(root).join("dist")),
+    )?;
     let (driver, webdriver_url) = start_chromedriver()?;
     let mut tests = cargo();
     tests
@@ -412,6 +445,63 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
             root.join("target").join("screenshots").display()
         );
     }
+    result
+}
+
+/// The official clerk-js the conformance suite runs (README: "tested with").
+const CLERK_JS_VERSION: &str = "6.40.0";
+
+/// `@clerk/clerk-js` from npm, unpacked once into `target/clerk-js/<version>/`; the
+/// conformance page is served from there, clerk-js in its `clerk/` folder.
+fn ensure_clerk_js(root: &Path) -> Result<PathBuf> {
+    let home = root.join("target").join("clerk-js").join(CLERK_JS_VERSION);
+    let site = home.join("site");
+    let script = site.join("clerk").join("clerk.browser.js");
+    if !script.exists() {
+        ensure_npm(root)?;
+        let _ = std::fs::remove_dir_all(&home);
+        std::fs::create_dir_all(&home).map_err(|e| e.to_string())?;
+        // `npm pack` fetches the package alone: no dependencies, no install scripts.
+        let mut pack = Command::new("npm");
+        pack.args([
+            "pack",
+            "--silent",
+            &format!("@clerk/clerk-js@{CLERK_JS_VERSION}"),
+        ]);
+        run(&home, pack)?;
+        let tarball = home.join(format!("clerk-clerk-js-{CLERK_JS_VERSION}.tgz"));
+        let mut untar = Command::new("tar");
+        untar.arg("xzf").arg(&tarball);
+        run(&home, untar)?;
+        std::fs::create_dir_all(&site).map_err(|e| e.to_string())?;
+        std::fs::rename(home.join("package").join("dist"), site.join("clerk"))
+            .map_err(|e| format!("clerk-js dist: {e}"))?;
+        let _ = std::fs::remove_file(&tarball);
+    }
+    // The page itself is ours, and may have changed since.
+    std::fs::copy(
+        root.join("e2e").join("clerk-js").join("index.html"),
+        site.join("index.html"),
+    )
+    .map_err(|e| format!("conformance page: {e}"))?;
+    Ok(site)
+}
+
+/// The clerk-js conformance suite: the official SDK in headless Chromium against a
+/// fapi-server with its embedded defaults (Clerk's own per-IP limits included).
+fn clerk_js(root: &Path, tally: &mut Tally) -> Result {
+    let site = ensure_clerk_js(root)?;
+    let server = start_test_server(root, None, Some(&site))?;
+    let (driver, webdriver_url) = start_chromedriver()?;
+    let mut tests = cargo();
+    tests
+        .args(["test", "-p", "e2e", "--test", "clerk_js"])
+        .env("DEMO_URL", &server.url)
+        .env("CLERK_JS_VERSION", CLERK_JS_VERSION)
+        .env("WEBDRIVER_URL", &webdriver_url);
+    let result = run_tests(root, tests, tally);
+    drop(driver);
+    drop(server);
     result
 }
 
@@ -509,38 +599,145 @@ fn bench(root: &Path) -> Result {
     run(root, bench)
 }
 
-/// fapi-server with its embedded defaults, and the demo served by trunk in front of
-/// it (one origin: trunk proxies /v1, /.well-known and /dev). Ctrl-C stops both.
-fn demo(root: &Path) -> Result {
+/// Where the demo keeps its database: outside `examples/demo/`, which `trunk serve`
+/// watches, so a sign-up does not rebuild and reload the page under the user.
+fn demo_data_dir(root: &Path) -> PathBuf {
+    root.join("target").join("demo")
+}
+
+/// The two processes of `cargo xtask demo`; both stop when this is dropped.
+struct Demo {
+    server: std::process::Child,
+    trunk: std::process::Child,
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        for child in [&mut self.trunk, &mut self.server] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// What the demo serves on: trunk's port (Trunk.toml) and the API it proxies to.
+const DEMO_PORT: u16 = 8080;
+const DEMO_API_PORT: u16 = 3000;
+
+/// Starts fapi-server (embedded defaults, data in [`demo_data_dir`]) and
+/// `trunk serve --offline` in front of it, exactly as `cargo xtask demo` does.
+/// `trunk_output` takes trunk's log (the demo test reads it); `None` shows it.
+fn start_demo(root: &Path, trunk_output: Option<std::fs::File>) -> Result<Demo> {
     ensure_wasm_target(root)?;
     ensure_wasm_bindgen(root)?;
     ensure_trunk(root)?;
+    for port in [DEMO_PORT, DEMO_API_PORT] {
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
+            return Err(format!(
+                "port {port} is taken (is another `cargo xtask demo` running?)"
+            ));
+        }
+    }
     let mut build = cargo();
     build.args(["build", "--quiet", "-p", "fapi-server"]);
     run(root, build)?;
-    let data = demo_dir(root).join(".fapi");
+    let data = demo_data_dir(root);
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+    // Earlier versions kept it in the watched folder: bring the accounts along.
+    let old = demo_dir(root).join(".fapi");
+    if old.join("fapi.db").exists() && !data.join("fapi.db").exists() {
+        for file in ["fapi.db", "fapi.db-wal", "fapi.db-shm"] {
+            let _ = std::fs::rename(old.join(file), data.join(file));
+        }
+        let _ = std::fs::remove_dir(&old);
+    }
     let mut server = Command::new(root.join("target").join("debug").join("fapi-server"))
-        .env("FAPI_LISTEN", "127.0.0.1:3000")
+        .env("FAPI_LISTEN", format!("127.0.0.1:{DEMO_API_PORT}"))
         .env(
             "FAPI_DATABASE_URL",
             format!("sqlite://{}/fapi.db", data.display()),
         )
         .spawn()
         .map_err(|e| format!("fapi-server: {e}"))?;
-    eprintln!(
-        "\nxtask: the demo is at http://127.0.0.1:8080  (Frontend API: http://127.0.0.1:3000)\n\
-         xtask: test phone +1 201 555 0100 and emails with +clerk_test take code 424242;\n\
-         xtask: other codes appear in this terminal (and at /dev/outbox). Ctrl-C stops both.\n"
-    );
     let mut trunk = Command::new("trunk");
     trunk
         .args(["serve", "--offline"])
         .current_dir(demo_dir(root));
-    let served = run(&demo_dir(root), trunk);
-    let _ = server.kill();
-    let _ = server.wait();
-    served
+    if let Some(log) = trunk_output {
+        let err = log.try_clone().map_err(|e| e.to_string())?;
+        trunk.stdout(log).stderr(err).env("NO_COLOR", "1");
+    }
+    eprintln!("xtask: $ {}", describe(&trunk));
+    let trunk = match trunk.spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            let _ = server.kill();
+            return Err(format!("trunk: {e}"));
+        }
+    };
+    Ok(Demo { server, trunk })
+}
+
+/// fapi-server with its embedded defaults, and the demo served by trunk in front of
+/// it (one origin: trunk proxies /v1, /.well-known and /dev). Ctrl-C stops both.
+fn demo(root: &Path) -> Result {
+    let mut demo = start_demo(root, None)?;
+    eprintln!(
+        "\nxtask: the demo is at http://127.0.0.1:{DEMO_PORT}  (Frontend API: http://127.0.0.1:{DEMO_API_PORT})\n\
+         xtask: test phone +1 201 555 0100 and emails with +clerk_test take code 424242;\n\
+         xtask: other codes appear in this terminal (and at /dev/outbox). Ctrl-C stops both.\n"
+    );
+    let served = demo.trunk.wait().map_err(|e| format!("trunk: {e}"))?;
+    if served.success() {
+        Ok(())
+    } else {
+        Err(format!("trunk serve stopped ({served})"))
+    }
+}
+
+/// Waits until `url` answers 200 (trunk serves only once its first build is done).
+fn wait_until_served(url: &str, limit: std::time::Duration) -> Result {
+    let started = Instant::now();
+    let (host, path) = url
+        .strip_prefix("http://")
+        .and_then(|rest| rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))))
+        .ok_or_else(|| format!("not an http URL: {url}"))?;
+    while started.elapsed() < limit {
+        if let Ok(mut stream) = std::net::TcpStream::connect(host) {
+            use std::io::{Read, Write};
+            let _ = write!(
+                stream,
+                "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+            );
+            let mut head = [0u8; 12];
+            if stream.read_exact(&mut head).is_ok() && head.ends_with(b"200") {
+                return Ok(());
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    Err(format!("{url} did not come up in {limit:?}"))
+}
+
+/// The demo as `cargo xtask demo` serves it (trunk serve, watching), driven in a
+/// browser through database writes: the page must never rebuild or reload.
+fn demo_served(root: &Path, tally: &mut Tally) -> Result {
+    let log_path = root.join("target").join("demo-trunk.log");
+    let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
+    let demo = start_demo(root, Some(log))?;
+    let url = format!("http://127.0.0.1:{DEMO_PORT}");
+    wait_until_served(&format!("{url}/"), std::time::Duration::from_secs(600))?;
+    let (driver, webdriver_url) = start_chromedriver()?;
+    let mut tests = cargo();
+    tests
+        .args(["test", "-p", "e2e", "--test", "demo_served"])
+        .env("DEMO_URL", &url)
+        .env("TRUNK_LOG", &log_path)
+        .env("WEBDRIVER_URL", &webdriver_url);
+    let result = run_tests(root, tests, tally);
+    drop(driver);
+    drop(demo);
+    result
 }
 
 #[cfg(test)]

@@ -78,6 +78,39 @@ pub fn sign_in_identifier(raw: &str) -> String {
     }
 }
 
+/// A BCP 47 language tag as browsers give it (`en`, `en-GB`, `zh-Hant-TW`).
+pub fn locale(param: &str, raw: &str) -> Result<String, ApiError> {
+    let t = raw.trim();
+    let well_formed = (2..=35).contains(&t.len())
+        && t.split('-').all(|part| {
+            (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+    if well_formed {
+        Ok(t.to_owned())
+    } else {
+        Err(ApiError::param_format_invalid(
+            param,
+            format!("{param} must be a language tag such as en-GB."),
+        ))
+    }
+}
+
+/// An IANA time zone name as `Intl` gives it (`Europe/London`, `America/Argentina/Salta`, `UTC`).
+pub fn time_zone(param: &str, raw: &str) -> Result<String, ApiError> {
+    let t = raw.trim();
+    let well_formed = (1..=64).contains(&t.len())
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'+'));
+    if well_formed {
+        Ok(t.to_owned())
+    } else {
+        Err(ApiError::param_format_invalid(
+            param,
+            format!("{param} must be a time zone name such as Europe/London."),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +127,19 @@ mod tests {
         assert!(phone("p", "2015550100").is_err());
         assert!(phone("p", "+1").is_err());
         assert_eq!(sign_in_identifier("+1 201 555 0100"), "+12015550100");
+    }
+
+    #[test]
+    fn locales_and_time_zones_are_checked() {
+        assert_eq!(locale("l", "en-GB").unwrap(), "en-GB");
+        assert!(locale("l", "zh-Hant-TW").is_ok());
+        assert!(locale("l", "en GB").is_err());
+        assert!(locale("l", "<script>").is_err());
+        assert_eq!(
+            time_zone("t", "America/Argentina/Salta").unwrap(),
+            "America/Argentina/Salta"
+        );
+        assert!(time_zone("t", "Etc/GMT+5").is_ok());
+        assert!(time_zone("t", "Europe/London; DROP").is_err());
     }
 }

@@ -1,11 +1,16 @@
 //! Form-encoded bodies, parsed into `fapi-types` params with Clerk's errors:
 //! an unknown key is `form_param_unknown`, a missing one `form_param_missing`,
 //! a malformed value `form_param_format_invalid` — each naming the parameter.
+//!
+//! A key the endpoint does not act on but that a Clerk SDK sends with it
+//! ([`Params::SDK_EXTRAS`]) is accepted and ignored, as Clerk does: the official
+//! clerk-js must work unmodified.
 
 use axum::{
     body::Bytes,
     extract::{FromRequest, Request},
 };
+use fapi_types::params::Params;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -13,7 +18,7 @@ use crate::error::ApiError;
 /// A parsed form body.
 pub struct Form<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
+impl<S: Send + Sync, T: DeserializeOwned + Params> FromRequest<S> for Form<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
@@ -25,7 +30,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
 }
 
 /// Parses `a=1&b=2` into `T`, refusing keys `T` does not know.
-pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub fn parse<T: DeserializeOwned + Params>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut unknown = Vec::new();
     let parsed = {
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(bytes));
@@ -33,7 +38,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let de = serde_ignored::Deserializer::new(de, &mut record);
         serde_path_to_error::deserialize::<_, T>(de)
     };
-    if let Some(name) = unknown.first() {
+    if let Some(name) = unknown.iter().find(|name| !T::accepts(name)) {
         return Err(ApiError::param_unknown(name));
     }
     parsed.map_err(|e| {
@@ -74,6 +79,20 @@ mod tests {
             parse(b"phone_number=%2B12015550100&reserved_for_second_factor=true").unwrap();
         assert_eq!(p.phone_number, "+12015550100");
         assert_eq!(p.reserved_for_second_factor, Some(true));
+    }
+
+    #[test]
+    fn parameters_clerk_sdks_send_are_accepted_and_typos_are_not() {
+        let p: CreateSignUp = parse(
+            b"email_address=a%40b.co&timezone=Europe%2FParis&captcha_token=x&captcha_widget_type=smart",
+        )
+        .unwrap();
+        assert_eq!(p.timezone.as_deref(), Some("Europe/Paris"));
+        let e = parse::<CreateSignUp>(b"email_adress=a%40b.co").unwrap_err();
+        assert_eq!(
+            (e.code, e.meta.param_name.as_deref()),
+            ("form_param_unknown", Some("email_adress"))
+        );
     }
 
     #[test]

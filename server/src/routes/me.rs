@@ -358,7 +358,9 @@ pub async fn attempt_verification(
     Path(id): Path<String>,
     Form(p): Form<params::AttemptIdentificationVerification>,
 ) -> ApiResult<Json<Envelope<Value>>> {
-    state.limits.check(Bucket::Attempt, identity.ip())?;
+    state
+        .limits
+        .check(Bucket::IdentificationVerification, identity.ip())?;
     let (_, user) = signed_in(&state, &identity).await?;
     let kind = kind_of(&uri);
     let ident = own_identification(&state, &user, kind, &id).await?;

@@ -318,7 +318,9 @@ pub async fn attempt_first_factor(
     Path(id): Path<String>,
     Form(p): Form<params::AttemptFirstFactor>,
 ) -> ApiResult<Json<Envelope<SignIn>>> {
-    state.limits.check(Bucket::Attempt, identity.ip())?;
+    state
+        .limits
+        .check(Bucket::SignInFirstFactor, identity.ip())?;
     let row = own_sign_in(&state, &identity, &id).await?;
     if row.status != "needs_first_factor" {
         return Err(ApiError::client_state_invalid("attempt_first_factor"));
@@ -418,7 +420,9 @@ pub async fn attempt_second_factor(
     Path(id): Path<String>,
     Form(p): Form<params::AttemptSecondFactor>,
 ) -> ApiResult<Json<Envelope<SignIn>>> {
-    state.limits.check(Bucket::Attempt, identity.ip())?;
+    state
+        .limits
+        .check(Bucket::SignInSecondFactor, identity.ip())?;
     let row = own_sign_in(&state, &identity, &id).await?;
     if row.status != "needs_second_factor" {
         return Err(ApiError::client_state_invalid("attempt_second_factor"));

@@ -116,6 +116,12 @@ async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) 
     if p.last_name.is_some() {
         row.last_name = non_empty(&p.last_name);
     }
+    if let Some(locale) = &p.locale {
+        row.locale = Some(flows::identifiers::locale("locale", locale)?);
+    }
+    if let Some(zone) = &p.timezone {
+        row.timezone = Some(flows::identifiers::time_zone("timezone", zone)?);
+    }
     if let Some(meta) = &p.unsafe_metadata {
         let value: serde_json::Value = serde_json::from_str(meta).map_err(|_| {
             ApiError::param_format_invalid(
@@ -226,7 +232,9 @@ pub async fn attempt_verification(
     Path(id): Path<String>,
     Form(p): Form<params::AttemptVerification>,
 ) -> ApiResult<Json<Envelope<SignUp>>> {
-    state.limits.check(Bucket::Attempt, identity.ip())?;
+    state
+        .limits
+        .check(Bucket::SignUpVerification, identity.ip())?;
     let row = own_sign_up(&state, &identity, &id).await?;
     if row.status != "missing_requirements" {
         return Err(ApiError::client_state_invalid("attempt_verification"));

@@ -21,12 +21,14 @@ pub struct SignUpRow {
     pub phone_verification_id: Option<String>,
     pub created_user_id: Option<String>,
     pub created_session_id: Option<String>,
+    pub locale: Option<String>,
+    pub timezone: Option<String>,
     pub abandon_at: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "id, client_id, status, email_address, phone_number, username, first_name, last_name, password_hash, unsafe_metadata, email_verification_id, phone_verification_id, created_user_id, created_session_id, abandon_at, created_at, updated_at";
+const COLUMNS: &str = "id, client_id, status, email_address, phone_number, username, first_name, last_name, password_hash, unsafe_metadata, email_verification_id, phone_verification_id, created_user_id, created_session_id, locale, timezone, abandon_at, created_at, updated_at";
 
 const LIFETIME_MS: i64 = 24 * 3600 * 1000;
 
@@ -41,14 +43,16 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<SignUpRow>, sqlx::Error> {
 pub async fn save(db: &Db, row: &SignUpRow) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO sign_ups (id, client_id, status, email_address, phone_number, username, first_name, last_name,
-            password_hash, unsafe_metadata, email_verification_id, phone_verification_id, abandon_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            password_hash, unsafe_metadata, email_verification_id, phone_verification_id, locale, timezone,
+            abandon_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
             email_address = excluded.email_address, phone_number = excluded.phone_number,
             username = excluded.username, first_name = excluded.first_name, last_name = excluded.last_name,
             password_hash = excluded.password_hash, unsafe_metadata = excluded.unsafe_metadata,
             email_verification_id = excluded.email_verification_id,
             phone_verification_id = excluded.phone_verification_id,
+            locale = excluded.locale, timezone = excluded.timezone,
             updated_at = excluded.updated_at",
     )
     .bind(&row.id)
@@ -63,6 +67,8 @@ pub async fn save(db: &Db, row: &SignUpRow) -> Result<(), sqlx::Error> {
     .bind(&row.unsafe_metadata)
     .bind(&row.email_verification_id)
     .bind(&row.phone_verification_id)
+    .bind(&row.locale)
+    .bind(&row.timezone)
     .bind(row.abandon_at)
     .bind(row.created_at)
     .bind(row.updated_at)
@@ -135,8 +141,8 @@ pub async fn complete(
     }
     sqlx::query(
         "INSERT INTO users (id, username, first_name, last_name, password_hash, unsafe_metadata,
-            password_last_updated_at, last_sign_in_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            locale, timezone, password_last_updated_at, last_sign_in_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&user_id)
     .bind(&row.username)
@@ -144,6 +150,8 @@ pub async fn complete(
     .bind(&row.last_name)
     .bind(&row.password_hash)
     .bind(&row.unsafe_metadata)
+    .bind(&row.locale)
+    .bind(&row.timezone)
     .bind(row.password_hash.as_ref().map(|_| now))
     .bind(now)
     .bind(now)

@@ -18,6 +18,9 @@ pub struct UserRow {
     pub password_last_updated_at: Option<i64>,
     pub mfa_enabled_at: Option<i64>,
     pub mfa_disabled_at: Option<i64>,
+    /// The browser's language and IANA time zone at sign-up (`en-GB`, `Europe/London`).
+    pub locale: Option<String>,
+    pub timezone: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -31,7 +34,7 @@ impl UserRow {
     }
 }
 
-const COLUMNS: &str = "id, username, first_name, last_name, password_hash, primary_email_address_id, primary_phone_number_id, unsafe_metadata, failed_attempts, locked_until, last_sign_in_at, password_last_updated_at, mfa_enabled_at, mfa_disabled_at, created_at, updated_at";
+const COLUMNS: &str = "id, username, first_name, last_name, password_hash, primary_email_address_id, primary_phone_number_id, unsafe_metadata, failed_attempts, locked_until, last_sign_in_at, password_last_updated_at, mfa_enabled_at, mfa_disabled_at, locale, timezone, created_at, updated_at";
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))

@@ -1,0 +1,225 @@
+//! The clerk-js conformance suite: the official `@clerk/clerk-js` (npm, unmodified,
+//! the version in `CLERK_JS_VERSION`) loaded in headless Chromium from a page that
+//! fapi-server serves, with fapi-server as its proxy URL, driving Clerk's documented
+//! custom flows with the real SDK: sign up with an email code, add and verify a
+//! phone, reserve it for two-step verification, sign out, sign in with a password,
+//! the SMS second factor with a wrong then the right code, `setActive`, and
+//! `session.getToken()`, whose JWT is verified against the published JWKS.
+//!
+//! Needs `DEMO_URL` (fapi-server serving `e2e/clerk-js/` with clerk-js in `clerk/`)
+//! and `WEBDRIVER_URL`; `cargo xtask test` provides both.
+
+use std::time::Duration;
+
+use e2e::{unique, Page, PASSWORD};
+use fapi_types::{Jwks, SessionClaims};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::{json, Value};
+
+/// Runs `body` (an async JS function body, with `args` in scope) in the page and
+/// returns what it returns, or the Clerk error it threw as
+/// `{"error": {code, status, message}}`.
+async fn js(page: &Page, body: &str, args: Value) -> Value {
+    let script = format!(
+        r#"const done = arguments[arguments.length - 1];
+        const args = arguments[0];
+        (async () => {{ {body} }})().then(
+          (value) => done({{ ok: value === undefined ? null : value }}),
+          (e) => done({{ error: {{
+            code: (e && e.errors && e.errors[0] && e.errors[0].code) || null,
+            status: (e && e.status) || null,
+            message: String((e && (e.longMessage || e.message)) || e),
+          }} }}),
+        );"#
+    );
+    let out = page
+        .c
+        .execute_async(&script, vec![args])
+        .await
+        .unwrap_or_else(|e| panic!("script failed: {e}\n{body}"));
+    out
+}
+
+/// What `body` returns; panics with the Clerk error if it threw.
+async fn ok(page: &Page, body: &str, args: Value) -> Value {
+    let out = js(page, body, args).await;
+    match out.get("ok") {
+        Some(v) => v.clone(),
+        None => panic!("clerk-js threw {}\nin: {body}", out["error"]),
+    }
+}
+
+/// The Clerk error code `body` threw; panics if it did not throw.
+async fn error_code(page: &Page, body: &str, args: Value) -> String {
+    let out = js(page, body, args).await;
+    match out["error"]["code"].as_str() {
+        Some(code) => code.to_owned(),
+        None => panic!("expected a Clerk error, got {out}\nin: {body}"),
+    }
+}
+
+async fn loaded(page: &Page) -> String {
+    for _ in 0..300 {
+        let state = page
+            .c
+            .execute(
+                "return window.clerkLoaded ? 'loaded' : (window.clerkLoadError || null);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        match state.as_str() {
+            Some("loaded") => {
+                return page
+                    .c
+                    .execute("return window.Clerk.version;", vec![])
+                    .await
+                    .unwrap()
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            }
+            Some(error) => panic!("Clerk.load() failed: {error}"),
+            None => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("clerk-js did not load in 30 s");
+}
+
+async fn verify_token(page: &Page, jwt: &str) -> SessionClaims {
+    let jwks: Jwks = reqwest::get(format!("{}/.well-known/jwks.json", page.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let header = jsonwebtoken::decode_header(jwt).unwrap();
+    let kid = header.kid.expect("kid in the header");
+    let key = jwks
+        .keys
+        .iter()
+        .find(|k| k.kid == kid)
+        .expect("kid published");
+    let key = DecodingKey::from_ec_components(key.x.as_deref().unwrap(), key.y.as_deref().unwrap())
+        .unwrap();
+    let mut validation = Validation::new(Algorithm::ES256);
+    validation.set_required_spec_claims(&["exp", "nbf", "sub"]);
+    jsonwebtoken::decode::<SessionClaims>(jwt, &key, &validation)
+        .expect("the token verifies offline against the JWKS")
+        .claims
+}
+
+#[tokio::test]
+async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
+    let page = Page::start().await;
+    page.goto("/").await;
+    let version = loaded(&page).await;
+    assert_eq!(version, e2e::env("CLERK_JS_VERSION"), "the pinned clerk-js");
+    let n = unique();
+    let email = format!("grace.{n}@example.com");
+    let phone = format!("+1415{:07}", (n + 1) % 10_000_000);
+    let who = json!({ "email": email, "phone": phone, "password": PASSWORD });
+
+    // Sign up with an email code (Clerk's "email/password" custom flow).
+    let status = ok(
+        &page,
+        "const su = await Clerk.client.signUp.create({ emailAddress: args.email, password: args.password });
+         await su.prepareEmailAddressVerification({ strategy: 'email_code' });
+         return Clerk.client.signUp.status;",
+        who.clone(),
+    )
+    .await;
+    assert_eq!(status, "missing_requirements");
+    let code = page.code(&email, 1).await;
+    let signed_up = ok(
+        &page,
+        "const su = await Clerk.client.signUp.attemptEmailAddressVerification({ code: args.code });
+         if (su.status !== 'complete') return { status: su.status };
+         await Clerk.setActive({ session: su.createdSessionId });
+         return { status: su.status, user: Clerk.user.id, session: Clerk.session.id,
+                  email: Clerk.user.primaryEmailAddress.emailAddress };",
+        json!({ "code": code }),
+    )
+    .await;
+    assert_eq!(signed_up["status"], "complete", "{signed_up}");
+    assert_eq!(signed_up["email"], email.as_str());
+    let user_id = signed_up["user"].as_str().unwrap().to_owned();
+
+    // Add a phone, verify it by code, reserve it for two-step verification.
+    let phone_id = ok(
+        &page,
+        "const p = await Clerk.user.createPhoneNumber({ phoneNumber: args.phone });
+         await p.prepareVerification();
+         return p.id;",
+        who.clone(),
+    )
+    .await;
+    let code = page.code(&phone, 1).await;
+    let two_factor = ok(
+        &page,
+        "await Clerk.user.reload();
+         const p = Clerk.user.phoneNumbers.find((p) => p.id === args.id);
+         const verified = await p.attemptVerification({ code: args.code });
+         if (verified.verification.status !== 'verified') return { status: verified.verification.status };
+         const reserved = await verified.setReservedForSecondFactor({ reserved: true });
+         await Clerk.user.reload();
+         return { reserved: reserved.reservedForSecondFactor, on: Clerk.user.twoFactorEnabled };",
+        json!({ "id": phone_id, "code": code }),
+    )
+    .await;
+    assert_eq!(two_factor, json!({ "reserved": true, "on": true }));
+
+    // Sign out.
+    let after = ok(
+        &page,
+        "await Clerk.signOut(); return { user: Clerk.user ?? null, session: Clerk.session ?? null };",
+        json!({}),
+    )
+    .await;
+    assert_eq!(after, json!({ "user": null, "session": null }));
+
+    // Sign in with the password: the second factor is asked for.
+    let sign_in = ok(
+        &page,
+        "const si = await Clerk.client.signIn.create({ identifier: args.email, password: args.password });
+         const factor = si.supportedSecondFactors.find((f) => f.strategy === 'phone_code');
+         return { status: si.status, phone: factor && factor.phoneNumberId, safe: factor && factor.safeIdentifier };",
+        who.clone(),
+    )
+    .await;
+    assert_eq!(sign_in["status"], "needs_second_factor", "{sign_in}");
+    assert_eq!(sign_in["phone"], phone_id);
+    ok(
+        &page,
+        "await Clerk.client.signIn.prepareSecondFactor({ strategy: 'phone_code', phoneNumberId: args.id });",
+        json!({ "id": phone_id }),
+    )
+    .await;
+    let code = page.code(&phone, 2).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = error_code(
+        &page,
+        "await Clerk.client.signIn.attemptSecondFactor({ strategy: 'phone_code', code: args.code });",
+        json!({ "code": wrong }),
+    )
+    .await;
+    assert_eq!(refused, "form_code_incorrect");
+    let done = ok(
+        &page,
+        "const si = await Clerk.client.signIn.attemptSecondFactor({ strategy: 'phone_code', code: args.code });
+         if (si.status !== 'complete') return { status: si.status };
+         await Clerk.setActive({ session: si.createdSessionId });
+         const jwt = await Clerk.session.getToken();
+         return { status: si.status, user: Clerk.user.id, session: Clerk.session.id, jwt };",
+        json!({ "code": code }),
+    )
+    .await;
+    assert_eq!(done["status"], "complete", "{done}");
+    assert_eq!(done["user"], user_id.as_str());
+
+    // The session token verifies offline and names the user and the session.
+    let claims = verify_token(&page, done["jwt"].as_str().unwrap()).await;
+    assert_eq!(claims.sub, user_id);
+    assert_eq!(claims.sid, done["session"].as_str().unwrap());
+    page.c.close().await.unwrap();
+}
