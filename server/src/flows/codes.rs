@@ -4,8 +4,14 @@ use crate::{
     error::{ApiError, ApiResult},
     ids::{new_id, now_ms},
     state::AppState,
-    store::{self, verifications::Outcome},
+    store::{
+        self,
+        users::UserRow,
+        verifications::{Outcome, Reserved},
+    },
 };
+
+use super::lockout;
 
 /// Where a freshly prepared verification is attached.
 pub enum Link<'a> {
@@ -76,41 +82,57 @@ pub async fn send(
     Ok(())
 }
 
-/// Checks a code. With `account`, a wrong code counts toward that account's lockout.
+/// Checks a code. With `account`, the attempt counts toward that account's lockout
+/// before it is checked, and stays counted when the code is wrong.
 pub async fn check(
     state: &AppState,
     verification_id: Option<&str>,
     code: &str,
-    account: Option<&str>,
+    account: Option<&UserRow>,
 ) -> ApiResult<()> {
     let Some(id) = verification_id else {
         return Err(ApiError::verification_missing());
     };
-    let outcome =
-        store::verifications::attempt(&state.db, id, state.settings.codes.max_attempts, |stored| {
-            state.codes.matches(id, code, stored)
-        })
-        .await?;
+    let max = state.settings.codes.max_attempts;
+    // The verification's own count first: it bounds a burst on one verification to
+    // its five tries, so duplicate submissions of a right code lock nothing.
+    let (tries, stored) = match store::verifications::reserve(&state.db, id, max).await? {
+        Reserved::Try { attempts, stored } => (attempts, stored),
+        Reserved::Done(outcome) => return outcome_error(outcome).map_or(Ok(()), Err),
+    };
+    let attempt = match account {
+        Some(user) => Some(lockout::admit(state, user).await?),
+        None => None,
+    };
+    let matched = state.codes.matches(id, code, &stored);
+    let outcome = store::verifications::settle(&state.db, id, tries, max, matched).await?;
+    let error = outcome_error(outcome);
+    match (attempt, error) {
+        (Some(attempt), Some(error)) if matches!(outcome, Outcome::Incorrect { .. }) => {
+            Err(attempt.wrong(error))
+        }
+        (attempt, error) => {
+            // Right, or a lost race for an already verified code: not a failure.
+            if let Some(attempt) = attempt {
+                attempt.right(state).await?;
+            }
+            error.map_or(Ok(()), Err)
+        }
+    }
+}
+
+/// The error a verification outcome answers; `None` for verified.
+fn outcome_error(outcome: Outcome) -> Option<ApiError> {
     match outcome {
-        Outcome::Verified => {
-            if let Some(user) = account {
-                store::users::reset_failures(&state.db, user).await?;
-            }
-            Ok(())
-        }
-        Outcome::Incorrect { now_failed, .. } => {
-            if let Some(user) = account {
-                super::passwords::count_failure(state, user).await?;
-            }
-            Err(if now_failed {
-                ApiError::verification_failed()
-            } else {
-                ApiError::code_incorrect()
-            })
-        }
-        Outcome::Failed => Err(ApiError::verification_failed()),
-        Outcome::Expired => Err(ApiError::verification_expired()),
-        Outcome::AlreadyVerified => Err(ApiError::verification_already_verified()),
-        Outcome::NotPrepared => Err(ApiError::verification_missing()),
+        Outcome::Verified => None,
+        Outcome::Incorrect { now_failed, .. } => Some(if now_failed {
+            ApiError::verification_failed()
+        } else {
+            ApiError::code_incorrect()
+        }),
+        Outcome::Failed => Some(ApiError::verification_failed()),
+        Outcome::Expired => Some(ApiError::verification_expired()),
+        Outcome::AlreadyVerified => Some(ApiError::verification_already_verified()),
+        Outcome::NotPrepared => Some(ApiError::verification_missing()),
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod identifiers;
+pub mod lockout;
 pub mod passwords;
 
 pub use crate::http::form::required as form_required;

@@ -1,3 +1,4 @@
+use super::lockout;
 use crate::{
     config::Settings,
     error::{ApiError, ApiResult},
@@ -15,52 +16,31 @@ pub fn ensure_unlocked(user: &UserRow) -> ApiResult<()> {
     }
 }
 
-/// Counts one failure; answers `user_locked` if this one locked the account.
-pub async fn count_failure(state: &AppState, user_id: &str) -> ApiResult<()> {
-    let lockout = &state.settings.lockout;
-    if !lockout.enabled {
-        return Ok(());
-    }
-    let lock_ms = lockout.duration_minutes as i64 * 60_000;
-    if let Some(until) =
-        store::users::record_failure(&state.db, user_id, lockout.max_attempts, lock_ms).await?
-    {
-        tracing::warn!(user = user_id, "account locked after too many failures");
-        return Err(ApiError::user_locked((until - now_ms() + 999) / 1000));
-    }
-    Ok(())
-}
-
 /// Checks a password against an account (or, with none, spends the same time and
-/// fails). A wrong password counts toward the lockout.
+/// fails). The attempt is counted toward the lockout before the hash is computed;
+/// a right password takes it back, a wrong one leaves it counted.
 pub async fn check(
     state: &AppState,
     user: Option<&UserRow>,
     password: &str,
     wrong: fn() -> ApiError,
 ) -> ApiResult<()> {
-    if let Some(u) = user {
-        ensure_unlocked(u)?;
-    }
+    let attempt = match user {
+        Some(u) => Some(lockout::admit(state, u).await?),
+        None => None,
+    };
     let stored = user.and_then(|u| u.password_hash.as_deref());
-    match state.passwords.check(password, stored).await {
-        Checked::Right => {
-            let u = user.expect("a right password has an account");
-            store::users::reset_failures(&state.db, &u.id).await?;
-            Ok(())
-        }
+    let checked = state.passwords.check(password, stored).await;
+    let (Some(u), Some(attempt)) = (user, attempt) else {
+        return Err(wrong());
+    };
+    match checked {
+        Checked::Right => attempt.right(state).await,
         Checked::RightRehashed(hash) => {
-            let u = user.expect("a right password has an account");
             store::users::upgrade_password_hash(&state.db, &u.id, &hash).await?;
-            store::users::reset_failures(&state.db, &u.id).await?;
-            Ok(())
+            attempt.right(state).await
         }
-        Checked::Wrong => {
-            if let Some(u) = user {
-                count_failure(state, &u.id).await?;
-            }
-            Err(wrong())
-        }
+        Checked::Wrong => Err(attempt.wrong(wrong())),
     }
 }
 

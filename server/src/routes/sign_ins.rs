@@ -121,6 +121,7 @@ async fn after_first_factor(
     )
     .await?;
     if created.is_some() {
+        flows::lockout::clear(state, &user.id).await?;
         identity.rotate(state).await?;
     }
     Ok(())
@@ -355,7 +356,7 @@ pub async fn attempt_first_factor(
                 &state,
                 row.first_factor_verification_id.as_deref(),
                 code,
-                Some(&user.id),
+                Some(user),
             )
             .await?;
         }
@@ -441,7 +442,7 @@ pub async fn attempt_second_factor(
                 &state,
                 row.second_factor_verification_id.as_deref(),
                 code,
-                Some(&user.id),
+                Some(&user),
             )
             .await?;
         }
@@ -469,6 +470,7 @@ pub async fn attempt_second_factor(
     if created.is_none() {
         return Err(ApiError::verification_already_verified());
     }
+    flows::lockout::clear(&state, &user.id).await?;
     identity.rotate(&state).await?;
     respond(&state, &identity, &id).await
 }

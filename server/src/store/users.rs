@@ -70,31 +70,83 @@ pub async fn username_taken(db: &Db, username: &str) -> Result<bool, sqlx::Error
     Ok(n > 0)
 }
 
-/// Counts a failed password or code; locks the account when the count reaches `max`.
-/// One statement, so concurrent failures are all counted.
-pub async fn record_failure(
+/// The answer to "may this account try a secret now?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// Counted as a failure until it is refunded; `count` includes it, and
+    /// `locked_until` is set when it was the last try.
+    Admitted {
+        count: i64,
+        locked_until: Option<i64>,
+    },
+    /// Locked until this time (unix ms).
+    Locked { until: i64 },
+}
+
+/// Counts an attempt at a password or code *before* it is checked, in one
+/// conditional statement, so a parallel burst is admitted at most `max` times. The
+/// attempt that reaches `max` locks the account at once (until `lock_ms` from now),
+/// so a crash between admitting and checking cannot leave it unlocked for ever or
+/// locked for ever. An expired lock starts the count afresh.
+pub async fn reserve_attempt(
     db: &Db,
     id: &str,
     max: u32,
     lock_ms: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Reservation, sqlx::Error> {
     let now = now_ms();
-    let locked_until: Option<Option<i64>> = sqlx::query_scalar(
-        "UPDATE users SET failed_attempts = failed_attempts + 1,
-            locked_until = CASE WHEN failed_attempts + 1 >= ? THEN ? ELSE locked_until END,
+    let counted: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "UPDATE users SET
+            failed_attempts = CASE WHEN locked_until <= ? THEN 1 ELSE failed_attempts + 1 END,
+            locked_until = CASE
+                WHEN (CASE WHEN locked_until <= ? THEN 1 ELSE failed_attempts + 1 END) >= ? THEN ?
+                ELSE NULL END,
             updated_at = ?
-         WHERE id = ? RETURNING locked_until",
+         WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)
+         RETURNING failed_attempts, locked_until",
     )
+    .bind(now)
+    .bind(now)
     .bind(max as i64)
     .bind(now + lock_ms)
     .bind(now)
     .bind(id)
+    .bind(now)
     .fetch_optional(&db.write)
     .await?;
-    Ok(locked_until.flatten().filter(|t| *t > now))
+    if let Some((count, locked_until)) = counted {
+        return Ok(Reservation::Admitted {
+            count,
+            locked_until,
+        });
+    }
+    let until: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT locked_until FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&db.write)
+            .await?;
+    Ok(Reservation::Locked {
+        until: until.flatten().unwrap_or(now),
+    })
 }
 
-/// A success clears the count (and an expired lock).
+/// Takes back an admitted attempt that turned out right (a correct password with a
+/// second factor still to come): it is not a failure, and a lock it set is lifted.
+pub async fn refund_attempt(db: &Db, id: &str, max: u32) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET
+            failed_attempts = CASE WHEN failed_attempts > 0 THEN failed_attempts - 1 ELSE 0 END,
+            locked_until = CASE WHEN failed_attempts - 1 >= ? THEN locked_until ELSE NULL END
+         WHERE id = ?",
+    )
+    .bind(max as i64)
+    .bind(id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}
+
+/// A finished sign-in clears the count (and any lock).
 pub async fn reset_failures(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ? AND (failed_attempts > 0 OR locked_until IS NOT NULL)")
         .bind(id)

@@ -108,27 +108,31 @@ pub enum Outcome {
     NotPrepared,
 }
 
-/// Checks a code against a verification, counting the try first.
-pub async fn attempt(
-    db: &Db,
-    id: &str,
-    max_attempts: u32,
-    matches: impl Fn(&str) -> bool,
-) -> Result<Outcome, sqlx::Error> {
+/// A try at a verification's code, counted before the code is compared.
+pub enum Reserved {
+    /// Counted as try number `attempts`; compare against `stored`, then [`settle`].
+    Try { attempts: i64, stored: String },
+    /// Nothing to compare: the verification is verified, failed, expired or absent.
+    Done(Outcome),
+}
+
+/// Counts a try at a verification's code, in one conditional statement, so a
+/// parallel burst gets no more than `max_attempts` comparisons.
+pub async fn reserve(db: &Db, id: &str, max_attempts: u32) -> Result<Reserved, sqlx::Error> {
     let now = now_ms();
     let Some(row) = get_fresh(db, id).await? else {
-        return Ok(Outcome::NotPrepared);
+        return Ok(Reserved::Done(Outcome::NotPrepared));
     };
     match row.status.as_str() {
-        "verified" => return Ok(Outcome::AlreadyVerified),
-        "failed" => return Ok(Outcome::Failed),
+        "verified" => return Ok(Reserved::Done(Outcome::AlreadyVerified)),
+        "failed" => return Ok(Reserved::Done(Outcome::Failed)),
         _ => {}
     }
-    let Some(stored) = row.code_hash.as_deref() else {
-        return Ok(Outcome::NotPrepared);
+    let Some(stored) = row.code_hash else {
+        return Ok(Reserved::Done(Outcome::NotPrepared));
     };
     if row.expire_at.is_some_and(|at| at <= now) {
-        return Ok(Outcome::Expired);
+        return Ok(Reserved::Done(Outcome::Expired));
     }
     let reserved: Option<i64> = sqlx::query_scalar(
         "UPDATE verifications SET attempts = attempts + 1
@@ -146,12 +150,24 @@ pub async fn attempt(
                 .fetch_optional(&db.write)
                 .await?;
         if status.as_deref() == Some("verified") {
-            return Ok(Outcome::AlreadyVerified);
+            return Ok(Reserved::Done(Outcome::AlreadyVerified));
         }
         fail(db, id).await?;
-        return Ok(Outcome::Failed);
+        return Ok(Reserved::Done(Outcome::Failed));
     };
-    if matches(stored) {
+    Ok(Reserved::Try { attempts, stored })
+}
+
+/// Records how a counted try went: the first right one verifies (exactly one, under
+/// any concurrency); the last wrong one fails the verification.
+pub async fn settle(
+    db: &Db,
+    id: &str,
+    attempts: i64,
+    max_attempts: u32,
+    matched: bool,
+) -> Result<Outcome, sqlx::Error> {
+    if matched {
         let won = sqlx::query(
             "UPDATE verifications SET status = 'verified', verified_at = ? WHERE id = ? AND status = 'unverified'",
         )

@@ -65,6 +65,11 @@ impl TestServer {
         self.dir
     }
 
+    /// The running server's state: its database, for tests that move time along.
+    pub fn state(&self) -> &fapi_server::state::AppState {
+        self.server.as_ref().expect("running").state()
+    }
+
     pub fn browser(&self, mode: Mode) -> Browser {
         Browser::new(&self.base, mode)
     }
