@@ -6,4 +6,4 @@ pub mod identifiers;
 pub mod lockout;
 pub mod passwords;
 
-pub use crate::http::form::required as form_required;
+pub use crate::http::form::{required as form_required, required_secret};

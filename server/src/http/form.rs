@@ -55,9 +55,22 @@ pub fn parse<T: DeserializeOwned + Params>(bytes: &[u8]) -> Result<T, ApiError> 
     })
 }
 
-/// A required parameter that arrived empty is `form_param_nil`.
+/// A required parameter that arrived empty is `form_param_nil`. The value comes
+/// back trimmed: for codes and ids, never for secrets (see [`required_secret`]).
 pub fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, ApiError> {
-    match value.as_deref().map(str::trim) {
+    required_secret(value, name).map(str::trim).and_then(|v| {
+        if v.is_empty() {
+            Err(ApiError::param_nil(name))
+        } else {
+            Ok(v)
+        }
+    })
+}
+
+/// A required password, byte for byte: a space the user typed is part of it, at
+/// sign-up, sign-in and change alike.
+pub fn required_secret<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, ApiError> {
+    match value.as_deref() {
         None => Err(ApiError::param_missing(name)),
         Some("") => Err(ApiError::param_nil(name)),
         Some(v) => Ok(v),

@@ -130,7 +130,7 @@ pub async fn change_password(
 ) -> ApiResult<Json<Envelope<User>>> {
     let (session, user) = signed_in(&state, &identity).await?;
     if user.password_hash.is_some() {
-        let current = flows::form_required(&p.current_password, "current_password")?;
+        let current = flows::required_secret(&p.current_password, "current_password")?;
         flows::passwords::check(
             &state,
             Some(&user),

@@ -172,7 +172,7 @@ pub async fn create(
         None => None,
     };
     let password = match strategy {
-        Some(Strategy::Password) => Some(form_required(&p.password, "password")?),
+        Some(Strategy::Password) => Some(flows::required_secret(&p.password, "password")?),
         _ => None,
     };
     let user = match &identifier {
@@ -329,7 +329,7 @@ pub async fn attempt_first_factor(
     let user = account(&state, &row).await?;
     match p.strategy {
         Strategy::Password => {
-            let password = form_required(&p.password, "password")?;
+            let password = flows::required_secret(&p.password, "password")?;
             if p.code.is_some() {
                 return Err(ApiError::param_unknown("code"));
             }
