@@ -40,6 +40,9 @@ pub struct Settings {
     pub test_mode: bool,
     /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// How many proxies of yours append to `X-Forwarded-For`: the client is the
+    /// entry this far from the right (what the outermost one saw).
+    pub forwarded_hops: u32,
     /// Answer `form_password_or_identifier_incorrect` instead of telling unknown accounts apart.
     pub enumeration_protection: bool,
     /// Serve a built web app (trunk's `dist/`) from this folder on the same origin as
@@ -336,6 +339,7 @@ impl Default for Settings {
             single_session_mode: true,
             test_mode: true,
             trust_forwarded_for: false,
+            forwarded_hops: 1,
             enumeration_protection: false,
             static_dir: None,
             urls: Urls::default(),
@@ -464,6 +468,9 @@ impl Settings {
         }
         if self.password_min_length() > self.password_max_length() {
             return invalid("password.min_length exceeds password.max_length");
+        }
+        if self.forwarded_hops == 0 {
+            return invalid("forwarded_hops must be at least 1");
         }
         let limits = &self.limits;
         if limits.attempts_per_10s == 0

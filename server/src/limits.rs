@@ -8,7 +8,7 @@ use governor::{
     DefaultKeyedRateLimiter, Quota, RateLimiter,
 };
 
-use crate::{config::Limits, error::ApiError};
+use crate::{config::Limits, error::ApiError, http::client_ip};
 
 /// One bucket per action, as Clerk keeps them: a client that verifies its email,
 /// then a phone, then signs in with a mistyped code has used three actions, not one.
@@ -71,7 +71,7 @@ impl RateLimits {
     pub fn check(&self, bucket: Bucket, ip: Option<IpAddr>) -> Result<(), ApiError> {
         let Some(ip) = ip else { return Ok(()) };
         self.buckets[bucket as usize]
-            .check_key(&ip)
+            .check_key(&client_ip::limit_key(ip))
             .map_err(|not_until| {
                 let wait = not_until.wait_time_from(self.clock.now());
                 tracing::warn!(%ip, ?bucket, "rate limited");

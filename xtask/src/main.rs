@@ -665,7 +665,7 @@ fn start_demo(root: &Path, trunk_output: Option<std::fs::File>) -> Result<Demo> 
         .current_dir(demo_dir(root));
     if let Some(log) = trunk_output {
         let err = log.try_clone().map_err(|e| e.to_string())?;
-        trunk.stdout(log).stderr(err).env("NO_COLOR", "1");
+        trunk.stdout(log).stderr(err).env("NO_COLOR", "true");
     }
     eprintln!("xtask: $ {}", describe(&trunk));
     let trunk = match trunk.spawn() {
@@ -695,14 +695,24 @@ fn demo(root: &Path) -> Result {
     }
 }
 
-/// Waits until `url` answers 200 (trunk serves only once its first build is done).
-fn wait_until_served(url: &str, limit: std::time::Duration) -> Result {
+/// Waits until `url` answers 200 (trunk serves only once its first build is done),
+/// or `trunk` stops.
+fn wait_until_served(
+    url: &str,
+    trunk: &mut std::process::Child,
+    limit: std::time::Duration,
+) -> Result {
     let started = Instant::now();
     let (host, path) = url
         .strip_prefix("http://")
         .and_then(|rest| rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))))
         .ok_or_else(|| format!("not an http URL: {url}"))?;
     while started.elapsed() < limit {
+        if let Ok(Some(status)) = trunk.try_wait() {
+            return Err(format!(
+                "trunk serve stopped ({status}) before serving {url}"
+            ));
+        }
         if let Ok(mut stream) = std::net::TcpStream::connect(host) {
             use std::io::{Read, Write};
             let _ = write!(
@@ -724,9 +734,14 @@ fn wait_until_served(url: &str, limit: std::time::Duration) -> Result {
 fn demo_served(root: &Path, tally: &mut Tally) -> Result {
     let log_path = root.join("target").join("demo-trunk.log");
     let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
-    let demo = start_demo(root, Some(log))?;
+    let mut demo = start_demo(root, Some(log))?;
     let url = format!("http://127.0.0.1:{DEMO_PORT}");
-    wait_until_served(&format!("{url}/"), std::time::Duration::from_secs(600))?;
+    wait_until_served(
+        &format!("{url}/"),
+        &mut demo.trunk,
+        std::time::Duration::from_secs(900),
+    )
+    .map_err(|e| format!("{e}; trunk's log: {}", log_path.display()))?;
     let (driver, webdriver_url) = start_chromedriver()?;
     let mut tests = cargo();
     tests

@@ -235,13 +235,7 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
     let forwarded = state
         .settings
         .trust_forwarded_for
-        .then(|| {
-            headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .and_then(|v| v.trim().parse::<IpAddr>().ok())
-        })
+        .then(|| super::client_ip::forwarded(headers, state.settings.forwarded_hops))
         .flatten();
     let identity = Identity(Arc::new(Inner {
         mode,

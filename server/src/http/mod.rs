@@ -1,5 +1,6 @@
 //! What every request passes through before a route sees it.
 
+pub mod client_ip;
 pub mod form;
 pub mod identity;
 pub mod method_override;
