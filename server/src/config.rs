@@ -43,6 +43,8 @@ pub struct Settings {
     /// How many proxies of yours append to `X-Forwarded-For`: the client is the
     /// entry this far from the right (what the outermost one saw).
     pub forwarded_hops: u32,
+    /// Let a development instance (test codes, `/dev/outbox`) listen beyond loopback.
+    pub allow_remote_development: bool,
     /// Answer `form_password_or_identifier_incorrect` instead of telling unknown accounts apart.
     pub enumeration_protection: bool,
     /// Serve a built web app (trunk's `dist/`) from this folder on the same origin as
@@ -340,6 +342,7 @@ impl Default for Settings {
             test_mode: true,
             trust_forwarded_for: false,
             forwarded_hops: 1,
+            allow_remote_development: false,
             enumeration_protection: false,
             static_dir: None,
             urls: Urls::default(),
@@ -469,6 +472,12 @@ impl Settings {
         if self.password_min_length() > self.password_max_length() {
             return invalid("password.min_length exceeds password.max_length");
         }
+        if self.environment == Environment::Production && self.frontend_api_url.is_empty() {
+            return invalid(
+                "production needs frontend_api_url (the token issuer; never taken from the Host header)",
+            );
+        }
+        self.check_listen_address(self.listen)?;
         if self.forwarded_hops == 0 {
             return invalid("forwarded_hops must be at least 1");
         }
@@ -499,6 +508,19 @@ impl Settings {
             && self.second_factors.phone_code
         {
             tracing::warn!("production instance delivers SMS to the log outbox only");
+        }
+        Ok(())
+    }
+
+    /// Test codes and `/dev/outbox` must never face the internet by accident: a
+    /// development instance listens on loopback unless told otherwise.
+    pub fn check_listen_address(&self, addr: SocketAddr) -> Result<(), ConfigError> {
+        if self.is_development() && !addr.ip().is_loopback() && !self.allow_remote_development {
+            return Err(ConfigError::Invalid(format!(
+                "a development instance listens on loopback only, not {addr} \
+                 (test codes and /dev/outbox are on): set allow_remote_development = true \
+                 if you mean it"
+            )));
         }
         Ok(())
     }
@@ -600,5 +622,38 @@ mod tests {
             ..Settings::default()
         };
         assert!(s.validate().is_err());
+        let s = Settings {
+            environment: Environment::Production,
+            ..Settings::default()
+        };
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("frontend_api_url"));
+        let s = Settings {
+            environment: Environment::Production,
+            frontend_api_url: "https://clerk.example.com".into(),
+            ..Settings::default()
+        };
+        s.validate().unwrap();
+    }
+
+    #[test]
+    fn development_stays_on_loopback_unless_told() {
+        let mut s = Settings {
+            listen: "0.0.0.0:3000".parse().unwrap(),
+            ..Settings::default()
+        };
+        assert!(s.validate().unwrap_err().to_string().contains("loopback"));
+        s.allow_remote_development = true;
+        s.validate().unwrap();
+        let s = Settings {
+            environment: Environment::Production,
+            frontend_api_url: "https://clerk.example.com".into(),
+            listen: "0.0.0.0:3000".parse().unwrap(),
+            ..Settings::default()
+        };
+        s.validate().unwrap();
     }
 }

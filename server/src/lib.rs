@@ -56,6 +56,18 @@ pub enum StartError {
     Key(#[from] keys::KeyError),
     #[error("delivery: {0}")]
     Delivery(#[from] delivery::DeliveryError),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    /// Turning a method off would silently drop these accounts' two-step verification.
+    #[error(
+        "second_factors.{method} is off, but these accounts use it for two-step verification: \
+         {users:?}{more}; turn it back on, or have them switch first"
+    )]
+    SecondFactorInUse {
+        method: &'static str,
+        users: Vec<String>,
+        more: &'static str,
+    },
     #[error("listening on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -86,7 +98,23 @@ impl Server {
 
     /// Serves on a listener you bound (port 0 for tests).
     pub async fn start_on(settings: Settings, listener: TcpListener) -> Result<Server, StartError> {
+        settings.validate()?;
+        if let Ok(addr) = listener.local_addr() {
+            settings.check_listen_address(addr)?;
+        }
         let db = Db::open(&settings.database_url).await?;
+        if !settings.second_factors.phone_code {
+            let users = store::identifications::users_with_sms_second_factor(&db, 11).await?;
+            if !users.is_empty() {
+                let more = if users.len() > 10 { " and more" } else { "" };
+                db.close().await;
+                return Err(StartError::SecondFactorInUse {
+                    method: "phone_code",
+                    users: users.into_iter().take(10).collect(),
+                    more,
+                });
+            }
+        }
         let signing = keys::load_or_create_signing_key(&db).await?;
         let code_key = keys::load_or_create_secret(&db, "code_hmac").await?;
         let delivery = Delivery::from_settings(&settings)?;

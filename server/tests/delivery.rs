@@ -296,6 +296,7 @@ async fn test_mode_numbers_take_424242_and_send_nothing() {
 async fn production_ignores_test_mode() {
     let server = TestServer::with(|s| {
         s.environment = fapi_server::config::Environment::Production;
+        s.frontend_api_url = "https://clerk.example.com".into();
         s.allowed_origins = vec![common::ORIGIN.into()];
     })
     .await;

@@ -365,6 +365,7 @@ async fn per_ip_rate_limits_answer_429_with_retry_after() {
 async fn a_foreign_origin_is_refused_and_cors_allows_the_app() {
     let server = TestServer::with(|s| {
         s.environment = fapi_server::config::Environment::Production;
+        s.frontend_api_url = "https://clerk.example.com".into();
         s.allowed_origins = vec!["https://app.example.com".into()];
     })
     .await;

@@ -173,3 +173,16 @@ pub async fn ensure_default_second_factor(db: &Db, user_id: &str) -> Result<(), 
     .await
     .map(|_| ())
 }
+
+/// Accounts whose two-step verification is an SMS code to a phone (at most `limit`).
+pub async fn users_with_sms_second_factor(db: &Db, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT user_id FROM identifications
+         WHERE kind = ? AND verified_at IS NOT NULL AND reserved_for_second_factor = TRUE
+         ORDER BY user_id LIMIT ?",
+    )
+    .bind(PHONE)
+    .bind(limit)
+    .fetch_all(&db.read)
+    .await
+}
