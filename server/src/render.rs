@@ -192,6 +192,30 @@ pub fn session(row: &SessionRow, user: &t::User, now: i64) -> t::Session {
         _ => t::SessionStatus::Expired,
     };
     let minutes = |at: Option<i64>| at.map_or(-1, |at| (now - at).max(0) / 60_000);
+    // A session that is over says nothing about whose it was: a shared computer's
+    // next user sees no name, address or profile in the client.
+    let live = row.is_live(now);
+    let public_user_data = if live {
+        t::PublicUserData {
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            image_url: user.image_url.clone(),
+            has_image: user.has_image,
+            identifier: identifier_of(user),
+            user_id: Some(user.id.clone()),
+            username: user.username.clone(),
+        }
+    } else {
+        t::PublicUserData {
+            first_name: None,
+            last_name: None,
+            image_url: String::new(),
+            has_image: false,
+            identifier: String::new(),
+            user_id: None,
+            username: None,
+        }
+    };
     t::Session {
         object: "session".into(),
         id: row.id.clone(),
@@ -203,16 +227,8 @@ pub fn session(row: &SessionRow, user: &t::User, now: i64) -> t::Session {
         last_active_organization_id: None,
         actor: None,
         tasks: None,
-        public_user_data: t::PublicUserData {
-            first_name: user.first_name.clone(),
-            last_name: user.last_name.clone(),
-            image_url: user.image_url.clone(),
-            has_image: user.has_image,
-            identifier: identifier_of(user),
-            user_id: Some(user.id.clone()),
-            username: user.username.clone(),
-        },
-        user: Some(user.clone()),
+        public_user_data,
+        user: live.then(|| user.clone()),
         factor_verification_age: Some([
             minutes(Some(row.first_factor_at)),
             minutes(row.second_factor_at),

@@ -88,9 +88,11 @@ pub async fn sign_out_all(
     let id = identity
         .client_id()
         .ok_or_else(ApiError::client_not_found)?;
-    store::sessions::finish_all_for_client(&state.db, &id, "ended").await?;
+    // Clerk's `client.removeSessions()`: the sessions leave the client.
+    store::sessions::finish_all_for_client(&state.db, &id, "removed").await?;
     store::clients::set_last_active_session(&state.db, &id, None).await?;
     store::clients::set_sign_in(&state.db, &id, None).await?;
+    store::clients::forget_completed_attempts(&state.db, &id).await?;
     let Json(env) = envelope(&state, &identity, ()).await?;
     Ok(Json(Envelope {
         response: env.client.clone(),

@@ -67,6 +67,7 @@ async fn finish(
     if client.and_then(|c| c.last_active_session_id).as_deref() == Some(id.as_str()) {
         store::clients::set_last_active_session(&state.db, &row.client_id, None).await?;
     }
+    store::clients::forget_completed_attempts(&state.db, &row.client_id).await?;
     let row = store::sessions::get(&state.db, &id)
         .await?
         .ok_or_else(ApiError::internal)?;

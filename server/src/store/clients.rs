@@ -78,6 +78,25 @@ pub async fn set_sign_up(db: &Db, id: &str, sign_up_id: Option<&str>) -> Result<
         .map(|_| ())
 }
 
+/// Detaches the client's finished sign-in and sign-up: once a session is over they
+/// would only tell the next person at this browser who signed in (name, address).
+pub async fn forget_completed_attempts(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE clients SET
+            sign_in_id = CASE WHEN sign_in_id IN (SELECT id FROM sign_ins WHERE status = 'complete')
+                THEN NULL ELSE sign_in_id END,
+            sign_up_id = CASE WHEN sign_up_id IN (SELECT id FROM sign_ups WHERE status = 'complete')
+                THEN NULL ELSE sign_up_id END,
+            updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}
+
 pub async fn set_last_active_session(
     db: &Db,
     id: &str,
