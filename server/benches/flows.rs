@@ -38,6 +38,8 @@ async fn main() {
             attempts_per_10s: 1_000_000,
             sign_in_create_per_10s: 1_000_000,
             sign_up_create_per_10s: 1_000_000,
+            client_create_per_10s: 1_000_000,
+            sign_up_password_per_10s: 1_000_000,
         },
         single_session_mode: false,
         ..Settings::default()

@@ -210,6 +210,10 @@ impl Default for Lockout {
 pub struct Limits {
     pub sign_in_create_per_10s: u32,
     pub sign_up_create_per_10s: u32,
+    /// New clients (`POST|PUT /v1/client`, `POST /v1/dev_browser`): each is a row.
+    pub client_create_per_10s: u32,
+    /// Sign-up updates that set a password: each runs Argon2.
+    pub sign_up_password_per_10s: u32,
     /// Code and password attempts, for each action on its own (as Clerk counts them):
     /// sign-in first factor, sign-in second factor, sign-up and `/v1/me` verification.
     pub attempts_per_10s: u32,
@@ -220,6 +224,8 @@ impl Default for Limits {
         Limits {
             sign_in_create_per_10s: 5,
             sign_up_create_per_10s: 5,
+            client_create_per_10s: 10,
+            sign_up_password_per_10s: 5,
             attempts_per_10s: 3,
         }
     }
@@ -485,6 +491,8 @@ impl Settings {
         if limits.attempts_per_10s == 0
             || limits.sign_in_create_per_10s == 0
             || limits.sign_up_create_per_10s == 0
+            || limits.client_create_per_10s == 0
+            || limits.sign_up_password_per_10s == 0
         {
             return invalid("limits must be positive");
         }

@@ -139,9 +139,15 @@ impl Server {
             let state = state.clone();
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(Duration::from_secs(60));
-                loop {
+                for minute in 0u64.. {
                     every.tick().await;
                     state.limits.prune();
+                    if minute % 10 == 0 {
+                        match store::prune::prune_now(&state.db).await {
+                            Ok(pruned) => tracing::debug!(?pruned, "pruned expired rows"),
+                            Err(e) => tracing::warn!(error = %e, "pruning failed"),
+                        }
+                    }
                 }
             })
         };

@@ -16,6 +16,10 @@ use crate::{config::Limits, error::ApiError, http::client_ip};
 pub enum Bucket {
     CreateSignIn,
     CreateSignUp,
+    /// A new client (`POST|PUT /v1/client`, `POST /v1/dev_browser`).
+    CreateClient,
+    /// `PATCH /v1/client/sign_ups/{id}` with a password (it runs Argon2).
+    SignUpPassword,
     /// `POST /v1/client/sign_ins/{id}/attempt_first_factor`.
     SignInFirstFactor,
     /// `POST /v1/client/sign_ins/{id}/attempt_second_factor`.
@@ -27,9 +31,11 @@ pub enum Bucket {
 }
 
 impl Bucket {
-    const ALL: [Bucket; 6] = [
+    const ALL: [Bucket; 8] = [
         Bucket::CreateSignIn,
         Bucket::CreateSignUp,
+        Bucket::CreateClient,
+        Bucket::SignUpPassword,
         Bucket::SignInFirstFactor,
         Bucket::SignInSecondFactor,
         Bucket::SignUpVerification,
@@ -40,7 +46,12 @@ impl Bucket {
         match self {
             Bucket::CreateSignIn => limits.sign_in_create_per_10s,
             Bucket::CreateSignUp => limits.sign_up_create_per_10s,
-            _ => limits.attempts_per_10s,
+            Bucket::CreateClient => limits.client_create_per_10s,
+            Bucket::SignUpPassword => limits.sign_up_password_per_10s,
+            Bucket::SignInFirstFactor
+            | Bucket::SignInSecondFactor
+            | Bucket::SignUpVerification
+            | Bucket::IdentificationVerification => limits.attempts_per_10s,
         }
     }
 }

@@ -5,6 +5,7 @@ use super::envelope;
 use crate::{
     error::{ApiError, ApiResult},
     http::{Identity, Mode},
+    limits::Bucket,
     state::AppState,
     store,
 };
@@ -29,6 +30,7 @@ pub async fn create(
     State(state): State<AppState>,
     identity: Identity,
 ) -> ApiResult<Json<Envelope<Option<Client>>>> {
+    state.limits.check(Bucket::CreateClient, identity.ip())?;
     let (id, token) = store::clients::create(&state.db).await?;
     identity.switch_to(id.clone(), token);
     let client = crate::render::client(&state, &id).await?;
@@ -41,10 +43,12 @@ pub async fn create(
 /// `POST /v1/dev_browser` (development): the token is the `id` of the answer.
 pub async fn create_dev_browser(
     State(state): State<AppState>,
+    identity: Identity,
 ) -> ApiResult<Json<serde_json::Value>> {
     if !state.settings.is_development() {
         return Err(ApiError::route_not_found());
     }
+    state.limits.check(Bucket::CreateClient, identity.ip())?;
     let (_, token) = store::clients::create(&state.db).await?;
     Ok(Json(serde_json::json!({
         "object": "dev_browser",

@@ -67,6 +67,9 @@ fn non_empty(v: &Option<String>) -> Option<String> {
 }
 
 /// Validates the given fields and merges them into the row. Nothing is stored here.
+/// Clerk's limit on a user's metadata: 8 KB of JSON.
+const UNSAFE_METADATA_MAX_BYTES: usize = 8 * 1024;
+
 async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) -> ApiResult<()> {
     let ids = &state.settings.identifiers;
     allowed(
@@ -123,6 +126,14 @@ async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) 
         row.timezone = Some(flows::identifiers::time_zone("timezone", zone)?);
     }
     if let Some(meta) = &p.unsafe_metadata {
+        if meta.len() > UNSAFE_METADATA_MAX_BYTES {
+            return Err(ApiError::param_format_invalid(
+                "unsafe_metadata",
+                format!(
+                    "unsafe_metadata must be at most {UNSAFE_METADATA_MAX_BYTES} bytes of JSON."
+                ),
+            ));
+        }
         let value: serde_json::Value = serde_json::from_str(meta).map_err(|_| {
             ApiError::param_format_invalid(
                 "unsafe_metadata",
@@ -185,6 +196,9 @@ pub async fn update(
     Path(id): Path<String>,
     Form(p): Form<params::CreateSignUp>,
 ) -> ApiResult<Json<Envelope<SignUp>>> {
+    if p.password.is_some() {
+        state.limits.check(Bucket::SignUpPassword, identity.ip())?;
+    }
     let mut row = own_sign_up(&state, &identity, &id).await?;
     if row.status != "missing_requirements" {
         return Err(ApiError::client_state_invalid("update"));

@@ -3,6 +3,7 @@
 
 pub mod clients;
 pub mod identifications;
+pub mod prune;
 pub mod sessions;
 pub mod sign_ins;
 pub mod sign_ups;

@@ -28,6 +28,8 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
             attempts_per_10s: 10_000,
             sign_in_create_per_10s: 10_000,
             sign_up_create_per_10s: 10_000,
+            client_create_per_10s: 10_000,
+            sign_up_password_per_10s: 10_000,
         },
         ..Settings::default()
     }

@@ -1,0 +1,98 @@
+//! Forgetting what nobody can use any more: abandoned sign-ins and sign-ups, code
+//! verifications nothing points at, old resend-cooldown rows, and clients idle for a
+//! month with no session left. Run in the background; bounded work per run.
+
+use crate::{db::Db, ids::now_ms};
+
+/// How long after its last use an idle client with no live session is kept.
+pub const CLIENT_IDLE_MS: i64 = 30 * 24 * 3600 * 1000;
+/// How long an unreferenced verification, or a cooldown row, is kept.
+pub const LEFTOVER_MS: i64 = 24 * 3600 * 1000;
+
+/// What one run removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pruned {
+    pub sign_ins: u64,
+    pub sign_ups: u64,
+    pub verifications: u64,
+    pub code_sends: u64,
+    pub clients: u64,
+}
+
+/// Removes everything that expired before `now` (unix ms), in one transaction.
+pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
+    let mut tx = db.write.begin().await?;
+    let mut pruned = Pruned::default();
+    let leftover = now - LEFTOVER_MS;
+
+    sqlx::query(
+        "UPDATE clients SET sign_in_id = NULL
+         WHERE sign_in_id IN (SELECT id FROM sign_ins WHERE abandon_at < ?)",
+    )
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    pruned.sign_ins = sqlx::query("DELETE FROM sign_ins WHERE abandon_at < ?")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+
+    sqlx::query(
+        "UPDATE clients SET sign_up_id = NULL
+         WHERE sign_up_id IN (SELECT id FROM sign_ups WHERE abandon_at < ?)",
+    )
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    pruned.sign_ups = sqlx::query("DELETE FROM sign_ups WHERE abandon_at < ?")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+
+    pruned.verifications = sqlx::query(
+        "DELETE FROM verifications WHERE created_at < ?
+            AND id NOT IN (SELECT verification_id FROM identifications WHERE verification_id IS NOT NULL)
+            AND id NOT IN (SELECT first_factor_verification_id FROM sign_ins WHERE first_factor_verification_id IS NOT NULL)
+            AND id NOT IN (SELECT second_factor_verification_id FROM sign_ins WHERE second_factor_verification_id IS NOT NULL)
+            AND id NOT IN (SELECT email_verification_id FROM sign_ups WHERE email_verification_id IS NOT NULL)
+            AND id NOT IN (SELECT phone_verification_id FROM sign_ups WHERE phone_verification_id IS NOT NULL)",
+    )
+    .bind(leftover)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+
+    pruned.code_sends = sqlx::query("DELETE FROM code_sends WHERE last_sent_at < ?")
+        .bind(leftover)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+
+    // A client idle for a month whose sessions are all over: its cookie opens nothing.
+    let idle = "SELECT id FROM clients WHERE updated_at < ? AND id NOT IN (
+        SELECT client_id FROM sessions
+        WHERE status IN ('active', 'pending') AND expire_at > ? AND abandon_at > ?)";
+    sqlx::query(&format!("DELETE FROM sessions WHERE client_id IN ({idle})"))
+        .bind(now - CLIENT_IDLE_MS)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    pruned.clients = sqlx::query(&format!("DELETE FROM clients WHERE id IN ({idle})"))
+        .bind(now - CLIENT_IDLE_MS)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+
+    tx.commit().await?;
+    Ok(pruned)
+}
+
+/// [`prune`] as of now.
+pub async fn prune_now(db: &Db) -> Result<Pruned, sqlx::Error> {
+    prune(db, now_ms()).await
+}
