@@ -371,8 +371,18 @@ fn sign_up_verification(
 pub async fn sign_up(state: &AppState, row: &SignUpRow) -> ApiResult<t::SignUp> {
     let now = now_ms();
     let (required_fields, optional_fields) = sign_up_fields(state);
-    let email_v = verification_by_id(state, row.email_verification_id.as_deref()).await?;
-    let phone_v = verification_by_id(state, row.phone_verification_id.as_deref()).await?;
+    // A verification counts only for the exact address or number its code went to.
+    let bound = |v: Option<VerificationRow>, to: &Option<String>| {
+        v.filter(|v| v.target.is_some() && v.target == *to)
+    };
+    let email_v = bound(
+        verification_by_id(state, row.email_verification_id.as_deref()).await?,
+        &row.email_address,
+    );
+    let phone_v = bound(
+        verification_by_id(state, row.phone_verification_id.as_deref()).await?,
+        &row.phone_number,
+    );
     let given = |f: &str| match f {
         "email_address" => row.email_address.is_some(),
         "phone_number" => row.phone_number.is_some(),

@@ -254,12 +254,20 @@ pub async fn attempt_verification(
         return Err(ApiError::client_state_invalid("attempt_verification"));
     }
     let code = form_required(&p.code, "code")?;
-    let verification = match p.strategy {
-        Strategy::EmailCode => row.email_verification_id.as_deref(),
-        Strategy::PhoneCode => row.phone_verification_id.as_deref(),
+    let (verification, to) = match p.strategy {
+        Strategy::EmailCode => (&row.email_verification_id, &row.email_address),
+        Strategy::PhoneCode => (&row.phone_verification_id, &row.phone_number),
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     };
-    flows::codes::check(&state, verification, code, None).await?;
+    // The code must have gone to the address the sign-up holds now, not one it held.
+    let prepared = match verification {
+        Some(v) => store::verifications::get(&state.db, v).await?,
+        None => None,
+    };
+    if prepared.is_none_or(|v| v.target.is_none() || v.target != *to) {
+        return Err(ApiError::verification_missing());
+    }
+    flows::codes::check(&state, verification.as_deref(), code, None).await?;
     try_complete(&state, &identity, &id).await?;
     respond(&state, &identity, &id).await
 }

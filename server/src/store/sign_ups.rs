@@ -124,14 +124,22 @@ pub async fn complete(
     let user_id = new_id("user");
     let session_id = new_id("sess");
     let mut tx = db.write.begin().await?;
+    // Claimed only as read: a concurrent change of an address or its verification
+    // (a PATCH racing a prepare) makes the claim fail instead of verifying the wrong one.
     let claimed = sqlx::query(
         "UPDATE sign_ups SET status = 'complete', created_user_id = ?, created_session_id = ?, updated_at = ?
-         WHERE id = ? AND status = 'missing_requirements'",
+         WHERE id = ? AND status = 'missing_requirements'
+            AND email_address IS NOT DISTINCT FROM ? AND email_verification_id IS NOT DISTINCT FROM ?
+            AND phone_number IS NOT DISTINCT FROM ? AND phone_verification_id IS NOT DISTINCT FROM ?",
     )
     .bind(&user_id)
     .bind(&session_id)
     .bind(now)
     .bind(&row.id)
+    .bind(&row.email_address)
+    .bind(&row.email_verification_id)
+    .bind(&row.phone_number)
+    .bind(&row.phone_verification_id)
     .execute(&mut *tx)
     .await?
     .rows_affected()

@@ -1,0 +1,54 @@
+//! A sign-up's code verifies only the exact address it was sent to: a PATCH that
+//! races a prepare cannot leave the victim's address holding the attacker's
+//! verification (security issue, item 8).
+
+mod common;
+
+use common::{Browser, Mode, TestServer, PASSWORD};
+
+#[tokio::test]
+async fn a_code_sent_to_one_address_does_not_verify_another() {
+    let server = TestServer::start().await;
+    let b = Browser::new(&server.base, Mode::Cookie);
+    let v = b
+        .post(
+            "/v1/client/sign_ups",
+            &[
+                ("email_address", "attacker@example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+        .ok();
+    let id = v["response"]["id"].as_str().unwrap().to_owned();
+    b.post(
+        &format!("/v1/client/sign_ups/{id}/prepare_verification"),
+        &[("strategy", "email_code")],
+    )
+    .await
+    .ok();
+    let code = server.last_code_to("attacker@example.com").await;
+    // What the race leaves behind: the row holds the victim's address while its
+    // verification is the one whose code went to the attacker.
+    sqlx::query("UPDATE sign_ups SET email_address = 'victim@example.com' WHERE id = ?")
+        .bind(&id)
+        .execute(&server.state().db.write)
+        .await
+        .unwrap();
+    let v = b.get(&format!("/v1/client/sign_ups/{id}")).await.ok();
+    assert_eq!(
+        v["response"]["unverified_fields"],
+        serde_json::json!(["email_address"])
+    );
+    assert_eq!(
+        v["response"]["verifications"]["email_address"]["next_action"],
+        "needs_prepare"
+    );
+    let r = b.finish_sign_up(&id, &code).await;
+    assert!(r.status.is_client_error(), "{}", r.json);
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&server.state().db.read)
+        .await
+        .unwrap();
+    assert_eq!(users, 0, "no account holds the victim's address");
+}
