@@ -96,13 +96,18 @@ pub async fn check(
     let max = state.settings.codes.max_attempts;
     // The verification's own count first: it bounds a burst on one verification to
     // its five tries, so duplicate submissions of a right code lock nothing.
-    let (tries, stored) = match store::verifications::reserve(&state.db, id, max).await? {
-        Reserved::Try { attempts, stored } => (attempts, stored),
+    let (tries, stored, target) = match store::verifications::reserve(&state.db, id, max).await? {
+        Reserved::Try {
+            attempts,
+            stored,
+            target,
+        } => (attempts, stored, target),
         Reserved::Done(outcome) => return outcome_error(outcome).map_or(Ok(()), Err),
     };
-    let attempt = match account {
-        Some(user) => Some(lockout::admit(state, user).await?),
-        None => None,
+    let attempt = match (account, &target) {
+        (Some(user), _) => Some(lockout::admit(state, user).await?),
+        (None, Some(target)) => Some(lockout::admit_target(state, target).await?),
+        (None, None) => None,
     };
     let matched = state.codes.matches(id, code, &stored);
     let outcome = store::verifications::settle(&state.db, id, tries, max, matched).await?;
@@ -114,7 +119,9 @@ pub async fn check(
         (attempt, error) => {
             // Right, or a lost race for an already verified code: not a failure.
             if let Some(attempt) = attempt {
-                attempt.right(state).await?;
+                attempt
+                    .right(state, matches!(outcome, Outcome::Verified))
+                    .await?;
             }
             error.map_or(Ok(()), Err)
         }

@@ -3,22 +3,33 @@
 //! so a parallel burst gets no more tries than the limit; a right password only
 //! takes its own attempt back, and only a finished sign-in (every factor passed)
 //! clears the count, so knowing the password does not buy fresh guesses at the code.
+//!
+//! Codes no account covers (sign-up and `/v1/me` verifications) are counted per
+//! target instead — the address or number they went to — across verifications, so
+//! asking for a new code buys no fresh guesses either.
 
 use crate::{
     error::{ApiError, ApiResult},
     ids::now_ms,
     state::AppState,
     store::{
-        self,
+        self, target_failures,
         users::{Reservation, UserRow},
     },
 };
 
-/// One admitted attempt at a secret of an account.
-#[must_use = "say how the attempt went: right(), wrong() or not_checked()"]
+/// Whose tries an attempt counts against.
+enum Subject {
+    /// Lockout is off.
+    Nobody,
+    User(String),
+    Target(String),
+}
+
+/// One admitted attempt at a secret of an account, or at a code sent to a target.
+#[must_use = "say how the attempt went: right() or wrong()"]
 pub struct Attempt {
-    /// `None` when lockout is off.
-    user_id: Option<String>,
+    subject: Subject,
     /// Set when this attempt was the last try: a wrong answer locks until then.
     locks_until: Option<i64>,
 }
@@ -27,39 +38,74 @@ pub struct Attempt {
 pub async fn admit(state: &AppState, user: &UserRow) -> ApiResult<Attempt> {
     let lockout = &state.settings.lockout;
     if !lockout.enabled {
-        return Ok(Attempt {
-            user_id: None,
-            locks_until: None,
-        });
+        return Ok(Attempt::uncounted());
     }
     let lock_ms = lockout.duration_minutes as i64 * 60_000;
     match store::users::reserve_attempt(&state.db, &user.id, lockout.max_attempts, lock_ms).await? {
         Reservation::Locked { until } => Err(ApiError::user_locked(seconds_until(until))),
         Reservation::Admitted { locked_until, .. } => Ok(Attempt {
-            user_id: Some(user.id.clone()),
+            subject: Subject::User(user.id.clone()),
+            locks_until: locked_until,
+        }),
+    }
+}
+
+/// Counts a try at a code sent to `target` (no account's lockout covers it), or
+/// refuses with 429 while the target has had too many wrong codes.
+pub async fn admit_target(state: &AppState, target: &str) -> ApiResult<Attempt> {
+    let lockout = &state.settings.lockout;
+    if !lockout.enabled {
+        return Ok(Attempt::uncounted());
+    }
+    let window_ms = lockout.duration_minutes as i64 * 60_000;
+    match target_failures::reserve(&state.db, target, lockout.max_attempts, window_ms).await? {
+        target_failures::Reservation::Locked { until } => {
+            Err(ApiError::too_many_requests(seconds_until(until) as u64))
+        }
+        target_failures::Reservation::Admitted { locked_until } => Ok(Attempt {
+            subject: Subject::Target(target.to_owned()),
             locks_until: locked_until,
         }),
     }
 }
 
 impl Attempt {
-    /// The secret was wrong: it stays counted. The error to answer is `user_locked`
-    /// when this was the last try, else `error`.
-    pub fn wrong(self, error: ApiError) -> ApiError {
-        match self.locks_until {
-            Some(until) => {
-                tracing::warn!(user = ?self.user_id, "account locked after too many failures");
-                ApiError::user_locked(seconds_until(until))
-            }
-            None => error,
+    fn uncounted() -> Attempt {
+        Attempt {
+            subject: Subject::Nobody,
+            locks_until: None,
         }
     }
 
-    /// The secret was right (or was not compared at all): the attempt is taken back.
-    pub async fn right(self, state: &AppState) -> ApiResult<()> {
-        if let Some(id) = &self.user_id {
-            store::users::refund_attempt(&state.db, id, state.settings.lockout.max_attempts)
-                .await?;
+    /// The secret was wrong: it stays counted. The error to answer is the lock
+    /// (`user_locked` for an account, 429 for a target) when this was the last
+    /// try, else `error`.
+    pub fn wrong(self, error: ApiError) -> ApiError {
+        let Some(until) = self.locks_until else {
+            return error;
+        };
+        match &self.subject {
+            Subject::User(id) => {
+                tracing::warn!(user = %id, "account locked after too many failures");
+                ApiError::user_locked(seconds_until(until))
+            }
+            Subject::Target(target) => {
+                tracing::warn!(%target, "codes to this target locked after too many failures");
+                ApiError::too_many_requests(seconds_until(until) as u64)
+            }
+            Subject::Nobody => error,
+        }
+    }
+
+    /// The secret was not wrong (right, or never compared): the attempt is taken
+    /// back. `verified`: a target whose code was right starts again from nothing.
+    pub async fn right(self, state: &AppState, verified: bool) -> ApiResult<()> {
+        let max = state.settings.lockout.max_attempts;
+        match &self.subject {
+            Subject::User(id) => store::users::refund_attempt(&state.db, id, max).await?,
+            Subject::Target(t) if verified => target_failures::clear(&state.db, t).await?,
+            Subject::Target(t) => target_failures::refund(&state.db, t, max).await?,
+            Subject::Nobody => {}
         }
         Ok(())
     }

@@ -35,10 +35,10 @@ pub async fn check(
         return Err(wrong());
     };
     match checked {
-        Checked::Right => attempt.right(state).await,
+        Checked::Right => attempt.right(state, true).await,
         Checked::RightRehashed(hash) => {
             store::users::upgrade_password_hash(&state.db, &u.id, &hash).await?;
-            attempt.right(state).await
+            attempt.right(state, true).await
         }
         Checked::Wrong => Err(attempt.wrong(wrong())),
     }

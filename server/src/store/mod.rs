@@ -7,5 +7,6 @@ pub mod prune;
 pub mod sessions;
 pub mod sign_ins;
 pub mod sign_ups;
+pub mod target_failures;
 pub mod users;
 pub mod verifications;

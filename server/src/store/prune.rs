@@ -1,6 +1,6 @@
 //! Forgetting what nobody can use any more: abandoned sign-ins and sign-ups, code
-//! verifications nothing points at, old resend-cooldown rows, and clients idle for a
-//! month with no session left. Run in the background; bounded work per run.
+//! verifications nothing points at, old resend-cooldown and wrong-code rows, and
+//! clients idle for a month with no session left. Run in the background; bounded work per run.
 
 use crate::{db::Db, ids::now_ms};
 
@@ -16,6 +16,7 @@ pub struct Pruned {
     pub sign_ups: u64,
     pub verifications: u64,
     pub code_sends: u64,
+    pub target_failures: u64,
     pub clients: u64,
 }
 
@@ -69,6 +70,16 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+
+    pruned.target_failures = sqlx::query(
+        "DELETE FROM target_failures
+         WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?)",
+    )
+    .bind(leftover)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
 
     // A client idle for a month whose sessions are all over: its cookie opens nothing.
     let idle = "SELECT id FROM clients WHERE updated_at < ? AND id NOT IN (

@@ -111,7 +111,12 @@ pub enum Outcome {
 /// A try at a verification's code, counted before the code is compared.
 pub enum Reserved {
     /// Counted as try number `attempts`; compare against `stored`, then [`settle`].
-    Try { attempts: i64, stored: String },
+    /// `target` is where the code went.
+    Try {
+        attempts: i64,
+        stored: String,
+        target: Option<String>,
+    },
     /// Nothing to compare: the verification is verified, failed, expired or absent.
     Done(Outcome),
 }
@@ -155,7 +160,11 @@ pub async fn reserve(db: &Db, id: &str, max_attempts: u32) -> Result<Reserved, s
         fail(db, id).await?;
         return Ok(Reserved::Done(Outcome::Failed));
     };
-    Ok(Reserved::Try { attempts, stored })
+    Ok(Reserved::Try {
+        attempts,
+        stored,
+        target: row.target,
+    })
 }
 
 /// Records how a counted try went: the first right one verifies (exactly one, under
