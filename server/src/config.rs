@@ -50,6 +50,10 @@ pub struct Settings {
     /// Serve a built web app (trunk's `dist/`) from this folder on the same origin as
     /// the API; paths that are no file get `index.html` (client-side routes).
     pub static_dir: Option<std::path::PathBuf>,
+    /// The session-signing key (P-256, PKCS#8 PEM) from a file you manage, instead of
+    /// one the server makes and keeps in its database. Replace the file and restart to
+    /// rotate: the old key stays published until its last token has expired.
+    pub signing_key_file: Option<std::path::PathBuf>,
     pub urls: Urls,
     pub identifiers: Identifiers,
     pub second_factors: SecondFactors,
@@ -351,6 +355,7 @@ impl Default for Settings {
             allow_remote_development: false,
             enumeration_protection: false,
             static_dir: None,
+            signing_key_file: None,
             urls: Urls::default(),
             identifiers: Identifiers::default(),
             second_factors: SecondFactors::default(),
@@ -436,6 +441,9 @@ impl Settings {
         }
         if let Some(v) = var("FAPI_STATIC_DIR") {
             self.static_dir = Some(v.into());
+        }
+        if let Some(v) = var("FAPI_SIGNING_KEY_FILE") {
+            self.signing_key_file = Some(v.into());
         }
         if let Some(v) = var("FAPI_ALLOWED_ORIGINS") {
             self.allowed_origins = v

@@ -1,6 +1,8 @@
 //! Session-token signing: an ES256 (P-256) key made on first start and kept in the
-//! database, so tokens minted before a restart still verify after it. The public
-//! half is published at `/.well-known/jwks.json` for the app's own backend.
+//! database (or read from a file you manage), so tokens minted before a restart
+//! still verify after it. The public halves are published at
+//! `/.well-known/jwks.json` for the app's own backend, a retired key until the last
+//! token it signed has expired.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use fapi_types::{Jwk, Jwks, SessionClaims};
@@ -64,25 +66,131 @@ impl SigningKey {
 #[error("signing key: {0}")]
 pub struct KeyError(String);
 
-/// Loads the newest signing key, making one on first start.
-pub async fn load_or_create_signing_key(db: &Db) -> Result<SigningKey, crate::StartError> {
-    let existing: Option<(String, String)> = sqlx::query_as(
-        "SELECT kid, private_pem FROM signing_keys ORDER BY created_at DESC LIMIT 1",
-    )
-    .fetch_optional(&db.write)
-    .await?;
-    if let Some((kid, pem)) = existing {
-        return Ok(SigningKey::from_pem(kid, &pem)?);
+/// The key that signs new session tokens, and the retired ones still published
+/// because tokens they signed may not have expired yet.
+#[derive(Clone)]
+pub struct SigningKeys {
+    current: SigningKey,
+    /// Public halves of retired keys, each with the time (unix ms) it stops being published.
+    retired: Vec<(Jwk, i64)>,
+}
+
+impl SigningKeys {
+    /// What `/.well-known/jwks.json` publishes now: the current key first.
+    pub fn jwks(&self) -> Jwks {
+        let now = now_ms();
+        let mut keys = self.current.jwks().keys;
+        keys.extend(
+            self.retired
+                .iter()
+                .filter(|(_, until)| *until > now)
+                .map(|(jwk, _)| jwk.clone()),
+        );
+        Jwks { keys }
     }
+
+    pub fn sign(&self, claims: &SessionClaims) -> String {
+        self.current.sign(claims)
+    }
+
+    pub fn current_kid(&self) -> &str {
+        &self.current.kid
+    }
+}
+
+/// How long past a key's retirement it stays published: the lifetime of the last
+/// token it signed, and a minute for clocks that disagree.
+fn published_after_retirement(token_lifetime_ms: i64) -> i64 {
+    token_lifetime_ms + 60_000
+}
+
+fn kid_of(secret: &SecretKey) -> String {
+    let public = secret.public_key().to_encoded_point(true);
+    format!(
+        "ins_{}",
+        &URL_SAFE_NO_PAD.encode(Sha256::digest(public.as_bytes()))[..22]
+    )
+}
+
+/// The signing keys at start: the current one comes from `key_file` when set (its
+/// private half never enters the database), else it is the newest key the server
+/// made (one is made on first start). Any other key still in use is retired now.
+pub async fn load_signing_keys(
+    db: &Db,
+    key_file: Option<&std::path::Path>,
+    token_lifetime_ms: i64,
+) -> Result<SigningKeys, crate::StartError> {
+    let now = now_ms();
+    let current = match key_file {
+        Some(path) => {
+            let pem = std::fs::read_to_string(path)
+                .map_err(|e| KeyError(format!("{}: {e}", path.display())))?;
+            let secret = SecretKey::from_pkcs8_pem(&pem)
+                .map_err(|e| KeyError(format!("{}: {e}", path.display())))?;
+            let key = SigningKey::from_pem(kid_of(&secret), &pem)?;
+            let jwk = serde_json::to_string(&key.jwk).map_err(|e| KeyError(e.to_string()))?;
+            sqlx::query(
+                "INSERT INTO signing_keys (kid, private_pem, public_jwk, created_at) VALUES (?, '', ?, ?)
+                 ON CONFLICT (kid) DO UPDATE SET retired_at = NULL",
+            )
+            .bind(&key.kid)
+            .bind(jwk)
+            .bind(now)
+            .execute(&db.write)
+            .await?;
+            key
+        }
+        None => {
+            let existing: Option<(String, String)> = sqlx::query_as(
+                "SELECT kid, private_pem FROM signing_keys
+                 WHERE private_pem <> '' AND retired_at IS NULL
+                 ORDER BY created_at DESC LIMIT 1",
+            )
+            .fetch_optional(&db.write)
+            .await?;
+            match existing {
+                Some((kid, pem)) => SigningKey::from_pem(kid, &pem)?,
+                None => create_key(db).await?,
+            }
+        }
+    };
+    sqlx::query("UPDATE signing_keys SET retired_at = ? WHERE kid <> ? AND retired_at IS NULL")
+        .bind(now)
+        .bind(&current.kid)
+        .execute(&db.write)
+        .await?;
+    let keep = published_after_retirement(token_lifetime_ms);
+    let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT kid, private_pem, public_jwk, retired_at FROM signing_keys
+         WHERE retired_at IS NOT NULL AND retired_at > ? ORDER BY retired_at DESC",
+    )
+    .bind(now - keep)
+    .fetch_all(&db.write)
+    .await?;
+    let mut retired = Vec::new();
+    for (kid, pem, public_jwk, retired_at) in rows {
+        let jwk = match public_jwk {
+            Some(json) => serde_json::from_str(&json).map_err(|e| KeyError(e.to_string()))?,
+            None => SigningKey::from_pem(kid, &pem)?.jwk,
+        };
+        retired.push((jwk, retired_at + keep));
+    }
+    Ok(SigningKeys { current, retired })
+}
+
+/// A key's id, as its tokens' `kid` header names it.
+pub fn kid(key: &SigningKey) -> &str {
+    &key.kid
+}
+
+/// Makes a new key in the database; the next start signs with it and retires the
+/// one before (`fapi-server --rotate-signing-key`).
+pub async fn create_key(db: &Db) -> Result<SigningKey, crate::StartError> {
     let secret = SecretKey::random(&mut OsRng);
     let pem = secret
         .to_pkcs8_pem(LineEnding::LF)
         .map_err(|e| KeyError(e.to_string()))?;
-    let public = secret.public_key().to_encoded_point(true);
-    let kid = format!(
-        "ins_{}",
-        &URL_SAFE_NO_PAD.encode(Sha256::digest(public.as_bytes()))[..22]
-    );
+    let kid = kid_of(&secret);
     sqlx::query("INSERT INTO signing_keys (kid, private_pem, created_at) VALUES (?, ?, ?)")
         .bind(&kid)
         .bind(pem.as_str())

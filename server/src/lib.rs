@@ -115,7 +115,12 @@ impl Server {
                 });
             }
         }
-        let signing = keys::load_or_create_signing_key(&db).await?;
+        let signing = keys::load_signing_keys(
+            &db,
+            settings.signing_key_file.as_deref(),
+            settings.session.token_lifetime_seconds as i64 * 1000,
+        )
+        .await?;
         let code_key = keys::load_or_create_secret(&db, "code_hmac").await?;
         let delivery = Delivery::from_settings(&settings)?;
         let state = AppState(Arc::new(Shared {
@@ -197,6 +202,14 @@ impl Server {
         tracing::info!("shutting down");
         self.stop().await;
     }
+}
+
+/// Makes a new database signing key for the next start; returns its `kid`.
+pub async fn rotate_signing_key(settings: &Settings) -> Result<String, StartError> {
+    let db = Db::open(&settings.database_url).await?;
+    let key = keys::create_key(&db).await;
+    db.close().await;
+    Ok(keys::kid(&key?).to_owned())
 }
 
 async fn shutdown_signal() {

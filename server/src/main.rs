@@ -16,6 +16,10 @@ struct Cli {
     /// Print the effective settings as TOML and exit.
     #[arg(long)]
     print_config: bool,
+    /// Make a new session-signing key in the database and exit: the next start signs
+    /// with it, and publishes the old one until its last token has expired.
+    #[arg(long)]
+    rotate_signing_key: bool,
 }
 
 #[tokio::main]
@@ -45,6 +49,18 @@ async fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         }
+    }
+    if cli.rotate_signing_key {
+        return match fapi_server::rotate_signing_key(&settings).await {
+            Ok(kid) => {
+                println!("new signing key {kid}: restart fapi-server to sign with it");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("fapi-server: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     match Server::start(settings).await {
         Ok(server) => {

@@ -3,7 +3,7 @@
 use std::{ops::Deref, sync::Arc};
 
 use crate::{
-    codes::CodeHasher, config::Settings, db::Db, delivery::Delivery, keys::SigningKey,
+    codes::CodeHasher, config::Settings, db::Db, delivery::Delivery, keys::SigningKeys,
     limits::RateLimits, passwords::Passwords,
 };
 
@@ -15,7 +15,7 @@ pub struct Shared {
     pub db: Db,
     pub passwords: Passwords,
     pub codes: CodeHasher,
-    pub signing: SigningKey,
+    pub signing: SigningKeys,
     pub delivery: Delivery,
     pub limits: RateLimits,
 }

@@ -1,0 +1,83 @@
+//! The session-signing key can come from a file, and rotates: a retired key stays
+//! in the JWKS until the last token it signed has expired (security issue, item 16).
+
+mod common;
+
+use common::{test_settings, Browser, Mode, TestServer};
+use fapi_types::Jwks;
+use p256::pkcs8::{EncodePrivateKey, LineEnding};
+
+async fn jwks(server: &TestServer) -> Vec<String> {
+    let jwks: Jwks = reqwest::get(format!("{}/.well-known/jwks.json", server.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    jwks.keys.into_iter().map(|k| k.kid).collect()
+}
+
+async fn token_kid(server: &TestServer, email: &str) -> String {
+    let b = Browser::new(&server.base, Mode::Cookie);
+    let sid = b.sign_up(server, email, "Key").await;
+    let v = b
+        .post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
+        .await
+        .ok();
+    jsonwebtoken::decode_header(v["jwt"].as_str().unwrap())
+        .unwrap()
+        .kid
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_key_file_takes_over_and_the_old_key_stays_until_its_tokens_expire() {
+    let server = TestServer::start().await;
+    let old = token_kid(&server, "before@example.com").await;
+    assert_eq!(jwks(&server).await, vec![old.clone()]);
+    let dir = server.stop().await;
+
+    let pem = p256::SecretKey::random(&mut rand::rngs::OsRng)
+        .to_pkcs8_pem(LineEnding::LF)
+        .unwrap();
+    let key_file = dir.path().join("signing-key.pem");
+    std::fs::write(&key_file, pem.as_bytes()).unwrap();
+    let mut settings = test_settings(dir.path());
+    settings.signing_key_file = Some(key_file.clone());
+    let server = TestServer::in_dir(dir, settings).await;
+    let new = token_kid(&server, "after@example.com").await;
+    assert_ne!(new, old);
+    assert_eq!(jwks(&server).await, vec![new.clone(), old.clone()]);
+    // The file's private half never enters the database.
+    let stored: String = sqlx::query_scalar("SELECT private_pem FROM signing_keys WHERE kid = ?")
+        .bind(&new)
+        .fetch_one(&server.state().db.read)
+        .await
+        .unwrap();
+    assert_eq!(stored, "");
+
+    // Once the old key's last token has expired (60 s, and a minute of skew), it goes.
+    sqlx::query("UPDATE signing_keys SET retired_at = retired_at - 121000 WHERE kid = ?")
+        .bind(&old)
+        .execute(&server.state().db.write)
+        .await
+        .unwrap();
+    let dir = server.stop().await;
+    let mut settings = test_settings(dir.path());
+    settings.signing_key_file = Some(key_file);
+    let server = TestServer::in_dir(dir, settings).await;
+    assert_eq!(jwks(&server).await, vec![new]);
+}
+
+#[tokio::test]
+async fn rotating_a_database_key_publishes_both_for_a_while() {
+    let server = TestServer::start().await;
+    let old = token_kid(&server, "rot1@example.com").await;
+    let dir = server.stop().await;
+    let settings = test_settings(dir.path());
+    let made = fapi_server::rotate_signing_key(&settings).await.unwrap();
+    let server = TestServer::in_dir(dir, settings).await;
+    let new = token_kid(&server, "rot2@example.com").await;
+    assert_eq!(new, made);
+    assert_eq!(jwks(&server).await, vec![new, old]);
+}
