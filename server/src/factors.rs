@@ -31,6 +31,7 @@ pub fn first_factors(
     if user.password_hash.is_some() {
         out.push(SignInFactor::bare(Strategy::Password));
     }
+    let has_2fa = two_factor_enabled(settings, idents);
     for i in idents.iter().filter(|i| i.verified()) {
         if i.kind == EMAIL && settings.identifiers.email_address.on() {
             out.push(SignInFactor {
@@ -41,7 +42,11 @@ pub fn first_factors(
                 ..SignInFactor::bare(Strategy::EmailCode)
             });
         }
-        if i.kind == PHONE && settings.identifiers.phone_number.on() {
+        // A phone that is the account's only second factor cannot also be the first:
+        // one stolen SIM would then be both.
+        let only_second_factor =
+            has_2fa && second_factors_after(settings, idents, Some(&i.value)).is_empty();
+        if i.kind == PHONE && settings.identifiers.phone_number.on() && !only_second_factor {
             out.push(SignInFactor {
                 strategy: Strategy::PhoneCode,
                 safe_identifier: Some(mask_phone(&i.value)),
@@ -57,11 +62,23 @@ pub fn first_factors(
 
 /// The second factors, the default first (as Clerk's UI expects).
 pub fn second_factors(settings: &Settings, idents: &[IdentificationRow]) -> Vec<SignInFactor> {
+    second_factors_after(settings, idents, None)
+}
+
+/// The second factors left once a first factor was a code to `first_phone`: never
+/// the same phone again.
+pub fn second_factors_after(
+    settings: &Settings,
+    idents: &[IdentificationRow],
+    first_phone: Option<&str>,
+) -> Vec<SignInFactor> {
     if !settings.second_factors.phone_code {
         return Vec::new();
     }
-    let mut phones: Vec<&IdentificationRow> =
-        idents.iter().filter(|i| i.is_second_factor()).collect();
+    let mut phones: Vec<&IdentificationRow> = idents
+        .iter()
+        .filter(|i| i.is_second_factor() && Some(i.value.as_str()) != first_phone)
+        .collect();
     phones.sort_by_key(|i| !i.default_second_factor);
     let no_default = !phones.iter().any(|p| p.default_second_factor);
     phones

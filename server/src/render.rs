@@ -270,8 +270,16 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
     let (first, second, user_data) = match &user {
         Some(u) => {
             let idents = store::identifications::list_for_user(&state.db, &u.id).await?;
-            let second = (row.status == "needs_second_factor")
-                .then(|| factors::second_factors(&state.settings, &idents));
+            let second = if row.status == "needs_second_factor" {
+                let first_phone = store::sign_ins::first_factor_phone(&state.db, row).await?;
+                Some(factors::second_factors_after(
+                    &state.settings,
+                    &idents,
+                    first_phone.as_deref(),
+                ))
+            } else {
+                None
+            };
             (
                 factors::first_factors(&state.settings, u, &idents),
                 second,

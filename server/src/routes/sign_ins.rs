@@ -388,7 +388,8 @@ pub async fn prepare_second_factor(
         .ok_or_else(ApiError::internal)?;
     flows::passwords::ensure_unlocked(&user)?;
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let factors = factors::second_factors(&state.settings, &idents);
+    let first_phone = store::sign_ins::first_factor_phone(&state.db, &row).await?;
+    let factors = factors::second_factors_after(&state.settings, &idents, first_phone.as_deref());
     let factor = match &p.phone_number_id {
         Some(pid) => factors
             .iter()

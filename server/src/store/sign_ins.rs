@@ -100,3 +100,15 @@ pub async fn advance(db: &Db, id: &str, from: &str, to: &str) -> Result<bool, sq
             == 1,
     )
 }
+
+/// The phone number a sign-in's first factor was a code to, if it was one: that
+/// phone is not offered again as the second factor.
+pub async fn first_factor_phone(db: &Db, row: &SignInRow) -> Result<Option<String>, sqlx::Error> {
+    let Some(id) = &row.first_factor_verification_id else {
+        return Ok(None);
+    };
+    Ok(super::verifications::get(db, id)
+        .await?
+        .filter(|v| v.strategy == "phone_code")
+        .and_then(|v| v.target))
+}
