@@ -139,7 +139,7 @@ impl Page {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|m| m["to"] == to)
+            .filter(|m| m["to"] == to && m["kind"] == "code")
             .map(|m| m["code"].as_str().unwrap().to_owned())
             .collect()
     }

@@ -255,6 +255,9 @@ struct Outbox {
 pub struct OutboxMessage {
     pub to: String,
     pub code: String,
+    /// `code`, or `notice` for an account notice (which carries no code).
+    #[serde(default)]
+    pub kind: String,
 }
 
 pub async fn outbox_to(to: &str) -> Vec<OutboxMessage> {
@@ -265,7 +268,11 @@ pub async fn outbox_to(to: &str) -> Vec<OutboxMessage> {
         .json()
         .await
         .unwrap();
-    outbox.messages.into_iter().filter(|m| m.to == to).collect()
+    outbox
+        .messages
+        .into_iter()
+        .filter(|m| m.to == to && m.kind != "notice")
+        .collect()
 }
 
 /// The newest code once at least `count` messages have gone to `to` (so a code sent

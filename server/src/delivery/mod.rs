@@ -27,9 +27,20 @@ pub enum Channel {
     Email,
 }
 
-/// One message carrying a code.
+/// What a message is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Carries a verification code.
+    Code,
+    /// Tells the owner about a change to their account (no code: `code` is empty).
+    Notice,
+}
+
+/// One message: a code, or a notice to the owner.
 #[derive(Debug, Clone, Serialize)]
 pub struct Message {
+    pub kind: Kind,
     pub channel: Channel,
     pub to: String,
     pub subject: String,
@@ -96,6 +107,7 @@ pub fn compose(channel: Channel, app: &str, to: &str, code: &str) -> Message {
         ),
     };
     Message {
+        kind: Kind::Code,
         channel,
         to: to.to_owned(),
         subject: format!("{code} is your {app} verification code"),

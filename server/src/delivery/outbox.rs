@@ -5,7 +5,7 @@ use std::{
 
 use serde::Serialize;
 
-use super::{Channel, DeliveryError, EmailSender, Message, SendFuture, SmsSender};
+use super::{Channel, DeliveryError, EmailSender, Kind, Message, SendFuture, SmsSender};
 
 /// Development delivery: logs each message and keeps the latest ones for `GET /dev/outbox`.
 #[derive(Clone)]
@@ -16,6 +16,7 @@ pub struct Outbox {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OutboxEntry {
+    pub kind: Kind,
     pub channel: Channel,
     pub to: String,
     pub body: String,
@@ -54,6 +55,7 @@ impl Outbox {
             entries.pop_front();
         }
         entries.push_back(OutboxEntry {
+            kind: message.kind,
             channel: message.channel,
             to: message.to.clone(),
             body: message.body.clone(),

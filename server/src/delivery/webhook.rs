@@ -4,7 +4,7 @@ use sha2::Sha256;
 use super::{http_client, DeliveryError, EmailSender, Message, SendFuture, SmsSender};
 use crate::config::Webhook;
 
-/// POSTs `{channel, to, subject, body, code}` as JSON to your endpoint. With a secret,
+/// POSTs `{kind, channel, to, subject, body, code}` as JSON to your endpoint. With a secret,
 /// `X-Fapi-Signature: sha256=<hex HMAC of the body>` lets the endpoint trust it.
 pub struct WebhookSender {
     config: Webhook,

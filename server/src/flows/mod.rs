@@ -4,6 +4,7 @@
 pub mod codes;
 pub mod identifiers;
 pub mod lockout;
+pub mod notices;
 pub mod passwords;
 
 pub use crate::http::form::{required as form_required, required_secret};

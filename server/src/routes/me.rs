@@ -14,7 +14,11 @@ use super::envelope;
 use crate::{
     error::{ApiError, ApiResult},
     factors,
-    flows::{self, codes::Link},
+    flows::{
+        self,
+        codes::Link,
+        notices::{self, Notice},
+    },
     http::{Form, Identity},
     ids::now_ms,
     limits::Bucket,
@@ -107,6 +111,14 @@ pub async fn update(
         }
         None => None,
     };
+    let old_primary = idents
+        .iter()
+        .find(|i| Some(&i.id) == user.primary_email_address_id.as_ref())
+        .map(|i| i.value.clone());
+    let new_primary = idents
+        .iter()
+        .find(|i| Some(&i.id) == p.primary_email_address_id.as_ref())
+        .map(|i| i.value.clone());
     store::users::update_profile(
         &state.db,
         &user.id,
@@ -119,6 +131,12 @@ pub async fn update(
         },
     )
     .await?;
+    if let (Some(from), Some(to)) = (&old_primary, &new_primary) {
+        if from != to {
+            let notice = Notice::PrimaryEmailChanged { from, to };
+            notices::notify(&state, &user.id, notice).await;
+        }
+    }
     let user = user_json(&state, &user.id).await?;
     envelope(&state, &identity, user).await
 }
@@ -151,6 +169,7 @@ pub async fn change_password(
     if p.sign_out_of_other_sessions == Some(true) {
         store::sessions::revoke_others(&state.db, &user.id, &session.id).await?;
     }
+    notices::notify(&state, &user.id, Notice::PasswordChanged).await;
     let user = user_json(&state, &user.id).await?;
     envelope(&state, &identity, user).await
 }
@@ -367,7 +386,7 @@ pub async fn attempt_verification(
     if ident.verified() {
         return Err(ApiError::verification_already_verified());
     }
-    let before = mfa_on(&state, &user.id).await?;
+    let before = second_factor_phones(&state, &user.id).await?;
     flows::codes::check(&state, ident.verification_id.as_deref(), &p.code, None).await?;
     match store::identifications::mark_verified(&state.db, &ident.id).await {
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -390,25 +409,53 @@ pub async fn attempt_verification(
         };
         store::users::update_profile(&state.db, &user.id, change).await?;
     }
-    note_mfa_change(&state, &user.id, before).await?;
+    notices::notify(&state, &user.id, Notice::IdentificationAdded(&ident.value)).await;
+    note_mfa_change(&state, &user.id, &before).await?;
     identification_response(&state, &identity, &id).await
 }
 
-async fn mfa_on(state: &AppState, user_id: &str) -> ApiResult<bool> {
+/// The numbers that get the account's second-factor codes.
+async fn second_factor_phones(state: &AppState, user_id: &str) -> ApiResult<Vec<String>> {
     let idents = store::identifications::list_for_user(&state.db, user_id).await?;
-    Ok(factors::two_factor_enabled(&state.settings, &idents))
+    Ok(phones_of(&state.settings, &idents))
 }
 
-async fn note_mfa_change(state: &AppState, user_id: &str, before: bool) -> ApiResult<()> {
+fn phones_of(settings: &crate::config::Settings, idents: &[IdentificationRow]) -> Vec<String> {
+    let factors = factors::second_factors(settings, idents);
+    idents
+        .iter()
+        .filter(|i| {
+            factors
+                .iter()
+                .any(|f| f.phone_number_id.as_ref() == Some(&i.id))
+        })
+        .map(|i| i.value.clone())
+        .collect()
+}
+
+/// Records when two-step verification turned on or off, and tells the owner when
+/// the phones that get its codes changed.
+async fn note_mfa_change(state: &AppState, user_id: &str, before: &[String]) -> ApiResult<()> {
     store::identifications::ensure_default_second_factor(&state.db, user_id).await?;
-    let after = mfa_on(state, user_id).await?;
-    if before != after {
-        store::users::mark_mfa(&state.db, user_id, after).await?;
+    let after = second_factor_phones(state, user_id).await?;
+    if before.is_empty() != after.is_empty() {
+        store::users::mark_mfa(&state.db, user_id, !after.is_empty()).await?;
         tracing::info!(
             user = user_id,
-            enabled = after,
+            enabled = !after.is_empty(),
             "two-step verification changed"
         );
+    }
+    let mut sorted_before = before.to_vec();
+    let mut sorted_after = after.clone();
+    sorted_before.sort();
+    sorted_after.sort();
+    if sorted_before != sorted_after {
+        let notice = Notice::SecondFactorsChanged {
+            before,
+            after: &after,
+        };
+        notices::notify(state, user_id, notice).await;
     }
     Ok(())
 }
@@ -429,7 +476,7 @@ pub async fn update_phone_number(
         return Err(ApiError::default_second_factor_not_allowed());
     }
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let before = factors::two_factor_enabled(&state.settings, &idents);
+    let before = phones_of(&state.settings, &idents);
     if let Some(reserved) = p.reserved_for_second_factor {
         if reserved && !state.settings.second_factors.phone_code {
             return Err(ApiError::no_second_factors("phone_code"));
@@ -452,7 +499,7 @@ pub async fn update_phone_number(
         }
         store::identifications::make_default_second_factor(&state.db, &user.id, &ident.id).await?;
     }
-    note_mfa_change(&state, &user.id, before).await?;
+    note_mfa_change(&state, &user.id, &before).await?;
     identification_response(&state, &identity, &id).await
 }
 
@@ -473,7 +520,7 @@ pub async fn delete_identification(
     if ident.verified() && others_verified.is_empty() {
         return Err(ApiError::identification_deletion_failed());
     }
-    let before = factors::two_factor_enabled(&state.settings, &idents);
+    let before = phones_of(&state.settings, &idents);
     store::identifications::delete(&state.db, &ident.id).await?;
     store::users::clear_primary(&state.db, &user.id, &ident.id).await?;
     if kind == EMAIL && user.primary_email_address_id.as_deref() == Some(ident.id.as_str()) {
@@ -488,7 +535,15 @@ pub async fn delete_identification(
             store::users::update_profile(&state.db, &user.id, change).await?;
         }
     }
-    note_mfa_change(&state, &user.id, before).await?;
+    if ident.verified() {
+        notices::notify(
+            &state,
+            &user.id,
+            Notice::IdentificationRemoved(&ident.value),
+        )
+        .await;
+    }
+    note_mfa_change(&state, &user.id, &before).await?;
     envelope(
         &state,
         &identity,

@@ -76,17 +76,27 @@ impl TestServer {
         Browser::new(&self.base, mode)
     }
 
-    /// The latest outbox message to `to` (SMS or email) and its code.
+    /// The latest code sent to `to` (SMS or email); notices carry none.
     pub async fn last_code_to(&self, to: &str) -> String {
         let outbox = self.outbox().await;
         outbox
             .iter()
             .rev()
-            .find(|m| m["to"] == to)
+            .find(|m| m["to"] == to && m["kind"] == "code")
             .unwrap_or_else(|| panic!("no message to {to} in {outbox:?}"))["code"]
             .as_str()
             .unwrap()
             .to_owned()
+    }
+
+    /// The account notices sent to `to`, oldest first: their subjects.
+    pub async fn notices_to(&self, to: &str) -> Vec<String> {
+        self.outbox()
+            .await
+            .iter()
+            .filter(|m| m["to"] == to && m["kind"] == "notice")
+            .map(|m| m["body"].as_str().unwrap().to_owned())
+            .collect()
     }
 
     pub async fn outbox(&self) -> Vec<Value> {
@@ -100,7 +110,11 @@ impl TestServer {
     }
 
     pub async fn messages_to(&self, to: &str) -> usize {
-        self.outbox().await.iter().filter(|m| m["to"] == to).count()
+        self.outbox()
+            .await
+            .iter()
+            .filter(|m| m["to"] == to && m["kind"] == "code")
+            .count()
     }
 }
 

@@ -1,0 +1,146 @@
+//! Telling the owner: when a second factor, the password or an email address or
+//! phone number of an account changes, a notice goes to its primary email address
+//! (and to the old one when that is what changed), so a takeover does not go
+//! unnoticed. Sent through the email provider; a failed notice is logged, never
+//! undoes the change. Test-mode addresses get nothing, as with codes.
+
+use crate::{
+    codes::is_test_email,
+    delivery::{Channel, Kind, Message},
+    factors::mask_phone,
+    state::AppState,
+    store::{self, identifications::EMAIL},
+};
+
+/// What changed.
+pub enum Notice<'a> {
+    PasswordChanged,
+    /// The phones used for two-step verification, before and after.
+    SecondFactorsChanged {
+        before: &'a [String],
+        after: &'a [String],
+    },
+    IdentificationAdded(&'a str),
+    IdentificationRemoved(&'a str),
+    PrimaryEmailChanged {
+        from: &'a str,
+        to: &'a str,
+    },
+}
+
+impl Notice<'_> {
+    fn text(&self, app: &str) -> (String, String) {
+        let shown = |v: &str| {
+            if v.contains('@') {
+                v.to_owned()
+            } else {
+                mask_phone(v)
+            }
+        };
+        let (subject, what) = match self {
+            Notice::PasswordChanged => (
+                "Your password was changed".to_owned(),
+                "Your password was changed.".to_owned(),
+            ),
+            Notice::SecondFactorsChanged { before, after } => {
+                let added: Vec<String> = after
+                    .iter()
+                    .filter(|p| !before.contains(p))
+                    .map(|p| shown(p))
+                    .collect();
+                let removed: Vec<String> = before
+                    .iter()
+                    .filter(|p| !after.contains(p))
+                    .map(|p| shown(p))
+                    .collect();
+                let mut lines = Vec::new();
+                if !added.is_empty() {
+                    lines.push(format!(
+                        "Codes for two-step verification now also go to {}.",
+                        added.join(", ")
+                    ));
+                }
+                if !removed.is_empty() {
+                    lines.push(format!(
+                        "Codes for two-step verification no longer go to {}.",
+                        removed.join(", ")
+                    ));
+                }
+                if after.is_empty() {
+                    lines.push("Two-step verification is now off.".to_owned());
+                }
+                (
+                    "Your two-step verification changed".to_owned(),
+                    lines.join("\n"),
+                )
+            }
+            Notice::IdentificationAdded(v) => (
+                format!("{} was added to your account", shown(v)),
+                format!("{} was added to your account.", shown(v)),
+            ),
+            Notice::IdentificationRemoved(v) => (
+                format!("{} was removed from your account", shown(v)),
+                format!("{} was removed from your account.", shown(v)),
+            ),
+            Notice::PrimaryEmailChanged { to, .. } => (
+                "Your primary email address changed".to_owned(),
+                format!("Your primary email address is now {to}."),
+            ),
+        };
+        let body = format!(
+            "{what}\n\nIf this was you, there is nothing to do. If it was not, sign in to {app} now, \
+             change your password and check your two-step verification."
+        );
+        (format!("{app}: {subject}"), body)
+    }
+}
+
+/// Sends `notice` to the account's primary email (and to the old address when the
+/// primary one changed). Never fails the request that made the change.
+pub async fn notify(state: &AppState, user_id: &str, notice: Notice<'_>) {
+    let mut to: Vec<String> = Vec::new();
+    match primary_email(state, user_id).await {
+        Ok(Some(address)) => to.push(address),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, user = user_id, "notice: no primary email"),
+    }
+    // The address that lost its place hears of it too.
+    let old = match &notice {
+        Notice::PrimaryEmailChanged { from, .. } => Some(*from),
+        Notice::IdentificationRemoved(v) if v.contains('@') => Some(*v),
+        _ => None,
+    };
+    if let Some(old) = old {
+        if !to.iter().any(|t| t == old) {
+            to.push(old.to_owned());
+        }
+    }
+    let (subject, body) = notice.text(&state.settings.application_name);
+    for address in to {
+        if state.settings.test_mode_active() && is_test_email(&address) {
+            continue;
+        }
+        let message = Message {
+            kind: Kind::Notice,
+            channel: Channel::Email,
+            to: address,
+            subject: subject.clone(),
+            body: body.clone(),
+            code: String::new(),
+        };
+        if let Err(e) = state.delivery.send(&message).await {
+            tracing::warn!(error = %e, user = user_id, "account notice not delivered");
+        }
+    }
+}
+
+async fn primary_email(state: &AppState, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let Some(user) = store::users::get(&state.db, user_id).await? else {
+        return Ok(None);
+    };
+    let idents = store::identifications::list_for_user(&state.db, user_id).await?;
+    Ok(idents
+        .into_iter()
+        .find(|i| i.kind == EMAIL && Some(&i.id) == user.primary_email_address_id.as_ref())
+        .map(|i| i.value))
+}
