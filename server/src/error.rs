@@ -172,6 +172,16 @@ impl ApiError {
         .param(param)
     }
 
+    pub fn password_pwned(param: &str) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "form_password_pwned",
+            "Password has been found in an online data breach.",
+            "Password has been found in an online data breach. For account safety, please use a different password.",
+        )
+        .param(param)
+    }
+
     pub fn password_guessable(param: &str) -> Self {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -12,6 +12,7 @@
 //! ```
 
 pub mod codes;
+pub mod common_passwords;
 pub mod config;
 pub mod db;
 pub mod delivery;

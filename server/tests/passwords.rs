@@ -71,3 +71,29 @@ async fn a_password_with_spaces_is_the_same_password_everywhere() {
         .ok();
     assert_eq!(v["response"]["status"], "complete");
 }
+
+#[tokio::test]
+async fn the_most_common_passwords_are_refused_whatever_their_case() {
+    let server = TestServer::with(|s| s.password.min_length = Some(8)).await;
+    let b = Browser::new(&server.base, Mode::Cookie);
+    for common in ["baseball", "FootBall", "12345678"] {
+        let e = b
+            .post(
+                "/v1/client/sign_ups",
+                &[("email_address", "pwned@example.com"), ("password", common)],
+            )
+            .await
+            .err(422, "form_password_pwned");
+        assert_eq!(e["meta"]["param_name"], "password");
+    }
+    // Not on the list: fine at this instance's minimum of 8.
+    b.post(
+        "/v1/client/sign_ups",
+        &[
+            ("email_address", "pwned@example.com"),
+            ("password", "tram-wisp-ochre"),
+        ],
+    )
+    .await
+    .ok();
+}

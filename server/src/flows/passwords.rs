@@ -44,8 +44,9 @@ pub async fn check(
     }
 }
 
-/// NIST 800-63B-4: length only, no composition rules, nothing that just repeats
-/// the identifier or the application's name.
+/// NIST 800-63B-4: length only, no composition rules, nothing on the list of the
+/// most common passwords, nothing that just repeats the identifier or the
+/// application's name.
 pub fn validate_new(
     settings: &Settings,
     param: &str,
@@ -62,6 +63,9 @@ pub fn validate_new(
     }
     if n > max {
         return Err(ApiError::password_too_long(param, max));
+    }
+    if crate::common_passwords::is_common(password) {
+        return Err(ApiError::password_pwned(param));
     }
     let lower = password.to_lowercase();
     let app = settings.application_name.to_lowercase();
