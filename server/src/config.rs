@@ -63,7 +63,46 @@ pub struct Settings {
     pub lockout: Lockout,
     pub limits: Limits,
     pub session: SessionPolicy,
+    pub sms: SmsProtection,
     pub delivery: Delivery,
+}
+
+/// Against SMS pumping (toll fraud, security.md §6): where texts may go, and how
+/// many. Test-mode numbers send nothing and count toward none of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmsProtection {
+    /// Calling codes texts may go to (`["1", "44"]`); empty: any country (a
+    /// production instance warns at start).
+    pub allowed_countries: Vec<String>,
+    pub per_number_per_hour: u32,
+    pub per_ip_per_hour: u32,
+    pub per_account_per_hour: u32,
+    /// The whole instance: past it, nothing is sent (and it is logged) until the hour refills.
+    pub per_hour: u32,
+}
+
+impl Default for SmsProtection {
+    fn default() -> Self {
+        SmsProtection {
+            allowed_countries: Vec::new(),
+            per_number_per_hour: 5,
+            per_ip_per_hour: 10,
+            per_account_per_hour: 5,
+            per_hour: 1000,
+        }
+    }
+}
+
+impl SmsProtection {
+    /// Whether a text may go to this E.164 number.
+    pub fn allows(&self, e164: &str) -> bool {
+        self.allowed_countries.is_empty()
+            || self.allowed_countries.iter().any(|cc| {
+                e164.strip_prefix('+')
+                    .is_some_and(|n| n.starts_with(cc.as_str()))
+            })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -365,6 +404,7 @@ impl Default for Settings {
             lockout: Lockout::default(),
             limits: Limits::default(),
             session: SessionPolicy::default(),
+            sms: SmsProtection::default(),
             delivery: Delivery::default(),
         }
     }
@@ -524,6 +564,29 @@ impl Settings {
             && self.second_factors.phone_code
         {
             tracing::warn!("production instance delivers SMS to the log outbox only");
+        }
+        if self.environment == Environment::Production
+            && self.second_factors.phone_code
+            && self.sms.allowed_countries.is_empty()
+        {
+            tracing::warn!(
+                "sms.allowed_countries is empty: texts may go to any country (set the calling codes you serve)"
+            );
+        }
+        let sms = &self.sms;
+        if sms.per_number_per_hour == 0
+            || sms.per_ip_per_hour == 0
+            || sms.per_account_per_hour == 0
+            || sms.per_hour == 0
+        {
+            return invalid("sms limits must be positive");
+        }
+        if sms
+            .allowed_countries
+            .iter()
+            .any(|cc| cc.is_empty() || cc.len() > 3 || !cc.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return invalid("sms.allowed_countries are calling codes such as \"1\" or \"44\"");
         }
         Ok(())
     }

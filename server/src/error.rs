@@ -172,6 +172,26 @@ impl ApiError {
         .param(param)
     }
 
+    /// A text to a country the instance does not serve (`[sms] allowed_countries`).
+    pub fn sms_country_not_allowed() -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "form_param_value_invalid",
+            "is invalid",
+            "Text messages cannot be sent to numbers in this country.",
+        )
+        .param("phone_number")
+    }
+
+    pub fn too_many_unverified_identifications() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "too_many_unverified_identifications",
+            "There are too many unverified contacts for this user.",
+            "There are too many unverified contacts for this user. Verify or remove one first.",
+        )
+    }
+
     pub fn password_pwned(param: &str) -> Self {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -125,7 +125,7 @@ impl Server {
         let code_key = keys::load_or_create_secret(&db, "code_hmac").await?;
         let delivery = Delivery::from_settings(&settings)?;
         let state = AppState(Arc::new(Shared {
-            limits: RateLimits::new(&settings.limits),
+            limits: RateLimits::new(&settings.limits, &settings.sms),
             passwords: Passwords::new(),
             codes: CodeHasher::new(code_key),
             signing,

@@ -5,10 +5,14 @@ use std::{net::IpAddr, num::NonZeroU32, time::Duration};
 
 use governor::{
     clock::{Clock, DefaultClock},
-    DefaultKeyedRateLimiter, Quota, RateLimiter,
+    DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter,
 };
 
-use crate::{config::Limits, error::ApiError, http::client_ip};
+use crate::{
+    config::{Limits, SmsProtection},
+    error::ApiError,
+    http::client_ip,
+};
 
 /// One bucket per action, as Clerk keeps them: a client that verifies its email,
 /// then a phone, then signs in with a mistyped code has used three actions, not one.
@@ -59,7 +63,28 @@ impl Bucket {
 pub struct RateLimits {
     /// Indexed by `Bucket as usize`.
     buckets: [DefaultKeyedRateLimiter<IpAddr>; Bucket::ALL.len()],
+    sms: SmsQuotas,
     clock: DefaultClock,
+}
+
+/// Hourly quotas on texts sent (security.md §6): per number, per client, per
+/// account, and one for the whole instance.
+struct SmsQuotas {
+    number: DefaultKeyedRateLimiter<String>,
+    ip: DefaultKeyedRateLimiter<IpAddr>,
+    account: DefaultKeyedRateLimiter<String>,
+    instance: DefaultDirectRateLimiter,
+}
+
+/// Who asked for a text, for the hourly quotas.
+pub struct SmsRequest<'a> {
+    pub to: &'a str,
+    pub ip: Option<IpAddr>,
+    pub account: Option<&'a str>,
+}
+
+fn per_hour(n: u32) -> Quota {
+    Quota::per_hour(NonZeroU32::new(n.max(1)).expect("positive"))
 }
 
 fn per_ten_seconds(n: u32) -> Quota {
@@ -70,12 +95,58 @@ fn per_ten_seconds(n: u32) -> Quota {
 }
 
 impl RateLimits {
-    pub fn new(limits: &Limits) -> Self {
+    pub fn new(limits: &Limits, sms: &SmsProtection) -> Self {
         RateLimits {
             buckets: Bucket::ALL
                 .map(|bucket| RateLimiter::keyed(per_ten_seconds(bucket.per_ten_seconds(limits)))),
+            sms: SmsQuotas {
+                number: RateLimiter::keyed(per_hour(sms.per_number_per_hour)),
+                ip: RateLimiter::keyed(per_hour(sms.per_ip_per_hour)),
+                account: RateLimiter::keyed(per_hour(sms.per_account_per_hour)),
+                instance: RateLimiter::direct(per_hour(sms.per_hour)),
+            },
             clock: DefaultClock::default(),
         }
+    }
+
+    /// Takes one text from each hourly quota that applies, or says how long to wait.
+    /// The instance-wide one is taken last and logged loudly: it is the breaker.
+    pub fn check_sms(&self, request: &SmsRequest<'_>) -> Result<(), ApiError> {
+        let wait = |not_until: governor::NotUntil<_>| {
+            let wait = not_until.wait_time_from(self.clock.now());
+            ApiError::too_many_requests(wait.as_secs_f64().ceil() as u64)
+        };
+        self.sms
+            .number
+            .check_key(&request.to.to_owned())
+            .map_err(|n| {
+                tracing::warn!(to = request.to, "hourly texts to this number used up");
+                wait(n)
+            })?;
+        if let Some(ip) = request.ip {
+            self.sms
+                .ip
+                .check_key(&client_ip::limit_key(ip))
+                .map_err(|n| {
+                    tracing::warn!(%ip, "hourly texts for this client used up");
+                    wait(n)
+                })?;
+        }
+        if let Some(account) = request.account {
+            self.sms
+                .account
+                .check_key(&account.to_owned())
+                .map_err(|n| {
+                    tracing::warn!(user = account, "hourly texts for this account used up");
+                    wait(n)
+                })?;
+        }
+        self.sms.instance.check().map_err(|n| {
+            tracing::error!(
+                "the instance's hourly SMS budget is used up: nothing is sent until it refills"
+            );
+            wait(n)
+        })
     }
 
     /// Takes one request from the bucket of this IP, or says how long to wait.
@@ -95,6 +166,9 @@ impl RateLimits {
         for bucket in &self.buckets {
             bucket.retain_recent();
         }
+        self.sms.number.retain_recent();
+        self.sms.ip.retain_recent();
+        self.sms.account.retain_recent();
     }
 }
 
@@ -104,7 +178,7 @@ mod tests {
 
     #[test]
     fn the_sixth_sign_in_in_ten_seconds_waits() {
-        let limits = RateLimits::new(&Limits::default());
+        let limits = RateLimits::new(&Limits::default(), &SmsProtection::default());
         let ip: IpAddr = "10.0.0.1".parse().unwrap();
         for _ in 0..5 {
             limits.check(Bucket::CreateSignIn, Some(ip)).unwrap();
@@ -124,5 +198,38 @@ mod tests {
         limits
             .check(Bucket::CreateSignIn, Some("10.0.0.2".parse().unwrap()))
             .unwrap();
+    }
+
+    #[test]
+    fn texts_are_counted_per_number_client_account_and_instance() {
+        let sms = SmsProtection {
+            per_number_per_hour: 2,
+            per_ip_per_hour: 3,
+            per_account_per_hour: 2,
+            per_hour: 6,
+            ..SmsProtection::default()
+        };
+        let limits = RateLimits::new(&Limits::default(), &sms);
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let ask = |to: &str, ip: Option<IpAddr>, account: Option<&str>| {
+            limits.check_sms(&SmsRequest { to, ip, account })
+        };
+        // Per number.
+        ask("+15550001", None, None).unwrap();
+        ask("+15550001", None, None).unwrap();
+        assert_eq!(
+            ask("+15550001", None, None).unwrap_err().code,
+            "too_many_requests"
+        );
+        // Per client: three, then no more.
+        ask("+15550002", Some(ip), None).unwrap();
+        ask("+15550003", Some(ip), None).unwrap();
+        ask("+15550004", Some(ip), None).unwrap();
+        assert!(ask("+15550008", Some(ip), None).is_err());
+        // Per account.
+        ask("+15550005", None, Some("user_a")).unwrap();
+        assert!(ask("+15550006", None, Some("user_a")).is_err());
+        // The instance: six went through; the next is refused whoever asks.
+        assert!(ask("+15550007", None, None).is_err());
     }
 }

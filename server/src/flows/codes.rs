@@ -3,6 +3,7 @@ use crate::{
     delivery::{compose, Channel},
     error::{ApiError, ApiResult},
     ids::{new_id, now_ms},
+    limits::SmsRequest,
     state::AppState,
     store::{
         self,
@@ -21,8 +22,16 @@ pub enum Link<'a> {
     Identification(&'a str),
 }
 
+/// Who asked for a code: the client's address and the account, for the hourly SMS quotas.
+#[derive(Clone, Copy)]
+pub struct Requester<'a> {
+    pub ip: Option<std::net::IpAddr>,
+    pub account: Option<&'a str>,
+}
+
 /// Sends a new code to `to` and attaches its verification, replacing (and so
-/// invalidating) any earlier one. `owner` scopes the resend cooldown: one sign-in,
+/// invalidating) any earlier one. A text must go to an allowed country and fit the
+/// hourly quotas (per number, client, account and instance) before anything else. `owner` scopes the resend cooldown: one sign-in,
 /// sign-up or identification. The cooldown is claimed before anything is sent, so
 /// two simultaneous prepares send one code, not two.
 pub async fn send(
@@ -31,15 +40,26 @@ pub async fn send(
     strategy: &str,
     to: &str,
     link: Link<'_>,
+    requester: Requester<'_>,
 ) -> ApiResult<()> {
     let db = &state.db;
+    let test = state.settings.test_mode_active() && (is_test_phone(to) || is_test_email(to));
+    if strategy == "phone_code" && !test {
+        if !state.settings.sms.allows(to) {
+            return Err(ApiError::sms_country_not_allowed());
+        }
+        state.limits.check_sms(&SmsRequest {
+            to,
+            ip: requester.ip,
+            account: requester.account,
+        })?;
+    }
     let key = format!("{owner}:{strategy}:{to}");
     let cooldown_ms = state.settings.codes.resend_cooldown_seconds as i64 * 1000;
     let claimed_at = match store::verifications::claim_send(db, &key, cooldown_ms).await? {
         Ok(at) => at,
         Err(wait) => return Err(ApiError::code_too_many_requests(wait)),
     };
-    let test = state.settings.test_mode_active() && (is_test_phone(to) || is_test_email(to));
     let code = if test {
         TEST_CODE.to_owned()
     } else {

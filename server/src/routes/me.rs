@@ -294,8 +294,15 @@ async fn add_identification(
     if idents.iter().any(|i| i.kind == kind && i.value == value) {
         return Err(ApiError::identifier_exists(param));
     }
-    Ok(store::identifications::create(&state.db, &user.id, kind, &value, reserved).await?)
+    // Unverified contacts are free to add and each can be sent codes: a handful is
+    // all anyone needs, and all an SMS pumper gets.
+    store::identifications::create(&state.db, &user.id, kind, &value, reserved, MAX_UNVERIFIED)
+        .await?
+        .ok_or_else(ApiError::too_many_unverified_identifications)
 }
+
+/// Unverified email addresses and phone numbers one user may hold at once.
+const MAX_UNVERIFIED: i64 = 3;
 
 pub async fn create_email_address(
     State(state): State<AppState>,
@@ -364,6 +371,10 @@ pub async fn prepare_verification(
         expected,
         &ident.value,
         Link::Identification(&ident.id),
+        flows::codes::Requester {
+            ip: identity.ip(),
+            account: Some(&user.id),
+        },
     )
     .await?;
     identification_response(&state, &identity, &id).await

@@ -215,7 +215,7 @@ pub async fn create(
             after_first_factor(&state, &identity, &row, u, "password").await?
         }
         (Some(s @ (Strategy::EmailCode | Strategy::PhoneCode)), Some(u)) => {
-            prepare_first(&state, &row, u, s, None).await?
+            prepare_first(&state, &row, u, s, None, identity.ip()).await?
         }
         _ => {}
     }
@@ -238,6 +238,7 @@ async fn prepare_first(
     user: &UserRow,
     strategy: &Strategy,
     target_id: Option<&str>,
+    ip: Option<std::net::IpAddr>,
 ) -> ApiResult<()> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let factors = factors::first_factors(&state.settings, user, &idents);
@@ -284,6 +285,10 @@ async fn prepare_first(
         strategy.as_str(),
         &ident.value,
         Link::SignInFirst(&sign_in.id),
+        flows::codes::Requester {
+            ip,
+            account: Some(&user.id),
+        },
     )
     .await
 }
@@ -309,7 +314,7 @@ pub async fn prepare_first_factor(
         .email_address_id
         .as_deref()
         .or(p.phone_number_id.as_deref());
-    prepare_first(&state, &row, &user, &p.strategy, target).await?;
+    prepare_first(&state, &row, &user, &p.strategy, target, identity.ip()).await?;
     respond(&state, &identity, &id).await
 }
 
@@ -411,6 +416,10 @@ pub async fn prepare_second_factor(
         "phone_code",
         &phone.value,
         Link::SignInSecond(&row.id),
+        flows::codes::Requester {
+            ip: identity.ip(),
+            account: Some(&user.id),
+        },
     )
     .await?;
     respond(&state, &identity, &id).await

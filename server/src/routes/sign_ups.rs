@@ -175,7 +175,7 @@ pub async fn create(
     store::sign_ups::save(&state.db, &row).await?;
     store::clients::set_sign_up(&state.db, &row.client_id, Some(&row.id)).await?;
     if let Some(strategy) = &p.strategy {
-        prepare(&state, &row, strategy).await?;
+        prepare(&state, &row, strategy, identity.ip()).await?;
     }
     respond(&state, &identity, &row.id).await
 }
@@ -209,7 +209,12 @@ pub async fn update(
     respond(&state, &identity, &id).await
 }
 
-async fn prepare(state: &AppState, row: &SignUpRow, strategy: &Strategy) -> ApiResult<()> {
+async fn prepare(
+    state: &AppState,
+    row: &SignUpRow,
+    strategy: &Strategy,
+    ip: Option<std::net::IpAddr>,
+) -> ApiResult<()> {
     let (field, to) = match strategy {
         Strategy::EmailCode => ("email_address", row.email_address.as_deref()),
         Strategy::PhoneCode => ("phone_number", row.phone_number.as_deref()),
@@ -222,6 +227,7 @@ async fn prepare(state: &AppState, row: &SignUpRow, strategy: &Strategy) -> ApiR
         strategy.as_str(),
         to,
         Link::SignUp { id: &row.id, field },
+        flows::codes::Requester { ip, account: None },
     )
     .await
 }
@@ -236,7 +242,7 @@ pub async fn prepare_verification(
     if row.status != "missing_requirements" {
         return Err(ApiError::client_state_invalid("prepare_verification"));
     }
-    prepare(&state, &row, &p.strategy).await?;
+    prepare(&state, &row, &p.strategy, identity.ip()).await?;
     respond(&state, &identity, &id).await
 }
 

@@ -66,18 +66,22 @@ pub async fn verified_exists(db: &Db, kind: &str, value: &str) -> Result<bool, s
 }
 
 /// Adds an unverified email or phone to an account.
+/// Adds an unverified address or number, unless the user already holds
+/// `max_unverified` unverified ones (one conditional statement: `None` then).
 pub async fn create(
     db: &Db,
     user_id: &str,
     kind: &str,
     value: &str,
     reserved_for_second_factor: bool,
-) -> Result<String, sqlx::Error> {
+    max_unverified: i64,
+) -> Result<Option<String>, sqlx::Error> {
     let id = new_id("idn");
     let now = now_ms();
-    sqlx::query(
+    let added = sqlx::query(
         "INSERT INTO identifications (id, user_id, kind, value, reserved_for_second_factor, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         SELECT ?, ?, ?, ?, ?, ?, ?
+         WHERE (SELECT COUNT(*) FROM identifications WHERE user_id = ? AND verified_at IS NULL) < ?",
     )
     .bind(&id)
     .bind(user_id)
@@ -86,9 +90,12 @@ pub async fn create(
     .bind(reserved_for_second_factor)
     .bind(now)
     .bind(now)
+    .bind(user_id)
+    .bind(max_unverified)
     .execute(&db.write)
-    .await?;
-    Ok(id)
+    .await?
+    .rows_affected();
+    Ok((added == 1).then_some(id))
 }
 
 pub async fn set_verification(db: &Db, id: &str, verification_id: &str) -> Result<(), sqlx::Error> {

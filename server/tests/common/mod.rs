@@ -31,6 +31,12 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
             client_create_per_10s: 10_000,
             sign_up_password_per_10s: 10_000,
         },
+        sms: fapi_server::config::SmsProtection {
+            per_number_per_hour: 10_000,
+            per_ip_per_hour: 10_000,
+            per_account_per_hour: 10_000,
+            ..Default::default()
+        },
         ..Settings::default()
     }
 }
