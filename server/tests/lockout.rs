@@ -74,13 +74,7 @@ async fn a_right_password_does_not_wipe_earlier_wrong_codes() {
     // Passing the second factor clears them.
     let sia = b.to_second_factor("bf2@example.com").await;
     let code = server.last_code_to(phone).await;
-    let v = b
-        .post(
-            &format!("/v1/client/sign_ins/{sia}/attempt_second_factor"),
-            &[("strategy", "phone_code"), ("code", &code)],
-        )
-        .await
-        .ok();
+    let v = b.attempt_sms_code(&sia, &code).await.ok();
     assert_eq!(v["response"]["status"], "complete");
     let me = sqlx::query_scalar::<_, i64>("SELECT failed_attempts FROM users")
         .fetch_one(&server.state().db.read)

@@ -53,13 +53,7 @@ async fn the_first_factor_phone_is_not_the_second() {
     // other phone is the second factor.
     let sia = b.to_second_factor("sim@example.com").await;
     let code = server.last_code_to(p1).await;
-    let v = b
-        .post(
-            &format!("/v1/client/sign_ins/{sia}/attempt_second_factor"),
-            &[("strategy", "phone_code"), ("code", &code)],
-        )
-        .await
-        .ok();
+    let v = b.attempt_sms_code(&sia, &code).await.ok();
     let sid = v["response"]["created_session_id"]
         .as_str()
         .unwrap()

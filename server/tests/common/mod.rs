@@ -424,6 +424,15 @@ impl Browser {
         sia
     }
 
+    /// `attempt_second_factor` with an SMS code.
+    pub async fn attempt_sms_code(&self, sign_in_id: &str, code: &str) -> Resp {
+        self.post(
+            &format!("/v1/client/sign_ins/{sign_in_id}/attempt_second_factor"),
+            &[("strategy", "phone_code"), ("code", code)],
+        )
+        .await
+    }
+
     /// Identifier + password; returns the sign-in JSON.
     pub async fn sign_in_password(&self, identifier: &str, password: &str) -> Resp {
         self.post(
