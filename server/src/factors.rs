@@ -22,6 +22,56 @@ pub fn mask_phone(e164: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 6))
 }
 
+/// `j***@example.com`: which mailbox provider, not whose mailbox.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((name, domain)) => {
+            let first: String = name.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
+}
+
+/// With enumeration protection: the first factors every identifier gets, known or
+/// not — a password, and a code to what was typed (masked), under `ident_id` (the
+/// real identification, or a stable decoy id for an unknown one).
+pub fn protected_first_factors(identifier: &str, ident_id: &str) -> Vec<SignInFactor> {
+    let mut out = vec![SignInFactor::bare(Strategy::Password)];
+    if identifier.contains('@') {
+        out.push(SignInFactor {
+            safe_identifier: Some(mask_email(identifier)),
+            email_address_id: Some(ident_id.to_owned()),
+            primary: Some(true),
+            ..SignInFactor::bare(Strategy::EmailCode)
+        });
+    } else if identifier.starts_with('+') {
+        out.push(SignInFactor {
+            safe_identifier: Some(mask_phone(identifier)),
+            phone_number_id: Some(ident_id.to_owned()),
+            primary: Some(true),
+            default: Some(false),
+            ..SignInFactor::bare(Strategy::PhoneCode)
+        });
+    }
+    out
+}
+
+/// The id shown for a typed identifier under enumeration protection: its verified
+/// identification's, or one derived from the identifier with the server's key (the
+/// same every time, and the same shape, so nothing tells it apart).
+pub fn protected_identifier_id(
+    codes: &crate::codes::CodeHasher,
+    identifier: &str,
+    idents: &[IdentificationRow],
+) -> String {
+    idents
+        .iter()
+        .find(|i| i.verified() && i.value == identifier)
+        .map(|i| i.id.clone())
+        .unwrap_or_else(|| format!("idn_{}", &codes.hash("enumeration", identifier)[..27]))
+}
+
 pub fn first_factors(
     settings: &Settings,
     user: &UserRow,

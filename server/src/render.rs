@@ -267,8 +267,23 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
         Some(id) => store::users::get(&state.db, id).await?,
         None => None,
     };
-    let (first, second, user_data) = match &user {
-        Some(u) => {
+    // Enumeration protection: known and unknown identifiers look alike until a
+    // first factor has been passed.
+    let protected = state.settings.enumeration_protection && row.status == "needs_first_factor";
+    let (first, second, user_data) = match (&user, &row.identifier) {
+        (_, Some(identifier)) if protected => {
+            let idents = match &user {
+                Some(u) => store::identifications::list_for_user(&state.db, &u.id).await?,
+                None => Vec::new(),
+            };
+            let id = factors::protected_identifier_id(&state.codes, identifier, &idents);
+            (
+                factors::protected_first_factors(identifier, &id),
+                None,
+                None,
+            )
+        }
+        (Some(u), _) => {
             let idents = store::identifications::list_for_user(&state.db, &u.id).await?;
             let second = if row.status == "needs_second_factor" {
                 let first_phone = store::sign_ins::first_factor_phone(&state.db, row).await?;
@@ -291,13 +306,12 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
                 }),
             )
         }
-        // Enumeration protection: an unknown account looks like one with a password.
-        None if row.identifier.is_some() => (
+        (None, Some(_)) => (
             vec![t::SignInFactor::bare(t::Strategy::Password)],
             None,
             None,
         ),
-        None => (Vec::new(), None, None),
+        (None, None) => (Vec::new(), None, None),
     };
     let ff = verification_by_id(state, row.first_factor_verification_id.as_deref()).await?;
     let sf = verification_by_id(state, row.second_factor_verification_id.as_deref()).await?;

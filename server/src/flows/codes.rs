@@ -76,14 +76,7 @@ pub async fn send(
         expire_at,
     )
     .await?;
-    match link {
-        Link::SignInFirst(si) => store::sign_ins::set_first_factor(db, si, &id).await?,
-        Link::SignInSecond(si) => store::sign_ins::set_second_factor(db, si, &id).await?,
-        Link::SignUp { id: su, field } => {
-            store::sign_ups::set_verification(db, su, field, &id).await?
-        }
-        Link::Identification(idn) => store::identifications::set_verification(db, idn, &id).await?,
-    }
+    attach(db, &id, link).await?;
     if test {
         tracing::info!(%to, "test-mode identifier: code 424242, nothing sent");
         return Ok(());
@@ -102,13 +95,54 @@ pub async fn send(
     Ok(())
 }
 
-/// Checks a code. With `account`, the attempt counts toward that account's lockout
-/// before it is checked, and stays counted when the code is wrong.
+/// Whose lockout a code attempt counts toward.
+#[derive(Clone, Copy)]
+pub enum Guard<'a> {
+    /// The account signing in.
+    Account(&'a UserRow),
+    /// Where the code went (sign-up and `/v1/me` verifications).
+    Target,
+    /// An identifier no account has, under enumeration protection.
+    Identifier(&'a str),
+}
+
+/// A verification no code opens, attached where a real one would be: under
+/// enumeration protection an unknown (or taken) address gets the same answers as a
+/// real one, while nothing is sent and every attempt is wrong.
+pub async fn decoy(state: &AppState, strategy: &str, to: &str, link: Link<'_>) -> ApiResult<()> {
+    let db = &state.db;
+    let id = new_id("ver");
+    let mut unguessable = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut unguessable);
+    let expire_at = now_ms() + state.settings.code_lifetime().as_millis() as i64;
+    store::verifications::create_code(db, &id, strategy, to, &hex::encode(unguessable), expire_at)
+        .await?;
+    attach(db, &id, link).await
+}
+
+async fn attach(db: &crate::db::Db, verification_id: &str, link: Link<'_>) -> ApiResult<()> {
+    match link {
+        Link::SignInFirst(si) => store::sign_ins::set_first_factor(db, si, verification_id).await?,
+        Link::SignInSecond(si) => {
+            store::sign_ins::set_second_factor(db, si, verification_id).await?
+        }
+        Link::SignUp { id: su, field } => {
+            store::sign_ups::set_verification(db, su, field, verification_id).await?
+        }
+        Link::Identification(idn) => {
+            store::identifications::set_verification(db, idn, verification_id).await?
+        }
+    }
+    Ok(())
+}
+
+/// Checks a code. The attempt counts toward `guard`'s lockout before it is
+/// checked, and stays counted when the code is wrong.
 pub async fn check(
     state: &AppState,
     verification_id: Option<&str>,
     code: &str,
-    account: Option<&UserRow>,
+    guard: Guard<'_>,
 ) -> ApiResult<()> {
     let Some(id) = verification_id else {
         return Err(ApiError::verification_missing());
@@ -124,10 +158,13 @@ pub async fn check(
         } => (attempts, stored, target),
         Reserved::Done(outcome) => return outcome_error(outcome).map_or(Ok(()), Err),
     };
-    let attempt = match (account, &target) {
-        (Some(user), _) => Some(lockout::admit(state, user).await?),
-        (None, Some(target)) => Some(lockout::admit_target(state, target).await?),
-        (None, None) => None,
+    let attempt = match (guard, &target) {
+        (Guard::Account(user), _) => Some(lockout::admit(state, user).await?),
+        (Guard::Identifier(identifier), _) => {
+            Some(lockout::admit_identifier(state, identifier).await?)
+        }
+        (Guard::Target, Some(target)) => Some(lockout::admit_target(state, target).await?),
+        (Guard::Target, None) => None,
     };
     let matched = state.codes.matches(id, code, &stored);
     let outcome = store::verifications::settle(&state.db, id, tries, max, matched).await?;

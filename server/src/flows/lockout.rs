@@ -24,6 +24,9 @@ enum Subject {
     Nobody,
     User(String),
     Target(String),
+    /// An identifier no account has, under enumeration protection: it locks like
+    /// an account, so a lock tells nothing.
+    Identifier(String),
 }
 
 /// One admitted attempt at a secret of an account, or at a code sent to a target.
@@ -47,6 +50,38 @@ pub async fn admit(state: &AppState, user: &UserRow) -> ApiResult<Attempt> {
             subject: Subject::User(user.id.clone()),
             locks_until: locked_until,
         }),
+    }
+}
+
+fn identifier_key(identifier: &str) -> String {
+    format!("sign_in:{identifier}")
+}
+
+/// Counts a try at a secret for an identifier no account has (enumeration
+/// protection), or refuses it as `user_locked`, exactly as for an account.
+pub async fn admit_identifier(state: &AppState, identifier: &str) -> ApiResult<Attempt> {
+    let lockout = &state.settings.lockout;
+    if !lockout.enabled {
+        return Ok(Attempt::uncounted());
+    }
+    let key = identifier_key(identifier);
+    let window_ms = lockout.duration_minutes as i64 * 60_000;
+    match target_failures::reserve(&state.db, &key, lockout.max_attempts, window_ms).await? {
+        target_failures::Reservation::Locked { until } => {
+            Err(ApiError::user_locked(seconds_until(until)))
+        }
+        target_failures::Reservation::Admitted { locked_until } => Ok(Attempt {
+            subject: Subject::Identifier(key),
+            locks_until: locked_until,
+        }),
+    }
+}
+
+/// Refuses, as `user_locked`, an unknown identifier locked like an account.
+pub async fn ensure_identifier_unlocked(state: &AppState, identifier: &str) -> ApiResult<()> {
+    match target_failures::locked_until(&state.db, &identifier_key(identifier)).await? {
+        Some(until) if until > now_ms() => Err(ApiError::user_locked(seconds_until(until))),
+        _ => Ok(()),
     }
 }
 
@@ -89,6 +124,7 @@ impl Attempt {
                 tracing::warn!(user = %id, "account locked after too many failures");
                 ApiError::user_locked(seconds_until(until))
             }
+            Subject::Identifier(_) => ApiError::user_locked(seconds_until(until)),
             Subject::Target(target) => {
                 tracing::warn!(%target, "codes to this target locked after too many failures");
                 ApiError::too_many_requests(seconds_until(until) as u64)
@@ -104,7 +140,9 @@ impl Attempt {
         match &self.subject {
             Subject::User(id) => store::users::refund_attempt(&state.db, id, max).await?,
             Subject::Target(t) if verified => target_failures::clear(&state.db, t).await?,
-            Subject::Target(t) => target_failures::refund(&state.db, t, max).await?,
+            Subject::Target(t) | Subject::Identifier(t) => {
+                target_failures::refund(&state.db, t, max).await?
+            }
             Subject::Nobody => {}
         }
         Ok(())

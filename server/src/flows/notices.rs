@@ -26,6 +26,8 @@ pub enum Notice<'a> {
         from: &'a str,
         to: &'a str,
     },
+    /// Someone tried to sign up with this (taken) address.
+    SignUpAttempted(&'a str),
 }
 
 impl Notice<'_> {
@@ -81,6 +83,13 @@ impl Notice<'_> {
             Notice::IdentificationRemoved(v) => (
                 format!("{} was removed from your account", shown(v)),
                 format!("{} was removed from your account.", shown(v)),
+            ),
+            Notice::SignUpAttempted(v) => (
+                "Someone tried to sign up with your address".to_owned(),
+                format!(
+                    "Someone tried to create a new account with {v}, which is already yours. \
+                     No account was created."
+                ),
             ),
             Notice::PrimaryEmailChanged { to, .. } => (
                 "Your primary email address changed".to_owned(),

@@ -19,20 +19,33 @@ pub fn ensure_unlocked(user: &UserRow) -> ApiResult<()> {
 /// Checks a password against an account (or, with none, spends the same time and
 /// fails). The attempt is counted toward the lockout before the hash is computed;
 /// a right password takes it back, a wrong one leaves it counted.
+///
+/// Under enumeration protection, an `identifier` no account has is counted and
+/// locked like an account (one write either way, and `user_locked` at the limit).
 pub async fn check(
     state: &AppState,
     user: Option<&UserRow>,
+    identifier: Option<&str>,
     password: &str,
     wrong: fn() -> ApiError,
 ) -> ApiResult<()> {
-    let attempt = match user {
-        Some(u) => Some(lockout::admit(state, u).await?),
-        None => None,
+    let attempt = match (user, identifier) {
+        (Some(u), _) => Some(lockout::admit(state, u).await?),
+        (None, Some(i)) if state.settings.enumeration_protection => {
+            Some(lockout::admit_identifier(state, i).await?)
+        }
+        (None, _) => None,
     };
     let stored = user.and_then(|u| u.password_hash.as_deref());
     let checked = state.passwords.check(password, stored).await;
-    let (Some(u), Some(attempt)) = (user, attempt) else {
-        return Err(wrong());
+    let Some(u) = user else {
+        return Err(match attempt {
+            Some(attempt) => attempt.wrong(wrong()),
+            None => wrong(),
+        });
+    };
+    let Some(attempt) = attempt else {
+        return Err(ApiError::internal());
     };
     match checked {
         Checked::Right => attempt.right(state, true).await,

@@ -152,6 +152,7 @@ pub async fn change_password(
         flows::passwords::check(
             &state,
             Some(&user),
+            None,
             current,
             ApiError::password_validation_failed,
         )
@@ -398,7 +399,13 @@ pub async fn attempt_verification(
         return Err(ApiError::verification_already_verified());
     }
     let before = second_factor_phones(&state, &user.id).await?;
-    flows::codes::check(&state, ident.verification_id.as_deref(), &p.code, None).await?;
+    flows::codes::check(
+        &state,
+        ident.verification_id.as_deref(),
+        &p.code,
+        flows::codes::Guard::Target,
+    )
+    .await?;
     match store::identifications::mark_verified(&state.db, &ident.id).await {
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Err(ApiError::identifier_exists(kind));

@@ -187,7 +187,14 @@ pub async fn create(
         return Err(ApiError::identifier_not_found());
     }
     if let Some(pw) = password {
-        flows::passwords::check(&state, user.as_ref(), pw, wrong_password(&state)).await?;
+        flows::passwords::check(
+            &state,
+            user.as_ref(),
+            identifier.as_deref(),
+            pw,
+            wrong_password(&state),
+        )
+        .await?;
     }
     let client_id = identity.client_or_create(&state).await?;
     let status = if identifier.is_some() {
@@ -216,6 +223,11 @@ pub async fn create(
         }
         (Some(s @ (Strategy::EmailCode | Strategy::PhoneCode)), Some(u)) => {
             prepare_first(&state, &row, u, s, None, identity.ip()).await?
+        }
+        (Some(s @ (Strategy::EmailCode | Strategy::PhoneCode)), None) => {
+            // Enumeration protection: an unknown identifier gets its decoy code.
+            let identifier = identifier.as_deref().unwrap_or_default();
+            flows::codes::decoy(&state, s.as_str(), identifier, Link::SignInFirst(&row.id)).await?
         }
         _ => {}
     }
@@ -306,14 +318,40 @@ pub async fn prepare_first_factor(
     if !matches!(p.strategy, Strategy::EmailCode | Strategy::PhoneCode) {
         return Err(ApiError::verification_strategy_invalid());
     }
-    let user = account(&state, &row)
-        .await?
-        .ok_or_else(ApiError::strategy_for_user_invalid)?;
-    flows::passwords::ensure_unlocked(&user)?;
     let target = p
         .email_address_id
         .as_deref()
         .or(p.phone_number_id.as_deref());
+    let user = account(&state, &row).await?;
+    if state.settings.enumeration_protection {
+        if let Some(identifier) = &row.identifier {
+            // The code factor offered for what was typed (see `render::sign_in`).
+            let idents = match &user {
+                Some(u) => store::identifications::list_for_user(&state.db, &u.id).await?,
+                None => Vec::new(),
+            };
+            let shown = factors::protected_identifier_id(&state.codes, identifier, &idents);
+            let offered = factors::protected_first_factors(identifier, &shown)
+                .into_iter()
+                .any(|f| f.strategy == p.strategy);
+            if !offered || target.is_some_and(|t| t != shown) {
+                return Err(ApiError::strategy_for_user_invalid());
+            }
+            if user.is_none() || !idents.iter().any(|i| i.id == shown) {
+                flows::lockout::ensure_identifier_unlocked(&state, identifier).await?;
+                flows::codes::decoy(
+                    &state,
+                    p.strategy.as_str(),
+                    identifier,
+                    Link::SignInFirst(&row.id),
+                )
+                .await?;
+                return respond(&state, &identity, &id).await;
+            }
+        }
+    }
+    let user = user.ok_or_else(ApiError::strategy_for_user_invalid)?;
+    flows::passwords::ensure_unlocked(&user)?;
     prepare_first(&state, &row, &user, &p.strategy, target, identity.ip()).await?;
     respond(&state, &identity, &id).await
 }
@@ -338,8 +376,14 @@ pub async fn attempt_first_factor(
             if p.code.is_some() {
                 return Err(ApiError::param_unknown("code"));
             }
-            flows::passwords::check(&state, user.as_ref(), password, wrong_password(&state))
-                .await?;
+            flows::passwords::check(
+                &state,
+                user.as_ref(),
+                row.identifier.as_deref(),
+                password,
+                wrong_password(&state),
+            )
+            .await?;
             let verified = store::verifications::create_verified(&state.db, "password").await?;
             store::sign_ins::set_first_factor(&state.db, &id, &verified).await?;
         }
@@ -348,8 +392,17 @@ pub async fn attempt_first_factor(
             if p.password.is_some() {
                 return Err(ApiError::param_unknown("password"));
             }
-            let user = user.as_ref().ok_or_else(ApiError::verification_missing)?;
-            flows::passwords::ensure_unlocked(user)?;
+            let guard = match (&user, &row.identifier) {
+                (Some(user), _) => {
+                    flows::passwords::ensure_unlocked(user)?;
+                    flows::codes::Guard::Account(user)
+                }
+                // Enumeration protection: an unknown identifier's decoy code.
+                (None, Some(identifier)) if state.settings.enumeration_protection => {
+                    flows::codes::Guard::Identifier(identifier)
+                }
+                (None, _) => return Err(ApiError::verification_missing()),
+            };
             let prepared = match &row.first_factor_verification_id {
                 Some(v) => store::verifications::get(&state.db, v).await?,
                 None => None,
@@ -361,7 +414,7 @@ pub async fn attempt_first_factor(
                 &state,
                 row.first_factor_verification_id.as_deref(),
                 code,
-                Some(user),
+                guard,
             )
             .await?;
         }
@@ -452,7 +505,7 @@ pub async fn attempt_second_factor(
                 &state,
                 row.second_factor_verification_id.as_deref(),
                 code,
-                Some(&user),
+                flows::codes::Guard::Account(&user),
             )
             .await?;
         }

@@ -88,7 +88,11 @@ async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) 
     }
     if let Some(raw) = &p.email_address {
         let email = flows::identifiers::email("email_address", raw)?;
-        if store::identifications::verified_exists(&state.db, EMAIL, &email).await? {
+        // Enumeration protection: a taken address goes on to "verify your email";
+        // its owner gets a notice instead of a code.
+        if !state.settings.enumeration_protection
+            && store::identifications::verified_exists(&state.db, EMAIL, &email).await?
+        {
             return Err(ApiError::identifier_exists("email_address"));
         }
         if row.email_address.as_deref() != Some(email.as_str()) {
@@ -98,7 +102,9 @@ async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) 
     }
     if let Some(raw) = &p.phone_number {
         let phone = flows::identifiers::phone("phone_number", raw)?;
-        if store::identifications::verified_exists(&state.db, PHONE, &phone).await? {
+        if !state.settings.enumeration_protection
+            && store::identifications::verified_exists(&state.db, PHONE, &phone).await?
+        {
             return Err(ApiError::identifier_exists("phone_number"));
         }
         if row.phone_number.as_deref() != Some(phone.as_str()) {
@@ -221,6 +227,31 @@ async fn prepare(
         other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     };
     let to = to.ok_or_else(ApiError::verification_strategy_invalid)?;
+    let kind = if field == "email_address" {
+        EMAIL
+    } else {
+        PHONE
+    };
+    if state.settings.enumeration_protection
+        && store::identifications::verified_exists(&state.db, kind, to).await?
+    {
+        // Taken: the sign-up sees what it would see for a free address, the owner
+        // hears of the attempt, and no code that works exists.
+        if kind == EMAIL {
+            let owner = store::identifications::owner_of_verified(&state.db, kind, to).await?;
+            if let Some(owner) = owner {
+                flows::notices::notify(state, &owner, flows::notices::Notice::SignUpAttempted(to))
+                    .await;
+            }
+        }
+        return flows::codes::decoy(
+            state,
+            strategy.as_str(),
+            to,
+            Link::SignUp { id: &row.id, field },
+        )
+        .await;
+    }
     flows::codes::send(
         state,
         &row.id,
@@ -273,7 +304,13 @@ pub async fn attempt_verification(
     if prepared.is_none_or(|v| v.target.is_none() || v.target != *to) {
         return Err(ApiError::verification_missing());
     }
-    flows::codes::check(&state, verification.as_deref(), code, None).await?;
+    flows::codes::check(
+        &state,
+        verification.as_deref(),
+        code,
+        flows::codes::Guard::Target,
+    )
+    .await?;
     try_complete(&state, &identity, &id).await?;
     respond(&state, &identity, &id).await
 }

@@ -193,3 +193,18 @@ pub async fn users_with_sms_second_factor(db: &Db, limit: i64) -> Result<Vec<Str
     .fetch_all(&db.read)
     .await
 }
+
+/// The account a verified address or number belongs to.
+pub async fn owner_of_verified(
+    db: &Db,
+    kind: &str,
+    value: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT user_id FROM identifications WHERE kind = ? AND value = ? AND verified_at IS NOT NULL",
+    )
+    .bind(kind)
+    .bind(value)
+    .fetch_optional(&db.read)
+    .await
+}

@@ -90,3 +90,13 @@ pub async fn clear(db: &Db, target: &str) -> Result<(), sqlx::Error> {
         .await
         .map(|_| ())
 }
+
+/// When the target's lock ends, if it has one.
+pub async fn locked_until(db: &Db, target: &str) -> Result<Option<i64>, sqlx::Error> {
+    let until: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT locked_until FROM target_failures WHERE target = ?")
+            .bind(target)
+            .fetch_optional(&db.read)
+            .await?;
+    Ok(until.flatten())
+}
