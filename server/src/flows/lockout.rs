@@ -149,6 +149,17 @@ impl Attempt {
     }
 }
 
+impl Attempt {
+    /// The secret was right and it finishes a sign-in: the whole count starts again
+    /// (one write, where [`Attempt::right`] then [`clear`] would be two).
+    pub async fn right_and_done(self, state: &AppState) -> ApiResult<()> {
+        match &self.subject {
+            Subject::User(id) => clear(state, id).await,
+            _ => self.right(state, true).await,
+        }
+    }
+}
+
 /// A sign-in finished with every factor passed: the count starts again.
 pub async fn clear(state: &AppState, user_id: &str) -> ApiResult<()> {
     store::users::reset_failures(&state.db, user_id).await?;

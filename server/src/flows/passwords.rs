@@ -22,12 +22,16 @@ pub fn ensure_unlocked(user: &UserRow) -> ApiResult<()> {
 ///
 /// Under enumeration protection, an `identifier` no account has is counted and
 /// locked like an account (one write either way, and `user_locked` at the limit).
+///
+/// `finishes`: a right password completes the sign-in (no second factor to come),
+/// so the whole count is cleared at once.
 pub async fn check(
     state: &AppState,
     user: Option<&UserRow>,
     identifier: Option<&str>,
     password: &str,
     wrong: fn() -> ApiError,
+    finishes: bool,
 ) -> ApiResult<()> {
     let attempt = match (user, identifier) {
         (Some(u), _) => Some(lockout::admit(state, u).await?),
@@ -47,12 +51,14 @@ pub async fn check(
     let Some(attempt) = attempt else {
         return Err(ApiError::internal());
     };
+    if let Checked::RightRehashed(hash) = &checked {
+        store::users::upgrade_password_hash(&state.db, &u.id, hash).await?;
+    }
     match checked {
-        Checked::Right => attempt.right(state, true).await,
-        Checked::RightRehashed(hash) => {
-            store::users::upgrade_password_hash(&state.db, &u.id, &hash).await?;
-            attempt.right(state, true).await
+        Checked::Right | Checked::RightRehashed(_) if finishes => {
+            attempt.right_and_done(state).await
         }
+        Checked::Right | Checked::RightRehashed(_) => attempt.right(state, true).await,
         Checked::Wrong => Err(attempt.wrong(wrong())),
     }
 }

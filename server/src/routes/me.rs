@@ -155,6 +155,7 @@ pub async fn change_password(
             None,
             current,
             ApiError::password_validation_failed,
+            false,
         )
         .await?;
     }

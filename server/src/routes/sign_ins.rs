@@ -127,6 +127,13 @@ async fn after_first_factor(
     Ok(())
 }
 
+/// Whether passing the first factor completes the sign-in (no second factor).
+async fn finishes_sign_in(state: &AppState, user: Option<&UserRow>) -> ApiResult<bool> {
+    let Some(user) = user else { return Ok(false) };
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    Ok(!factors::two_factor_enabled(&state.settings, &idents))
+}
+
 async fn account(state: &AppState, sign_in: &SignInRow) -> ApiResult<Option<UserRow>> {
     Ok(match &sign_in.user_id {
         Some(id) => store::users::get(&state.db, id).await?,
@@ -193,6 +200,7 @@ pub async fn create(
             identifier.as_deref(),
             pw,
             wrong_password(&state),
+            finishes_sign_in(&state, user.as_ref()).await?,
         )
         .await?;
     }
@@ -382,6 +390,7 @@ pub async fn attempt_first_factor(
                 row.identifier.as_deref(),
                 password,
                 wrong_password(&state),
+                finishes_sign_in(&state, user.as_ref()).await?,
             )
             .await?;
             let verified = store::verifications::create_verified(&state.db, "password").await?;
