@@ -55,13 +55,11 @@ async fn the_seed_journey_inside_ten_seconds_meets_no_429() {
 async fn parameters_clerk_sdks_send_are_accepted_and_typos_are_not() {
     let server = TestServer::start().await;
     let b = Browser::new(&server.base, Mode::Cookie);
-    // clerk-js 6.40 `signUp.create({emailAddress, password})`.
-    let v = b
-        .post(
-            "/v1/client/sign_ups",
+    // clerk-js 6.40 `signUp.create({emailAddress, password})`, then the email code.
+    let id = b
+        .start_sign_up(
+            "grace@example.com",
             &[
-                ("email_address", "grace@example.com"),
-                ("password", PASSWORD),
                 ("locale", "en-GB"),
                 ("timezone", "Europe/London"),
                 ("captcha_token", "x"),
@@ -69,15 +67,7 @@ async fn parameters_clerk_sdks_send_are_accepted_and_typos_are_not() {
                 ("captcha_widget_type", "smart"),
             ],
         )
-        .await
-        .ok();
-    let id = v["response"]["id"].as_str().unwrap().to_owned();
-    b.post(
-        &format!("/v1/client/sign_ups/{id}/prepare_verification"),
-        &[("strategy", "email_code")],
-    )
-    .await
-    .ok();
+        .await;
     let code = server.last_code_to("grace@example.com").await;
     let v = b.finish_sign_up(&id, &code).await.ok();
     let sid = v["response"]["created_session_id"]

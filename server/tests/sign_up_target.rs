@@ -4,29 +4,13 @@
 
 mod common;
 
-use common::{Browser, Mode, TestServer, PASSWORD};
+use common::{Browser, Mode, TestServer};
 
 #[tokio::test]
 async fn a_code_sent_to_one_address_does_not_verify_another() {
     let server = TestServer::start().await;
     let b = Browser::new(&server.base, Mode::Cookie);
-    let v = b
-        .post(
-            "/v1/client/sign_ups",
-            &[
-                ("email_address", "attacker@example.com"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await
-        .ok();
-    let id = v["response"]["id"].as_str().unwrap().to_owned();
-    b.post(
-        &format!("/v1/client/sign_ups/{id}/prepare_verification"),
-        &[("strategy", "email_code")],
-    )
-    .await
-    .ok();
+    let id = b.start_sign_up("attacker@example.com", &[]).await;
     let code = server.last_code_to("attacker@example.com").await;
     // What the race leaves behind: the row holds the victim's address while its
     // verification is the one whose code went to the attacker.
