@@ -130,12 +130,7 @@ async fn journey(mode: Mode) {
         .await
         .ok();
     assert_eq!(token["object"], "token");
-    let jwks: Jwks = reqwest::get(format!("{}/.well-known/jwks.json", server.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks = server.jwks().await;
     let claims = verify_token(token["jwt"].as_str().unwrap(), &jwks);
     assert_eq!(claims.sid, sid);
     assert_eq!(claims.sub, me["response"]["id"].as_str().unwrap());

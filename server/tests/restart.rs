@@ -9,16 +9,6 @@ use std::{
 };
 
 use common::{test_settings, Browser, Mode, TestServer, PASSWORD};
-use fapi_types::Jwks;
-
-async fn jwks(base: &str) -> Jwks {
-    reqwest::get(format!("{base}/.well-known/jwks.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn a_restart_keeps_users_sessions_and_signing_keys() {
@@ -35,7 +25,7 @@ async fn a_restart_keeps_users_sessions_and_signing_keys() {
         .as_str()
         .unwrap()
         .to_owned();
-    let keys_before = jwks(&server.base).await;
+    let keys_before = server.jwks().await;
 
     let dir = server.stop().await;
     let settings = test_settings(dir.path());
@@ -46,7 +36,7 @@ async fn a_restart_keeps_users_sessions_and_signing_keys() {
         *again.session_id.lock().unwrap() = Some(sid.clone());
         again
     };
-    assert_eq!(jwks(&server.base).await, keys_before, "same signing key");
+    assert_eq!(server.jwks().await, keys_before, "same signing key");
     let header = jsonwebtoken::decode_header(&token).unwrap();
     assert_eq!(
         header.kid.as_deref(),

@@ -4,17 +4,16 @@
 mod common;
 
 use common::{test_settings, Browser, Mode, TestServer};
-use fapi_types::Jwks;
 use p256::pkcs8::{EncodePrivateKey, LineEnding};
 
-async fn jwks(server: &TestServer) -> Vec<String> {
-    let jwks: Jwks = reqwest::get(format!("{}/.well-known/jwks.json", server.base))
+async fn kids(server: &TestServer) -> Vec<String> {
+    server
+        .jwks()
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    jwks.keys.into_iter().map(|k| k.kid).collect()
+        .keys
+        .into_iter()
+        .map(|k| k.kid)
+        .collect()
 }
 
 async fn token_kid(server: &TestServer, email: &str) -> String {
@@ -34,7 +33,7 @@ async fn token_kid(server: &TestServer, email: &str) -> String {
 async fn a_key_file_takes_over_and_the_old_key_stays_until_its_tokens_expire() {
     let server = TestServer::start().await;
     let old = token_kid(&server, "before@example.com").await;
-    assert_eq!(jwks(&server).await, vec![old.clone()]);
+    assert_eq!(kids(&server).await, vec![old.clone()]);
     let dir = server.stop().await;
 
     let pem = p256::SecretKey::random(&mut rand::rngs::OsRng)
@@ -47,7 +46,7 @@ async fn a_key_file_takes_over_and_the_old_key_stays_until_its_tokens_expire() {
     let server = TestServer::in_dir(dir, settings).await;
     let new = token_kid(&server, "after@example.com").await;
     assert_ne!(new, old);
-    assert_eq!(jwks(&server).await, vec![new.clone(), old.clone()]);
+    assert_eq!(kids(&server).await, vec![new.clone(), old.clone()]);
     // The file's private half never enters the database.
     let stored: String = sqlx::query_scalar("SELECT private_pem FROM signing_keys WHERE kid = ?")
         .bind(&new)
@@ -66,7 +65,7 @@ async fn a_key_file_takes_over_and_the_old_key_stays_until_its_tokens_expire() {
     let mut settings = test_settings(dir.path());
     settings.signing_key_file = Some(key_file);
     let server = TestServer::in_dir(dir, settings).await;
-    assert_eq!(jwks(&server).await, vec![new]);
+    assert_eq!(kids(&server).await, vec![new]);
 }
 
 #[tokio::test]
@@ -79,5 +78,5 @@ async fn rotating_a_database_key_publishes_both_for_a_while() {
     let server = TestServer::in_dir(dir, settings).await;
     let new = token_kid(&server, "rot2@example.com").await;
     assert_eq!(new, made);
-    assert_eq!(jwks(&server).await, vec![new, old]);
+    assert_eq!(kids(&server).await, vec![new, old]);
 }

@@ -78,6 +78,16 @@ impl TestServer {
         self.server.as_ref().expect("running").state()
     }
 
+    /// The published session-signing keys.
+    pub async fn jwks(&self) -> fapi_types::Jwks {
+        reqwest::get(format!("{}/.well-known/jwks.json", self.base))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub fn browser(&self, mode: Mode) -> Browser {
         Browser::new(&self.base, mode)
     }
