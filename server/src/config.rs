@@ -281,6 +281,9 @@ pub struct SessionPolicy {
     pub lifetime_hours: u64,
     pub idle_minutes: u64,
     pub token_lifetime_seconds: u64,
+    /// How recent a session's factor verifications must be for a sensitive change
+    /// (2FA, password, emails and phones, other devices); older asks "verify it's you".
+    pub reverification_seconds: u64,
 }
 
 impl Default for SessionPolicy {
@@ -289,6 +292,7 @@ impl Default for SessionPolicy {
             lifetime_hours: 24,
             idle_minutes: 60,
             token_lifetime_seconds: 60,
+            reverification_seconds: 600,
         }
     }
 }
@@ -532,6 +536,9 @@ impl Settings {
             );
         }
         self.check_listen_address(self.listen)?;
+        if self.session.reverification_seconds == 0 {
+            return invalid("session.reverification_seconds must be positive");
+        }
         if self.forwarded_hops == 0 {
             return invalid("forwarded_hops must be at least 1");
         }

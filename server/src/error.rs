@@ -350,6 +350,15 @@ impl ApiError {
         e
     }
 
+    pub fn reverification_required() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "session_reverification_required",
+            "Reverification required",
+            "You need to provide additional verification to perform this operation",
+        )
+    }
+
     pub fn authentication_invalid() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,

@@ -10,6 +10,7 @@ use crate::{
     store::{
         self,
         identifications::{IdentificationRow, EMAIL, PHONE},
+        session_verifications::SessionVerificationRow,
         sessions::SessionRow,
         sign_ins::SignInRow,
         sign_ups::SignUpRow,
@@ -244,6 +245,43 @@ pub async fn session_by_row(state: &AppState, row: &SessionRow) -> ApiResult<t::
         .ok_or_else(crate::error::ApiError::internal)?;
     let user = user(state, &user_row).await?;
     Ok(session(row, &user, now_ms()))
+}
+
+/// A step-up verification with the factors the user may use and its session (whose
+/// `factor_verification_age` shows the result).
+pub async fn session_verification(
+    state: &AppState,
+    row: &SessionVerificationRow,
+) -> ApiResult<t::SessionVerification> {
+    let now = now_ms();
+    let session_row = store::sessions::get(&state.db, &row.session_id)
+        .await?
+        .ok_or_else(crate::error::ApiError::internal)?;
+    let user_row = store::users::get(&state.db, &session_row.user_id)
+        .await?
+        .ok_or_else(crate::error::ApiError::internal)?;
+    let idents = store::identifications::list_for_user(&state.db, &user_row.id).await?;
+    let ff = verification_by_id(state, row.first_factor_verification_id.as_deref()).await?;
+    let sf = verification_by_id(state, row.second_factor_verification_id.as_deref()).await?;
+    let first_phone = ff
+        .as_ref()
+        .filter(|v| v.strategy == "phone_code" && v.status == "verified")
+        .and_then(|v| v.target.clone());
+    let second = factors::second_factors_after(&state.settings, &idents, first_phone.as_deref());
+    let rendered_user = user(state, &user_row).await?;
+    Ok(t::SessionVerification {
+        object: "session_reverification".into(),
+        id: row.id.clone(),
+        level: serde_json::from_value(serde_json::Value::String(row.level.clone()))
+            .unwrap_or(t::SessionVerificationLevel::MultiFactor),
+        status: serde_json::from_value(serde_json::Value::String(row.status.clone()))
+            .unwrap_or(t::SessionVerificationStatus::Unknown),
+        supported_first_factors: Some(factors::first_factors(&state.settings, &user_row, &idents)),
+        supported_second_factors: (!second.is_empty()).then_some(second),
+        first_factor_verification: ff.map(|v| verification(&v, now)),
+        second_factor_verification: sf.map(|v| verification(&v, now)),
+        session: session(&session_row, &rendered_user, now),
+    })
 }
 
 fn supported_identifiers(state: &AppState) -> Vec<String> {

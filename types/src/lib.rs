@@ -22,6 +22,7 @@ mod error;
 mod jwt;
 pub mod params;
 mod session;
+mod session_verification;
 mod sign_in;
 mod sign_up;
 mod strategy;
@@ -36,6 +37,9 @@ pub use error::{ApiError, ErrorEnvelope, ErrorMeta};
 pub use jwt::{Jwk, Jwks, SessionClaims, Token};
 pub use session::{
     LatestActivity, PublicUserData, Session, SessionStatus, SessionTask, SessionWithActivity,
+};
+pub use session_verification::{
+    SessionVerification, SessionVerificationLevel, SessionVerificationStatus,
 };
 pub use sign_in::{SignIn, SignInFactor, SignInStatus, SignInUserData};
 pub use sign_up::{NextAction, SignUp, SignUpStatus, SignUpVerification, SignUpVerifications};

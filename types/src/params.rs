@@ -83,6 +83,11 @@ sdk_extras! {
     CreateEmailAddress => [];
     CreatePhoneNumber => [];
     UpdatePhoneNumber => [];
+    StartSessionVerification => [];
+    PrepareSessionFirstFactor => ["default", "passkey_id", "proof_token"];
+    AttemptSessionFirstFactor => ["public_key_credential"];
+    PrepareSessionSecondFactor => ["proof_token"];
+    AttemptSessionSecondFactor => [];
 }
 
 /// `POST /v1/client/sign_ins`.
@@ -272,4 +277,45 @@ pub struct UpdatePhoneNumber {
     pub reserved_for_second_factor: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_second_factor: Option<bool>,
+}
+
+/// `POST /v1/client/sessions/{id}/verify`: start a reverification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartSessionVerification {
+    pub level: crate::SessionVerificationLevel,
+}
+
+/// `POST /v1/client/sessions/{id}/verify/prepare_first_factor`: send a code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrepareSessionFirstFactor {
+    pub strategy: Strategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number_id: Option<String>,
+}
+
+/// `POST /v1/client/sessions/{id}/verify/attempt_first_factor`: a password or a code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptSessionFirstFactor {
+    pub strategy: Strategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// `POST /v1/client/sessions/{id}/verify/prepare_second_factor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrepareSessionSecondFactor {
+    pub strategy: Strategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number_id: Option<String>,
+}
+
+/// `POST /v1/client/sessions/{id}/verify/attempt_second_factor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptSessionSecondFactor {
+    pub strategy: Strategy,
+    pub code: String,
 }

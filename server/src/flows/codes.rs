@@ -18,8 +18,16 @@ use super::lockout;
 pub enum Link<'a> {
     SignInFirst(&'a str),
     SignInSecond(&'a str),
-    SignUp { id: &'a str, field: &'a str },
+    SignUp {
+        id: &'a str,
+        field: &'a str,
+    },
     Identification(&'a str),
+    /// A session's step-up verification: its first or its second factor.
+    Reverification {
+        id: &'a str,
+        first: bool,
+    },
 }
 
 /// Who asked for a code: the client's address and the account, for the hourly SMS quotas.
@@ -131,6 +139,9 @@ async fn attach(db: &crate::db::Db, verification_id: &str, link: Link<'_>) -> Ap
         }
         Link::Identification(idn) => {
             store::identifications::set_verification(db, idn, verification_id).await?
+        }
+        Link::Reverification { id, first } => {
+            store::session_verifications::set_verification(db, id, first, verification_id).await?
         }
     }
     Ok(())

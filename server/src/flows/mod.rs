@@ -6,5 +6,6 @@ pub mod identifiers;
 pub mod lockout;
 pub mod notices;
 pub mod passwords;
+pub mod reverification;
 
 pub use crate::http::form::{required as form_required, required_secret};

@@ -117,7 +117,7 @@ pub fn build(state: &AppState) -> t::Environment {
             id: "aac_fapi_server".into(),
             single_session_mode: s.single_session_mode,
             test_mode: s.test_mode_active(),
-            reverification: false,
+            reverification: true,
             claimed_at: None,
         },
         display_config: t::DisplayConfig {

@@ -76,7 +76,14 @@ pub async fn update(
     identity: Identity,
     Form(p): Form<params::UpdateUser>,
 ) -> ApiResult<Json<Envelope<User>>> {
-    let (_, user) = signed_in(&state, &identity).await?;
+    let (session, user) = signed_in(&state, &identity).await?;
+    let changes_primary = (p.primary_email_address_id.is_some()
+        && p.primary_email_address_id != user.primary_email_address_id)
+        || (p.primary_phone_number_id.is_some()
+            && p.primary_phone_number_id != user.primary_phone_number_id);
+    if changes_primary {
+        flows::reverification::require_fresh(&state, &session).await?;
+    }
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let verified_of = |id: &Option<String>, kind: &str, param: &str| -> ApiResult<()> {
         match id {
@@ -147,8 +154,10 @@ pub async fn change_password(
     Form(p): Form<params::ChangePassword>,
 ) -> ApiResult<Json<Envelope<User>>> {
     let (session, user) = signed_in(&state, &identity).await?;
-    if user.password_hash.is_some() {
-        let current = flows::required_secret(&p.current_password, "current_password")?;
+    // The fresh verification stands in for the current password (as in Clerk with
+    // reverification on); one that is sent anyway must be right.
+    flows::reverification::require_fresh(&state, &session).await?;
+    if let (Some(_), Some(current)) = (&user.password_hash, &p.current_password) {
         flows::passwords::check(
             &state,
             Some(&user),
@@ -226,11 +235,14 @@ pub async fn revoke_session(
     identity: Identity,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Envelope<Session>>> {
-    let (_, user) = signed_in(&state, &identity).await?;
+    let (session, user) = signed_in(&state, &identity).await?;
     let row = store::sessions::get(&state.db, &id)
         .await?
         .filter(|s| s.user_id == user.id)
         .ok_or_else(|| ApiError::not_found("session", &id))?;
+    if row.id != session.id {
+        flows::reverification::require_fresh(&state, &session).await?;
+    }
     store::sessions::finish(&state.db, &row.id, "revoked").await?;
     let row = store::sessions::get(&state.db, &id)
         .await?
@@ -311,7 +323,8 @@ pub async fn create_email_address(
     identity: Identity,
     Form(p): Form<params::CreateEmailAddress>,
 ) -> ApiResult<Json<Envelope<Value>>> {
-    let (_, user) = signed_in(&state, &identity).await?;
+    let (session, user) = signed_in(&state, &identity).await?;
+    flows::reverification::require_fresh(&state, &session).await?;
     let email = flows::identifiers::email("email_address", &p.email_address)?;
     let id = add_identification(&state, &user, EMAIL, email, false).await?;
     identification_response(&state, &identity, &id).await
@@ -322,10 +335,11 @@ pub async fn create_phone_number(
     identity: Identity,
     Form(p): Form<params::CreatePhoneNumber>,
 ) -> ApiResult<Json<Envelope<Value>>> {
-    let (_, user) = signed_in(&state, &identity).await?;
+    let (session, user) = signed_in(&state, &identity).await?;
     if !state.settings.identifiers.phone_number.on() && !state.settings.second_factors.phone_code {
         return Err(ApiError::param_unknown("phone_number"));
     }
+    flows::reverification::require_fresh(&state, &session).await?;
     let phone = flows::identifiers::phone("phone_number", &p.phone_number)?;
     let reserved = p.reserved_for_second_factor.unwrap_or(false);
     let id = add_identification(&state, &user, PHONE, phone, reserved).await?;
@@ -393,7 +407,7 @@ pub async fn attempt_verification(
     state
         .limits
         .check(Bucket::IdentificationVerification, identity.ip())?;
-    let (_, user) = signed_in(&state, &identity).await?;
+    let (session, user) = signed_in(&state, &identity).await?;
     let kind = kind_of(&uri);
     let ident = own_identification(&state, &user, kind, &id).await?;
     if ident.verified() {
@@ -429,7 +443,7 @@ pub async fn attempt_verification(
         store::users::update_profile(&state.db, &user.id, change).await?;
     }
     notices::notify(&state, &user.id, Notice::IdentificationAdded(&ident.value)).await;
-    note_mfa_change(&state, &user.id, &before).await?;
+    note_mfa_change(&state, &session, &before).await?;
     identification_response(&state, &identity, &id).await
 }
 
@@ -453,11 +467,20 @@ fn phones_of(settings: &crate::config::Settings, idents: &[IdentificationRow]) -
 }
 
 /// Records when two-step verification turned on or off, and tells the owner when
-/// the phones that get its codes changed.
-async fn note_mfa_change(state: &AppState, user_id: &str, before: &[String]) -> ApiResult<()> {
+/// the phones that get its codes changed. The session that turns it on has just
+/// proved the phone, so that counts as its second factor.
+async fn note_mfa_change(
+    state: &AppState,
+    session: &SessionRow,
+    before: &[String],
+) -> ApiResult<()> {
+    let user_id = session.user_id.as_str();
     store::identifications::ensure_default_second_factor(&state.db, user_id).await?;
     let after = second_factor_phones(state, user_id).await?;
     if before.is_empty() != after.is_empty() {
+        if before.is_empty() {
+            store::sessions::mark_second_factor(&state.db, &session.id).await?;
+        }
         store::users::mark_mfa(&state.db, user_id, !after.is_empty()).await?;
         tracing::info!(
             user = user_id,
@@ -486,11 +509,12 @@ pub async fn update_phone_number(
     Path(id): Path<String>,
     Form(p): Form<params::UpdatePhoneNumber>,
 ) -> ApiResult<Json<Envelope<Value>>> {
-    let (_, user) = signed_in(&state, &identity).await?;
+    let (session, user) = signed_in(&state, &identity).await?;
     let ident = own_identification(&state, &user, PHONE, &id).await?;
     if !ident.verified() {
         return Err(ApiError::second_factor_unverified());
     }
+    flows::reverification::require_fresh(&state, &session).await?;
     if p.default_second_factor == Some(false) {
         return Err(ApiError::default_second_factor_not_allowed());
     }
@@ -518,7 +542,7 @@ pub async fn update_phone_number(
         }
         store::identifications::make_default_second_factor(&state.db, &user.id, &ident.id).await?;
     }
-    note_mfa_change(&state, &user.id, &before).await?;
+    note_mfa_change(&state, &session, &before).await?;
     identification_response(&state, &identity, &id).await
 }
 
@@ -528,9 +552,10 @@ pub async fn delete_identification(
     uri: OriginalUri,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Envelope<DeletedObject>>> {
-    let (_, user) = signed_in(&state, &identity).await?;
+    let (session, user) = signed_in(&state, &identity).await?;
     let kind = kind_of(&uri);
     let ident = own_identification(&state, &user, kind, &id).await?;
+    flows::reverification::require_fresh(&state, &session).await?;
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let others_verified: Vec<&IdentificationRow> = idents
         .iter()
@@ -562,7 +587,7 @@ pub async fn delete_identification(
         )
         .await;
     }
-    note_mfa_change(&state, &user.id, &before).await?;
+    note_mfa_change(&state, &session, &before).await?;
     envelope(
         &state,
         &identity,

@@ -4,6 +4,7 @@ mod client;
 mod dev;
 mod environment;
 mod me;
+mod reverification;
 mod sessions;
 mod sign_ins;
 mod sign_ups;
@@ -87,6 +88,23 @@ pub fn router(state: AppState) -> Router {
         .route("/client/sessions/{id}/end", post(sessions::end))
         .route("/client/sessions/{id}/remove", post(sessions::remove))
         .route("/client/sessions/{id}/tokens", post(sessions::tokens))
+        .route("/client/sessions/{id}/verify", post(reverification::start))
+        .route(
+            "/client/sessions/{id}/verify/prepare_first_factor",
+            post(reverification::prepare_first_factor),
+        )
+        .route(
+            "/client/sessions/{id}/verify/attempt_first_factor",
+            post(reverification::attempt_first_factor),
+        )
+        .route(
+            "/client/sessions/{id}/verify/prepare_second_factor",
+            post(reverification::prepare_second_factor),
+        )
+        .route(
+            "/client/sessions/{id}/verify/attempt_second_factor",
+            post(reverification::attempt_second_factor),
+        )
         .route("/me", get(me::get).patch(me::update))
         .route("/me/change_password", post(me::change_password))
         .route("/me/sessions/active", get(me::active_sessions))

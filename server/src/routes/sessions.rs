@@ -15,7 +15,11 @@ use crate::{
 };
 
 /// A session of this client, or 404.
-async fn own_session(state: &AppState, identity: &Identity, id: &str) -> ApiResult<SessionRow> {
+pub(super) async fn own_session(
+    state: &AppState,
+    identity: &Identity,
+    id: &str,
+) -> ApiResult<SessionRow> {
     let client = identity.client_id();
     match store::sessions::get(&state.db, id).await? {
         Some(s) if Some(&s.client_id) == client.as_ref() && s.status != "removed" => Ok(s),

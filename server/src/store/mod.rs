@@ -4,6 +4,7 @@
 pub mod clients;
 pub mod identifications;
 pub mod prune;
+pub mod session_verifications;
 pub mod sessions;
 pub mod sign_ins;
 pub mod sign_ups;

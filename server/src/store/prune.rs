@@ -1,5 +1,5 @@
 //! Forgetting what nobody can use any more: abandoned sign-ins and sign-ups, code
-//! verifications nothing points at, old resend-cooldown and wrong-code rows, and
+//! verifications nothing points at, step-up verifications past their hour, old resend-cooldown and wrong-code rows, and
 //! clients idle for a month with no session left. Run in the background; bounded work per run.
 
 use crate::{db::Db, ids::now_ms};
@@ -17,6 +17,7 @@ pub struct Pruned {
     pub verifications: u64,
     pub code_sends: u64,
     pub target_failures: u64,
+    pub session_verifications: u64,
     pub clients: u64,
 }
 
@@ -52,13 +53,22 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
         .await?
         .rows_affected();
 
+    pruned.session_verifications =
+        sqlx::query("DELETE FROM session_verifications WHERE created_at < ?")
+            .bind(now - super::session_verifications::LIFETIME_MS)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+
     pruned.verifications = sqlx::query(
         "DELETE FROM verifications WHERE created_at < ?
             AND id NOT IN (SELECT verification_id FROM identifications WHERE verification_id IS NOT NULL)
             AND id NOT IN (SELECT first_factor_verification_id FROM sign_ins WHERE first_factor_verification_id IS NOT NULL)
             AND id NOT IN (SELECT second_factor_verification_id FROM sign_ins WHERE second_factor_verification_id IS NOT NULL)
             AND id NOT IN (SELECT email_verification_id FROM sign_ups WHERE email_verification_id IS NOT NULL)
-            AND id NOT IN (SELECT phone_verification_id FROM sign_ups WHERE phone_verification_id IS NOT NULL)",
+            AND id NOT IN (SELECT phone_verification_id FROM sign_ups WHERE phone_verification_id IS NOT NULL)
+            AND id NOT IN (SELECT first_factor_verification_id FROM session_verifications WHERE first_factor_verification_id IS NOT NULL)
+            AND id NOT IN (SELECT second_factor_verification_id FROM session_verifications WHERE second_factor_verification_id IS NOT NULL)",
     )
     .bind(leftover)
     .execute(&mut *tx)

@@ -215,3 +215,16 @@ pub async fn revoke_others(db: &Db, user_id: &str, keep: &str) -> Result<(), sql
         .await
         .map(|_| ())
 }
+
+/// Counts a second factor the user just set up as verified for the session that set
+/// it up: proving it again at once would only be a chore.
+pub async fn mark_second_factor(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    sqlx::query("UPDATE sessions SET second_factor_at = ?, updated_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,62 @@
+use serde::{Deserialize, Serialize};
+
+use crate::{Session, SignInFactor, Verification};
+
+/// A step-up verification of a signed-in session (`object: "session_reverification"`):
+/// sensitive account changes need one that is recent.
+///
+/// ```
+/// use fapi_types::{SessionVerificationLevel, SessionVerificationStatus};
+/// let level: SessionVerificationLevel = serde_json::from_str("\"multi_factor\"").unwrap();
+/// assert_eq!(level, SessionVerificationLevel::MultiFactor);
+/// let status: SessionVerificationStatus = serde_json::from_str("\"needs_second_factor\"").unwrap();
+/// assert_eq!(status, SessionVerificationStatus::NeedsSecondFactor);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionVerification {
+    pub object: String,
+    pub id: String,
+    pub level: SessionVerificationLevel,
+    pub status: SessionVerificationStatus,
+    #[serde(default)]
+    pub supported_first_factors: Option<Vec<SignInFactor>>,
+    #[serde(default)]
+    pub supported_second_factors: Option<Vec<SignInFactor>>,
+    #[serde(default)]
+    pub first_factor_verification: Option<Verification>,
+    #[serde(default)]
+    pub second_factor_verification: Option<Verification>,
+    pub session: Session,
+}
+
+/// What a reverification asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionVerificationLevel {
+    FirstFactor,
+    /// The second factor; the first for a user who has none.
+    SecondFactor,
+    /// The first factor, then the second when the user has one.
+    MultiFactor,
+}
+
+impl SessionVerificationLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionVerificationLevel::FirstFactor => "first_factor",
+            SessionVerificationLevel::SecondFactor => "second_factor",
+            SessionVerificationLevel::MultiFactor => "multi_factor",
+        }
+    }
+}
+
+/// Where a reverification stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionVerificationStatus {
+    NeedsFirstFactor,
+    NeedsSecondFactor,
+    Complete,
+    #[serde(other)]
+    Unknown,
+}
