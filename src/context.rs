@@ -13,6 +13,9 @@ pub struct ClerkContext {
     pub state: ClerkState,
     pub appearance: Rc<Appearance>,
     pub localization: Localization,
+    /// Opens the provider's "Verify it's you" dialog; the sender hears `true` once the
+    /// user verified, `false` if they cancelled (see [`crate::hooks::use_reverification`]).
+    pub reverify: Callback<futures::channel::oneshot::Sender<bool>>,
 }
 
 impl ClerkContext {

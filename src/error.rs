@@ -30,6 +30,9 @@ pub enum ClerkError {
     /// The call needs state that is not there (no sign-in started, not signed in).
     #[error("{0}")]
     State(&'static str),
+    /// The user closed the "Verify it's you" card: nothing was done, nothing to show.
+    #[error("verification cancelled")]
+    Cancelled,
 }
 
 /// One failure as the server described it (the first error of the envelope).

@@ -50,11 +50,12 @@ pub mod prelude {
         components::{
             ClerkLoaded, ClerkLoading, ClerkProvider, Protect, RedirectToSignIn, RedirectToSignUp,
             RedirectToUserProfile, SignIn, SignUp, SignedIn, SignedOut, UserButton, UserProfile,
-            UserProfilePage,
+            UserProfilePage, UserVerification,
         },
         hooks::{
-            use_auth, use_clerk, use_session, use_sign_in, use_sign_up, use_user, AuthHandle,
-            SessionHandle, SignInHandle, SignUpHandle, UserHandle,
+            use_auth, use_clerk, use_reverification, use_session, use_sign_in, use_sign_up,
+            use_user, AuthHandle, ReverificationHandle, SessionHandle, SignInHandle, SignUpHandle,
+            UserHandle,
         },
         Appearance, Clerk, ClerkError, Localization, Variables,
     };

@@ -221,5 +221,32 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     let claims = verify_token(&page, done["jwt"].as_str().unwrap()).await;
     assert_eq!(claims.sub, user_id);
     assert_eq!(claims.sid, done["session"].as_str().unwrap());
+
+    // Step-up ("verify it's you"), as clerk-js's `useReverification` runs it: the
+    // password, then the SMS code.
+    let started = ok(
+        &page,
+        "const v = await Clerk.session.startVerification({ level: 'second_factor' });
+         const after = await Clerk.session.attemptFirstFactorVerification({ strategy: 'password', password: args.password });
+         await Clerk.session.prepareSecondFactorVerification({ strategy: 'phone_code' });
+         return { level: v.level, status: v.status, after: after.status,
+                  second: after.supportedSecondFactors.map((f) => f.strategy) };",
+        who.clone(),
+    )
+    .await;
+    assert_eq!(
+        started,
+        json!({ "level": "multi_factor", "status": "needs_first_factor",
+                "after": "needs_second_factor", "second": ["phone_code"] })
+    );
+    let code = page.code(&phone, 3).await;
+    let verified = ok(
+        &page,
+        "const v = await Clerk.session.attemptSecondFactorVerification({ strategy: 'phone_code', code: args.code });
+         return { status: v.status, age: v.session.factorVerificationAge };",
+        json!({ "code": code }),
+    )
+    .await;
+    assert_eq!(verified, json!({ "status": "complete", "age": [0, 0] }));
     page.c.close().await.unwrap();
 }

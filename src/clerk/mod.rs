@@ -3,6 +3,7 @@
 //! puts a [`Clerk`] into context and the hooks and components use it.
 
 mod navigate;
+mod reverification;
 mod session;
 mod sign_in;
 mod sign_up;

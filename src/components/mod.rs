@@ -9,6 +9,7 @@ pub(crate) mod status;
 pub(crate) mod ui;
 pub mod user_button;
 pub mod user_profile;
+pub mod user_verification;
 
 pub use control::{ClerkLoaded, ClerkLoading, Protect, SignedIn, SignedOut};
 pub use provider::{ClerkProvider, ClerkProviderProps};
@@ -17,3 +18,4 @@ pub use sign_in::{SignIn, SignInProps};
 pub use sign_up::{SignUp, SignUpProps};
 pub use user_button::{UserButton, UserButtonProps};
 pub use user_profile::{UserProfile, UserProfilePage, UserProfileProps};
+pub use user_verification::{UserVerification, UserVerificationProps};

@@ -3,7 +3,12 @@ use std::rc::Rc;
 use yew::{platform::spawn_local, prelude::*};
 use yew_router::prelude::use_navigator;
 
-use crate::{client::FrontendApi, context::ClerkContext, Appearance, Clerk, Localization, Urls};
+use futures::channel::oneshot;
+
+use crate::{
+    client::FrontendApi, components::UserVerification, context::ClerkContext, Appearance, Clerk,
+    Localization, Urls,
+};
 
 /// Props of [`ClerkProvider`]: where the Frontend API is, where pages are, and how
 /// the UI looks and speaks.
@@ -151,12 +156,53 @@ pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
         });
     }
 
+    // "Verify it's you": everyone waiting on it hears the one outcome.
+    let waiting = use_mut_ref(Vec::<oneshot::Sender<bool>>::new);
+    let verifying = use_state(|| false);
+    let reverify = {
+        let (waiting, verifying) = (waiting.clone(), verifying.clone());
+        use_callback((), move |done: oneshot::Sender<bool>, _| {
+            waiting.borrow_mut().push(done);
+            verifying.set(true);
+        })
+    };
+    let settle = |verified: bool| {
+        let (waiting, verifying) = (waiting.clone(), verifying.clone());
+        Callback::from(move |_: ()| {
+            verifying.set(false);
+            for done in waiting.borrow_mut().drain(..) {
+                let _ = done.send(verified);
+            }
+        })
+    };
+
+    {
+        // Signed out meanwhile: nobody is left to verify.
+        let cancel = settle(false);
+        let open_while_signed_out = *verifying && !state.is_signed_in();
+        use_effect_with(open_while_signed_out, move |open| {
+            if *open {
+                cancel.emit(());
+            }
+        });
+    }
+
     let context = ClerkContext {
         clerk,
         state: (*state).clone(),
         appearance: Rc::new(props.appearance.clone()),
         localization: props.localization.clone(),
+        reverify,
     };
+    let dialog = (*verifying && state.is_signed_in()).then(|| {
+        html! {
+            <div class={context.class("modalBackdrop")}>
+                <div class={context.class("modalContent")} role="dialog" aria-modal="true">
+                    <UserVerification on_complete={settle(true)} on_cancel={settle(false)} />
+                </div>
+            </div>
+        }
+    });
     let styles = props.inject_styles.then(|| {
         let css = format!(
             "{}{}",
@@ -169,6 +215,9 @@ pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
         <ContextProvider<ClerkContext> {context}>
             { for styles }
             { props.children.clone() }
+            // Always one node (empty when closed): a sibling that comes and goes
+            // would make Yew remount the app beside it.
+            { dialog.unwrap_or_default() }
         </ContextProvider<ClerkContext>>
     }
 }

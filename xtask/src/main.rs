@@ -160,10 +160,13 @@ fn start_test_server(
     let mut build = cargo();
     build.args(["build", "--quiet", "-p", "fapi-server"]);
     run(root, build)?;
+    // One folder per server: two may run at once.
+    static STARTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let data = root
         .join("target")
         .join("browser-tests")
-        .join(std::process::id().to_string());
+        .join(format!("{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
     let binary = root.join("target").join("debug").join("fapi-server");
@@ -430,14 +433,29 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
         Some(&test_config(root)),
         Some(&demo_dir(root).join("dist")),
     )?;
+    let reverify = start_test_server(
+        root,
+        Some(&root.join("xtask").join("test-server-reverify.toml")),
+        Some(&demo_dir(root).join("dist")),
+    )?;
     let (driver, webdriver_url) = start_chromedriver()?;
     let mut tests = cargo();
     tests
-        .args(["test", "-p", "e2e", "--test", "journey"])
+        .args([
+            "test",
+            "-p",
+            "e2e",
+            "--test",
+            "journey",
+            "--test",
+            "reverification",
+        ])
         .env("DEMO_URL", &server.url)
+        .env("REVERIFY_URL", &reverify.url)
         .env("WEBDRIVER_URL", &webdriver_url);
     let result = run_tests(root, tests, tally);
     drop(driver);
+    drop(reverify);
     drop(server);
     if result.is_ok() {
         eprintln!(

@@ -35,8 +35,9 @@ impl FormHandle {
             ctx.clone(),
         );
         spawn_local(async move {
-            if let Err(e) = job.await {
-                errors.set(FormErrors::from_error(&ctx, &e, fields));
+            match job.await {
+                Ok(()) | Err(ClerkError::Cancelled) => {}
+                Err(e) => errors.set(FormErrors::from_error(&ctx, &e, fields)),
             }
             busy.set(false);
         });

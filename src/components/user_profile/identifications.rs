@@ -7,6 +7,7 @@ use yew::{platform::spawn_local, prelude::*};
 use crate::{
     components::ui::{use_form, Action, Alert, CodeForm, Field, FieldKind, SubmitButton},
     context::{use_clerk_context, ClerkContext},
+    hooks::use_reverification,
     ClerkError, IdentificationKind,
 };
 
@@ -57,7 +58,7 @@ pub fn run(
     let (errors, ctx) = (errors.clone(), ctx.clone());
     spawn_local(async move {
         match job.await {
-            Ok(()) => errors.set(None),
+            Ok(()) | Err(ClerkError::Cancelled) => errors.set(None),
             Err(e) => errors.set(Some(ctx.error_text(&e))),
         }
     });
@@ -81,6 +82,7 @@ pub fn Identifications(props: &IdentificationsProps) -> Html {
     let new_value = use_state(String::new);
     let add_form = use_form(FIELD_OF[kind as usize]);
     let section_error = use_state(|| None::<String>);
+    let reverification = use_reverification();
     let (title_key, button_key, param, label_key, field_kind, info_key, verify_key) = match kind {
         IdentificationKind::EmailAddress => (
             "userProfile.start.emailAddressesSection.title",
@@ -119,36 +121,42 @@ pub fn Identifications(props: &IdentificationsProps) -> Html {
         })
     };
     let onsubmit = {
-        let (ctx, new_value, add_form, adding, start_verify) = (
+        let (ctx, new_value, add_form, adding, start_verify, reverification) = (
             ctx.clone(),
             new_value.clone(),
             add_form.clone(),
             adding.clone(),
             start_verify.clone(),
+            reverification.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (clerk, value, adding, start_verify) = (
+            let (clerk, value, adding, start_verify, reverification) = (
                 ctx.clerk.clone(),
                 (*new_value).clone(),
                 adding.clone(),
                 start_verify.clone(),
+                reverification.clone(),
             );
             add_form.submit(&ctx, async move {
-                let id = match kind {
-                    IdentificationKind::EmailAddress => {
-                        clerk.create_email_address(&value).await?.id
-                    }
-                    IdentificationKind::PhoneNumber => {
-                        clerk
-                            .create_phone_number(&params::CreatePhoneNumber {
-                                phone_number: value.trim().to_owned(),
-                                reserved_for_second_factor: None,
-                            })
-                            .await?
-                            .id
-                    }
-                };
+                let id = reverification
+                    .run(|| async {
+                        Ok(match kind {
+                            IdentificationKind::EmailAddress => {
+                                clerk.create_email_address(&value).await?.id
+                            }
+                            IdentificationKind::PhoneNumber => {
+                                clerk
+                                    .create_phone_number(&params::CreatePhoneNumber {
+                                        phone_number: value.trim().to_owned(),
+                                        reserved_for_second_factor: None,
+                                    })
+                                    .await?
+                                    .id
+                            }
+                        })
+                    })
+                    .await?;
                 adding.set(false);
                 start_verify.emit(id);
                 Ok(())
@@ -160,9 +168,15 @@ pub fn Identifications(props: &IdentificationsProps) -> Html {
     let only_verified = list.iter().filter(|r| r.verified).count() <= 1;
     let row_html = |row: &Row| {
         let set_primary = {
-            let (ctx, id, section_error) = (ctx.clone(), row.id.clone(), section_error.clone());
+            let (ctx, id, section_error, reverification) = (
+                ctx.clone(),
+                row.id.clone(),
+                section_error.clone(),
+                reverification.clone(),
+            );
             Callback::from(move |_| {
-                let (clerk, id) = (ctx.clerk.clone(), id.clone());
+                let (clerk, id, reverification) =
+                    (ctx.clerk.clone(), id.clone(), reverification.clone());
                 let p = match kind {
                     IdentificationKind::EmailAddress => params::UpdateUser {
                         primary_email_address_id: Some(id),
@@ -174,16 +188,28 @@ pub fn Identifications(props: &IdentificationsProps) -> Html {
                     },
                 };
                 run(&ctx, &section_error, async move {
-                    clerk.update_user(&p).await.map(|_| ())
+                    reverification
+                        .run(|| clerk.update_user(&p))
+                        .await
+                        .map(|_| ())
                 });
             })
         };
         let remove = {
-            let (ctx, id, section_error) = (ctx.clone(), row.id.clone(), section_error.clone());
+            let (ctx, id, section_error, reverification) = (
+                ctx.clone(),
+                row.id.clone(),
+                section_error.clone(),
+                reverification.clone(),
+            );
             Callback::from(move |_| {
-                let (clerk, id) = (ctx.clerk.clone(), id.clone());
+                let (clerk, id, reverification) =
+                    (ctx.clerk.clone(), id.clone(), reverification.clone());
                 run(&ctx, &section_error, async move {
-                    clerk.delete_identification(kind, &id).await.map(|_| ())
+                    reverification
+                        .run(|| clerk.delete_identification(kind, &id))
+                        .await
+                        .map(|_| ())
                 });
             })
         };

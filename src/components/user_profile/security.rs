@@ -8,6 +8,7 @@ use super::{
 use crate::{
     components::ui::{use_form, Alert, Field, FieldKind, SubmitButton},
     context::use_clerk_context,
+    hooks::use_reverification,
     IdentificationKind,
 };
 
@@ -40,21 +41,31 @@ fn PasswordSection(props: &PageProps) -> Html {
     let others = use_state(|| true);
     let form = use_form(&["current_password", "new_password"]);
     let done = use_state(|| false);
+    let reverification = use_reverification();
     let has_password = props.user.password_enabled;
+    // With reverification on, a fresh "Verify it's you" stands in for the current
+    // password (as in Clerk); otherwise it is asked here.
+    let ask_current = has_password
+        && !ctx
+            .state
+            .environment
+            .as_deref()
+            .is_some_and(|e| e.auth_config.reverification);
     let onsubmit = {
-        let (current, new, others, form, done, ctx) = (
+        let (current, new, others, form, done, ctx, reverification) = (
             current.clone(),
             new.clone(),
             others.clone(),
             form.clone(),
             done.clone(),
             ctx.clone(),
+            reverification.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             done.set(false);
             let p = params::ChangePassword {
-                current_password: has_password.then(|| (*current).clone()),
+                current_password: ask_current.then(|| (*current).clone()),
                 new_password: (*new).clone(),
                 sign_out_of_other_sessions: Some(*others),
             };
@@ -64,8 +75,9 @@ fn PasswordSection(props: &PageProps) -> Html {
                 new.clone(),
                 done.clone(),
             );
+            let reverification = reverification.clone();
             form.submit(&ctx, async move {
-                clerk.change_password(&p).await?;
+                reverification.run(|| clerk.change_password(&p)).await?;
                 current.set(String::new());
                 new.set(String::new());
                 done.set(true);
@@ -92,7 +104,7 @@ fn PasswordSection(props: &PageProps) -> Html {
                 <Alert message={Some(ctx.t("userProfile.start.passwordSection.success"))} kind="success" />
             }
             <form class={ctx.class("form")} {onsubmit} novalidate=true>
-                if has_password {
+                if ask_current {
                     <Field name="current_password" label={ctx.t("formFieldLabel__currentPassword")} kind={FieldKind::CurrentPassword} required=true
                         value={(*current).clone()} oninput={let s = current.clone(); Callback::from(move |v| s.set(v))}
                         error={form.errors.field("current_password")} />
@@ -123,6 +135,7 @@ fn MfaSection(props: &PageProps) -> Html {
     let add_form = use_form(&["phone_number"]);
     let error = use_state(|| None::<String>);
     let success = use_state(|| false);
+    let reverification = use_reverification();
     let user: &User = &props.user;
     let verified = |p: &fapi_types::PhoneNumber| {
         p.verification
@@ -144,19 +157,27 @@ fn MfaSection(props: &PageProps) -> Html {
         .collect();
 
     let reserve = {
-        let (ctx, error, adding, success) =
-            (ctx.clone(), error.clone(), adding.clone(), success.clone());
+        let (ctx, error, adding, success, reverification) = (
+            ctx.clone(),
+            error.clone(),
+            adding.clone(),
+            success.clone(),
+            reverification.clone(),
+        );
         Callback::from(move |id: String| {
-            let (clerk, adding, success) = (ctx.clerk.clone(), adding.clone(), success.clone());
+            let (clerk, adding, success, reverification) = (
+                ctx.clerk.clone(),
+                adding.clone(),
+                success.clone(),
+                reverification.clone(),
+            );
             run(&ctx, &error, async move {
-                clerk
-                    .update_phone_number(
-                        &id,
-                        &params::UpdatePhoneNumber {
-                            reserved_for_second_factor: Some(true),
-                            default_second_factor: None,
-                        },
-                    )
+                let p = params::UpdatePhoneNumber {
+                    reserved_for_second_factor: Some(true),
+                    default_second_factor: None,
+                };
+                reverification
+                    .run(|| clerk.update_phone_number(&id, &p))
                     .await?;
                 adding.set(false);
                 success.set(true);
@@ -165,23 +186,27 @@ fn MfaSection(props: &PageProps) -> Html {
         })
     };
     let add_phone = {
-        let (ctx, new_phone, add_form, pending) = (
+        let (ctx, new_phone, add_form, pending, reverification) = (
             ctx.clone(),
             new_phone.clone(),
             add_form.clone(),
             pending.clone(),
+            reverification.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (clerk, value, pending) =
-                (ctx.clerk.clone(), (*new_phone).clone(), pending.clone());
+            let (clerk, value, pending, reverification) = (
+                ctx.clerk.clone(),
+                (*new_phone).clone(),
+                pending.clone(),
+                reverification.clone(),
+            );
             add_form.submit(&ctx, async move {
-                let phone = clerk
-                    .create_phone_number(&params::CreatePhoneNumber {
-                        phone_number: value.trim().to_owned(),
-                        reserved_for_second_factor: None,
-                    })
-                    .await?;
+                let p = params::CreatePhoneNumber {
+                    phone_number: value.trim().to_owned(),
+                    reserved_for_second_factor: None,
+                };
+                let phone = reverification.run(|| clerk.create_phone_number(&p)).await?;
                 clerk
                     .prepare_identification_verification(IdentificationKind::PhoneNumber, &phone.id)
                     .await?;
@@ -192,38 +217,46 @@ fn MfaSection(props: &PageProps) -> Html {
     };
     let row = |p: &fapi_types::PhoneNumber| {
         let make_default = {
-            let (ctx, id, error) = (ctx.clone(), p.id.clone(), error.clone());
+            let (ctx, id, error, reverification) = (
+                ctx.clone(),
+                p.id.clone(),
+                error.clone(),
+                reverification.clone(),
+            );
             Callback::from(move |_| {
-                let (clerk, id) = (ctx.clerk.clone(), id.clone());
+                let (clerk, id, reverification) =
+                    (ctx.clerk.clone(), id.clone(), reverification.clone());
                 run(&ctx, &error, async move {
-                    clerk
-                        .update_phone_number(
-                            &id,
-                            &params::UpdatePhoneNumber {
-                                reserved_for_second_factor: None,
-                                default_second_factor: Some(true),
-                            },
-                        )
+                    let p = params::UpdatePhoneNumber {
+                        reserved_for_second_factor: None,
+                        default_second_factor: Some(true),
+                    };
+                    reverification
+                        .run(|| clerk.update_phone_number(&id, &p))
                         .await
                         .map(|_| ())
                 });
             })
         };
         let remove = {
-            let (ctx, id, error, success) =
-                (ctx.clone(), p.id.clone(), error.clone(), success.clone());
+            let (ctx, id, error, success, reverification) = (
+                ctx.clone(),
+                p.id.clone(),
+                error.clone(),
+                success.clone(),
+                reverification.clone(),
+            );
             Callback::from(move |_| {
-                let (clerk, id) = (ctx.clerk.clone(), id.clone());
+                let (clerk, id, reverification) =
+                    (ctx.clerk.clone(), id.clone(), reverification.clone());
                 success.set(false);
                 run(&ctx, &error, async move {
-                    clerk
-                        .update_phone_number(
-                            &id,
-                            &params::UpdatePhoneNumber {
-                                reserved_for_second_factor: Some(false),
-                                default_second_factor: None,
-                            },
-                        )
+                    let p = params::UpdatePhoneNumber {
+                        reserved_for_second_factor: Some(false),
+                        default_second_factor: None,
+                    };
+                    reverification
+                        .run(|| clerk.update_phone_number(&id, &p))
                         .await
                         .map(|_| ())
                 });
@@ -311,6 +344,7 @@ fn ActiveDevices() -> Html {
     let sessions = use_state(|| None::<Vec<SessionWithActivity>>);
     let error = use_state(|| None::<String>);
     let refresh = use_state(|| 0u32);
+    let reverification = use_reverification();
     {
         let (ctx, sessions, error) = (ctx.clone(), sessions.clone(), error.clone());
         use_effect_with(*refresh, move |_| {
@@ -334,11 +368,13 @@ fn ActiveDevices() -> Html {
                     let ip = activity.as_ref().and_then(|a| a.ip_address.clone()).unwrap_or_default();
                     let this = current.as_deref() == Some(s.session.id.as_str());
                     let revoke = {
-                        let (ctx, id, error, refresh) = (ctx.clone(), s.session.id.clone(), error.clone(), refresh.clone());
+                        let (ctx, id, error, refresh, reverification) =
+                            (ctx.clone(), s.session.id.clone(), error.clone(), refresh.clone(), reverification.clone());
                         Callback::from(move |_| {
-                            let (clerk, id, refresh) = (ctx.clerk.clone(), id.clone(), refresh.clone());
+                            let (clerk, id, refresh, reverification) =
+                                (ctx.clerk.clone(), id.clone(), refresh.clone(), reverification.clone());
                             run(&ctx, &error, async move {
-                                clerk.revoke_session(&id).await?;
+                                reverification.run(|| clerk.revoke_session(&id)).await?;
                                 refresh.set(*refresh + 1);
                                 Ok(())
                             });

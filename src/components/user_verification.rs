@@ -1,0 +1,270 @@
+//! `<UserVerification/>`: the "Verify it's you" card a sensitive change asks for when
+//! the session's verification is old. The password (or, without one, a code to the
+//! primary email or phone), then the SMS code when the user has two-step
+//! verification. Shown by the provider as a dialog whenever
+//! [`crate::hooks::use_reverification`] meets `session_reverification_required`.
+
+use fapi_types::{
+    params, SessionVerification, SessionVerificationLevel, SessionVerificationStatus, SignInFactor,
+    Strategy,
+};
+use yew::{platform::spawn_local, prelude::*};
+
+use crate::{
+    components::{
+        status::LoadingCard,
+        ui::{
+            use_code_sender, use_form, Action, Alert, Card, CodeForm, Field, FieldKind, LinkButton,
+            SubmitButton,
+        },
+    },
+    context::use_clerk_context,
+};
+
+#[derive(Properties, PartialEq)]
+pub struct UserVerificationProps {
+    /// The session is verified: the action can be retried.
+    pub on_complete: Callback<()>,
+    /// The user gave up.
+    pub on_cancel: Callback<()>,
+}
+
+/// Runs one reverification of the active session, step by step.
+///
+/// ```no_run
+/// use yew::prelude::*;
+/// use yew_clerk::components::UserVerification;
+/// #[component]
+/// fn Confirm() -> Html {
+///     html! { <UserVerification on_complete={Callback::from(|_| ())} on_cancel={Callback::from(|_| ())} /> }
+/// }
+/// ```
+#[component]
+pub fn UserVerification(props: &UserVerificationProps) -> Html {
+    let ctx = use_clerk_context();
+    let verification = use_state(|| None::<SessionVerification>);
+    let error = use_state(|| None::<String>);
+    {
+        let (ctx, verification, error) = (ctx.clone(), verification.clone(), error.clone());
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                match ctx
+                    .clerk
+                    .start_verification(SessionVerificationLevel::MultiFactor)
+                    .await
+                {
+                    Ok(v) => verification.set(Some(v)),
+                    Err(e) => error.set(Some(ctx.error_text(&e))),
+                }
+            });
+        });
+    }
+    let complete = verification
+        .as_ref()
+        .is_some_and(|v| v.status == SessionVerificationStatus::Complete);
+    {
+        let done = props.on_complete.clone();
+        use_effect_with(complete, move |complete| {
+            if *complete {
+                done.emit(());
+            }
+        });
+    }
+    let advance = {
+        let verification = verification.clone();
+        Callback::from(move |v: SessionVerification| verification.set(Some(v)))
+    };
+    let cancel = {
+        let cancel = props.on_cancel.clone();
+        html! {
+            <LinkButton label={ctx.t("formButtonReset")} element="reverificationCancel"
+                onclick={Callback::from(move |_| cancel.emit(()))} />
+        }
+    };
+    let Some(v) = (*verification).clone() else {
+        return match (*error).clone() {
+            Some(message) => html! {
+                <Card title={ctx.t("reverification.password.title")} footer={cancel}>
+                    <Alert message={Some(message)} />
+                </Card>
+            },
+            None => html! { <LoadingCard /> },
+        };
+    };
+    match v.status {
+        SessionVerificationStatus::NeedsFirstFactor => {
+            let factors = v.supported_first_factors.clone().unwrap_or_default();
+            let pick = |s: Strategy| factors.iter().find(|f| f.strategy == s).cloned();
+            let primary_code = factors
+                .iter()
+                .find(|f| f.strategy == Strategy::EmailCode && f.primary == Some(true))
+                .cloned()
+                .or_else(|| pick(Strategy::EmailCode))
+                .or_else(|| pick(Strategy::PhoneCode));
+            if pick(Strategy::Password).is_some() {
+                html! { <PasswordStep on_advance={advance} footer={cancel} /> }
+            } else if let Some(factor) = primary_code {
+                html! { <CodeStep {factor} first=true on_advance={advance} footer={cancel} /> }
+            } else {
+                html! {
+                    <Card title={ctx.t("reverification.noAvailableMethods.title")} footer={cancel}>
+                        <Alert message={Some(ctx.t("reverification.noAvailableMethods.message"))} />
+                    </Card>
+                }
+            }
+        }
+        SessionVerificationStatus::NeedsSecondFactor => {
+            let factors = v.supported_second_factors.clone().unwrap_or_default();
+            match factors
+                .iter()
+                .find(|f| f.default == Some(true))
+                .or(factors.first())
+                .cloned()
+            {
+                Some(factor) => {
+                    html! { <CodeStep {factor} first=false on_advance={advance} footer={cancel} /> }
+                }
+                None => html! { <LoadingCard /> },
+            }
+        }
+        _ => html! { <LoadingCard /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct StepProps {
+    on_advance: Callback<SessionVerification>,
+    footer: Html,
+}
+
+#[component]
+fn PasswordStep(props: &StepProps) -> Html {
+    let ctx = use_clerk_context();
+    let password = use_state(String::new);
+    let form = use_form(&["password"]);
+    let onsubmit = {
+        let (ctx, password, form, advance) = (
+            ctx.clone(),
+            password.clone(),
+            form.clone(),
+            props.on_advance.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let p = params::AttemptSessionFirstFactor {
+                strategy: Strategy::Password,
+                password: Some((*password).clone()),
+                code: None,
+            };
+            let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
+            form.submit(&ctx, async move {
+                advance.emit(clerk.attempt_first_factor_verification(&p).await?);
+                Ok(())
+            });
+        })
+    };
+    html! {
+        <Card title={ctx.t("reverification.password.title")}
+            subtitle={ctx.t("reverification.password.subtitle")} footer={props.footer.clone()}>
+            <form class={ctx.class("form")} {onsubmit} novalidate=true>
+                <Alert message={form.errors.global.clone()} />
+                <Field name="password" label={ctx.t("formFieldLabel__password")} kind={FieldKind::CurrentPassword}
+                    required=true value={(*password).clone()}
+                    oninput={let s = password.clone(); Callback::from(move |v| s.set(v))}
+                    error={form.errors.field("password")} />
+                <SubmitButton label={ctx.t("formButtonPrimary")} busy={form.busy} />
+            </form>
+        </Card>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CodeStepProps {
+    factor: SignInFactor,
+    /// The first factor (an email or phone code) or the second (SMS).
+    first: bool,
+    on_advance: Callback<SessionVerification>,
+    footer: Html,
+}
+
+/// A code step: the code goes out once when it opens; resend after the cooldown.
+#[component]
+fn CodeStep(props: &CodeStepProps) -> Html {
+    let ctx = use_clerk_context();
+    let (factor, first) = (props.factor.clone(), props.first);
+    let send = {
+        let (clerk, factor) = (ctx.clerk.clone(), factor.clone());
+        Action::new(move |_: ()| {
+            let (clerk, factor) = (clerk.clone(), factor.clone());
+            async move {
+                if first {
+                    let p = params::PrepareSessionFirstFactor {
+                        strategy: factor.strategy.clone(),
+                        email_address_id: factor.email_address_id.clone(),
+                        phone_number_id: factor.phone_number_id.clone(),
+                    };
+                    clerk.prepare_first_factor_verification(&p).await?;
+                } else {
+                    let p = params::PrepareSessionSecondFactor {
+                        strategy: Strategy::PhoneCode,
+                        phone_number_id: factor.phone_number_id.clone(),
+                    };
+                    clerk.prepare_second_factor_verification(&p).await?;
+                }
+                Ok(())
+            }
+        })
+    };
+    let sender = use_code_sender((factor.clone(), first), true, send.clone());
+    let submit = {
+        let (clerk, advance, strategy) = (
+            ctx.clerk.clone(),
+            props.on_advance.clone(),
+            factor.strategy.clone(),
+        );
+        Action::new(move |code: String| {
+            let (clerk, advance, strategy) = (clerk.clone(), advance.clone(), strategy.clone());
+            async move {
+                let v = if first {
+                    let p = params::AttemptSessionFirstFactor {
+                        strategy,
+                        password: None,
+                        code: Some(code),
+                    };
+                    clerk.attempt_first_factor_verification(&p).await?
+                } else {
+                    let p = params::AttemptSessionSecondFactor {
+                        strategy: Strategy::PhoneCode,
+                        code,
+                    };
+                    clerk.attempt_second_factor_verification(&p).await?
+                };
+                advance.emit(v);
+                Ok(())
+            }
+        })
+    };
+    let subtitle_key = match (first, &factor.strategy) {
+        (true, Strategy::EmailCode) => "reverification.emailCode.subtitle",
+        (true, _) => "reverification.phoneCode.subtitle",
+        (false, _) => "reverification.phoneCodeMfa.subtitle",
+    };
+    let sent_to = factor.safe_identifier.clone().unwrap_or_default();
+    let footer = html! {
+        <>
+            <Alert message={sender.error.clone()} />
+            { props.footer.clone() }
+        </>
+    };
+    html! {
+        <CodeForm
+            title={ctx.t("reverification.password.title")}
+            subtitle={ctx.t_with(subtitle_key, &[("identifier", &sent_to)])}
+            submit={submit}
+            resend={Some(send)}
+            cooldown_seconds={30}
+            ready={sender.sent}
+            {footer}
+        />
+    }
+}
