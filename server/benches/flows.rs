@@ -119,69 +119,90 @@ async fn main() {
     for i in 0..clients {
         sign_up(&base, &format!("bench{i}+clerk_test@example.com")).await;
     }
-    let t = Instant::now();
-    let handles: Vec<_> = (0..clients)
-        .map(|i| {
-            let base = base.clone();
-            tokio::spawn(async move {
-                let email = format!("bench{i}+clerk_test@example.com");
-                let sign_in = [
-                    ("identifier", email.as_str()),
-                    ("password", PASSWORD),
-                    ("strategy", "password"),
-                ];
-                let http = reqwest::Client::builder()
-                    .cookie_store(true)
-                    .build()
-                    .unwrap();
-                let mut samples = Vec::new();
-                for _ in 0..5 {
-                    let t = Instant::now();
-                    post(&http, format!("{base}/v1/client/sign_ins"), &sign_in).await;
-                    samples.push(t.elapsed());
-                }
-                samples
-            })
-        })
-        .collect();
-    let mut all = Vec::new();
-    for h in handles {
-        all.extend(h.await.unwrap());
-    }
-    let wall = t.elapsed();
-    let n = all.len();
-    stats(&format!("password sign-in, {clients} clients at once"), all);
-    let sign_ins_per_s = n as f64 / wall.as_secs_f64();
-    println!(
-        "{:<40} {:.1} sign-ins/s on {} cores",
-        "throughput",
-        sign_ins_per_s,
-        std::thread::available_parallelism().map_or(0, |n| n.get())
-    );
-
-    // The ceiling: the same Argon2id checks on the same bounded pool, no HTTP, no database.
+    // Throughput against the ceiling: the same Argon2id checks on the same bounded
+    // pool, no HTTP, no database. The machine's speed drifts between runs (shared
+    // cores), so the two are measured back to back, five times, and the median ratio
+    // is the result.
     let passwords = std::sync::Arc::new(fapi_server::passwords::Passwords::new());
     let stored = passwords.hash(PASSWORD).await;
-    let t = Instant::now();
-    let handles: Vec<_> = (0..clients)
+    let mut latencies = Vec::new();
+    let mut rounds = Vec::new();
+    // Each person's browser exists before the clock starts (building an HTTP client
+    // loads TLS roots: milliseconds of CPU that are no part of a sign-in).
+    let browsers: Vec<reqwest::Client> = (0..clients)
         .map(|_| {
-            let (passwords, stored) = (passwords.clone(), stored.clone());
-            tokio::spawn(async move {
-                for _ in 0..5 {
-                    passwords.check(PASSWORD, Some(&stored)).await;
-                }
-            })
+            reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap()
         })
         .collect();
-    for h in handles {
-        h.await.unwrap();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let handles: Vec<_> = (0..clients)
+            .map(|i| {
+                let (base, http) = (base.clone(), browsers[i].clone());
+                tokio::spawn(async move {
+                    let email = format!("bench{i}+clerk_test@example.com");
+                    let sign_in = [
+                        ("identifier", email.as_str()),
+                        ("password", PASSWORD),
+                        ("strategy", "password"),
+                    ];
+                    let mut samples = Vec::new();
+                    for _ in 0..5 {
+                        let t = Instant::now();
+                        post(&http, format!("{base}/v1/client/sign_ins"), &sign_in).await;
+                        samples.push(t.elapsed());
+                    }
+                    samples
+                })
+            })
+            .collect();
+        let mut n = 0;
+        for h in handles {
+            let samples = h.await.unwrap();
+            n += samples.len();
+            latencies.extend(samples);
+        }
+        let sign_ins_per_s = n as f64 / t.elapsed().as_secs_f64();
+
+        let t = Instant::now();
+        let handles: Vec<_> = (0..clients)
+            .map(|_| {
+                let (passwords, stored) = (passwords.clone(), stored.clone());
+                tokio::spawn(async move {
+                    for _ in 0..5 {
+                        passwords.check(PASSWORD, Some(&stored)).await;
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.await.unwrap();
+        }
+        let checks_per_s = (clients * 5) as f64 / t.elapsed().as_secs_f64();
+        rounds.push((sign_ins_per_s, checks_per_s));
     }
-    let hashes_per_s = (clients * 5) as f64 / t.elapsed().as_secs_f64();
+    stats(
+        &format!("password sign-in, {clients} clients at once"),
+        latencies,
+    );
+    for (sign_ins, checks) in &rounds {
+        println!(
+            "{:<40} {sign_ins:.1} sign-ins/s vs {checks:.1} raw Argon2id checks/s: {:.2}x",
+            "round",
+            sign_ins / checks
+        );
+    }
+    let mut ratios: Vec<f64> = rounds.iter().map(|(s, c)| s / c).collect();
+    ratios.sort_by(|a, b| a.total_cmp(b));
     println!(
-        "{:<40} {:.1} checks/s; sign-ins reach {:.2}x of it",
-        "raw Argon2id (same pool)",
-        hashes_per_s,
-        sign_ins_per_s / hashes_per_s
+        "{:<40} sign-ins reach {:.2}x of raw Argon2id (median of {} rounds) on {} cores",
+        "throughput",
+        ratios[ratios.len() / 2],
+        ratios.len(),
+        std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     server.stop().await;
 }

@@ -183,7 +183,9 @@ fn identifier_of(user: &t::User) -> String {
         .unwrap_or_default()
 }
 
-pub fn session(row: &SessionRow, user: &t::User, now: i64) -> t::Session {
+/// A session as the client sees it; `user` is only read (and only needed) while the
+/// session is live.
+pub fn session(row: &SessionRow, user: Option<&t::User>, now: i64) -> t::Session {
     let status = match row.visible_status(now) {
         "active" => t::SessionStatus::Active,
         "pending" => t::SessionStatus::Pending,
@@ -195,8 +197,8 @@ pub fn session(row: &SessionRow, user: &t::User, now: i64) -> t::Session {
     let minutes = |at: Option<i64>| at.map_or(-1, |at| (now - at).max(0) / 60_000);
     // A session that is over says nothing about whose it was: a shared computer's
     // next user sees no name, address or profile in the client.
-    let live = row.is_live(now);
-    let public_user_data = if live {
+    let user = user.filter(|_| row.is_live(now));
+    let public_user_data = if let Some(user) = user {
         t::PublicUserData {
             first_name: user.first_name.clone(),
             last_name: user.last_name.clone(),
@@ -229,7 +231,7 @@ pub fn session(row: &SessionRow, user: &t::User, now: i64) -> t::Session {
         actor: None,
         tasks: None,
         public_user_data,
-        user: live.then(|| user.clone()),
+        user: user.cloned(),
         factor_verification_age: Some([
             minutes(Some(row.first_factor_at)),
             minutes(row.second_factor_at),
@@ -240,11 +242,15 @@ pub fn session(row: &SessionRow, user: &t::User, now: i64) -> t::Session {
 }
 
 pub async fn session_by_row(state: &AppState, row: &SessionRow) -> ApiResult<t::Session> {
+    let now = now_ms();
+    if !row.is_live(now) {
+        return Ok(session(row, None, now));
+    }
     let user_row = store::users::get(&state.db, &row.user_id)
         .await?
         .ok_or_else(crate::error::ApiError::internal)?;
     let user = user(state, &user_row).await?;
-    Ok(session(row, &user, now_ms()))
+    Ok(session(row, Some(&user), now))
 }
 
 /// A step-up verification with the factors the user may use and its session (whose
@@ -280,7 +286,7 @@ pub async fn session_verification(
         supported_second_factors: (!second.is_empty()).then_some(second),
         first_factor_verification: ff.map(|v| verification(&v, now)),
         second_factor_verification: sf.map(|v| verification(&v, now)),
-        session: session(&session_row, &rendered_user, now),
+        session: session(&session_row, Some(&rendered_user), now),
     })
 }
 
@@ -507,14 +513,40 @@ pub async fn sign_up(state: &AppState, row: &SignUpRow) -> ApiResult<t::SignUp> 
 
 /// The whole client, as piggybacked on every response.
 pub async fn client(state: &AppState, client_id: &str) -> ApiResult<Option<t::Client>> {
+    client_knowing(state, client_id, None).await
+}
+
+/// [`client`], reusing a sign-in the caller has just rendered (a sign-in response
+/// carries it twice: as the response and in the client).
+pub async fn client_knowing(
+    state: &AppState,
+    client_id: &str,
+    known: Option<&t::SignIn>,
+) -> ApiResult<Option<t::Client>> {
     let Some(row) = store::clients::get(&state.db, client_id).await? else {
         return Ok(None);
     };
+    // Each user is rendered once, however many of the client's sessions are theirs;
+    // sessions that are over carry no user at all.
+    let now = now_ms();
+    let mut users: Vec<t::User> = Vec::new();
     let mut sessions = Vec::new();
     for s in store::sessions::list_for_client(&state.db, client_id).await? {
-        sessions.push(session_by_row(state, &s).await?);
+        if !s.is_live(now) {
+            sessions.push(session(&s, None, now));
+            continue;
+        }
+        if !users.iter().any(|u| u.id == s.user_id) {
+            let row = store::users::get(&state.db, &s.user_id)
+                .await?
+                .ok_or_else(crate::error::ApiError::internal)?;
+            users.push(user(state, &row).await?);
+        }
+        let owner = users.iter().find(|u| u.id == s.user_id);
+        sessions.push(session(&s, owner, now));
     }
     let sign_in = match &row.sign_in_id {
+        Some(id) if known.is_some_and(|k| &k.id == id) => known.cloned(),
         Some(id) => match store::sign_ins::get(&state.db, id).await? {
             Some(si) => Some(sign_in(state, &si).await?),
             None => None,

@@ -23,8 +23,9 @@ pub fn ensure_unlocked(user: &UserRow) -> ApiResult<()> {
 /// Under enumeration protection, an `identifier` no account has is counted and
 /// locked like an account (one write either way, and `user_locked` at the limit).
 ///
-/// `finishes`: a right password completes the sign-in (no second factor to come),
-/// so the whole count is cleared at once.
+/// `finishes`: a right password completes the sign-in (no second factor to come);
+/// the caller's finishing write clears the whole count (see
+/// [`lockout::Attempt::right_and_done`]).
 pub async fn check(
     state: &AppState,
     user: Option<&UserRow>,

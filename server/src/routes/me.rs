@@ -209,7 +209,7 @@ pub async fn active_sessions(
                     city: None,
                     country: None,
                 }),
-                session: render::session(&row, &rendered_user, now),
+                session: render::session(&row, Some(&rendered_user), now),
             }
         })
         .collect();

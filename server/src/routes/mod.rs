@@ -37,6 +37,22 @@ pub async fn envelope<T: Serialize>(
     Ok(Json(Envelope { response, client }))
 }
 
+/// [`envelope`] for a sign-in, which the client also carries: rendered once.
+pub async fn envelope_sign_in(
+    state: &AppState,
+    identity: &Identity,
+    sign_in: fapi_types::SignIn,
+) -> ApiResult<Json<Envelope<fapi_types::SignIn>>> {
+    let client = match identity.client_id() {
+        Some(id) => render::client_knowing(state, &id, Some(&sign_in)).await?,
+        None => None,
+    };
+    Ok(Json(Envelope {
+        response: sign_in,
+        client,
+    }))
+}
+
 pub fn router(state: AppState) -> Router {
     let v1 = Router::new()
         .route(

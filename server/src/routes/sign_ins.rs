@@ -7,7 +7,6 @@ use axum::{
 };
 use fapi_types::{params, Envelope, SignIn, Strategy};
 
-use super::envelope;
 use crate::{
     error::{ApiError, ApiResult},
     factors,
@@ -35,7 +34,7 @@ async fn respond(
         .await?
         .ok_or_else(|| ApiError::not_found("sign in", id))?;
     let sign_in = render::sign_in(state, &row).await?;
-    envelope(state, identity, sign_in).await
+    super::envelope_sign_in(state, identity, sign_in).await
 }
 
 /// A sign-in of this client that is still going, or 404.
@@ -120,9 +119,8 @@ async fn after_first_factor(
         &session,
     )
     .await?;
-    if created.is_some() {
-        flows::lockout::clear(state, &user.id).await?;
-        identity.rotate(state).await?;
+    if let Some(done) = created {
+        identity.switch_to(sign_in.client_id.clone(), done.client_token);
     }
     Ok(())
 }
@@ -210,20 +208,15 @@ pub async fn create(
     } else {
         "needs_identifier"
     };
-    let verified = match password {
-        Some(_) => Some(store::verifications::create_verified(&state.db, "password").await?),
-        None => None,
-    };
     let id = store::sign_ins::create(
         &state.db,
         &client_id,
         status,
         identifier.as_deref(),
         user.as_ref().map(|u| u.id.as_str()),
-        verified.as_deref(),
+        password.is_some(),
     )
     .await?;
-    store::clients::set_sign_in(&state.db, &client_id, Some(&id)).await?;
     let row = own_sign_in(&state, &identity, &id).await?;
     match (&strategy, &user) {
         (Some(Strategy::Password), Some(u)) => {
@@ -539,10 +532,9 @@ pub async fn attempt_second_factor(
         &session,
     )
     .await?;
-    if created.is_none() {
+    let Some(done) = created else {
         return Err(ApiError::verification_already_verified());
-    }
-    flows::lockout::clear(&state, &user.id).await?;
-    identity.rotate(&state).await?;
+    };
+    identity.switch_to(row.client_id.clone(), done.client_token);
     respond(&state, &identity, &id).await
 }

@@ -84,8 +84,16 @@ pub(super) async fn insert(
     .map(|_| ())
 }
 
-/// Finishes a sign-in: moves it from `from` to `complete` and creates its session, in
-/// one transaction. `None` if another request finished it first.
+/// A sign-in that finished: its session, and the client's new token.
+pub struct Completed {
+    pub session_id: String,
+    /// Replaces the client's token (a token planted before sign-in is worthless after it).
+    pub client_token: String,
+}
+
+/// Finishes a sign-in: moves it from `from` to `complete`, creates its session,
+/// rotates the client's token and clears the account's lockout count, in one transaction (one write on the path every
+/// sign-in waits on). `None` if another request finished it first.
 pub async fn complete_sign_in(
     db: &Db,
     sign_in_id: &str,
@@ -93,7 +101,7 @@ pub async fn complete_sign_in(
     user_id: &str,
     second_factor: bool,
     s: &NewSession<'_>,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Option<Completed>, sqlx::Error> {
     let now = now_ms();
     let session_id = new_id("sess");
     let mut tx = db.write.begin().await?;
@@ -112,20 +120,26 @@ pub async fn complete_sign_in(
         return Ok(None);
     }
     insert(&mut tx, &session_id, user_id, s, second_factor).await?;
-    sqlx::query("UPDATE clients SET last_active_session_id = ?, last_authentication_strategy = ?, updated_at = ? WHERE id = ?")
+    let client_token = crate::ids::new_token();
+    sqlx::query("UPDATE clients SET last_active_session_id = ?, last_authentication_strategy = ?, token_hash = ?, updated_at = ? WHERE id = ?")
         .bind(&session_id)
         .bind(s.strategy)
+        .bind(crate::ids::token_hash(&client_token))
         .bind(now)
         .bind(s.client_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE users SET last_sign_in_at = ? WHERE id = ?")
+    // Every factor passed: the lockout count starts again.
+    sqlx::query("UPDATE users SET last_sign_in_at = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?")
         .bind(now)
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(Some(session_id))
+    Ok(Some(Completed {
+        session_id,
+        client_token,
+    }))
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<SessionRow>, sqlx::Error> {

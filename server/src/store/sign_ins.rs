@@ -25,16 +25,34 @@ const COLUMNS: &str = "id, client_id, status, identifier, user_id, first_factor_
 /// Sign-ins are abandoned after a day, as in Clerk.
 const LIFETIME_MS: i64 = 24 * 3600 * 1000;
 
+/// A new sign-in, made the client's current one; with `password_verified`, its
+/// first factor is a password just checked. One transaction: one write to wait on.
 pub async fn create(
     db: &Db,
     client_id: &str,
     status: &str,
     identifier: Option<&str>,
     user_id: Option<&str>,
-    first_factor_verification_id: Option<&str>,
+    password_verified: bool,
 ) -> Result<String, sqlx::Error> {
     let id = new_id("sia");
     let now = now_ms();
+    let mut tx = db.write.begin().await?;
+    let verification_id = if password_verified {
+        let v = new_id("ver");
+        sqlx::query(
+            "INSERT INTO verifications (id, strategy, status, attempts, verified_at, created_at)
+             VALUES (?, 'password', 'verified', 1, ?, ?)",
+        )
+        .bind(&v)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        Some(v)
+    } else {
+        None
+    };
     sqlx::query(
         "INSERT INTO sign_ins (id, client_id, status, identifier, user_id, first_factor_verification_id, abandon_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -44,12 +62,19 @@ pub async fn create(
     .bind(status)
     .bind(identifier)
     .bind(user_id)
-    .bind(first_factor_verification_id)
+    .bind(&verification_id)
     .bind(now + LIFETIME_MS)
     .bind(now)
     .bind(now)
-    .execute(&db.write)
+    .execute(&mut *tx)
     .await?;
+    sqlx::query("UPDATE clients SET sign_in_id = ?, updated_at = ? WHERE id = ?")
+        .bind(&id)
+        .bind(now)
+        .bind(client_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(id)
 }
 
