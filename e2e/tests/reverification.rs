@@ -12,7 +12,7 @@ use std::time::Duration;
 use e2e::{unique, Page, PASSWORD};
 
 /// `session.reverification_seconds` in `xtask/test-server-reverify.toml`.
-const WINDOW: Duration = Duration::from_secs(20);
+const WINDOW: Duration = Duration::from_secs(30);
 
 #[tokio::test]
 async fn a_stale_session_verifies_with_password_and_code_then_the_change_goes_through() {
