@@ -205,4 +205,74 @@ async fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     server.stop().await;
+    enumeration_timing().await;
+}
+
+/// With enumeration protection on, a wrong password for a known account and for an
+/// identifier nobody has must take the same time (security issue, item 10): a
+/// timing difference would tell which addresses have accounts. Measured here,
+/// interleaved, never asserted in a test.
+async fn enumeration_timing() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        database_url: format!("sqlite://{}/enumeration.db", dir.path().display()),
+        limits: fapi_server::config::Limits {
+            attempts_per_10s: 1_000_000,
+            sign_in_create_per_10s: 1_000_000,
+            sign_up_create_per_10s: 1_000_000,
+            client_create_per_10s: 1_000_000,
+            sign_up_password_per_10s: 1_000_000,
+        },
+        enumeration_protection: true,
+        ..Settings::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = Server::start_on(settings, listener).await.unwrap();
+    let base = format!("http://{}", server.addr());
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    // Five tries per identifier stay under the lockout (10), for both kinds.
+    let accounts = 8;
+    for i in 0..accounts {
+        sign_up(&base, &format!("known{i}+clerk_test@example.com")).await;
+    }
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for round in 0..5 {
+        for i in 0..accounts {
+            for (who, samples) in [("known", &mut known), ("nobody", &mut unknown)] {
+                let identifier = format!("{who}{i}+clerk_test@example.com");
+                let t = Instant::now();
+                let r = http
+                    .post(format!("{base}/v1/client/sign_ins"))
+                    .form(&[
+                        ("identifier", identifier.as_str()),
+                        ("password", "not the password at all"),
+                        ("strategy", "password"),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                let status = r.status();
+                let _ = r.bytes().await;
+                samples.push(t.elapsed());
+                assert_eq!(status.as_u16(), 422, "round {round}: {who}");
+            }
+        }
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let (k, u) = (median(&mut known.clone()), median(&mut unknown.clone()));
+    stats("wrong password, known account (protected)", known);
+    stats("wrong password, no such account", unknown);
+    println!(
+        "{:<40} medians differ by {:.2?} ({:+.1}%)",
+        "enumeration timing",
+        k.abs_diff(u),
+        (k.as_secs_f64() - u.as_secs_f64()) / u.as_secs_f64() * 100.0
+    );
+    server.stop().await;
 }

@@ -28,6 +28,7 @@ mod render;
 mod routes;
 pub mod state;
 pub mod store;
+pub mod totp;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
