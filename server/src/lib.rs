@@ -26,6 +26,7 @@ pub mod limits;
 pub mod passwords;
 mod render;
 mod routes;
+pub mod secret_box;
 pub mod state;
 pub mod store;
 pub mod totp;
