@@ -54,6 +54,10 @@ pub struct Settings {
     /// one the server makes and keeps in its database. Replace the file and restart to
     /// rotate: the old key stays published until its last token has expired.
     pub signing_key_file: Option<std::path::PathBuf>,
+    /// The key that seals authenticator-app secrets in the database. Unset: a
+    /// `fapi-secrets.key` beside the database file, created on first start (back it up
+    /// with the database, but keep it out of database dumps).
+    pub secrets_key_file: Option<std::path::PathBuf>,
     pub urls: Urls,
     pub identifiers: Identifiers,
     pub second_factors: SecondFactors,
@@ -399,6 +403,7 @@ impl Default for Settings {
             enumeration_protection: false,
             static_dir: None,
             signing_key_file: None,
+            secrets_key_file: None,
             urls: Urls::default(),
             identifiers: Identifiers::default(),
             second_factors: SecondFactors::default(),
@@ -488,6 +493,9 @@ impl Settings {
         }
         if let Some(v) = var("FAPI_SIGNING_KEY_FILE") {
             self.signing_key_file = Some(v.into());
+        }
+        if let Some(v) = var("FAPI_SECRETS_KEY_FILE") {
+            self.secrets_key_file = Some(v.into());
         }
         if let Some(v) = var("FAPI_ALLOWED_ORIGINS") {
             self.allowed_origins = v
@@ -632,6 +640,26 @@ impl Settings {
 
     pub fn code_lifetime(&self) -> Duration {
         Duration::from_secs(self.codes.lifetime_seconds)
+    }
+}
+
+impl Settings {
+    /// Where the secret-sealing key is: the configured file, else beside the
+    /// database file. `None` for an in-memory database (its secrets die with it).
+    pub fn secrets_key_path(&self) -> Option<std::path::PathBuf> {
+        if let Some(path) = &self.secrets_key_file {
+            return Some(path.clone());
+        }
+        let file = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))?;
+        let file = file.split('?').next().unwrap_or(file);
+        if file.is_empty() || file.starts_with(':') {
+            return None;
+        }
+        let dir = std::path::Path::new(file).parent()?;
+        Some(dir.join("fapi-secrets.key"))
     }
 }
 

@@ -350,6 +350,15 @@ impl ApiError {
         e
     }
 
+    pub fn totp_already_enabled() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "totp_already_enabled",
+            "TOTP already enabled",
+            "TOTP is already enabled on your account",
+        )
+    }
+
     pub fn reverification_required() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,

@@ -72,16 +72,18 @@ pub fn protected_identifier_id(
         .unwrap_or_else(|| format!("idn_{}", &codes.hash("enumeration", identifier)[..27]))
 }
 
+/// `totp`: the user has a verified authenticator app (see [`second_factors_after`]).
 pub fn first_factors(
     settings: &Settings,
     user: &UserRow,
     idents: &[IdentificationRow],
+    totp: bool,
 ) -> Vec<SignInFactor> {
     let mut out = Vec::new();
     if user.password_hash.is_some() {
         out.push(SignInFactor::bare(Strategy::Password));
     }
-    let has_2fa = two_factor_enabled(settings, idents);
+    let has_2fa = two_factor_enabled(settings, idents, totp);
     for i in idents.iter().filter(|i| i.verified()) {
         if i.kind == EMAIL && settings.identifiers.email_address.on() {
             out.push(SignInFactor {
@@ -95,7 +97,7 @@ pub fn first_factors(
         // A phone that is the account's only second factor cannot also be the first:
         // one stolen SIM would then be both.
         let only_second_factor =
-            has_2fa && second_factors_after(settings, idents, Some(&i.value)).is_empty();
+            has_2fa && second_factors_after(settings, idents, Some(&i.value), totp).is_empty();
         if i.kind == PHONE && settings.identifiers.phone_number.on() && !only_second_factor {
             out.push(SignInFactor {
                 strategy: Strategy::PhoneCode,
@@ -110,20 +112,31 @@ pub fn first_factors(
     out
 }
 
-/// The second factors, the default first (as Clerk's UI expects).
-pub fn second_factors(settings: &Settings, idents: &[IdentificationRow]) -> Vec<SignInFactor> {
-    second_factors_after(settings, idents, None)
+/// The second factors: an authenticator app first (as Clerk picks it), then the
+/// phones, the default one first.
+pub fn second_factors(
+    settings: &Settings,
+    idents: &[IdentificationRow],
+    totp: bool,
+) -> Vec<SignInFactor> {
+    second_factors_after(settings, idents, None, totp)
 }
 
 /// The second factors left once a first factor was a code to `first_phone`: never
-/// the same phone again.
+/// the same phone again. `totp`: the user has a verified authenticator app, which
+/// keeps working for them even if the instance stops offering new ones.
 pub fn second_factors_after(
     settings: &Settings,
     idents: &[IdentificationRow],
     first_phone: Option<&str>,
+    totp: bool,
 ) -> Vec<SignInFactor> {
+    let mut out = Vec::new();
+    if totp {
+        out.push(SignInFactor::bare(Strategy::Totp));
+    }
     if !settings.second_factors.phone_code {
-        return Vec::new();
+        return out;
     }
     let mut phones: Vec<&IdentificationRow> = idents
         .iter()
@@ -131,22 +144,19 @@ pub fn second_factors_after(
         .collect();
     phones.sort_by_key(|i| !i.default_second_factor);
     let no_default = !phones.iter().any(|p| p.default_second_factor);
-    phones
-        .iter()
-        .enumerate()
-        .map(|(n, p)| SignInFactor {
-            strategy: Strategy::PhoneCode,
-            safe_identifier: Some(mask_phone(&p.value)),
-            phone_number_id: Some(p.id.clone()),
-            default: Some(p.default_second_factor || (no_default && n == 0)),
-            ..SignInFactor::bare(Strategy::PhoneCode)
-        })
-        .collect()
+    out.extend(phones.iter().enumerate().map(|(n, p)| SignInFactor {
+        strategy: Strategy::PhoneCode,
+        safe_identifier: Some(mask_phone(&p.value)),
+        phone_number_id: Some(p.id.clone()),
+        default: Some(p.default_second_factor || (no_default && n == 0)),
+        ..SignInFactor::bare(Strategy::PhoneCode)
+    }));
+    out
 }
 
 /// Two-step verification is on when a second factor exists.
-pub fn two_factor_enabled(settings: &Settings, idents: &[IdentificationRow]) -> bool {
-    !second_factors(settings, idents).is_empty()
+pub fn two_factor_enabled(settings: &Settings, idents: &[IdentificationRow], totp: bool) -> bool {
+    !second_factors(settings, idents, totp).is_empty()
 }
 
 #[cfg(test)]

@@ -57,6 +57,8 @@ pub enum StartError {
     Sqlx(#[from] sqlx::Error),
     #[error(transparent)]
     Key(#[from] keys::KeyError),
+    #[error(transparent)]
+    Secrets(#[from] secret_box::SecretBoxError),
     #[error("delivery: {0}")]
     Delivery(#[from] delivery::DeliveryError),
     #[error(transparent)]
@@ -125,11 +127,20 @@ impl Server {
         )
         .await?;
         let code_key = keys::load_or_create_secret(&db, "code_hmac").await?;
+        let secrets = match settings.secrets_key_path() {
+            Some(path) => secret_box::SecretBox::from_file(&path)?,
+            None => {
+                let mut key = [0u8; 32];
+                rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
+                secret_box::SecretBox::new(&key)
+            }
+        };
         let delivery = Delivery::from_settings(&settings)?;
         let state = AppState(Arc::new(Shared {
             limits: RateLimits::new(&settings.limits, &settings.sms),
             passwords: Passwords::new(),
             codes: CodeHasher::new(code_key),
+            secrets,
             signing,
             delivery,
             db,

@@ -63,6 +63,7 @@ fn image_url() -> String {
 pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
     let now = now_ms();
     let idents = store::identifications::list_for_user(&state.db, &row.id).await?;
+    let totp = store::totps::enabled(&state.db, &row.id).await?;
     let mut email_addresses = Vec::new();
     let mut phone_numbers = Vec::new();
     for i in &idents {
@@ -91,8 +92,8 @@ pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
         primary_phone_number_id: row.primary_phone_number_id.clone(),
         primary_web3_wallet_id: None,
         password_enabled: row.password_hash.is_some(),
-        two_factor_enabled: factors::two_factor_enabled(&state.settings, &idents),
-        totp_enabled: false,
+        two_factor_enabled: factors::two_factor_enabled(&state.settings, &idents, totp),
+        totp_enabled: totp,
         backup_code_enabled: false,
         email_addresses,
         phone_numbers,
@@ -273,7 +274,9 @@ pub async fn session_verification(
         .as_ref()
         .filter(|v| v.strategy == "phone_code" && v.status == "verified")
         .and_then(|v| v.target.clone());
-    let second = factors::second_factors_after(&state.settings, &idents, first_phone.as_deref());
+    let totp = store::totps::enabled(&state.db, &user_row.id).await?;
+    let second =
+        factors::second_factors_after(&state.settings, &idents, first_phone.as_deref(), totp);
     let rendered_user = user(state, &user_row).await?;
     Ok(t::SessionVerification {
         object: "session_reverification".into(),
@@ -282,7 +285,12 @@ pub async fn session_verification(
             .unwrap_or(t::SessionVerificationLevel::MultiFactor),
         status: serde_json::from_value(serde_json::Value::String(row.status.clone()))
             .unwrap_or(t::SessionVerificationStatus::Unknown),
-        supported_first_factors: Some(factors::first_factors(&state.settings, &user_row, &idents)),
+        supported_first_factors: Some(factors::first_factors(
+            &state.settings,
+            &user_row,
+            &idents,
+            totp,
+        )),
         supported_second_factors: (!second.is_empty()).then_some(second),
         first_factor_verification: ff.map(|v| verification(&v, now)),
         second_factor_verification: sf.map(|v| verification(&v, now)),
@@ -329,18 +337,20 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
         }
         (Some(u), _) => {
             let idents = store::identifications::list_for_user(&state.db, &u.id).await?;
+            let totp = store::totps::enabled(&state.db, &u.id).await?;
             let second = if row.status == "needs_second_factor" {
                 let first_phone = store::sign_ins::first_factor_phone(&state.db, row).await?;
                 Some(factors::second_factors_after(
                     &state.settings,
                     &idents,
                     first_phone.as_deref(),
+                    totp,
                 ))
             } else {
                 None
             };
             (
-                factors::first_factors(&state.settings, u, &idents),
+                factors::first_factors(&state.settings, u, &idents, totp),
                 second,
                 Some(t::SignInUserData {
                     first_name: u.first_name.clone(),

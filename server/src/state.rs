@@ -15,6 +15,8 @@ pub struct Shared {
     pub db: Db,
     pub passwords: Passwords,
     pub codes: CodeHasher,
+    /// Seals authenticator-app secrets at rest.
+    pub secrets: crate::secret_box::SecretBox,
     pub signing: SigningKeys,
     pub delivery: Delivery,
     pub limits: RateLimits,

@@ -27,6 +27,13 @@ pub fn encode_secret(secret: &[u8]) -> String {
     data_encoding::BASE32_NOPAD.encode(secret)
 }
 
+/// The secret from its base32 text (what [`encode_secret`] gives).
+pub fn decode_secret(text: &str) -> Option<Vec<u8>> {
+    data_encoding::BASE32_NOPAD
+        .decode(text.trim().trim_end_matches('=').as_bytes())
+        .ok()
+}
+
 /// The `otpauth://totp/` URI a QR code carries (Google Authenticator's key URI
 /// format): the label is `issuer:account`, percent-encoded.
 ///
@@ -196,5 +203,6 @@ mod tests {
         assert_ne!(a, generate_secret());
         assert_eq!(encode_secret(KEY), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
         assert_eq!(encode_secret(&a).len(), 32);
+        assert_eq!(decode_secret(&encode_secret(&a)).unwrap(), a);
     }
 }

@@ -1,7 +1,8 @@
 //! The signed-in user's own account (`/v1/me`).
 
 use fapi_types::{
-    params, DeletedObject, EmailAddress, PhoneNumber, Session, SessionWithActivity, Strategy, User,
+    params, DeletedObject, EmailAddress, PhoneNumber, Session, SessionWithActivity, Strategy, Totp,
+    User,
 };
 
 use super::Clerk;
@@ -121,6 +122,39 @@ impl Clerk {
     ) -> Result<DeletedObject, ClerkError> {
         self.call(Method::Delete, &format!("/me/{}/{id}", kind.path()), None)
             .await
+    }
+
+    /// Starts setting up an authenticator app: the answer carries the secret and its
+    /// `otpauth://` URI (for a QR code) this once. Needs a fresh verification.
+    ///
+    /// ```no_run
+    /// # async fn f(clerk: yew_clerk::Clerk) -> Result<(), yew_clerk::ClerkError> {
+    /// let totp = clerk.create_totp().await?;
+    /// let uri = totp.uri.unwrap_or_default(); // show as a QR code, and the secret as text
+    /// let on = clerk.verify_totp("123456").await?.verified; // the app's first code
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_totp(&self) -> Result<Totp, ClerkError> {
+        self.call(Method::Post, "/me/totp", Some(String::new()))
+            .await
+    }
+
+    /// Turns the authenticator app on with its first code.
+    pub async fn verify_totp(&self, code: &str) -> Result<Totp, ClerkError> {
+        let p = params::AttemptTotpVerification {
+            code: code.trim().to_owned(),
+        };
+        self.call(
+            Method::Post,
+            "/me/totp/attempt_verification",
+            Some(form_body(&p)),
+        )
+        .await
+    }
+
+    /// Removes the authenticator app. Needs a fresh verification.
+    pub async fn disable_totp(&self) -> Result<DeletedObject, ClerkError> {
+        self.call(Method::Delete, "/me/totp", None).await
     }
 
     /// The user's signed-in sessions on every device.

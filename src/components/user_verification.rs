@@ -115,12 +115,7 @@ pub fn UserVerification(props: &UserVerificationProps) -> Html {
         }
         SessionVerificationStatus::NeedsSecondFactor => {
             let factors = v.supported_second_factors.clone().unwrap_or_default();
-            match factors
-                .iter()
-                .find(|f| f.default == Some(true))
-                .or(factors.first())
-                .cloned()
-            {
+            match crate::factors::starting_second_factor(&factors).cloned() {
                 Some(factor) => {
                     html! { <CodeStep {factor} first=false on_advance={advance} footer={cancel} /> }
                 }
@@ -192,6 +187,8 @@ struct CodeStepProps {
 fn CodeStep(props: &CodeStepProps) -> Html {
     let ctx = use_clerk_context();
     let (factor, first) = (props.factor.clone(), props.first);
+    // An authenticator app's code is not sent: it is on the user's phone already.
+    let sent_by_us = factor.strategy != Strategy::Totp;
     let send = {
         let (clerk, factor) = (ctx.clerk.clone(), factor.clone());
         Action::new(move |_: ()| {
@@ -215,7 +212,7 @@ fn CodeStep(props: &CodeStepProps) -> Html {
             }
         })
     };
-    let sender = use_code_sender((factor.clone(), first), true, send.clone());
+    let sender = use_code_sender((factor.clone(), first), sent_by_us, send.clone());
     let submit = {
         let (clerk, advance, strategy) = (
             ctx.clerk.clone(),
@@ -233,10 +230,7 @@ fn CodeStep(props: &CodeStepProps) -> Html {
                     };
                     clerk.attempt_first_factor_verification(&p).await?
                 } else {
-                    let p = params::AttemptSessionSecondFactor {
-                        strategy: Strategy::PhoneCode,
-                        code,
-                    };
+                    let p = params::AttemptSessionSecondFactor { strategy, code };
                     clerk.attempt_second_factor_verification(&p).await?
                 };
                 advance.emit(v);
@@ -247,6 +241,7 @@ fn CodeStep(props: &CodeStepProps) -> Html {
     let subtitle_key = match (first, &factor.strategy) {
         (true, Strategy::EmailCode) => "reverification.emailCode.subtitle",
         (true, _) => "reverification.phoneCode.subtitle",
+        (false, Strategy::Totp) => "reverification.totpMfa.subtitle",
         (false, _) => "reverification.phoneCodeMfa.subtitle",
     };
     let sent_to = factor.safe_identifier.clone().unwrap_or_default();
@@ -261,8 +256,8 @@ fn CodeStep(props: &CodeStepProps) -> Html {
             title={ctx.t("reverification.password.title")}
             subtitle={ctx.t_with(subtitle_key, &[("identifier", &sent_to)])}
             submit={submit}
-            resend={Some(send)}
-            cooldown_seconds={30}
+            resend={sent_by_us.then_some(send)}
+            cooldown_seconds={if sent_by_us { 30 } else { 0 }}
             ready={sender.sent}
             {footer}
         />

@@ -26,6 +26,7 @@ mod session_verification;
 mod sign_in;
 mod sign_up;
 mod strategy;
+mod totp;
 mod user;
 mod verification;
 
@@ -44,6 +45,7 @@ pub use session_verification::{
 pub use sign_in::{SignIn, SignInFactor, SignInStatus, SignInUserData};
 pub use sign_up::{NextAction, SignUp, SignUpStatus, SignUpVerification, SignUpVerifications};
 pub use strategy::Strategy;
+pub use totp::Totp;
 pub use user::{EmailAddress, IdentificationLink, PhoneNumber, User};
 pub use verification::{Verification, VerificationStatus};
 

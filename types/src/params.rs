@@ -88,6 +88,7 @@ sdk_extras! {
     AttemptSessionFirstFactor => ["public_key_credential"];
     PrepareSessionSecondFactor => ["proof_token"];
     AttemptSessionSecondFactor => [];
+    AttemptTotpVerification => [];
 }
 
 /// `POST /v1/client/sign_ins`.
@@ -317,5 +318,11 @@ pub struct PrepareSessionSecondFactor {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttemptSessionSecondFactor {
     pub strategy: Strategy,
+    pub code: String,
+}
+
+/// `POST /v1/me/totp/attempt_verification`: the first code from the app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptTotpVerification {
     pub code: String,
 }

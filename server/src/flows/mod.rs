@@ -7,5 +7,6 @@ pub mod lockout;
 pub mod notices;
 pub mod passwords;
 pub mod reverification;
+pub mod totp;
 
 pub use crate::http::form::{required as form_required, required_secret};

@@ -12,6 +12,9 @@ use crate::{
     store::{self, identifications::EMAIL},
 };
 
+/// How an authenticator app is named among the second factors a notice compares.
+pub const AUTHENTICATOR_APP: &str = "an authenticator app";
+
 /// What changed.
 pub enum Notice<'a> {
     PasswordChanged,
@@ -33,10 +36,10 @@ pub enum Notice<'a> {
 impl Notice<'_> {
     fn text(&self, app: &str) -> (String, String) {
         let shown = |v: &str| {
-            if v.contains('@') {
-                v.to_owned()
-            } else {
+            if v.starts_with('+') {
                 mask_phone(v)
+            } else {
+                v.to_owned()
             }
         };
         let (subject, what) = match self {
@@ -45,17 +48,27 @@ impl Notice<'_> {
                 "Your password was changed.".to_owned(),
             ),
             Notice::SecondFactorsChanged { before, after } => {
+                let app = |list: &[String]| list.iter().any(|p| p == AUTHENTICATOR_APP);
                 let added: Vec<String> = after
                     .iter()
-                    .filter(|p| !before.contains(p))
+                    .filter(|p| !before.contains(p) && *p != AUTHENTICATOR_APP)
                     .map(|p| shown(p))
                     .collect();
                 let removed: Vec<String> = before
                     .iter()
-                    .filter(|p| !after.contains(p))
+                    .filter(|p| !after.contains(p) && *p != AUTHENTICATOR_APP)
                     .map(|p| shown(p))
                     .collect();
                 let mut lines = Vec::new();
+                match (app(before), app(after)) {
+                    (false, true) => lines.push(
+                        "An authenticator app was set up for two-step verification.".to_owned(),
+                    ),
+                    (true, false) => lines.push(
+                        "The authenticator app was removed from two-step verification.".to_owned(),
+                    ),
+                    _ => {}
+                }
                 if !added.is_empty() {
                     lines.push(format!(
                         "Codes for two-step verification now also go to {}.",

@@ -34,7 +34,10 @@ use crate::{
 
 /// The session acting on `/v1/me`: `_clerk_session_id` if given, else the client's
 /// last active one. It must be this client's and signed in.
-async fn signed_in(state: &AppState, identity: &Identity) -> ApiResult<(SessionRow, UserRow)> {
+pub(super) async fn signed_in(
+    state: &AppState,
+    identity: &Identity,
+) -> ApiResult<(SessionRow, UserRow)> {
     let client_id = identity
         .client_id()
         .ok_or_else(ApiError::authentication_invalid)?;
@@ -447,14 +450,22 @@ pub async fn attempt_verification(
     identification_response(&state, &identity, &id).await
 }
 
-/// The numbers that get the account's second-factor codes.
-async fn second_factor_phones(state: &AppState, user_id: &str) -> ApiResult<Vec<String>> {
+/// The account's second factors, as the owner's notices name them: the numbers
+/// that get its codes, and its authenticator app.
+pub(super) async fn second_factor_phones(
+    state: &AppState,
+    user_id: &str,
+) -> ApiResult<Vec<String>> {
     let idents = store::identifications::list_for_user(&state.db, user_id).await?;
-    Ok(phones_of(&state.settings, &idents))
+    let mut out = phones_of(&state.settings, &idents);
+    if store::totps::enabled(&state.db, user_id).await? {
+        out.push(notices::AUTHENTICATOR_APP.to_owned());
+    }
+    Ok(out)
 }
 
 fn phones_of(settings: &crate::config::Settings, idents: &[IdentificationRow]) -> Vec<String> {
-    let factors = factors::second_factors(settings, idents);
+    let factors = factors::second_factors(settings, idents, false);
     idents
         .iter()
         .filter(|i| {
@@ -467,9 +478,9 @@ fn phones_of(settings: &crate::config::Settings, idents: &[IdentificationRow]) -
 }
 
 /// Records when two-step verification turned on or off, and tells the owner when
-/// the phones that get its codes changed. The session that turns it on has just
-/// proved the phone, so that counts as its second factor.
-async fn note_mfa_change(
+/// its second factors changed. The session that turns it on has just proved the
+/// factor, so that counts as its second factor.
+pub(super) async fn note_mfa_change(
     state: &AppState,
     session: &SessionRow,
     before: &[String],
@@ -519,7 +530,7 @@ pub async fn update_phone_number(
         return Err(ApiError::default_second_factor_not_allowed());
     }
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let before = phones_of(&state.settings, &idents);
+    let before = second_factor_phones(&state, &user.id).await?;
     if let Some(reserved) = p.reserved_for_second_factor {
         if reserved && !state.settings.second_factors.phone_code {
             return Err(ApiError::no_second_factors("phone_code"));
@@ -564,7 +575,7 @@ pub async fn delete_identification(
     if ident.verified() && others_verified.is_empty() {
         return Err(ApiError::identification_deletion_failed());
     }
-    let before = phones_of(&state.settings, &idents);
+    let before = second_factor_phones(&state, &user.id).await?;
     store::identifications::delete(&state.db, &ident.id).await?;
     store::users::clear_primary(&state.db, &user.id, &ident.id).await?;
     if kind == EMAIL && user.primary_email_address_id.as_deref() == Some(ident.id.as_str()) {

@@ -8,6 +8,7 @@ mod reverification;
 mod sessions;
 mod sign_ins;
 mod sign_ups;
+mod totp;
 
 use axum::{
     middleware,
@@ -137,6 +138,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/me/email_addresses/{id}/attempt_verification",
             post(me::attempt_verification),
+        )
+        .route("/me/totp", post(totp::create).delete(totp::delete))
+        .route(
+            "/me/totp/attempt_verification",
+            post(totp::attempt_verification),
         )
         .route("/me/phone_numbers", post(me::create_phone_number))
         .route(

@@ -72,7 +72,8 @@ async fn respond(
 
 async fn has_second_factor(state: &AppState, user: &UserRow) -> ApiResult<bool> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    Ok(factors::two_factor_enabled(&state.settings, &idents))
+    let totp = store::totps::enabled(&state.db, &user.id).await?;
+    Ok(factors::two_factor_enabled(&state.settings, &idents, totp))
 }
 
 /// `POST /v1/client/sessions/{id}/verify`.
@@ -105,7 +106,8 @@ pub async fn prepare_first_factor(
         return Err(ApiError::verification_strategy_invalid());
     }
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let offered = factors::first_factors(&state.settings, &user, &idents);
+    let totp = store::totps::enabled(&state.db, &user.id).await?;
+    let offered = factors::first_factors(&state.settings, &user, &idents, totp);
     let target = p
         .email_address_id
         .as_deref()
@@ -225,7 +227,12 @@ pub async fn prepare_second_factor(
         return Err(ApiError::verification_strategy_invalid());
     }
     let rendered = render::session_verification(&state, &row).await?;
-    let factors = rendered.supported_second_factors.unwrap_or_default();
+    let factors: Vec<_> = rendered
+        .supported_second_factors
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| f.strategy == Strategy::PhoneCode)
+        .collect();
     let factor = match &p.phone_number_id {
         Some(pid) => factors
             .iter()
@@ -285,7 +292,8 @@ pub async fn attempt_second_factor(
             )
             .await?;
         }
-        Strategy::Totp | Strategy::BackupCode => return Err(ApiError::strategy_for_user_invalid()),
+        Strategy::Totp => flows::totp::check(&state, &user, &p.code).await?,
+        Strategy::BackupCode => return Err(ApiError::strategy_for_user_invalid()),
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     }
     if !store::session_verifications::advance(&state.db, &row, NEEDS_SECOND, COMPLETE, false)

@@ -98,7 +98,8 @@ async fn after_first_factor(
     strategy: &str,
 ) -> ApiResult<()> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    if factors::two_factor_enabled(&state.settings, &idents) {
+    let totp = store::totps::enabled(&state.db, &user.id).await?;
+    if factors::two_factor_enabled(&state.settings, &idents, totp) {
         store::sign_ins::advance(
             &state.db,
             &sign_in.id,
@@ -129,7 +130,8 @@ async fn after_first_factor(
 async fn finishes_sign_in(state: &AppState, user: Option<&UserRow>) -> ApiResult<bool> {
     let Some(user) = user else { return Ok(false) };
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    Ok(!factors::two_factor_enabled(&state.settings, &idents))
+    let totp = store::totps::enabled(&state.db, &user.id).await?;
+    Ok(!factors::two_factor_enabled(&state.settings, &idents, totp))
 }
 
 async fn account(state: &AppState, sign_in: &SignInRow) -> ApiResult<Option<UserRow>> {
@@ -254,7 +256,8 @@ async fn prepare_first(
     ip: Option<std::net::IpAddr>,
 ) -> ApiResult<()> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let factors = factors::first_factors(&state.settings, user, &idents);
+    let totp = store::totps::enabled(&state.db, &user.id).await?;
+    let factors = factors::first_factors(&state.settings, user, &idents, totp);
     let wanted = |f: &&fapi_types::SignInFactor| {
         f.strategy == *strategy
             && match target_id {
@@ -449,7 +452,9 @@ pub async fn prepare_second_factor(
     flows::passwords::ensure_unlocked(&user)?;
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let first_phone = store::sign_ins::first_factor_phone(&state.db, &row).await?;
-    let factors = factors::second_factors_after(&state.settings, &idents, first_phone.as_deref());
+    // Only phones get a prepared code; an authenticator app needs no prepare.
+    let factors: Vec<_> =
+        factors::second_factors_after(&state.settings, &idents, first_phone.as_deref(), false);
     let factor = match &p.phone_number_id {
         Some(pid) => factors
             .iter()
@@ -511,7 +516,8 @@ pub async fn attempt_second_factor(
             )
             .await?;
         }
-        Strategy::Totp | Strategy::BackupCode => return Err(ApiError::strategy_for_user_invalid()),
+        Strategy::Totp => flows::totp::check(&state, &user, code).await?,
+        Strategy::BackupCode => return Err(ApiError::strategy_for_user_invalid()),
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     }
     let first = match &row.first_factor_verification_id {

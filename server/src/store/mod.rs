@@ -9,5 +9,6 @@ pub mod sessions;
 pub mod sign_ins;
 pub mod sign_ups;
 pub mod target_failures;
+pub mod totps;
 pub mod users;
 pub mod verifications;
