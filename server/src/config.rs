@@ -668,6 +668,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_secrets_key_sits_beside_the_database_unless_configured() {
+        let mut s = Settings {
+            database_url: "sqlite://data/dir/fapi.db?mode=rwc".into(),
+            ..Settings::default()
+        };
+        assert_eq!(
+            s.secrets_key_path(),
+            Some(std::path::PathBuf::from("data/dir/fapi-secrets.key"))
+        );
+        s.database_url = "sqlite::memory:".into();
+        assert_eq!(s.secrets_key_path(), None);
+        s.secrets_key_file = Some("/etc/fapi/secrets.key".into());
+        assert_eq!(
+            s.secrets_key_path(),
+            Some(std::path::PathBuf::from("/etc/fapi/secrets.key"))
+        );
+    }
+
+    #[test]
     fn defaults_describe_a_development_instance() {
         let s = Settings::default();
         assert!(s.is_development());
