@@ -260,3 +260,33 @@ async fn the_dev_browser_token_works_like_the_cookie() {
     assert!(stored >= 1, "the dev browser token is kept across reloads");
     reset_location();
 }
+
+#[wasm_bindgen_test]
+async fn sign_in_with_an_authenticator_app() {
+    fresh_browser().await;
+    let email = unique_email("app+clerk_test");
+    create_account(&email, None).await;
+    let setup = core();
+    setup.load().await.unwrap();
+    sign_in_with_password(&setup, &email).await;
+    let totp = setup.create_totp().await.unwrap();
+    let secret = totp.secret.clone().unwrap();
+    assert!(totp.uri.unwrap().starts_with("otpauth://totp/"));
+    assert!(
+        setup
+            .verify_totp(&totp_code(&secret, 0))
+            .await
+            .unwrap()
+            .verified
+    );
+    setup.sign_out().await.unwrap();
+
+    let (m, clerk) = mount(html! { <SignIn /> }).await;
+    let root = &m.root;
+    submit_sign_in(root, &email, PASSWORD).await;
+    wait_for_text(root, ".cl-headerTitle", "Two-step verification").await;
+    // The next step's code: the one used to turn the app on is spent.
+    fill(root, "input[name=code]", &totp_code(&secret, 30)).await;
+    wait_signed_in(root, &clerk).await;
+    reset_location();
+}
