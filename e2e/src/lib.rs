@@ -168,3 +168,23 @@ impl Page {
         self.wait_path("/").await;
     }
 }
+
+/// The code an authenticator app shows `offset` seconds from now (RFC 6238: HMAC-SHA1,
+/// 6 digits, 30 s steps), from the base32 secret the server gave.
+pub fn totp_code(secret_base32: &str, offset: i64) -> String {
+    use hmac::{Hmac, Mac};
+    let secret = data_encoding::BASE32_NOPAD
+        .decode(secret_base32.as_bytes())
+        .expect("a base32 secret");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + offset;
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&secret).unwrap();
+    mac.update(&((now / 30) as u64).to_be_bytes());
+    let hash = mac.finalize().into_bytes();
+    let at = (hash[19] & 0x0f) as usize;
+    let n = u32::from_be_bytes([hash[at] & 0x7f, hash[at + 1], hash[at + 2], hash[at + 3]]);
+    format!("{:06}", n % 1_000_000)
+}

@@ -248,5 +248,52 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     )
     .await;
     assert_eq!(verified, json!({ "status": "complete", "age": [0, 0] }));
+
+    // An authenticator app: createTOTP, verifyTOTP, then sign in with its code.
+    let created = ok(
+        &page,
+        "const t = await Clerk.user.createTOTP();
+         return { secret: t.secret, uri: t.uri, verified: t.verified };",
+        json!({}),
+    )
+    .await;
+    assert_eq!(created["verified"], false);
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert!(created["uri"]
+        .as_str()
+        .unwrap()
+        .starts_with("otpauth://totp/"));
+    let on = ok(
+        &page,
+        "const t = await Clerk.user.verifyTOTP({ code: args.code });
+         await Clerk.user.reload();
+         return { verified: t.verified, totp: Clerk.user.totpEnabled, mfa: Clerk.user.twoFactorEnabled };",
+        json!({ "code": e2e::totp_code(&secret, 0) }),
+    )
+    .await;
+    assert_eq!(on, json!({ "verified": true, "totp": true, "mfa": true }));
+    ok(&page, "await Clerk.signOut();", json!({})).await;
+    let with_app = ok(
+        &page,
+        "const si = await Clerk.client.signIn.create({ identifier: args.email, password: args.password });
+         const offered = si.supportedSecondFactors.map((f) => f.strategy);
+         const done = await Clerk.client.signIn.attemptSecondFactor({ strategy: 'totp', code: args.code });
+         await Clerk.setActive({ session: done.createdSessionId });
+         return { offered, status: done.status, user: Clerk.user.id };",
+        json!({ "email": email, "password": PASSWORD, "code": e2e::totp_code(&secret, 30) }),
+    )
+    .await;
+    assert_eq!(with_app["offered"][0], "totp", "{with_app}");
+    assert_eq!(with_app["status"], "complete");
+    assert_eq!(with_app["user"], user_id.as_str());
+    let off = ok(
+        &page,
+        "const d = await Clerk.user.disableTOTP();
+         await Clerk.user.reload();
+         return { deleted: d.deleted, totp: Clerk.user.totpEnabled };",
+        json!({}),
+    )
+    .await;
+    assert_eq!(off, json!({ "deleted": true, "totp": false }));
     page.c.close().await.unwrap();
 }

@@ -32,10 +32,12 @@ pub enum Bucket {
     SignUpVerification,
     /// `POST /v1/me/{email_addresses|phone_numbers}/{id}/attempt_verification`.
     IdentificationVerification,
+    /// `POST /v1/client/sessions/{id}/verify/attempt_{first|second}_factor`.
+    Reverification,
 }
 
 impl Bucket {
-    const ALL: [Bucket; 8] = [
+    const ALL: [Bucket; 9] = [
         Bucket::CreateSignIn,
         Bucket::CreateSignUp,
         Bucket::CreateClient,
@@ -44,6 +46,7 @@ impl Bucket {
         Bucket::SignInSecondFactor,
         Bucket::SignUpVerification,
         Bucket::IdentificationVerification,
+        Bucket::Reverification,
     ];
 
     fn per_ten_seconds(self, limits: &Limits) -> u32 {
@@ -55,7 +58,8 @@ impl Bucket {
             Bucket::SignInFirstFactor
             | Bucket::SignInSecondFactor
             | Bucket::SignUpVerification
-            | Bucket::IdentificationVerification => limits.attempts_per_10s,
+            | Bucket::IdentificationVerification
+            | Bucket::Reverification => limits.attempts_per_10s,
         }
     }
 }

@@ -506,10 +506,12 @@ fn ensure_clerk_js(root: &Path) -> Result<PathBuf> {
 }
 
 /// The clerk-js conformance suite: the official SDK in headless Chromium against a
-/// fapi-server with its embedded defaults (Clerk's own per-IP limits included).
+/// fapi-server with its embedded defaults (Clerk's own per-IP limits included) and
+/// authenticator apps offered (`xtask/clerk-js-server.toml`).
 fn clerk_js(root: &Path, tally: &mut Tally) -> Result {
     let site = ensure_clerk_js(root)?;
-    let server = start_test_server(root, None, Some(&site))?;
+    let config = root.join("xtask").join("clerk-js-server.toml");
+    let server = start_test_server(root, Some(&config), Some(&site))?;
     let (driver, webdriver_url) = start_chromedriver()?;
     let mut tests = cargo();
     tests
