@@ -50,6 +50,22 @@ async fn sign_up(base: &str, email: &str) {
     .await;
 }
 
+/// Defaults with a database in `dir` and no per-IP limits (every request of a
+/// benchmark comes from one address).
+fn unlimited(dir: &std::path::Path) -> Settings {
+    Settings {
+        database_url: format!("sqlite://{}/bench.db", dir.display()),
+        limits: fapi_server::config::Limits {
+            attempts_per_10s: 1_000_000,
+            sign_in_create_per_10s: 1_000_000,
+            sign_up_create_per_10s: 1_000_000,
+            client_create_per_10s: 1_000_000,
+            sign_up_password_per_10s: 1_000_000,
+        },
+        ..Settings::default()
+    }
+}
+
 async fn post(http: &reqwest::Client, url: String, form: &[(&str, &str)]) -> Value {
     let r = http.post(url).form(form).send().await.unwrap();
     assert!(r.status().is_success(), "{}", r.status());
@@ -60,16 +76,8 @@ async fn post(http: &reqwest::Client, url: String, form: &[(&str, &str)]) -> Val
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
-        database_url: format!("sqlite://{}/bench.db", dir.path().display()),
-        limits: fapi_server::config::Limits {
-            attempts_per_10s: 1_000_000,
-            sign_in_create_per_10s: 1_000_000,
-            sign_up_create_per_10s: 1_000_000,
-            client_create_per_10s: 1_000_000,
-            sign_up_password_per_10s: 1_000_000,
-        },
         single_session_mode: false,
-        ..Settings::default()
+        ..unlimited(dir.path())
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let server = Server::start_on(settings, listener).await.unwrap();
@@ -215,16 +223,8 @@ async fn main() {
 async fn enumeration_timing() {
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
-        database_url: format!("sqlite://{}/enumeration.db", dir.path().display()),
-        limits: fapi_server::config::Limits {
-            attempts_per_10s: 1_000_000,
-            sign_in_create_per_10s: 1_000_000,
-            sign_up_create_per_10s: 1_000_000,
-            client_create_per_10s: 1_000_000,
-            sign_up_password_per_10s: 1_000_000,
-        },
         enumeration_protection: true,
-        ..Settings::default()
+        ..unlimited(dir.path())
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let server = Server::start_on(settings, listener).await.unwrap();
