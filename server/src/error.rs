@@ -350,6 +350,15 @@ impl ApiError {
         e
     }
 
+    pub fn backup_codes_not_available() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "backup_codes_not_available",
+            "Backup codes not available",
+            "In order to use backup codes, you have to enable any other Multi-factor method",
+        )
+    }
+
     pub fn totp_already_enabled() -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

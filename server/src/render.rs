@@ -64,6 +64,7 @@ pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
     let now = now_ms();
     let idents = store::identifications::list_for_user(&state.db, &row.id).await?;
     let totp = store::totps::enabled(&state.db, &row.id).await?;
+    let backup_codes = store::backup_codes::remaining(&state.db, &row.id).await? > 0;
     let mut email_addresses = Vec::new();
     let mut phone_numbers = Vec::new();
     for i in &idents {
@@ -94,7 +95,7 @@ pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
         password_enabled: row.password_hash.is_some(),
         two_factor_enabled: factors::two_factor_enabled(&state.settings, &idents, totp),
         totp_enabled: totp,
-        backup_code_enabled: false,
+        backup_code_enabled: backup_codes,
         email_addresses,
         phone_numbers,
         web3_wallets: Vec::new(),
@@ -254,6 +255,19 @@ pub async fn session_by_row(state: &AppState, row: &SessionRow) -> ApiResult<t::
     Ok(session(row, Some(&user), now))
 }
 
+/// Backup codes come last among the second factors, while some are left and
+/// another factor is on (they only ever stand in for one).
+async fn with_backup_codes(
+    state: &AppState,
+    user_id: &str,
+    factors: &mut Vec<t::SignInFactor>,
+) -> ApiResult<()> {
+    if !factors.is_empty() && store::backup_codes::remaining(&state.db, user_id).await? > 0 {
+        factors.push(t::SignInFactor::bare(t::Strategy::BackupCode));
+    }
+    Ok(())
+}
+
 /// A step-up verification with the factors the user may use and its session (whose
 /// `factor_verification_age` shows the result).
 pub async fn session_verification(
@@ -275,8 +289,9 @@ pub async fn session_verification(
         .filter(|v| v.strategy == "phone_code" && v.status == "verified")
         .and_then(|v| v.target.clone());
     let totp = store::totps::enabled(&state.db, &user_row.id).await?;
-    let second =
+    let mut second =
         factors::second_factors_after(&state.settings, &idents, first_phone.as_deref(), totp);
+    with_backup_codes(state, &user_row.id, &mut second).await?;
     let rendered_user = user(state, &user_row).await?;
     Ok(t::SessionVerification {
         object: "session_reverification".into(),
@@ -340,12 +355,14 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
             let totp = store::totps::enabled(&state.db, &u.id).await?;
             let second = if row.status == "needs_second_factor" {
                 let first_phone = store::sign_ins::first_factor_phone(&state.db, row).await?;
-                Some(factors::second_factors_after(
+                let mut second = factors::second_factors_after(
                     &state.settings,
                     &idents,
                     first_phone.as_deref(),
                     totp,
-                ))
+                );
+                with_backup_codes(state, &u.id, &mut second).await?;
+                Some(second)
             } else {
                 None
             };

@@ -1,8 +1,8 @@
 //! The signed-in user's own account (`/v1/me`).
 
 use fapi_types::{
-    params, DeletedObject, EmailAddress, PhoneNumber, Session, SessionWithActivity, Strategy, Totp,
-    User,
+    params, BackupCodes, DeletedObject, EmailAddress, PhoneNumber, Session, SessionWithActivity,
+    Strategy, Totp, User,
 };
 
 use super::Clerk;
@@ -155,6 +155,13 @@ impl Clerk {
     /// Removes the authenticator app. Needs a fresh verification.
     pub async fn disable_totp(&self) -> Result<DeletedObject, ClerkError> {
         self.call(Method::Delete, "/me/totp", None).await
+    }
+
+    /// A new set of backup codes (the old set stops working), to show this once.
+    /// Needs another second factor and a fresh verification.
+    pub async fn create_backup_codes(&self) -> Result<BackupCodes, ClerkError> {
+        self.call(Method::Post, "/me/backup_codes", Some(String::new()))
+            .await
     }
 
     /// The user's signed-in sessions on every device.

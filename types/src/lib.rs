@@ -14,6 +14,7 @@
 //! assert_eq!(env.response.status, SignInStatus::NeedsSecondFactor);
 //! ```
 
+mod backup_code;
 mod client;
 mod deleted;
 mod envelope;
@@ -30,6 +31,7 @@ mod totp;
 mod user;
 mod verification;
 
+pub use backup_code::BackupCodes;
 pub use client::Client;
 pub use deleted::DeletedObject;
 pub use envelope::Envelope;

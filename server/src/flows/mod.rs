@@ -1,6 +1,7 @@
 //! The steps several routes share: sending and checking codes, checking passwords
 //! (with the account lockout), validating identifiers, and the password policy.
 
+pub mod backup_codes;
 pub mod codes;
 pub mod identifiers;
 pub mod lockout;

@@ -289,10 +289,24 @@ async fn identification_response(
     identity: &Identity,
     id: &str,
 ) -> ApiResult<Json<Envelope<Value>>> {
+    identification_response_with(state, identity, id, None).await
+}
+
+/// With the backup codes made by this change, to show once (a phone's answer
+/// carries them when it turned two-step verification on, as in Clerk).
+async fn identification_response_with(
+    state: &AppState,
+    identity: &Identity,
+    id: &str,
+    backup_codes: Option<Vec<String>>,
+) -> ApiResult<Json<Envelope<Value>>> {
     let row = store::identifications::get(&state.db, id)
         .await?
         .ok_or_else(ApiError::internal)?;
-    let json = render::identification(state, &row).await?;
+    let mut json = render::identification(state, &row).await?;
+    if let Some(codes) = backup_codes {
+        json["backup_codes"] = serde_json::json!(codes);
+    }
     envelope(state, identity, json).await
 }
 
@@ -446,8 +460,8 @@ pub async fn attempt_verification(
         store::users::update_profile(&state.db, &user.id, change).await?;
     }
     notices::notify(&state, &user.id, Notice::IdentificationAdded(&ident.value)).await;
-    note_mfa_change(&state, &session, &before).await?;
-    identification_response(&state, &identity, &id).await
+    let codes = note_mfa_change(&state, &session, &before).await?;
+    identification_response_with(&state, &identity, &id, codes).await
 }
 
 /// The account's second factors, as the owner's notices name them: the numbers
@@ -479,18 +493,26 @@ fn phones_of(settings: &crate::config::Settings, idents: &[IdentificationRow]) -
 
 /// Records when two-step verification turned on or off, and tells the owner when
 /// its second factors changed. The session that turns it on has just proved the
-/// factor, so that counts as its second factor.
+/// factor, so that counts as its second factor. Turning it on makes the backup
+/// codes (when the instance offers them), returned to show once; turning it off
+/// voids them.
 pub(super) async fn note_mfa_change(
     state: &AppState,
     session: &SessionRow,
     before: &[String],
-) -> ApiResult<()> {
+) -> ApiResult<Option<Vec<String>>> {
+    let mut new_codes = None;
     let user_id = session.user_id.as_str();
     store::identifications::ensure_default_second_factor(&state.db, user_id).await?;
     let after = second_factor_phones(state, user_id).await?;
     if before.is_empty() != after.is_empty() {
         if before.is_empty() {
             store::sessions::mark_second_factor(&state.db, &session.id).await?;
+            if state.settings.second_factors.backup_code {
+                new_codes = Some(flows::backup_codes::regenerate(state, user_id).await?);
+            }
+        } else {
+            store::backup_codes::delete_all(&state.db, user_id).await?;
         }
         store::users::mark_mfa(&state.db, user_id, !after.is_empty()).await?;
         tracing::info!(
@@ -510,7 +532,7 @@ pub(super) async fn note_mfa_change(
         };
         notices::notify(state, user_id, notice).await;
     }
-    Ok(())
+    Ok(new_codes)
 }
 
 /// `PATCH /v1/me/phone_numbers/{id}`: reserve for the second factor, make default.
@@ -553,8 +575,8 @@ pub async fn update_phone_number(
         }
         store::identifications::make_default_second_factor(&state.db, &user.id, &ident.id).await?;
     }
-    note_mfa_change(&state, &session, &before).await?;
-    identification_response(&state, &identity, &id).await
+    let codes = note_mfa_change(&state, &session, &before).await?;
+    identification_response_with(&state, &identity, &id, codes).await
 }
 
 pub async fn delete_identification(

@@ -140,6 +140,7 @@ pub fn router(state: AppState) -> Router {
             post(me::attempt_verification),
         )
         .route("/me/totp", post(totp::create).delete(totp::delete))
+        .route("/me/backup_codes", post(totp::regenerate_backup_codes))
         .route(
             "/me/totp/attempt_verification",
             post(totp::attempt_verification),

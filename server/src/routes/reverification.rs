@@ -289,7 +289,7 @@ pub async fn attempt_second_factor(
             .await?;
         }
         Strategy::Totp => flows::totp::check(&state, &user, &p.code).await?,
-        Strategy::BackupCode => return Err(ApiError::strategy_for_user_invalid()),
+        Strategy::BackupCode => flows::backup_codes::check(&state, &user, &p.code).await?,
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     }
     if !store::session_verifications::advance(&state.db, &row, NEEDS_SECOND, COMPLETE, false)

@@ -517,7 +517,7 @@ pub async fn attempt_second_factor(
             .await?;
         }
         Strategy::Totp => flows::totp::check(&state, &user, code).await?,
-        Strategy::BackupCode => return Err(ApiError::strategy_for_user_invalid()),
+        Strategy::BackupCode => flows::backup_codes::check(&state, &user, code).await?,
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     }
     let first = match &row.first_factor_verification_id {

@@ -1,9 +1,10 @@
 //! `/v1/me/totp`: setting up an authenticator app (a secret shown once, as a QR code
-//! URI and as text), turning it on with its first code, and removing it. Setting up
-//! and removing are sensitive: they need a fresh verification.
+//! URI and as text), turning it on with its first code, and removing it; and
+//! `/v1/me/backup_codes`, a new set of backup codes. Setting up, removing and
+//! regenerating are sensitive: they need a fresh verification.
 
 use axum::{extract::State, Json};
-use fapi_types::{params, DeletedObject, Envelope, Totp};
+use fapi_types::{params, BackupCodes, DeletedObject, Envelope, Totp};
 
 use super::{
     envelope,
@@ -86,11 +87,40 @@ pub async fn attempt_verification(
     }
     let before = second_factor_phones(&state, &user.id).await?;
     flows::totp::confirm(&state, &row, &p.code).await?;
-    note_mfa_change(&state, &session, &before).await?;
+    let codes = note_mfa_change(&state, &session, &before).await?;
     let row = store::totps::get(&state.db, &user.id)
         .await?
         .ok_or_else(ApiError::internal)?;
-    envelope(&state, &identity, json(&row, None, None)).await
+    let body = Totp {
+        backup_codes: codes,
+        ..json(&row, None, None)
+    };
+    envelope(&state, &identity, body).await
+}
+
+/// `POST /v1/me/backup_codes`: a new set, voiding the old one; shown this once.
+pub async fn regenerate_backup_codes(
+    State(state): State<AppState>,
+    identity: Identity,
+) -> ApiResult<Json<Envelope<BackupCodes>>> {
+    let (session, user) = signed_in(&state, &identity).await?;
+    if !state.settings.second_factors.backup_code {
+        return Err(ApiError::no_second_factors("backup_code"));
+    }
+    flows::reverification::require_fresh(&state, &session).await?;
+    if second_factor_phones(&state, &user.id).await?.is_empty() {
+        return Err(ApiError::backup_codes_not_available());
+    }
+    let codes = flows::backup_codes::regenerate(&state, &user.id).await?;
+    let now = crate::ids::now_ms();
+    let body = BackupCodes {
+        object: "backup_code".into(),
+        id: crate::ids::new_id("bcode"),
+        codes,
+        created_at: now,
+        updated_at: now,
+    };
+    envelope(&state, &identity, body).await
 }
 
 /// `DELETE /v1/me/totp`.

@@ -1,6 +1,7 @@
 //! The database rows and the SQL that reads and writes them, one module per table.
 //! Every change that must not race is a single conditional `UPDATE`.
 
+pub mod backup_codes;
 pub mod clients;
 pub mod identifications;
 pub mod prune;
