@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use common::{Browser, Mode, TestServer, PASSWORD};
-use fapi_server::totp;
 use serde_json::Value;
 
 async fn server() -> TestServer {
@@ -18,26 +15,10 @@ async fn server() -> TestServer {
     .await
 }
 
-fn app_code(secret: &[u8]) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    totp::code_at(secret, now)
-}
-
 /// Signs up, turns an authenticator app on; the backup codes that came with it.
 async fn with_app(server: &TestServer, b: &Browser, email: &str) -> Vec<String> {
     b.sign_up(server, email, "Ada").await;
-    let v = b.post("/v1/me/totp", &[]).await.ok();
-    let secret = totp::decode_secret(v["response"]["secret"].as_str().unwrap()).unwrap();
-    let v = b
-        .post(
-            "/v1/me/totp/attempt_verification",
-            &[("code", &app_code(&secret))],
-        )
-        .await
-        .ok();
+    let (_, v) = b.enable_authenticator_app().await;
     codes_of(&v["response"]["backup_codes"])
 }
 
@@ -52,11 +33,7 @@ fn codes_of(v: &Value) -> Vec<String> {
 async fn sign_in_with_code(b: &Browser, email: &str, code: &str) -> common::Resp {
     let v = b.sign_in_password(email, PASSWORD).await.ok();
     let id = v["response"]["id"].as_str().unwrap();
-    b.post(
-        &format!("/v1/client/sign_ins/{id}/attempt_second_factor"),
-        &[("strategy", "backup_code"), ("code", code)],
-    )
-    .await
+    b.attempt_second_factor(id, "backup_code", code).await
 }
 
 #[tokio::test]
@@ -126,13 +103,10 @@ async fn twenty_sign_ins_racing_with_one_code_let_exactly_one_in() {
     let attempts = started.into_iter().map(|(b, id)| {
         let code = code.clone();
         tokio::spawn(async move {
-            b.post(
-                &format!("/v1/client/sign_ins/{id}/attempt_second_factor"),
-                &[("strategy", "backup_code"), ("code", &code)],
-            )
-            .await
-            .status
-            .as_u16()
+            b.attempt_second_factor(&id, "backup_code", &code)
+                .await
+                .status
+                .as_u16()
         })
     });
     let statuses: Vec<u16> = futures::future::join_all(attempts)

@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use common::{Browser, Mode, TestServer, PASSWORD};
+use common::{app_code as code, Browser, Mode, TestServer, PASSWORD};
 use fapi_server::totp;
 use serde_json::Value;
 
@@ -14,32 +12,10 @@ async fn server() -> TestServer {
     TestServer::with(|s| s.second_factors.totp = true).await
 }
 
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-/// The code the app shows `offset` seconds from now.
-fn code(secret: &[u8], offset: i64) -> String {
-    totp::code_at(secret, (now() as i64 + offset) as u64)
-}
-
 /// Signs up and turns an authenticator app on; its secret.
 async fn with_app(server: &TestServer, b: &Browser, email: &str) -> Vec<u8> {
     b.sign_up(server, email, "Ada").await;
-    let v = b.post("/v1/me/totp", &[]).await.ok();
-    let secret = totp::decode_secret(v["response"]["secret"].as_str().unwrap()).unwrap();
-    let v = b
-        .post(
-            "/v1/me/totp/attempt_verification",
-            &[("code", &code(&secret, 0))],
-        )
-        .await
-        .ok();
-    assert_eq!(v["response"]["verified"], true);
-    secret
+    b.enable_authenticator_app().await.0
 }
 
 async fn to_second_factor(b: &Browser, email: &str) -> Value {
@@ -50,11 +26,7 @@ async fn to_second_factor(b: &Browser, email: &str) -> Value {
 
 async fn attempt_totp(b: &Browser, sign_in: &Value, code: &str) -> common::Resp {
     let id = sign_in["response"]["id"].as_str().unwrap();
-    b.post(
-        &format!("/v1/client/sign_ins/{id}/attempt_second_factor"),
-        &[("strategy", "totp"), ("code", code)],
-    )
-    .await
+    b.attempt_second_factor(id, "totp", code).await
 }
 
 #[tokio::test]

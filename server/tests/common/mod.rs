@@ -134,6 +134,15 @@ impl TestServer {
     }
 }
 
+/// The code an authenticator app shows `offset` seconds from now.
+pub fn app_code(secret: &[u8], offset: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    fapi_server::totp::code_at(secret, (now + offset) as u64)
+}
+
 /// A signed-out browser whose account has SMS two-step verification on `phone`.
 pub async fn account_with_2fa(server: &TestServer, email: &str, phone: &str) -> Browser {
     let b = Browser::new(&server.base, Mode::Cookie);
@@ -436,11 +445,39 @@ impl Browser {
 
     /// `attempt_second_factor` with an SMS code.
     pub async fn attempt_sms_code(&self, sign_in_id: &str, code: &str) -> Resp {
+        self.attempt_second_factor(sign_in_id, "phone_code", code)
+            .await
+    }
+
+    /// `attempt_second_factor` with any strategy.
+    pub async fn attempt_second_factor(
+        &self,
+        sign_in_id: &str,
+        strategy: &str,
+        code: &str,
+    ) -> Resp {
         self.post(
             &format!("/v1/client/sign_ins/{sign_in_id}/attempt_second_factor"),
-            &[("strategy", "phone_code"), ("code", code)],
+            &[("strategy", strategy), ("code", code)],
         )
         .await
+    }
+
+    /// Sets up an authenticator app and turns it on with its first code: the
+    /// secret, and the answer that turned it on (backup codes and all).
+    pub async fn enable_authenticator_app(&self) -> (Vec<u8>, Value) {
+        let v = self.post("/v1/me/totp", &[]).await.ok();
+        let text = v["response"]["secret"].as_str().unwrap();
+        let secret = fapi_server::totp::decode_secret(text).unwrap();
+        let v = self
+            .post(
+                "/v1/me/totp/attempt_verification",
+                &[("code", &app_code(&secret, 0))],
+            )
+            .await
+            .ok();
+        assert_eq!(v["response"]["verified"], true);
+        (secret, v)
     }
 
     /// Identifier + password; returns the sign-in JSON.
