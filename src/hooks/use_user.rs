@@ -1,16 +1,50 @@
-use fapi_types::User;
+use fapi_types::{BackupCodes, DeletedObject, Totp, User};
 use yew::prelude::*;
 
-use crate::{context::use_clerk_context, Clerk};
+use crate::{context::use_clerk_context, Clerk, ClerkError};
 
-/// The signed-in user; its account actions are on [`UserHandle::clerk`]
-/// (`update_user`, `create_phone_number`, `update_phone_number`, ...).
+/// The signed-in user; its second-factor actions are methods here, the other
+/// account actions are on [`UserHandle::clerk`] (`update_user`,
+/// `create_phone_number`, `update_phone_number`, ...).
 #[derive(Clone, PartialEq)]
 pub struct UserHandle {
     pub clerk: Clerk,
     pub is_loaded: bool,
     pub is_signed_in: bool,
     pub user: Option<User>,
+}
+
+impl UserHandle {
+    /// Starts setting up an authenticator app: the secret and its `otpauth://` URI,
+    /// shown this once. Sensitive: wrap it in [`crate::hooks::use_reverification`].
+    ///
+    /// ```no_run
+    /// # async fn f(user: yew_clerk::hooks::UserHandle) -> Result<(), yew_clerk::ClerkError> {
+    /// let totp = user.create_totp().await?;
+    /// let secret = totp.secret.unwrap_or_default(); // to type into the app
+    /// let on = user.verify_totp("123456").await?; // the app's first code
+    /// let backup_codes = on.backup_codes; // when this turned two-step verification on
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_totp(&self) -> Result<Totp, ClerkError> {
+        self.clerk.create_totp().await
+    }
+
+    /// Turns the authenticator app on with its first code; the answer carries the
+    /// backup codes when this turned two-step verification on.
+    pub async fn verify_totp(&self, code: &str) -> Result<Totp, ClerkError> {
+        self.clerk.verify_totp(code).await
+    }
+
+    /// Removes the authenticator app (sensitive).
+    pub async fn disable_totp(&self) -> Result<DeletedObject, ClerkError> {
+        self.clerk.disable_totp().await
+    }
+
+    /// A new set of backup codes, voiding the old (sensitive).
+    pub async fn create_backup_codes(&self) -> Result<BackupCodes, ClerkError> {
+        self.clerk.create_backup_codes().await
+    }
 }
 
 /// The signed-in user, if any.
