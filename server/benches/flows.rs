@@ -66,6 +66,18 @@ fn unlimited(dir: &std::path::Path) -> Settings {
     }
 }
 
+/// A server on loopback, its URL, and one browser (with cookies) for it.
+async fn start(settings: Settings) -> (Server, String, reqwest::Client) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = Server::start_on(settings, listener).await.unwrap();
+    let base = format!("http://{}", server.addr());
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    (server, base, http)
+}
+
 async fn post(http: &reqwest::Client, url: String, form: &[(&str, &str)]) -> Value {
     let r = http.post(url).form(form).send().await.unwrap();
     assert!(r.status().is_success(), "{}", r.status());
@@ -79,13 +91,7 @@ async fn main() {
         single_session_mode: false,
         ..unlimited(dir.path())
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = Server::start_on(settings, listener).await.unwrap();
-    let base = format!("http://{}", server.addr());
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let (server, base, http) = start(settings).await;
 
     sign_up(&base, "bench+clerk_test@example.com").await;
 
@@ -226,13 +232,7 @@ async fn enumeration_timing() {
         enumeration_protection: true,
         ..unlimited(dir.path())
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = Server::start_on(settings, listener).await.unwrap();
-    let base = format!("http://{}", server.addr());
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let (server, base, http) = start(settings).await;
     // Five tries per identifier stay under the lockout (10), for both kinds.
     let accounts = 8;
     for i in 0..accounts {
