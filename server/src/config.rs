@@ -186,12 +186,13 @@ pub struct SecondFactors {
     pub backup_code: bool,
 }
 
+/// All three on, as people expect to find them (and the demo shows them).
 impl Default for SecondFactors {
     fn default() -> Self {
         SecondFactors {
             phone_code: true,
-            totp: false,
-            backup_code: false,
+            totp: true,
+            backup_code: true,
         }
     }
 }
@@ -199,7 +200,8 @@ impl Default for SecondFactors {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Mfa {
-    /// Every user must have a second factor (reported now, enforced by sessions later).
+    /// Every user must have a second factor: until one is on, their sessions are
+    /// `pending` with the `setup-mfa` task, and the last one cannot be removed.
     pub required: bool,
 }
 
@@ -529,8 +531,14 @@ impl Settings {
                 "at least one identifier (email_address, phone_number, username) must be on",
             );
         }
-        if self.mfa.required && !self.second_factors.phone_code {
-            return invalid("mfa.required needs a second factor enabled");
+        if self.mfa.required && !self.second_factors.phone_code && !self.second_factors.totp {
+            return invalid("mfa.required needs phone_code or totp enabled");
+        }
+        if self.second_factors.backup_code
+            && !self.second_factors.phone_code
+            && !self.second_factors.totp
+        {
+            return invalid("backup_code needs phone_code or totp: codes alone are no second step");
         }
         if self.codes.max_attempts == 0 || self.codes.lifetime_seconds == 0 {
             return invalid("codes.max_attempts and codes.lifetime_seconds must be positive");
@@ -748,8 +756,16 @@ mod tests {
     fn impossible_settings_are_refused() {
         let mut s = Settings::default();
         s.second_factors.phone_code = false;
+        s.second_factors.totp = false;
         s.mfa.required = true;
         assert!(s.validate().is_err());
+        s.mfa.required = false;
+        assert!(
+            s.validate().is_err(),
+            "backup codes alone are no second step"
+        );
+        s.second_factors.backup_code = false;
+        assert!(s.validate().is_ok());
         let s = Settings {
             allowed_origins: vec!["app.example.com".into()],
             ..Settings::default()

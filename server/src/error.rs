@@ -359,6 +359,26 @@ impl ApiError {
         )
     }
 
+    /// A pending session (MFA required, none set up yet) asked for more than setting one up.
+    pub fn session_task_pending() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "session_task_pending",
+            "Set up two-step verification first",
+            "Two-step verification is required: until a second factor is on, this session can only set one up.",
+        )
+    }
+
+    /// Removing the last second factor while every user must have one.
+    pub fn mfa_required_last_factor() -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "form_mfa_required",
+            "Two-step verification is required",
+            "Two-step verification is required for every account: add another method before removing this one.",
+        )
+    }
+
     pub fn totp_already_enabled() -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

@@ -231,7 +231,11 @@ pub fn session(row: &SessionRow, user: Option<&t::User>, now: i64) -> t::Session
         last_active_token: None,
         last_active_organization_id: None,
         actor: None,
-        tasks: None,
+        tasks: (row.status == "pending").then(|| {
+            vec![t::SessionTask {
+                key: "setup-mfa".into(),
+            }]
+        }),
         public_user_data,
         user: user.cloned(),
         factor_verification_age: Some([

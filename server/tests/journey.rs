@@ -73,8 +73,10 @@ async fn journey(mode: Mode) {
     assert_eq!(sign_in["status"], "needs_second_factor");
     assert_eq!(sign_in["first_factor_verification"]["status"], "verified");
     let second = sign_in["supported_second_factors"].as_array().unwrap();
-    assert_eq!(second.len(), 1);
+    // The phone, then the backup codes that came when two-step verification turned on.
+    assert_eq!(second.len(), 2);
     assert_eq!(second[0]["strategy"], "phone_code");
+    assert_eq!(second[1]["strategy"], "backup_code");
     assert_eq!(second[0]["phone_number_id"], phone_id.as_str());
     assert_eq!(second[0]["safe_identifier"], "+1******2671");
     assert!(sign_in["created_session_id"].is_null());
@@ -524,7 +526,9 @@ async fn the_environment_reports_the_instance_settings() {
         env.display_config.sign_in_url,
         "http://localhost:8080/sign-in"
     );
-    assert_eq!(env.user_settings.second_factors(), ["phone_code"]);
+    let mut offered = env.user_settings.second_factors();
+    offered.sort();
+    assert_eq!(offered, ["backup_code", "phone_code", "totp"]);
     assert!(env.user_settings.sign_up.mfa.unwrap().required);
     assert!(env.user_settings.sign_in.second_factor.required);
     assert_eq!(env.user_settings.password_settings.min_length, 8);

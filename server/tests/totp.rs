@@ -208,7 +208,7 @@ async fn the_app_can_be_the_step_up_second_factor_and_removing_it_turns_2fa_off(
 
 #[tokio::test]
 async fn an_instance_without_authenticator_apps_refuses_to_set_one_up() {
-    let server = TestServer::start().await;
+    let server = TestServer::with(|s| s.second_factors.totp = false).await;
     let b = Browser::new(&server.base, Mode::Cookie);
     b.sign_up(&server, "noapp@example.com", "Ada").await;
     b.post("/v1/me/totp", &[])

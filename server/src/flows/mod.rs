@@ -5,6 +5,7 @@ pub mod backup_codes;
 pub mod codes;
 pub mod identifiers;
 pub mod lockout;
+pub mod mfa_required;
 pub mod notices;
 pub mod passwords;
 pub mod reverification;

@@ -80,6 +80,7 @@ pub async fn update(
     Form(p): Form<params::UpdateUser>,
 ) -> ApiResult<Json<Envelope<User>>> {
     let (session, user) = signed_in(&state, &identity).await?;
+    flows::mfa_required::require_active(&session)?;
     let changes_primary = (p.primary_email_address_id.is_some()
         && p.primary_email_address_id != user.primary_email_address_id)
         || (p.primary_phone_number_id.is_some()
@@ -157,6 +158,7 @@ pub async fn change_password(
     Form(p): Form<params::ChangePassword>,
 ) -> ApiResult<Json<Envelope<User>>> {
     let (session, user) = signed_in(&state, &identity).await?;
+    flows::mfa_required::require_active(&session)?;
     // The fresh verification stands in for the current password (as in Clerk with
     // reverification on); one that is sent anyway must be right.
     flows::reverification::require_fresh(&state, &session).await?;
@@ -239,6 +241,7 @@ pub async fn revoke_session(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Envelope<Session>>> {
     let (session, user) = signed_in(&state, &identity).await?;
+    flows::mfa_required::require_active(&session)?;
     let row = store::sessions::get(&state.db, &id)
         .await?
         .filter(|s| s.user_id == user.id)
@@ -341,6 +344,7 @@ pub async fn create_email_address(
     Form(p): Form<params::CreateEmailAddress>,
 ) -> ApiResult<Json<Envelope<Value>>> {
     let (session, user) = signed_in(&state, &identity).await?;
+    flows::mfa_required::require_active(&session)?;
     flows::reverification::require_fresh(&state, &session).await?;
     let email = flows::identifiers::email("email_address", &p.email_address)?;
     let id = add_identification(&state, &user, EMAIL, email, false).await?;
@@ -553,6 +557,9 @@ pub async fn update_phone_number(
     }
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let before = second_factor_phones(&state, &user.id).await?;
+    if p.reserved_for_second_factor == Some(false) && ident.reserved_for_second_factor {
+        flows::mfa_required::keep_a_second_factor(&state.settings, &before, &ident.value)?;
+    }
     if let Some(reserved) = p.reserved_for_second_factor {
         if reserved && !state.settings.second_factors.phone_code {
             return Err(ApiError::no_second_factors("phone_code"));
@@ -586,6 +593,7 @@ pub async fn delete_identification(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Envelope<DeletedObject>>> {
     let (session, user) = signed_in(&state, &identity).await?;
+    flows::mfa_required::require_active(&session)?;
     let kind = kind_of(&uri);
     let ident = own_identification(&state, &user, kind, &id).await?;
     flows::reverification::require_fresh(&state, &session).await?;
@@ -598,6 +606,9 @@ pub async fn delete_identification(
         return Err(ApiError::identification_deletion_failed());
     }
     let before = second_factor_phones(&state, &user.id).await?;
+    if ident.reserved_for_second_factor {
+        flows::mfa_required::keep_a_second_factor(&state.settings, &before, &ident.value)?;
+    }
     store::identifications::delete(&state.db, &ident.id).await?;
     store::users::clear_primary(&state.db, &user.id, &ident.id).await?;
     if kind == EMAIL && user.primary_email_address_id.as_deref() == Some(ident.id.as_str()) {

@@ -85,6 +85,7 @@ fn new_session<'a>(
         strategy,
         lifetime_ms: state.settings.session.lifetime_hours as i64 * 3_600_000,
         idle_ms: state.settings.session.idle_minutes as i64 * 60_000,
+        pending: false,
     }
 }
 
@@ -110,7 +111,11 @@ async fn after_first_factor(
         return Ok(());
     }
     let ip = identity.ip_string();
-    let session = new_session(state, identity, &sign_in.client_id, &ip, strategy);
+    let session = NewSession {
+        // No second factor yet: with MFA required the session waits on setting one up.
+        pending: state.settings.mfa.required,
+        ..new_session(state, identity, &sign_in.client_id, &ip, strategy)
+    };
     let created = store::sessions::complete_sign_in(
         &state.db,
         &sign_in.id,

@@ -335,6 +335,8 @@ async fn try_complete(state: &AppState, identity: &Identity, id: &str) -> ApiRes
         strategy,
         lifetime_ms: state.settings.session.lifetime_hours as i64 * 3_600_000,
         idle_ms: state.settings.session.idle_minutes as i64 * 60_000,
+        // A new user has no second factor: with MFA required, setting one up comes first.
+        pending: state.settings.mfa.required,
     };
     match store::sign_ups::complete(&state.db, &row, &session).await {
         Ok(Some(_)) => identity.rotate(state).await,

@@ -107,6 +107,7 @@ pub async fn regenerate_backup_codes(
     if !state.settings.second_factors.backup_code {
         return Err(ApiError::no_second_factors("backup_code"));
     }
+    flows::mfa_required::require_active(&session)?;
     flows::reverification::require_fresh(&state, &session).await?;
     if second_factor_phones(&state, &user.id).await?.is_empty() {
         return Err(ApiError::backup_codes_not_available());
@@ -134,6 +135,13 @@ pub async fn delete(
         .ok_or_else(|| ApiError::not_found("totp", "totp"))?;
     flows::reverification::require_fresh(&state, &session).await?;
     let before = second_factor_phones(&state, &user.id).await?;
+    if row.verified() {
+        flows::mfa_required::keep_a_second_factor(
+            &state.settings,
+            &before,
+            flows::notices::AUTHENTICATOR_APP,
+        )?;
+    }
     store::totps::delete(&state.db, &user.id).await?;
     note_mfa_change(&state, &session, &before).await?;
     let deleted = DeletedObject {

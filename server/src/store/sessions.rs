@@ -49,6 +49,9 @@ pub struct NewSession<'a> {
     pub strategy: &'a str,
     pub lifetime_ms: i64,
     pub idle_ms: i64,
+    /// MFA is required and the user has none yet: the session starts `pending`, with
+    /// the `setup-mfa` task, and turns active once a second factor is on.
+    pub pending: bool,
 }
 
 const COLUMNS: &str = "id, client_id, user_id, status, expire_at, abandon_at, last_active_at, first_factor_at, second_factor_at, user_agent, ip_address, created_at, updated_at";
@@ -65,11 +68,12 @@ pub(super) async fn insert(
     sqlx::query(
         "INSERT INTO sessions (id, client_id, user_id, status, expire_at, abandon_at, last_active_at,
             first_factor_at, second_factor_at, user_agent, ip_address, created_at, updated_at)
-         VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(id)
     .bind(s.client_id)
     .bind(user_id)
+    .bind(if s.pending { "pending" } else { "active" })
     .bind((now + s.idle_ms).min(abandon_at))
     .bind(abandon_at)
     .bind(now)
@@ -234,11 +238,21 @@ pub async fn revoke_others(db: &Db, user_id: &str, keep: &str) -> Result<(), sql
 /// it up: proving it again at once would only be a chore.
 pub async fn mark_second_factor(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     let now = now_ms();
+    let mut tx = db.write.begin().await?;
     sqlx::query("UPDATE sessions SET second_factor_at = ?, updated_at = ? WHERE id = ?")
         .bind(now)
         .bind(now)
         .bind(id)
-        .execute(&db.write)
-        .await
-        .map(|_| ())
+        .execute(&mut *tx)
+        .await?;
+    // The `setup-mfa` task is done: every session of the user waiting on it turns active.
+    sqlx::query(
+        "UPDATE sessions SET status = 'active', updated_at = ?
+         WHERE user_id = (SELECT user_id FROM sessions WHERE id = ?) AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
 }
