@@ -66,7 +66,11 @@ pub fn alternatives<'a>(
 pub fn supported(strategy: &Strategy) -> bool {
     matches!(
         strategy,
-        Strategy::Password | Strategy::EmailCode | Strategy::PhoneCode | Strategy::Totp
+        Strategy::Password
+            | Strategy::EmailCode
+            | Strategy::PhoneCode
+            | Strategy::Totp
+            | Strategy::BackupCode
     )
 }
 

@@ -14,8 +14,8 @@ use crate::{
     components::{
         status::LoadingCard,
         ui::{
-            use_code_sender, use_form, Action, Alert, Card, CodeForm, Field, FieldKind, LinkButton,
-            SubmitButton,
+            use_code_sender, use_form, Action, Alert, Card, CodeForm, CodeShape, Field, FieldKind,
+            LinkButton, SubmitButton,
         },
     },
     context::use_clerk_context,
@@ -187,8 +187,8 @@ struct CodeStepProps {
 fn CodeStep(props: &CodeStepProps) -> Html {
     let ctx = use_clerk_context();
     let (factor, first) = (props.factor.clone(), props.first);
-    // An authenticator app's code is not sent: it is on the user's phone already.
-    let sent_by_us = factor.strategy != Strategy::Totp;
+    // An authenticator app's code is on the user's phone already; a backup code on paper.
+    let sent_by_us = !matches!(factor.strategy, Strategy::Totp | Strategy::BackupCode);
     let send = {
         let (clerk, factor) = (ctx.clerk.clone(), factor.clone());
         Action::new(move |_: ()| {
@@ -242,6 +242,7 @@ fn CodeStep(props: &CodeStepProps) -> Html {
         (true, Strategy::EmailCode) => "reverification.emailCode.subtitle",
         (true, _) => "reverification.phoneCode.subtitle",
         (false, Strategy::Totp) => "reverification.totpMfa.subtitle",
+        (false, Strategy::BackupCode) => "signIn.backupCodeMfa.subtitle",
         (false, _) => "reverification.phoneCodeMfa.subtitle",
     };
     let sent_to = factor.safe_identifier.clone().unwrap_or_default();
@@ -259,6 +260,7 @@ fn CodeStep(props: &CodeStepProps) -> Html {
             resend={sent_by_us.then_some(send)}
             cooldown_seconds={if sent_by_us { 30 } else { 0 }}
             ready={sender.sent}
+            shape={if factor.strategy == Strategy::BackupCode { CodeShape::Backup } else { CodeShape::Digits }}
             {footer}
         />
     }

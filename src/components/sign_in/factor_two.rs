@@ -6,7 +6,7 @@ use super::{
     Step,
 };
 use crate::{
-    components::ui::{use_code_sender, Action, Alert, CodeForm},
+    components::ui::{use_code_sender, Action, Alert, CodeForm, CodeShape},
     context::use_clerk_context,
 };
 
@@ -70,17 +70,27 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
             async move { clerk.prepare_second_factor(&prepare).await.map(|_| ()) }
         })
     });
-    let (title, subtitle) = if is_sms {
-        let sent_to = props.factor.safe_identifier.clone().unwrap_or_default();
-        (
-            ctx.t("signIn.phoneCodeMfa.title"),
-            ctx.t_with("signIn.phoneCodeMfa.sentTo", &[("identifier", &sent_to)]),
-        )
-    } else {
-        (
+    let (title, subtitle) = match props.factor.strategy {
+        Strategy::PhoneCode => {
+            let sent_to = props.factor.safe_identifier.clone().unwrap_or_default();
+            (
+                ctx.t("signIn.phoneCodeMfa.title"),
+                ctx.t_with("signIn.phoneCodeMfa.sentTo", &[("identifier", &sent_to)]),
+            )
+        }
+        Strategy::BackupCode => (
+            ctx.t("signIn.backupCodeMfa.title"),
+            ctx.t("signIn.backupCodeMfa.subtitle"),
+        ),
+        _ => (
             ctx.t("signIn.totpMfa.title"),
             ctx.t("signIn.totpMfa.subtitle"),
-        )
+        ),
+    };
+    let shape = if props.factor.strategy == Strategy::BackupCode {
+        CodeShape::Backup
+    } else {
+        CodeShape::Digits
     };
     let offered = props
         .sign_in
@@ -102,6 +112,7 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
             {resend}
             cooldown_seconds={if is_sms { 30 } else { 0 }}
             ready={sender.sent}
+            {shape}
             {footer}
         />
     }

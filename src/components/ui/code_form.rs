@@ -3,8 +3,40 @@ use yew::{platform::spawn_local, prelude::*};
 use super::{use_focus_on_mount, Action, Alert, Card, FormErrors, LinkButton, SubmitButton};
 use crate::{browser::now_ms, context::use_clerk_context};
 
-/// Codes are six digits.
-pub const CODE_LENGTH: usize = 6;
+/// What a code looks like: what the field keeps of what is typed or pasted, and
+/// at which length it submits by itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CodeShape {
+    /// Six digits: codes sent by email or SMS, and authenticator apps.
+    #[default]
+    Digits,
+    /// A backup code: eight lowercase letters and digits.
+    Backup,
+}
+
+impl CodeShape {
+    /// Length at which the code is complete.
+    pub fn length(self) -> usize {
+        match self {
+            CodeShape::Digits => 6,
+            CodeShape::Backup => 8,
+        }
+    }
+
+    /// What the field keeps of a typed or pasted value (spaces, dashes and other
+    /// separators go; letters are lowercased for backup codes).
+    pub fn clean(self, raw: &str) -> String {
+        match self {
+            CodeShape::Digits => raw.chars().filter(char::is_ascii_digit).take(6).collect(),
+            CodeShape::Backup => raw
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .take(8)
+                .collect(),
+        }
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct CodeFormProps {
@@ -30,10 +62,12 @@ pub struct CodeFormProps {
     /// kept and submitted once it is, never raced ahead of the send.
     #[prop_or(true)]
     pub ready: bool,
+    #[prop_or_default]
+    pub shape: CodeShape,
 }
 
 /// A code step: one input that takes typing or a pasted code (spaces and dashes are
-/// dropped), submits by itself at six digits, shows the error under the field, and
+/// dropped), submits by itself once complete (six digits, or a backup code's eight), shows the error under the field, and
 /// offers resend after a visible countdown.
 #[component]
 pub fn CodeForm(props: &CodeFormProps) -> Html {
@@ -94,27 +128,24 @@ pub fn CodeForm(props: &CodeFormProps) -> Html {
     // A complete code that arrived before the send finished goes in once it has.
     {
         let (code, run) = (code.clone(), run.clone());
+        let complete = props.shape.length();
         use_effect_with(props.ready, move |ready| {
-            if *ready && code.len() == CODE_LENGTH {
+            if *ready && code.len() == complete {
                 run.emit((*code).clone());
             }
         });
     }
     let ready = props.ready;
+    let shape = props.shape;
     let oninput = {
         let (code, run) = (code.clone(), run.clone());
         Callback::from(move |e: InputEvent| {
             let el: web_sys::HtmlInputElement = e.target_unchecked_into();
-            let digits: String = el
-                .value()
-                .chars()
-                .filter(char::is_ascii_digit)
-                .take(CODE_LENGTH)
-                .collect();
-            el.set_value(&digits);
-            code.set(digits.clone());
-            if digits.len() == CODE_LENGTH && ready {
-                run.emit(digits);
+            let cleaned = shape.clean(&el.value());
+            el.set_value(&cleaned);
+            code.set(cleaned.clone());
+            if cleaned.len() == shape.length() && ready {
+                run.emit(cleaned);
             }
         })
     };
@@ -185,9 +216,11 @@ pub fn CodeForm(props: &CodeFormProps) -> Html {
                         name="code"
                         class={classes!(ctx.class("formFieldInput"), ctx.class("otpCodeFieldInput"))}
                         type="text"
-                        inputmode="numeric"
-                        autocomplete="one-time-code"
-                        pattern="[0-9]*"
+                        inputmode={if shape == CodeShape::Digits { "numeric" } else { "text" }}
+                        autocomplete={if shape == CodeShape::Digits { "one-time-code" } else { "off" }}
+                        autocapitalize="none"
+                        spellcheck="false"
+                        pattern={if shape == CodeShape::Digits { "[0-9]*" } else { "[a-z0-9]*" }}
                         value={(*code).clone()}
                         {oninput}
                         disabled={*busy}
@@ -198,7 +231,7 @@ pub fn CodeForm(props: &CodeFormProps) -> Html {
                         <p id="cl-field-code-error" class={ctx.class("formFieldErrorText")} role="alert">{ error }</p>
                     }
                 </div>
-                <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy || !props.ready} disabled={code.len() != CODE_LENGTH} />
+                <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy || !props.ready} disabled={code.len() != shape.length()} />
             </form>
         </>
     };
@@ -215,5 +248,17 @@ pub fn CodeForm(props: &CodeFormProps) -> Html {
         <Card title={props.title.clone()} subtitle={props.subtitle.clone()} identity={props.identity.clone()} {footer}>
             { body }
         </Card>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CodeShape;
+
+    #[test]
+    fn pasted_codes_keep_only_what_the_shape_allows() {
+        assert_eq!(CodeShape::Digits.clean("123 456-7"), "123456");
+        assert_eq!(CodeShape::Backup.clean("AB12-cd34 ef"), "ab12cd34");
+        assert_eq!(CodeShape::Backup.length(), 8);
     }
 }
