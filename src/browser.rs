@@ -90,3 +90,11 @@ pub fn now_ms() -> f64 {
             .unwrap_or(0.0)
     }
 }
+
+/// Puts `text` on the clipboard; false when the browser refused (no permission,
+/// not a secure context) so the caller can say so.
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    let Some(w) = window() else { return false };
+    let promise = w.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}

@@ -17,7 +17,7 @@ async fn enabling_two_step_verification_in_the_profile_then_signing_in_with_it()
             mount(html! { <UserProfile initial_page={UserProfilePage::Security} /> }).await;
         sign_in_with_password(&clerk, &email).await;
         let root = &m.root;
-        let section = wait_for(root, "[data-section=mfa]").await;
+        let section = wait_for(root, "[data-section=two_step]").await;
         let text = section.text_content().unwrap();
         assert!(
             text.contains("SMS codes are the weakest second factor"),
@@ -109,4 +109,88 @@ async fn the_account_page_updates_the_name_and_adds_an_email() {
             .then_some(())
     })
     .await;
+}
+
+#[wasm_bindgen_test]
+async fn an_authenticator_app_is_added_from_its_key_and_a_backup_code_signs_in() {
+    fresh_browser().await;
+    let email = unique_email("totp-profile+clerk_test");
+    create_account(&email, None).await;
+    let codes: Vec<String>;
+    {
+        let (m, clerk) =
+            mount(html! { <UserProfile initial_page={UserProfilePage::Security} /> }).await;
+        sign_in_with_password(&clerk, &email).await;
+        let root = &m.root;
+        click(root, "button.cl-totpAddButton").await;
+        // The QR code is drawn, with the key behind "Can't scan the QR code?".
+        let qr = wait_for(root, "[data-section=totp] svg.cl-qrCode path").await;
+        assert!(qr.get_attribute("d").unwrap().starts_with("M0 0h7v1h-7z"));
+        click_text(
+            root,
+            "[data-section=totp] button.cl-footerActionLink",
+            "Can't scan",
+        )
+        .await;
+        let secret = wait_for(root, "[data-section=totp] .cl-totpSecret")
+            .await
+            .text_content()
+            .unwrap();
+        fill(
+            root,
+            "[data-section=totp] input[name=code]",
+            &totp_code(&secret, 0),
+        )
+        .await;
+        // Turning the app on turned two-step verification on: ten codes, shown once.
+        wait_for(root, "[data-section=totp] .cl-backupCodesList").await;
+        let first: Vec<String> = find_all(root, "[data-section=totp] .cl-backupCodesList li")
+            .iter()
+            .map(|li| li.text_content().unwrap())
+            .collect();
+        assert_eq!(first.len(), 10, "{first:?}");
+        assert!(first
+            .iter()
+            .all(|c| c.len() == 8 && c.chars().all(|c| c.is_ascii_alphanumeric())));
+        let download = find(root, "a.cl-backupCodesDownload").unwrap();
+        assert!(download
+            .get_attribute("download")
+            .unwrap()
+            .ends_with(".txt"));
+        assert!(download.get_attribute("href").unwrap().contains(&first[0]));
+        click(root, "button.cl-backupCodesDone").await;
+        wait_for(root, ".cl-mfaTotpItem").await;
+        assert!(clerk.state().user().unwrap().totp_enabled);
+        // Regenerating voids the set just shown.
+        click(root, "button.cl-backupCodesRegenerate").await;
+        wait_for(root, "[data-section=backup_codes] .cl-backupCodesList").await;
+        let fresh: Vec<String> =
+            find_all(root, "[data-section=backup_codes] .cl-backupCodesList li")
+                .iter()
+                .map(|li| li.text_content().unwrap())
+                .collect();
+        assert_eq!(fresh.len(), 10);
+        assert!(fresh.iter().all(|c| !first.contains(c)));
+        clerk.sign_out().await.unwrap();
+        codes = fresh;
+    }
+    reset_location();
+    // Sign-in opens with the app; "Use another method" offers a backup code.
+    let (m, clerk) = mount(html! { <SignIn /> }).await;
+    let root = &m.root;
+    submit_sign_in(root, &email, PASSWORD).await;
+    wait_for_text(root, ".cl-headerTitle", "Two-step verification").await;
+    click_text(root, "button.cl-footerActionLink", "Use another method").await;
+    click_text(
+        root,
+        ".cl-alternativeMethodsBlockButton",
+        "Use a backup code",
+    )
+    .await;
+    wait_for_text(root, ".cl-headerTitle", "Enter a backup code").await;
+    // Pasted in capitals with a space: the field keeps the code itself.
+    let pasted = format!("{} {}", codes[3][..4].to_uppercase(), &codes[3][4..]);
+    fill(root, "input[name=code]", &pasted).await;
+    wait_signed_in(root, &clerk).await;
+    reset_location();
 }

@@ -8,14 +8,16 @@ mod code_form;
 mod errors;
 mod field;
 mod focus;
+mod qr_code;
 mod submit;
 
 pub use action::Action;
 pub use alert::Alert;
 pub use button::{LinkButton, SubmitButton};
 pub use card::Card;
-pub use code_form::CodeForm;
+pub use code_form::{CodeForm, CodeShape};
 pub use errors::FormErrors;
 pub use field::{Field, FieldKind};
 pub use focus::use_focus_on_mount;
+pub use qr_code::QrCode;
 pub use submit::{use_code_sender, use_form};

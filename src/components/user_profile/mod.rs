@@ -3,7 +3,8 @@
 
 mod account;
 mod identifications;
-mod security;
+pub(crate) mod security;
+pub(crate) mod two_step;
 
 use yew::prelude::*;
 

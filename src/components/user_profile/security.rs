@@ -4,6 +4,7 @@ use yew::{platform::spawn_local, prelude::*};
 use super::{
     account::PageProps,
     identifications::{run, VerifyIdentification},
+    two_step::{AuthenticatorApp, BackupCodeList, BackupCodes, MethodProps},
 };
 use crate::{
     components::ui::{use_form, Alert, Field, FieldKind, SubmitButton},
@@ -15,18 +16,35 @@ use crate::{
 #[component]
 pub fn SecurityPage(props: &PageProps) -> Html {
     let ctx = use_clerk_context();
-    let mfa_on = ctx.state.environment.as_deref().is_some_and(|e| {
-        e.user_settings
-            .second_factors()
-            .iter()
-            .any(|f| f == "phone_code")
-    });
+    let offered = ctx
+        .state
+        .environment
+        .as_deref()
+        .map(|e| e.user_settings.second_factors())
+        .unwrap_or_default();
+    let offers = |f: &str| offered.iter().any(|o| o == f);
+    let user = props.user.clone();
     html! {
         <>
             <h2 class={ctx.class("headerTitle")}>{ ctx.t("userProfile.start.headerTitle__security") }</h2>
-            <PasswordSection user={props.user.clone()} />
-            if mfa_on {
-                <MfaSection user={props.user.clone()} />
+            <PasswordSection user={user.clone()} />
+            if offers("totp") || offers("phone_code") {
+                <section class={ctx.class("profileSection")} data-section="two_step">
+                    <h3 class={ctx.class("profileSectionTitle")}>{ ctx.t("userProfile.start.mfaSection.title") }</h3>
+                    <p class={ctx.class("formFieldHintText")}>{ ctx.t("userProfile.start.mfaSection.subtitle") }</p>
+                    if !user.two_factor_enabled {
+                        <p class={ctx.class("mfaStatus")}>{ ctx.t("userProfile.start.mfaSection.none") }</p>
+                    }
+                    if offers("totp") {
+                        <AuthenticatorApp user={user.clone()} />
+                    }
+                    if offers("phone_code") {
+                        <MfaSection user={user.clone()} />
+                    }
+                    if offers("backup_code") {
+                        <BackupCodes user={user.clone()} />
+                    }
+                </section>
             }
             <ActiveDevices />
         </>
@@ -125,16 +143,18 @@ fn PasswordSection(props: &PageProps) -> Html {
 }
 
 /// Two-step verification by SMS code: the phones reserved for it, the default one,
-/// and a wizard to add one (pick a verified phone, or add and verify a new one).
+/// and a wizard to add one (pick a verified phone, or add and verify a new one). When
+/// this turns two-step verification on, the backup codes that came with it are shown.
 #[component]
-fn MfaSection(props: &PageProps) -> Html {
+pub(crate) fn MfaSection(props: &MethodProps) -> Html {
     let ctx = use_clerk_context();
-    let adding = use_state(|| false);
+    let adding = use_state(|| props.autostart);
     let pending = use_state(|| None::<(String, String)>);
     let new_phone = use_state(String::new);
     let add_form = use_form(&["phone_number"]);
     let error = use_state(|| None::<String>);
     let success = use_state(|| false);
+    let codes = use_state(|| None::<Vec<String>>);
     let reverification = use_reverification();
     let user: &User = &props.user;
     let verified = |p: &fapi_types::PhoneNumber| {
@@ -157,30 +177,42 @@ fn MfaSection(props: &PageProps) -> Html {
         .collect();
 
     let reserve = {
-        let (ctx, error, adding, success, reverification) = (
+        let (ctx, error, adding, success, codes, reverification, enabled) = (
             ctx.clone(),
             error.clone(),
             adding.clone(),
             success.clone(),
+            codes.clone(),
             reverification.clone(),
+            props.on_enabled.clone(),
         );
         Callback::from(move |id: String| {
-            let (clerk, adding, success, reverification) = (
+            let (clerk, adding, success, codes, reverification, enabled) = (
                 ctx.clerk.clone(),
                 adding.clone(),
                 success.clone(),
+                codes.clone(),
                 reverification.clone(),
+                enabled.clone(),
             );
             run(&ctx, &error, async move {
                 let p = params::UpdatePhoneNumber {
                     reserved_for_second_factor: Some(true),
                     default_second_factor: None,
                 };
-                reverification
+                let phone = reverification
                     .run(|| clerk.update_phone_number(&id, &p))
                     .await?;
                 adding.set(false);
                 success.set(true);
+                match phone.backup_codes.filter(|c| !c.is_empty()) {
+                    Some(list) => codes.set(Some(list)),
+                    None => {
+                        if let Some(enabled) = &enabled {
+                            enabled.emit(());
+                        }
+                    }
+                }
                 Ok(())
             });
         })
@@ -239,17 +271,19 @@ fn MfaSection(props: &PageProps) -> Html {
             })
         };
         let remove = {
-            let (ctx, id, error, success, reverification) = (
+            let (ctx, id, error, success, codes, reverification) = (
                 ctx.clone(),
                 p.id.clone(),
                 error.clone(),
                 success.clone(),
+                codes.clone(),
                 reverification.clone(),
             );
             Callback::from(move |_| {
                 let (clerk, id, reverification) =
                     (ctx.clerk.clone(), id.clone(), reverification.clone());
                 success.set(false);
+                codes.set(None);
                 run(&ctx, &error, async move {
                     let p = params::UpdatePhoneNumber {
                         reserved_for_second_factor: Some(false),
@@ -287,20 +321,27 @@ fn MfaSection(props: &PageProps) -> Html {
         })
     };
     html! {
-        <section class={ctx.class("profileSection")} data-section="mfa">
-            <h3 class={ctx.class("profileSectionTitle")}>{ ctx.t("userProfile.start.mfaSection.title") }</h3>
-            <p class={ctx.class("formFieldHintText")}>{ ctx.t("userProfile.start.mfaSection.subtitle") }</p>
+        <div class={ctx.class("profileSubsection")} data-section="mfa">
+            <h4 class={ctx.class("profileSectionTitle")}>{ ctx.t("userProfile.start.mfaSection.phoneCode.headerTitle") }</h4>
             <Alert message={Some(ctx.t("userProfile.start.mfaSection.smsRisk"))} kind="warning" />
             <Alert message={(*error).clone()} />
             if *success {
                 <Alert message={Some(ctx.t("userProfile.mfaPhoneCodePage.success"))} kind="success" />
             }
-            if reserved.is_empty() {
-                <p class={ctx.class("mfaStatus")}>{ ctx.t("userProfile.start.mfaSection.none") }</p>
-            } else {
+            if !reserved.is_empty() {
                 <ul class={ctx.class("profileSectionItemList")}>{ for reserved.iter().map(row) }</ul>
             }
-            if let Some((id, value)) = (*pending).clone() {
+            if let Some(list) = (*codes).clone() {
+                <BackupCodeList codes={list} on_done={
+                    let (c, enabled) = (codes.clone(), props.on_enabled.clone());
+                    Callback::from(move |_| {
+                        c.set(None);
+                        if let Some(enabled) = &enabled {
+                            enabled.emit(());
+                        }
+                    })
+                } />
+            } else if let Some((id, value)) = (*pending).clone() {
                 <VerifyIdentification kind={IdentificationKind::PhoneNumber} {id} {value}
                     title={ctx.t("userProfile.phoneNumberPage.verifyTitle")} on_done={on_verified} />
             } else if *adding {
@@ -333,7 +374,7 @@ fn MfaSection(props: &PageProps) -> Html {
                     { ctx.t("userProfile.start.mfaSection.primaryButton") }
                 </button>
             }
-        </section>
+        </div>
     }
 }
 
