@@ -49,13 +49,13 @@ pub mod prelude {
     pub use crate::{
         components::{
             ClerkLoaded, ClerkLoading, ClerkProvider, Protect, RedirectToSignIn, RedirectToSignUp,
-            RedirectToUserProfile, SignIn, SignUp, SignedIn, SignedOut, UserButton, UserProfile,
-            UserProfilePage, UserVerification,
+            RedirectToUserProfile, SignIn, SignUp, SignedIn, SignedOut, TaskSetupMfa, TaskUrls,
+            UserButton, UserProfile, UserProfilePage, UserVerification,
         },
         hooks::{
-            use_auth, use_clerk, use_reverification, use_session, use_sign_in, use_sign_up,
-            use_user, AuthHandle, ReverificationHandle, SessionHandle, SignInHandle, SignUpHandle,
-            UserHandle,
+            use_auth, use_auth_with, use_clerk, use_reverification, use_session, use_sign_in,
+            use_sign_up, use_user, AuthHandle, ReverificationHandle, SessionHandle, SignInHandle,
+            SignUpHandle, UserHandle,
         },
         Appearance, Clerk, ClerkError, Localization, Variables,
     };

@@ -11,6 +11,8 @@ mod control;
 mod custom_flow;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/mfa_required.rs"]
+mod mfa_required;
 #[path = "browser/profile.rs"]
 mod profile;
 #[path = "browser/sign_in.rs"]

@@ -38,6 +38,10 @@ pub struct Urls {
     pub after_sign_in: Option<String>,
     pub after_sign_up: Option<String>,
     pub after_sign_out: Option<String>,
+    /// Where a pending session goes to set up two-step verification (Clerk's
+    /// `taskUrls['setup-mfa']`); unset, `<SignIn/>` and `<SignUp/>` show the step
+    /// themselves.
+    pub task_setup_mfa: Option<String>,
 }
 
 type Listener = Rc<dyn Fn(&ClerkState)>;

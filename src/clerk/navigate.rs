@@ -65,6 +65,14 @@ impl Clerk {
             .unwrap_or_else(|| "/user".into())
     }
 
+    /// Where the app handles `task` (`setup-mfa`), if it set a page for it.
+    pub fn task_url(&self, task: &fapi_types::SessionTask) -> Option<String> {
+        match task.key.as_str() {
+            "setup-mfa" => self.0.urls.borrow().task_setup_mfa.clone(),
+            _ => None,
+        }
+    }
+
     pub fn after_sign_out_url(&self) -> String {
         let own = self.0.urls.borrow().after_sign_out.clone();
         own.or_else(|| self.display_url(|d| &d.after_sign_out_all_url))

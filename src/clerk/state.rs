@@ -1,6 +1,6 @@
 use std::rc::Rc;
 
-use fapi_types::{Client, Environment, Session, SignIn, SignUp, User};
+use fapi_types::{Client, Environment, Session, SessionStatus, SessionTask, SignIn, SignUp, User};
 
 use crate::ClerkError;
 
@@ -45,8 +45,34 @@ impl ClerkState {
         self.session()?.user.as_ref()
     }
 
+    /// A session exists, active or pending (as Clerk counts it).
     pub fn is_signed_in(&self) -> bool {
         self.session().is_some()
+    }
+
+    /// The session waits on a task (`setup-mfa`) before it is fully signed in.
+    pub fn is_pending(&self) -> bool {
+        self.session()
+            .is_some_and(|s| s.status == SessionStatus::Pending)
+    }
+
+    /// Signed in, counting a pending session only when `treat_pending_as_signed_out`
+    /// is false: what `<SignedIn>`, `<SignedOut>`, `<Protect>` and `use_auth` show.
+    ///
+    /// ```
+    /// let state = yew_clerk::ClerkState::default();
+    /// assert!(!state.is_signed_in_counting_pending(false));
+    /// ```
+    pub fn is_signed_in_counting_pending(&self, treat_pending_as_signed_out: bool) -> bool {
+        self.is_signed_in() && !(treat_pending_as_signed_out && self.is_pending())
+    }
+
+    /// What the pending session must do first, if anything.
+    pub fn current_task(&self) -> Option<&SessionTask> {
+        let session = self
+            .session()
+            .filter(|s| s.status == SessionStatus::Pending)?;
+        session.tasks.as_ref()?.first()
     }
 
     pub fn sign_in(&self) -> Option<&SignIn> {

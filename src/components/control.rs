@@ -11,6 +11,16 @@ pub struct ChildrenProps {
     pub children: Html,
 }
 
+#[derive(Properties, PartialEq)]
+pub struct SignedInProps {
+    /// A pending session (MFA required, none set up yet) counts as signed out, as in
+    /// Clerk; false shows the children to it too.
+    #[prop_or(true)]
+    pub treat_pending_as_signed_out: bool,
+    #[prop_or_default]
+    pub children: Html,
+}
+
 /// Children only when someone is signed in.
 ///
 /// ```no_run
@@ -27,9 +37,12 @@ pub struct ChildrenProps {
 /// }
 /// ```
 #[component]
-pub fn SignedIn(props: &ChildrenProps) -> Html {
+pub fn SignedIn(props: &SignedInProps) -> Html {
     let ctx = use_clerk_context();
-    if ctx.state.loaded && ctx.state.is_signed_in() {
+    let signed_in = ctx
+        .state
+        .is_signed_in_counting_pending(props.treat_pending_as_signed_out);
+    if ctx.state.loaded && signed_in {
         props.children.clone()
     } else {
         html! {}
@@ -38,9 +51,12 @@ pub fn SignedIn(props: &ChildrenProps) -> Html {
 
 /// Children only when loaded and nobody is signed in.
 #[component]
-pub fn SignedOut(props: &ChildrenProps) -> Html {
+pub fn SignedOut(props: &SignedInProps) -> Html {
     let ctx = use_clerk_context();
-    if ctx.state.loaded && !ctx.state.is_signed_in() {
+    let signed_in = ctx
+        .state
+        .is_signed_in_counting_pending(props.treat_pending_as_signed_out);
+    if ctx.state.loaded && !signed_in {
         props.children.clone()
     } else {
         html! {}
@@ -77,6 +93,9 @@ pub struct ProtectProps {
     /// Shown instead when signed out or when the condition fails.
     #[prop_or_default]
     pub fallback: Html,
+    /// As on `<SignedIn>`: a pending session gets the fallback unless this is false.
+    #[prop_or(true)]
+    pub treat_pending_as_signed_out: bool,
     #[prop_or_default]
     pub children: Html,
 }
@@ -88,7 +107,12 @@ pub fn Protect(props: &ProtectProps) -> Html {
     if !ctx.state.loaded {
         return html! {};
     }
-    let allowed = match (ctx.state.user(), &props.condition) {
+    let user = ctx
+        .state
+        .is_signed_in_counting_pending(props.treat_pending_as_signed_out)
+        .then(|| ctx.state.user())
+        .flatten();
+    let allowed = match (user, &props.condition) {
         (Some(user), Some(condition)) => condition.emit(user.clone()),
         (Some(_), None) => true,
         (None, _) => false,

@@ -38,6 +38,10 @@ pub struct ClerkProviderProps {
     /// Other origins a `redirect_url` may point to (this one always may).
     #[prop_or_default]
     pub allowed_redirect_origins: Vec<AttrValue>,
+    /// Pages for session tasks, as Clerk's `taskUrls`: without one, `<SignIn/>` and
+    /// `<SignUp/>` walk a pending session through the task in place.
+    #[prop_or_default]
+    pub task_urls: TaskUrls,
     #[prop_or_default]
     pub appearance: Appearance,
     #[prop_or_default]
@@ -77,7 +81,25 @@ fn urls(props: &ClerkProviderProps) -> Urls {
         after_sign_in: s(&props.after_sign_in_url),
         after_sign_up: s(&props.after_sign_up_url),
         after_sign_out: s(&props.after_sign_out_url),
+        task_setup_mfa: s(&props.task_urls.setup_mfa),
     }
+}
+
+/// Where each session task is done, if the app has a page for it.
+///
+/// ```no_run
+/// use yew::prelude::*;
+/// use yew_clerk::prelude::*;
+/// #[component]
+/// fn App() -> Html {
+///     let tasks = TaskUrls { setup_mfa: Some("/setup-mfa".into()) };
+///     html! { <ClerkProvider frontend_api="http://localhost:3000" task_urls={tasks} /> }
+/// }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TaskUrls {
+    /// The page with `<TaskSetupMfa/>`.
+    pub setup_mfa: Option<AttrValue>,
 }
 
 /// Loads Clerk (environment and client in parallel) and gives every hook and

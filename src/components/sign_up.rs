@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::{
     components::{
         status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
+        task_setup_mfa::TaskSetupMfa,
         ui::{
             use_code_sender, use_focus_on_mount, use_form, Action, Alert, Card, CodeForm, Field,
             FieldKind, LinkButton, SubmitButton,
@@ -59,9 +60,12 @@ pub fn SignUp(props: &SignUpProps) -> Html {
     let ctx = use_clerk_context();
     let finish_error = use_state(|| None::<String>);
     let step = use_state(|| Step::Form);
-    {
+    let task_done = {
         let fallback = props.fallback_redirect_url.clone();
-        use_leave_when_signed_in(move |clerk| clerk.after_sign_up_target(fallback.as_deref()));
+        use_leave_when_signed_in(move |clerk| clerk.after_sign_up_target(fallback.as_deref()))
+    };
+    if let Some(done) = task_done {
+        return html! { <TaskSetupMfa redirect_url_complete={done} /> };
     }
     if let Some(card) = not_ready(&ctx) {
         return card;

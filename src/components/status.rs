@@ -9,15 +9,39 @@ use crate::{
 
 /// Sends the user on once signed in (now, or already when the page opened), so a
 /// signed-in visitor never meets a dead form. `target` picks where.
+///
+/// A pending session (MFA required, none set up) goes to the app's task page when it
+/// has one; otherwise this returns where to go once the task is done, and the card
+/// shows `<TaskSetupMfa/>` in its place (until its backup codes are put away).
 #[hook]
-pub(crate) fn use_leave_when_signed_in(target: impl Fn(&Clerk) -> String + 'static) {
+pub(crate) fn use_leave_when_signed_in(
+    target: impl Fn(&Clerk) -> String + 'static,
+) -> Option<String> {
     let ctx = use_clerk_context();
-    let signed_in = ctx.state.is_signed_in();
-    use_effect_with(signed_in, move |signed_in| {
-        if *signed_in {
-            ctx.clerk.navigate(&target(&ctx.clerk));
+    let pending = ctx.state.is_pending();
+    let task_url = ctx.state.current_task().and_then(|t| ctx.clerk.task_url(t));
+    let in_task = use_state(|| false);
+    let leave = ctx.state.is_signed_in() && !pending && !*in_task;
+    {
+        let in_task = in_task.clone();
+        let local = pending && task_url.is_none();
+        use_effect_with(local, move |local| {
+            if *local {
+                in_task.set(true);
+            }
+        });
+    }
+    let done = (pending && task_url.is_none() || *in_task).then(|| target(&ctx.clerk));
+    let clerk = ctx.clerk.clone();
+    use_effect_with((leave, task_url), move |(leave, task_url)| {
+        if let Some(url) = task_url {
+            // The task page sends the user on to where this page would have.
+            clerk.navigate(&crate::navigation::with_redirect_url(url, &target(&clerk)));
+        } else if *leave {
+            clerk.navigate(&target(&clerk));
         }
     });
+    done
 }
 
 /// What a flow card shows instead of its form: why loading failed, a spinner while
@@ -29,9 +53,13 @@ pub(crate) fn not_ready(ctx: &ClerkContext) -> Option<Html> {
     if !ctx.state.loaded {
         return Some(html! { <LoadingCard /> });
     }
-    ctx.state
-        .is_signed_in()
-        .then(|| html! { <SignedInNotice /> })
+    ctx.state.is_signed_in().then(|| {
+        if ctx.state.is_pending() {
+            html! { <LoadingCard /> }
+        } else {
+            html! { <SignedInNotice /> }
+        }
+    })
 }
 
 /// Makes a just-created session the active one; a failure is shown, not swallowed

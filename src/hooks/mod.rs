@@ -9,7 +9,7 @@ mod use_sign_in;
 mod use_sign_up;
 mod use_user;
 
-pub use use_auth::{use_auth, AuthHandle};
+pub use use_auth::{use_auth, use_auth_with, AuthHandle};
 pub use use_clerk::use_clerk;
 pub use use_reverification::{use_reverification, ReverificationHandle, REVERIFICATION_REQUIRED};
 pub use use_session::{use_session, SessionHandle};

@@ -49,8 +49,33 @@ impl AuthHandle {
 /// ```
 #[hook]
 pub fn use_auth() -> AuthHandle {
+    use_auth_with(true)
+}
+
+/// As [`use_auth`], choosing whether a pending session (MFA required, none set up
+/// yet) counts as signed in: `use_auth` treats it as signed out, as Clerk does.
+///
+/// ```no_run
+/// use yew::prelude::*;
+/// use yew_clerk::prelude::*;
+/// #[component]
+/// fn SetupBanner() -> Html {
+///     let auth = use_auth_with(false);
+///     let session = use_session();
+///     if auth.is_signed_in && session.current_task().is_some() {
+///         html! { <a href="/setup-mfa">{ "Finish setting up two-step verification" }</a> }
+///     } else {
+///         html! {}
+///     }
+/// }
+/// ```
+#[hook]
+pub fn use_auth_with(treat_pending_as_signed_out: bool) -> AuthHandle {
     let ctx = use_clerk_context();
-    let session = ctx.state.session();
+    let session = ctx.state.session().filter(|_| {
+        ctx.state
+            .is_signed_in_counting_pending(treat_pending_as_signed_out)
+    });
     AuthHandle {
         is_loaded: ctx.state.loaded,
         is_signed_in: session.is_some(),

@@ -17,6 +17,11 @@ pub const FAPI: &str = match option_env!("FAPI_TEST_URL") {
     Some(url) => url,
     None => "http://127.0.0.1:3000",
 };
+/// A second server with `[mfa] required = true` (`FAPI_MFA_REQUIRED_URL`).
+pub const FAPI_MFA_REQUIRED: &str = match option_env!("FAPI_MFA_REQUIRED_URL") {
+    Some(url) => url,
+    None => "http://127.0.0.1:3001",
+};
 pub const PASSWORD: &str = "correct horse battery staple";
 
 pub fn document() -> web_sys::Document {
@@ -106,6 +111,12 @@ impl Drop for Mounted {
 #[derive(Properties, PartialEq)]
 pub struct HostProps {
     pub content: Html,
+    /// The server (default: `FAPI`).
+    #[prop_or_default]
+    pub frontend_api: Option<AttrValue>,
+    /// The provider's `task_urls.setup_mfa`.
+    #[prop_or_default]
+    pub task_setup_mfa: Option<AttrValue>,
     #[prop_or_default]
     pub after_sign_in_url: Option<AttrValue>,
     #[prop_or_default]
@@ -131,10 +142,11 @@ struct GrabProps {
 pub fn Host(props: &HostProps) -> Html {
     html! {
         <BrowserRouter>
-            <ClerkProvider frontend_api={FAPI} dev_browser={props.dev_browser}
+            <ClerkProvider frontend_api={props.frontend_api.clone().unwrap_or(AttrValue::Static(FAPI))} dev_browser={props.dev_browser}
                 sign_in_url="/sign-in" sign_up_url="/sign-up"
                 after_sign_in_url={props.after_sign_in_url.clone().unwrap_or(AttrValue::Static("/signed-in"))}
-                after_sign_out_url="/signed-out">
+                after_sign_out_url="/signed-out"
+                task_urls={TaskUrls { setup_mfa: props.task_setup_mfa.clone() }}>
                 <Grab on_clerk={props.on_clerk.clone()} />
                 { props.content.clone() }
             </ClerkProvider>
@@ -148,6 +160,16 @@ pub async fn mount(content: Html) -> (Mounted, Clerk) {
 }
 
 pub async fn mount_with(content: Html, dev_browser: bool) -> (Mounted, Clerk) {
+    mount_on(None, content, dev_browser, None).await
+}
+
+/// Mounts `content` inside a provider on `frontend_api` (default: `FAPI`).
+pub async fn mount_on(
+    frontend_api: Option<&'static str>,
+    content: Html,
+    dev_browser: bool,
+    task_setup_mfa: Option<&'static str>,
+) -> (Mounted, Clerk) {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     let grabbed: Rc<RefCell<Option<Clerk>>> = Rc::default();
@@ -159,6 +181,8 @@ pub async fn mount_with(content: Html, dev_browser: bool) -> (Mounted, Clerk) {
         root.clone(),
         HostProps {
             content,
+            frontend_api: frontend_api.map(AttrValue::Static),
+            task_setup_mfa: task_setup_mfa.map(AttrValue::Static),
             after_sign_in_url: None,
             dev_browser,
             on_clerk,

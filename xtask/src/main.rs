@@ -351,6 +351,11 @@ fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
     ensure_wasm_bindgen(root)?;
     ensure_chromium(root)?;
     let server = start_test_server(root, Some(&test_config(root)), None)?;
+    let mfa_required = start_test_server(
+        root,
+        Some(&root.join("xtask").join("test-server-mfa-required.toml")),
+        None,
+    )?;
     let mut tests = cargo();
     tests
         .args([
@@ -363,9 +368,11 @@ fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
             "browser",
         ])
         .env("FAPI_TEST_URL", &server.url)
+        .env("FAPI_MFA_REQUIRED_URL", &mfa_required.url)
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "900");
     let result = run_tests(root, tests, tally);
+    drop(mfa_required);
     drop(server);
     result
 }
@@ -438,6 +445,11 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
         Some(&root.join("xtask").join("test-server-reverify.toml")),
         Some(&demo_dir(root).join("dist")),
     )?;
+    let mfa_required = start_test_server(
+        root,
+        Some(&root.join("xtask").join("test-server-mfa-required.toml")),
+        Some(&demo_dir(root).join("dist")),
+    )?;
     let (driver, webdriver_url) = start_chromedriver()?;
     let mut tests = cargo();
     tests
@@ -449,12 +461,16 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
             "journey",
             "--test",
             "reverification",
+            "--test",
+            "mfa_required",
         ])
         .env("DEMO_URL", &server.url)
         .env("REVERIFY_URL", &reverify.url)
+        .env("MFA_REQUIRED_URL", &mfa_required.url)
         .env("WEBDRIVER_URL", &webdriver_url);
     let result = run_tests(root, tests, tally);
     drop(driver);
+    drop(mfa_required);
     drop(reverify);
     drop(server);
     if result.is_ok() {
@@ -507,7 +523,7 @@ fn ensure_clerk_js(root: &Path) -> Result<PathBuf> {
 
 /// The clerk-js conformance suite: the official SDK in headless Chromium against a
 /// fapi-server with its embedded defaults (Clerk's own per-IP limits included) and
-/// authenticator apps offered (`xtask/clerk-js-server.toml`).
+/// every second factor on (`xtask/clerk-js-server.toml`).
 fn clerk_js(root: &Path, tally: &mut Tally) -> Result {
     let site = ensure_clerk_js(root)?;
     let config = root.join("xtask").join("clerk-js-server.toml");

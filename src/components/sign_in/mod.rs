@@ -11,7 +11,10 @@ use fapi_types::{SignIn as SignInResource, SignInFactor, SignInStatus};
 use yew::prelude::*;
 
 use crate::{
-    components::status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
+    components::{
+        status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
+        TaskSetupMfa,
+    },
     context::use_clerk_context,
     factors::{starting_first_factor, starting_second_factor},
 };
@@ -78,12 +81,15 @@ pub fn SignIn(props: &SignInProps) -> Html {
     let ctx = use_clerk_context();
     let finish_error = use_state(|| None::<String>);
     let step = use_state(|| Step::Start);
-    {
+    let task_done = {
         let force = props.force_redirect_url.clone();
         let fallback = props.fallback_redirect_url.clone();
         use_leave_when_signed_in(move |clerk| {
             clerk.forced_or_after_sign_in(force.as_deref(), fallback.as_deref())
-        });
+        })
+    };
+    if let Some(done) = task_done {
+        return html! { <TaskSetupMfa redirect_url_complete={done} /> };
     }
     if let Some(card) = not_ready(&ctx) {
         return card;

@@ -1,0 +1,154 @@
+//! `<TaskSetupMfa/>`: the `setup-mfa` session task. When the instance requires
+//! two-step verification, a user without it signs in to a *pending* session that
+//! can only set one up; this card does that, shows the backup codes, then sends the
+//! user on. `<SignIn/>` and `<SignUp/>` show it by themselves; put it on its own
+//! page with the provider's `task_urls`.
+
+use yew::{platform::spawn_local, prelude::*};
+
+use super::{
+    status::LoadingCard,
+    ui::LinkButton,
+    user_profile::{security::MfaSection, two_step::AuthenticatorApp},
+};
+use crate::context::use_clerk_context;
+
+#[derive(Properties, PartialEq)]
+pub struct TaskSetupMfaProps {
+    /// Where to go once a second factor is on (default: the after-sign-in target).
+    #[prop_or_default]
+    pub redirect_url_complete: Option<AttrValue>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Method {
+    App,
+    Sms,
+}
+
+/// Sets up a second factor for a pending session, then goes on.
+///
+/// ```no_run
+/// use yew::prelude::*;
+/// use yew_clerk::prelude::*;
+/// // With `task_urls={TaskUrls { setup_mfa: Some("/setup-mfa".into()) }}` on the provider:
+/// #[component]
+/// fn SetupMfaPage() -> Html {
+///     html! { <TaskSetupMfa redirect_url_complete="/dashboard" /> }
+/// }
+/// ```
+#[component]
+pub fn TaskSetupMfa(props: &TaskSetupMfaProps) -> Html {
+    let ctx = use_clerk_context();
+    let pending = ctx.state.is_pending();
+    // Once started, the card stays until its backup codes are put away, even though
+    // the session turns active the moment the factor is on.
+    let started = use_state(|| pending);
+    let finished = use_state(|| false);
+    let method = use_state(|| None::<Method>);
+    {
+        let started = started.clone();
+        use_effect_with(pending, move |pending| {
+            if *pending {
+                started.set(true);
+            }
+        });
+    }
+    let target = {
+        let clerk = ctx.clerk.clone();
+        let explicit = props.redirect_url_complete.clone();
+        move || clerk.forced_or_after_sign_in(explicit.as_deref(), None)
+    };
+    {
+        let (clerk, target) = (ctx.clerk.clone(), target.clone());
+        let loaded = ctx.state.loaded;
+        let signed_in = ctx.state.is_signed_in();
+        let go_on = loaded && signed_in && !pending && (!*started || *finished);
+        let to_sign_in = loaded && !signed_in && !*finished;
+        use_effect_with((go_on, to_sign_in), move |(go_on, to_sign_in)| {
+            if *go_on {
+                clerk.navigate(&target());
+            } else if *to_sign_in {
+                clerk.navigate(&clerk.build_sign_in_url(None));
+            }
+        });
+    }
+    let user = ctx.state.user().cloned();
+    let (Some(user), true) = (user, ctx.state.loaded && *started && !*finished) else {
+        return html! { <LoadingCard /> };
+    };
+
+    let offered = ctx
+        .state
+        .environment
+        .as_deref()
+        .map(|e| e.user_settings.second_factors())
+        .unwrap_or_default();
+    let app = offered.iter().any(|f| f == "totp");
+    let sms = offered.iter().any(|f| f == "phone_code");
+    let chosen = match (*method, app, sms) {
+        (Some(m), _, _) => Some(m),
+        (None, true, false) => Some(Method::App),
+        (None, false, true) => Some(Method::Sms),
+        _ => None,
+    };
+    let on_enabled = {
+        let finished = finished.clone();
+        Callback::from(move |_| finished.set(true))
+    };
+    let sign_out = {
+        let clerk = ctx.clerk.clone();
+        Callback::from(move |_| {
+            let clerk = clerk.clone();
+            spawn_local(async move {
+                let _ = clerk.sign_out_and_redirect().await;
+            });
+        })
+    };
+    let choose = |m: Method, key: &str, element: &str| {
+        let method = method.clone();
+        html! {
+            <button type="button" class={classes!(ctx.class("button"), ctx.class("alternativeMethodsBlockButton"), format!("cl-{element}"))}
+                onclick={Callback::from(move |_| method.set(Some(m)))}>
+                { ctx.t(key) }
+            </button>
+        }
+    };
+    let app_name = ctx
+        .state
+        .environment
+        .as_deref()
+        .map(|e| e.display_config.application_name.clone())
+        .unwrap_or_default();
+    html! {
+        <div class={ctx.class("rootBox")}>
+            <div class={classes!(ctx.class("card"), ctx.class("taskSetupMfa"))}>
+                <div class={ctx.class("header")}>
+                    <h1 class={ctx.class("headerTitle")}>{ ctx.t("taskSetupMfa.start.title") }</h1>
+                    <p class={ctx.class("headerSubtitle")}>
+                        { ctx.t_with("taskSetupMfa.start.subtitle", &[("applicationName", &app_name)]) }
+                    </p>
+                </div>
+                {
+                    match chosen {
+                        Some(Method::App) => html! { <AuthenticatorApp user={user.clone()} on_enabled={on_enabled.clone()} autostart=true /> },
+                        Some(Method::Sms) => html! { <MfaSection user={user.clone()} on_enabled={on_enabled.clone()} autostart=true /> },
+                        None => html! {
+                            <div class={ctx.class("alternativeMethods")}>
+                                { choose(Method::App, "taskSetupMfa.start.methodSelection.totp", "setupMfaTotp") }
+                                { choose(Method::Sms, "taskSetupMfa.start.methodSelection.phoneCode", "setupMfaPhoneCode") }
+                            </div>
+                        },
+                    }
+                }
+                <div class={ctx.class("footer")}>
+                    if chosen.is_some() && app && sms {
+                        <LinkButton label={ctx.t("taskSetupMfa.start.otherMethod")}
+                            onclick={let m = method.clone(); Callback::from(move |_| m.set(None))} />
+                    }
+                    <LinkButton label={ctx.t("taskSetupMfa.signOut")} onclick={sign_out} />
+                </div>
+            </div>
+        </div>
+    }
+}
