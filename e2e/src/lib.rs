@@ -110,6 +110,16 @@ impl Page {
         el.send_keys(text).await.unwrap();
     }
 
+    /// The text of every element `css` matches (after waiting for the first).
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        self.wait(css).await;
+        let mut out = Vec::new();
+        for el in self.c.find_all(Locator::Css(css)).await.unwrap_or_default() {
+            out.push(el.text().await.unwrap_or_default());
+        }
+        out
+    }
+
     pub async fn click(&self, css: &str) {
         self.wait(css).await.click().await.unwrap();
     }

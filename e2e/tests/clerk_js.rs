@@ -237,7 +237,7 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     assert_eq!(
         started,
         json!({ "level": "multi_factor", "status": "needs_first_factor",
-                "after": "needs_second_factor", "second": ["phone_code"] })
+                "after": "needs_second_factor", "second": ["phone_code", "backup_code"] })
     );
     let code = page.code(&phone, 3).await;
     let verified = ok(
@@ -286,6 +286,42 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     assert_eq!(with_app["offered"][0], "totp", "{with_app}");
     assert_eq!(with_app["status"], "complete");
     assert_eq!(with_app["user"], user_id.as_str());
+
+    // Backup codes: createBackupCode hands out a fresh set; one signs in, once.
+    let set = ok(
+        &page,
+        "const b = await Clerk.user.createBackupCode();
+         await Clerk.user.reload();
+         return { codes: b.codes, enabled: Clerk.user.backupCodeEnabled };",
+        json!({}),
+    )
+    .await;
+    assert_eq!(set["enabled"], true, "{set}");
+    let codes: Vec<String> = serde_json::from_value(set["codes"].clone()).unwrap();
+    assert_eq!(codes.len(), 10);
+    ok(&page, "await Clerk.signOut();", json!({})).await;
+    // The fourth second-factor attempt from this address in a few seconds: wait for
+    // Clerk's limit (3 per 10 s, one back every 3.3 s) as a person would.
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let with_code = ok(
+        &page,
+        "const si = await Clerk.client.signIn.create({ identifier: args.email, password: args.password });
+         const offered = si.supportedSecondFactors.map((f) => f.strategy);
+         const done = await Clerk.client.signIn.attemptSecondFactor({ strategy: 'backup_code', code: args.code });
+         await Clerk.setActive({ session: done.createdSessionId });
+         return { offered, status: done.status, user: Clerk.user.id };",
+        json!({ "email": email, "password": PASSWORD, "code": codes[0] }),
+    )
+    .await;
+    assert!(
+        with_code["offered"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("backup_code")),
+        "{with_code}"
+    );
+    assert_eq!(with_code["status"], "complete");
+    assert_eq!(with_code["user"], user_id.as_str());
     let off = ok(
         &page,
         "const d = await Clerk.user.disableTOTP();

@@ -1,7 +1,9 @@
 //! The whole journey on the built demo, as a person takes it, in headless Chromium
 //! driven over WebDriver: sign up and verify the email, turn on 2-step verification
-//! in the profile, sign out, sign in with password + SMS code, and a protected page
-//! that sends you to sign in and back. Screenshots land in `target/screenshots/`.
+//! in the profile (SMS, which hands out backup codes), sign out, sign in with
+//! password + SMS code, add an authenticator app, sign in with its code, then with a
+//! backup code on the way to a protected page that sends you to sign in and back,
+//! then with SMS from "Use another method". Screenshots land in `target/screenshots/`.
 //!
 //! Needs `DEMO_URL` (the demo and its API on one origin) and `WEBDRIVER_URL`;
 //! `cargo xtask test` starts both.
@@ -75,8 +77,12 @@ async fn the_whole_journey_on_the_demo() {
     )
     .await;
     j.wait(".cl-mfaPhoneCodeItem").await;
+    // Turning it on handed out ten backup codes, shown this once.
+    let backup = j.texts("[data-section=mfa] .cl-backupCodesList li").await;
+    assert_eq!(backup.len(), 10, "{backup:?}");
     j.screenshot("[data-section=mfa]", "user-profile-2fa.png")
         .await;
+    j.click("button.cl-backupCodesDone").await;
 
     // Sign out, then sign in: password, then the code form appears by itself.
     j.sign_out().await;
@@ -84,8 +90,43 @@ async fn the_whole_journey_on_the_demo() {
     j.sign_in(&email, &phone, 1, true).await;
     j.wait_path("/").await;
     j.wait_text("#greeting", "Welcome, Ada!").await;
+    j.wait_text("#methods", "an authenticator app").await;
 
-    // A protected page sends a signed-out visitor to sign in, and back after.
+    // Add an authenticator app: its key (behind "Can't scan the QR code?"), its code.
+    j.goto("/user").await;
+    j.click_text("button.cl-navbarButton", "Security").await;
+    j.click("button.cl-totpAddButton").await;
+    j.wait("[data-section=totp] svg.cl-qrCode").await;
+    j.screenshot("[data-section=totp]", "user-profile-totp.png")
+        .await;
+    j.click_text("[data-section=totp] button", "Can't scan")
+        .await;
+    let secret = j.wait(".cl-totpSecret").await.text().await.unwrap();
+    j.type_into(
+        "[data-section=totp] input[name=code]",
+        &e2e::totp_code(&secret, 0),
+    )
+    .await;
+    j.wait(".cl-mfaTotpItem").await;
+    j.screenshot("[data-section=two_step]", "user-profile-two-step.png")
+        .await;
+
+    // Sign in again: the app now comes first (the next step's code: this one is spent).
+    j.sign_out().await;
+    j.goto("/sign-in").await;
+    j.type_into("input[name=identifier]", &email).await;
+    j.type_into("input[name=password]", PASSWORD).await;
+    j.click("button.cl-formButtonPrimary").await;
+    j.wait_text(".cl-headerTitle", "Two-step verification")
+        .await;
+    j.screenshot(".cl-card", "second-factor-totp.png").await;
+    j.type_into("input[name=code]", &e2e::totp_code(&secret, 30))
+        .await;
+    j.wait_path("/").await;
+    j.wait_text("#greeting", "Welcome, Ada!").await;
+
+    // A protected page sends a signed-out visitor to sign in, and back after; this
+    // time with a backup code, from "Use another method".
     j.sign_out().await;
     j.goto("/protected").await;
     j.wait_path("/sign-in").await;
@@ -94,9 +135,34 @@ async fn the_whole_journey_on_the_demo() {
         url.query().unwrap_or_default().contains("redirect_url="),
         "{url}"
     );
-    j.sign_in(&email, &phone, 2, false).await;
+    j.type_into("input[name=identifier]", &email).await;
+    j.type_into("input[name=password]", PASSWORD).await;
+    j.click("button.cl-formButtonPrimary").await;
+    j.wait_text(".cl-headerTitle", "Two-step verification")
+        .await;
+    j.click_text("button.cl-footerActionLink", "Use another method")
+        .await;
+    j.click_text(".cl-alternativeMethodsBlockButton", "Use a backup code")
+        .await;
+    j.wait_text(".cl-headerTitle", "Enter a backup code").await;
+    j.type_into("input[name=code]", &backup[0]).await;
     j.wait_path("/protected").await;
     j.wait("#protected").await;
+
+    // The SMS code still works too, from "Use another method".
+    j.sign_out().await;
+    j.goto("/sign-in").await;
+    j.type_into("input[name=identifier]", &email).await;
+    j.type_into("input[name=password]", PASSWORD).await;
+    j.click("button.cl-formButtonPrimary").await;
+    j.click_text("button.cl-footerActionLink", "Use another method")
+        .await;
+    j.click_text(".cl-alternativeMethodsBlockButton", "Send SMS code")
+        .await;
+    j.wait_text(".cl-headerTitle", "Check your phone").await;
+    let code = j.code(&phone, 3).await;
+    j.type_into("input[name=code]", &code).await;
+    j.wait_path("/").await;
 
     j.0.c.close().await.unwrap();
 }

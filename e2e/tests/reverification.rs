@@ -84,7 +84,7 @@ async fn a_stale_session_verifies_with_password_and_code_then_the_change_goes_th
         .await;
 
     // The removal is retried by itself: 2-step verification is off.
-    p.wait_text("[data-section=mfa]", "Two-step verification is off.")
+    p.wait_text("[data-section=two_step]", "Two-step verification is off.")
         .await;
     assert!(p
         .c

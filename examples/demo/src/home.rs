@@ -48,6 +48,53 @@ fn TokenPanel() -> Html {
     }
 }
 
+/// Which second factors this instance offers (its `[second_factors]`), whether every
+/// account must have one (`[mfa] required`), and where to set them up.
+#[component]
+fn MethodsPanel() -> Html {
+    let clerk = use_clerk();
+    let state = clerk.state();
+    let Some(env) = state.environment.as_deref() else {
+        return html! {};
+    };
+    let offered = env.user_settings.second_factors();
+    let names: Vec<&str> = offered
+        .iter()
+        .map(|f| match f.as_str() {
+            "totp" => "an authenticator app",
+            "phone_code" => "an SMS code",
+            "backup_code" => "backup codes",
+            other => other,
+        })
+        .collect();
+    let required = env
+        .user_settings
+        .sign_up
+        .mfa
+        .as_ref()
+        .is_some_and(|m| m.required);
+    html! {
+        <section class="panel" id="methods">
+            <h2>{ "Two-step verification on this server" }</h2>
+            if names.is_empty() {
+                <p>{ "Off: fapi-server's [second_factors] turns none on." }</p>
+            } else {
+                <p>{ format!("Offered: {}.", names.join(", ")) }</p>
+            }
+            <p>
+                if required {
+                    { "Required for every account: a new account sets one up before it reaches the app." }
+                } else {
+                    { "Optional: set [mfa] required = true in fapi-server's config to require it." }
+                }
+            </p>
+            <p>
+                <Link<Route> to={Route::User}>{ "Set them up in your profile (Security)" }</Link<Route>>
+            </p>
+        </section>
+    }
+}
+
 #[component]
 pub fn Home() -> Html {
     let user = use_user();
@@ -56,11 +103,12 @@ pub fn Home() -> Html {
             <SignedOut>
                 <section class="hero">
                     <h1>{ "Sign-in with two-step verification, for Yew" }</h1>
-                    <p>{ "Sign up, turn on 2-step verification in your profile, then sign in with a password and an SMS code." }</p>
+                    <p>{ "Sign up, turn on two-step verification in your profile (an authenticator app or an SMS code, with backup codes), then sign in with your password and the code." }</p>
                     <div class="actions">
                         <Link<Route> to={Route::SignIn} classes="btn btn-primary">{ "Sign in" }</Link<Route>>
                         <Link<Route> to={Route::SignUp} classes="btn btn-secondary">{ "Sign up" }</Link<Route>>
                     </div>
+                    <MethodsPanel />
                     <p class="hint">
                         { "Test mode: the phone +1 201 555 0100 (any +1 XXX 555-01XX) and emails with +clerk_test take the code 424242. Other codes are printed by the server and listed at /dev/outbox." }
                     </p>
@@ -75,6 +123,7 @@ pub fn Home() -> Html {
                         { "." }
                     </p>
                 </section>
+                <MethodsPanel />
                 <TokenPanel />
             </SignedIn>
         </>
