@@ -58,15 +58,15 @@ fn MethodsPanel() -> Html {
         return html! {};
     };
     let offered = env.user_settings.second_factors();
-    let names: Vec<&str> = offered
-        .iter()
-        .map(|f| match f.as_str() {
-            "totp" => "an authenticator app",
-            "phone_code" => "an SMS code",
-            "backup_code" => "backup codes",
-            other => other,
-        })
-        .collect();
+    let names: Vec<&str> = [
+        ("totp", "an authenticator app"),
+        ("phone_code", "an SMS code"),
+        ("backup_code", "backup codes"),
+    ]
+    .into_iter()
+    .filter(|(key, _)| offered.iter().any(|f| f == key))
+    .map(|(_, name)| name)
+    .collect();
     let required = env
         .user_settings
         .sign_up
