@@ -67,6 +67,17 @@ impl ClerkState {
         self.is_signed_in() && !(treat_pending_as_signed_out && self.is_pending())
     }
 
+    /// Whether the instance offers `strategy` (`totp`, `phone_code`, `backup_code`)
+    /// as a second factor.
+    pub fn offers_second_factor(&self, strategy: &str) -> bool {
+        self.environment.as_deref().is_some_and(|e| {
+            e.user_settings
+                .second_factors()
+                .iter()
+                .any(|f| f == strategy)
+        })
+    }
+
     /// What the pending session must do first, if anything.
     pub fn current_task(&self) -> Option<&SessionTask> {
         let session = self

@@ -78,14 +78,8 @@ pub fn TaskSetupMfa(props: &TaskSetupMfaProps) -> Html {
         return html! { <LoadingCard /> };
     };
 
-    let offered = ctx
-        .state
-        .environment
-        .as_deref()
-        .map(|e| e.user_settings.second_factors())
-        .unwrap_or_default();
-    let app = offered.iter().any(|f| f == "totp");
-    let sms = offered.iter().any(|f| f == "phone_code");
+    let app = ctx.state.offers_second_factor("totp");
+    let sms = ctx.state.offers_second_factor("phone_code");
     let chosen = match (*method, app, sms) {
         (Some(m), _, _) => Some(m),
         (None, true, false) => Some(Method::App),

@@ -455,3 +455,26 @@ pub fn totp_code(secret_base32: &str, offset: i64) -> String {
     let n = u32::from_be_bytes([hash[at] & 0x7f, hash[at + 1], hash[at + 2], hash[at + 3]]);
     format!("{:06}", n % 1_000_000)
 }
+
+/// In an open authenticator-app set-up: shows the key ("Can't scan the QR code?"),
+/// types the app's code for it, and returns the key.
+pub async fn add_authenticator_app_from_key(root: &Element) -> String {
+    wait_for(root, "[data-section=totp] svg.cl-qrCode").await;
+    click_text(
+        root,
+        "[data-section=totp] button.cl-footerActionLink",
+        "Can't scan",
+    )
+    .await;
+    let secret = wait_for(root, "[data-section=totp] .cl-totpSecret")
+        .await
+        .text_content()
+        .unwrap();
+    fill(
+        root,
+        "[data-section=totp] input[name=code]",
+        &totp_code(&secret, 0),
+    )
+    .await;
+    secret
+}

@@ -74,18 +74,7 @@ async fn a_new_account_sets_up_an_authenticator_app_before_it_is_signed_in() {
 
     // The authenticator app, from its key.
     click(root, "button.cl-setupMfaTotp").await;
-    wait_for(root, "svg.cl-qrCode").await;
-    click_text(root, "button.cl-footerActionLink", "Can't scan").await;
-    let secret = wait_for(root, ".cl-totpSecret")
-        .await
-        .text_content()
-        .unwrap();
-    fill(
-        root,
-        "[data-section=totp] input[name=code]",
-        &totp_code(&secret, 0),
-    )
-    .await;
+    add_authenticator_app_from_key(root).await;
 
     // Active now, but the card stays on the backup codes until they are put away.
     wait_for(root, ".cl-backupCodesList").await;
@@ -133,6 +122,49 @@ async fn with_a_task_page_the_pending_session_is_sent_there_with_the_way_back() 
         find(root, ".cl-taskSetupMfa").is_none(),
         "not shown in place"
     );
+    clerk.sign_out().await.unwrap();
+    reset_location();
+}
+
+#[wasm_bindgen_test]
+async fn sms_can_be_the_required_factor_and_the_last_one_offers_no_remove() {
+    fresh_browser().await;
+    let email = unique_email("required-sms+clerk_test");
+    let phone = unique_test_phone();
+    {
+        let (m, clerk) = mount_on(Some(FAPI_MFA_REQUIRED), html! { <SignUp /> }, true, None).await;
+        let root = &m.root;
+        fill(root, "input[name=first_name]", "Grace").await;
+        fill(root, "input[name=email_address]", &email).await;
+        fill(root, "input[name=password]", PASSWORD).await;
+        click(root, "button.cl-formButtonPrimary").await;
+        wait_for_text(root, ".cl-headerTitle", "Verify your email").await;
+        fill(root, "input[name=code]", "424242").await;
+        click(root, "button.cl-setupMfaPhoneCode").await;
+        // The form to add a phone is open at once.
+        fill(root, "[data-section=mfa] input[name=phone_number]", &phone).await;
+        click(root, "[data-section=mfa] button.cl-formButtonPrimary").await;
+        fill(root, "[data-section=mfa] input[name=code]", "424242").await;
+        wait_for(root, ".cl-backupCodesList").await;
+        assert!(!clerk.state().is_pending());
+        click(root, "button.cl-backupCodesDone").await;
+        wait_until("sent on", || (pathname() == "/signed-in").then_some(())).await;
+    }
+    reset_location();
+    // In the profile, the only factor of a required account has no "Remove".
+    let (m, clerk) = mount_on(
+        Some(FAPI_MFA_REQUIRED),
+        html! { <UserProfile initial_page={UserProfilePage::Security} /> },
+        true,
+        None,
+    )
+    .await;
+    let root = &m.root;
+    let item = wait_for(root, ".cl-mfaPhoneCodeItem").await;
+    assert!(item
+        .query_selector("button.cl-button__danger")
+        .unwrap()
+        .is_none());
     clerk.sign_out().await.unwrap();
     reset_location();
 }

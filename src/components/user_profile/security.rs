@@ -4,7 +4,7 @@ use yew::{platform::spawn_local, prelude::*};
 use super::{
     account::PageProps,
     identifications::{run, VerifyIdentification},
-    two_step::{AuthenticatorApp, BackupCodeList, BackupCodes, MethodProps},
+    two_step::{may_remove_a_factor, AuthenticatorApp, BackupCodeList, BackupCodes, MethodProps},
 };
 use crate::{
     components::ui::{use_form, Alert, Field, FieldKind, SubmitButton},
@@ -16,13 +16,7 @@ use crate::{
 #[component]
 pub fn SecurityPage(props: &PageProps) -> Html {
     let ctx = use_clerk_context();
-    let offered = ctx
-        .state
-        .environment
-        .as_deref()
-        .map(|e| e.user_settings.second_factors())
-        .unwrap_or_default();
-    let offers = |f: &str| offered.iter().any(|o| o == f);
+    let offers = |f: &str| ctx.state.offers_second_factor(f);
     let user = props.user.clone();
     html! {
         <>
@@ -247,6 +241,7 @@ pub(crate) fn MfaSection(props: &MethodProps) -> Html {
             });
         })
     };
+    let removable = may_remove_a_factor(&ctx, user);
     let row = |p: &fapi_types::PhoneNumber| {
         let make_default = {
             let (ctx, id, error, reverification) = (
@@ -306,7 +301,9 @@ pub(crate) fn MfaSection(props: &MethodProps) -> Html {
                     if !p.default_second_factor {
                         <button type="button" class={ctx.class("button")} onclick={make_default}>{ ctx.t("userProfile.start.mfaSection.phoneCode.actionLabel__setDefault") }</button>
                     }
-                    <button type="button" class={classes!(ctx.class("button"), "cl-button__danger")} onclick={remove}>{ ctx.t("userProfile.start.mfaSection.phoneCode.destructiveActionLabel") }</button>
+                    if removable {
+                        <button type="button" class={classes!(ctx.class("button"), "cl-button__danger")} onclick={remove}>{ ctx.t("userProfile.start.mfaSection.phoneCode.destructiveActionLabel") }</button>
+                    }
                 </span>
             </li>
         }

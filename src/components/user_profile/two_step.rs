@@ -34,6 +34,28 @@ pub struct MethodProps {
     pub autostart: bool,
 }
 
+/// How many second factors the user has (an authenticator app, each SMS phone).
+pub(crate) fn second_factor_count(user: &User) -> usize {
+    usize::from(user.totp_enabled)
+        + user
+            .phone_numbers
+            .iter()
+            .filter(|p| p.reserved_for_second_factor)
+            .count()
+}
+
+/// Whether a second factor may be removed: not the last one when the instance
+/// requires two-step verification (the server refuses it; Clerk hides the button).
+pub(crate) fn may_remove_a_factor(ctx: &crate::context::ClerkContext, user: &User) -> bool {
+    let required = ctx
+        .state
+        .environment
+        .as_deref()
+        .and_then(|e| e.user_settings.sign_up.mfa.as_ref())
+        .is_some_and(|m| m.required);
+    !required || second_factor_count(user) > 1
+}
+
 /// Add an authenticator app (QR code, or the key to type in), confirm it with its
 /// first code, then see the backup codes when this turned two-step verification on.
 #[component]
@@ -164,11 +186,13 @@ pub fn AuthenticatorApp(props: &MethodProps) -> Html {
             <ul class={ctx.class("profileSectionItemList")}>
                 <li class={classes!(ctx.class("profileSectionItem"), "cl-mfaTotpItem")}>
                     <span>{ ctx.t("userProfile.start.mfaSection.totp.headerTitle") }</span>
-                    <span class={ctx.class("profileSectionItemActions")}>
-                        <button type="button" class={classes!(ctx.class("button"), "cl-button__danger")} onclick={remove}>
-                            { ctx.t("userProfile.start.mfaSection.totp.destructiveActionTitle") }
-                        </button>
-                    </span>
+                    if may_remove_a_factor(&ctx, &props.user) {
+                        <span class={ctx.class("profileSectionItemActions")}>
+                            <button type="button" class={classes!(ctx.class("button"), "cl-button__danger")} onclick={remove}>
+                                { ctx.t("userProfile.start.mfaSection.totp.destructiveActionTitle") }
+                            </button>
+                        </span>
+                    }
                 </li>
             </ul>
         },
