@@ -45,6 +45,7 @@ async fn a_new_account_sets_up_a_second_factor_before_it_reaches_the_app() {
     p.goto("/sign-in").await;
     p.click(".cl-setupMfaTotp").await;
     p.wait("[data-section=totp] svg.cl-qrCode").await;
+    p.screenshot(".cl-card", "task-setup-mfa-app.png").await;
     p.click_text("[data-section=totp] button", "Can't scan")
         .await;
     let secret = p.wait(".cl-totpSecret").await.text().await.unwrap();
