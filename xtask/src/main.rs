@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&root),
         Some("size") => size(&root),
         _ => {
-            eprintln!("usage: cargo xtask <test|demo|bench|size>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults\n  bench time sign-in and token minting against a release build\n  size  the wasm of a minimal app (provider + sign-in), raw and gzip");
+            eprintln!("usage: cargo xtask <test|demo|bench|size>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults\n  bench time sign-in and token minting against a release build\n  size  the browser bundle of the minimal app (provider + sign-in) and of the demo: wasm, JS, total; raw, gzip, brotli");
             return ExitCode::from(2);
         }
     };
@@ -570,11 +570,45 @@ fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
     Ok(bin)
 }
 
-/// What a browser downloads for the smallest app: `examples/minimal` in the
-/// release-wasm profile, after wasm-bindgen and after `wasm-opt -Oz`.
+/// What a browser downloads: `examples/minimal` (provider + sign-in) and the demo
+/// (every component), each in the release-wasm profile, after wasm-bindgen and
+/// `wasm-opt -Oz`; wasm, JS glue and their total, raw, gzip -9 and brotli -q 11.
 fn size(root: &Path) -> Result {
     ensure_wasm_target(root)?;
     ensure_wasm_bindgen(root)?;
+    ensure_brotli(root)?;
+    let wasm_opt = ensure_wasm_opt(root)?;
+    for (package, what) in [
+        ("minimal", "minimal app (ClerkProvider + SignIn)"),
+        ("demo", "the demo (every component)"),
+    ] {
+        let (wasm, js) = optimised_bundle(root, package, &wasm_opt)?;
+        println!("{what}, release-wasm profile, wasm-opt -Oz:");
+        println!(
+            "  {:<10} {:>9} {:>9} {:>9}",
+            "", "bytes", "gzip -9", "brotli"
+        );
+        let mut total = [0u64; 3];
+        for (name, path) in [("wasm", &wasm), ("JS glue", &js)] {
+            let sizes = [file_size(path)?, gzip_size(path)?, brotli_size(path)?];
+            for (t, n) in total.iter_mut().zip(sizes) {
+                *t += n;
+            }
+            println!(
+                "  {name:<10} {:>9} {:>9} {:>9}",
+                sizes[0], sizes[1], sizes[2]
+            );
+        }
+        println!(
+            "  {:<10} {:>9} {:>9} {:>9}",
+            "total", total[0], total[1], total[2]
+        );
+    }
+    Ok(())
+}
+
+/// Builds `package` for the browser as it ships: the optimised wasm and its JS glue.
+fn optimised_bundle(root: &Path, package: &str, wasm_opt: &Path) -> Result<(PathBuf, PathBuf)> {
     let mut build = cargo();
     build.args([
         "build",
@@ -583,24 +617,24 @@ fn size(root: &Path) -> Result {
         "--target",
         "wasm32-unknown-unknown",
         "-p",
-        "minimal",
+        package,
     ]);
     run(root, build)?;
-    let out = root.join("target").join("size");
+    let out = root.join("target").join("size").join(package);
     let wasm = root
         .join("target")
         .join("wasm32-unknown-unknown")
         .join("release-wasm")
-        .join("minimal.wasm");
+        .join(format!("{package}.wasm"));
     let mut bindgen = Command::new("wasm-bindgen");
     bindgen
         .args(["--target", "web", "--no-typescript", "--out-dir"])
         .arg(&out)
         .arg(&wasm);
     run(root, bindgen)?;
-    let bound = out.join("minimal_bg.wasm");
-    let optimised = out.join("minimal_opt.wasm");
-    let mut opt = Command::new(ensure_wasm_opt(root)?);
+    let bound = out.join(format!("{package}_bg.wasm"));
+    let optimised = out.join(format!("{package}_opt.wasm"));
+    let mut opt = Command::new(wasm_opt);
     opt.arg("-Oz")
         .args([
             "--enable-bulk-memory",
@@ -613,20 +647,24 @@ fn size(root: &Path) -> Result {
         .arg(&optimised)
         .arg(&bound);
     run(root, opt)?;
-    let js = out.join("minimal.js");
-    println!("minimal app (ClerkProvider + SignIn), release-wasm profile:");
-    for (what, path) in [
-        ("wasm after wasm-bindgen", &bound),
-        ("wasm after wasm-opt -Oz", &optimised),
-        ("JS glue", &js),
-    ] {
-        println!(
-            "  {what:<26} {:>8} bytes   {:>7} bytes gzip -9",
-            file_size(path)?,
-            gzip_size(path)?
-        );
+    Ok((optimised, out.join(format!("{package}.js"))))
+}
+
+/// Brotli from Debian's packages, for what a CDN would serve.
+fn ensure_brotli(root: &Path) -> Result {
+    if output_of("brotli", &["--version"]).is_some() {
+        return Ok(());
     }
-    Ok(())
+    apt_install(root, &["brotli"])
+}
+
+fn brotli_size(path: &Path) -> Result<u64> {
+    let out = Command::new("brotli")
+        .args(["-q", "11", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("brotli: {e}"))?;
+    Ok(out.stdout.len() as u64)
 }
 
 fn bench(root: &Path) -> Result {
