@@ -78,6 +78,15 @@ impl ClerkState {
         })
     }
 
+    /// Whether the instance requires a second factor of every account (Clerk's
+    /// "Require multi-factor authentication", fapi-server's `[mfa] required`).
+    pub fn mfa_required(&self) -> bool {
+        self.environment
+            .as_deref()
+            .and_then(|e| e.user_settings.sign_up.mfa.as_ref())
+            .is_some_and(|m| m.required)
+    }
+
     /// What the pending session must do first, if anything.
     pub fn current_task(&self) -> Option<&SessionTask> {
         let session = self

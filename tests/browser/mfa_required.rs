@@ -38,6 +38,17 @@ fn auth(root: &web_sys::Element, which: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Fills in `<SignUp/>` (mounted in `root`) for `email`, a `+clerk_test` address,
+/// and types its code: on this server that ends in a pending session.
+async fn sign_up(root: &web_sys::Element, email: &str) {
+    fill(root, "input[name=first_name]", "Grace").await;
+    fill(root, "input[name=email_address]", email).await;
+    fill(root, "input[name=password]", PASSWORD).await;
+    click(root, "button.cl-formButtonPrimary").await;
+    wait_for_text(root, ".cl-headerTitle", "Verify your email").await;
+    fill(root, "input[name=code]", "424242").await;
+}
+
 #[wasm_bindgen_test]
 async fn a_new_account_sets_up_an_authenticator_app_before_it_is_signed_in() {
     fresh_browser().await;
@@ -50,15 +61,10 @@ async fn a_new_account_sets_up_an_authenticator_app_before_it_is_signed_in() {
     )
     .await;
     let root = &m.root;
-    fill(root, "input[name=first_name]", "Grace").await;
-    fill(root, "input[name=email_address]", &email).await;
     // MFA required: eight characters are enough (NIST with a second factor).
     let hint = wait_for(root, "#cl-field-password-hint").await;
     assert!(hint.text_content().unwrap().contains("At least 8"));
-    fill(root, "input[name=password]", PASSWORD).await;
-    click(root, "button.cl-formButtonPrimary").await;
-    wait_for_text(root, ".cl-headerTitle", "Verify your email").await;
-    fill(root, "input[name=code]", "424242").await;
+    sign_up(root, &email).await;
 
     // Signed up into a pending session: the card moves on to the task.
     wait_for_text(root, ".cl-headerTitle", "Set up two-step verification").await;
@@ -105,12 +111,7 @@ async fn with_a_task_page_the_pending_session_is_sent_there_with_the_way_back() 
     )
     .await;
     let root = &m.root;
-    fill(root, "input[name=first_name]", "Grace").await;
-    fill(root, "input[name=email_address]", &email).await;
-    fill(root, "input[name=password]", PASSWORD).await;
-    click(root, "button.cl-formButtonPrimary").await;
-    wait_for_text(root, ".cl-headerTitle", "Verify your email").await;
-    fill(root, "input[name=code]", "424242").await;
+    sign_up(root, &email).await;
     wait_until("the task page", || {
         (pathname() == "/setup-mfa").then_some(())
     })
@@ -134,12 +135,7 @@ async fn sms_can_be_the_required_factor_and_the_last_one_offers_no_remove() {
     {
         let (m, clerk) = mount_on(Some(FAPI_MFA_REQUIRED), html! { <SignUp /> }, true, None).await;
         let root = &m.root;
-        fill(root, "input[name=first_name]", "Grace").await;
-        fill(root, "input[name=email_address]", &email).await;
-        fill(root, "input[name=password]", PASSWORD).await;
-        click(root, "button.cl-formButtonPrimary").await;
-        wait_for_text(root, ".cl-headerTitle", "Verify your email").await;
-        fill(root, "input[name=code]", "424242").await;
+        sign_up(root, &email).await;
         click(root, "button.cl-setupMfaPhoneCode").await;
         // The form to add a phone is open at once.
         fill(root, "[data-section=mfa] input[name=phone_number]", &phone).await;

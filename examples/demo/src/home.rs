@@ -67,12 +67,7 @@ fn MethodsPanel() -> Html {
     .filter(|(key, _)| offered.iter().any(|f| f == key))
     .map(|(_, name)| name)
     .collect();
-    let required = env
-        .user_settings
-        .sign_up
-        .mfa
-        .as_ref()
-        .is_some_and(|m| m.required);
+    let required = state.mfa_required();
     html! {
         <section class="panel" id="methods">
             <h2>{ "Two-step verification on this server" }</h2>

@@ -47,13 +47,7 @@ pub(crate) fn second_factor_count(user: &User) -> usize {
 /// Whether a second factor may be removed: not the last one when the instance
 /// requires two-step verification (the server refuses it; Clerk hides the button).
 pub(crate) fn may_remove_a_factor(ctx: &crate::context::ClerkContext, user: &User) -> bool {
-    let required = ctx
-        .state
-        .environment
-        .as_deref()
-        .and_then(|e| e.user_settings.sign_up.mfa.as_ref())
-        .is_some_and(|m| m.required);
-    !required || second_factor_count(user) > 1
+    !ctx.state.mfa_required() || second_factor_count(user) > 1
 }
 
 /// Add an authenticator app (QR code, or the key to type in), confirm it with its
