@@ -51,7 +51,7 @@ pub struct ApiFailure {
 impl ClerkError {
     /// Builds the error for a non-2xx answer.
     pub fn from_response(status: u16, body: &str, retry_after: Option<u64>) -> ClerkError {
-        match serde_json::from_str::<ErrorEnvelope>(body) {
+        match fapi_types::decode::<ErrorEnvelope>(body) {
             Ok(envelope) if !envelope.errors.is_empty() => {
                 let first = envelope.errors.into_iter().next().expect("non-empty");
                 let long_message = if first.long_message.is_empty() {

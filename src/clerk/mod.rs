@@ -17,8 +17,8 @@ use std::{
     rc::Rc,
 };
 
-use fapi_types::{Client, Envelope, Environment};
-use serde::de::DeserializeOwned;
+use fapi_types::{decode::Fields, Client, Environment, FromJson};
+use serde_json::Value;
 
 pub use state::ClerkState;
 pub use token::jwt_expiry;
@@ -171,22 +171,23 @@ impl Clerk {
             let (env, client) = futures::join!(
                 self.0
                     .transport
-                    .send::<Environment>(Method::Get, "/environment", None, None),
-                self.0.transport.send::<Envelope<Option<Client>>>(
-                    Method::Get,
-                    "/client",
-                    None,
-                    None
-                ),
+                    .send(Method::Get, "/environment", None, None),
+                self.0.transport.send(Method::Get, "/client", None, None),
             );
-            Ok::<_, ClerkError>((env?, client?))
+            let env = decoded::<Environment>("/environment", env?)?;
+            let (response, client) = split_envelope("/client", client?)?;
+            let client = match client {
+                Some(c) => Some(c),
+                None => decoded::<Option<Client>>("/client", response)?,
+            };
+            Ok::<_, ClerkError>((env, client))
         }
         .await;
         match result {
             Ok((env, client)) => {
                 self.update(|s| {
                     s.environment = Some(Rc::new(env));
-                    s.client = client.client.or(client.response).map(Rc::new);
+                    s.client = client.map(Rc::new);
                     s.loaded = true;
                     s.error = None;
                 });
@@ -202,24 +203,37 @@ impl Clerk {
 
     /// Sends a request whose answer is `{response, client}`; the piggybacked client
     /// replaces ours (always for writes, and for reads when one came along).
-    pub(crate) async fn call<T: DeserializeOwned>(
+    pub(crate) async fn call<T: FromJson>(
         &self,
         method: Method,
         path: &str,
         body: Option<String>,
     ) -> Result<T, ClerkError> {
+        let response = self.call_untyped(method, path, body).await?;
+        decoded(path, response)
+    }
+
+    /// The part of [`Clerk::call`] that does not depend on the answer's type, so the
+    /// bundle carries it once.
+    async fn call_untyped(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<Value, ClerkError> {
         let session = self.state().session().map(|s| s.id.clone());
-        let envelope: Envelope<T> = self
+        let answer = self
             .0
             .transport
             .send(method, path, body, session.as_deref())
             .await?;
-        if method != Method::Get || envelope.client.is_some() {
-            let client = envelope.client.map(Rc::new);
+        let (response, client) = split_envelope(path, answer)?;
+        if method != Method::Get || client.is_some() {
+            let client = client.map(Rc::new);
             self.update(|s| s.client = client);
             self.after_client_change();
         }
-        Ok(envelope.response)
+        Ok(response)
     }
 
     /// Keeps the app-domain cookies in step with the client, as clerk-js does.
@@ -235,4 +249,19 @@ impl Clerk {
             crate::browser::set_cookie("__session", "", 0);
         }
     }
+}
+
+/// Decodes an answer (or its `response`) read from `path`.
+pub(crate) fn decoded<T: FromJson>(path: &str, value: Value) -> Result<T, ClerkError> {
+    T::from_json(value).map_err(|e| ClerkError::Decode(format!("{path}: {e}")))
+}
+
+/// `{response, client}`: the resource, and the piggybacked client.
+fn split_envelope(path: &str, answer: Value) -> Result<(Value, Option<Client>), ClerkError> {
+    let read = || {
+        let mut f = Fields::new(answer, "Envelope")?;
+        let response: Option<Value> = f.req("response")?;
+        Ok((response.unwrap_or(Value::Null), f.req("client")?))
+    };
+    read().map_err(|e: fapi_types::DecodeError| ClerkError::Decode(format!("{path}: {e}")))
 }

@@ -55,17 +55,13 @@ impl Clerk {
         let sid = session_id.clone();
         let minting = self.0.tokens.minting(&session_id, move || {
             async move {
-                let token: Token = clerk
+                let path = format!("/client/sessions/{sid}/tokens");
+                let answer = clerk
                     .0
                     .transport
-                    .send(
-                        Method::Post,
-                        &format!("/client/sessions/{sid}/tokens"),
-                        Some(String::new()),
-                        None,
-                    )
+                    .send(Method::Post, &path, Some(String::new()), None)
                     .await?;
-                Ok(token.jwt)
+                Ok(super::decoded::<Token>(&path, answer)?.jwt)
             }
             .boxed_local()
         });

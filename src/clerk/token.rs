@@ -70,7 +70,7 @@ impl Tokens {
 pub fn jwt_expiry(jwt: &str) -> Option<i64> {
     let payload = jwt.split('.').nth(1)?;
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let claims = fapi_types::decode::parse(std::str::from_utf8(&bytes).ok()?).ok()?;
     claims.get("exp")?.as_i64()
 }
 

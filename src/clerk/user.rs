@@ -167,10 +167,13 @@ impl Clerk {
     /// The user's signed-in sessions on every device.
     pub async fn active_sessions(&self) -> Result<Vec<SessionWithActivity>, ClerkError> {
         let session = self.state().session().map(|s| s.id.clone());
-        self.0
+        let path = "/me/sessions/active";
+        let answer = self
+            .0
             .transport
-            .send(Method::Get, "/me/sessions/active", None, session.as_deref())
-            .await
+            .send(Method::Get, path, None, session.as_deref())
+            .await?;
+        super::decoded(path, answer)
     }
 
     /// Signs one of the user's sessions out (another device).

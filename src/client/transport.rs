@@ -2,9 +2,10 @@
 
 use std::cell::RefCell;
 
+use fapi_types::FromJson;
 use gloo_net::http::{Request, RequestBuilder};
 use gloo_storage::{LocalStorage, Storage};
-use serde::de::DeserializeOwned;
+use serde_json::Value;
 use web_sys::RequestCredentials;
 
 use super::{request_url, AuthMode, Method, RequestUrl};
@@ -53,15 +54,13 @@ impl Transport {
     }
 
     async fn fresh_dev_browser(&self) -> Result<(), ClerkError> {
-        #[derive(serde::Deserialize)]
-        struct DevBrowser {
-            id: String,
-        }
         *self.dev_token.borrow_mut() = None;
-        let created: DevBrowser = self
+        let mut created = self
             .send_once(Method::Post, "/dev_browser", None, None)
             .await?;
-        self.store_token(created.id);
+        let id = String::from_json(created["id"].take())
+            .map_err(|e| ClerkError::Decode(format!("/dev_browser: id: {e}")))?;
+        self.store_token(id);
         Ok(())
     }
 
@@ -70,14 +69,17 @@ impl Transport {
         *self.dev_token.borrow_mut() = Some(token);
     }
 
-    /// Sends a request and decodes a 2xx body; a stale dev browser is replaced once.
-    pub async fn send<T: DeserializeOwned>(
+    /// Sends a request and parses a 2xx body; a stale dev browser is replaced once.
+    ///
+    /// Not generic on purpose: one copy of the fetch, error and parse machinery in the
+    /// bundle, whatever the answer decodes to (`FromJson`, afterwards).
+    pub async fn send(
         &self,
         method: Method,
         path: &str,
         body: Option<String>,
         session_id: Option<&str>,
-    ) -> Result<T, ClerkError> {
+    ) -> Result<Value, ClerkError> {
         match self.send_once(method, path, body.clone(), session_id).await {
             Err(e) if e.is("dev_browser_unauthenticated") && self.mode == AuthMode::DevBrowser => {
                 self.fresh_dev_browser().await?;
@@ -87,13 +89,13 @@ impl Transport {
         }
     }
 
-    async fn send_once<T: DeserializeOwned>(
+    async fn send_once(
         &self,
         method: Method,
         path: &str,
         body: Option<String>,
         session_id: Option<&str>,
-    ) -> Result<T, ClerkError> {
+    ) -> Result<Value, ClerkError> {
         let token = self.dev_token.borrow().clone();
         let url = request_url(&RequestUrl {
             base_url: &self.base_url,
@@ -135,6 +137,6 @@ impl Transport {
         if !(200..300).contains(&status) {
             return Err(ClerkError::from_response(status, &text, retry_after));
         }
-        serde_json::from_str(&text).map_err(|e| ClerkError::Decode(format!("{path}: {e}")))
+        fapi_types::decode::parse(&text).map_err(|e| ClerkError::Decode(format!("{path}: {e}")))
     }
 }

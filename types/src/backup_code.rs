@@ -1,5 +1,8 @@
 use serde::{Deserialize, Serialize};
 
+use serde_json::Value;
+
+use crate::decode::{DecodeError, Fields, FromJson};
 use crate::Millis;
 
 /// A fresh set of backup codes (`object: "backup_code"`), shown this once.
@@ -16,4 +19,18 @@ pub struct BackupCodes {
     pub codes: Vec<String>,
     pub created_at: Millis,
     pub updated_at: Millis,
+}
+
+impl FromJson for BackupCodes {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "BackupCodes")?;
+        Ok(BackupCodes {
+            object: f.req("object")?,
+            id: f.req("id")?,
+            codes: f.req("codes")?,
+            created_at: f.req("created_at")?,
+            updated_at: f.req("updated_at")?,
+        })
+    }
 }

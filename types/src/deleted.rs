@@ -1,4 +1,7 @@
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::decode::{DecodeError, Fields, FromJson};
 
 /// What a DELETE answers: `{object, id, deleted: true}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -7,4 +10,16 @@ pub struct DeletedObject {
     #[serde(default)]
     pub id: Option<String>,
     pub deleted: bool,
+}
+
+impl FromJson for DeletedObject {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "DeletedObject")?;
+        Ok(DeletedObject {
+            object: f.req("object")?,
+            id: f.req("id")?,
+            deleted: f.req("deleted")?,
+        })
+    }
 }

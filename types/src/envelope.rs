@@ -1,5 +1,8 @@
 use serde::{Deserialize, Serialize};
 
+use serde_json::Value;
+
+use crate::decode::{DecodeError, Fields, FromJson};
 use crate::Client;
 
 /// Clerk's "client piggybacking" envelope: the resource plus the whole, current client.
@@ -14,4 +17,14 @@ pub struct Envelope<T> {
     pub response: T,
     #[serde(default)]
     pub client: Option<Client>,
+}
+
+impl<T: FromJson> FromJson for Envelope<T> {
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "Envelope")?;
+        Ok(Envelope {
+            response: f.req("response")?,
+            client: f.req("client")?,
+        })
+    }
 }

@@ -1,6 +1,9 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::decode::{DecodeError, Fields, FromJson};
 
 /// `GET /v1/environment`: the instance settings the UI needs. Returned unwrapped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -193,4 +196,189 @@ pub struct UserLockout {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Toggle {
     pub enabled: bool,
+}
+
+impl FromJson for Environment {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "Environment")?;
+        Ok(Environment {
+            id: f.req("id")?,
+            object: f.req("object")?,
+            auth_config: f.req("auth_config")?,
+            display_config: f.req("display_config")?,
+            user_settings: f.req("user_settings")?,
+            maintenance_mode: f.def("maintenance_mode")?,
+        })
+    }
+}
+
+impl FromJson for AuthConfig {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "AuthConfig")?;
+        Ok(AuthConfig {
+            object: f.req("object")?,
+            id: f.req("id")?,
+            single_session_mode: f.req("single_session_mode")?,
+            test_mode: f.def("test_mode")?,
+            reverification: f.def("reverification")?,
+            claimed_at: f.req("claimed_at")?,
+        })
+    }
+}
+
+impl FromJson for DisplayConfig {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "DisplayConfig")?;
+        Ok(DisplayConfig {
+            object: f.req("object")?,
+            id: f.req("id")?,
+            instance_environment_type: f.req("instance_environment_type")?,
+            application_name: f.req("application_name")?,
+            preferred_sign_in_strategy: f.req("preferred_sign_in_strategy")?,
+            logo_image_url: f.def("logo_image_url")?,
+            favicon_image_url: f.def("favicon_image_url")?,
+            home_url: f.def("home_url")?,
+            sign_in_url: f.def("sign_in_url")?,
+            sign_up_url: f.def("sign_up_url")?,
+            user_profile_url: f.def("user_profile_url")?,
+            after_sign_in_url: f.def("after_sign_in_url")?,
+            after_sign_up_url: f.def("after_sign_up_url")?,
+            after_sign_out_one_url: f.def("after_sign_out_one_url")?,
+            after_sign_out_all_url: f.def("after_sign_out_all_url")?,
+            after_switch_session_url: f.def("after_switch_session_url")?,
+            support_email: f.req("support_email")?,
+            branded: f.def("branded")?,
+            show_devmode_warning: f.def("show_devmode_warning")?,
+        })
+    }
+}
+
+impl FromJson for UserSettings {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "UserSettings")?;
+        Ok(UserSettings {
+            attributes: f.req("attributes")?,
+            sign_in: f.req("sign_in")?,
+            sign_up: f.req("sign_up")?,
+            password_settings: f.req("password_settings")?,
+            attack_protection: f.req("attack_protection")?,
+        })
+    }
+}
+
+impl FromJson for AttributeSettings {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "AttributeSettings")?;
+        Ok(AttributeSettings {
+            enabled: f.req("enabled")?,
+            required: f.req("required")?,
+            used_for_first_factor: f.req("used_for_first_factor")?,
+            first_factors: f.def("first_factors")?,
+            used_for_second_factor: f.req("used_for_second_factor")?,
+            second_factors: f.def("second_factors")?,
+            verifications: f.def("verifications")?,
+            verify_at_sign_up: f.def("verify_at_sign_up")?,
+        })
+    }
+}
+
+impl FromJson for SignInSettings {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "SignInSettings")?;
+        Ok(SignInSettings {
+            second_factor: f.req("second_factor")?,
+        })
+    }
+}
+
+impl FromJson for SecondFactorSettings {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "SecondFactorSettings")?;
+        Ok(SecondFactorSettings {
+            required: f.req("required")?,
+            enabled: f.def("enabled")?,
+        })
+    }
+}
+
+impl FromJson for SignUpSettings {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "SignUpSettings")?;
+        Ok(SignUpSettings {
+            captcha_enabled: f.def("captcha_enabled")?,
+            mode: f.req("mode")?,
+            progressive: f.def("progressive")?,
+            legal_consent_enabled: f.def("legal_consent_enabled")?,
+            mfa: f.req("mfa")?,
+        })
+    }
+}
+
+impl FromJson for MfaSettings {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "MfaSettings")?;
+        Ok(MfaSettings {
+            required: f.req("required")?,
+        })
+    }
+}
+
+impl FromJson for PasswordSettings {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "PasswordSettings")?;
+        Ok(PasswordSettings {
+            min_length: f.req("min_length")?,
+            max_length: f.req("max_length")?,
+            require_special_char: f.def("require_special_char")?,
+            require_numbers: f.def("require_numbers")?,
+            require_uppercase: f.def("require_uppercase")?,
+            require_lowercase: f.def("require_lowercase")?,
+            disable_hibp: f.def("disable_hibp")?,
+            show_zxcvbn: f.def("show_zxcvbn")?,
+            min_zxcvbn_strength: f.def("min_zxcvbn_strength")?,
+        })
+    }
+}
+
+impl FromJson for AttackProtection {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "AttackProtection")?;
+        Ok(AttackProtection {
+            user_lockout: f.req("user_lockout")?,
+            enumeration_protection: f.req("enumeration_protection")?,
+        })
+    }
+}
+
+impl FromJson for UserLockout {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "UserLockout")?;
+        Ok(UserLockout {
+            enabled: f.req("enabled")?,
+            max_attempts: f.req("max_attempts")?,
+            duration_in_minutes: f.req("duration_in_minutes")?,
+        })
+    }
+}
+
+impl FromJson for Toggle {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "Toggle")?;
+        Ok(Toggle {
+            enabled: f.req("enabled")?,
+        })
+    }
 }

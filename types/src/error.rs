@@ -1,4 +1,7 @@
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::decode::{DecodeError, Fields, FromJson};
 
 /// Clerk's error envelope: every non-2xx response body.
 ///
@@ -39,4 +42,42 @@ pub struct ErrorMeta {
     pub lockout_expires_in_seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifiers: Option<Vec<String>>,
+}
+
+impl FromJson for ErrorEnvelope {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "ErrorEnvelope")?;
+        Ok(ErrorEnvelope {
+            errors: f.req("errors")?,
+            meta: f.def("meta")?,
+            clerk_trace_id: f.req("clerk_trace_id")?,
+        })
+    }
+}
+
+impl FromJson for ApiError {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "ApiError")?;
+        Ok(ApiError {
+            code: f.req("code")?,
+            message: f.req("message")?,
+            long_message: f.def("long_message")?,
+            meta: f.def("meta")?,
+        })
+    }
+}
+
+impl FromJson for ErrorMeta {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "ErrorMeta")?;
+        Ok(ErrorMeta {
+            param_name: f.req("param_name")?,
+            session_id: f.req("session_id")?,
+            lockout_expires_in_seconds: f.req("lockout_expires_in_seconds")?,
+            identifiers: f.req("identifiers")?,
+        })
+    }
 }

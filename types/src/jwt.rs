@@ -1,4 +1,7 @@
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::decode::{DecodeError, Fields, FromJson};
 
 /// `POST /v1/client/sessions/{id}/tokens` answers this, unwrapped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,4 +58,15 @@ pub struct Jwk {
     pub n: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
+}
+
+impl FromJson for Token {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "Token")?;
+        Ok(Token {
+            object: f.req("object")?,
+            jwt: f.req("jwt")?,
+        })
+    }
 }

@@ -16,6 +16,7 @@
 
 mod backup_code;
 mod client;
+pub mod decode;
 mod deleted;
 mod envelope;
 mod environment;
@@ -33,6 +34,7 @@ mod verification;
 
 pub use backup_code::BackupCodes;
 pub use client::Client;
+pub use decode::{decode, DecodeError, FromJson};
 pub use deleted::DeletedObject;
 pub use envelope::Envelope;
 pub use environment::*;

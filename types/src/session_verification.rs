@@ -1,5 +1,8 @@
 use serde::{Deserialize, Serialize};
 
+use serde_json::Value;
+
+use crate::decode::{from_json_enum, DecodeError, Fields, FromJson};
 use crate::{Session, SignInFactor, Verification};
 
 /// A step-up verification of a signed-in session (`object: "session_reverification"`):
@@ -60,3 +63,41 @@ pub enum SessionVerificationStatus {
     #[serde(other)]
     Unknown,
 }
+
+impl FromJson for SessionVerification {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "SessionVerification")?;
+        Ok(SessionVerification {
+            object: f.req("object")?,
+            id: f.req("id")?,
+            level: f.req("level")?,
+            status: f.req("status")?,
+            supported_first_factors: f.req("supported_first_factors")?,
+            supported_second_factors: f.req("supported_second_factors")?,
+            first_factor_verification: f.req("first_factor_verification")?,
+            second_factor_verification: f.req("second_factor_verification")?,
+            session: f.req("session")?,
+        })
+    }
+}
+
+/// Unlike the statuses, a level nobody knows is an error: serde has no `other` here.
+impl FromJson for SessionVerificationLevel {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        match String::from_json(value)?.as_str() {
+            "first_factor" => Ok(SessionVerificationLevel::FirstFactor),
+            "second_factor" => Ok(SessionVerificationLevel::SecondFactor),
+            "multi_factor" => Ok(SessionVerificationLevel::MultiFactor),
+            _ => Err(DecodeError::expected("a verification level")),
+        }
+    }
+}
+
+from_json_enum!(SessionVerificationStatus {
+    "needs_first_factor" => NeedsFirstFactor,
+    "needs_second_factor" => NeedsSecondFactor,
+    "complete" => Complete,
+    _ => Unknown,
+});

@@ -1,5 +1,8 @@
 use serde::{Deserialize, Serialize};
 
+use serde_json::Value;
+
+use crate::decode::{from_json_enum, DecodeError, Fields, FromJson};
 use crate::{Millis, Strategy, Verification};
 
 /// A sign-in attempt (`object: "sign_in_attempt"`).
@@ -82,4 +85,65 @@ pub struct SignInUserData {
     pub last_name: Option<String>,
     pub image_url: String,
     pub has_image: bool,
+}
+
+impl FromJson for SignIn {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "SignIn")?;
+        Ok(SignIn {
+            object: f.req("object")?,
+            id: f.req("id")?,
+            status: f.req("status")?,
+            supported_identifiers: f.def("supported_identifiers")?,
+            supported_first_factors: f.req("supported_first_factors")?,
+            supported_second_factors: f.req("supported_second_factors")?,
+            first_factor_verification: f.req("first_factor_verification")?,
+            second_factor_verification: f.req("second_factor_verification")?,
+            identifier: f.req("identifier")?,
+            user_data: f.req("user_data")?,
+            created_session_id: f.req("created_session_id")?,
+            abandon_at: f.def("abandon_at")?,
+        })
+    }
+}
+
+from_json_enum!(SignInStatus {
+    "needs_identifier" => NeedsIdentifier,
+    "needs_first_factor" => NeedsFirstFactor,
+    "needs_second_factor" => NeedsSecondFactor,
+    "needs_client_trust" => NeedsClientTrust,
+    "needs_new_password" => NeedsNewPassword,
+    "needs_protect_check" => NeedsProtectCheck,
+    "complete" => Complete,
+    "abandoned" => Abandoned,
+    _ => Unknown,
+});
+
+impl FromJson for SignInFactor {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "SignInFactor")?;
+        Ok(SignInFactor {
+            strategy: f.req("strategy")?,
+            safe_identifier: f.req("safe_identifier")?,
+            email_address_id: f.req("email_address_id")?,
+            phone_number_id: f.req("phone_number_id")?,
+            primary: f.req("primary")?,
+            default: f.req("default")?,
+        })
+    }
+}
+
+impl FromJson for SignInUserData {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "SignInUserData")?;
+        Ok(SignInUserData {
+            first_name: f.req("first_name")?,
+            last_name: f.req("last_name")?,
+            image_url: f.req("image_url")?,
+            has_image: f.req("has_image")?,
+        })
+    }
 }

@@ -2,6 +2,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::decode::FromJson;
+
 /// A verification or sign-in strategy.
 ///
 /// Strategies this project implements are variants; any other string (Clerk has
@@ -74,5 +76,11 @@ impl<'de> Deserialize<'de> for Strategy {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
         Ok(Strategy::from(s.as_ref()))
+    }
+}
+
+impl FromJson for Strategy {
+    fn from_json(value: serde_json::Value) -> Result<Self, crate::decode::DecodeError> {
+        Ok(Strategy::from(String::from_json(value)?.as_str()))
     }
 }

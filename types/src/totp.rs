@@ -1,5 +1,8 @@
 use serde::{Deserialize, Serialize};
 
+use serde_json::Value;
+
+use crate::decode::{DecodeError, Fields, FromJson};
 use crate::Millis;
 
 /// An authenticator app of the user (`object: "totp"`). `secret` and `uri` are
@@ -25,4 +28,21 @@ pub struct Totp {
     pub backup_codes: Option<Vec<String>>,
     pub created_at: Millis,
     pub updated_at: Millis,
+}
+
+impl FromJson for Totp {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "Totp")?;
+        Ok(Totp {
+            object: f.req("object")?,
+            id: f.req("id")?,
+            secret: f.req("secret")?,
+            uri: f.req("uri")?,
+            verified: f.req("verified")?,
+            backup_codes: f.req("backup_codes")?,
+            created_at: f.req("created_at")?,
+            updated_at: f.req("updated_at")?,
+        })
+    }
 }

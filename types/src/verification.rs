@@ -1,5 +1,8 @@
 use serde::{Deserialize, Serialize};
 
+use serde_json::Value;
+
+use crate::decode::{from_json_enum, DecodeError, Fields, FromJson};
 use crate::{ApiError, Millis, Strategy};
 
 /// The state of one proof (a code, a password, ...). Used by sign-in, sign-up,
@@ -33,3 +36,28 @@ pub enum VerificationStatus {
     #[serde(other)]
     Unknown,
 }
+
+impl FromJson for Verification {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "Verification")?;
+        Ok(Verification {
+            object: f.req("object")?,
+            status: f.req("status")?,
+            strategy: f.req("strategy")?,
+            attempts: f.req("attempts")?,
+            expire_at: f.req("expire_at")?,
+            error: f.req("error")?,
+            channel: f.req("channel")?,
+        })
+    }
+}
+
+from_json_enum!(VerificationStatus {
+    "unverified" => Unverified,
+    "verified" => Verified,
+    "failed" => Failed,
+    "expired" => Expired,
+    "transferable" => Transferable,
+    _ => Unknown,
+});

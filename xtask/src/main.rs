@@ -377,6 +377,26 @@ fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
     result
 }
 
+/// trunk, ready to build the demo as it ships: `--release` runs the release-wasm
+/// profile and wasm-opt, which trunk takes from PATH (npm's binaryen) rather than
+/// downloading one.
+fn trunk(root: &Path) -> Result<Command> {
+    ensure_wasm_target(root)?;
+    ensure_wasm_bindgen(root)?;
+    ensure_trunk(root)?;
+    let wasm_opt = ensure_wasm_opt(root)?;
+    let bin = wasm_opt.parent().ok_or("wasm-opt has no folder")?;
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs = vec![bin.to_path_buf()];
+    dirs.extend(std::env::split_paths(&path));
+    let mut trunk = Command::new("trunk");
+    trunk.env(
+        "PATH",
+        std::env::join_paths(dirs).map_err(|e| e.to_string())?,
+    );
+    Ok(trunk)
+}
+
 /// trunk 0.21.14: 0.22 needs a newer rustc, and without `--locked` it does not build.
 fn ensure_trunk(root: &Path) -> Result {
     let have = output_of("trunk", &["--version"]).unwrap_or_default();
@@ -429,10 +449,9 @@ fn start_chromedriver() -> Result<(Chromedriver, String)> {
 
 /// The demo built with trunk, served by fapi-server, driven over WebDriver.
 fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
-    ensure_trunk(root)?;
-    let mut build = Command::new("trunk");
+    let mut build = trunk(root)?;
     build
-        .args(["build", "--offline"])
+        .args(["build", "--offline", "--release"])
         .current_dir(demo_dir(root));
     run(&demo_dir(root), build)?;
     let server = start_test_server(
@@ -733,9 +752,9 @@ fn start_demo(root: &Path, trunk_output: Option<std::fs::File>) -> Result<Demo> 
         )
         .spawn()
         .map_err(|e| format!("fapi-server: {e}"))?;
-    let mut trunk = Command::new("trunk");
+    let mut trunk = self::trunk(root)?;
     trunk
-        .args(["serve", "--offline"])
+        .args(["serve", "--offline", "--release"])
         .current_dir(demo_dir(root));
     if let Some(log) = trunk_output {
         let err = log.try_clone().map_err(|e| e.to_string())?;

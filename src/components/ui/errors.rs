@@ -16,7 +16,11 @@ impl FormErrors {
         let text = ctx.error_text(e);
         match e.param_name() {
             Some(p) if fields.contains(&p) => FormErrors {
-                fields: BTreeMap::from([(p.to_owned(), text)]),
+                fields: {
+                    let mut one = BTreeMap::new();
+                    one.insert(p.to_owned(), text);
+                    one
+                },
                 global: None,
             },
             _ => FormErrors {

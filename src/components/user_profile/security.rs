@@ -156,13 +156,14 @@ pub(crate) fn MfaSection(props: &MethodProps) -> Html {
             .as_ref()
             .is_some_and(|v| v.status == VerificationStatus::Verified)
     };
-    let mut reserved: Vec<_> = user
+    // The default second factor first; a partition, not a sort (no sort in the bundle).
+    let (mut reserved, others): (Vec<_>, Vec<_>) = user
         .phone_numbers
         .iter()
         .filter(|p| verified(p) && p.reserved_for_second_factor)
         .cloned()
-        .collect();
-    reserved.sort_by_key(|p| !p.default_second_factor);
+        .partition(|p| p.default_second_factor);
+    reserved.extend(others);
     let available: Vec<_> = user
         .phone_numbers
         .iter()
