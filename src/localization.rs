@@ -2,7 +2,7 @@
 //! default. Override any key, and any server error by its code
 //! (`unstable__errors.<code>`).
 
-use std::{collections::HashMap, rc::Rc};
+use std::rc::Rc;
 
 /// The strings of the UI.
 ///
@@ -17,19 +17,23 @@ use std::{collections::HashMap, rc::Rc};
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Localization {
-    overrides: Rc<HashMap<String, String>>,
+    /// Few keys, looked up by name: a list, no hash map in the bundle.
+    overrides: Rc<Vec<(String, String)>>,
 }
 
 impl Localization {
     /// Overrides one key.
     pub fn with(mut self, key: &str, text: &str) -> Self {
-        Rc::make_mut(&mut self.overrides).insert(key.to_owned(), text.to_owned());
+        let overrides = Rc::make_mut(&mut self.overrides);
+        overrides.retain(|(k, _)| k != key);
+        overrides.push((key.to_owned(), text.to_owned()));
         self
     }
 
     /// An override, else the English default.
     fn lookup(&self, key: &str) -> Option<String> {
-        self.overrides.get(key).cloned().or_else(|| {
+        let overridden = self.overrides.iter().find(|(k, _)| k == key);
+        overridden.map(|(_, v)| v.clone()).or_else(|| {
             EN_US
                 .iter()
                 .find(|(k, _)| *k == key)

@@ -13,7 +13,6 @@ mod user;
 
 use std::{
     cell::{Cell, RefCell},
-    collections::HashSet,
     rc::Rc,
 };
 
@@ -69,7 +68,7 @@ struct Inner {
     tokens: token::Tokens,
     navigator: RefCell<Option<yew_router::prelude::Navigator>>,
     /// Sign-ins whose second-factor code was already sent: a remount must not send another.
-    second_factor_sent: RefCell<HashSet<String>>,
+    second_factor_sent: RefCell<Vec<String>>,
 }
 
 impl PartialEq for Clerk {
@@ -110,7 +109,7 @@ impl Clerk {
             next_listener: Cell::new(0),
             tokens: token::Tokens::default(),
             navigator: RefCell::new(None),
-            second_factor_sent: RefCell::new(HashSet::new()),
+            second_factor_sent: RefCell::new(Vec::new()),
         }))
     }
 
@@ -260,8 +259,9 @@ pub(crate) fn decoded<T: FromJson>(path: &str, value: Value) -> Result<T, ClerkE
 fn split_envelope(path: &str, answer: Value) -> Result<(Value, Option<Client>), ClerkError> {
     let read = || {
         let mut f = Fields::new(answer, "Envelope")?;
-        let response: Option<Value> = f.req("response")?;
-        Ok((response.unwrap_or(Value::Null), f.req("client")?))
+        let response: Option<Value> = f.req("response").map_err(|_| f.error())?;
+        let client = f.req("client").map_err(|_| f.error())?;
+        Ok((response.unwrap_or(Value::Null), client))
     };
     read().map_err(|e: fapi_types::DecodeError| ClerkError::Decode(format!("{path}: {e}")))
 }

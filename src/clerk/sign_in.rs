@@ -59,7 +59,7 @@ impl Clerk {
             )
             .await;
         if result.is_ok() && p.strategy == Strategy::PhoneCode {
-            self.0.second_factor_sent.borrow_mut().insert(id);
+            self.0.second_factor_sent.borrow_mut().push(id);
         }
         result
     }
@@ -79,7 +79,11 @@ impl Clerk {
 
     /// Was the second-factor code of this sign-in already sent (by any component)?
     pub fn second_factor_code_sent(&self, sign_in_id: &str) -> bool {
-        self.0.second_factor_sent.borrow().contains(sign_in_id)
+        self.0
+            .second_factor_sent
+            .borrow()
+            .iter()
+            .any(|s| s == sign_in_id)
     }
 
     /// Sends the second-factor code once per sign-in: a second call, from a remount
@@ -89,15 +93,16 @@ impl Clerk {
         p: &params::PrepareSecondFactor,
     ) -> Result<bool, ClerkError> {
         let id = self.sign_in_id()?;
-        if !self.0.second_factor_sent.borrow_mut().insert(id.clone()) {
+        if self.second_factor_code_sent(&id) {
             return Ok(false);
         }
+        self.0.second_factor_sent.borrow_mut().push(id.clone());
         match self.prepare_second_factor(p).await {
             Ok(_) => Ok(true),
             Err(e) => {
                 // A cooldown means a code is on its way; anything else may be retried.
                 if !e.is("verification_code_too_many_requests") {
-                    self.0.second_factor_sent.borrow_mut().remove(&id);
+                    self.0.second_factor_sent.borrow_mut().retain(|s| *s != id);
                 }
                 Err(e)
             }

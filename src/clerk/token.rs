@@ -1,7 +1,7 @@
 //! Session tokens: cached until 15 s before they expire, and one request however
 //! many callers ask at the same time.
 
-use std::{cell::RefCell, collections::HashMap};
+use std::cell::RefCell;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use futures::{
@@ -16,26 +16,27 @@ pub const REFRESH_MARGIN_MS: f64 = 15_000.0;
 
 type Minting = Shared<LocalBoxFuture<'static, Result<String, ClerkError>>>;
 
+/// Per session (a client has a handful): plain lists, no hash map in the bundle.
 #[derive(Default)]
 pub(super) struct Tokens {
-    cached: RefCell<HashMap<String, (String, f64)>>,
-    minting: RefCell<HashMap<String, Minting>>,
+    cached: RefCell<Vec<(String, String, f64)>>,
+    minting: RefCell<Vec<(String, Minting)>>,
 }
 
 impl Tokens {
     pub fn fresh(&self, session_id: &str, now_ms: f64) -> Option<String> {
         self.cached
             .borrow()
-            .get(session_id)
-            .filter(|(_, exp)| *exp - REFRESH_MARGIN_MS > now_ms)
-            .map(|(jwt, _)| jwt.clone())
+            .iter()
+            .find(|(sid, _, exp)| sid == session_id && *exp - REFRESH_MARGIN_MS > now_ms)
+            .map(|(_, jwt, _)| jwt.clone())
     }
 
     pub fn store(&self, session_id: &str, jwt: &str) {
         let exp = jwt_expiry(jwt).map_or(0.0, |s| s as f64 * 1000.0);
-        self.cached
-            .borrow_mut()
-            .insert(session_id.to_owned(), (jwt.to_owned(), exp));
+        let mut cached = self.cached.borrow_mut();
+        cached.retain(|(sid, _, _)| sid != session_id);
+        cached.push((session_id.to_owned(), jwt.to_owned(), exp));
     }
 
     pub fn clear(&self) {
@@ -48,15 +49,19 @@ impl Tokens {
         session_id: &str,
         start: impl FnOnce() -> LocalBoxFuture<'static, Result<String, ClerkError>>,
     ) -> Minting {
-        self.minting
-            .borrow_mut()
-            .entry(session_id.to_owned())
-            .or_insert_with(|| start().shared())
-            .clone()
+        let mut minting = self.minting.borrow_mut();
+        if let Some((_, m)) = minting.iter().find(|(sid, _)| sid == session_id) {
+            return m.clone();
+        }
+        let m = start().shared();
+        minting.push((session_id.to_owned(), m.clone()));
+        m
     }
 
     pub fn done_minting(&self, session_id: &str) {
-        self.minting.borrow_mut().remove(session_id);
+        self.minting
+            .borrow_mut()
+            .retain(|(sid, _)| sid != session_id);
     }
 }
 

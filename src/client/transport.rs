@@ -4,7 +4,6 @@ use std::cell::RefCell;
 
 use fapi_types::FromJson;
 use gloo_net::http::{Request, RequestBuilder};
-use gloo_storage::{LocalStorage, Storage};
 use serde_json::Value;
 use web_sys::RequestCredentials;
 
@@ -46,7 +45,7 @@ impl Transport {
             self.store_token(token);
             return Ok(());
         }
-        if let Ok(token) = LocalStorage::get::<String>(self.storage_key()) {
+        if let Some(token) = stored(&self.storage_key()) {
             *self.dev_token.borrow_mut() = Some(token);
             return Ok(());
         }
@@ -65,7 +64,9 @@ impl Transport {
     }
 
     fn store_token(&self, token: String) {
-        let _ = LocalStorage::set(self.storage_key(), &token);
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(&self.storage_key(), &token);
+        }
         *self.dev_token.borrow_mut() = Some(token);
     }
 
@@ -139,4 +140,18 @@ impl Transport {
         }
         fapi_types::decode::parse(&text).map_err(|e| ClerkError::Decode(format!("{path}: {e}")))
     }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The kept dev browser token. Earlier versions stored it JSON-quoted (`"dvb_…"`).
+fn stored(key: &str) -> Option<String> {
+    let value = local_storage()?.get_item(key).ok()??;
+    let token = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(&value);
+    (!token.is_empty()).then(|| token.to_owned())
 }

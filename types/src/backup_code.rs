@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use serde_json::Value;
 
-use crate::decode::{DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, DecodeError, Fields, FromJson};
 use crate::Millis;
 
 /// A fresh set of backup codes (`object: "backup_code"`), shown this once.
@@ -25,12 +25,15 @@ impl FromJson for BackupCodes {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "BackupCodes")?;
-        Ok(BackupCodes {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            codes: f.req("codes")?,
-            created_at: f.req("created_at")?,
-            updated_at: f.req("updated_at")?,
-        })
+        from_fields!(
+            f,
+            BackupCodes {
+                object: req("object"),
+                id: req("id"),
+                codes: req("codes"),
+                created_at: req("created_at"),
+                updated_at: req("updated_at"),
+            }
+        )
     }
 }

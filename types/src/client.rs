@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use serde_json::Value;
 
-use crate::decode::{DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, DecodeError, Fields, FromJson};
 use crate::{Millis, Session, SignIn, SignUp};
 
 /// One browser (or native app) and its sessions and in-progress attempts.
@@ -38,18 +38,21 @@ impl FromJson for Client {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "Client")?;
-        Ok(Client {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            sessions: f.req("sessions")?,
-            sign_in: f.req("sign_in")?,
-            sign_up: f.req("sign_up")?,
-            last_active_session_id: f.req("last_active_session_id")?,
-            last_authentication_strategy: f.req("last_authentication_strategy")?,
-            cookie_expires_at: f.req("cookie_expires_at")?,
-            captcha_bypass: f.def("captcha_bypass")?,
-            created_at: f.req("created_at")?,
-            updated_at: f.req("updated_at")?,
-        })
+        from_fields!(
+            f,
+            Client {
+                object: req("object"),
+                id: req("id"),
+                sessions: req("sessions"),
+                sign_in: req("sign_in"),
+                sign_up: req("sign_up"),
+                last_active_session_id: req("last_active_session_id"),
+                last_authentication_strategy: req("last_authentication_strategy"),
+                cookie_expires_at: req("cookie_expires_at"),
+                captcha_bypass: def("captcha_bypass"),
+                created_at: req("created_at"),
+                updated_at: req("updated_at"),
+            }
+        )
     }
 }

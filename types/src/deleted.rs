@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::decode::{DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, DecodeError, Fields, FromJson};
 
 /// What a DELETE answers: `{object, id, deleted: true}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16,10 +16,13 @@ impl FromJson for DeletedObject {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "DeletedObject")?;
-        Ok(DeletedObject {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            deleted: f.req("deleted")?,
-        })
+        from_fields!(
+            f,
+            DeletedObject {
+                object: req("object"),
+                id: req("id"),
+                deleted: req("deleted"),
+            }
+        )
     }
 }

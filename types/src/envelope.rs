@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use serde_json::Value;
 
-use crate::decode::{DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, DecodeError, Fields, FromJson};
 use crate::Client;
 
 /// Clerk's "client piggybacking" envelope: the resource plus the whole, current client.
@@ -22,9 +22,12 @@ pub struct Envelope<T> {
 impl<T: FromJson> FromJson for Envelope<T> {
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "Envelope")?;
-        Ok(Envelope {
-            response: f.req("response")?,
-            client: f.req("client")?,
-        })
+        from_fields!(
+            f,
+            Envelope {
+                response: req("response"),
+                client: req("client"),
+            }
+        )
     }
 }

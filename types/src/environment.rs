@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::decode::{DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, DecodeError, Fields, FromJson};
 
 /// `GET /v1/environment`: the instance settings the UI needs. Returned unwrapped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -202,14 +202,17 @@ impl FromJson for Environment {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "Environment")?;
-        Ok(Environment {
-            id: f.req("id")?,
-            object: f.req("object")?,
-            auth_config: f.req("auth_config")?,
-            display_config: f.req("display_config")?,
-            user_settings: f.req("user_settings")?,
-            maintenance_mode: f.def("maintenance_mode")?,
-        })
+        from_fields!(
+            f,
+            Environment {
+                id: req("id"),
+                object: req("object"),
+                auth_config: req("auth_config"),
+                display_config: req("display_config"),
+                user_settings: req("user_settings"),
+                maintenance_mode: def("maintenance_mode"),
+            }
+        )
     }
 }
 
@@ -217,14 +220,17 @@ impl FromJson for AuthConfig {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "AuthConfig")?;
-        Ok(AuthConfig {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            single_session_mode: f.req("single_session_mode")?,
-            test_mode: f.def("test_mode")?,
-            reverification: f.def("reverification")?,
-            claimed_at: f.req("claimed_at")?,
-        })
+        from_fields!(
+            f,
+            AuthConfig {
+                object: req("object"),
+                id: req("id"),
+                single_session_mode: req("single_session_mode"),
+                test_mode: def("test_mode"),
+                reverification: def("reverification"),
+                claimed_at: req("claimed_at"),
+            }
+        )
     }
 }
 
@@ -232,27 +238,30 @@ impl FromJson for DisplayConfig {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "DisplayConfig")?;
-        Ok(DisplayConfig {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            instance_environment_type: f.req("instance_environment_type")?,
-            application_name: f.req("application_name")?,
-            preferred_sign_in_strategy: f.req("preferred_sign_in_strategy")?,
-            logo_image_url: f.def("logo_image_url")?,
-            favicon_image_url: f.def("favicon_image_url")?,
-            home_url: f.def("home_url")?,
-            sign_in_url: f.def("sign_in_url")?,
-            sign_up_url: f.def("sign_up_url")?,
-            user_profile_url: f.def("user_profile_url")?,
-            after_sign_in_url: f.def("after_sign_in_url")?,
-            after_sign_up_url: f.def("after_sign_up_url")?,
-            after_sign_out_one_url: f.def("after_sign_out_one_url")?,
-            after_sign_out_all_url: f.def("after_sign_out_all_url")?,
-            after_switch_session_url: f.def("after_switch_session_url")?,
-            support_email: f.req("support_email")?,
-            branded: f.def("branded")?,
-            show_devmode_warning: f.def("show_devmode_warning")?,
-        })
+        from_fields!(
+            f,
+            DisplayConfig {
+                object: req("object"),
+                id: req("id"),
+                instance_environment_type: req("instance_environment_type"),
+                application_name: req("application_name"),
+                preferred_sign_in_strategy: req("preferred_sign_in_strategy"),
+                logo_image_url: def("logo_image_url"),
+                favicon_image_url: def("favicon_image_url"),
+                home_url: def("home_url"),
+                sign_in_url: def("sign_in_url"),
+                sign_up_url: def("sign_up_url"),
+                user_profile_url: def("user_profile_url"),
+                after_sign_in_url: def("after_sign_in_url"),
+                after_sign_up_url: def("after_sign_up_url"),
+                after_sign_out_one_url: def("after_sign_out_one_url"),
+                after_sign_out_all_url: def("after_sign_out_all_url"),
+                after_switch_session_url: def("after_switch_session_url"),
+                support_email: req("support_email"),
+                branded: def("branded"),
+                show_devmode_warning: def("show_devmode_warning"),
+            }
+        )
     }
 }
 
@@ -260,13 +269,16 @@ impl FromJson for UserSettings {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "UserSettings")?;
-        Ok(UserSettings {
-            attributes: f.req("attributes")?,
-            sign_in: f.req("sign_in")?,
-            sign_up: f.req("sign_up")?,
-            password_settings: f.req("password_settings")?,
-            attack_protection: f.req("attack_protection")?,
-        })
+        from_fields!(
+            f,
+            UserSettings {
+                attributes: req("attributes"),
+                sign_in: req("sign_in"),
+                sign_up: req("sign_up"),
+                password_settings: req("password_settings"),
+                attack_protection: req("attack_protection"),
+            }
+        )
     }
 }
 
@@ -274,16 +286,19 @@ impl FromJson for AttributeSettings {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "AttributeSettings")?;
-        Ok(AttributeSettings {
-            enabled: f.req("enabled")?,
-            required: f.req("required")?,
-            used_for_first_factor: f.req("used_for_first_factor")?,
-            first_factors: f.def("first_factors")?,
-            used_for_second_factor: f.req("used_for_second_factor")?,
-            second_factors: f.def("second_factors")?,
-            verifications: f.def("verifications")?,
-            verify_at_sign_up: f.def("verify_at_sign_up")?,
-        })
+        from_fields!(
+            f,
+            AttributeSettings {
+                enabled: req("enabled"),
+                required: req("required"),
+                used_for_first_factor: req("used_for_first_factor"),
+                first_factors: def("first_factors"),
+                used_for_second_factor: req("used_for_second_factor"),
+                second_factors: def("second_factors"),
+                verifications: def("verifications"),
+                verify_at_sign_up: def("verify_at_sign_up"),
+            }
+        )
     }
 }
 
@@ -291,9 +306,12 @@ impl FromJson for SignInSettings {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SignInSettings")?;
-        Ok(SignInSettings {
-            second_factor: f.req("second_factor")?,
-        })
+        from_fields!(
+            f,
+            SignInSettings {
+                second_factor: req("second_factor"),
+            }
+        )
     }
 }
 
@@ -301,10 +319,13 @@ impl FromJson for SecondFactorSettings {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SecondFactorSettings")?;
-        Ok(SecondFactorSettings {
-            required: f.req("required")?,
-            enabled: f.def("enabled")?,
-        })
+        from_fields!(
+            f,
+            SecondFactorSettings {
+                required: req("required"),
+                enabled: def("enabled"),
+            }
+        )
     }
 }
 
@@ -312,13 +333,16 @@ impl FromJson for SignUpSettings {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SignUpSettings")?;
-        Ok(SignUpSettings {
-            captcha_enabled: f.def("captcha_enabled")?,
-            mode: f.req("mode")?,
-            progressive: f.def("progressive")?,
-            legal_consent_enabled: f.def("legal_consent_enabled")?,
-            mfa: f.req("mfa")?,
-        })
+        from_fields!(
+            f,
+            SignUpSettings {
+                captcha_enabled: def("captcha_enabled"),
+                mode: req("mode"),
+                progressive: def("progressive"),
+                legal_consent_enabled: def("legal_consent_enabled"),
+                mfa: req("mfa"),
+            }
+        )
     }
 }
 
@@ -326,9 +350,12 @@ impl FromJson for MfaSettings {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "MfaSettings")?;
-        Ok(MfaSettings {
-            required: f.req("required")?,
-        })
+        from_fields!(
+            f,
+            MfaSettings {
+                required: req("required"),
+            }
+        )
     }
 }
 
@@ -336,17 +363,20 @@ impl FromJson for PasswordSettings {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "PasswordSettings")?;
-        Ok(PasswordSettings {
-            min_length: f.req("min_length")?,
-            max_length: f.req("max_length")?,
-            require_special_char: f.def("require_special_char")?,
-            require_numbers: f.def("require_numbers")?,
-            require_uppercase: f.def("require_uppercase")?,
-            require_lowercase: f.def("require_lowercase")?,
-            disable_hibp: f.def("disable_hibp")?,
-            show_zxcvbn: f.def("show_zxcvbn")?,
-            min_zxcvbn_strength: f.def("min_zxcvbn_strength")?,
-        })
+        from_fields!(
+            f,
+            PasswordSettings {
+                min_length: req("min_length"),
+                max_length: req("max_length"),
+                require_special_char: def("require_special_char"),
+                require_numbers: def("require_numbers"),
+                require_uppercase: def("require_uppercase"),
+                require_lowercase: def("require_lowercase"),
+                disable_hibp: def("disable_hibp"),
+                show_zxcvbn: def("show_zxcvbn"),
+                min_zxcvbn_strength: def("min_zxcvbn_strength"),
+            }
+        )
     }
 }
 
@@ -354,10 +384,13 @@ impl FromJson for AttackProtection {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "AttackProtection")?;
-        Ok(AttackProtection {
-            user_lockout: f.req("user_lockout")?,
-            enumeration_protection: f.req("enumeration_protection")?,
-        })
+        from_fields!(
+            f,
+            AttackProtection {
+                user_lockout: req("user_lockout"),
+                enumeration_protection: req("enumeration_protection"),
+            }
+        )
     }
 }
 
@@ -365,11 +398,14 @@ impl FromJson for UserLockout {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "UserLockout")?;
-        Ok(UserLockout {
-            enabled: f.req("enabled")?,
-            max_attempts: f.req("max_attempts")?,
-            duration_in_minutes: f.req("duration_in_minutes")?,
-        })
+        from_fields!(
+            f,
+            UserLockout {
+                enabled: req("enabled"),
+                max_attempts: req("max_attempts"),
+                duration_in_minutes: req("duration_in_minutes"),
+            }
+        )
     }
 }
 
@@ -377,8 +413,11 @@ impl FromJson for Toggle {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "Toggle")?;
-        Ok(Toggle {
-            enabled: f.req("enabled")?,
-        })
+        from_fields!(
+            f,
+            Toggle {
+                enabled: req("enabled"),
+            }
+        )
     }
 }

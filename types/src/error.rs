@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::decode::{DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, DecodeError, Fields, FromJson};
 
 /// Clerk's error envelope: every non-2xx response body.
 ///
@@ -48,11 +48,14 @@ impl FromJson for ErrorEnvelope {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "ErrorEnvelope")?;
-        Ok(ErrorEnvelope {
-            errors: f.req("errors")?,
-            meta: f.def("meta")?,
-            clerk_trace_id: f.req("clerk_trace_id")?,
-        })
+        from_fields!(
+            f,
+            ErrorEnvelope {
+                errors: req("errors"),
+                meta: def("meta"),
+                clerk_trace_id: req("clerk_trace_id"),
+            }
+        )
     }
 }
 
@@ -60,12 +63,15 @@ impl FromJson for ApiError {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "ApiError")?;
-        Ok(ApiError {
-            code: f.req("code")?,
-            message: f.req("message")?,
-            long_message: f.def("long_message")?,
-            meta: f.def("meta")?,
-        })
+        from_fields!(
+            f,
+            ApiError {
+                code: req("code"),
+                message: req("message"),
+                long_message: def("long_message"),
+                meta: def("meta"),
+            }
+        )
     }
 }
 
@@ -73,11 +79,14 @@ impl FromJson for ErrorMeta {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "ErrorMeta")?;
-        Ok(ErrorMeta {
-            param_name: f.req("param_name")?,
-            session_id: f.req("session_id")?,
-            lockout_expires_in_seconds: f.req("lockout_expires_in_seconds")?,
-            identifiers: f.req("identifiers")?,
-        })
+        from_fields!(
+            f,
+            ErrorMeta {
+                param_name: req("param_name"),
+                session_id: req("session_id"),
+                lockout_expires_in_seconds: req("lockout_expires_in_seconds"),
+                identifiers: req("identifiers"),
+            }
+        )
     }
 }

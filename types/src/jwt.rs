@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::decode::{DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, DecodeError, Fields, FromJson};
 
 /// `POST /v1/client/sessions/{id}/tokens` answers this, unwrapped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,9 +64,12 @@ impl FromJson for Token {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "Token")?;
-        Ok(Token {
-            object: f.req("object")?,
-            jwt: f.req("jwt")?,
-        })
+        from_fields!(
+            f,
+            Token {
+                object: req("object"),
+                jwt: req("jwt"),
+            }
+        )
     }
 }

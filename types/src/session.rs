@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use serde_json::Value;
 
-use crate::decode::{from_json_enum, DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, from_json_enum, DecodeError, Fields, FromJson};
 use crate::{Millis, Token, User};
 
 /// A signed-in session of a user on a client.
@@ -97,23 +97,26 @@ impl FromJson for Session {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "Session")?;
-        Ok(Session {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            status: f.req("status")?,
-            expire_at: f.req("expire_at")?,
-            abandon_at: f.req("abandon_at")?,
-            last_active_at: f.req("last_active_at")?,
-            last_active_token: f.req("last_active_token")?,
-            last_active_organization_id: f.req("last_active_organization_id")?,
-            actor: f.req("actor")?,
-            tasks: f.req("tasks")?,
-            user: f.req("user")?,
-            public_user_data: f.req("public_user_data")?,
-            factor_verification_age: f.req("factor_verification_age")?,
-            created_at: f.req("created_at")?,
-            updated_at: f.req("updated_at")?,
-        })
+        from_fields!(
+            f,
+            Session {
+                object: req("object"),
+                id: req("id"),
+                status: req("status"),
+                expire_at: req("expire_at"),
+                abandon_at: req("abandon_at"),
+                last_active_at: req("last_active_at"),
+                last_active_token: req("last_active_token"),
+                last_active_organization_id: req("last_active_organization_id"),
+                actor: req("actor"),
+                tasks: req("tasks"),
+                user: req("user"),
+                public_user_data: req("public_user_data"),
+                factor_verification_age: req("factor_verification_age"),
+                created_at: req("created_at"),
+                updated_at: req("updated_at"),
+            }
+        )
     }
 }
 
@@ -133,7 +136,7 @@ impl FromJson for SessionTask {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SessionTask")?;
-        Ok(SessionTask { key: f.req("key")? })
+        from_fields!(f, SessionTask { key: req("key") })
     }
 }
 
@@ -141,15 +144,18 @@ impl FromJson for PublicUserData {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "PublicUserData")?;
-        Ok(PublicUserData {
-            first_name: f.req("first_name")?,
-            last_name: f.req("last_name")?,
-            image_url: f.req("image_url")?,
-            has_image: f.req("has_image")?,
-            identifier: f.req("identifier")?,
-            user_id: f.req("user_id")?,
-            username: f.req("username")?,
-        })
+        from_fields!(
+            f,
+            PublicUserData {
+                first_name: req("first_name"),
+                last_name: req("last_name"),
+                image_url: req("image_url"),
+                has_image: req("has_image"),
+                identifier: req("identifier"),
+                user_id: req("user_id"),
+                username: req("username"),
+            }
+        )
     }
 }
 
@@ -157,7 +163,7 @@ impl FromJson for SessionWithActivity {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SessionWithActivity")?;
-        let latest_activity = f.req("latest_activity")?;
+        let latest_activity = f.req("latest_activity").map_err(|_| f.error())?;
         Ok(SessionWithActivity {
             session: Session::from_json(f.rest())?,
             latest_activity,
@@ -169,16 +175,19 @@ impl FromJson for LatestActivity {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "LatestActivity")?;
-        Ok(LatestActivity {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            device_type: f.req("device_type")?,
-            is_mobile: f.req("is_mobile")?,
-            browser_name: f.req("browser_name")?,
-            browser_version: f.req("browser_version")?,
-            ip_address: f.req("ip_address")?,
-            city: f.req("city")?,
-            country: f.req("country")?,
-        })
+        from_fields!(
+            f,
+            LatestActivity {
+                object: req("object"),
+                id: req("id"),
+                device_type: req("device_type"),
+                is_mobile: req("is_mobile"),
+                browser_name: req("browser_name"),
+                browser_version: req("browser_version"),
+                ip_address: req("ip_address"),
+                city: req("city"),
+                country: req("country"),
+            }
+        )
     }
 }

@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use serde_json::Value;
 
-use crate::decode::{from_json_enum, DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, from_json_enum, DecodeError, Fields, FromJson};
 use crate::{Session, SignInFactor, Verification};
 
 /// A step-up verification of a signed-in session (`object: "session_reverification"`):
@@ -68,17 +68,20 @@ impl FromJson for SessionVerification {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SessionVerification")?;
-        Ok(SessionVerification {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            level: f.req("level")?,
-            status: f.req("status")?,
-            supported_first_factors: f.req("supported_first_factors")?,
-            supported_second_factors: f.req("supported_second_factors")?,
-            first_factor_verification: f.req("first_factor_verification")?,
-            second_factor_verification: f.req("second_factor_verification")?,
-            session: f.req("session")?,
-        })
+        from_fields!(
+            f,
+            SessionVerification {
+                object: req("object"),
+                id: req("id"),
+                level: req("level"),
+                status: req("status"),
+                supported_first_factors: req("supported_first_factors"),
+                supported_second_factors: req("supported_second_factors"),
+                first_factor_verification: req("first_factor_verification"),
+                second_factor_verification: req("second_factor_verification"),
+                session: req("session"),
+            }
+        )
     }
 }
 

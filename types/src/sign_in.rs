@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use serde_json::Value;
 
-use crate::decode::{from_json_enum, DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, from_json_enum, DecodeError, Fields, FromJson};
 use crate::{Millis, Strategy, Verification};
 
 /// A sign-in attempt (`object: "sign_in_attempt"`).
@@ -91,20 +91,23 @@ impl FromJson for SignIn {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SignIn")?;
-        Ok(SignIn {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            status: f.req("status")?,
-            supported_identifiers: f.def("supported_identifiers")?,
-            supported_first_factors: f.req("supported_first_factors")?,
-            supported_second_factors: f.req("supported_second_factors")?,
-            first_factor_verification: f.req("first_factor_verification")?,
-            second_factor_verification: f.req("second_factor_verification")?,
-            identifier: f.req("identifier")?,
-            user_data: f.req("user_data")?,
-            created_session_id: f.req("created_session_id")?,
-            abandon_at: f.def("abandon_at")?,
-        })
+        from_fields!(
+            f,
+            SignIn {
+                object: req("object"),
+                id: req("id"),
+                status: req("status"),
+                supported_identifiers: def("supported_identifiers"),
+                supported_first_factors: req("supported_first_factors"),
+                supported_second_factors: req("supported_second_factors"),
+                first_factor_verification: req("first_factor_verification"),
+                second_factor_verification: req("second_factor_verification"),
+                identifier: req("identifier"),
+                user_data: req("user_data"),
+                created_session_id: req("created_session_id"),
+                abandon_at: def("abandon_at"),
+            }
+        )
     }
 }
 
@@ -124,14 +127,17 @@ impl FromJson for SignInFactor {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SignInFactor")?;
-        Ok(SignInFactor {
-            strategy: f.req("strategy")?,
-            safe_identifier: f.req("safe_identifier")?,
-            email_address_id: f.req("email_address_id")?,
-            phone_number_id: f.req("phone_number_id")?,
-            primary: f.req("primary")?,
-            default: f.req("default")?,
-        })
+        from_fields!(
+            f,
+            SignInFactor {
+                strategy: req("strategy"),
+                safe_identifier: req("safe_identifier"),
+                email_address_id: req("email_address_id"),
+                phone_number_id: req("phone_number_id"),
+                primary: req("primary"),
+                default: req("default"),
+            }
+        )
     }
 }
 
@@ -139,11 +145,14 @@ impl FromJson for SignInUserData {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SignInUserData")?;
-        Ok(SignInUserData {
-            first_name: f.req("first_name")?,
-            last_name: f.req("last_name")?,
-            image_url: f.req("image_url")?,
-            has_image: f.req("has_image")?,
-        })
+        from_fields!(
+            f,
+            SignInUserData {
+                first_name: req("first_name"),
+                last_name: req("last_name"),
+                image_url: req("image_url"),
+                has_image: req("has_image"),
+            }
+        )
     }
 }

@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use serde_json::Value;
 
-use crate::decode::{from_json_enum, DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, from_json_enum, DecodeError, Fields, FromJson};
 use crate::{Millis, Verification};
 
 /// A sign-up attempt (`object: "sign_up_attempt"`).
@@ -93,27 +93,30 @@ impl FromJson for SignUp {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SignUp")?;
-        Ok(SignUp {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            status: f.req("status")?,
-            required_fields: f.def("required_fields")?,
-            optional_fields: f.def("optional_fields")?,
-            missing_fields: f.def("missing_fields")?,
-            unverified_fields: f.def("unverified_fields")?,
-            verifications: f.def("verifications")?,
-            username: f.req("username")?,
-            email_address: f.req("email_address")?,
-            phone_number: f.req("phone_number")?,
-            first_name: f.req("first_name")?,
-            last_name: f.req("last_name")?,
-            password_enabled: f.def("password_enabled")?,
-            unsafe_metadata: f.def("unsafe_metadata")?,
-            created_session_id: f.req("created_session_id")?,
-            created_user_id: f.req("created_user_id")?,
-            abandon_at: f.def("abandon_at")?,
-            locale: f.req("locale")?,
-        })
+        from_fields!(
+            f,
+            SignUp {
+                object: req("object"),
+                id: req("id"),
+                status: req("status"),
+                required_fields: def("required_fields"),
+                optional_fields: def("optional_fields"),
+                missing_fields: def("missing_fields"),
+                unverified_fields: def("unverified_fields"),
+                verifications: def("verifications"),
+                username: req("username"),
+                email_address: req("email_address"),
+                phone_number: req("phone_number"),
+                first_name: req("first_name"),
+                last_name: req("last_name"),
+                password_enabled: def("password_enabled"),
+                unsafe_metadata: def("unsafe_metadata"),
+                created_session_id: req("created_session_id"),
+                created_user_id: req("created_user_id"),
+                abandon_at: def("abandon_at"),
+                locale: req("locale"),
+            }
+        )
     }
 }
 
@@ -128,12 +131,15 @@ impl FromJson for SignUpVerifications {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SignUpVerifications")?;
-        Ok(SignUpVerifications {
-            email_address: f.req("email_address")?,
-            phone_number: f.req("phone_number")?,
-            web3_wallet: f.req("web3_wallet")?,
-            external_account: f.req("external_account")?,
-        })
+        from_fields!(
+            f,
+            SignUpVerifications {
+                email_address: req("email_address"),
+                phone_number: req("phone_number"),
+                web3_wallet: req("web3_wallet"),
+                external_account: req("external_account"),
+            }
+        )
     }
 }
 
@@ -141,8 +147,8 @@ impl FromJson for SignUpVerification {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SignUpVerification")?;
-        let next_action = f.req("next_action")?;
-        let supported_strategies = f.def("supported_strategies")?;
+        let next_action = f.req("next_action").map_err(|_| f.error())?;
+        let supported_strategies = f.def("supported_strategies").map_err(|_| f.error())?;
         Ok(SignUpVerification {
             verification: Verification::from_json(f.rest())?,
             next_action,

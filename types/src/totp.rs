@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use serde_json::Value;
 
-use crate::decode::{DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, DecodeError, Fields, FromJson};
 use crate::Millis;
 
 /// An authenticator app of the user (`object: "totp"`). `secret` and `uri` are
@@ -34,15 +34,18 @@ impl FromJson for Totp {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "Totp")?;
-        Ok(Totp {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            secret: f.req("secret")?,
-            uri: f.req("uri")?,
-            verified: f.req("verified")?,
-            backup_codes: f.req("backup_codes")?,
-            created_at: f.req("created_at")?,
-            updated_at: f.req("updated_at")?,
-        })
+        from_fields!(
+            f,
+            Totp {
+                object: req("object"),
+                id: req("id"),
+                secret: req("secret"),
+                uri: req("uri"),
+                verified: req("verified"),
+                backup_codes: req("backup_codes"),
+                created_at: req("created_at"),
+                updated_at: req("updated_at"),
+            }
+        )
     }
 }

@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use serde_json::Value;
 
-use crate::decode::{DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, DecodeError, Fields, FromJson};
 use crate::{Millis, Verification};
 
 /// The signed-in user (`GET /v1/me`).
@@ -115,42 +115,45 @@ impl FromJson for User {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "User")?;
-        Ok(User {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            external_id: f.req("external_id")?,
-            username: f.req("username")?,
-            first_name: f.req("first_name")?,
-            last_name: f.req("last_name")?,
-            image_url: f.req("image_url")?,
-            has_image: f.req("has_image")?,
-            primary_email_address_id: f.req("primary_email_address_id")?,
-            primary_phone_number_id: f.req("primary_phone_number_id")?,
-            primary_web3_wallet_id: f.req("primary_web3_wallet_id")?,
-            password_enabled: f.req("password_enabled")?,
-            two_factor_enabled: f.req("two_factor_enabled")?,
-            totp_enabled: f.req("totp_enabled")?,
-            backup_code_enabled: f.req("backup_code_enabled")?,
-            email_addresses: f.req("email_addresses")?,
-            phone_numbers: f.req("phone_numbers")?,
-            web3_wallets: f.def("web3_wallets")?,
-            passkeys: f.def("passkeys")?,
-            external_accounts: f.def("external_accounts")?,
-            public_metadata: f.def("public_metadata")?,
-            unsafe_metadata: f.def("unsafe_metadata")?,
-            last_sign_in_at: f.req("last_sign_in_at")?,
-            password_last_updated_at: f.req("password_last_updated_at")?,
-            mfa_enabled_at: f.req("mfa_enabled_at")?,
-            mfa_disabled_at: f.req("mfa_disabled_at")?,
-            banned: f.def("banned")?,
-            locked: f.def("locked")?,
-            lockout_expires_in_seconds: f.req("lockout_expires_in_seconds")?,
-            verification_attempts_remaining: f.req("verification_attempts_remaining")?,
-            delete_self_enabled: f.def("delete_self_enabled")?,
-            locale: f.req("locale")?,
-            created_at: f.req("created_at")?,
-            updated_at: f.req("updated_at")?,
-        })
+        from_fields!(
+            f,
+            User {
+                object: req("object"),
+                id: req("id"),
+                external_id: req("external_id"),
+                username: req("username"),
+                first_name: req("first_name"),
+                last_name: req("last_name"),
+                image_url: req("image_url"),
+                has_image: req("has_image"),
+                primary_email_address_id: req("primary_email_address_id"),
+                primary_phone_number_id: req("primary_phone_number_id"),
+                primary_web3_wallet_id: req("primary_web3_wallet_id"),
+                password_enabled: req("password_enabled"),
+                two_factor_enabled: req("two_factor_enabled"),
+                totp_enabled: req("totp_enabled"),
+                backup_code_enabled: req("backup_code_enabled"),
+                email_addresses: req("email_addresses"),
+                phone_numbers: req("phone_numbers"),
+                web3_wallets: def("web3_wallets"),
+                passkeys: def("passkeys"),
+                external_accounts: def("external_accounts"),
+                public_metadata: def("public_metadata"),
+                unsafe_metadata: def("unsafe_metadata"),
+                last_sign_in_at: req("last_sign_in_at"),
+                password_last_updated_at: req("password_last_updated_at"),
+                mfa_enabled_at: req("mfa_enabled_at"),
+                mfa_disabled_at: req("mfa_disabled_at"),
+                banned: def("banned"),
+                locked: def("locked"),
+                lockout_expires_in_seconds: req("lockout_expires_in_seconds"),
+                verification_attempts_remaining: req("verification_attempts_remaining"),
+                delete_self_enabled: def("delete_self_enabled"),
+                locale: req("locale"),
+                created_at: req("created_at"),
+                updated_at: req("updated_at"),
+            }
+        )
     }
 }
 
@@ -158,16 +161,19 @@ impl FromJson for EmailAddress {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "EmailAddress")?;
-        Ok(EmailAddress {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            email_address: f.req("email_address")?,
-            reserved: f.def("reserved")?,
-            verification: f.req("verification")?,
-            linked_to: f.def("linked_to")?,
-            created_at: f.req("created_at")?,
-            updated_at: f.req("updated_at")?,
-        })
+        from_fields!(
+            f,
+            EmailAddress {
+                object: req("object"),
+                id: req("id"),
+                email_address: req("email_address"),
+                reserved: def("reserved"),
+                verification: req("verification"),
+                linked_to: def("linked_to"),
+                created_at: req("created_at"),
+                updated_at: req("updated_at"),
+            }
+        )
     }
 }
 
@@ -175,19 +181,22 @@ impl FromJson for PhoneNumber {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "PhoneNumber")?;
-        Ok(PhoneNumber {
-            object: f.req("object")?,
-            id: f.req("id")?,
-            phone_number: f.req("phone_number")?,
-            reserved: f.def("reserved")?,
-            verification: f.req("verification")?,
-            linked_to: f.def("linked_to")?,
-            reserved_for_second_factor: f.req("reserved_for_second_factor")?,
-            default_second_factor: f.req("default_second_factor")?,
-            backup_codes: f.req("backup_codes")?,
-            created_at: f.req("created_at")?,
-            updated_at: f.req("updated_at")?,
-        })
+        from_fields!(
+            f,
+            PhoneNumber {
+                object: req("object"),
+                id: req("id"),
+                phone_number: req("phone_number"),
+                reserved: def("reserved"),
+                verification: req("verification"),
+                linked_to: def("linked_to"),
+                reserved_for_second_factor: req("reserved_for_second_factor"),
+                default_second_factor: req("default_second_factor"),
+                backup_codes: req("backup_codes"),
+                created_at: req("created_at"),
+                updated_at: req("updated_at"),
+            }
+        )
     }
 }
 
@@ -195,9 +204,12 @@ impl FromJson for IdentificationLink {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "IdentificationLink")?;
-        Ok(IdentificationLink {
-            kind: f.req("type")?,
-            id: f.req("id")?,
-        })
+        from_fields!(
+            f,
+            IdentificationLink {
+                kind: req("type"),
+                id: req("id"),
+            }
+        )
     }
 }

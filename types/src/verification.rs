@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use serde_json::Value;
 
-use crate::decode::{from_json_enum, DecodeError, Fields, FromJson};
+use crate::decode::{from_fields, from_json_enum, DecodeError, Fields, FromJson};
 use crate::{ApiError, Millis, Strategy};
 
 /// The state of one proof (a code, a password, ...). Used by sign-in, sign-up,
@@ -41,15 +41,18 @@ impl FromJson for Verification {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "Verification")?;
-        Ok(Verification {
-            object: f.req("object")?,
-            status: f.req("status")?,
-            strategy: f.req("strategy")?,
-            attempts: f.req("attempts")?,
-            expire_at: f.req("expire_at")?,
-            error: f.req("error")?,
-            channel: f.req("channel")?,
-        })
+        from_fields!(
+            f,
+            Verification {
+                object: req("object"),
+                status: req("status"),
+                strategy: req("strategy"),
+                attempts: req("attempts"),
+                expire_at: req("expire_at"),
+                error: req("error"),
+                channel: req("channel"),
+            }
+        )
     }
 }
 
