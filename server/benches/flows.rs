@@ -220,6 +220,125 @@ async fn main() {
     );
     server.stop().await;
     enumeration_timing().await;
+    mints_against_health().await;
+}
+
+/// A signed-in native client (bearer token, as a mobile app or wrk sends it): its
+/// token and its session.
+async fn native_session(base: &str, email: &str) -> (String, String) {
+    let http = reqwest::Client::new();
+    let mut token = String::new();
+    let mut send = async |path: String, form: &[(&str, &str)]| -> Value {
+        let r = http
+            .post(format!("{base}{path}?_is_native=true"))
+            .header("authorization", format!("Bearer {token}"))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        if let Some(t) = r.headers().get("authorization") {
+            token = t.to_str().unwrap().trim_start_matches("Bearer ").to_owned();
+        }
+        assert!(r.status().is_success(), "{path}: {}", r.status());
+        r.json().await.unwrap()
+    };
+    let v = send(
+        "/v1/client/sign_ups".into(),
+        &[("email_address", email), ("password", PASSWORD)],
+    )
+    .await;
+    let id = v["response"]["id"].as_str().unwrap().to_owned();
+    send(
+        format!("/v1/client/sign_ups/{id}/prepare_verification"),
+        &[("strategy", "email_code")],
+    )
+    .await;
+    let v = send(
+        format!("/v1/client/sign_ups/{id}/attempt_verification"),
+        &[("strategy", "email_code"), ("code", "424242")],
+    )
+    .await;
+    let session = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    send(format!("/v1/client/sessions/{session}/touch"), &[]).await;
+    (token, session)
+}
+
+/// One wrk run: requests per second and the 99th percentile latency.
+fn wrk(url: &str, script: Option<&std::path::Path>) -> Option<(f64, String)> {
+    let mut cmd = std::process::Command::new("wrk");
+    cmd.args(["-t2", "-c64", "-d8s", "--latency"]);
+    if let Some(script) = script {
+        cmd.arg("-s").arg(script);
+    }
+    let out = cmd.arg(url).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if text.contains("Non-2xx") {
+        panic!("wrk met errors on {url}:\n{text}");
+    }
+    let field = |prefix: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_owned()))
+    };
+    Some((field("Requests/sec:")?.parse().ok()?, field("99%")?))
+}
+
+/// Token mints against the HTTP floor: `GET /health` and `POST
+/// /v1/client/sessions/{id}/tokens` with wrk (2 threads, 64 connections, 8 s each)
+/// back to back on one server, and their ratio (the goal: at least 0.25x).
+async fn mints_against_health() {
+    if std::process::Command::new("wrk")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        println!(
+            "{:<40} skipped: wrk is not installed (`cargo xtask bench` installs it)",
+            "token mints vs /health"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (server, base, _) = start(unlimited(dir.path())).await;
+    let (token, session) = native_session(&base, "wrk+clerk_test@example.com").await;
+    let script = dir.path().join("mint.lua");
+    std::fs::write(
+        &script,
+        format!(
+            "wrk.method = \"POST\"\nwrk.body = \"\"\n\
+             wrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n\
+             wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n"
+        ),
+    )
+    .unwrap();
+    let health_url = format!("{base}/health");
+    let mint_url = format!("{base}/v1/client/sessions/{session}/tokens?_is_native=true");
+    let (health, mints) = tokio::task::spawn_blocking(move || {
+        (wrk(&health_url, None), wrk(&mint_url, Some(&script)))
+    })
+    .await
+    .unwrap();
+    match (health, mints) {
+        (Some((health, health_p99)), Some((mints, mint_p99))) => {
+            println!(
+                "{:<40} {health:.0} requests/s, p99 {health_p99}",
+                "GET /health (wrk, 64 connections)"
+            );
+            println!(
+                "{:<40} {mints:.0} tokens/s, p99 {mint_p99}",
+                "token mints (wrk, 64 connections)"
+            );
+            println!(
+                "{:<40} {:.3}x of /health",
+                "token mints vs /health",
+                mints / health
+            );
+        }
+        _ => println!("{:<40} wrk gave no numbers", "token mints vs /health"),
+    }
+    server.stop().await;
 }
 
 /// With enumeration protection on, a wrong password for a known account and for an

@@ -2,7 +2,7 @@
 //! writer never sees `SQLITE_BUSY`), several readers, WAL, `synchronous=FULL` so that
 //! a write acknowledged to a client survives a crash.
 
-use std::{str::FromStr, time::Duration};
+use std::{str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
@@ -13,6 +13,8 @@ use sqlx::{
 pub struct Db {
     pub write: SqlitePool,
     pub read: SqlitePool,
+    /// The last second's session and client reads (see `store::recent`).
+    pub recent: Arc<crate::store::recent::RecentReads>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +63,11 @@ impl Db {
             .max_connections(4)
             .connect_with(options.read_only(true))
             .await?;
-        Ok(Db { write, read })
+        Ok(Db {
+            write,
+            read,
+            recent: Arc::default(),
+        })
     }
 
     pub async fn close(&self) {

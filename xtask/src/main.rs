@@ -687,6 +687,11 @@ fn brotli_size(path: &Path) -> Result<u64> {
 }
 
 fn bench(root: &Path) -> Result {
+    // wrk drives the throughput part (token mints against `/health`).
+    // (`wrk -v` exits 1, so only whether it runs at all is asked.)
+    if Command::new("wrk").arg("-v").output().is_err() {
+        apt_install(root, &["wrk"])?;
+    }
     let mut bench = cargo();
     bench.args(["bench", "-p", "fapi-server", "--bench", "flows"]);
     run(root, bench)

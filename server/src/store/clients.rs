@@ -41,14 +41,25 @@ pub async fn rotate_token(db: &Db, id: &str) -> Result<String, sqlx::Error> {
         .bind(id)
         .execute(&db.write)
         .await?;
+    db.recent.forget_all();
     Ok(token)
 }
 
+/// The client a token belongs to; from the last second's reads when no write came
+/// since (every request looks its client up).
 pub async fn find_by_token_hash(db: &Db, hash: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM clients WHERE token_hash = ?")
+    if let Some(id) = db.recent.get(&db.recent.clients, hash) {
+        return Ok(Some(id));
+    }
+    let generation = db.recent.generation();
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE token_hash = ?")
         .bind(hash)
         .fetch_optional(&db.read)
-        .await
+        .await?;
+    if let Some(id) = &id {
+        db.recent.clients.put(hash, id.clone(), generation);
+    }
+    Ok(id)
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<ClientRow>, sqlx::Error> {
@@ -115,6 +126,7 @@ pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM clients WHERE id = ?")
         .bind(id)
         .execute(&db.write)
-        .await
-        .map(|_| ())
+        .await?;
+    db.recent.forget_all();
+    Ok(())
 }

@@ -110,6 +110,7 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
         .rows_affected();
 
     tx.commit().await?;
+    db.recent.forget_all();
     Ok(pruned)
 }
 

@@ -125,6 +125,7 @@ pub async fn advance(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    db.recent.forget_all();
     Ok(true)
 }
 

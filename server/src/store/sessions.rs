@@ -140,17 +140,28 @@ pub async fn complete_sign_in(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    db.recent.forget_all();
     Ok(Some(Completed {
         session_id,
         client_token,
     }))
 }
 
+/// A session by id; from the last second's reads when no write came since.
 pub async fn get(db: &Db, id: &str) -> Result<Option<SessionRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM sessions WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(&db.read)
-        .await
+    if let Some(row) = db.recent.get(&db.recent.sessions, id) {
+        return Ok(Some(row));
+    }
+    let generation = db.recent.generation();
+    let row: Option<SessionRow> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM sessions WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&db.read)
+            .await?;
+    if let Some(row) = &row {
+        db.recent.sessions.put(id, row.clone(), generation);
+    }
+    Ok(row)
 }
 
 /// The sessions a client shows: all but removed ones.
@@ -193,8 +204,9 @@ pub async fn touch(db: &Db, id: &str, idle_ms: i64) -> Result<(), sqlx::Error> {
     .bind(now)
     .bind(now)
     .execute(&db.write)
-    .await
-    .map(|_| ())
+    .await?;
+    db.recent.forget_all();
+    Ok(())
 }
 
 /// Ends a signed-in session with a final status (`ended`, `removed`, `revoked`).
@@ -204,8 +216,9 @@ pub async fn finish(db: &Db, id: &str, status: &str) -> Result<(), sqlx::Error> 
         .bind(now_ms())
         .bind(id)
         .execute(&db.write)
-        .await
-        .map(|_| ())
+        .await?;
+    db.recent.forget_all();
+    Ok(())
 }
 
 /// Signs a client out everywhere it is signed in.
@@ -219,8 +232,9 @@ pub async fn finish_all_for_client(
         .bind(now_ms())
         .bind(client_id)
         .execute(&db.write)
-        .await
-        .map(|_| ())
+        .await?;
+    db.recent.forget_all();
+    Ok(())
 }
 
 /// Revokes a user's other sessions (after a password change).
@@ -230,8 +244,9 @@ pub async fn revoke_others(db: &Db, user_id: &str, keep: &str) -> Result<(), sql
         .bind(user_id)
         .bind(keep)
         .execute(&db.write)
-        .await
-        .map(|_| ())
+        .await?;
+    db.recent.forget_all();
+    Ok(())
 }
 
 /// Counts a second factor the user just set up as verified for the session that set
@@ -254,5 +269,7 @@ pub async fn mark_second_factor(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await
+    tx.commit().await?;
+    db.recent.forget_all();
+    Ok(())
 }
