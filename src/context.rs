@@ -1,10 +1,35 @@
 //! What `<ClerkProvider>` puts into context for every hook and component.
 
-use std::rc::Rc;
+use std::{cell::Cell, rc::Rc};
 
 use yew::prelude::*;
 
 use crate::{Appearance, Clerk, ClerkState, Localization};
+
+/// Draws the "Verify it's you" dialog: `(on_complete, on_cancel)`.
+pub(crate) type DialogFn = fn(Callback<()>, Callback<()>) -> Html;
+
+/// Where [`crate::hooks::use_reverification`] leaves the dialog for the provider to
+/// draw. The provider names no dialog itself, so an app that never asks for a
+/// reverification does not carry one (39 KB gzip).
+#[derive(Clone, Default)]
+pub(crate) struct DialogSlot(Rc<Cell<Option<DialogFn>>>);
+
+impl DialogSlot {
+    pub fn offer(&self, dialog: DialogFn) {
+        self.0.set(Some(dialog));
+    }
+
+    pub fn get(&self) -> Option<DialogFn> {
+        self.0.get()
+    }
+}
+
+impl PartialEq for DialogSlot {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 /// The core, the state it had at this render, and the UI settings.
 #[derive(Clone, PartialEq)]
@@ -14,8 +39,10 @@ pub struct ClerkContext {
     pub appearance: Rc<Appearance>,
     pub localization: Localization,
     /// Opens the provider's "Verify it's you" dialog; the sender hears `true` once the
-    /// user verified, `false` if they cancelled (see [`crate::hooks::use_reverification`]).
+    /// user verified, `false` if they cancelled. Go through
+    /// [`crate::hooks::use_reverification`], which brings the dialog along.
     pub reverify: Callback<futures::channel::oneshot::Sender<bool>>,
+    pub(crate) dialog: DialogSlot,
 }
 
 impl ClerkContext {

@@ -6,8 +6,9 @@ use yew_router::prelude::use_navigator;
 use futures::channel::oneshot;
 
 use crate::{
-    client::FrontendApi, components::UserVerification, context::ClerkContext, Appearance, Clerk,
-    Localization, Urls,
+    client::FrontendApi,
+    context::{ClerkContext, DialogSlot},
+    Appearance, Clerk, Localization, Urls,
 };
 
 /// Props of [`ClerkProvider`]: where the Frontend API is, where pages are, and how
@@ -179,11 +180,17 @@ pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
     }
 
     // "Verify it's you": everyone waiting on it hears the one outcome.
+    let dialog_slot = (*use_memo((), |_| DialogSlot::default())).clone();
     let waiting = use_mut_ref(Vec::<oneshot::Sender<bool>>::new);
     let verifying = use_state(|| false);
     let reverify = {
-        let (waiting, verifying) = (waiting.clone(), verifying.clone());
+        let (waiting, verifying, slot) = (waiting.clone(), verifying.clone(), dialog_slot.clone());
         use_callback((), move |done: oneshot::Sender<bool>, _| {
+            if slot.get().is_none() {
+                // Asked around `use_reverification`: no dialog to show, so no way to verify.
+                let _ = done.send(false);
+                return;
+            }
             waiting.borrow_mut().push(done);
             verifying.set(true);
         })
@@ -215,16 +222,22 @@ pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
         appearance: Rc::new(props.appearance.clone()),
         localization: props.localization.clone(),
         reverify,
+        dialog: dialog_slot.clone(),
     };
-    let dialog = (*verifying && state.is_signed_in()).then(|| {
-        html! {
-            <div class={context.class("modalBackdrop")}>
-                <div class={context.class("modalContent")} role="dialog" aria-modal="true">
-                    <UserVerification on_complete={settle(true)} on_cancel={settle(false)} />
+    // Drawn by what `use_reverification` left in the slot (it always has, before anyone
+    // can ask): the provider itself names no dialog, so apps that never ask carry none.
+    let dialog = (*verifying && state.is_signed_in())
+        .then(|| dialog_slot.get())
+        .flatten()
+        .map(|draw| {
+            html! {
+                <div class={context.class("modalBackdrop")}>
+                    <div class={context.class("modalContent")} role="dialog" aria-modal="true">
+                        { draw(settle(true), settle(false)) }
+                    </div>
                 </div>
-            </div>
-        }
-    });
+            }
+        });
     let styles = props.inject_styles.then(|| {
         let css = format!(
             "{}{}",

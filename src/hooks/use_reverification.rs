@@ -76,7 +76,13 @@ impl ReverificationHandle {
 /// ```
 #[hook]
 pub fn use_reverification() -> ReverificationHandle {
+    let ctx = use_clerk_context();
+    ctx.dialog.offer(verification_dialog);
     ReverificationHandle {
-        reverify: use_clerk_context().reverify,
+        reverify: ctx.reverify,
     }
+}
+
+fn verification_dialog(on_complete: Callback<()>, on_cancel: Callback<()>) -> Html {
+    html! { <crate::components::UserVerification {on_complete} {on_cancel} /> }
 }
