@@ -29,25 +29,34 @@ async fn sign_up(base: &str, email: &str) {
         .cookie_store(true)
         .build()
         .unwrap();
+    sign_up_on(&http, base, email).await;
+}
+
+/// Signs up on `http`'s client; the new session's id.
+async fn sign_up_on(http: &reqwest::Client, base: &str, email: &str) -> String {
     let v = post(
-        &http,
+        http,
         format!("{base}/v1/client/sign_ups"),
         &[("email_address", email), ("password", PASSWORD)],
     )
     .await;
     let id = v["response"]["id"].as_str().unwrap().to_owned();
     post(
-        &http,
+        http,
         format!("{base}/v1/client/sign_ups/{id}/prepare_verification"),
         &[("strategy", "email_code")],
     )
     .await;
-    post(
-        &http,
+    let v = post(
+        http,
         format!("{base}/v1/client/sign_ups/{id}/attempt_verification"),
         &[("strategy", "email_code"), ("code", "424242")],
     )
     .await;
+    v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// Defaults with a database in `dir` and no per-IP limits (every request of a
@@ -243,29 +252,7 @@ async fn second_factor_attempts_at_once(clients: usize) {
         let email = format!("second{i}+clerk_test@example.com");
         // Clerk's test numbers (+1 XXX 555-0100..0199) take the code 424242.
         let phone = format!("+1{}5550100", 201 + i);
-        let v = post(
-            &http,
-            format!("{base}/v1/client/sign_ups"),
-            &[("email_address", email.as_str()), ("password", PASSWORD)],
-        )
-        .await;
-        let id = v["response"]["id"].as_str().unwrap().to_owned();
-        post(
-            &http,
-            format!("{base}/v1/client/sign_ups/{id}/prepare_verification"),
-            &[("strategy", "email_code")],
-        )
-        .await;
-        let v = post(
-            &http,
-            format!("{base}/v1/client/sign_ups/{id}/attempt_verification"),
-            &[("strategy", "email_code"), ("code", "424242")],
-        )
-        .await;
-        let sid = v["response"]["created_session_id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let sid = sign_up_on(&http, &base, &email).await;
         post(&http, format!("{base}/v1/client/sessions/{sid}/touch"), &[]).await;
         let me = format!("_clerk_session_id={sid}");
         let v = post(
