@@ -86,6 +86,33 @@ async fn loaded(page: &Page) -> String {
     panic!("clerk-js did not load in 30 s");
 }
 
+/// Signs out, then loads the page afresh as the app's after-sign-out page would be.
+/// Returns what the page saw right after signing out, and after the new load.
+///
+/// clerk-js navigates to the after-sign-out URL itself by default (`location.href =
+/// "/"`), but a script-initiated navigation races the driver: sometimes the next
+/// step ran on the page being replaced (`Clerk.client` undefined), sometimes
+/// Chromium dropped the navigation. The callback form leaves navigating to us, and
+/// WebDriver's own navigation waits for the load.
+async fn sign_out(page: &Page) -> Value {
+    let seen = ok(
+        page,
+        "await Clerk.signOut(() => {});
+         return { user: Clerk.user ?? null, session: Clerk.session ?? null };",
+        json!({}),
+    )
+    .await;
+    page.goto("/").await;
+    loaded(page).await;
+    let reloaded = ok(
+        page,
+        "return { user: Clerk.user ?? null, sessions: Clerk.client.sessions.length };",
+        json!({}),
+    )
+    .await;
+    json!({ "seen": seen, "reloaded": reloaded })
+}
+
 async fn verify_token(page: &Page, jwt: &str) -> SessionClaims {
     let jwks: Jwks = reqwest::get(format!("{}/.well-known/jwks.json", page.base))
         .await
@@ -170,13 +197,12 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     assert_eq!(two_factor, json!({ "reserved": true, "on": true }));
 
     // Sign out.
-    let after = ok(
-        &page,
-        "await Clerk.signOut(); return { user: Clerk.user ?? null, session: Clerk.session ?? null };",
-        json!({}),
-    )
-    .await;
-    assert_eq!(after, json!({ "user": null, "session": null }));
+    let after = sign_out(&page).await;
+    assert_eq!(
+        after,
+        json!({ "seen": { "user": null, "session": null },
+                "reloaded": { "user": null, "sessions": 0 } })
+    );
 
     // Sign in with the password: the second factor is asked for.
     let sign_in = ok(
@@ -272,7 +298,7 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     )
     .await;
     assert_eq!(on, json!({ "verified": true, "totp": true, "mfa": true }));
-    ok(&page, "await Clerk.signOut();", json!({})).await;
+    assert_eq!(sign_out(&page).await["reloaded"]["user"], Value::Null);
     let with_app = ok(
         &page,
         "const si = await Clerk.client.signIn.create({ identifier: args.email, password: args.password });
@@ -299,7 +325,7 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     assert_eq!(set["enabled"], true, "{set}");
     let codes: Vec<String> = serde_json::from_value(set["codes"].clone()).unwrap();
     assert_eq!(codes.len(), 10);
-    ok(&page, "await Clerk.signOut();", json!({})).await;
+    assert_eq!(sign_out(&page).await["reloaded"]["user"], Value::Null);
     // The fourth second-factor attempt from this address in a few seconds: wait for
     // Clerk's limit (3 per 10 s, one back every 3.3 s) as a person would.
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
