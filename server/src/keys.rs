@@ -130,7 +130,7 @@ pub async fn load_signing_keys(
             let key = SigningKey::from_pem(kid_of(&secret), &pem)?;
             let jwk = serde_json::to_string(&key.jwk).map_err(|e| KeyError(e.to_string()))?;
             sqlx::query(
-                "INSERT INTO signing_keys (kid, private_pem, public_jwk, created_at) VALUES (?, '', ?, ?)
+                "INSERT INTO signing_keys (kid, private_pem, public_jwk, created_at) VALUES ($1, '', $2, $3)
                  ON CONFLICT (kid) DO UPDATE SET retired_at = NULL",
             )
             .bind(&key.kid)
@@ -154,7 +154,7 @@ pub async fn load_signing_keys(
             }
         }
     };
-    sqlx::query("UPDATE signing_keys SET retired_at = ? WHERE kid <> ? AND retired_at IS NULL")
+    sqlx::query("UPDATE signing_keys SET retired_at = $1 WHERE kid <> $2 AND retired_at IS NULL")
         .bind(now)
         .bind(&current.kid)
         .execute(&db.write)
@@ -162,7 +162,7 @@ pub async fn load_signing_keys(
     let keep = published_after_retirement(token_lifetime_ms);
     let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
         "SELECT kid, private_pem, public_jwk, retired_at FROM signing_keys
-         WHERE retired_at IS NOT NULL AND retired_at > ? ORDER BY retired_at DESC",
+         WHERE retired_at IS NOT NULL AND retired_at > $1 ORDER BY retired_at DESC",
     )
     .bind(now - keep)
     .fetch_all(&db.write)
@@ -191,7 +191,7 @@ pub async fn create_key(db: &Db) -> Result<SigningKey, crate::StartError> {
         .to_pkcs8_pem(LineEnding::LF)
         .map_err(|e| KeyError(e.to_string()))?;
     let kid = kid_of(&secret);
-    sqlx::query("INSERT INTO signing_keys (kid, private_pem, created_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO signing_keys (kid, private_pem, created_at) VALUES ($1, $2, $3)")
         .bind(&kid)
         .bind(pem.as_str())
         .bind(now_ms())
@@ -204,12 +204,12 @@ pub async fn create_key(db: &Db) -> Result<SigningKey, crate::StartError> {
 pub async fn load_or_create_secret(db: &Db, name: &str) -> Result<[u8; 32], crate::StartError> {
     let mut fresh = [0u8; 32];
     OsRng.fill_bytes(&mut fresh);
-    sqlx::query("INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+    sqlx::query("INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
         .bind(name)
         .bind(hex::encode(fresh))
         .execute(&db.write)
         .await?;
-    let (value,): (String,) = sqlx::query_as("SELECT value FROM secrets WHERE name = ?")
+    let (value,): (String,) = sqlx::query_as("SELECT value FROM secrets WHERE name = $1")
         .bind(name)
         .fetch_one(&db.write)
         .await?;

@@ -73,6 +73,14 @@ pub enum StartError {
         users: Vec<String>,
         more: &'static str,
     },
+    /// Instances on one PostgreSQL must seal and open with one key, kept apart
+    /// from the database; there is no file beside which to make one.
+    #[error(
+        "on PostgreSQL, secrets_key_file (FAPI_SECRETS_KEY_FILE) is required: the key that \
+         seals authenticator-app secrets, kept out of the database. The first start makes \
+         the file if it is missing; give every instance a copy of that same file"
+    )]
+    SecretsKeyRequired,
     #[error("listening on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -129,6 +137,9 @@ impl Server {
         let code_key = keys::load_or_create_secret(&db, "code_hmac").await?;
         let secrets = match settings.secrets_key_path() {
             Some(path) => secret_box::SecretBox::from_file(&path)?,
+            None if db.engine == db::Engine::Postgres => {
+                return Err(StartError::SecretsKeyRequired)
+            }
             None => {
                 let mut key = [0u8; 32];
                 rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);

@@ -1,5 +1,6 @@
 //! What was acknowledged survives: a graceful restart keeps users, sessions and the
-//! signing key; a SIGKILL of the real binary loses no acknowledged write.
+//! signing key; a SIGKILL of the real binary loses no acknowledged write. On SQLite,
+//! and on PostgreSQL when `FAPI_TEST_POSTGRES_URL` is set.
 
 mod common;
 
@@ -60,10 +61,11 @@ impl Drop for Running {
 }
 
 /// Starts the real binary on a free port and reads the address it prints.
-fn spawn_binary(db: &str) -> (Running, String) {
+fn spawn_binary(dir: &std::path::Path) -> (Running, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fapi-server"))
         .env("FAPI_LISTEN", "127.0.0.1:0")
-        .env("FAPI_DATABASE_URL", db)
+        .env("FAPI_DATABASE_URL", common::database_url(dir))
+        .env("FAPI_SECRETS_KEY_FILE", dir.join("fapi-secrets.key"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -83,8 +85,7 @@ fn spawn_binary(db: &str) -> (Running, String) {
 #[tokio::test]
 async fn a_crash_loses_no_acknowledged_write() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}/fapi.db", dir.path().display());
-    let (mut running, base) = spawn_binary(&db);
+    let (mut running, base) = spawn_binary(dir.path());
     let b = Browser::new(&base, Mode::Cookie);
     let id = b.start_sign_up("crash+clerk_test@example.com", &[]).await;
     let v = b.finish_sign_up(&id, "424242").await.ok();
@@ -96,7 +97,7 @@ async fn a_crash_loses_no_acknowledged_write() {
     running.0.kill().unwrap();
     running.0.wait().unwrap();
 
-    let (_running, base) = spawn_binary(&db);
+    let (_running, base) = spawn_binary(dir.path());
     let fresh = Browser::new(&base, Mode::Cookie);
     let v = fresh
         .sign_in_password("crash+clerk_test@example.com", PASSWORD)

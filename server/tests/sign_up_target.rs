@@ -14,7 +14,7 @@ async fn a_code_sent_to_one_address_does_not_verify_another() {
     let code = server.last_code_to("attacker@example.com").await;
     // What the race leaves behind: the row holds the victim's address while its
     // verification is the one whose code went to the attacker.
-    sqlx::query("UPDATE sign_ups SET email_address = 'victim@example.com' WHERE id = ?")
+    sqlx::query("UPDATE sign_ups SET email_address = 'victim@example.com' WHERE id = $1")
         .bind(&id)
         .execute(&server.state().db.write)
         .await

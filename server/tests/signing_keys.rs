@@ -48,7 +48,7 @@ async fn a_key_file_takes_over_and_the_old_key_stays_until_its_tokens_expire() {
     assert_ne!(new, old);
     assert_eq!(kids(&server).await, vec![new.clone(), old.clone()]);
     // The file's private half never enters the database.
-    let stored: String = sqlx::query_scalar("SELECT private_pem FROM signing_keys WHERE kid = ?")
+    let stored: String = sqlx::query_scalar("SELECT private_pem FROM signing_keys WHERE kid = $1")
         .bind(&new)
         .fetch_one(&server.state().db.read)
         .await
@@ -56,7 +56,7 @@ async fn a_key_file_takes_over_and_the_old_key_stays_until_its_tokens_expire() {
     assert_eq!(stored, "");
 
     // Once the old key's last token has expired (60 s, and a minute of skew), it goes.
-    sqlx::query("UPDATE signing_keys SET retired_at = retired_at - 121000 WHERE kid = ?")
+    sqlx::query("UPDATE signing_keys SET retired_at = retired_at - 121000 WHERE kid = $1")
         .bind(&old)
         .execute(&server.state().db.write)
         .await

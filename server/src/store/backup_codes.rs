@@ -7,24 +7,33 @@ use crate::{db::Db, ids::now_ms};
 pub async fn replace(db: &Db, user_id: &str, hashes: &[String]) -> Result<(), sqlx::Error> {
     let now = now_ms();
     let mut tx = db.write.begin().await?;
-    sqlx::query("DELETE FROM backup_codes WHERE user_id = ?")
+    // Holds the user's row until commit: on PostgreSQL two replaces at once would
+    // otherwise both delete the old set and both insert theirs.
+    sqlx::query("UPDATE users SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM backup_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
     for hash in hashes {
-        sqlx::query("INSERT INTO backup_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)")
-            .bind(user_id)
-            .bind(hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO backup_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(user_id)
+        .bind(hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await
 }
 
 /// Uses a code: `true` for the one request that removed it.
 pub async fn consume(db: &Db, user_id: &str, hash: &str) -> Result<bool, sqlx::Error> {
-    let n = sqlx::query("DELETE FROM backup_codes WHERE user_id = ? AND code_hash = ?")
+    let n = sqlx::query("DELETE FROM backup_codes WHERE user_id = $1 AND code_hash = $2")
         .bind(user_id)
         .bind(hash)
         .execute(&db.write)
@@ -35,14 +44,14 @@ pub async fn consume(db: &Db, user_id: &str, hash: &str) -> Result<bool, sqlx::E
 
 /// How many unused codes the user has.
 pub async fn remaining(db: &Db, user_id: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM backup_codes WHERE user_id = ?")
+    sqlx::query_scalar("SELECT COUNT(*) FROM backup_codes WHERE user_id = $1")
         .bind(user_id)
         .fetch_one(&db.read)
         .await
 }
 
 pub async fn delete_all(db: &Db, user_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM backup_codes WHERE user_id = ?")
+    sqlx::query("DELETE FROM backup_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(&db.write)
         .await

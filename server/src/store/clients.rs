@@ -23,19 +23,21 @@ pub async fn create(db: &Db) -> Result<(String, String), sqlx::Error> {
     let id = new_id("client");
     let token = new_token();
     let now = now_ms();
-    sqlx::query("INSERT INTO clients (id, token_hash, created_at, updated_at) VALUES (?, ?, ?, ?)")
-        .bind(&id)
-        .bind(token_hash(&token))
-        .bind(now)
-        .bind(now)
-        .execute(&db.write)
-        .await?;
+    sqlx::query(
+        "INSERT INTO clients (id, token_hash, created_at, updated_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&id)
+    .bind(token_hash(&token))
+    .bind(now)
+    .bind(now)
+    .execute(&db.write)
+    .await?;
     Ok((id, token))
 }
 
 pub async fn rotate_token(db: &Db, id: &str) -> Result<String, sqlx::Error> {
     let token = new_token();
-    sqlx::query("UPDATE clients SET token_hash = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE clients SET token_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(token_hash(&token))
         .bind(now_ms())
         .bind(id)
@@ -52,7 +54,7 @@ pub async fn find_by_token_hash(db: &Db, hash: &str) -> Result<Option<String>, s
         return Ok(Some(id));
     }
     let generation = db.recent.generation();
-    let id: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE token_hash = ?")
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE token_hash = $1")
         .bind(hash)
         .fetch_optional(&db.read)
         .await?;
@@ -63,14 +65,14 @@ pub async fn find_by_token_hash(db: &Db, hash: &str) -> Result<Option<String>, s
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<ClientRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM clients WHERE id = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM clients WHERE id = $1"))
         .bind(id)
         .fetch_optional(&db.read)
         .await
 }
 
 pub async fn set_sign_in(db: &Db, id: &str, sign_in_id: Option<&str>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE clients SET sign_in_id = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE clients SET sign_in_id = $1, updated_at = $2 WHERE id = $3")
         .bind(sign_in_id)
         .bind(now_ms())
         .bind(id)
@@ -80,7 +82,7 @@ pub async fn set_sign_in(db: &Db, id: &str, sign_in_id: Option<&str>) -> Result<
 }
 
 pub async fn set_sign_up(db: &Db, id: &str, sign_up_id: Option<&str>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE clients SET sign_up_id = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE clients SET sign_up_id = $1, updated_at = $2 WHERE id = $3")
         .bind(sign_up_id)
         .bind(now_ms())
         .bind(id)
@@ -98,8 +100,8 @@ pub async fn forget_completed_attempts(db: &Db, id: &str) -> Result<(), sqlx::Er
                 THEN NULL ELSE sign_in_id END,
             sign_up_id = CASE WHEN sign_up_id IN (SELECT id FROM sign_ups WHERE status = 'complete')
                 THEN NULL ELSE sign_up_id END,
-            updated_at = ?
-         WHERE id = ?",
+            updated_at = $1
+         WHERE id = $2",
     )
     .bind(now_ms())
     .bind(id)
@@ -113,7 +115,7 @@ pub async fn set_last_active_session(
     id: &str,
     session_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE clients SET last_active_session_id = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE clients SET last_active_session_id = $1, updated_at = $2 WHERE id = $3")
         .bind(session_id)
         .bind(now_ms())
         .bind(id)
@@ -123,7 +125,7 @@ pub async fn set_last_active_session(
 }
 
 pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM clients WHERE id = ?")
+    sqlx::query("DELETE FROM clients WHERE id = $1")
         .bind(id)
         .execute(&db.write)
         .await?;

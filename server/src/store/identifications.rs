@@ -1,4 +1,4 @@
-use sqlx::FromRow;
+use sqlx::{any::AnyRow, FromRow, Row};
 
 use crate::{
     db::Db,
@@ -8,7 +8,7 @@ use crate::{
 pub const EMAIL: &str = "email_address";
 pub const PHONE: &str = "phone_number";
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct IdentificationRow {
     pub id: String,
     pub user_id: String,
@@ -33,11 +33,34 @@ impl IdentificationRow {
     }
 }
 
-const COLUMNS: &str = "id, user_id, kind, value, verification_id, verified_at, reserved_for_second_factor, default_second_factor, created_at, updated_at";
+/// The two flags are `BOOLEAN` columns, read as 0/1: sqlx's `Any` driver cannot
+/// hand over a SQLite column declared `BOOLEAN`, and the expression reads alike on
+/// both engines.
+const COLUMNS: &str = "id, user_id, kind, value, verification_id, verified_at,
+    CASE WHEN reserved_for_second_factor THEN 1 ELSE 0 END AS reserved_for_second_factor,
+    CASE WHEN default_second_factor THEN 1 ELSE 0 END AS default_second_factor,
+    created_at, updated_at";
+
+impl FromRow<'_, AnyRow> for IdentificationRow {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(IdentificationRow {
+            id: row.try_get("id")?,
+            user_id: row.try_get("user_id")?,
+            kind: row.try_get("kind")?,
+            value: row.try_get("value")?,
+            verification_id: row.try_get("verification_id")?,
+            verified_at: row.try_get("verified_at")?,
+            reserved_for_second_factor: row.try_get::<i64, _>("reserved_for_second_factor")? != 0,
+            default_second_factor: row.try_get::<i64, _>("default_second_factor")? != 0,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
+}
 
 pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<IdentificationRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM identifications WHERE user_id = ? ORDER BY created_at, id"
+        "SELECT {COLUMNS} FROM identifications WHERE user_id = $1 ORDER BY created_at, id"
     ))
     .bind(user_id)
     .fetch_all(&db.read)
@@ -46,7 +69,7 @@ pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<IdentificationR
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<IdentificationRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM identifications WHERE id = ?"
+        "SELECT {COLUMNS} FROM identifications WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(&db.read)
@@ -56,7 +79,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<IdentificationRow>, sqlx::E
 /// Is this email or phone already a verified identification of some account?
 pub async fn verified_exists(db: &Db, kind: &str, value: &str) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM identifications WHERE kind = ? AND value = ? AND verified_at IS NOT NULL",
+        "SELECT COUNT(*) FROM identifications WHERE kind = $1 AND value = $2 AND verified_at IS NOT NULL",
     )
     .bind(kind)
     .bind(value)
@@ -80,8 +103,8 @@ pub async fn create(
     let now = now_ms();
     let added = sqlx::query(
         "INSERT INTO identifications (id, user_id, kind, value, reserved_for_second_factor, created_at, updated_at)
-         SELECT ?, ?, ?, ?, ?, ?, ?
-         WHERE (SELECT COUNT(*) FROM identifications WHERE user_id = ? AND verified_at IS NULL) < ?",
+         SELECT $1, $2, $3, $4, $5, $6, $7
+         WHERE (SELECT COUNT(*) FROM identifications WHERE user_id = $8 AND verified_at IS NULL) < $9",
     )
     .bind(&id)
     .bind(user_id)
@@ -99,7 +122,7 @@ pub async fn create(
 }
 
 pub async fn set_verification(db: &Db, id: &str, verification_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE identifications SET verification_id = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE identifications SET verification_id = $1, updated_at = $2 WHERE id = $3")
         .bind(verification_id)
         .bind(now_ms())
         .bind(id)
@@ -111,7 +134,7 @@ pub async fn set_verification(db: &Db, id: &str, verification_id: &str) -> Resul
 /// Marks verified; fails with a unique violation if another account verified it first.
 pub async fn mark_verified(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     let now = now_ms();
-    sqlx::query("UPDATE identifications SET verified_at = ?, updated_at = ? WHERE id = ? AND verified_at IS NULL")
+    sqlx::query("UPDATE identifications SET verified_at = $1, updated_at = $2 WHERE id = $3 AND verified_at IS NULL")
         .bind(now)
         .bind(now)
         .bind(id)
@@ -122,9 +145,9 @@ pub async fn mark_verified(db: &Db, id: &str) -> Result<(), sqlx::Error> {
 
 pub async fn set_reserved(db: &Db, id: &str, reserved: bool) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE identifications SET reserved_for_second_factor = ?,
-            default_second_factor = CASE WHEN ? THEN default_second_factor ELSE FALSE END,
-            updated_at = ? WHERE id = ?",
+        "UPDATE identifications SET reserved_for_second_factor = $1,
+            default_second_factor = CASE WHEN $2 THEN default_second_factor ELSE FALSE END,
+            updated_at = $3 WHERE id = $4",
     )
     .bind(reserved)
     .bind(reserved)
@@ -142,8 +165,8 @@ pub async fn make_default_second_factor(
     id: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE identifications SET default_second_factor = (id = ?), updated_at = ?
-         WHERE user_id = ? AND kind = 'phone_number'",
+        "UPDATE identifications SET default_second_factor = (id = $1), updated_at = $2
+         WHERE user_id = $3 AND kind = 'phone_number'",
     )
     .bind(id)
     .bind(now_ms())
@@ -154,7 +177,7 @@ pub async fn make_default_second_factor(
 }
 
 pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM identifications WHERE id = ?")
+    sqlx::query("DELETE FROM identifications WHERE id = $1")
         .bind(id)
         .execute(&db.write)
         .await
@@ -167,11 +190,11 @@ pub async fn ensure_default_second_factor(db: &Db, user_id: &str) -> Result<(), 
     sqlx::query(
         "UPDATE identifications SET default_second_factor = TRUE
          WHERE id = (SELECT id FROM identifications
-                     WHERE user_id = ? AND kind = 'phone_number' AND reserved_for_second_factor
+                     WHERE user_id = $1 AND kind = 'phone_number' AND reserved_for_second_factor
                        AND verified_at IS NOT NULL
                      ORDER BY created_at, id LIMIT 1)
            AND NOT EXISTS (SELECT 1 FROM identifications
-                           WHERE user_id = ? AND default_second_factor AND reserved_for_second_factor
+                           WHERE user_id = $2 AND default_second_factor AND reserved_for_second_factor
                              AND verified_at IS NOT NULL)",
     )
     .bind(user_id)
@@ -185,8 +208,8 @@ pub async fn ensure_default_second_factor(db: &Db, user_id: &str) -> Result<(), 
 pub async fn users_with_sms_second_factor(db: &Db, limit: i64) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT DISTINCT user_id FROM identifications
-         WHERE kind = ? AND verified_at IS NOT NULL AND reserved_for_second_factor = TRUE
-         ORDER BY user_id LIMIT ?",
+         WHERE kind = $1 AND verified_at IS NOT NULL AND reserved_for_second_factor = TRUE
+         ORDER BY user_id LIMIT $2",
     )
     .bind(PHONE)
     .bind(limit)
@@ -201,7 +224,7 @@ pub async fn owner_of_verified(
     value: &str,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT user_id FROM identifications WHERE kind = ? AND value = ? AND verified_at IS NOT NULL",
+        "SELECT user_id FROM identifications WHERE kind = $1 AND value = $2 AND verified_at IS NOT NULL",
     )
     .bind(kind)
     .bind(value)

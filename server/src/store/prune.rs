@@ -29,12 +29,12 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
 
     sqlx::query(
         "UPDATE clients SET sign_in_id = NULL
-         WHERE sign_in_id IN (SELECT id FROM sign_ins WHERE abandon_at < ?)",
+         WHERE sign_in_id IN (SELECT id FROM sign_ins WHERE abandon_at < $1)",
     )
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    pruned.sign_ins = sqlx::query("DELETE FROM sign_ins WHERE abandon_at < ?")
+    pruned.sign_ins = sqlx::query("DELETE FROM sign_ins WHERE abandon_at < $1")
         .bind(now)
         .execute(&mut *tx)
         .await?
@@ -42,26 +42,26 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
 
     sqlx::query(
         "UPDATE clients SET sign_up_id = NULL
-         WHERE sign_up_id IN (SELECT id FROM sign_ups WHERE abandon_at < ?)",
+         WHERE sign_up_id IN (SELECT id FROM sign_ups WHERE abandon_at < $1)",
     )
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    pruned.sign_ups = sqlx::query("DELETE FROM sign_ups WHERE abandon_at < ?")
+    pruned.sign_ups = sqlx::query("DELETE FROM sign_ups WHERE abandon_at < $1")
         .bind(now)
         .execute(&mut *tx)
         .await?
         .rows_affected();
 
     pruned.session_verifications =
-        sqlx::query("DELETE FROM session_verifications WHERE created_at < ?")
+        sqlx::query("DELETE FROM session_verifications WHERE created_at < $1")
             .bind(now - super::session_verifications::LIFETIME_MS)
             .execute(&mut *tx)
             .await?
             .rows_affected();
 
     pruned.verifications = sqlx::query(
-        "DELETE FROM verifications WHERE created_at < ?
+        "DELETE FROM verifications WHERE created_at < $1
             AND id NOT IN (SELECT verification_id FROM identifications WHERE verification_id IS NOT NULL)
             AND id NOT IN (SELECT first_factor_verification_id FROM sign_ins WHERE first_factor_verification_id IS NOT NULL)
             AND id NOT IN (SELECT second_factor_verification_id FROM sign_ins WHERE second_factor_verification_id IS NOT NULL)
@@ -75,7 +75,7 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
     .await?
     .rows_affected();
 
-    pruned.code_sends = sqlx::query("DELETE FROM code_sends WHERE last_sent_at < ?")
+    pruned.code_sends = sqlx::query("DELETE FROM code_sends WHERE last_sent_at < $1")
         .bind(leftover)
         .execute(&mut *tx)
         .await?
@@ -83,7 +83,7 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
 
     pruned.target_failures = sqlx::query(
         "DELETE FROM target_failures
-         WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?)",
+         WHERE updated_at < $1 AND (locked_until IS NULL OR locked_until < $2)",
     )
     .bind(leftover)
     .bind(now)
@@ -92,9 +92,9 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
     .rows_affected();
 
     // A client idle for a month whose sessions are all over: its cookie opens nothing.
-    let idle = "SELECT id FROM clients WHERE updated_at < ? AND id NOT IN (
+    let idle = "SELECT id FROM clients WHERE updated_at < $1 AND id NOT IN (
         SELECT client_id FROM sessions
-        WHERE status IN ('active', 'pending') AND expire_at > ? AND abandon_at > ?)";
+        WHERE status IN ('active', 'pending') AND expire_at > $2 AND abandon_at > $3)";
     sqlx::query(&format!("DELETE FROM sessions WHERE client_id IN ({idle})"))
         .bind(now - CLIENT_IDLE_MS)
         .bind(now)

@@ -35,7 +35,7 @@ pub async fn create(
     let now = now_ms();
     sqlx::query(
         "INSERT INTO session_verifications (id, session_id, level, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&id)
     .bind(session_id)
@@ -54,8 +54,8 @@ pub async fn current(
     session_id: &str,
 ) -> Result<Option<SessionVerificationRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM session_verifications WHERE session_id = ? AND created_at > ?
-         ORDER BY created_at DESC, rowid DESC LIMIT 1"
+        "SELECT {COLUMNS} FROM session_verifications WHERE session_id = $1 AND created_at > $2
+         ORDER BY created_at DESC, id DESC LIMIT 1"
     ))
     .bind(session_id)
     .bind(now_ms() - LIFETIME_MS)
@@ -76,7 +76,7 @@ pub async fn set_verification(
         "second_factor_verification_id"
     };
     sqlx::query(&format!(
-        "UPDATE session_verifications SET {column} = ?, updated_at = ? WHERE id = ?"
+        "UPDATE session_verifications SET {column} = $1, updated_at = $2 WHERE id = $3"
     ))
     .bind(verification_id)
     .bind(now_ms())
@@ -98,7 +98,7 @@ pub async fn advance(
     let now = now_ms();
     let mut tx = db.write.begin().await?;
     let moved = sqlx::query(
-        "UPDATE session_verifications SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
+        "UPDATE session_verifications SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
     )
     .bind(to)
     .bind(now)
@@ -117,7 +117,7 @@ pub async fn advance(
         "second_factor_at"
     };
     sqlx::query(&format!(
-        "UPDATE sessions SET {column} = ?, updated_at = ? WHERE id = ?"
+        "UPDATE sessions SET {column} = $1, updated_at = $2 WHERE id = $3"
     ))
     .bind(now)
     .bind(now)
@@ -131,7 +131,7 @@ pub async fn advance(
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<SessionVerificationRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM session_verifications WHERE id = ?"
+        "SELECT {COLUMNS} FROM session_verifications WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(&db.write)

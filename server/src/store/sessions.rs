@@ -1,4 +1,4 @@
-use sqlx::{FromRow, Sqlite, Transaction};
+use sqlx::{Any, FromRow, Transaction};
 
 use crate::{
     db::Db,
@@ -57,7 +57,7 @@ pub struct NewSession<'a> {
 const COLUMNS: &str = "id, client_id, user_id, status, expire_at, abandon_at, last_active_at, first_factor_at, second_factor_at, user_agent, ip_address, created_at, updated_at";
 
 pub(super) async fn insert(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     id: &str,
     user_id: &str,
     s: &NewSession<'_>,
@@ -68,7 +68,7 @@ pub(super) async fn insert(
     sqlx::query(
         "INSERT INTO sessions (id, client_id, user_id, status, expire_at, abandon_at, last_active_at,
             first_factor_at, second_factor_at, user_agent, ip_address, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(id)
     .bind(s.client_id)
@@ -110,7 +110,7 @@ pub async fn complete_sign_in(
     let session_id = new_id("sess");
     let mut tx = db.write.begin().await?;
     let moved = sqlx::query(
-        "UPDATE sign_ins SET status = 'complete', created_session_id = ?, updated_at = ? WHERE id = ? AND status = ?",
+        "UPDATE sign_ins SET status = 'complete', created_session_id = $1, updated_at = $2 WHERE id = $3 AND status = $4",
     )
     .bind(&session_id)
     .bind(now)
@@ -125,7 +125,7 @@ pub async fn complete_sign_in(
     }
     insert(&mut tx, &session_id, user_id, s, second_factor).await?;
     let client_token = crate::ids::new_token();
-    sqlx::query("UPDATE clients SET last_active_session_id = ?, last_authentication_strategy = ?, token_hash = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE clients SET last_active_session_id = $1, last_authentication_strategy = $2, token_hash = $3, updated_at = $4 WHERE id = $5")
         .bind(&session_id)
         .bind(s.strategy)
         .bind(crate::ids::token_hash(&client_token))
@@ -134,7 +134,7 @@ pub async fn complete_sign_in(
         .execute(&mut *tx)
         .await?;
     // Every factor passed: the lockout count starts again.
-    sqlx::query("UPDATE users SET last_sign_in_at = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?")
+    sqlx::query("UPDATE users SET last_sign_in_at = $1, failed_attempts = 0, locked_until = NULL WHERE id = $2")
         .bind(now)
         .bind(user_id)
         .execute(&mut *tx)
@@ -154,7 +154,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<SessionRow>, sqlx::Error> {
     }
     let generation = db.recent.generation();
     let row: Option<SessionRow> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM sessions WHERE id = ?"))
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM sessions WHERE id = $1"))
             .bind(id)
             .fetch_optional(&db.read)
             .await?;
@@ -167,7 +167,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<SessionRow>, sqlx::Error> {
 /// The sessions a client shows: all but removed ones.
 pub async fn list_for_client(db: &Db, client_id: &str) -> Result<Vec<SessionRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM sessions WHERE client_id = ? AND status <> 'removed' ORDER BY created_at, id"
+        "SELECT {COLUMNS} FROM sessions WHERE client_id = $1 AND status <> 'removed' ORDER BY created_at, id"
     ))
     .bind(client_id)
     .fetch_all(&db.read)
@@ -178,8 +178,8 @@ pub async fn list_for_client(db: &Db, client_id: &str) -> Result<Vec<SessionRow>
 pub async fn list_active_for_user(db: &Db, user_id: &str) -> Result<Vec<SessionRow>, sqlx::Error> {
     let now = now_ms();
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM sessions WHERE user_id = ? AND status IN ('active', 'pending')
-         AND expire_at > ? AND abandon_at > ? ORDER BY last_active_at DESC, id"
+        "SELECT {COLUMNS} FROM sessions WHERE user_id = $1 AND status IN ('active', 'pending')
+         AND expire_at > $2 AND abandon_at > $3 ORDER BY last_active_at DESC, id"
     ))
     .bind(user_id)
     .bind(now)
@@ -192,9 +192,9 @@ pub async fn list_active_for_user(db: &Db, user_id: &str) -> Result<Vec<SessionR
 pub async fn touch(db: &Db, id: &str, idle_ms: i64) -> Result<(), sqlx::Error> {
     let now = now_ms();
     sqlx::query(
-        "UPDATE sessions SET last_active_at = ?,
-            expire_at = CASE WHEN ? < abandon_at THEN ? ELSE abandon_at END, updated_at = ?
-         WHERE id = ? AND status IN ('active', 'pending') AND expire_at > ? AND abandon_at > ?",
+        "UPDATE sessions SET last_active_at = $1,
+            expire_at = CASE WHEN $2 < abandon_at THEN $3 ELSE abandon_at END, updated_at = $4
+         WHERE id = $5 AND status IN ('active', 'pending') AND expire_at > $6 AND abandon_at > $7",
     )
     .bind(now)
     .bind(now + idle_ms)
@@ -211,7 +211,7 @@ pub async fn touch(db: &Db, id: &str, idle_ms: i64) -> Result<(), sqlx::Error> {
 
 /// Ends a signed-in session with a final status (`ended`, `removed`, `revoked`).
 pub async fn finish(db: &Db, id: &str, status: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET status = ?, updated_at = ? WHERE id = ? AND status IN ('active', 'pending', 'ended')")
+    sqlx::query("UPDATE sessions SET status = $1, updated_at = $2 WHERE id = $3 AND status IN ('active', 'pending', 'ended')")
         .bind(status)
         .bind(now_ms())
         .bind(id)
@@ -227,7 +227,7 @@ pub async fn finish_all_for_client(
     client_id: &str,
     status: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET status = ?, updated_at = ? WHERE client_id = ? AND status IN ('active', 'pending')")
+    sqlx::query("UPDATE sessions SET status = $1, updated_at = $2 WHERE client_id = $3 AND status IN ('active', 'pending')")
         .bind(status)
         .bind(now_ms())
         .bind(client_id)
@@ -239,7 +239,7 @@ pub async fn finish_all_for_client(
 
 /// Revokes a user's other sessions (after a password change).
 pub async fn revoke_others(db: &Db, user_id: &str, keep: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET status = 'revoked', updated_at = ? WHERE user_id = ? AND id <> ? AND status IN ('active', 'pending')")
+    sqlx::query("UPDATE sessions SET status = 'revoked', updated_at = $1 WHERE user_id = $2 AND id <> $3 AND status IN ('active', 'pending')")
         .bind(now_ms())
         .bind(user_id)
         .bind(keep)
@@ -254,7 +254,7 @@ pub async fn revoke_others(db: &Db, user_id: &str, keep: &str) -> Result<(), sql
 pub async fn mark_second_factor(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     let now = now_ms();
     let mut tx = db.write.begin().await?;
-    sqlx::query("UPDATE sessions SET second_factor_at = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE sessions SET second_factor_at = $1, updated_at = $2 WHERE id = $3")
         .bind(now)
         .bind(now)
         .bind(id)
@@ -262,8 +262,8 @@ pub async fn mark_second_factor(db: &Db, id: &str) -> Result<(), sqlx::Error> {
         .await?;
     // The `setup-mfa` task is done: every session of the user waiting on it turns active.
     sqlx::query(
-        "UPDATE sessions SET status = 'active', updated_at = ?
-         WHERE user_id = (SELECT user_id FROM sessions WHERE id = ?) AND status = 'pending'",
+        "UPDATE sessions SET status = 'active', updated_at = $1
+         WHERE user_id = (SELECT user_id FROM sessions WHERE id = $2) AND status = 'pending'",
     )
     .bind(now)
     .bind(id)

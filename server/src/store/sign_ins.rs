@@ -42,7 +42,7 @@ pub async fn create(
         let v = new_id("ver");
         sqlx::query(
             "INSERT INTO verifications (id, strategy, status, attempts, verified_at, created_at)
-             VALUES (?, 'password', 'verified', 1, ?, ?)",
+             VALUES ($1, 'password', 'verified', 1, $2, $3)",
         )
         .bind(&v)
         .bind(now)
@@ -55,7 +55,7 @@ pub async fn create(
     };
     sqlx::query(
         "INSERT INTO sign_ins (id, client_id, status, identifier, user_id, first_factor_verification_id, abandon_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(client_id)
@@ -68,7 +68,7 @@ pub async fn create(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE clients SET sign_in_id = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE clients SET sign_in_id = $1, updated_at = $2 WHERE id = $3")
         .bind(&id)
         .bind(now)
         .bind(client_id)
@@ -79,20 +79,22 @@ pub async fn create(
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<SignInRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM sign_ins WHERE id = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM sign_ins WHERE id = $1"))
         .bind(id)
         .fetch_optional(&db.read)
         .await
 }
 
 pub async fn set_first_factor(db: &Db, id: &str, verification_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sign_ins SET first_factor_verification_id = ?, updated_at = ? WHERE id = ?")
-        .bind(verification_id)
-        .bind(now_ms())
-        .bind(id)
-        .execute(&db.write)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "UPDATE sign_ins SET first_factor_verification_id = $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(verification_id)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
 }
 
 pub async fn set_second_factor(
@@ -101,7 +103,7 @@ pub async fn set_second_factor(
     verification_id: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE sign_ins SET second_factor_verification_id = ?, updated_at = ? WHERE id = ?",
+        "UPDATE sign_ins SET second_factor_verification_id = $1, updated_at = $2 WHERE id = $3",
     )
     .bind(verification_id)
     .bind(now_ms())
@@ -113,17 +115,17 @@ pub async fn set_second_factor(
 
 /// Moves the sign-in from one status to the next; false if another request moved it first.
 pub async fn advance(db: &Db, id: &str, from: &str, to: &str) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query("UPDATE sign_ins SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
-            .bind(to)
-            .bind(now_ms())
-            .bind(id)
-            .bind(from)
-            .execute(&db.write)
-            .await?
-            .rows_affected()
-            == 1,
+    Ok(sqlx::query(
+        "UPDATE sign_ins SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
     )
+    .bind(to)
+    .bind(now_ms())
+    .bind(id)
+    .bind(from)
+    .execute(&db.write)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 /// The phone number a sign-in's first factor was a code to, if it was one: that

@@ -33,7 +33,7 @@ const COLUMNS: &str = "id, client_id, status, email_address, phone_number, usern
 const LIFETIME_MS: i64 = 24 * 3600 * 1000;
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<SignUpRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM sign_ups WHERE id = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM sign_ups WHERE id = $1"))
         .bind(id)
         .fetch_optional(&db.read)
         .await
@@ -45,7 +45,7 @@ pub async fn save(db: &Db, row: &SignUpRow) -> Result<(), sqlx::Error> {
         "INSERT INTO sign_ups (id, client_id, status, email_address, phone_number, username, first_name, last_name,
             password_hash, unsafe_metadata, email_verification_id, phone_verification_id, locale, timezone,
             abandon_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
          ON CONFLICT (id) DO UPDATE SET
             email_address = excluded.email_address, phone_number = excluded.phone_number,
             username = excluded.username, first_name = excluded.first_name, last_name = excluded.last_name,
@@ -99,9 +99,9 @@ pub async fn set_verification(
 ) -> Result<(), sqlx::Error> {
     let sql = match field {
         "email_address" => {
-            "UPDATE sign_ups SET email_verification_id = ?, updated_at = ? WHERE id = ?"
+            "UPDATE sign_ups SET email_verification_id = $1, updated_at = $2 WHERE id = $3"
         }
-        _ => "UPDATE sign_ups SET phone_verification_id = ?, updated_at = ? WHERE id = ?",
+        _ => "UPDATE sign_ups SET phone_verification_id = $1, updated_at = $2 WHERE id = $3",
     };
     sqlx::query(sql)
         .bind(verification_id)
@@ -127,10 +127,10 @@ pub async fn complete(
     // Claimed only as read: a concurrent change of an address or its verification
     // (a PATCH racing a prepare) makes the claim fail instead of verifying the wrong one.
     let claimed = sqlx::query(
-        "UPDATE sign_ups SET status = 'complete', created_user_id = ?, created_session_id = ?, updated_at = ?
-         WHERE id = ? AND status = 'missing_requirements'
-            AND email_address IS NOT DISTINCT FROM ? AND email_verification_id IS NOT DISTINCT FROM ?
-            AND phone_number IS NOT DISTINCT FROM ? AND phone_verification_id IS NOT DISTINCT FROM ?",
+        "UPDATE sign_ups SET status = 'complete', created_user_id = $1, created_session_id = $2, updated_at = $3
+         WHERE id = $4 AND status = 'missing_requirements'
+            AND email_address IS NOT DISTINCT FROM $5 AND email_verification_id IS NOT DISTINCT FROM $6
+            AND phone_number IS NOT DISTINCT FROM $7 AND phone_verification_id IS NOT DISTINCT FROM $8",
     )
     .bind(&user_id)
     .bind(&session_id)
@@ -150,7 +150,7 @@ pub async fn complete(
     sqlx::query(
         "INSERT INTO users (id, username, first_name, last_name, password_hash, unsafe_metadata,
             locale, timezone, password_last_updated_at, last_sign_in_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&user_id)
     .bind(&row.username)
@@ -184,7 +184,7 @@ pub async fn complete(
         let id = new_id("idn");
         sqlx::query(
             "INSERT INTO identifications (id, user_id, kind, value, verification_id, verified_at, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&id)
         .bind(&user_id)
@@ -197,7 +197,7 @@ pub async fn complete(
         .execute(&mut *tx)
         .await?;
         sqlx::query(&format!(
-            "UPDATE users SET {primary_column} = ? WHERE id = ?"
+            "UPDATE users SET {primary_column} = $1 WHERE id = $2"
         ))
         .bind(&id)
         .bind(&user_id)
@@ -205,7 +205,7 @@ pub async fn complete(
         .await?;
     }
     super::sessions::insert(&mut tx, &session_id, &user_id, session, false).await?;
-    sqlx::query("UPDATE clients SET last_active_session_id = ?, last_authentication_strategy = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE clients SET last_active_session_id = $1, last_authentication_strategy = $2, updated_at = $3 WHERE id = $4")
         .bind(&session_id)
         .bind(session.strategy)
         .bind(now)

@@ -27,38 +27,32 @@ pub async fn reserve(
 ) -> Result<Reservation, sqlx::Error> {
     let now = now_ms();
     let until = now + window_ms;
-    let fresh_start = "target_failures.locked_until <= ? OR target_failures.updated_at < ?";
+    // $1 target, $2 max, $3 the lock's end, $4 now, $5 the window's start.
+    let fresh_start = "target_failures.locked_until <= $4 OR target_failures.updated_at < $5";
     let admitted: Option<(i64, Option<i64>)> = sqlx::query_as(&format!(
         "INSERT INTO target_failures (target, failures, locked_until, updated_at)
-         VALUES (?, 1, CASE WHEN 1 >= ? THEN ? ELSE NULL END, ?)
+         VALUES ($1, 1, CASE WHEN 1 >= $2 THEN $3 ELSE NULL END, $4)
          ON CONFLICT (target) DO UPDATE SET
             failures = CASE WHEN {fresh_start} THEN 1 ELSE target_failures.failures + 1 END,
             locked_until = CASE
-                WHEN (CASE WHEN {fresh_start} THEN 1 ELSE target_failures.failures + 1 END) >= ?
-                THEN ? ELSE NULL END,
-            updated_at = ?
-         WHERE target_failures.locked_until IS NULL OR target_failures.locked_until <= ?
+                WHEN (CASE WHEN {fresh_start} THEN 1 ELSE target_failures.failures + 1 END) >= $2
+                THEN $3 ELSE NULL END,
+            updated_at = $4
+         WHERE target_failures.locked_until IS NULL OR target_failures.locked_until <= $4
          RETURNING failures, locked_until"
     ))
     .bind(target)
     .bind(max as i64)
     .bind(until)
     .bind(now)
-    .bind(now)
     .bind(now - window_ms)
-    .bind(now)
-    .bind(now - window_ms)
-    .bind(max as i64)
-    .bind(until)
-    .bind(now)
-    .bind(now)
     .fetch_optional(&db.write)
     .await?;
     if let Some((_, locked_until)) = admitted {
         return Ok(Reservation::Admitted { locked_until });
     }
     let until: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT locked_until FROM target_failures WHERE target = ?")
+        sqlx::query_scalar("SELECT locked_until FROM target_failures WHERE target = $1")
             .bind(target)
             .fetch_optional(&db.write)
             .await?;
@@ -72,8 +66,8 @@ pub async fn refund(db: &Db, target: &str, max: u32) -> Result<(), sqlx::Error> 
     sqlx::query(
         "UPDATE target_failures SET
             failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
-            locked_until = CASE WHEN failures - 1 >= ? THEN locked_until ELSE NULL END
-         WHERE target = ?",
+            locked_until = CASE WHEN failures - 1 >= $1 THEN locked_until ELSE NULL END
+         WHERE target = $2",
     )
     .bind(max as i64)
     .bind(target)
@@ -84,7 +78,7 @@ pub async fn refund(db: &Db, target: &str, max: u32) -> Result<(), sqlx::Error> 
 
 /// A verified target starts again from nothing.
 pub async fn clear(db: &Db, target: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM target_failures WHERE target = ?")
+    sqlx::query("DELETE FROM target_failures WHERE target = $1")
         .bind(target)
         .execute(&db.write)
         .await
@@ -94,7 +88,7 @@ pub async fn clear(db: &Db, target: &str) -> Result<(), sqlx::Error> {
 /// When the target's lock ends, if it has one.
 pub async fn locked_until(db: &Db, target: &str) -> Result<Option<i64>, sqlx::Error> {
     let until: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT locked_until FROM target_failures WHERE target = ?")
+        sqlx::query_scalar("SELECT locked_until FROM target_failures WHERE target = $1")
             .bind(target)
             .fetch_optional(&db.read)
             .await?;

@@ -29,7 +29,7 @@ const COLUMNS: &str =
     "user_id, id, secret_sealed, verified_at, last_used_step, created_at, updated_at";
 
 pub async fn get(db: &Db, user_id: &str) -> Result<Option<TotpRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM totps WHERE user_id = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM totps WHERE user_id = $1"))
         .bind(user_id)
         .fetch_optional(&db.write)
         .await
@@ -38,7 +38,7 @@ pub async fn get(db: &Db, user_id: &str) -> Result<Option<TotpRow>, sqlx::Error>
 /// Whether the user has a verified authenticator app (a second factor).
 pub async fn enabled(db: &Db, user_id: &str) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM totps WHERE user_id = ? AND verified_at IS NOT NULL",
+        "SELECT COUNT(*) FROM totps WHERE user_id = $1 AND verified_at IS NOT NULL",
     )
     .bind(user_id)
     .fetch_one(&db.read)
@@ -56,7 +56,7 @@ pub async fn create_unverified(
     let now = now_ms();
     let id = new_id("totp");
     let replaced = sqlx::query(
-        "INSERT INTO totps (user_id, id, secret_sealed, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO totps (user_id, id, secret_sealed, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (user_id) DO UPDATE SET id = excluded.id, secret_sealed = excluded.secret_sealed,
             last_used_step = NULL, created_at = excluded.created_at, updated_at = excluded.updated_at
          WHERE totps.verified_at IS NULL",
@@ -85,11 +85,11 @@ pub async fn claim_step(
 ) -> Result<bool, sqlx::Error> {
     let now = now_ms();
     let sql = if verify {
-        "UPDATE totps SET last_used_step = ?, verified_at = COALESCE(verified_at, ?), updated_at = ?
-         WHERE user_id = ? AND (last_used_step IS NULL OR last_used_step < ?)"
+        "UPDATE totps SET last_used_step = $1, verified_at = COALESCE(verified_at, $2), updated_at = $3
+         WHERE user_id = $4 AND (last_used_step IS NULL OR last_used_step < $5)"
     } else {
-        "UPDATE totps SET last_used_step = ?, updated_at = ?
-         WHERE user_id = ? AND verified_at IS NOT NULL AND (last_used_step IS NULL OR last_used_step < ?)"
+        "UPDATE totps SET last_used_step = $1, updated_at = $2
+         WHERE user_id = $3 AND verified_at IS NOT NULL AND (last_used_step IS NULL OR last_used_step < $4)"
     };
     let mut q = sqlx::query(sql).bind(step);
     if verify {
@@ -106,7 +106,7 @@ pub async fn claim_step(
 }
 
 pub async fn delete(db: &Db, user_id: &str) -> Result<bool, sqlx::Error> {
-    let n = sqlx::query("DELETE FROM totps WHERE user_id = ?")
+    let n = sqlx::query("DELETE FROM totps WHERE user_id = $1")
         .bind(user_id)
         .execute(&db.write)
         .await?

@@ -37,7 +37,7 @@ impl UserRow {
 const COLUMNS: &str = "id, username, first_name, last_name, password_hash, primary_email_address_id, primary_phone_number_id, unsafe_metadata, failed_attempts, locked_until, last_sign_in_at, password_last_updated_at, mfa_enabled_at, mfa_disabled_at, locale, timezone, created_at, updated_at";
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
         .bind(id)
         .fetch_optional(&db.read)
         .await
@@ -46,7 +46,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
 /// The account a sign-in identifier names: a verified email or phone, or a username.
 pub async fn find_by_identifier(db: &Db, identifier: &str) -> Result<Option<UserRow>, sqlx::Error> {
     let by_ident: Option<String> = sqlx::query_scalar(
-        "SELECT user_id FROM identifications WHERE value = ? AND verified_at IS NOT NULL",
+        "SELECT user_id FROM identifications WHERE value = $1 AND verified_at IS NOT NULL",
     )
     .bind(identifier)
     .fetch_optional(&db.read)
@@ -54,7 +54,7 @@ pub async fn find_by_identifier(db: &Db, identifier: &str) -> Result<Option<User
     match by_ident {
         Some(id) => get(db, &id).await,
         None => {
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE username = ?"))
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE username = $1"))
                 .bind(identifier)
                 .fetch_optional(&db.read)
                 .await
@@ -63,7 +63,7 @@ pub async fn find_by_identifier(db: &Db, identifier: &str) -> Result<Option<User
 }
 
 pub async fn username_taken(db: &Db, username: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = ?")
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
         .bind(username)
         .fetch_one(&db.read)
         .await?;
@@ -97,12 +97,12 @@ pub async fn reserve_attempt(
     let now = now_ms();
     let counted: Option<(i64, Option<i64>)> = sqlx::query_as(
         "UPDATE users SET
-            failed_attempts = CASE WHEN locked_until <= ? THEN 1 ELSE failed_attempts + 1 END,
+            failed_attempts = CASE WHEN locked_until <= $1 THEN 1 ELSE failed_attempts + 1 END,
             locked_until = CASE
-                WHEN (CASE WHEN locked_until <= ? THEN 1 ELSE failed_attempts + 1 END) >= ? THEN ?
+                WHEN (CASE WHEN locked_until <= $2 THEN 1 ELSE failed_attempts + 1 END) >= $3 THEN $4
                 ELSE NULL END,
-            updated_at = ?
-         WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)
+            updated_at = $5
+         WHERE id = $6 AND (locked_until IS NULL OR locked_until <= $7)
          RETURNING failed_attempts, locked_until",
     )
     .bind(now)
@@ -121,7 +121,7 @@ pub async fn reserve_attempt(
         });
     }
     let until: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT locked_until FROM users WHERE id = ?")
+        sqlx::query_scalar("SELECT locked_until FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(&db.write)
             .await?;
@@ -136,8 +136,8 @@ pub async fn refund_attempt(db: &Db, id: &str, max: u32) -> Result<(), sqlx::Err
     sqlx::query(
         "UPDATE users SET
             failed_attempts = CASE WHEN failed_attempts > 0 THEN failed_attempts - 1 ELSE 0 END,
-            locked_until = CASE WHEN failed_attempts - 1 >= ? THEN locked_until ELSE NULL END
-         WHERE id = ?",
+            locked_until = CASE WHEN failed_attempts - 1 >= $1 THEN locked_until ELSE NULL END
+         WHERE id = $2",
     )
     .bind(max as i64)
     .bind(id)
@@ -148,7 +148,7 @@ pub async fn refund_attempt(db: &Db, id: &str, max: u32) -> Result<(), sqlx::Err
 
 /// A finished sign-in clears the count (and any lock).
 pub async fn reset_failures(db: &Db, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ? AND (failed_attempts > 0 OR locked_until IS NOT NULL)")
+    sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = $1 AND (failed_attempts > 0 OR locked_until IS NOT NULL)")
         .bind(id)
         .execute(&db.write)
         .await
@@ -157,7 +157,7 @@ pub async fn reset_failures(db: &Db, id: &str) -> Result<(), sqlx::Error> {
 
 pub async fn set_password(db: &Db, id: &str, hash: &str) -> Result<(), sqlx::Error> {
     let now = now_ms();
-    sqlx::query("UPDATE users SET password_hash = ?, password_last_updated_at = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET password_hash = $1, password_last_updated_at = $2, updated_at = $3 WHERE id = $4")
         .bind(hash)
         .bind(now)
         .bind(now)
@@ -169,7 +169,7 @@ pub async fn set_password(db: &Db, id: &str, hash: &str) -> Result<(), sqlx::Err
 
 /// Replaces the stored hash after a rehash on sign-in (same password, stronger params).
 pub async fn upgrade_password_hash(db: &Db, id: &str, hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(id)
         .execute(&db.write)
@@ -188,13 +188,13 @@ pub struct ProfileChange<'a> {
 pub async fn update_profile(db: &Db, id: &str, c: ProfileChange<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET
-            first_name = COALESCE(?, first_name),
-            last_name = COALESCE(?, last_name),
-            username = COALESCE(?, username),
-            primary_email_address_id = COALESCE(?, primary_email_address_id),
-            primary_phone_number_id = COALESCE(?, primary_phone_number_id),
-            updated_at = ?
-         WHERE id = ?",
+            first_name = COALESCE($1, first_name),
+            last_name = COALESCE($2, last_name),
+            username = COALESCE($3, username),
+            primary_email_address_id = COALESCE($4, primary_email_address_id),
+            primary_phone_number_id = COALESCE($5, primary_phone_number_id),
+            updated_at = $6
+         WHERE id = $7",
     )
     .bind(c.first_name)
     .bind(c.last_name)
@@ -209,7 +209,7 @@ pub async fn update_profile(db: &Db, id: &str, c: ProfileChange<'_>) -> Result<(
 }
 
 pub async fn touch_sign_in(db: &Db, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET last_sign_in_at = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
         .bind(now_ms())
         .bind(id)
         .execute(&db.write)
@@ -220,9 +220,9 @@ pub async fn touch_sign_in(db: &Db, id: &str) -> Result<(), sqlx::Error> {
 /// Records when second-factor protection turned on or off.
 pub async fn mark_mfa(db: &Db, id: &str, enabled: bool) -> Result<(), sqlx::Error> {
     let sql = if enabled {
-        "UPDATE users SET mfa_enabled_at = ?, updated_at = ? WHERE id = ?"
+        "UPDATE users SET mfa_enabled_at = $1, updated_at = $2 WHERE id = $3"
     } else {
-        "UPDATE users SET mfa_disabled_at = ?, updated_at = ? WHERE id = ?"
+        "UPDATE users SET mfa_disabled_at = $1, updated_at = $2 WHERE id = $3"
     };
     let now = now_ms();
     sqlx::query(sql)
@@ -238,9 +238,9 @@ pub async fn mark_mfa(db: &Db, id: &str, enabled: bool) -> Result<(), sqlx::Erro
 pub async fn clear_primary(db: &Db, id: &str, identification_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET
-            primary_email_address_id = CASE WHEN primary_email_address_id = ? THEN NULL ELSE primary_email_address_id END,
-            primary_phone_number_id = CASE WHEN primary_phone_number_id = ? THEN NULL ELSE primary_phone_number_id END
-         WHERE id = ?",
+            primary_email_address_id = CASE WHEN primary_email_address_id = $1 THEN NULL ELSE primary_email_address_id END,
+            primary_phone_number_id = CASE WHEN primary_phone_number_id = $2 THEN NULL ELSE primary_phone_number_id END
+         WHERE id = $3",
     )
     .bind(identification_id)
     .bind(identification_id)

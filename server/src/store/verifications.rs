@@ -38,17 +38,21 @@ const COLUMNS: &str =
     "id, strategy, target, code_hash, status, attempts, expire_at, verified_at, created_at";
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<VerificationRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM verifications WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(&db.read)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM verifications WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&db.read)
+    .await
 }
 
 async fn get_fresh(db: &Db, id: &str) -> Result<Option<VerificationRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM verifications WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(&db.write)
-        .await
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM verifications WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&db.write)
+    .await
 }
 
 /// A new code verification; the hash comes from [`crate::codes::CodeHasher`].
@@ -62,7 +66,7 @@ pub async fn create_code(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO verifications (id, strategy, target, code_hash, status, attempts, expire_at, created_at)
-         VALUES (?, ?, ?, ?, 'unverified', 0, ?, ?)",
+         VALUES ($1, $2, $3, $4, 'unverified', 0, $5, $6)",
     )
     .bind(id)
     .bind(strategy)
@@ -81,7 +85,7 @@ pub async fn create_verified(db: &Db, strategy: &str) -> Result<String, sqlx::Er
     let now = now_ms();
     sqlx::query(
         "INSERT INTO verifications (id, strategy, status, attempts, verified_at, created_at)
-         VALUES (?, ?, 'verified', 1, ?, ?)",
+         VALUES ($1, $2, 'verified', 1, $3, $4)",
     )
     .bind(&id)
     .bind(strategy)
@@ -141,7 +145,7 @@ pub async fn reserve(db: &Db, id: &str, max_attempts: u32) -> Result<Reserved, s
     }
     let reserved: Option<i64> = sqlx::query_scalar(
         "UPDATE verifications SET attempts = attempts + 1
-         WHERE id = ? AND status = 'unverified' AND attempts < ? RETURNING attempts",
+         WHERE id = $1 AND status = 'unverified' AND attempts < $2 RETURNING attempts",
     )
     .bind(id)
     .bind(max_attempts as i64)
@@ -150,7 +154,7 @@ pub async fn reserve(db: &Db, id: &str, max_attempts: u32) -> Result<Reserved, s
     let Some(attempts) = reserved else {
         // Out of tries, or someone else just verified it.
         let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM verifications WHERE id = ?")
+            sqlx::query_scalar("SELECT status FROM verifications WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&db.write)
                 .await?;
@@ -178,7 +182,7 @@ pub async fn settle(
 ) -> Result<Outcome, sqlx::Error> {
     if matched {
         let won = sqlx::query(
-            "UPDATE verifications SET status = 'verified', verified_at = ? WHERE id = ? AND status = 'unverified'",
+            "UPDATE verifications SET status = 'verified', verified_at = $1 WHERE id = $2 AND status = 'unverified'",
         )
         .bind(now_ms())
         .bind(id)
@@ -203,11 +207,13 @@ pub async fn settle(
 }
 
 async fn fail(db: &Db, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE verifications SET status = 'failed' WHERE id = ? AND status = 'unverified'")
-        .bind(id)
-        .execute(&db.write)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "UPDATE verifications SET status = 'failed' WHERE id = $1 AND status = 'unverified'",
+    )
+    .bind(id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
 }
 
 /// Claims the right to send a code to `key` now; returns the seconds to wait otherwise.
@@ -219,9 +225,9 @@ pub async fn claim_send(
 ) -> Result<Result<i64, u64>, sqlx::Error> {
     let now = now_ms();
     let claimed = sqlx::query(
-        "INSERT INTO code_sends (target, last_sent_at) VALUES (?, ?)
+        "INSERT INTO code_sends (target, last_sent_at) VALUES ($1, $2)
          ON CONFLICT (target) DO UPDATE SET last_sent_at = excluded.last_sent_at
-         WHERE code_sends.last_sent_at <= ?",
+         WHERE code_sends.last_sent_at <= $3",
     )
     .bind(key)
     .bind(now)
@@ -233,7 +239,7 @@ pub async fn claim_send(
     if claimed {
         return Ok(Ok(now));
     }
-    let last: i64 = sqlx::query_scalar("SELECT last_sent_at FROM code_sends WHERE target = ?")
+    let last: i64 = sqlx::query_scalar("SELECT last_sent_at FROM code_sends WHERE target = $1")
         .bind(key)
         .fetch_one(&db.write)
         .await?;
@@ -243,7 +249,7 @@ pub async fn claim_send(
 
 /// Gives the claim back when the send failed, so the user may retry at once.
 pub async fn release_send(db: &Db, key: &str, claimed_at: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE code_sends SET last_sent_at = 0 WHERE target = ? AND last_sent_at = ?")
+    sqlx::query("UPDATE code_sends SET last_sent_at = 0 WHERE target = $1 AND last_sent_at = $2")
         .bind(key)
         .bind(claimed_at)
         .execute(&db.write)

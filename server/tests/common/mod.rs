@@ -19,11 +19,38 @@ pub struct TestServer {
     pub dir: tempfile::TempDir,
 }
 
+/// The database of the test whose files live in `dir`: a SQLite file there, or,
+/// when `FAPI_TEST_POSTGRES_URL` names a PostgreSQL server (`cargo xtask test`
+/// starts one), a database of its own on it, named after `dir` so that a restart
+/// finds it again. The server creates it on first start.
+pub fn database_url(dir: &std::path::Path) -> String {
+    match std::env::var("FAPI_TEST_POSTGRES_URL") {
+        Ok(server) if !server.is_empty() => {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            dir.hash(&mut h);
+            format!(
+                "{}/fapi_test_{:016x}",
+                server.trim_end_matches('/'),
+                h.finish()
+            )
+        }
+        _ => format!("sqlite://{}/fapi.db", dir.display()),
+    }
+}
+
+/// Whether this run's tests use PostgreSQL.
+pub fn on_postgres() -> bool {
+    database_url(std::path::Path::new("/")).starts_with("postgres")
+}
+
 /// Limits high enough that only the tests about limits meet them.
 pub fn test_settings(dir: &std::path::Path) -> Settings {
     Settings {
         application_name: "Test App".into(),
-        database_url: format!("sqlite://{}/fapi.db", dir.display()),
+        database_url: database_url(dir),
+        // Beside the SQLite file by default; PostgreSQL needs it named.
+        secrets_key_file: Some(dir.join("fapi-secrets.key")),
         limits: fapi_server::config::Limits {
             attempts_per_10s: 10_000,
             sign_in_create_per_10s: 10_000,
