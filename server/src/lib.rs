@@ -148,7 +148,12 @@ impl Server {
         };
         let delivery = Delivery::from_settings(&settings)?;
         let state = AppState(Arc::new(Shared {
-            limits: RateLimits::new(&settings.limits, &settings.sms),
+            limits: RateLimits::new(
+                &settings.limits,
+                &settings.sms,
+                // Instances share PostgreSQL; a SQLite file has one process.
+                (db.engine == db::Engine::Postgres).then(|| db.clone()),
+            ),
             passwords: Passwords::new(),
             codes: CodeHasher::new(code_key),
             secrets,
@@ -171,7 +176,7 @@ impl Server {
                 let mut every = tokio::time::interval(Duration::from_secs(60));
                 for minute in 0u64.. {
                     every.tick().await;
-                    state.limits.prune();
+                    state.limits.prune().await;
                     if minute % 10 == 0 {
                         match store::prune::prune_now(&state.db).await {
                             Ok(pruned) => tracing::debug!(?pruned, "pruned expired rows"),

@@ -76,7 +76,15 @@ async fn twenty_concurrent_right_codes_yield_exactly_one_session() {
     .await;
     let results: Vec<common::Resp> = results.into_iter().map(|r| r.unwrap()).collect();
     let winners: Vec<&common::Resp> = results.iter().filter(|r| r.status.is_success()).collect();
-    assert_eq!(winners.len(), 1, "exactly one submission wins");
+    assert_eq!(
+        winners.len(),
+        1,
+        "exactly one submission wins: {:?}",
+        results
+            .iter()
+            .map(|r| (r.status, r.json["errors"][0]["code"].clone()))
+            .collect::<Vec<_>>()
+    );
     for loser in results.iter().filter(|r| !r.status.is_success()) {
         assert_eq!(loser.status, 400);
     }

@@ -11,6 +11,8 @@ use std::{
     time::Instant,
 };
 
+mod postgres;
+
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -321,6 +323,10 @@ fn test(root: &Path) -> Result {
     let mut outcome = run_tests(root, tests, &mut tally);
 
     if outcome.is_ok() {
+        outcome = server_tests_on_postgres(root, &mut tally);
+    }
+
+    if outcome.is_ok() {
         outcome = browser_tests(root, &mut tally);
     }
     if outcome.is_ok() {
@@ -344,6 +350,28 @@ fn test(root: &Path) -> Result {
         return Err("no test ran".into());
     }
     Ok(())
+}
+
+/// fapi-server's unit and integration tests once more, on PostgreSQL: each test
+/// server gets a database of its own on one cluster.
+fn server_tests_on_postgres(root: &Path, tally: &mut Tally) -> Result {
+    let pg = postgres::Postgres::start(root)?;
+    eprintln!(
+        "xtask: PostgreSQL at {} ({})",
+        pg.url,
+        if pg.is_throwaway() {
+            "throwaway cluster"
+        } else {
+            "FAPI_TEST_POSTGRES_URL"
+        }
+    );
+    let mut tests = cargo();
+    tests
+        .args(["test", "-p", "fapi-server", "--tests"])
+        .env("FAPI_TEST_POSTGRES_URL", &pg.url);
+    let result = run_tests(root, tests, tally);
+    drop(pg);
+    result
 }
 
 /// The components in headless Chromium against a real fapi-server.

@@ -56,11 +56,14 @@ pub async fn send(
         if !state.settings.sms.allows(to) {
             return Err(ApiError::sms_country_not_allowed());
         }
-        state.limits.check_sms(&SmsRequest {
-            to,
-            ip: requester.ip,
-            account: requester.account,
-        })?;
+        state
+            .limits
+            .check_sms(&SmsRequest {
+                to,
+                ip: requester.ip,
+                account: requester.account,
+            })
+            .await?;
     }
     let key = format!("{owner}:{strategy}:{to}");
     let cooldown_ms = state.settings.codes.resend_cooldown_seconds as i64 * 1000;

@@ -30,7 +30,10 @@ pub async fn create(
     State(state): State<AppState>,
     identity: Identity,
 ) -> ApiResult<Json<Envelope<Option<Client>>>> {
-    state.limits.check(Bucket::CreateClient, identity.ip())?;
+    state
+        .limits
+        .check(Bucket::CreateClient, identity.ip())
+        .await?;
     let (id, token) = store::clients::create(&state.db).await?;
     identity.switch_to(id.clone(), token);
     let client = crate::render::client(&state, &id).await?;
@@ -48,7 +51,10 @@ pub async fn create_dev_browser(
     if !state.settings.is_development() {
         return Err(ApiError::route_not_found());
     }
-    state.limits.check(Bucket::CreateClient, identity.ip())?;
+    state
+        .limits
+        .check(Bucket::CreateClient, identity.ip())
+        .await?;
     let (_, token) = store::clients::create(&state.db).await?;
     Ok(Json(serde_json::json!({
         "object": "dev_browser",

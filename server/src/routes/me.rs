@@ -427,7 +427,8 @@ pub async fn attempt_verification(
 ) -> ApiResult<Json<Envelope<Value>>> {
     state
         .limits
-        .check(Bucket::IdentificationVerification, identity.ip())?;
+        .check(Bucket::IdentificationVerification, identity.ip())
+        .await?;
     let (session, user) = signed_in(&state, &identity).await?;
     let kind = kind_of(&uri);
     let ident = own_identification(&state, &user, kind, &id).await?;

@@ -156,7 +156,10 @@ pub async fn attempt_first_factor(
     Path(id): Path<String>,
     Form(p): Form<params::AttemptSessionFirstFactor>,
 ) -> ApiResult<Json<Envelope<SessionVerification>>> {
-    state.limits.check(Bucket::Reverification, identity.ip())?;
+    state
+        .limits
+        .check(Bucket::Reverification, identity.ip())
+        .await?;
     let (session, user) = signed_in(&state, &identity, &id).await?;
     let row = in_progress(&state, &session, NEEDS_FIRST, "attempt_first_factor").await?;
     let second = has_second_factor(&state, &user).await?;
@@ -272,7 +275,10 @@ pub async fn attempt_second_factor(
     Path(id): Path<String>,
     Form(p): Form<params::AttemptSessionSecondFactor>,
 ) -> ApiResult<Json<Envelope<SessionVerification>>> {
-    state.limits.check(Bucket::Reverification, identity.ip())?;
+    state
+        .limits
+        .check(Bucket::Reverification, identity.ip())
+        .await?;
     let (session, user) = signed_in(&state, &identity, &id).await?;
     let row = in_progress(&state, &session, NEEDS_SECOND, "attempt_second_factor").await?;
     match p.strategy {

@@ -160,7 +160,10 @@ pub async fn create(
     identity: Identity,
     Form(p): Form<params::CreateSignIn>,
 ) -> ApiResult<Json<Envelope<SignIn>>> {
-    state.limits.check(Bucket::CreateSignIn, identity.ip())?;
+    state
+        .limits
+        .check(Bucket::CreateSignIn, identity.ip())
+        .await?;
     refuse_if_signed_in(&state, &identity).await?;
     let strategy = match (&p.strategy, &p.password) {
         (Some(s), _) => Some(s.clone()),
@@ -373,7 +376,8 @@ pub async fn attempt_first_factor(
 ) -> ApiResult<Json<Envelope<SignIn>>> {
     state
         .limits
-        .check(Bucket::SignInFirstFactor, identity.ip())?;
+        .check(Bucket::SignInFirstFactor, identity.ip())
+        .await?;
     let row = own_sign_in(&state, &identity, &id).await?;
     if row.status != "needs_first_factor" {
         return Err(ApiError::client_state_invalid("attempt_first_factor"));
@@ -498,7 +502,8 @@ pub async fn attempt_second_factor(
 ) -> ApiResult<Json<Envelope<SignIn>>> {
     state
         .limits
-        .check(Bucket::SignInSecondFactor, identity.ip())?;
+        .check(Bucket::SignInSecondFactor, identity.ip())
+        .await?;
     let row = own_sign_in(&state, &identity, &id).await?;
     if row.status != "needs_second_factor" {
         return Err(ApiError::client_state_invalid("attempt_second_factor"));

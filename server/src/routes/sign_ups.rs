@@ -173,7 +173,10 @@ pub async fn create(
     identity: Identity,
     Form(p): Form<params::CreateSignUp>,
 ) -> ApiResult<Json<Envelope<SignUp>>> {
-    state.limits.check(Bucket::CreateSignUp, identity.ip())?;
+    state
+        .limits
+        .check(Bucket::CreateSignUp, identity.ip())
+        .await?;
     refuse_if_signed_in(&state, &identity).await?;
     let mut row = store::sign_ups::new_row("");
     merge(&state, &mut row, &p).await?;
@@ -203,7 +206,10 @@ pub async fn update(
     Form(p): Form<params::CreateSignUp>,
 ) -> ApiResult<Json<Envelope<SignUp>>> {
     if p.password.is_some() {
-        state.limits.check(Bucket::SignUpPassword, identity.ip())?;
+        state
+            .limits
+            .check(Bucket::SignUpPassword, identity.ip())
+            .await?;
     }
     let mut row = own_sign_up(&state, &identity, &id).await?;
     if row.status != "missing_requirements" {
@@ -285,7 +291,8 @@ pub async fn attempt_verification(
 ) -> ApiResult<Json<Envelope<SignUp>>> {
     state
         .limits
-        .check(Bucket::SignUpVerification, identity.ip())?;
+        .check(Bucket::SignUpVerification, identity.ip())
+        .await?;
     let row = own_sign_up(&state, &identity, &id).await?;
     if row.status != "missing_requirements" {
         return Err(ApiError::client_state_invalid("attempt_verification"));

@@ -77,7 +77,8 @@ pub async fn attempt_verification(
 ) -> ApiResult<Json<Envelope<Totp>>> {
     state
         .limits
-        .check(Bucket::IdentificationVerification, identity.ip())?;
+        .check(Bucket::IdentificationVerification, identity.ip())
+        .await?;
     let (session, user) = signed_in(&state, &identity).await?;
     let row = store::totps::get(&state.db, &user.id)
         .await?

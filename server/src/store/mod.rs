@@ -5,6 +5,7 @@ pub mod backup_codes;
 pub mod clients;
 pub mod identifications;
 pub mod prune;
+pub mod rate_limits;
 pub mod recent;
 pub mod session_verifications;
 pub mod sessions;

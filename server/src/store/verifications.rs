@@ -152,7 +152,9 @@ pub async fn reserve(db: &Db, id: &str, max_attempts: u32) -> Result<Reserved, s
     .fetch_optional(&db.write)
     .await?;
     let Some(attempts) = reserved else {
-        // Out of tries, or someone else just verified it.
+        // Out of tries, or someone else just verified it. Failing the verification
+        // is left to the last counted try (`settle`): it may still be in flight,
+        // and may be the right code.
         let status: Option<String> =
             sqlx::query_scalar("SELECT status FROM verifications WHERE id = $1")
                 .bind(id)
@@ -161,7 +163,6 @@ pub async fn reserve(db: &Db, id: &str, max_attempts: u32) -> Result<Reserved, s
         if status.as_deref() == Some("verified") {
             return Ok(Reserved::Done(Outcome::AlreadyVerified));
         }
-        fail(db, id).await?;
         return Ok(Reserved::Done(Outcome::Failed));
     };
     Ok(Reserved::Try {
