@@ -92,9 +92,12 @@ impl Db {
         };
         let pool = match connect().await {
             Err(e) if is_code(&e, "3D000") => {
-                // 42P04: another instance created it first.
+                // Another instance creating it at the same moment: 42P04, or
+                // 23505 from the catalog when the two really are simultaneous.
                 match sqlx::Any::create_database(url).await {
-                    Err(e) if !is_code(&e, "42P04") => return Err(e.into()),
+                    Err(e) if !is_code(&e, "42P04") && !is_code(&e, "23505") => {
+                        return Err(e.into())
+                    }
                     _ => connect().await?,
                 }
             }

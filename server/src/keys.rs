@@ -150,7 +150,7 @@ pub async fn load_signing_keys(
             .await?;
             match existing {
                 Some((kid, pem)) => SigningKey::from_pem(kid, &pem)?,
-                None => create_key(db).await?,
+                None => first_key(db).await?,
             }
         }
     };
@@ -183,6 +183,55 @@ pub fn kid(key: &SigningKey) -> &str {
     &key.kid
 }
 
+/// The first key, made once however many instances start at once on an empty
+/// database: they agree on one candidate through a claim row, and the others wait
+/// for its key to be stored.
+async fn first_key(db: &Db) -> Result<SigningKey, crate::StartError> {
+    let secret = SecretKey::random(&mut OsRng);
+    let kid = kid_of(&secret);
+    sqlx::query(
+        "INSERT INTO secrets (name, value) VALUES ('first_signing_key', $1) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(&kid)
+    .execute(&db.write)
+    .await?;
+    let (claimed,): (String,) =
+        sqlx::query_as("SELECT value FROM secrets WHERE name = 'first_signing_key'")
+            .fetch_one(&db.write)
+            .await?;
+    if claimed == kid {
+        let pem = secret
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| KeyError(e.to_string()))?;
+        store_key(db, &kid, &pem).await?;
+        return Ok(SigningKey::from_pem(kid, &pem)?);
+    }
+    for _ in 0..100 {
+        let pem: Option<String> = sqlx::query_scalar(
+            "SELECT private_pem FROM signing_keys WHERE kid = $1 AND private_pem <> ''",
+        )
+        .bind(&claimed)
+        .fetch_optional(&db.write)
+        .await?;
+        if let Some(pem) = pem {
+            return Ok(SigningKey::from_pem(claimed, &pem)?);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // An old claim whose key has gone (a key file was used since): a fresh key.
+    create_key(db).await
+}
+
+async fn store_key(db: &Db, kid: &str, pem: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO signing_keys (kid, private_pem, created_at) VALUES ($1, $2, $3)")
+        .bind(kid)
+        .bind(pem)
+        .bind(now_ms())
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
 /// Makes a new key in the database; the next start signs with it and retires the
 /// one before (`fapi-server --rotate-signing-key`).
 pub async fn create_key(db: &Db) -> Result<SigningKey, crate::StartError> {
@@ -191,12 +240,7 @@ pub async fn create_key(db: &Db) -> Result<SigningKey, crate::StartError> {
         .to_pkcs8_pem(LineEnding::LF)
         .map_err(|e| KeyError(e.to_string()))?;
     let kid = kid_of(&secret);
-    sqlx::query("INSERT INTO signing_keys (kid, private_pem, created_at) VALUES ($1, $2, $3)")
-        .bind(&kid)
-        .bind(pem.as_str())
-        .bind(now_ms())
-        .execute(&db.write)
-        .await?;
+    store_key(db, &kid, &pem).await?;
     Ok(SigningKey::from_pem(kid, &pem)?)
 }
 
