@@ -26,7 +26,8 @@ pub struct Settings {
     pub application_name: String,
     pub environment: Environment,
     pub listen: SocketAddr,
-    /// `sqlite://path/to/file.db`; the folder is created.
+    /// `sqlite://path/to/file.db` (the folder is created) or `postgres://user@host/db`
+    /// (created if missing; several instances may share it).
     pub database_url: String,
     /// The public URL of this server, used as the session token `iss`. Empty: taken
     /// from each request's `Host`.
