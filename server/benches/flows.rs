@@ -2,7 +2,9 @@
 //! a password sign-in (one Argon2id check), a token mint (one ES256 signature), and
 //! password sign-ins from many clients at once (the bounded hashing pool at work).
 //!
-//! `cargo xtask bench` (or `cargo bench -p fapi-server`). Prints medians and p95.
+//! `cargo xtask bench` (or `cargo bench -p fapi-server`). Prints medians and p95,
+//! on SQLite, and again on PostgreSQL when `FAPI_BENCH_POSTGRES_URL` names a server
+//! (`cargo xtask bench` starts a throwaway one).
 
 use std::time::{Duration, Instant};
 
@@ -59,11 +61,50 @@ async fn sign_up_on(http: &reqwest::Client, base: &str, email: &str) -> String {
         .to_owned()
 }
 
+/// The engine a round of the bench runs on.
+#[derive(Clone)]
+enum Engine {
+    Sqlite,
+    /// The server's URL; each server of the bench gets a database of its own.
+    Postgres(String),
+}
+
+impl Engine {
+    fn name(&self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// A fresh database for a server whose files live in `dir`.
+    fn database_url(&self, dir: &std::path::Path) -> String {
+        match self {
+            Engine::Sqlite => format!("sqlite://{}/bench.db", dir.display()),
+            Engine::Postgres(server) => {
+                let name: String = dir
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect();
+                format!(
+                    "{}/fapi_bench_{}",
+                    server.trim_end_matches('/'),
+                    name.to_lowercase()
+                )
+            }
+        }
+    }
+}
+
 /// Defaults with a database in `dir` and no per-IP limits (every request of a
 /// benchmark comes from one address).
-fn unlimited(dir: &std::path::Path) -> Settings {
+fn unlimited(engine: &Engine, dir: &std::path::Path) -> Settings {
     Settings {
-        database_url: format!("sqlite://{}/bench.db", dir.display()),
+        database_url: engine.database_url(dir),
+        secrets_key_file: Some(dir.join("fapi-secrets.key")),
         limits: fapi_server::config::Limits {
             attempts_per_10s: 1_000_000,
             sign_in_create_per_10s: 1_000_000,
@@ -95,10 +136,27 @@ async fn post(http: &reqwest::Client, url: String, form: &[(&str, &str)]) -> Val
 
 #[tokio::main]
 async fn main() {
+    let mut engines = vec![Engine::Sqlite];
+    if let Ok(url) = std::env::var("FAPI_BENCH_POSTGRES_URL") {
+        if !url.is_empty() {
+            engines.push(Engine::Postgres(url));
+        }
+    }
+    for engine in &engines {
+        println!("== {} ==", engine.name());
+        flows(engine).await;
+        mints_against_health(engine).await;
+        second_factor_attempts_at_once(engine, 200).await;
+    }
+    enumeration_timing().await;
+}
+
+/// Sign-in latency and throughput against raw Argon2id, and mint latency.
+async fn flows(engine: &Engine) {
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
         single_session_mode: false,
-        ..unlimited(dir.path())
+        ..unlimited(engine, dir.path())
     };
     let (server, base, http) = start(settings).await;
 
@@ -228,19 +286,16 @@ async fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     server.stop().await;
-    enumeration_timing().await;
-    mints_against_health().await;
-    second_factor_attempts_at_once(200).await;
 }
 
 /// `clients` people at the SMS-code step at the same moment, each with their own
 /// account and the right code: how long the last of them waits (the goal: p99 under
 /// 20 ms; no hash on this path, so only the database can make them queue).
-async fn second_factor_attempts_at_once(clients: usize) {
+async fn second_factor_attempts_at_once(engine: &Engine, clients: usize) {
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
         single_session_mode: false,
-        ..unlimited(dir.path())
+        ..unlimited(engine, dir.path())
     };
     let (server, base, _) = start(settings).await;
     let mut ready = Vec::new();
@@ -405,7 +460,7 @@ fn wrk(url: &str, script: Option<&std::path::Path>) -> Option<(f64, String)> {
 /// Token mints against the HTTP floor: `GET /health` and `POST
 /// /v1/client/sessions/{id}/tokens` with wrk (2 threads, 64 connections, 8 s each)
 /// back to back on one server, and their ratio (the goal: at least 0.25x).
-async fn mints_against_health() {
+async fn mints_against_health(engine: &Engine) {
     if std::process::Command::new("wrk")
         .arg("-v")
         .output()
@@ -418,7 +473,7 @@ async fn mints_against_health() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (server, base, _) = start(unlimited(dir.path())).await;
+    let (server, base, _) = start(unlimited(engine, dir.path())).await;
     let (token, session) = native_session(&base, "wrk+clerk_test@example.com").await;
     let script = dir.path().join("mint.lua");
     std::fs::write(
@@ -466,7 +521,7 @@ async fn enumeration_timing() {
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
         enumeration_protection: true,
-        ..unlimited(dir.path())
+        ..unlimited(&Engine::Sqlite, dir.path())
     };
     let (server, base, http) = start(settings).await;
     // Five tries per identifier stay under the lockout (10), for both kinds.

@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&root),
         Some("size") => size(&root),
         _ => {
-            eprintln!("usage: cargo xtask <test|demo|bench|size>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults\n  bench time sign-in and token minting against a release build\n  size  the browser bundle of the minimal app (provider + sign-in) and of the demo: wasm, JS, total; raw, gzip, brotli");
+            eprintln!("usage: cargo xtask <test|demo|bench|size>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults\n  bench time sign-in, token minting and second-factor attempts, on SQLite and PostgreSQL\n  size  the browser bundle of the minimal app (provider + sign-in) and of the demo: wasm, JS, total; raw, gzip, brotli");
             return ExitCode::from(2);
         }
     };
@@ -720,9 +720,16 @@ fn bench(root: &Path) -> Result {
     if Command::new("wrk").arg("-v").output().is_err() {
         apt_install(root, &["wrk"])?;
     }
+    // The same rounds on PostgreSQL: a throwaway cluster unless
+    // FAPI_TEST_POSTGRES_URL names one.
+    let pg = postgres::Postgres::start(root)?;
     let mut bench = cargo();
-    bench.args(["bench", "-p", "fapi-server", "--bench", "flows"]);
-    run(root, bench)
+    bench
+        .args(["bench", "-p", "fapi-server", "--bench", "flows"])
+        .env("FAPI_BENCH_POSTGRES_URL", &pg.url);
+    let result = run(root, bench);
+    drop(pg);
+    result
 }
 
 /// Where the demo keeps its database: outside `examples/demo/`, which `trunk serve`
