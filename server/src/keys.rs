@@ -98,6 +98,37 @@ impl SigningKeys {
     }
 }
 
+/// What `/.well-known/jwks.json` publishes: this instance's current key first, then
+/// every other key in the database a token may carry. On one database with several
+/// instances these include the key the others sign with: the newer one after
+/// `--rotate-signing-key`, before this instance restarts. Retired keys stay until
+/// their last token has expired.
+pub async fn published(
+    db: &Db,
+    signing: &SigningKeys,
+    token_lifetime_ms: i64,
+) -> Result<Jwks, crate::StartError> {
+    let keep = published_after_retirement(token_lifetime_ms);
+    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT kid, private_pem, public_jwk FROM signing_keys
+         WHERE kid <> $1 AND (retired_at IS NULL OR retired_at > $2)
+         ORDER BY created_at DESC, kid",
+    )
+    .bind(signing.current_kid())
+    .bind(now_ms() - keep)
+    .fetch_all(&db.read)
+    .await?;
+    let mut jwks = signing.current.jwks();
+    for (kid, pem, public_jwk) in rows {
+        let jwk = match public_jwk {
+            Some(json) => serde_json::from_str(&json).map_err(|e| KeyError(e.to_string()))?,
+            None => SigningKey::from_pem(kid, &pem)?.jwk,
+        };
+        jwks.keys.push(jwk);
+    }
+    Ok(jwks)
+}
+
 /// How long past a key's retirement it stays published: the lifetime of the last
 /// token it signed, and a minute for clocks that disagree.
 fn published_after_retirement(token_lifetime_ms: i64) -> i64 {

@@ -178,3 +178,50 @@ async fn three_instances_on_one_postgres_are_one_service() {
     assert_eq!(admitted, 5, "five of fifteen admitted across the instances");
     let _ = Browser::new(&bases[0], Mode::Cookie);
 }
+
+/// A rolling key rotation: `--rotate-signing-key`, then the instances restart one
+/// at a time. A token signed by a restarted instance verifies against the JWKS of
+/// one not yet restarted, and a token of the old key against the restarted one's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rolling_key_rotation_keeps_every_jwks_complete() {
+    let Some((mut servers, shared)) = three_instances().await else {
+        return;
+    };
+    let mut settings = test_settings(shared.path());
+    settings.trust_forwarded_for = true;
+    let old_kid = servers[0].jwks().await.keys[0].kid.clone();
+    let new_kid = fapi_server::rotate_signing_key(&settings).await.unwrap();
+    assert_ne!(new_kid, old_kid);
+
+    // Instance 0 restarts first and signs with the new key.
+    let first = servers.remove(0);
+    let dir = first.stop().await;
+    let restarted = TestServer::in_dir(dir, settings).await;
+    let b = Browser::new(&restarted.base, Mode::Cookie);
+    let sid = b.sign_up(&restarted, "rolling@example.com", "Ada").await;
+    let jwt = b
+        .post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
+        .await
+        .ok()["jwt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let kid = jsonwebtoken::decode_header(&jwt).unwrap().kid.unwrap();
+    assert_eq!(
+        kid, new_kid,
+        "the restarted instance signs with the new key"
+    );
+    for s in servers.iter().chain([&restarted]) {
+        let kids: Vec<String> = s.jwks().await.keys.into_iter().map(|k| k.kid).collect();
+        assert!(
+            kids.contains(&new_kid),
+            "{} publishes the new key: {kids:?}",
+            s.base
+        );
+        assert!(
+            kids.contains(&old_kid),
+            "{} publishes the old key: {kids:?}",
+            s.base
+        );
+    }
+}

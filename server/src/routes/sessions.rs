@@ -9,7 +9,7 @@ use crate::{
     error::{ApiError, ApiResult},
     http::{Form, Identity},
     ids::{new_id, now_ms},
-    render,
+    keys, render,
     state::AppState,
     store::{self, sessions::SessionRow},
 };
@@ -143,6 +143,15 @@ pub async fn tokens(
     }))
 }
 
+/// From the database, so that every instance on it publishes every key in use; if
+/// the database cannot answer, what this instance loaded at start.
 pub async fn jwks(State(state): State<AppState>) -> Json<Jwks> {
-    Json(state.signing.jwks())
+    let lifetime_ms = state.settings.session.token_lifetime_seconds as i64 * 1000;
+    match keys::published(&state.db, &state.signing, lifetime_ms).await {
+        Ok(jwks) => Json(jwks),
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the published keys failed");
+            Json(state.signing.jwks())
+        }
+    }
 }
