@@ -117,3 +117,44 @@ async fn a_crash_loses_no_acknowledged_write() {
     let v = b.at(&base).get("/v1/client").await.ok();
     assert_eq!(v["client"]["sessions"][0]["status"], "active");
 }
+
+/// The settings the durability promise rests on, as the writer connection has them:
+/// on SQLite WAL with `synchronous=FULL` (an acknowledged write is on disk) and
+/// foreign keys enforced; on PostgreSQL, commits wait for the WAL flush.
+#[tokio::test]
+async fn the_writer_waits_for_the_disk() {
+    let server = TestServer::start().await;
+    let db = &server.state().db;
+    let mut conn = db.write.acquire().await.unwrap();
+    match db.engine {
+        fapi_server::db::Engine::Sqlite => {
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(mode, "wal");
+            let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(sync, 2, "synchronous=FULL");
+            let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(fk, 1, "foreign keys enforced");
+        }
+        fapi_server::db::Engine::Postgres => {
+            let commit: String = sqlx::query_scalar("SHOW synchronous_commit")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(commit, "on");
+            let fsync: String = sqlx::query_scalar("SHOW fsync")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(fsync, "on");
+        }
+    }
+}
