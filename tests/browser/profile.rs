@@ -71,6 +71,12 @@ async fn the_account_page_updates_the_name_and_adds_an_email() {
     sign_in_with_password(&clerk, &email).await;
     let root = &m.root;
     fill(root, "input[name=last_name]", "Lovelace").await;
+    // A library renders no landmark of the app's: the app's page has its own
+    // <main>, and a second one inside it is nested and duplicate (axe-core).
+    assert!(
+        find(root, "main, [role=main]").is_none(),
+        "<UserProfile/> renders no main landmark"
+    );
     click_text(root, "button.cl-formButtonPrimary", "Update profile").await;
     wait_until("name saved", || {
         (clerk.state().user()?.last_name.as_deref() == Some("Lovelace")).then_some(())

@@ -67,14 +67,15 @@ pub fn UserProfile(props: &UserProfileProps) -> Html {
                     { tab(UserProfilePage::Account, "userProfile.navbar.account") }
                     { tab(UserProfilePage::Security, "userProfile.navbar.security") }
                 </nav>
-                <main class={ctx.class("pageScrollBox")}>
+                // Not <main>: that landmark is the app's, which wraps its pages in one.
+                <div class={ctx.class("pageScrollBox")}>
                     {
                         match *page {
                             UserProfilePage::Account => html! { <account::AccountPage user={user} /> },
                             UserProfilePage::Security => html! { <security::SecurityPage user={user} /> },
                         }
                     }
-                </main>
+                </div>
             </div>
         </div>
     }
