@@ -5,6 +5,8 @@
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "browser/axe.rs"]
+mod axe;
 #[path = "browser/control.rs"]
 mod control;
 #[path = "browser/custom_flow.rs"]

@@ -5,7 +5,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
 use yew_clerk::prelude::*;
 
-use crate::harness::*;
+use crate::{axe::audit, harness::*};
 
 #[wasm_bindgen_test]
 async fn signed_in_and_signed_out_switch_with_the_session() {
@@ -138,6 +138,7 @@ async fn the_user_button_opens_a_menu_that_signs_out() {
     );
     click(root, "button.cl-userButtonTrigger").await;
     let menu = wait_for(root, ".cl-userButtonPopoverCard").await;
+    audit(root, "<UserButton/>, the menu open").await;
     assert!(menu.text_content().unwrap().contains(&email));
     click(root, ".cl-userButtonPopoverActionButton__signOut").await;
     wait_until("signed out", || {

@@ -7,7 +7,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
 use yew_clerk::prelude::*;
 
-use crate::harness::*;
+use crate::{axe::audit, harness::*};
 
 /// Every view of the auth state side by side, each as a marker the test looks for.
 #[component]
@@ -68,6 +68,7 @@ async fn a_new_account_sets_up_an_authenticator_app_before_it_is_signed_in() {
 
     // Signed up into a pending session: the card moves on to the task.
     wait_for_text(root, ".cl-headerTitle", "Set up two-step verification").await;
+    audit(root, "<SignUp/>, the set-up-MFA task").await;
     assert!(clerk.state().is_pending());
     assert!(find(root, "#signed-out").is_some());
     assert!(find(root, "#signed-in").is_none());
@@ -84,6 +85,7 @@ async fn a_new_account_sets_up_an_authenticator_app_before_it_is_signed_in() {
 
     // Active now, but the card stays on the backup codes until they are put away.
     wait_for(root, ".cl-backupCodesList").await;
+    audit(root, "the set-up-MFA task, backup codes").await;
     wait_until("the session turns active", || {
         (!clerk.state().is_pending() && clerk.state().is_signed_in()).then_some(())
     })

@@ -4,7 +4,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
 use yew_clerk::prelude::*;
 
-use crate::harness::*;
+use crate::{axe::audit, harness::*};
 
 #[wasm_bindgen_test]
 async fn enabling_two_step_verification_in_the_profile_then_signing_in_with_it() {
@@ -18,6 +18,7 @@ async fn enabling_two_step_verification_in_the_profile_then_signing_in_with_it()
         sign_in_with_password(&clerk, &email).await;
         let root = &m.root;
         let section = wait_for(root, "[data-section=two_step]").await;
+        audit(root, "<UserProfile/>, the security page").await;
         let text = section.text_content().unwrap();
         assert!(
             text.contains("SMS codes are the weakest second factor"),
@@ -36,6 +37,7 @@ async fn enabling_two_step_verification_in_the_profile_then_signing_in_with_it()
         )
         .await;
         wait_for(root, ".cl-mfaPhoneCodeItem").await;
+        audit(root, "<UserProfile/>, an SMS second factor on").await;
         wait_until("2FA on", || {
             clerk
                 .state()
@@ -77,6 +79,7 @@ async fn the_account_page_updates_the_name_and_adds_an_email() {
         find(root, "main, [role=main]").is_none(),
         "<UserProfile/> renders no main landmark"
     );
+    audit(root, "<UserProfile/>, the account page").await;
     click_text(root, "button.cl-formButtonPrimary", "Update profile").await;
     wait_until("name saved", || {
         (clerk.state().user()?.last_name.as_deref() == Some("Lovelace")).then_some(())
@@ -135,6 +138,7 @@ async fn an_authenticator_app_is_added_from_its_key_and_a_backup_code_signs_in()
         add_authenticator_app_from_key(root).await;
         // Turning the app on turned two-step verification on: ten codes, shown once.
         wait_for(root, "[data-section=totp] .cl-backupCodesList").await;
+        audit(root, "<UserProfile/>, backup codes shown").await;
         let first: Vec<String> = find_all(root, "[data-section=totp] .cl-backupCodesList li")
             .iter()
             .map(|li| li.text_content().unwrap())

@@ -5,7 +5,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
 use yew_clerk::prelude::*;
 
-use crate::harness::*;
+use crate::{axe::audit, harness::*};
 
 #[wasm_bindgen_test]
 async fn sign_in_without_two_step_verification() {
@@ -15,6 +15,7 @@ async fn sign_in_without_two_step_verification() {
     let (m, clerk) = mount(html! { <SignIn /> }).await;
     let root = &m.root;
     wait_for(root, ".cl-card").await;
+    audit(root, "<SignIn/>, first card").await;
     assert_eq!(
         focused_name().as_deref(),
         Some("identifier"),
@@ -58,6 +59,7 @@ async fn a_wrong_password_is_shown_under_its_field_in_clerks_words() {
     fill(root, "input[name=password]", "not my password at all").await;
     click(root, "button.cl-formButtonPrimary").await;
     let error = wait_for(root, "#cl-field-password-error").await;
+    audit(root, "<SignIn/>, a wrong password").await;
     assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
     assert_eq!(
         error.text_content().unwrap(),
@@ -137,6 +139,7 @@ async fn a_real_number_gets_exactly_one_code_and_a_wrong_code_is_shown() {
     let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
     fill(root, "input[name=code]", &wrong).await;
     let error = wait_for(root, "#cl-field-code-error").await;
+    audit(root, "<SignIn/>, the SMS code step with a wrong code").await;
     assert_eq!(
         error.text_content().unwrap(),
         "Incorrect code. Please try again."
@@ -285,6 +288,7 @@ async fn sign_in_with_an_authenticator_app() {
     let root = &m.root;
     submit_sign_in(root, &email, PASSWORD).await;
     wait_for_text(root, ".cl-headerTitle", "Two-step verification").await;
+    audit(root, "<SignIn/>, the authenticator-app step").await;
     // The next step's code: the one used to turn the app on is spent.
     fill(root, "input[name=code]", &totp_code(&secret, 30)).await;
     wait_signed_in(root, &clerk).await;

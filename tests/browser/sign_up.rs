@@ -2,7 +2,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
 use yew_clerk::prelude::*;
 
-use crate::harness::*;
+use crate::{axe::audit, harness::*};
 
 #[wasm_bindgen_test]
 async fn sign_up_with_an_email_code() {
@@ -28,9 +28,11 @@ async fn sign_up_with_an_email_code() {
     fill(root, "input[name=password]", "too short").await;
     click(root, "button.cl-formButtonPrimary").await;
     wait_for_text(root, "#cl-field-password-error", "15 characters").await;
+    audit(root, "<SignUp/>, a short password").await;
     fill(root, "input[name=password]", PASSWORD).await;
     click(root, "button.cl-formButtonPrimary").await;
     wait_for_text(root, ".cl-headerTitle", "Verify your email").await;
+    audit(root, "<SignUp/>, the email code").await;
     let code = code_sent_to(&email).await;
     fill(root, "input[name=code]", &code).await;
     wait_signed_in(root, &clerk).await;

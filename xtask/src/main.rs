@@ -375,10 +375,46 @@ fn server_tests_on_postgres(root: &Path, tally: &mut Tally) -> Result {
 }
 
 /// The components in headless Chromium against a real fapi-server.
+/// axe-core, pinned, from npm (the browser tests' accessibility audits), and a
+/// folder holding it that the browser tests' server serves.
+fn ensure_axe_core(root: &Path) -> Result<PathBuf> {
+    const VERSION: &str = "4.10.2";
+    let tools = root.join("target").join("axe-core");
+    let package = tools.join("node_modules").join("axe-core");
+    let installed = std::fs::read_to_string(package.join("package.json"))
+        .is_ok_and(|json| json.contains(&format!("\"version\": \"{VERSION}\"")));
+    if !installed {
+        ensure_npm(root)?;
+        std::fs::create_dir_all(&tools).map_err(|e| e.to_string())?;
+        let mut npm = Command::new("npm");
+        npm.args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            &format!("axe-core@{VERSION}"),
+        ])
+        .current_dir(&tools);
+        run(&tools, npm)?;
+    }
+    // fapi-server serves a folder with an index.html; axe-core beside it.
+    let site = tools.join("site");
+    std::fs::create_dir_all(&site).map_err(|e| e.to_string())?;
+    std::fs::write(
+        site.join("index.html"),
+        "<!doctype html><title>axe-core for the browser tests</title>\n",
+    )
+    .map_err(|e| e.to_string())?;
+    std::fs::copy(package.join("axe.min.js"), site.join("axe.min.js"))
+        .map_err(|e| format!("axe.min.js: {e}"))?;
+    Ok(site)
+}
+
 fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
     ensure_wasm_bindgen(root)?;
     ensure_chromium(root)?;
-    let server = start_test_server(root, Some(&test_config(root)), None)?;
+    let axe = ensure_axe_core(root)?;
+    // Serves /axe.min.js beside the API for the audits.
+    let server = start_test_server(root, Some(&test_config(root)), Some(&axe))?;
     let mfa_required = start_test_server(
         root,
         Some(&root.join("xtask").join("test-server-mfa-required.toml")),
@@ -397,6 +433,7 @@ fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
         ])
         .env("FAPI_TEST_URL", &server.url)
         .env("FAPI_MFA_REQUIRED_URL", &mfa_required.url)
+        .env("AXE_CORE", "1")
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "900");
     let result = run_tests(root, tests, tally);
