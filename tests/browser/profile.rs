@@ -26,6 +26,8 @@ async fn enabling_two_step_verification_in_the_profile_then_signing_in_with_it()
         );
         assert!(text.contains("Two-step verification is off."));
         click(root, "button.cl-mfaAddButton").await;
+        wait_for(root, "[data-section=mfa] input[name=phone_number]").await;
+        audit(root, "<UserProfile/>, the add-a-phone form open").await;
         fill(root, "[data-section=mfa] input[name=phone_number]", &phone).await;
         click(root, "[data-section=mfa] button.cl-formButtonPrimary").await;
         let code = code_sent_to(&phone).await;

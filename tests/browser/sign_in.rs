@@ -222,6 +222,7 @@ async fn an_empty_password_leads_to_another_first_factor() {
     )
     .await;
     wait_for_text(root, ".cl-headerTitle", "Check your email").await;
+    audit(root, "<SignIn/>, the email code first factor").await;
     let code = code_number(&email, sign_up_codes + 1).await;
     fill(root, "input[name=code]", &code).await;
     wait_signed_in(root, &clerk).await;
