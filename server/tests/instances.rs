@@ -18,19 +18,48 @@ async fn three_instances() -> Option<(Vec<TestServer>, tempfile::TempDir)> {
         return None;
     }
     let shared = tempfile::tempdir().unwrap();
-    let settings = || {
-        let mut s = test_settings(shared.path());
-        s.trust_forwarded_for = true;
-        s.limits.sign_in_create_per_10s = 5;
-        s.lockout.max_attempts = 1000;
-        s
-    };
     let started = join_all((0..3).map(|_| {
-        let s = settings();
+        let s = shared_settings(shared.path());
         async move { TestServer::in_dir(tempfile::tempdir().unwrap(), s).await }
     }))
     .await;
     Some((started, shared))
+}
+
+/// What every instance is configured with; the database and the secrets key are
+/// named after `shared`.
+fn shared_settings(shared: &std::path::Path) -> fapi_server::config::Settings {
+    let mut s = test_settings(shared);
+    s.trust_forwarded_for = true;
+    s.limits.sign_in_create_per_10s = 5;
+    s.lockout.max_attempts = 1000;
+    s
+}
+
+/// `n` requests to `path` from one browser at once, spread round-robin over the
+/// instances.
+async fn spread(
+    b: &Browser,
+    bases: &[String],
+    n: usize,
+    path: &str,
+    form: &[(&str, &str)],
+) -> Vec<common::Resp> {
+    let form: Vec<(String, String)> = form
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let sent = join_all((0..n).map(|i| {
+        let b = b.at(&bases[i % bases.len()]);
+        let (path, form) = (path.to_owned(), form.clone());
+        tokio::spawn(async move {
+            let form: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            b.post(&path, &form).await
+        })
+    }))
+    .await;
+    sent.into_iter().map(|r| r.unwrap()).collect()
 }
 
 fn bases(servers: &[TestServer]) -> Vec<String> {
@@ -79,18 +108,16 @@ async fn three_instances_on_one_postgres_are_one_service() {
     let sia = b.to_second_factor("many1@example.com").await;
     let code = latest_code(&servers, phone).await;
     let path = format!("/v1/client/sign_ins/{sia}/attempt_second_factor");
-    let results = join_all((0..20).map(|i| {
-        let b = b.at(&bases[i % 3]);
-        let (path, code) = (path.clone(), code.clone());
-        tokio::spawn(async move {
-            b.post(&path, &[("strategy", "phone_code"), ("code", &code)])
-                .await
-        })
-    }))
+    let results = spread(
+        &b,
+        &bases,
+        20,
+        &path,
+        &[("strategy", "phone_code"), ("code", &code)],
+    )
     .await;
     let winners = results
         .into_iter()
-        .map(|r| r.unwrap())
         .filter(|r| r.status.is_success())
         .count();
     assert_eq!(winners, 1, "exactly one of 20 right codes wins");
@@ -125,14 +152,13 @@ async fn three_instances_on_one_postgres_are_one_service() {
     let right = latest_code(&servers, phone).await;
     let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 7) % 1_000_000);
     let path = format!("/v1/client/sign_ins/{sia}/attempt_second_factor");
-    join_all((0..50).map(|i| {
-        let b = b.at(&bases[i % 3]);
-        let (path, wrong) = (path.clone(), wrong.clone());
-        tokio::spawn(async move {
-            b.post(&path, &[("strategy", "phone_code"), ("code", &wrong)])
-                .await
-        })
-    }))
+    spread(
+        &b,
+        &bases,
+        50,
+        &path,
+        &[("strategy", "phone_code"), ("code", &wrong)],
+    )
     .await;
     let v = b
         .at(&bases[0])
@@ -150,12 +176,7 @@ async fn three_instances_on_one_postgres_are_one_service() {
     let sia = v["response"]["id"].as_str().unwrap().to_owned();
     let before = texts_to(&servers, phone).await;
     let path = format!("/v1/client/sign_ins/{sia}/prepare_second_factor");
-    join_all((0..10).map(|i| {
-        let b = b.at(&bases[i % 3]);
-        let path = path.clone();
-        tokio::spawn(async move { b.post(&path, &[("strategy", "phone_code")]).await })
-    }))
-    .await;
+    spread(&b, &bases, 10, &path, &[("strategy", "phone_code")]).await;
     assert_eq!(texts_to(&servers, phone).await - before, 1, "one SMS");
 
     // Per-IP limits: one client behind the proxy, 15 sign-in creations spread over
@@ -176,7 +197,6 @@ async fn three_instances_on_one_postgres_are_one_service() {
         }
     }
     assert_eq!(admitted, 5, "five of fifteen admitted across the instances");
-    let _ = Browser::new(&bases[0], Mode::Cookie);
 }
 
 /// A rolling key rotation: `--rotate-signing-key`, then the instances restart one
@@ -187,8 +207,7 @@ async fn a_rolling_key_rotation_keeps_every_jwks_complete() {
     let Some((mut servers, shared)) = three_instances().await else {
         return;
     };
-    let mut settings = test_settings(shared.path());
-    settings.trust_forwarded_for = true;
+    let settings = shared_settings(shared.path());
     let old_kid = servers[0].jwks().await.keys[0].kid.clone();
     let new_kid = fapi_server::rotate_signing_key(&settings).await.unwrap();
     assert_ne!(new_kid, old_kid);
