@@ -70,6 +70,28 @@ pub struct Settings {
     pub session: SessionPolicy,
     pub sms: SmsProtection,
     pub delivery: Delivery,
+    pub dashboard: Dashboard,
+    /// `FAPI_DASHBOARD_PASSWORD`: an administrator named by `FAPI_DASHBOARD_ADMIN`
+    /// (default `admin`), hashed at start. Never printed.
+    #[serde(skip)]
+    pub dashboard_password: Option<(String, String)>,
+}
+
+/// Who may sign in to `/dashboard`. Nobody by default: the dashboard is off until an
+/// administrator is configured here or through `FAPI_DASHBOARD_PASSWORD`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Dashboard {
+    pub admins: Vec<Admin>,
+}
+
+/// One administrator; make the hash with `fapi-server --hash-password`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Admin {
+    pub name: String,
+    /// An Argon2id PHC string (`$argon2id$v=19$...`).
+    pub password_hash: String,
 }
 
 /// Against SMS pumping (toll fraud, security.md §6): where texts may go, and how
@@ -418,6 +440,8 @@ impl Default for Settings {
             session: SessionPolicy::default(),
             sms: SmsProtection::default(),
             delivery: Delivery::default(),
+            dashboard: Dashboard::default(),
+            dashboard_password: None,
         }
     }
 }
@@ -508,6 +532,10 @@ impl Settings {
                 .map(String::from)
                 .collect();
         }
+        if let Some(password) = var("FAPI_DASHBOARD_PASSWORD").filter(|p| !p.is_empty()) {
+            let name = var("FAPI_DASHBOARD_ADMIN").unwrap_or_else(|| "admin".into());
+            self.dashboard_password = Some((name, password));
+        }
         if let Some(v) = var("FAPI_TWILIO_AUTH_TOKEN") {
             if let SmsDelivery::Twilio(t) = &mut self.delivery.sms {
                 t.auth_token = v;
@@ -596,6 +624,22 @@ impl Settings {
             tracing::warn!(
                 "sms.allowed_countries is empty: texts may go to any country (set the calling codes you serve)"
             );
+        }
+        for admin in &self.dashboard.admins {
+            if admin.name.trim().is_empty()
+                || argon2::PasswordHash::new(&admin.password_hash).is_err()
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "dashboard admin {:?} needs a name and an Argon2id password_hash \
+                     (make one with `fapi-server --hash-password`)",
+                    admin.name
+                )));
+            }
+        }
+        if let Some((_, password)) = &self.dashboard_password {
+            if password.chars().count() < 12 {
+                return invalid("FAPI_DASHBOARD_PASSWORD must be at least 12 characters");
+            }
         }
         let sms = &self.sms;
         if sms.per_number_per_hour == 0

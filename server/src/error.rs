@@ -350,6 +350,16 @@ impl ApiError {
         e
     }
 
+    /// Locked by an administrator: no time to wait out.
+    pub fn user_locked_by_admin() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "user_locked",
+            "Account locked",
+            "Your account is locked. For more information, please contact support.",
+        )
+    }
+
     pub fn backup_codes_not_available() -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

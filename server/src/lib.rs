@@ -14,8 +14,10 @@
 pub mod codes;
 pub mod common_passwords;
 pub mod config;
+mod dashboard;
 pub mod db;
 pub mod delivery;
+pub mod editable_settings;
 pub mod error;
 pub mod factors;
 mod flows;
@@ -23,6 +25,7 @@ pub mod http;
 pub mod ids;
 pub mod keys;
 pub mod limits;
+pub mod live_settings;
 pub mod passwords;
 mod render;
 mod routes;
@@ -81,6 +84,9 @@ pub enum StartError {
          the file if it is missing; give every instance a copy of that same file"
     )]
     SecretsKeyRequired,
+    /// What the dashboard saved, on top of this file, makes settings that cannot work.
+    #[error("the settings saved from the dashboard do not fit this config file: {0} (change them in the dashboard, or run with --forget-saved-settings)")]
+    SavedSettings(config::ConfigError),
     #[error("listening on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -116,6 +122,15 @@ impl Server {
             settings.check_listen_address(addr)?;
         }
         let db = Db::open(&settings.database_url).await?;
+        let live = live_settings::LiveSettings::new(
+            settings.clone(),
+            store::instance_settings::all(&db).await?,
+        );
+        let settings = live.current();
+        if let Err(e) = settings.validate() {
+            db.close().await;
+            return Err(StartError::SavedSettings(e));
+        }
         if !settings.second_factors.phone_code {
             let users = store::identifications::users_with_sms_second_factor(&db, 11).await?;
             if !users.is_empty() {
@@ -147,6 +162,13 @@ impl Server {
             }
         };
         let delivery = Delivery::from_settings(&settings)?;
+        let mut admins = settings.dashboard.admins.clone();
+        if let Some((name, password)) = &settings.dashboard_password {
+            admins.push(config::Admin {
+                name: name.clone(),
+                password_hash: passwords::hash_now(password),
+            });
+        }
         let state = AppState(Arc::new(Shared {
             limits: RateLimits::new(
                 &settings.limits,
@@ -160,16 +182,30 @@ impl Server {
             signing,
             delivery,
             db,
-            settings,
+            live,
+            admins,
         }));
         let addr = listener.local_addr().map_err(|source| StartError::Bind {
-            addr: state.settings.listen,
+            addr: settings.listen,
             source,
         })?;
         let app = MapRequestLayer::new(http::trailing_slash::trim).layer(
             MapRequestLayer::new(http::method_override::apply).layer(routes::router(state.clone())),
         );
         let (stop, stopped) = oneshot::channel::<()>();
+        let poller = {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(live_settings::POLL);
+                every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    every.tick().await;
+                    if let Err(e) = state.live.reload(&state.db).await {
+                        tracing::warn!(error = %e, "reading saved settings failed");
+                    }
+                }
+            })
+        };
         let pruner = {
             let state = state.clone();
             tokio::spawn(async move {
@@ -196,11 +232,12 @@ impl Server {
             })
             .await;
             pruner.abort();
+            poller.abort();
             if let Err(e) = served {
                 tracing::error!(error = %e, "server stopped with an error");
             }
         });
-        tracing::info!(%addr, environment = state.settings.environment.as_str(), "fapi-server listening");
+        tracing::info!(%addr, environment = settings.environment.as_str(), "fapi-server listening");
         Ok(Server {
             addr,
             state,
@@ -232,6 +269,23 @@ impl Server {
         tracing::info!("shutting down");
         self.stop().await;
     }
+}
+
+/// The settings in force for this config: the file's with the dashboard's saved
+/// values on top (what `--print-config` shows).
+pub async fn effective_settings(settings: &Settings) -> Result<Settings, StartError> {
+    let db = Db::open(&settings.database_url).await?;
+    let saved = store::instance_settings::all(&db).await;
+    db.close().await;
+    Ok(editable_settings::overlay(settings, &saved?))
+}
+
+/// Forgets every value the dashboard saved; returns how many there were.
+pub async fn forget_saved_settings(settings: &Settings) -> Result<u64, StartError> {
+    let db = Db::open(&settings.database_url).await?;
+    let forgotten = store::instance_settings::clear(&db).await;
+    db.close().await;
+    Ok(forgotten?)
 }
 
 /// Makes a new database signing key for the next start; returns its `kid`.

@@ -41,10 +41,12 @@ pub enum Bucket {
     IdentificationVerification,
     /// `POST /v1/client/sessions/{id}/verify/attempt_{first|second}_factor`.
     Reverification,
+    /// `POST /dashboard/sign-in`: an administrator's password.
+    DashboardSignIn,
 }
 
 impl Bucket {
-    const ALL: [Bucket; 9] = [
+    const ALL: [Bucket; 10] = [
         Bucket::CreateSignIn,
         Bucket::CreateSignUp,
         Bucket::CreateClient,
@@ -54,6 +56,7 @@ impl Bucket {
         Bucket::SignUpVerification,
         Bucket::IdentificationVerification,
         Bucket::Reverification,
+        Bucket::DashboardSignIn,
     ];
 
     fn per_ten_seconds(self, limits: &Limits) -> u32 {
@@ -66,7 +69,8 @@ impl Bucket {
             | Bucket::SignInSecondFactor
             | Bucket::SignUpVerification
             | Bucket::IdentificationVerification
-            | Bucket::Reverification => limits.attempts_per_10s,
+            | Bucket::Reverification
+            | Bucket::DashboardSignIn => limits.attempts_per_10s,
         }
     }
 }

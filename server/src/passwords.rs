@@ -36,7 +36,8 @@ fn normalize(password: &str) -> String {
     password.nfc().collect()
 }
 
-fn hash_now(password: &str) -> String {
+/// Hashes at once, on this thread (for tools; servers use [`Passwords::hash`]).
+pub fn hash_now(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
     argon2()
         .hash_password(normalize(password).as_bytes(), &salt)

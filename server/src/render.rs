@@ -93,7 +93,7 @@ pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
         primary_phone_number_id: row.primary_phone_number_id.clone(),
         primary_web3_wallet_id: None,
         password_enabled: row.password_hash.is_some(),
-        two_factor_enabled: factors::two_factor_enabled(&state.settings, &idents, totp),
+        two_factor_enabled: factors::two_factor_enabled(&state.settings(), &idents, totp),
         totp_enabled: totp,
         backup_code_enabled: backup_codes,
         email_addresses,
@@ -110,9 +110,9 @@ pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
         mfa_disabled_at: row.mfa_disabled_at,
         banned: false,
         locked: lockout.is_some(),
-        lockout_expires_in_seconds: lockout,
+        lockout_expires_in_seconds: lockout.filter(|_| !row.admin_locked()),
         verification_attempts_remaining: Some(
-            (state.settings.lockout.max_attempts as i64 - row.failed_attempts).max(0),
+            (state.settings().lockout.max_attempts as i64 - row.failed_attempts).max(0),
         ),
         delete_self_enabled: false,
         locale: row.locale.clone(),
@@ -294,7 +294,7 @@ pub async fn session_verification(
         .and_then(|v| v.target.clone());
     let totp = store::totps::enabled(&state.db, &user_row.id).await?;
     let mut second =
-        factors::second_factors_after(&state.settings, &idents, first_phone.as_deref(), totp);
+        factors::second_factors_after(&state.settings(), &idents, first_phone.as_deref(), totp);
     with_backup_codes(state, &user_row.id, &mut second).await?;
     let rendered_user = user(state, &user_row).await?;
     Ok(t::SessionVerification {
@@ -305,7 +305,7 @@ pub async fn session_verification(
         status: serde_json::from_value(serde_json::Value::String(row.status.clone()))
             .unwrap_or(t::SessionVerificationStatus::Unknown),
         supported_first_factors: Some(factors::first_factors(
-            &state.settings,
+            &state.settings(),
             &user_row,
             &idents,
             totp,
@@ -318,7 +318,7 @@ pub async fn session_verification(
 }
 
 fn supported_identifiers(state: &AppState) -> Vec<String> {
-    let ids = &state.settings.identifiers;
+    let ids = &state.settings().identifiers;
     let mut out = Vec::new();
     if ids.email_address.on() {
         out.push("email_address".into());
@@ -340,7 +340,7 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
     };
     // Enumeration protection: known and unknown identifiers look alike until a
     // first factor has been passed.
-    let protected = state.settings.enumeration_protection && row.status == "needs_first_factor";
+    let protected = state.settings().enumeration_protection && row.status == "needs_first_factor";
     let (first, second, user_data) = match (&user, &row.identifier) {
         (_, Some(identifier)) if protected => {
             let idents = match &user {
@@ -360,7 +360,7 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
             let second = if row.status == "needs_second_factor" {
                 let first_phone = store::sign_ins::first_factor_phone(&state.db, row).await?;
                 let mut second = factors::second_factors_after(
-                    &state.settings,
+                    &state.settings(),
                     &idents,
                     first_phone.as_deref(),
                     totp,
@@ -371,7 +371,7 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
                 None
             };
             (
-                factors::first_factors(&state.settings, u, &idents, totp),
+                factors::first_factors(&state.settings(), u, &idents, totp),
                 second,
                 Some(t::SignInUserData {
                     first_name: u.first_name.clone(),
@@ -410,7 +410,7 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
 /// The fields a sign-up asks for, from the instance settings.
 pub fn sign_up_fields(state: &AppState) -> (Vec<String>, Vec<String>) {
     use crate::config::Requirement::*;
-    let ids = &state.settings.identifiers;
+    let ids = &state.settings().identifiers;
     let mut required = Vec::new();
     let mut optional = Vec::new();
     for (name, req) in [

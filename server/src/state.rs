@@ -4,14 +4,15 @@ use std::{ops::Deref, sync::Arc};
 
 use crate::{
     codes::CodeHasher, config::Settings, db::Db, delivery::Delivery, keys::SigningKeys,
-    limits::RateLimits, passwords::Passwords,
+    limits::RateLimits, live_settings::LiveSettings, passwords::Passwords,
 };
 
 #[derive(Clone)]
 pub struct AppState(pub Arc<Shared>);
 
 pub struct Shared {
-    pub settings: Settings,
+    /// The file's settings overlaid with what the dashboard saved; see [`Shared::settings`].
+    pub live: LiveSettings,
     pub db: Db,
     pub passwords: Passwords,
     pub codes: CodeHasher,
@@ -20,6 +21,16 @@ pub struct Shared {
     pub signing: SigningKeys,
     pub delivery: Delivery,
     pub limits: RateLimits,
+    /// Who may sign in to the dashboard; none: it is off.
+    pub admins: Vec<crate::config::Admin>,
+}
+
+impl Shared {
+    /// The settings in force now. A request takes them once and keeps them, so a
+    /// dashboard change never lands halfway through it.
+    pub fn settings(&self) -> Arc<Settings> {
+        self.live.current()
+    }
 }
 
 impl Deref for AppState {

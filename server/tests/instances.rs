@@ -33,6 +33,7 @@ fn shared_settings(shared: &std::path::Path) -> fapi_server::config::Settings {
     s.trust_forwarded_for = true;
     s.limits.sign_in_create_per_10s = 5;
     s.lockout.max_attempts = 1000;
+    common::admin::with_admin(&mut s);
     s
 }
 
@@ -243,4 +244,43 @@ async fn a_rolling_key_rotation_keeps_every_jwks_complete() {
             s.base
         );
     }
+}
+
+/// "Apply Changes" on one instance: the others answer with the new settings within
+/// a second or two, without a restart; and the administrator's sign-in, kept in the
+/// database, works on every instance.
+#[tokio::test]
+async fn a_setting_applied_on_one_instance_reaches_the_others_without_a_restart() {
+    let Some((servers, _shared)) = three_instances().await else {
+        return;
+    };
+    let admin = common::admin::signed_in_admin(&servers[0]).await;
+    let form = common::admin::form_with(&[("mfa.required", Some("on"))]);
+    let page = admin.apply(&form).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
+    for server in &servers {
+        let mut required = false;
+        for _ in 0..40 {
+            let env: serde_json::Value = reqwest::get(format!("{}/v1/environment", server.base))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            required = env["user_settings"]["sign_in"]["second_factor"]["required"] == true;
+            if required {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(required, "{} applied the setting within 4 s", server.base);
+    }
+
+    // The same dashboard session on another instance.
+    let elsewhere = common::admin::AdminBrowser {
+        base: servers[2].base.clone(),
+        http: admin.http.clone(),
+    };
+    assert!(elsewhere.log().await.contains("mfa.required: false → true"));
 }

@@ -159,6 +159,16 @@ fn start_test_server(
     config: Option<&Path>,
     static_dir: Option<&Path>,
 ) -> Result<TestServer> {
+    start_test_server_with(root, config, static_dir, &[])
+}
+
+/// [`start_test_server`] with more environment for the server.
+fn start_test_server_with(
+    root: &Path,
+    config: Option<&Path>,
+    static_dir: Option<&Path>,
+    env: &[(&str, &str)],
+) -> Result<TestServer> {
     let mut build = cargo();
     build.args(["build", "--quiet", "-p", "fapi-server"]);
     run(root, build)?;
@@ -179,6 +189,7 @@ fn start_test_server(
     if let Some(config) = config {
         server.arg("--config").arg(config);
     }
+    server.envs(env.iter().copied());
     let mut child = server
         .env("FAPI_LISTEN", "127.0.0.1:0")
         .env(
@@ -512,6 +523,9 @@ fn start_chromedriver() -> Result<(Chromedriver, String)> {
     Err("chromedriver did not start".into())
 }
 
+/// The administrator's password of the e2e dashboard instance (user `admin`).
+const E2E_DASHBOARD_PASSWORD: &str = "e2e dashboard password";
+
 /// The demo built with trunk, served by fapi-server, driven over WebDriver.
 fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
     let mut build = trunk(root)?;
@@ -534,6 +548,13 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
         Some(&root.join("xtask").join("test-server-mfa-required.toml")),
         Some(&demo_dir(root).join("dist")),
     )?;
+    // Its own instance: the dashboard test changes the instance's settings.
+    let dashboard = start_test_server_with(
+        root,
+        Some(&test_config(root)),
+        Some(&demo_dir(root).join("dist")),
+        &[("FAPI_DASHBOARD_PASSWORD", E2E_DASHBOARD_PASSWORD)],
+    )?;
     let (driver, webdriver_url) = start_chromedriver()?;
     let mut tests = cargo();
     tests
@@ -547,13 +568,18 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
             "reverification",
             "--test",
             "mfa_required",
+            "--test",
+            "dashboard",
         ])
         .env("DEMO_URL", &server.url)
         .env("REVERIFY_URL", &reverify.url)
         .env("MFA_REQUIRED_URL", &mfa_required.url)
+        .env("DASHBOARD_URL", &dashboard.url)
+        .env("DASHBOARD_PASSWORD", E2E_DASHBOARD_PASSWORD)
         .env("WEBDRIVER_URL", &webdriver_url);
     let result = run_tests(root, tests, tally);
     drop(driver);
+    drop(dashboard);
     drop(mfa_required);
     drop(reverify);
     drop(server);
@@ -855,7 +881,12 @@ fn demo(root: &Path) -> Result {
     eprintln!(
         "\nxtask: the demo is at http://127.0.0.1:{DEMO_PORT}  (Frontend API: http://127.0.0.1:{DEMO_API_PORT})\n\
          xtask: test phone +1 201 555 0100 and emails with +clerk_test take code 424242;\n\
-         xtask: other codes appear in this terminal (and at /dev/outbox). Ctrl-C stops both.\n"
+         xtask: other codes appear in this terminal (and at /dev/outbox). Ctrl-C stops both.\n{}",
+        if std::env::var_os("FAPI_DASHBOARD_PASSWORD").is_some() {
+            format!("xtask: the dashboard is at http://127.0.0.1:{DEMO_API_PORT}/dashboard (user admin)\n")
+        } else {
+            "xtask: the dashboard is off; run with FAPI_DASHBOARD_PASSWORD='at least 12 characters' to turn it on\n".to_owned()
+        }
     );
     let served = demo.trunk.wait().map_err(|e| format!("trunk: {e}"))?;
     if served.success() {

@@ -51,9 +51,9 @@ pub async fn send(
     requester: Requester<'_>,
 ) -> ApiResult<()> {
     let db = &state.db;
-    let test = state.settings.test_mode_active() && (is_test_phone(to) || is_test_email(to));
+    let test = state.settings().test_mode_active() && (is_test_phone(to) || is_test_email(to));
     if strategy == "phone_code" && !test {
-        if !state.settings.sms.allows(to) {
+        if !state.settings().sms.allows(to) {
             return Err(ApiError::sms_country_not_allowed());
         }
         state
@@ -66,7 +66,7 @@ pub async fn send(
             .await?;
     }
     let key = format!("{owner}:{strategy}:{to}");
-    let cooldown_ms = state.settings.codes.resend_cooldown_seconds as i64 * 1000;
+    let cooldown_ms = state.settings().codes.resend_cooldown_seconds as i64 * 1000;
     let claimed_at = match store::verifications::claim_send(db, &key, cooldown_ms).await? {
         Ok(at) => at,
         Err(wait) => return Err(ApiError::code_too_many_requests(wait)),
@@ -77,7 +77,7 @@ pub async fn send(
         CodeHasher::generate()
     };
     let id = new_id("ver");
-    let expire_at = now_ms() + state.settings.code_lifetime().as_millis() as i64;
+    let expire_at = now_ms() + state.settings().code_lifetime().as_millis() as i64;
     store::verifications::create_code(
         db,
         &id,
@@ -97,7 +97,7 @@ pub async fn send(
     } else {
         Channel::Email
     };
-    let message = compose(channel, &state.settings.application_name, to, &code);
+    let message = compose(channel, &state.settings().application_name, to, &code);
     if let Err(e) = state.delivery.send(&message).await {
         tracing::error!(error = %e, ?channel, "code delivery failed");
         store::verifications::release_send(db, &key, claimed_at).await?;
@@ -125,7 +125,7 @@ pub async fn decoy(state: &AppState, strategy: &str, to: &str, link: Link<'_>) -
     let id = new_id("ver");
     let mut unguessable = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut unguessable);
-    let expire_at = now_ms() + state.settings.code_lifetime().as_millis() as i64;
+    let expire_at = now_ms() + state.settings().code_lifetime().as_millis() as i64;
     store::verifications::create_code(db, &id, strategy, to, &hex::encode(unguessable), expire_at)
         .await?;
     attach(db, &id, link).await
@@ -161,7 +161,7 @@ pub async fn check(
     let Some(id) = verification_id else {
         return Err(ApiError::verification_missing());
     };
-    let max = state.settings.codes.max_attempts;
+    let max = state.settings().codes.max_attempts;
     // The verification's own count first: it bounds a burst on one verification to
     // its five tries, so duplicate submissions of a right code lock nothing.
     let (tries, stored, target) = match store::verifications::reserve(&state.db, id, max).await? {

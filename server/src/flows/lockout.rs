@@ -39,12 +39,15 @@ pub struct Attempt {
 
 /// Counts an attempt at `user`'s password or code, or refuses a locked account.
 pub async fn admit(state: &AppState, user: &UserRow) -> ApiResult<Attempt> {
-    let lockout = &state.settings.lockout;
+    let lockout = &state.settings().lockout;
     if !lockout.enabled {
         return Ok(Attempt::uncounted());
     }
     let lock_ms = lockout.duration_minutes as i64 * 60_000;
     match store::users::reserve_attempt(&state.db, &user.id, lockout.max_attempts, lock_ms).await? {
+        Reservation::Locked { until } if until >= store::users::ADMIN_LOCK_UNTIL => {
+            Err(ApiError::user_locked_by_admin())
+        }
         Reservation::Locked { until } => Err(ApiError::user_locked(seconds_until(until))),
         Reservation::Admitted { locked_until, .. } => Ok(Attempt {
             subject: Subject::User(user.id.clone()),
@@ -60,7 +63,7 @@ fn identifier_key(identifier: &str) -> String {
 /// Counts a try at a secret for an identifier no account has (enumeration
 /// protection), or refuses it as `user_locked`, exactly as for an account.
 pub async fn admit_identifier(state: &AppState, identifier: &str) -> ApiResult<Attempt> {
-    let lockout = &state.settings.lockout;
+    let lockout = &state.settings().lockout;
     if !lockout.enabled {
         return Ok(Attempt::uncounted());
     }
@@ -88,7 +91,7 @@ pub async fn ensure_identifier_unlocked(state: &AppState, identifier: &str) -> A
 /// Counts a try at a code sent to `target` (no account's lockout covers it), or
 /// refuses with 429 while the target has had too many wrong codes.
 pub async fn admit_target(state: &AppState, target: &str) -> ApiResult<Attempt> {
-    let lockout = &state.settings.lockout;
+    let lockout = &state.settings().lockout;
     if !lockout.enabled {
         return Ok(Attempt::uncounted());
     }
@@ -136,7 +139,7 @@ impl Attempt {
     /// The secret was not wrong (right, or never compared): the attempt is taken
     /// back. `verified`: a target whose code was right starts again from nothing.
     pub async fn right(self, state: &AppState, verified: bool) -> ApiResult<()> {
-        let max = state.settings.lockout.max_attempts;
+        let max = state.settings().lockout.max_attempts;
         match &self.subject {
             Subject::User(id) => store::users::refund_attempt(&state.db, id, max).await?,
             Subject::Target(t) if verified => target_failures::clear(&state.db, t).await?,

@@ -1,6 +1,7 @@
 //! The steps several routes share: sending and checking codes, checking passwords
 //! (with the account lockout), validating identifiers, and the password policy.
 
+pub mod admin_users;
 pub mod backup_codes;
 pub mod codes;
 pub mod identifiers;
@@ -9,6 +10,7 @@ pub mod mfa_required;
 pub mod notices;
 pub mod passwords;
 pub mod reverification;
+pub mod settings_change;
 pub mod totp;
 
 pub use crate::http::form::{required as form_required, required_secret};

@@ -31,6 +31,8 @@ pub enum Notice<'a> {
     },
     /// Someone tried to sign up with this (taken) address.
     SignUpAttempted(&'a str),
+    /// An administrator took every second factor off the account.
+    SecondFactorsReset,
 }
 
 impl Notice<'_> {
@@ -104,6 +106,13 @@ impl Notice<'_> {
                      No account was created."
                 ),
             ),
+            Notice::SecondFactorsReset => (
+                "Your two-step verification was reset".to_owned(),
+                "An administrator turned off two-step verification on your account: your \
+                 phones, authenticator app and backup codes no longer sign you in. Set up \
+                 two-step verification again in your profile."
+                    .to_owned(),
+            ),
             Notice::PrimaryEmailChanged { to, .. } => (
                 "Your primary email address changed".to_owned(),
                 format!("Your primary email address is now {to}."),
@@ -137,9 +146,9 @@ pub async fn notify(state: &AppState, user_id: &str, notice: Notice<'_>) {
             to.push(old.to_owned());
         }
     }
-    let (subject, body) = notice.text(&state.settings.application_name);
+    let (subject, body) = notice.text(&state.settings().application_name);
     for address in to {
-        if state.settings.test_mode_active() && is_test_email(&address) {
+        if state.settings().test_mode_active() && is_test_email(&address) {
             continue;
         }
         let message = Message {

@@ -10,6 +10,9 @@ use crate::{
 
 /// Refuses a locked account before any secret is checked.
 pub fn ensure_unlocked(user: &UserRow) -> ApiResult<()> {
+    if user.admin_locked() {
+        return Err(ApiError::user_locked_by_admin());
+    }
     match user.locked_for(now_ms()) {
         Some(seconds) => Err(ApiError::user_locked(seconds)),
         None => Ok(()),
@@ -36,7 +39,7 @@ pub async fn check(
 ) -> ApiResult<()> {
     let attempt = match (user, identifier) {
         (Some(u), _) => Some(lockout::admit(state, u).await?),
-        (None, Some(i)) if state.settings.enumeration_protection => {
+        (None, Some(i)) if state.settings().enumeration_protection => {
             Some(lockout::admit_identifier(state, i).await?)
         }
         (None, _) => None,

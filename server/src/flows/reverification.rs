@@ -17,12 +17,12 @@ use crate::{
 
 /// Whether the session's verifications are recent enough for a sensitive change.
 pub async fn require_fresh(state: &AppState, session: &SessionRow) -> ApiResult<()> {
-    let window = state.settings.session.reverification_seconds as i64 * 1000;
+    let window = state.settings().session.reverification_seconds as i64 * 1000;
     let now = now_ms();
     let fresh = |at: i64| now - at < window;
     let idents = store::identifications::list_for_user(&state.db, &session.user_id).await?;
     let totp = store::totps::enabled(&state.db, &session.user_id).await?;
-    let second_needed = factors::two_factor_enabled(&state.settings, &idents, totp);
+    let second_needed = factors::two_factor_enabled(&state.settings(), &idents, totp);
     let first_ok = fresh(session.first_factor_at);
     let second_ok = !second_needed || session.second_factor_at.is_some_and(fresh);
     if first_ok && second_ok {

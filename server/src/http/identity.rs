@@ -64,6 +64,11 @@ impl Identity {
         self.0.ip
     }
 
+    /// Whether cookies set for this request need `Secure` (all but loopback development).
+    pub fn secure_cookie(&self) -> bool {
+        self.0.secure_cookie
+    }
+
     pub fn ip_string(&self) -> Option<String> {
         self.0.ip.map(|ip| ip.to_string())
     }
@@ -188,7 +193,7 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_owned);
         (Mode::Native, bearer)
-    } else if state.settings.is_development() && dev_token.is_some() {
+    } else if state.settings().is_development() && dev_token.is_some() {
         (Mode::DevBrowser, dev_token)
     } else {
         let jar = CookieJar::from_headers(headers);
@@ -219,11 +224,11 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         .unwrap_or("localhost")
         .to_owned();
     let loopback = crate::http::origin::is_loopback_host(&host);
-    let issuer = if state.settings.frontend_api_url.is_empty() {
+    let issuer = if state.settings().frontend_api_url.is_empty() {
         format!("{}://{host}", if loopback { "http" } else { "https" })
     } else {
         state
-            .settings
+            .settings()
             .frontend_api_url
             .trim_end_matches('/')
             .to_owned()
@@ -233,15 +238,15 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let forwarded = state
-        .settings
+        .settings()
         .trust_forwarded_for
-        .then(|| super::client_ip::forwarded(headers, state.settings.forwarded_hops))
+        .then(|| super::client_ip::forwarded(headers, state.settings().forwarded_hops))
         .flatten();
     let identity = Identity(Arc::new(Inner {
         mode,
         client_id: Mutex::new(client_id),
         issued: Mutex::new(None),
-        secure_cookie: !(state.settings.is_development() && loopback),
+        secure_cookie: !(state.settings().is_development() && loopback),
         ip: forwarded.or(peer),
         user_agent: headers
             .get(header::USER_AGENT)

@@ -37,13 +37,39 @@ pub fn is_loopback_host(host: &str) -> bool {
     is_loopback_origin(&format!("http://{host}"))
 }
 
+/// This server's own origin: `frontend_api_url`'s, or in development the request's
+/// `Host` (the issuer is taken from it the same way).
+pub fn own_origin(settings: &Settings, host: Option<&str>) -> Option<String> {
+    if !settings.frontend_api_url.is_empty() {
+        let url = settings.frontend_api_url.trim_end_matches('/');
+        let after_scheme = url.find("://")? + 3;
+        let end = url[after_scheme..]
+            .find('/')
+            .map_or(url.len(), |i| after_scheme + i);
+        return Some(url[..end].to_owned());
+    }
+    let host = host.filter(|_| settings.is_development())?;
+    let scheme = if is_loopback_host(host) {
+        "http"
+    } else {
+        "https"
+    };
+    Some(format!("{scheme}://{host}"))
+}
+
 /// A foreign `Origin` is refused before any work is done. Requests with no `Origin`
-/// (native apps, servers, same-origin GETs) pass.
+/// (native apps, servers, same-origin GETs) pass, and so do pages of this server's
+/// own origin (the dashboard).
 pub async fn refuse_foreign(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if let Some(origin) = req.headers().get(header::ORIGIN) {
+        let settings = state.settings();
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
         let ok = origin
             .to_str()
-            .map(|o| allowed(&state.settings, o))
+            .map(|o| allowed(&settings, o) || own_origin(&settings, host).as_deref() == Some(o))
             .unwrap_or(false);
         if !ok {
             return ApiError::origin_invalid().into_response();
@@ -92,5 +118,21 @@ mod tests {
         s.allowed_origins = vec!["https://app.example.com".into()];
         assert!(!allowed(&s, "http://localhost:8080"));
         assert!(allowed(&s, "https://app.example.com"));
+    }
+
+    #[test]
+    fn the_own_origin_is_the_frontend_api_urls() {
+        let mut s = Settings::default();
+        assert_eq!(
+            own_origin(&s, Some("127.0.0.1:3000")).as_deref(),
+            Some("http://127.0.0.1:3000")
+        );
+        s.environment = crate::config::Environment::Production;
+        assert_eq!(own_origin(&s, Some("evil.example")), None);
+        s.frontend_api_url = "https://clerk.example.com/".into();
+        assert_eq!(
+            own_origin(&s, Some("evil.example")).as_deref(),
+            Some("https://clerk.example.com")
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use axum::{extract::Request, http::Uri};
 
-const API_PREFIXES: [&str; 3] = ["/v1/", "/.well-known/", "/dev/"];
+const API_PREFIXES: [&str; 4] = ["/v1/", "/.well-known/", "/dev/", "/dashboard/"];
 
 pub fn trim(mut req: Request) -> Request {
     let path = req.uri().path();

@@ -48,7 +48,7 @@ pub async fn create_dev_browser(
     State(state): State<AppState>,
     identity: Identity,
 ) -> ApiResult<Json<serde_json::Value>> {
-    if !state.settings.is_development() {
+    if !state.settings().is_development() {
         return Err(ApiError::route_not_found());
     }
     state

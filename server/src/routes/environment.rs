@@ -27,7 +27,7 @@ fn attribute(
 
 /// The instance settings as Clerk's UI reads them.
 pub fn build(state: &AppState) -> t::Environment {
-    let s = &state.settings;
+    let s = &state.settings();
     let ids = &s.identifiers;
     let mut attributes = BTreeMap::new();
     attributes.insert(

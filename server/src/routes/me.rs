@@ -109,7 +109,7 @@ pub async fn update(
     verified_of(&p.primary_phone_number_id, PHONE, "primary_phone_number_id")?;
     let username = match &p.username {
         Some(raw) => {
-            if !state.settings.identifiers.username.on() {
+            if !state.settings().identifiers.username.on() {
                 return Err(ApiError::param_unknown("username"));
             }
             let name = flows::identifiers::username("username", raw)?;
@@ -179,7 +179,7 @@ pub async fn change_password(
         .map(|i| i.value.as_str())
         .chain(user.username.as_deref())
         .collect();
-    flows::passwords::validate_new(&state.settings, "new_password", &p.new_password, &context)?;
+    flows::passwords::validate_new(&state.settings(), "new_password", &p.new_password, &context)?;
     let hash = state.passwords.hash(&p.new_password).await;
     store::users::set_password(&state.db, &user.id, &hash).await?;
     if p.sign_out_of_other_sessions == Some(true) {
@@ -357,7 +357,9 @@ pub async fn create_phone_number(
     Form(p): Form<params::CreatePhoneNumber>,
 ) -> ApiResult<Json<Envelope<Value>>> {
     let (session, user) = signed_in(&state, &identity).await?;
-    if !state.settings.identifiers.phone_number.on() && !state.settings.second_factors.phone_code {
+    if !state.settings().identifiers.phone_number.on()
+        && !state.settings().second_factors.phone_code
+    {
         return Err(ApiError::param_unknown("phone_number"));
     }
     flows::reverification::require_fresh(&state, &session).await?;
@@ -476,7 +478,7 @@ pub(super) async fn second_factor_phones(
     user_id: &str,
 ) -> ApiResult<Vec<String>> {
     let idents = store::identifications::list_for_user(&state.db, user_id).await?;
-    let mut out = phones_of(&state.settings, &idents);
+    let mut out = phones_of(&state.settings(), &idents);
     if store::totps::enabled(&state.db, user_id).await? {
         out.push(notices::AUTHENTICATOR_APP.to_owned());
     }
@@ -513,7 +515,7 @@ pub(super) async fn note_mfa_change(
     if before.is_empty() != after.is_empty() {
         if before.is_empty() {
             store::sessions::mark_second_factor(&state.db, &session.id).await?;
-            if state.settings.second_factors.backup_code {
+            if state.settings().second_factors.backup_code {
                 new_codes = Some(flows::backup_codes::regenerate(state, user_id).await?);
             }
         } else {
@@ -559,10 +561,10 @@ pub async fn update_phone_number(
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let before = second_factor_phones(&state, &user.id).await?;
     if p.reserved_for_second_factor == Some(false) && ident.reserved_for_second_factor {
-        flows::mfa_required::keep_a_second_factor(&state.settings, &before, &ident.value)?;
+        flows::mfa_required::keep_a_second_factor(&state.settings(), &before, &ident.value)?;
     }
     if let Some(reserved) = p.reserved_for_second_factor {
-        if reserved && !state.settings.second_factors.phone_code {
+        if reserved && !state.settings().second_factors.phone_code {
             return Err(ApiError::no_second_factors("phone_code"));
         }
         let others_verified = idents
@@ -608,7 +610,7 @@ pub async fn delete_identification(
     }
     let before = second_factor_phones(&state, &user.id).await?;
     if ident.reserved_for_second_factor {
-        flows::mfa_required::keep_a_second_factor(&state.settings, &before, &ident.value)?;
+        flows::mfa_required::keep_a_second_factor(&state.settings(), &before, &ident.value)?;
     }
     store::identifications::delete(&state.db, &ident.id).await?;
     store::users::clear_primary(&state.db, &user.id, &ident.id).await?;

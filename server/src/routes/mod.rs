@@ -162,12 +162,13 @@ pub fn router(state: AppState) -> Router {
         );
     let mut app = Router::new()
         .nest("/v1", v1)
+        .nest("/dashboard", crate::dashboard::router(&state))
         .route("/.well-known/jwks.json", get(sessions::jwks))
         .route("/health", get(|| async { "ok" }));
-    if state.settings.is_development() {
+    if state.settings().is_development() {
         app = app.route("/dev/outbox", get(dev::outbox));
     }
-    let app = match &state.settings.static_dir {
+    let app = match &state.settings().static_dir {
         // The app's files; any other path is a client-side route: index.html.
         Some(dir) => app.fallback_service(
             tower_http::services::ServeDir::new(dir)
@@ -184,7 +185,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             http::origin::refuse_foreign,
         ))
-        .layer(http::origin::cors(state.settings.clone()))
+        .layer(http::origin::cors(state.live.base().clone()))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -73,7 +73,11 @@ async fn respond(
 async fn has_second_factor(state: &AppState, user: &UserRow) -> ApiResult<bool> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let totp = store::totps::enabled(&state.db, &user.id).await?;
-    Ok(factors::two_factor_enabled(&state.settings, &idents, totp))
+    Ok(factors::two_factor_enabled(
+        &state.settings(),
+        &idents,
+        totp,
+    ))
 }
 
 /// `POST /v1/client/sessions/{id}/verify`.
@@ -107,7 +111,7 @@ pub async fn prepare_first_factor(
     }
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let totp = store::totps::enabled(&state.db, &user.id).await?;
-    let offered = factors::first_factors(&state.settings, &user, &idents, totp);
+    let offered = factors::first_factors(&state.settings(), &user, &idents, totp);
     let target = p
         .email_address_id
         .as_deref()

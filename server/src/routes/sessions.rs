@@ -28,7 +28,7 @@ pub(super) async fn own_session(
 }
 
 fn idle_ms(state: &AppState) -> i64 {
-    state.settings.session.idle_minutes as i64 * 60_000
+    state.settings().session.idle_minutes as i64 * 60_000
 }
 
 /// Whether a mint should record activity. The idle deadline is kept to the minute (a
@@ -126,7 +126,7 @@ pub async fn tokens(
         sub: row.user_id.clone(),
         iss: identity.issuer().to_owned(),
         azp: identity.origin().map(str::to_owned),
-        exp: iat + state.settings.session.token_lifetime_seconds as i64,
+        exp: iat + state.settings().session.token_lifetime_seconds as i64,
         iat,
         nbf: iat - 10,
         jti: Some(new_id("jti")),
@@ -146,7 +146,7 @@ pub async fn tokens(
 /// From the database, so that every instance on it publishes every key in use; if
 /// the database cannot answer, what this instance loaded at start.
 pub async fn jwks(State(state): State<AppState>) -> Json<Jwks> {
-    let lifetime_ms = state.settings.session.token_lifetime_seconds as i64 * 1000;
+    let lifetime_ms = state.settings().session.token_lifetime_seconds as i64 * 1000;
     match keys::published(&state.db, &state.signing, lifetime_ms).await {
         Ok(jwks) => Json(jwks),
         Err(e) => {

@@ -54,7 +54,7 @@ async fn own_sign_in(state: &AppState, identity: &Identity, id: &str) -> ApiResu
 
 /// In single-session mode a client that is signed in cannot sign in again.
 pub async fn refuse_if_signed_in(state: &AppState, identity: &Identity) -> ApiResult<()> {
-    if !state.settings.single_session_mode {
+    if !state.settings().single_session_mode {
         return Ok(());
     }
     let Some(client_id) = identity.client_id() else {
@@ -83,8 +83,8 @@ fn new_session<'a>(
         ip_address: ip.as_deref(),
         user_agent: identity.user_agent(),
         strategy,
-        lifetime_ms: state.settings.session.lifetime_hours as i64 * 3_600_000,
-        idle_ms: state.settings.session.idle_minutes as i64 * 60_000,
+        lifetime_ms: state.settings().session.lifetime_hours as i64 * 3_600_000,
+        idle_ms: state.settings().session.idle_minutes as i64 * 60_000,
         pending: false,
     }
 }
@@ -100,7 +100,7 @@ async fn after_first_factor(
 ) -> ApiResult<()> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let totp = store::totps::enabled(&state.db, &user.id).await?;
-    if factors::two_factor_enabled(&state.settings, &idents, totp) {
+    if factors::two_factor_enabled(&state.settings(), &idents, totp) {
         store::sign_ins::advance(
             &state.db,
             &sign_in.id,
@@ -113,7 +113,7 @@ async fn after_first_factor(
     let ip = identity.ip_string();
     let session = NewSession {
         // No second factor yet: with MFA required the session waits on setting one up.
-        pending: state.settings.mfa.required,
+        pending: state.settings().mfa.required,
         ..new_session(state, identity, &sign_in.client_id, &ip, strategy)
     };
     let created = store::sessions::complete_sign_in(
@@ -136,7 +136,11 @@ async fn finishes_sign_in(state: &AppState, user: Option<&UserRow>) -> ApiResult
     let Some(user) = user else { return Ok(false) };
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let totp = store::totps::enabled(&state.db, &user.id).await?;
-    Ok(!factors::two_factor_enabled(&state.settings, &idents, totp))
+    Ok(!factors::two_factor_enabled(
+        &state.settings(),
+        &idents,
+        totp,
+    ))
 }
 
 async fn account(state: &AppState, sign_in: &SignInRow) -> ApiResult<Option<UserRow>> {
@@ -147,7 +151,7 @@ async fn account(state: &AppState, sign_in: &SignInRow) -> ApiResult<Option<User
 }
 
 fn wrong_password(state: &AppState) -> fn() -> ApiError {
-    if state.settings.enumeration_protection {
+    if state.settings().enumeration_protection {
         ApiError::password_or_identifier_incorrect
     } else {
         ApiError::password_incorrect
@@ -194,7 +198,7 @@ pub async fn create(
         Some(i) => store::users::find_by_identifier(&state.db, i).await?,
         None => None,
     };
-    if identifier.is_some() && user.is_none() && !state.settings.enumeration_protection {
+    if identifier.is_some() && user.is_none() && !state.settings().enumeration_protection {
         if let Some(pw) = password {
             // Spend the time a real check takes, so timing does not tell.
             let _ = state.passwords.check(pw, None).await;
@@ -265,7 +269,7 @@ async fn prepare_first(
 ) -> ApiResult<()> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let totp = store::totps::enabled(&state.db, &user.id).await?;
-    let factors = factors::first_factors(&state.settings, user, &idents, totp);
+    let factors = factors::first_factors(&state.settings(), user, &idents, totp);
     let wanted = |f: &&fapi_types::SignInFactor| {
         f.strategy == *strategy
             && match target_id {
@@ -335,7 +339,7 @@ pub async fn prepare_first_factor(
         .as_deref()
         .or(p.phone_number_id.as_deref());
     let user = account(&state, &row).await?;
-    if state.settings.enumeration_protection {
+    if state.settings().enumeration_protection {
         if let Some(identifier) = &row.identifier {
             // The code factor offered for what was typed (see `render::sign_in`).
             let idents = match &user {
@@ -412,7 +416,7 @@ pub async fn attempt_first_factor(
                     flows::codes::Guard::Account(user)
                 }
                 // Enumeration protection: an unknown identifier's decoy code.
-                (None, Some(identifier)) if state.settings.enumeration_protection => {
+                (None, Some(identifier)) if state.settings().enumeration_protection => {
                     flows::codes::Guard::Identifier(identifier)
                 }
                 (None, _) => return Err(ApiError::verification_missing()),
@@ -463,7 +467,7 @@ pub async fn prepare_second_factor(
     let first_phone = store::sign_ins::first_factor_phone(&state.db, &row).await?;
     // Only phones get a prepared code; an authenticator app needs no prepare.
     let factors: Vec<_> =
-        factors::second_factors_after(&state.settings, &idents, first_phone.as_deref(), false);
+        factors::second_factors_after(&state.settings(), &idents, first_phone.as_deref(), false);
     let factor = match &p.phone_number_id {
         Some(pid) => factors
             .iter()

@@ -71,7 +71,7 @@ fn non_empty(v: &Option<String>) -> Option<String> {
 const UNSAFE_METADATA_MAX_BYTES: usize = 8 * 1024;
 
 async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) -> ApiResult<()> {
-    let ids = &state.settings.identifiers;
+    let ids = &state.settings().identifiers;
     allowed(
         ids.email_address,
         "email_address",
@@ -90,7 +90,7 @@ async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) 
         let email = flows::identifiers::email("email_address", raw)?;
         // Enumeration protection: a taken address goes on to "verify your email";
         // its owner gets a notice instead of a code.
-        if !state.settings.enumeration_protection
+        if !state.settings().enumeration_protection
             && store::identifications::verified_exists(&state.db, EMAIL, &email).await?
         {
             return Err(ApiError::identifier_exists("email_address"));
@@ -102,7 +102,7 @@ async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) 
     }
     if let Some(raw) = &p.phone_number {
         let phone = flows::identifiers::phone("phone_number", raw)?;
-        if !state.settings.enumeration_protection
+        if !state.settings().enumeration_protection
             && store::identifications::verified_exists(&state.db, PHONE, &phone).await?
         {
             return Err(ApiError::identifier_exists("phone_number"));
@@ -160,7 +160,7 @@ async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) 
             .flatten()
             .map(String::as_str)
             .collect();
-        flows::passwords::validate_new(&state.settings, "password", pw, &context)?;
+        flows::passwords::validate_new(&state.settings(), "password", pw, &context)?;
         row.password_hash = Some(state.passwords.hash(pw).await);
     }
     row.updated_at = now_ms();
@@ -238,7 +238,7 @@ async fn prepare(
     } else {
         PHONE
     };
-    if state.settings.enumeration_protection
+    if state.settings().enumeration_protection
         && store::identifications::verified_exists(&state.db, kind, to).await?
     {
         // Taken: the sign-up sees what it would see for a free address, the owner
@@ -340,10 +340,10 @@ async fn try_complete(state: &AppState, identity: &Identity, id: &str) -> ApiRes
         ip_address: ip.as_deref(),
         user_agent: identity.user_agent(),
         strategy,
-        lifetime_ms: state.settings.session.lifetime_hours as i64 * 3_600_000,
-        idle_ms: state.settings.session.idle_minutes as i64 * 60_000,
+        lifetime_ms: state.settings().session.lifetime_hours as i64 * 3_600_000,
+        idle_ms: state.settings().session.idle_minutes as i64 * 60_000,
         // A new user has no second factor: with MFA required, setting one up comes first.
-        pending: state.settings.mfa.required,
+        pending: state.settings().mfa.required,
     };
     match store::sign_ups::complete(&state.db, &row, &session).await {
         Ok(Some(_)) => identity.rotate(state).await,

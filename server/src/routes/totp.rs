@@ -54,7 +54,7 @@ pub async fn create(
     identity: Identity,
 ) -> ApiResult<Json<Envelope<Totp>>> {
     let (session, user) = signed_in(&state, &identity).await?;
-    if !state.settings.second_factors.totp {
+    if !state.settings().second_factors.totp {
         return Err(ApiError::no_second_factors("totp"));
     }
     flows::reverification::require_fresh(&state, &session).await?;
@@ -64,7 +64,7 @@ pub async fn create(
         .await?
         .ok_or_else(ApiError::totp_already_enabled)?;
     let label = account_label(&state, &user).await?;
-    let uri = totp::otpauth_uri(&state.settings.application_name, &label, &secret);
+    let uri = totp::otpauth_uri(&state.settings().application_name, &label, &secret);
     let body = json(&row, Some(totp::encode_secret(&secret)), Some(uri));
     envelope(&state, &identity, body).await
 }
@@ -105,7 +105,7 @@ pub async fn regenerate_backup_codes(
     identity: Identity,
 ) -> ApiResult<Json<Envelope<BackupCodes>>> {
     let (session, user) = signed_in(&state, &identity).await?;
-    if !state.settings.second_factors.backup_code {
+    if !state.settings().second_factors.backup_code {
         return Err(ApiError::no_second_factors("backup_code"));
     }
     flows::mfa_required::require_active(&session)?;
@@ -138,7 +138,7 @@ pub async fn delete(
     let before = second_factor_phones(&state, &user.id).await?;
     if row.verified() {
         flows::mfa_required::keep_a_second_factor(
-            &state.settings,
+            &state.settings(),
             &before,
             flows::notices::AUTHENTICATOR_APP,
         )?;

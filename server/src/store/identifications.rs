@@ -231,3 +231,18 @@ pub async fn owner_of_verified(
     .fetch_optional(&db.read)
     .await
 }
+
+/// Takes every phone of a user off two-step verification, in one statement;
+/// returns how many were on it.
+pub async fn unreserve_all(db: &Db, user_id: &str) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE identifications SET reserved_for_second_factor = FALSE,
+            default_second_factor = FALSE, updated_at = $1
+         WHERE user_id = $2 AND reserved_for_second_factor = TRUE",
+    )
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(&db.write)
+    .await?
+    .rows_affected())
+}

@@ -1,9 +1,12 @@
 //! The database rows and the SQL that reads and writes them, one module per table.
 //! Every change that must not race is a single conditional `UPDATE`.
 
+pub mod admin_audit;
+pub mod admin_sessions;
 pub mod backup_codes;
 pub mod clients;
 pub mod identifications;
+pub mod instance_settings;
 pub mod prune;
 pub mod rate_limits;
 pub mod recent;

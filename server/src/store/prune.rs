@@ -19,6 +19,7 @@ pub struct Pruned {
     pub target_failures: u64,
     pub session_verifications: u64,
     pub clients: u64,
+    pub admin_sessions: u64,
 }
 
 /// Removes everything that expired before `now` (unix ms), in one transaction.
@@ -104,6 +105,12 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
     pruned.clients = sqlx::query(&format!("DELETE FROM clients WHERE id IN ({idle})"))
         .bind(now - CLIENT_IDLE_MS)
         .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+
+    pruned.admin_sessions = sqlx::query("DELETE FROM admin_sessions WHERE expires_at <= $1")
         .bind(now)
         .execute(&mut *tx)
         .await?

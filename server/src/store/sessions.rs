@@ -273,3 +273,16 @@ pub async fn mark_second_factor(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     db.recent.forget_all();
     Ok(())
 }
+
+/// Revokes every live session of a user (an administrator signed them out);
+/// returns how many.
+pub async fn revoke_all_for_user(db: &Db, user_id: &str) -> Result<u64, sqlx::Error> {
+    let revoked = sqlx::query("UPDATE sessions SET status = 'revoked', updated_at = $1 WHERE user_id = $2 AND status IN ('active', 'pending')")
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(&db.write)
+        .await?
+        .rows_affected();
+    db.recent.forget_all();
+    Ok(revoked)
+}

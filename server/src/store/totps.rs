@@ -113,3 +113,13 @@ pub async fn delete(db: &Db, user_id: &str) -> Result<bool, sqlx::Error> {
         .rows_affected();
     Ok(n == 1)
 }
+
+/// Accounts whose two-step verification includes an authenticator app (at most `limit`).
+pub async fn users_with_totp(db: &Db, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT user_id FROM totps WHERE verified_at IS NOT NULL ORDER BY user_id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.read)
+    .await
+}

@@ -23,10 +23,20 @@ pub struct UserRow {
     pub timezone: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Locked by an administrator (the dashboard) until one unlocks it.
+    pub locked_by_admin_at: Option<i64>,
 }
+
+/// The `locked_until` of an administrator's lock: no timed lockout outlasts it, and
+/// every statement that admits an attempt already refuses until then.
+pub const ADMIN_LOCK_UNTIL: i64 = 253_402_300_799_999; // 9999-12-31
 
 impl UserRow {
     /// Seconds left of a lockout, if one is running.
+    pub fn admin_locked(&self) -> bool {
+        self.locked_by_admin_at.is_some()
+    }
+
     pub fn locked_for(&self, now: i64) -> Option<i64> {
         self.locked_until
             .filter(|until| *until > now)
@@ -34,7 +44,7 @@ impl UserRow {
     }
 }
 
-const COLUMNS: &str = "id, username, first_name, last_name, password_hash, primary_email_address_id, primary_phone_number_id, unsafe_metadata, failed_attempts, locked_until, last_sign_in_at, password_last_updated_at, mfa_enabled_at, mfa_disabled_at, locale, timezone, created_at, updated_at";
+const COLUMNS: &str = "id, username, first_name, last_name, password_hash, primary_email_address_id, primary_phone_number_id, unsafe_metadata, failed_attempts, locked_until, last_sign_in_at, password_last_updated_at, mfa_enabled_at, mfa_disabled_at, locale, timezone, created_at, updated_at, locked_by_admin_at";
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
@@ -136,7 +146,8 @@ pub async fn refund_attempt(db: &Db, id: &str, max: u32) -> Result<(), sqlx::Err
     sqlx::query(
         "UPDATE users SET
             failed_attempts = CASE WHEN failed_attempts > 0 THEN failed_attempts - 1 ELSE 0 END,
-            locked_until = CASE WHEN failed_attempts - 1 >= $1 THEN locked_until ELSE NULL END
+            locked_until = CASE WHEN failed_attempts - 1 >= $1 OR locked_by_admin_at IS NOT NULL
+                THEN locked_until ELSE NULL END
          WHERE id = $2",
     )
     .bind(max as i64)
@@ -148,7 +159,7 @@ pub async fn refund_attempt(db: &Db, id: &str, max: u32) -> Result<(), sqlx::Err
 
 /// A finished sign-in clears the count (and any lock).
 pub async fn reset_failures(db: &Db, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = $1 AND (failed_attempts > 0 OR locked_until IS NOT NULL)")
+    sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = $1 AND (failed_attempts > 0 OR locked_until IS NOT NULL) AND locked_by_admin_at IS NULL")
         .bind(id)
         .execute(&db.write)
         .await
@@ -248,4 +259,76 @@ pub async fn clear_primary(db: &Db, id: &str, identification_id: &str) -> Result
     .execute(&db.write)
     .await
     .map(|_| ())
+}
+
+/// An administrator's lock: no sign-in until [`admin_unlock`]. `false`: no such user.
+pub async fn admin_lock(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    Ok(sqlx::query(
+        "UPDATE users SET locked_by_admin_at = $1, locked_until = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(now)
+    .bind(ADMIN_LOCK_UNTIL)
+    .bind(now)
+    .bind(id)
+    .execute(&db.write)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Lifts an administrator's lock and any timed lockout, and forgets failed tries.
+pub async fn admin_unlock(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE users SET locked_by_admin_at = NULL, locked_until = NULL, failed_attempts = 0,
+            updated_at = $1 WHERE id = $2",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.write)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// One page of users whose id, username, name, email or phone contains `query`
+/// (any case), newest first, and how many match in all.
+pub async fn search(
+    db: &Db,
+    query: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<UserRow>, i64), sqlx::Error> {
+    let escaped = query
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = format!("%{escaped}%");
+    const MATCHES: &str = "($1 = '%%'
+        OR lower(u.id) LIKE $1 ESCAPE '\\'
+        OR lower(COALESCE(u.username, '')) LIKE $1 ESCAPE '\\'
+        OR lower(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) LIKE $1 ESCAPE '\\'
+        OR EXISTS (SELECT 1 FROM identifications i
+                   WHERE i.user_id = u.id AND lower(i.value) LIKE $1 ESCAPE '\\'))";
+    let columns = COLUMNS
+        .split(", ")
+        .map(|c| format!("u.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = sqlx::query_as(&format!(
+        "SELECT {columns} FROM users u WHERE {MATCHES}
+         ORDER BY u.created_at DESC, u.id LIMIT $2 OFFSET $3"
+    ))
+    .bind(&pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&db.read)
+    .await?;
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u WHERE {MATCHES}"))
+        .bind(&pattern)
+        .fetch_one(&db.read)
+        .await?;
+    Ok((rows, total))
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod admin;
+
 use std::sync::{Arc, Mutex};
 
 use fapi_server::{config::Settings, Server};

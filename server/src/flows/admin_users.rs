@@ -1,0 +1,86 @@
+//! What an administrator may do to an account from the dashboard: lock and unlock
+//! it, take away its second factors (it must set them up again), and end its
+//! sessions. The owner hears of a reset by email; the dashboard logs each action.
+
+use crate::{
+    flows::notices::{self, Notice},
+    state::AppState,
+    store,
+};
+
+/// An action on one account, as the dashboard's forms name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Lock,
+    Unlock,
+    ResetSecondFactors,
+    SignOut,
+}
+
+impl Action {
+    pub fn parse(name: &str) -> Option<Action> {
+        Some(match name {
+            "lock" => Action::Lock,
+            "unlock" => Action::Unlock,
+            "reset-second-factors" => Action::ResetSecondFactors,
+            "sign-out" => Action::SignOut,
+            _ => return None,
+        })
+    }
+
+    /// The name in forms and in the log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Lock => "lock",
+            Action::Unlock => "unlock",
+            Action::ResetSecondFactors => "reset-second-factors",
+            Action::SignOut => "sign-out",
+        }
+    }
+}
+
+/// What an action did, for the log and the page.
+pub struct Done {
+    pub summary: String,
+}
+
+/// Runs `action` on the account `user_id`; `None` when there is no such account.
+pub async fn run(
+    state: &AppState,
+    user_id: &str,
+    action: Action,
+) -> Result<Option<Done>, sqlx::Error> {
+    let Some(user) = store::users::get(&state.db, user_id).await? else {
+        return Ok(None);
+    };
+    let summary = match action {
+        Action::Lock => {
+            store::users::admin_lock(&state.db, &user.id).await?;
+            "locked: no sign-in until unlocked".to_owned()
+        }
+        Action::Unlock => {
+            store::users::admin_unlock(&state.db, &user.id).await?;
+            "unlocked, failed tries forgotten".to_owned()
+        }
+        Action::SignOut => {
+            let n = store::sessions::revoke_all_for_user(&state.db, &user.id).await?;
+            format!("{n} sessions signed out")
+        }
+        Action::ResetSecondFactors => {
+            let phones = store::identifications::unreserve_all(&state.db, &user.id).await?;
+            let app = store::totps::delete(&state.db, &user.id).await?;
+            let codes = store::backup_codes::remaining(&state.db, &user.id).await?;
+            store::backup_codes::delete_all(&state.db, &user.id).await?;
+            let had_any = phones > 0 || app || codes > 0;
+            if had_any {
+                store::users::mark_mfa(&state.db, &user.id, false).await?;
+                notices::notify(state, &user.id, Notice::SecondFactorsReset).await;
+            }
+            format!(
+                "second factors reset: {phones} phones, {} authenticator app, {codes} backup codes",
+                if app { "the" } else { "no" }
+            )
+        }
+    };
+    Ok(Some(Done { summary }))
+}

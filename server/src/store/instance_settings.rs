@@ -1,0 +1,66 @@
+//! Settings saved from the dashboard (`editable_settings` says which keys).
+
+use serde_json::Value;
+
+use crate::{db::Db, ids::now_ms};
+
+/// Every saved pair, by key. A value that is not JSON is skipped and logged.
+pub async fn all(db: &Db) -> Result<Vec<(String, Value)>, sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT setting_key, setting_value FROM instance_settings ORDER BY setting_key",
+    )
+    .fetch_all(&db.read)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(key, text)| match serde_json::from_str(&text) {
+            Ok(value) => Some((key, value)),
+            Err(e) => {
+                tracing::warn!(key, error = %e, "saved setting is not JSON");
+                None
+            }
+        })
+        .collect())
+}
+
+/// Saves these pairs and forgets those keys, together: all of it or none.
+pub async fn replace(
+    db: &Db,
+    pairs: &[(String, Value)],
+    forget: &[String],
+    by: &str,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    let mut tx = db.write.begin().await?;
+    for key in forget {
+        sqlx::query("DELETE FROM instance_settings WHERE setting_key = $1")
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (key, value) in pairs {
+        sqlx::query(
+            "INSERT INTO instance_settings (setting_key, setting_value, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (setting_key) DO UPDATE SET
+                setting_value = excluded.setting_value,
+                updated_at = excluded.updated_at,
+                updated_by = excluded.updated_by",
+        )
+        .bind(key)
+        .bind(value.to_string())
+        .bind(now)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// Forgets every saved value: the file's settings apply again.
+pub async fn clear(db: &Db) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM instance_settings")
+        .execute(&db.write)
+        .await?
+        .rows_affected())
+}

@@ -1,0 +1,443 @@
+//! `/dashboard`: off without an administrator; an administrator signs in; "Apply
+//! Changes" changes what `/v1/environment` answers at once and survives a restart;
+//! forged forms and settings the server would refuse change nothing; users are
+//! searched, locked, unlocked, reset and signed out; every action is in the log.
+
+mod common;
+
+use common::{
+    account_with_2fa,
+    admin::{form_with, signed_in_admin, with_admin, AdminBrowser, ADMIN_PASSWORD},
+    Browser, Mode, TestServer, PASSWORD,
+};
+use reqwest::{header, StatusCode};
+use serde_json::Value;
+
+async fn environment(server: &TestServer) -> Value {
+    reqwest::get(format!("{}/v1/environment", server.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_dashboard_is_off_without_an_administrator_and_says_how_to_turn_it_on() {
+    let server = TestServer::start().await;
+    let admin = AdminBrowser::new(&server);
+    for path in ["/dashboard", "/dashboard/settings", "/dashboard/sign-in"] {
+        let page = admin.get(path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.body.contains("FAPI_DASHBOARD_PASSWORD"), "{path}");
+        assert!(page.body.contains("--hash-password"), "{path}");
+    }
+    let page = admin.sign_in("admin", "anything at all").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.set_cookie.is_none());
+}
+
+#[tokio::test]
+async fn an_administrator_signs_in_with_the_configured_password_only() {
+    let server = TestServer::with(with_admin).await;
+    let admin = AdminBrowser::new(&server);
+
+    let page = admin.get("/dashboard/users").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location.as_deref(), Some("/dashboard/sign-in"));
+
+    let page = admin.sign_in("alice", "not the password").await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(page.body.contains("Wrong name or password"));
+    assert!(page.set_cookie.is_none());
+    let page = admin.sign_in("mallory", ADMIN_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+
+    let page = admin.sign_in("alice", ADMIN_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location.as_deref(), Some("/dashboard/settings"));
+    let cookie = page.set_cookie.unwrap();
+    for part in [
+        "fapi_dashboard=",
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/dashboard",
+    ] {
+        assert!(cookie.contains(part), "{part} in {cookie}");
+    }
+    let page = admin.get("/dashboard/users").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csp = "default-src 'none'";
+    let r = reqwest::get(format!("{}/dashboard/sign-in", server.base))
+        .await
+        .unwrap();
+    assert!(r.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .starts_with(csp));
+    assert_eq!(r.headers()[header::X_FRAME_OPTIONS], "DENY");
+
+    let log = admin.log().await;
+    assert!(
+        log.contains("sign-in-failed") && log.contains("mallory"),
+        "{log}"
+    );
+    assert!(log.contains("<code>sign-in</code>"), "{log}");
+
+    // Signing out ends the session: the same cookie opens nothing.
+    let csrf = admin.csrf().await;
+    let page = admin.post("/dashboard/sign-out", &[("csrf", &csrf)]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = admin.get("/dashboard/settings").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_administrator_password_from_the_environment_works_too() {
+    let server = TestServer::with(|s| {
+        s.apply_env(|name| match name {
+            "FAPI_DASHBOARD_PASSWORD" => Some(ADMIN_PASSWORD.into()),
+            _ => None,
+        })
+        .unwrap();
+    })
+    .await;
+    let admin = AdminBrowser::new(&server);
+    assert_eq!(
+        admin.sign_in("admin", ADMIN_PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let printed = toml::to_string(&server.state().live.base().clone()).unwrap();
+    assert!(
+        !printed.contains(ADMIN_PASSWORD),
+        "--print-config never shows it"
+    );
+}
+
+#[tokio::test]
+async fn apply_changes_changes_the_environment_at_once_and_survives_a_restart() {
+    let server = TestServer::with(with_admin).await;
+    let admin = signed_in_admin(&server).await;
+    let env = environment(&server).await;
+    assert_eq!(
+        env["user_settings"]["sign_in"]["second_factor"]["required"],
+        false
+    );
+    assert_eq!(
+        env["user_settings"]["attributes"]["authenticator_app"]["enabled"],
+        true
+    );
+
+    let form = form_with(&[
+        ("application_name", Some("Acme Corp")),
+        ("identifiers.username", Some("required")),
+        ("second_factors.totp", None),
+        ("mfa.required", Some("on")),
+        ("password.min_length", Some("12")),
+    ]);
+    let page = admin.apply(&form).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/dashboard/settings?applied=5")
+    );
+
+    let env = environment(&server).await;
+    assert_eq!(env["display_config"]["application_name"], "Acme Corp");
+    assert_eq!(
+        env["user_settings"]["sign_in"]["second_factor"]["required"],
+        true
+    );
+    assert_eq!(env["user_settings"]["sign_up"]["mfa"]["required"], true);
+    assert_eq!(
+        env["user_settings"]["attributes"]["authenticator_app"]["enabled"],
+        false
+    );
+    assert_eq!(
+        env["user_settings"]["attributes"]["username"]["required"],
+        true
+    );
+    assert_eq!(env["user_settings"]["password_settings"]["min_length"], 12);
+
+    // The page shows what is in force, marked as saved.
+    let page = admin.get("/dashboard/settings?applied=5").await;
+    assert!(page.body.contains("Changes applied"));
+    assert!(page.body.contains("value=\"Acme Corp\""));
+    assert!(page.body.contains("title=\"Saved in the dashboard"));
+
+    let log = admin.log().await;
+    assert!(log.contains("settings-apply"), "{log}");
+    assert!(log.contains("mfa.required: false → true"), "{log}");
+
+    // The file's settings again at restart, with the saved ones on top.
+    let dir = server.stop().await;
+    let settings = common::test_settings(dir.path());
+    let effective = fapi_server::effective_settings(&settings).await.unwrap();
+    assert!(effective.mfa.required && !effective.second_factors.totp);
+    let server = TestServer::in_dir(dir, {
+        let mut s = common::test_settings(std::path::Path::new("/unused"));
+        s.database_url = settings.database_url.clone();
+        s.secrets_key_file = settings.secrets_key_file.clone();
+        with_admin(&mut s);
+        s
+    })
+    .await;
+    let env = environment(&server).await;
+    assert_eq!(env["display_config"]["application_name"], "Acme Corp");
+    assert_eq!(
+        env["user_settings"]["sign_in"]["second_factor"]["required"],
+        true
+    );
+
+    // Back to the file's values: nothing saved any more.
+    let admin = signed_in_admin(&server).await;
+    let csrf = admin.csrf().await;
+    let page = admin
+        .post("/dashboard/settings/forget", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let env = environment(&server).await;
+    assert_eq!(env["display_config"]["application_name"], "Test App");
+    assert_eq!(
+        env["user_settings"]["sign_in"]["second_factor"]["required"],
+        false
+    );
+    let dir = server.stop().await;
+    let effective = fapi_server::effective_settings(&common::test_settings(dir.path()))
+        .await
+        .unwrap();
+    assert!(!effective.mfa.required);
+}
+
+#[tokio::test]
+async fn forged_forms_change_nothing() {
+    let server = TestServer::with(with_admin).await;
+    let admin = signed_in_admin(&server).await;
+    let form = form_with(&[("mfa.required", Some("on"))]);
+
+    // No form token, or someone else's.
+    let page = admin.post("/dashboard/settings", &form).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.body);
+    let mut forged = vec![("csrf", "forged")];
+    forged.extend_from_slice(&form);
+    let page = admin.post("/dashboard/settings", &forged).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+
+    // The right token, sent from another site.
+    let csrf = admin.csrf().await;
+    let mut from_elsewhere = vec![("csrf", csrf.as_str())];
+    from_elsewhere.extend_from_slice(&form);
+    let r = admin
+        .http
+        .post(format!("{}/dashboard/settings", server.base))
+        .header(header::ORIGIN, "https://evil.example")
+        .form(&from_elsewhere)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+
+    let env = environment(&server).await;
+    assert_eq!(
+        env["user_settings"]["sign_in"]["second_factor"]["required"],
+        false
+    );
+    assert!(!admin.log().await.contains("settings-apply"));
+}
+
+#[tokio::test]
+async fn settings_the_server_would_refuse_are_refused_and_change_nothing() {
+    let server = TestServer::with(with_admin).await;
+    let admin = signed_in_admin(&server).await;
+
+    let no_factor_but_required = form_with(&[
+        ("second_factors.phone_code", None),
+        ("second_factors.totp", None),
+        ("second_factors.backup_code", None),
+        ("mfa.required", Some("on")),
+    ]);
+    let page = admin.apply(&no_factor_but_required).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("mfa.required needs phone_code or totp"),
+        "{}",
+        page.body
+    );
+
+    let page = admin
+        .apply(&form_with(&[("password.min_length", Some("4"))]))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("at least 8"), "{}", page.body);
+
+    let page = admin
+        .apply(&form_with(&[(
+            "identifiers.email_address",
+            Some("sometimes"),
+        )]))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // An account signs in with an SMS code: SMS cannot be turned off under it.
+    let user = account_with_2fa(&server, "sms.user@example.com", "+14155552100").await;
+    drop(user);
+    let page = admin
+        .apply(&form_with(&[("second_factors.phone_code", None)]))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page
+        .body
+        .contains("SMS verification code cannot be turned off"));
+
+    let env = environment(&server).await;
+    assert_eq!(
+        env["user_settings"]["sign_in"]["second_factor"]["required"],
+        false
+    );
+    assert_eq!(env["user_settings"]["password_settings"]["min_length"], 15);
+    assert_eq!(
+        env["user_settings"]["attributes"]["phone_number"]["enabled"],
+        true
+    );
+    assert!(!admin.log().await.contains("settings-apply"));
+}
+
+async fn user_id_of(b: &Browser) -> String {
+    let v = b.get("/v1/client").await.ok();
+    v["response"]["sessions"][0]["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn users_are_searched_locked_unlocked_reset_and_signed_out() {
+    let server = TestServer::with(with_admin).await;
+    let admin = signed_in_admin(&server).await;
+    let email = "grace.hopper@example.com";
+    let user = Browser::new(&server.base, Mode::Cookie);
+    user.sign_up(&server, email, "Grace").await;
+    let id = user_id_of(&user).await;
+    user.enable_sms_2fa(&server, "+14155552124").await;
+    let other = Browser::new(&server.base, Mode::Cookie);
+    other
+        .sign_up(&server, "someone.else@example.com", "Other")
+        .await;
+
+    // Search by part of the email, any case; the list shows the second factor.
+    let page = admin.get("/dashboard/users?q=GRACE.hop").await;
+    assert!(page.body.contains(email), "{}", page.body);
+    assert!(!page.body.contains("someone.else@example.com"));
+    assert!(page.body.contains("SMS (1)"), "{}", page.body);
+    let page = admin.get("/dashboard/users?q=%25").await;
+    assert!(
+        page.body.contains("0 users"),
+        "a % is a character, not a wildcard"
+    );
+    let page = admin.get(&format!("/dashboard/users/{id}")).await;
+    assert!(page.body.contains("+14155552124"));
+
+    let act = |action: &'static str| {
+        let admin = &admin;
+        let id = id.clone();
+        async move {
+            let csrf = admin.csrf().await;
+            admin
+                .post(
+                    &format!("/dashboard/users/{id}/{action}"),
+                    &[("csrf", &csrf)],
+                )
+                .await
+        }
+    };
+
+    // Sign out: the user's session is over.
+    let sid = user.session_id.lock().unwrap().clone().unwrap();
+    let page = act("sign-out").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    user.post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
+        .await
+        .err(401, "signed_out");
+
+    // Locked: refused before any password is checked, with no time to wait out.
+    assert_eq!(act("lock").await.status, StatusCode::SEE_OTHER);
+    let e = user
+        .sign_in_password(email, PASSWORD)
+        .await
+        .err(403, "user_locked");
+    assert!(e["meta"]["lockout_expires_in_seconds"].is_null(), "{e}");
+    assert!(admin
+        .get(&format!("/dashboard/users/{id}"))
+        .await
+        .body
+        .contains("Locked by an administrator"));
+
+    // Unlocked: the password and the SMS code again.
+    assert_eq!(act("unlock").await.status, StatusCode::SEE_OTHER);
+    let v = user.sign_in_password(email, PASSWORD).await.ok();
+    assert_eq!(v["response"]["status"], "needs_second_factor");
+
+    // Second factors reset: the password alone signs in, and the owner is told.
+    assert_eq!(
+        act("reset-second-factors").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let v = user.sign_in_password(email, PASSWORD).await.ok();
+    assert_eq!(v["response"]["status"], "complete");
+    let notices = server.notices_to(email).await;
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.contains("An administrator turned off two-step verification")),
+        "{notices:?}"
+    );
+    assert!(admin
+        .get("/dashboard/users?q=grace")
+        .await
+        .body
+        .contains("Off"));
+
+    let log = admin.log().await;
+    for action in ["sign-out", "lock", "unlock", "reset-second-factors"] {
+        assert!(
+            log.contains(&format!("<code>{action}</code>")),
+            "{action}: {log}"
+        );
+    }
+    assert!(log.contains(&format!("/dashboard/users/{id}")));
+    assert!(log.contains("1 phones"), "{log}");
+
+    // Unknown accounts and actions.
+    let csrf = admin.csrf().await;
+    let page = admin
+        .post("/dashboard/users/user_nobody/lock", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let page = admin
+        .post(&format!("/dashboard/users/{id}/delete"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn wrong_passwords_lock_the_administrator_name() {
+    let server = TestServer::with(|s| {
+        with_admin(s);
+        s.lockout.max_attempts = 3;
+    })
+    .await;
+    let admin = AdminBrowser::new(&server);
+    for _ in 0..3 {
+        assert_eq!(
+            admin.sign_in("alice", "wrong guess").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let page = admin.sign_in("alice", ADMIN_PASSWORD).await;
+    assert_eq!(
+        page.status,
+        StatusCode::FORBIDDEN,
+        "locked, even with the password"
+    );
+    assert!(page.set_cookie.is_none());
+}
