@@ -13,16 +13,45 @@
 /// assert_eq!(with_redirect_url("/sign-in?a=b", "/p"), "/sign-in?a=b&redirect_url=%2Fp");
 /// ```
 pub fn with_redirect_url(target: &str, back: &str) -> String {
+    with_query_param(target, "redirect_url", back)
+}
+
+/// `target` with `key=value` added to its query (before any `#hash`).
+///
+/// ```
+/// use yew_clerk::navigation::with_query_param;
+/// assert_eq!(
+///     with_query_param("https://a.example/x?y=1#z", "__clerk_db_jwt", "dvb_1"),
+///     "https://a.example/x?y=1&__clerk_db_jwt=dvb_1#z"
+/// );
+/// ```
+pub fn with_query_param(target: &str, key: &str, value: &str) -> String {
     let (base, hash) = match target.split_once('#') {
         Some((b, h)) => (b, Some(h)),
         None => (target, None),
     };
     let sep = if base.contains('?') { '&' } else { '?' };
-    let encoded = serde_urlencoded::to_string([("redirect_url", back)]).expect("encodes");
+    let encoded = serde_urlencoded::to_string([(key, value)]).expect("encodes");
     match hash {
         Some(h) => format!("{base}{sep}{encoded}#{h}"),
         None => format!("{base}{sep}{encoded}"),
     }
+}
+
+/// The `scheme://host[:port]` of an absolute http(s) URL; `None` for paths.
+///
+/// ```
+/// use yew_clerk::navigation::origin_of;
+/// assert_eq!(origin_of("http://127.0.0.1:3000/sign-in?x").as_deref(), Some("http://127.0.0.1:3000"));
+/// assert_eq!(origin_of("/sign-in"), None);
+/// ```
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
 }
 
 /// Is `url` a place we may send the user after signing in? Relative paths, this

@@ -28,6 +28,9 @@ pub fn unique() -> u128 {
 pub struct Page {
     pub c: Client,
     pub base: String,
+    /// Whose `/dev/outbox` holds the codes: the Frontend API's (`base` unless the
+    /// app and its API are on two origins).
+    outbox_base: String,
     http: reqwest::Client,
     shots: std::path::PathBuf,
 }
@@ -59,9 +62,16 @@ impl Page {
         Page {
             c,
             base: base.trim_end_matches('/').to_owned(),
+            outbox_base: base.trim_end_matches('/').to_owned(),
             http: reqwest::Client::new(),
             shots,
         }
+    }
+
+    /// Codes come from this Frontend API's outbox (an app on another origin).
+    pub fn with_outbox(mut self, fapi: &str) -> Page {
+        self.outbox_base = fapi.trim_end_matches('/').to_owned();
+        self
     }
 
     pub async fn goto(&self, path: &str) {
@@ -94,6 +104,22 @@ impl Page {
         for _ in 0..200 {
             let url = self.c.current_url().await.unwrap();
             if url.path() == path {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "never reached {path}; at {}",
+            self.c.current_url().await.unwrap()
+        );
+    }
+
+    /// Waits until the page is `path` on the origin `origin` (another site).
+    pub async fn wait_url(&self, origin: &str, path: &str) {
+        let origin = origin.trim_end_matches('/');
+        for _ in 0..200 {
+            let url = self.c.current_url().await.unwrap();
+            if url.path() == path && url.origin().ascii_serialization() == origin {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -138,7 +164,7 @@ impl Page {
     pub async fn outbox(&self, to: &str) -> Vec<String> {
         let v: serde_json::Value = self
             .http
-            .get(format!("{}/dev/outbox", self.base))
+            .get(format!("{}/dev/outbox", self.outbox_base))
             .send()
             .await
             .unwrap()
@@ -168,6 +194,12 @@ impl Page {
 
     /// On `/sign-up`: name, email and password, then the emailed code. Ends on `/`.
     pub async fn sign_up(&self, first_name: &str, email: &str) {
+        self.sign_up_here(first_name, email).await;
+        self.wait_path("/").await;
+    }
+
+    /// The sign-up card on this page: name, email and password, then the emailed code.
+    pub async fn sign_up_here(&self, first_name: &str, email: &str) {
         self.type_into("input[name=first_name]", first_name).await;
         self.type_into("input[name=email_address]", email).await;
         self.type_into("input[name=password]", PASSWORD).await;
@@ -175,7 +207,6 @@ impl Page {
         self.wait_text(".cl-headerTitle", "Verify your email").await;
         let code = self.code(email, 1).await;
         self.type_into("input[name=code]", &code).await;
-        self.wait_path("/").await;
     }
 }
 

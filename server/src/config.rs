@@ -59,6 +59,16 @@ pub struct Settings {
     /// `fapi-secrets.key` beside the database file, created on first start (back it up
     /// with the database, but keep it out of database dumps).
     pub secrets_key_file: Option<std::path::PathBuf>,
+    /// Origins besides this server's own that hosted pages may send people back to
+    /// (`redirect_url`); `allowed_origins` count too, and in development any
+    /// loopback origin.
+    pub allowed_redirect_origins: Vec<String>,
+    /// Production across subdomains: the `__client` cookie's `Domain` (`example.com`),
+    /// so that an app on `app.example.com` and hosted pages on `clerk.example.com`
+    /// share the client. Unset: the cookie stays on this server's host.
+    pub cookie_domain: Option<String>,
+    pub hosted_pages: HostedPages,
+    pub theme: Theme,
     pub urls: Urls,
     pub identifiers: Identifiers,
     pub second_factors: SecondFactors,
@@ -75,6 +85,44 @@ pub struct Settings {
     /// (default `admin`), hashed at start. Never printed.
     #[serde(skip)]
     pub dashboard_password: Option<(String, String)>,
+}
+
+/// The accounts portal: `/sign-in`, `/sign-up` and `/user` on this server, built from
+/// yew-clerk's components (`portal/`, built by `cargo xtask portal`, `demo` and `test`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HostedPages {
+    /// Off: the paths are free (and `display_config` names no hosted URL). With a
+    /// `static_dir`, the app's own pages win anyway.
+    pub enabled: bool,
+    /// The built portal (trunk's `dist/`). Unset: the workspace's
+    /// `target/portal/dist`, where `cargo xtask portal` puts it.
+    pub dir: Option<std::path::PathBuf>,
+}
+
+impl Default for HostedPages {
+    fn default() -> Self {
+        HostedPages {
+            enabled: true,
+            dir: None,
+        }
+    }
+}
+
+/// The hosted pages' colours (CSS hex); empty: the components' own.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Theme {
+    pub primary_color: String,
+    pub background_color: String,
+}
+
+/// Whether `v` is empty or a CSS hex colour (`#abc`, `#aabbcc`).
+pub fn is_hex_colour(v: &str) -> bool {
+    v.is_empty()
+        || v.strip_prefix('#').is_some_and(|h| {
+            (h.len() == 3 || h.len() == 6) && h.bytes().all(|b| b.is_ascii_hexdigit())
+        })
 }
 
 /// Who may sign in to `/dashboard`. Nobody by default: the dashboard is off until an
@@ -429,6 +477,10 @@ impl Default for Settings {
             static_dir: None,
             signing_key_file: None,
             secrets_key_file: None,
+            allowed_redirect_origins: Vec::new(),
+            cookie_domain: None,
+            hosted_pages: HostedPages::default(),
+            theme: Theme::default(),
             urls: Urls::default(),
             identifiers: Identifiers::default(),
             second_factors: SecondFactors::default(),
@@ -524,6 +576,20 @@ impl Settings {
         if let Some(v) = var("FAPI_SECRETS_KEY_FILE") {
             self.secrets_key_file = Some(v.into());
         }
+        if let Some(v) = var("FAPI_HOSTED_PAGES_DIR") {
+            self.hosted_pages.dir = Some(v.into());
+        }
+        if let Some(v) = var("FAPI_COOKIE_DOMAIN") {
+            self.cookie_domain = Some(v).filter(|d| !d.is_empty());
+        }
+        if let Some(v) = var("FAPI_ALLOWED_REDIRECT_ORIGINS") {
+            self.allowed_redirect_origins = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect();
+        }
         if let Some(v) = var("FAPI_ALLOWED_ORIGINS") {
             self.allowed_origins = v
                 .split(',')
@@ -604,7 +670,11 @@ impl Settings {
                 )));
             }
         }
-        for o in &self.allowed_origins {
+        for o in self
+            .allowed_origins
+            .iter()
+            .chain(&self.allowed_redirect_origins)
+        {
             if !(o.starts_with("http://") || o.starts_with("https://")) || o.ends_with('/') {
                 return Err(ConfigError::Invalid(format!(
                     "allowed origin {o:?} must look like https://app.example.com"
@@ -624,6 +694,24 @@ impl Settings {
             tracing::warn!(
                 "sms.allowed_countries is empty: texts may go to any country (set the calling codes you serve)"
             );
+        }
+        if !is_hex_colour(&self.theme.primary_color) || !is_hex_colour(&self.theme.background_color)
+        {
+            return invalid("theme colours are CSS hex colours such as #6c47ff");
+        }
+        if let Some(domain) = &self.cookie_domain {
+            let host = self
+                .frontend_api_url
+                .split("://")
+                .nth(1)
+                .and_then(|rest| rest.split(['/', ':']).next())
+                .unwrap_or("");
+            let domain = domain.trim_start_matches('.');
+            if domain.is_empty() || !(host == domain || host.ends_with(&format!(".{domain}"))) {
+                return Err(ConfigError::Invalid(format!(
+                    "cookie_domain {domain:?} must be frontend_api_url's host or a parent of it"
+                )));
+            }
         }
         for admin in &self.dashboard.admins {
             if admin.name.trim().is_empty()

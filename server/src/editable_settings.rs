@@ -7,8 +7,10 @@ use serde_json::Value;
 use crate::config::{Requirement, Settings};
 
 /// Every key the dashboard saves, in the order its form shows them.
-pub const KEYS: [&str; 11] = [
+pub const KEYS: [&str; 13] = [
     "application_name",
+    "theme.primary_color",
+    "theme.background_color",
     "identifiers.email_address",
     "identifiers.phone_number",
     "identifiers.username",
@@ -59,6 +61,21 @@ pub fn apply(settings: &mut Settings, key: &str, value: &Value) -> Result<(), Ba
             }
             settings.application_name = name.to_owned();
         }
+        "theme.primary_color" | "theme.background_color" => {
+            let colour: String = typed(key, value)?;
+            let colour = colour.trim().to_owned();
+            if !crate::config::is_hex_colour(&colour) {
+                return Err(BadSetting {
+                    key: key.into(),
+                    message: "must be a CSS hex colour such as #6c47ff, or empty".into(),
+                });
+            }
+            if key == "theme.primary_color" {
+                settings.theme.primary_color = colour;
+            } else {
+                settings.theme.background_color = colour;
+            }
+        }
         "identifiers.email_address" => ids.email_address = typed(key, value)?,
         "identifiers.phone_number" => ids.phone_number = typed(key, value)?,
         "identifiers.username" => ids.username = typed(key, value)?,
@@ -85,6 +102,8 @@ pub fn value_of(settings: &Settings, key: &str) -> Value {
     let requirement = |r: Requirement| serde_json::to_value(r).unwrap_or(Value::Null);
     match key {
         "application_name" => Value::from(settings.application_name.clone()),
+        "theme.primary_color" => Value::from(settings.theme.primary_color.clone()),
+        "theme.background_color" => Value::from(settings.theme.background_color.clone()),
         "identifiers.email_address" => requirement(ids.email_address),
         "identifiers.phone_number" => requirement(ids.phone_number),
         "identifiers.username" => requirement(ids.username),
@@ -126,6 +145,7 @@ mod tests {
         s.password.min_length = Some(12);
         s.second_factors.totp = false;
         s.application_name = "Acme".into();
+        s.theme.primary_color = "#0a7".into();
         let mut t = Settings::default();
         for key in KEYS {
             apply(&mut t, key, &value_of(&s, key)).unwrap();

@@ -21,6 +21,7 @@ pub mod editable_settings;
 pub mod error;
 pub mod factors;
 mod flows;
+pub mod hosted_pages;
 pub mod http;
 pub mod ids;
 pub mod keys;
@@ -184,6 +185,7 @@ impl Server {
             db,
             live,
             admins,
+            portal: hosted_pages::find_dir(&settings),
         }));
         let addr = listener.local_addr().map_err(|source| StartError::Bind {
             addr: settings.listen,
@@ -237,6 +239,15 @@ impl Server {
                 tracing::error!(error = %e, "server stopped with an error");
             }
         });
+        match &state.portal {
+            Some(dir) => {
+                tracing::info!(dir = %dir.display(), "hosted pages at /sign-in, /sign-up, /user")
+            }
+            None if settings.hosted_pages.enabled && settings.static_dir.is_none() => {
+                tracing::info!("hosted pages not built (cargo xtask portal)")
+            }
+            None => {}
+        }
         tracing::info!(%addr, environment = settings.environment.as_str(), "fapi-server listening");
         Ok(Server {
             addr,

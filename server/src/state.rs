@@ -21,6 +21,8 @@ pub struct Shared {
     pub signing: SigningKeys,
     pub delivery: Delivery,
     pub limits: RateLimits,
+    /// The built hosted pages, when they are served (`hosted_pages::find_dir`).
+    pub portal: Option<std::path::PathBuf>,
     /// Who may sign in to the dashboard; none: it is off.
     pub admins: Vec<crate::config::Admin>,
 }

@@ -441,3 +441,30 @@ async fn wrong_passwords_lock_the_administrator_name() {
     );
     assert!(page.set_cookie.is_none());
 }
+
+#[tokio::test]
+async fn the_hosted_pages_colours_are_set_in_the_dashboard() {
+    let server = TestServer::with(with_admin).await;
+    let admin = signed_in_admin(&server).await;
+    let page = admin
+        .apply(&form_with(&[("theme.primary_color", Some("red"))]))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("CSS hex colour"), "{}", page.body);
+    let page = admin
+        .apply(&form_with(&[
+            ("theme.primary_color", Some("#0a7e4f")),
+            ("theme.background_color", Some("#fafafa")),
+        ]))
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let env = environment(&server).await;
+    assert_eq!(
+        env["display_config"]["theme"]["general"]["color"],
+        "#0a7e4f"
+    );
+    assert_eq!(
+        env["display_config"]["theme"]["general"]["background_color"],
+        "#fafafa"
+    );
+}

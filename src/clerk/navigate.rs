@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use yew_router::prelude::Navigator;
 
 use super::Clerk;
+use crate::client::AuthMode;
 use crate::{browser, navigation};
 
 /// Any in-app path, so yew-router's `Navigator` can go there (with its basename).
@@ -130,9 +131,35 @@ impl Clerk {
         navigation::with_redirect_url(&self.sign_up_url(), &back)
     }
 
+    /// `url`, carrying the dev browser token when it leaves this origin for the
+    /// Frontend API's (its hosted pages) or an allowed origin, as Clerk hands it over:
+    /// the page there then acts for the same client. Other URLs, and cookie mode,
+    /// are left alone.
+    pub fn with_dev_browser(&self, url: &str) -> String {
+        let transport = &self.0.transport;
+        let Some(token) = transport
+            .dev_token()
+            .filter(|_| transport.mode() == AuthMode::DevBrowser)
+        else {
+            return url.to_owned();
+        };
+        let origin = browser::origin();
+        let Some(target) = navigation::origin_of(url).filter(|t| *t != origin) else {
+            return url.to_owned();
+        };
+        let api = navigation::origin_of(transport.base_url());
+        let allowed = self.0.allowed_redirect_origins.borrow();
+        if api.as_deref() == Some(target.as_str()) || allowed.contains(&target) {
+            navigation::with_query_param(url, "__clerk_db_jwt", &token)
+        } else {
+            url.to_owned()
+        }
+    }
+
     /// Goes to `url`, replacing the current history entry. In-app targets go through
     /// the router when there is one; a redirect to the current page is not made.
     pub fn navigate(&self, url: &str) {
+        let url = &self.with_dev_browser(url);
         let origin = browser::origin();
         if navigation::same_page(url, &browser::current_href(), &origin)
             && !url.contains("redirect_url")

@@ -32,6 +32,16 @@ impl Transport {
         self.mode
     }
 
+    /// Where requests go (empty: this origin).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The dev browser token, when this browser has one.
+    pub fn dev_token(&self) -> Option<String> {
+        self.dev_token.borrow().clone()
+    }
+
     fn storage_key(&self) -> String {
         format!("{DEV_BROWSER_KEY}:{}", self.base_url)
     }

@@ -70,6 +70,26 @@ pub struct DisplayConfig {
     pub branded: bool,
     #[serde(default)]
     pub show_devmode_warning: bool,
+    /// The instance's colours (Clerk's `display_config.theme`), for hosted pages.
+    #[serde(default)]
+    pub theme: Option<DisplayTheme>,
+}
+
+/// The part of Clerk's `display_config.theme` this SDK reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisplayTheme {
+    #[serde(default)]
+    pub general: ThemeGeneral,
+}
+
+/// Colours as CSS values (`#6c47ff`); empty: the component's default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ThemeGeneral {
+    /// The primary colour: buttons, links, focus.
+    #[serde(default)]
+    pub color: String,
+    #[serde(default)]
+    pub background_color: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -260,6 +280,34 @@ impl FromJson for DisplayConfig {
                 support_email: req("support_email"),
                 branded: def("branded"),
                 show_devmode_warning: def("show_devmode_warning"),
+                theme: def("theme"),
+            }
+        )
+    }
+}
+
+impl FromJson for DisplayTheme {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "DisplayTheme")?;
+        from_fields!(
+            f,
+            DisplayTheme {
+                general: def("general")
+            }
+        )
+    }
+}
+
+impl FromJson for ThemeGeneral {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "ThemeGeneral")?;
+        from_fields!(
+            f,
+            ThemeGeneral {
+                color: def("color"),
+                background_color: def("background_color"),
             }
         )
     }

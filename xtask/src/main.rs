@@ -21,11 +21,12 @@ fn main() -> ExitCode {
         .to_path_buf();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(&root),
-        Some("demo") => demo(&root),
+        Some("demo") => demo(&root, args.iter().any(|a| a == "--hosted")),
+        Some("portal") => build_portal(&root),
         Some("bench") => bench(&root),
         Some("size") => size(&root),
         _ => {
-            eprintln!("usage: cargo xtask <test|demo|bench|size>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults\n  bench time sign-in, token minting and second-factor attempts, on SQLite and PostgreSQL\n  size  the browser bundle of the minimal app (provider + sign-in) and of the demo: wasm, JS, total; raw, gzip, brotli");
+            eprintln!("usage: cargo xtask <test|demo|portal|bench|size>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults;\n        --hosted: the demo with fapi-server's hosted pages instead of its own\n  portal  build fapi-server's hosted pages (portal/) into target/portal/dist\n  bench time sign-in, token minting and second-factor attempts, on SQLite and PostgreSQL\n  size  the browser bundle of the minimal app (provider + sign-in) and of the demo: wasm, JS, total; raw, gzip, brotli");
             return ExitCode::from(2);
         }
     };
@@ -321,6 +322,8 @@ fn test(root: &Path) -> Result {
         "yew-clerk",
         "-p",
         "demo",
+        "-p",
+        "portal",
         "--tests",
         "--",
         "-D",
@@ -484,6 +487,63 @@ fn ensure_trunk(root: &Path) -> Result {
     run(root, install)
 }
 
+/// Where `cargo xtask portal` puts the hosted pages; fapi-server looks there.
+fn portal_dist(root: &Path) -> PathBuf {
+    root.join("target").join("portal").join("dist")
+}
+
+/// The newest modification time of any file under `dirs`.
+fn newest_file(dirs: &[PathBuf]) -> Option<std::time::SystemTime> {
+    let mut newest = None;
+    let mut stack: Vec<PathBuf> = dirs.to_vec();
+    while let Some(path) = stack.pop() {
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                stack.extend(entries.flatten().map(|e| e.path()));
+            }
+        } else if let Ok(modified) = meta.modified() {
+            newest = newest.max(Some(modified));
+        }
+    }
+    newest
+}
+
+/// fapi-server's hosted pages (`portal/`), built with trunk like the demo (release,
+/// wasm-opt) into [`portal_dist`], served under `/__portal/`. Skipped when the
+/// build is newer than every source it is made of.
+fn build_portal(root: &Path) -> Result {
+    let dist = portal_dist(root);
+    let built = std::fs::metadata(dist.join("index.html")).and_then(|m| m.modified());
+    let sources = [
+        root.join("portal"),
+        root.join("src"),
+        root.join("styles"),
+        root.join("types").join("src"),
+        root.join("Cargo.lock"),
+    ];
+    if let (Ok(built), Some(newest)) = (built, newest_file(&sources)) {
+        if newest <= built {
+            return Ok(());
+        }
+    }
+    let mut build = trunk(root)?;
+    build
+        .args([
+            "build",
+            "--offline",
+            "--release",
+            "--public-url",
+            "/__portal/",
+            "--dist",
+        ])
+        .arg(&dist)
+        .current_dir(root.join("portal"));
+    run(&root.join("portal"), build)
+}
+
 fn demo_dir(root: &Path) -> PathBuf {
     root.join("examples").join("demo")
 }
@@ -548,6 +608,23 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
         Some(&root.join("xtask").join("test-server-mfa-required.toml")),
         Some(&demo_dir(root).join("dist")),
     )?;
+    // Hosted pages: the portal on one instance, the demo (in hosted mode) served by
+    // another, so that app and Frontend API are on two origins.
+    build_portal(root)?;
+    let hosted_fapi = start_test_server_with(
+        root,
+        Some(&test_config(root)),
+        None,
+        &[(
+            "FAPI_HOSTED_PAGES_DIR",
+            &portal_dist(root).to_string_lossy(),
+        )],
+    )?;
+    let hosted_app = start_test_server(
+        root,
+        Some(&test_config(root)),
+        Some(&demo_dir(root).join("dist")),
+    )?;
     // Its own instance: the dashboard test changes the instance's settings.
     let dashboard = start_test_server_with(
         root,
@@ -570,7 +647,11 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
             "mfa_required",
             "--test",
             "dashboard",
+            "--test",
+            "hosted",
         ])
+        .env("HOSTED_FAPI_URL", &hosted_fapi.url)
+        .env("HOSTED_APP_URL", &hosted_app.url)
         .env("DEMO_URL", &server.url)
         .env("REVERIFY_URL", &reverify.url)
         .env("MFA_REQUIRED_URL", &mfa_required.url)
@@ -580,6 +661,8 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
     let result = run_tests(root, tests, tally);
     drop(driver);
     drop(dashboard);
+    drop(hosted_app);
+    drop(hosted_fapi);
     drop(mfa_required);
     drop(reverify);
     drop(server);
@@ -834,6 +917,7 @@ fn start_demo(root: &Path, trunk_output: Option<std::fs::File>) -> Result<Demo> 
             ));
         }
     }
+    build_portal(root)?;
     let mut build = cargo();
     build.args(["build", "--quiet", "-p", "fapi-server"]);
     run(root, build)?;
@@ -874,10 +958,18 @@ fn start_demo(root: &Path, trunk_output: Option<std::fs::File>) -> Result<Demo> 
     Ok(Demo { server, trunk })
 }
 
-/// fapi-server with its embedded defaults, and the demo served by trunk in front of
-/// it (one origin: trunk proxies /v1, /.well-known and /dev). Ctrl-C stops both.
-fn demo(root: &Path) -> Result {
+/// fapi-server with its embedded defaults (and its hosted pages), and the demo
+/// served by trunk in front of it (one origin: trunk proxies /v1, /.well-known and
+/// /dev). `hosted`: the demo is opened in hosted-pages mode, talking to fapi-server
+/// on its own origin. Ctrl-C stops both.
+fn demo(root: &Path, hosted: bool) -> Result {
     let mut demo = start_demo(root, None)?;
+    if hosted {
+        eprintln!(
+            "\nxtask: hosted pages: open http://127.0.0.1:{DEMO_PORT}/?hosted=http://127.0.0.1:{DEMO_API_PORT}\n\
+             xtask: (sign-in, sign-up and the profile are fapi-server's pages on :{DEMO_API_PORT})"
+        );
+    }
     eprintln!(
         "\nxtask: the demo is at http://127.0.0.1:{DEMO_PORT}  (Frontend API: http://127.0.0.1:{DEMO_API_PORT})\n\
          xtask: test phone +1 201 555 0100 and emails with +clerk_test take code 424242;\n\

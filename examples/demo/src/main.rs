@@ -26,6 +26,48 @@ pub enum Route {
     NotFound,
 }
 
+/// Hosted-pages mode (`cargo xtask demo --hosted`): the Frontend API on another
+/// origin, named by `?hosted=<its URL>` once (kept for the tab; `?hosted=off` ends
+/// it). Sign-in, sign-up and the profile are then fapi-server's hosted pages; the
+/// browser is identified by a dev browser token, handed over in the URL.
+fn hosted_api() -> Option<String> {
+    let window = web_sys::window()?;
+    let storage = window.session_storage().ok()??;
+    let search = window.location().search().ok()?;
+    let asked = web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get("hosted");
+    match asked.as_deref() {
+        Some("off") => {
+            let _ = storage.remove_item("demo:hosted");
+            None
+        }
+        Some(url) if url.starts_with("http") => {
+            let _ = storage.set_item("demo:hosted", url);
+            Some(url.to_owned())
+        }
+        _ => storage.get_item("demo:hosted").ok()?,
+    }
+}
+
+/// In hosted mode the app's own sign-in, sign-up and profile routes send people to
+/// the hosted pages (and home once they are signed in).
+fn hosted_switch(route: Route) -> Html {
+    let home = html! { <Redirect<Route> to={Route::Home} /> };
+    match route {
+        Route::SignIn => html! {
+            <><SignedOut><RedirectToSignIn /></SignedOut><SignedIn>{ home }</SignedIn></>
+        },
+        Route::SignUp => html! {
+            <><SignedOut><RedirectToSignUp /></SignedOut><SignedIn>{ home }</SignedIn></>
+        },
+        Route::User => html! {
+            <><SignedIn><RedirectToUserProfile /></SignedIn><SignedOut><RedirectToSignIn /></SignedOut></>
+        },
+        other => switch(other),
+    }
+}
+
 fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <home::Home /> },
@@ -72,6 +114,25 @@ fn TopBar() -> Html {
 
 #[component]
 fn App() -> Html {
+    if let Some(api) = hosted_api() {
+        // No sign-in URLs of its own: `display_config` names the hosted pages.
+        return html! {
+            <BrowserRouter>
+                <ClerkProvider frontend_api={api.clone()} dev_browser=true
+                    after_sign_in_url="/" after_sign_up_url="/" after_sign_out_url="/">
+                    <TopBar />
+                    <p class="hint" id="hosted-mode">
+                        { format!("Hosted pages: signing in, signing up and the profile happen on {api}. ") }
+                        <a href="/?hosted=off">{ "Use the app's own pages" }</a>
+                    </p>
+                    <main>
+                        <ClerkLoading><p>{ "Loading…" }</p></ClerkLoading>
+                        <Switch<Route> render={hosted_switch} />
+                    </main>
+                </ClerkProvider>
+            </BrowserRouter>
+        };
+    }
     // The Frontend API is on this origin: trunk (or fapi-server's static_dir) proxies it.
     html! {
         <BrowserRouter>

@@ -89,7 +89,9 @@ pub async fn apply(
                     }
                 },
             },
-            k if k.starts_with("identifiers.") => Value::from(field(key).unwrap_or("")),
+            k if k.starts_with("identifiers.") || k.starts_with("theme.") => {
+                Value::from(field(key).unwrap_or(""))
+            }
             // Checkboxes: sent only when ticked.
             _ => Value::from(field(key).is_some()),
         };
@@ -197,6 +199,17 @@ fn requirement(
     }
 }
 
+fn colour(label: &str, key: &str, value: &str, saved: &HashSet<String>) -> Markup {
+    html! {
+        div.row {
+            label for=(key) { (label) }
+            input type="text" id=(key) name=(key) value=(value) placeholder="#6c47ff"
+                pattern="#([0-9a-fA-F]{3}){1,2}" size="9";
+            (saved_badge(saved, key))
+        }
+    }
+}
+
 fn checkbox(label: &str, key: &str, on: bool, saved: &HashSet<String>, hint: &str) -> Markup {
     html! {
         div.row {
@@ -231,6 +244,9 @@ fn form(signed: &Signed, s: &Settings, saved: &HashSet<String>, note: Option<Mar
                     (saved_badge(saved, "application_name"))
                 }
                 p.hint { "Shown on the sign-in and sign-up cards and in the emails users get." }
+                (colour("Primary colour", "theme.primary_color", &s.theme.primary_color, saved))
+                (colour("Background colour", "theme.background_color", &s.theme.background_color, saved))
+                p.hint { "The hosted pages' colours (/sign-in, /sign-up, /user), as #rrggbb; empty: the components' own." }
             }
             section aria-labelledby="s-ids" {
                 h2 id="s-ids" { "Identifiers" }

@@ -39,6 +39,8 @@ struct Inner {
     client_id: Mutex<Option<String>>,
     issued: Mutex<Option<Issued>>,
     secure_cookie: bool,
+    /// `cookie_domain`: the `__client` cookie's `Domain`, shared by subdomains.
+    cookie_domain: Option<String>,
     ip: Option<IpAddr>,
     user_agent: Option<String>,
     origin: Option<String>,
@@ -131,21 +133,27 @@ impl Identity {
         let Some(issued) = issued else { return };
         match (self.0.mode, issued) {
             (Mode::Cookie, Issued::Token(token)) => {
-                let cookie = Cookie::build((CLIENT_COOKIE, token))
+                let mut cookie = Cookie::build((CLIENT_COOKIE, token))
                     .http_only(true)
                     .same_site(SameSite::Lax)
                     .path("/")
                     .secure(self.0.secure_cookie)
                     .max_age(time_days(COOKIE_DAYS));
+                if let Some(domain) = &self.0.cookie_domain {
+                    cookie = cookie.domain(domain.clone());
+                }
                 append_cookie(headers, cookie.build());
             }
             (Mode::Cookie, Issued::Cleared) => {
-                let cookie = Cookie::build((CLIENT_COOKIE, ""))
+                let mut cookie = Cookie::build((CLIENT_COOKIE, ""))
                     .http_only(true)
                     .same_site(SameSite::Lax)
                     .path("/")
                     .secure(self.0.secure_cookie)
                     .max_age(time_days(0));
+                if let Some(domain) = &self.0.cookie_domain {
+                    cookie = cookie.domain(domain.clone());
+                }
                 append_cookie(headers, cookie.build());
             }
             (Mode::DevBrowser, Issued::Token(token)) => {
@@ -213,8 +221,12 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         },
         None => None,
     };
-    let creating_dev_browser = req.uri().path() == "/v1/dev_browser";
-    if mode == Mode::DevBrowser && client_id.is_none() && !creating_dev_browser {
+    let path = req.uri().path();
+    let creating_dev_browser = path == "/v1/dev_browser";
+    // Only the API checks the token: a page (the app's, a hosted one) may be opened
+    // with one meant for another instance, and must still load.
+    let api = path == "/v1" || path.starts_with("/v1/");
+    if mode == Mode::DevBrowser && client_id.is_none() && !creating_dev_browser && api {
         return ApiError::dev_browser_unauthenticated().into_response();
     }
 
@@ -247,6 +259,11 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         client_id: Mutex::new(client_id),
         issued: Mutex::new(None),
         secure_cookie: !(state.settings().is_development() && loopback),
+        cookie_domain: state
+            .settings()
+            .cookie_domain
+            .as_deref()
+            .map(|d| d.trim_start_matches('.').to_owned()),
         ip: forwarded.or(peer),
         user_agent: headers
             .get(header::USER_AGENT)

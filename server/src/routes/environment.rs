@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use axum::{extract::State, Json};
 use fapi_types as t;
 
-use crate::{config::Requirement, state::AppState};
+use crate::{config::Requirement, http::Identity, state::AppState};
 
 fn attribute(
     enabled: bool,
@@ -25,9 +25,18 @@ fn attribute(
     }
 }
 
-/// The instance settings as Clerk's UI reads them.
-pub fn build(state: &AppState) -> t::Environment {
+/// The instance settings as Clerk's UI reads them. `issuer`: this server's origin,
+/// for the hosted pages' URLs.
+pub fn build(state: &AppState, issuer: &str) -> t::Environment {
     let s = &state.settings();
+    // Unset URLs fall back to the hosted pages, as Clerk's do to its Account Portal.
+    let hosted = |own: &str, page: &str| {
+        if own.is_empty() && state.portal.is_some() {
+            format!("{}{page}", issuer.trim_end_matches('/'))
+        } else {
+            own.to_owned()
+        }
+    };
     let ids = &s.identifiers;
     let mut attributes = BTreeMap::new();
     attributes.insert(
@@ -129,9 +138,9 @@ pub fn build(state: &AppState) -> t::Environment {
             logo_image_url: String::new(),
             favicon_image_url: String::new(),
             home_url: s.urls.home.clone(),
-            sign_in_url: s.urls.sign_in.clone(),
-            sign_up_url: s.urls.sign_up.clone(),
-            user_profile_url: s.urls.user_profile.clone(),
+            sign_in_url: hosted(&s.urls.sign_in, "/sign-in"),
+            sign_up_url: hosted(&s.urls.sign_up, "/sign-up"),
+            user_profile_url: hosted(&s.urls.user_profile, "/user"),
             after_sign_in_url: s.urls.after_sign_in.clone(),
             after_sign_up_url: s.urls.after_sign_up.clone(),
             after_sign_out_one_url: s.urls.after_sign_out.clone(),
@@ -140,6 +149,12 @@ pub fn build(state: &AppState) -> t::Environment {
             support_email: None,
             branded: false,
             show_devmode_warning: s.is_development(),
+            theme: Some(t::DisplayTheme {
+                general: t::ThemeGeneral {
+                    color: s.theme.primary_color.clone(),
+                    background_color: s.theme.background_color.clone(),
+                },
+            }),
         },
         user_settings: t::UserSettings {
             attributes,
@@ -184,6 +199,6 @@ pub fn build(state: &AppState) -> t::Environment {
     }
 }
 
-pub async fn get(State(state): State<AppState>) -> Json<t::Environment> {
-    Json(build(&state))
+pub async fn get(State(state): State<AppState>, identity: Identity) -> Json<t::Environment> {
+    Json(build(&state, identity.issuer()))
 }

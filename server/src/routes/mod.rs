@@ -163,6 +163,7 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .nest("/v1", v1)
         .nest("/dashboard", crate::dashboard::router(&state))
+        .merge(crate::hosted_pages::router(&state))
         .route("/.well-known/jwks.json", get(sessions::jwks))
         .route("/health", get(|| async { "ok" }));
     if state.settings().is_development() {
