@@ -1,7 +1,7 @@
 //! Hosted pages, in headless Chromium: the demo in hosted-pages mode on one origin,
 //! fapi-server with its hosted pages on another. A visitor signs up on the hosted
 //! page and comes back to the app signed in; turns on two-step verification on the
-//! hosted profile; signs out in the app; signs in on the hosted page with password
+//! hosted profile ("Manage account") and goes back; signs out in the app; signs in on the hosted page with password
 //! and SMS code and lands back in the app, signed in. The dev browser token goes
 //! along in the URL each way, so both origins act for one client.
 //!
@@ -31,8 +31,10 @@ async fn sign_up_two_step_verification_and_sign_in_on_the_hosted_pages() {
     p.wait_url(&app, "/").await;
     p.wait_text("#greeting", "Welcome, Hedy!").await;
 
-    // The profile is a hosted page too: turn on SMS codes there.
-    p.goto("/user").await;
+    // "Manage account" opens the hosted profile: turn on SMS codes there.
+    p.click("button.cl-userButtonTrigger").await;
+    p.click(".cl-userButtonPopoverActionButton__manageAccount")
+        .await;
     p.wait_url(&fapi, "/user").await;
     p.click_text("button.cl-navbarButton", "Security").await;
     p.click("button.cl-mfaAddButton").await;
@@ -50,8 +52,9 @@ async fn sign_up_two_step_verification_and_sign_in_on_the_hosted_pages() {
     .await;
     p.click("button.cl-backupCodesDone").await;
 
-    // Sign out in the app.
-    p.goto("/").await;
+    // The way back to the app, which is still signed in; sign out there.
+    p.click_text(".portal-back a", "Back to").await;
+    p.wait_url(&app, "/").await;
     p.click("button.cl-userButtonTrigger").await;
     p.click(".cl-userButtonPopoverActionButton__signOut").await;
     p.wait_text("a", "Sign in").await;

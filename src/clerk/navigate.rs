@@ -189,7 +189,19 @@ impl Clerk {
         self.navigate(&self.build_sign_up_url(Some(&current)));
     }
 
+    /// The profile's URL; a profile on another origin (hosted pages) is told the way
+    /// back here, as sign-in is.
+    pub fn user_profile_target(&self) -> String {
+        let url = self.user_profile_url();
+        let elsewhere = navigation::origin_of(&url).is_some_and(|o| o != browser::origin());
+        if elsewhere {
+            navigation::with_redirect_url(&url, &browser::current_href())
+        } else {
+            url
+        }
+    }
+
     pub fn redirect_to_user_profile(&self) {
-        self.navigate(&self.user_profile_url());
+        self.navigate(&self.user_profile_target());
     }
 }

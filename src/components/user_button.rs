@@ -84,7 +84,7 @@ pub fn UserButton(props: &UserButtonProps) -> Html {
             let target = url
                 .as_ref()
                 .map(|u| u.to_string())
-                .unwrap_or_else(|| clerk.user_profile_url());
+                .unwrap_or_else(|| clerk.user_profile_target());
             clerk.navigate(&target);
         })
     };

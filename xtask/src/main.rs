@@ -964,12 +964,6 @@ fn start_demo(root: &Path, trunk_output: Option<std::fs::File>) -> Result<Demo> 
 /// on its own origin. Ctrl-C stops both.
 fn demo(root: &Path, hosted: bool) -> Result {
     let mut demo = start_demo(root, None)?;
-    if hosted {
-        eprintln!(
-            "\nxtask: hosted pages: open http://127.0.0.1:{DEMO_PORT}/?hosted=http://127.0.0.1:{DEMO_API_PORT}\n\
-             xtask: (sign-in, sign-up and the profile are fapi-server's pages on :{DEMO_API_PORT})"
-        );
-    }
     eprintln!(
         "\nxtask: the demo is at http://127.0.0.1:{DEMO_PORT}  (Frontend API: http://127.0.0.1:{DEMO_API_PORT})\n\
          xtask: test phone +1 201 555 0100 and emails with +clerk_test take code 424242;\n\
@@ -980,6 +974,12 @@ fn demo(root: &Path, hosted: bool) -> Result {
             "xtask: the dashboard is off; run with FAPI_DASHBOARD_PASSWORD='at least 12 characters' to turn it on\n".to_owned()
         }
     );
+    if hosted {
+        eprintln!(
+            "xtask: hosted pages: open http://127.0.0.1:{DEMO_PORT}/?hosted=http://127.0.0.1:{DEMO_API_PORT}\n\
+             xtask: (sign-in, sign-up and the profile are then fapi-server's pages on :{DEMO_API_PORT})\n"
+        );
+    }
     let served = demo.trunk.wait().map_err(|e| format!("trunk: {e}"))?;
     if served.success() {
         Ok(())
