@@ -37,7 +37,9 @@ pub mod localization;
 pub mod navigation;
 
 pub use appearance::{Appearance, Variables};
-pub use clerk::{jwt_expiry, Clerk, ClerkState, IdentificationKind, Subscription, Urls};
+pub use clerk::{
+    jwt_expiry, Clerk, ClerkState, IdentificationKind, RedirectOptions, Subscription, Urls,
+};
 pub use context::ClerkContext;
 pub use error::{ApiFailure, ClerkError};
 /// The wire types (the `fapi-types` crate).
@@ -49,14 +51,14 @@ pub mod prelude {
     pub use crate::{
         components::{
             ClerkLoaded, ClerkLoading, ClerkProvider, Protect, RedirectToSignIn, RedirectToSignUp,
-            RedirectToUserProfile, SignIn, SignUp, SignedIn, SignedOut, TaskSetupMfa, TaskUrls,
-            UserButton, UserProfile, UserProfilePage, UserVerification,
+            RedirectToUserProfile, Show, SignIn, SignUp, SignedIn, SignedOut, TaskSetupMfa,
+            TaskUrls, UserButton, UserProfile, UserProfilePage, UserVerification, When,
         },
         hooks::{
             use_auth, use_auth_with, use_clerk, use_reverification, use_session, use_sign_in,
             use_sign_up, use_user, AuthHandle, ReverificationHandle, SessionHandle, SignInHandle,
             SignUpHandle, UserHandle,
         },
-        Appearance, Clerk, ClerkError, Localization, Variables,
+        Appearance, Clerk, ClerkError, Localization, RedirectOptions, Variables,
     };
 }

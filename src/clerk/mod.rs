@@ -19,6 +19,7 @@ use std::{
 use fapi_types::{decode::Fields, Client, Environment, FromJson};
 use serde_json::Value;
 
+pub use navigate::RedirectOptions;
 pub use state::ClerkState;
 pub use token::jwt_expiry;
 pub use user::IdentificationKind;
@@ -34,8 +35,15 @@ pub struct Urls {
     pub sign_in: Option<String>,
     pub sign_up: Option<String>,
     pub user_profile: Option<String>,
+    /// Clerk's `signInFallbackRedirectUrl` (formerly `afterSignInUrl`): after
+    /// signing in, when the URL has no `redirect_url`.
     pub after_sign_in: Option<String>,
+    /// Clerk's `signUpFallbackRedirectUrl` (formerly `afterSignUpUrl`).
     pub after_sign_up: Option<String>,
+    /// Clerk's `signInForceRedirectUrl`: after signing in, always (over `redirect_url`).
+    pub sign_in_force: Option<String>,
+    /// Clerk's `signUpForceRedirectUrl`.
+    pub sign_up_force: Option<String>,
     pub after_sign_out: Option<String>,
     /// Where a pending session goes to set up two-step verification (Clerk's
     /// `taskUrls['setup-mfa']`); unset, `<SignIn/>` and `<SignUp/>` show the step

@@ -102,14 +102,49 @@ impl Clerk {
         )
     }
 
-    /// `force` when it is a safe target (this origin or an allowed one), else
-    /// [`Clerk::after_sign_in_target`] with `fallback`.
-    pub fn forced_or_after_sign_in(&self, force: Option<&str>, fallback: Option<&str>) -> String {
+    /// The first safe one (this origin or an allowed one) of these candidates.
+    fn first_safe(&self, candidates: &[Option<String>]) -> Option<String> {
         let allowed = self.0.allowed_redirect_origins.borrow().clone();
-        force
-            .filter(|f| navigation::is_safe_redirect(f, &browser::origin(), &allowed))
-            .map(str::to_owned)
-            .unwrap_or_else(|| self.after_sign_in_target(fallback))
+        candidates
+            .iter()
+            .flatten()
+            .find(|u| navigation::is_safe_redirect(u, &browser::origin(), &allowed))
+            .cloned()
+    }
+
+    /// Where to go after signing in, as Clerk decides it: a force URL (the page
+    /// URL's `sign_in_force_redirect_url`, then `force`, then the provider's), else
+    /// `redirect_url`, else a fallback (the page URL's `sign_in_fallback_redirect_url`,
+    /// then `fallback`, then the provider's and the instance's).
+    pub fn forced_or_after_sign_in(&self, force: Option<&str>, fallback: Option<&str>) -> String {
+        let own = self.0.urls.borrow().sign_in_force.clone();
+        let forced = self.first_safe(&[
+            browser::query_param("sign_in_force_redirect_url"),
+            force.map(str::to_owned),
+            own,
+        ]);
+        forced.unwrap_or_else(|| {
+            let fallback = browser::query_param("sign_in_fallback_redirect_url")
+                .filter(|f| self.first_safe(&[Some(f.clone())]).is_some())
+                .or(fallback.map(str::to_owned));
+            self.after_sign_in_target(fallback.as_deref())
+        })
+    }
+
+    /// As [`Clerk::forced_or_after_sign_in`], for sign-ups (`sign_up_*`).
+    pub fn forced_or_after_sign_up(&self, force: Option<&str>, fallback: Option<&str>) -> String {
+        let own = self.0.urls.borrow().sign_up_force.clone();
+        let forced = self.first_safe(&[
+            browser::query_param("sign_up_force_redirect_url"),
+            force.map(str::to_owned),
+            own,
+        ]);
+        forced.unwrap_or_else(|| {
+            let fallback = browser::query_param("sign_up_fallback_redirect_url")
+                .filter(|f| self.first_safe(&[Some(f.clone())]).is_some())
+                .or(fallback.map(str::to_owned));
+            self.after_sign_up_target(fallback.as_deref())
+        })
     }
 
     /// As [`Clerk::after_sign_in_target`], for sign-ups.
@@ -174,19 +209,33 @@ impl Clerk {
     }
 
     pub fn redirect_to_sign_in(&self) {
+        self.redirect_to_sign_in_with(&RedirectOptions::default());
+    }
+
+    /// To sign in, with Clerk's redirect options: `redirect_url` (default: this page)
+    /// and the `sign_in_*`/`sign_up_*` force and fallback URLs, passed on in the URL
+    /// for the sign-in page (yours or a hosted one) to follow.
+    pub fn redirect_to_sign_in_with(&self, options: &RedirectOptions) {
         let current = browser::current_href();
         if navigation::same_page(&self.sign_in_url(), &current, &browser::origin()) {
             return;
         }
-        self.navigate(&self.build_sign_in_url(Some(&current)));
+        let back = options.redirect_url.as_deref().unwrap_or(&current);
+        self.navigate(&options.decorate(self.build_sign_in_url(Some(back))));
     }
 
     pub fn redirect_to_sign_up(&self) {
+        self.redirect_to_sign_up_with(&RedirectOptions::default());
+    }
+
+    /// As [`Clerk::redirect_to_sign_in_with`], to sign up.
+    pub fn redirect_to_sign_up_with(&self, options: &RedirectOptions) {
         let current = browser::current_href();
         if navigation::same_page(&self.sign_up_url(), &current, &browser::origin()) {
             return;
         }
-        self.navigate(&self.build_sign_up_url(Some(&current)));
+        let back = options.redirect_url.as_deref().unwrap_or(&current);
+        self.navigate(&options.decorate(self.build_sign_up_url(Some(back))));
     }
 
     /// The profile's URL; a profile on another origin (hosted pages) is told the way
@@ -203,5 +252,59 @@ impl Clerk {
 
     pub fn redirect_to_user_profile(&self) {
         self.navigate(&self.user_profile_target());
+    }
+}
+
+/// Clerk's redirect options for [`Clerk::redirect_to_sign_in_with`] and
+/// `<RedirectToSignIn/>`: where to come back to, and where to go after signing in
+/// or up, forced or as a fallback.
+///
+/// ```
+/// use yew_clerk::RedirectOptions;
+/// let options = RedirectOptions {
+///     sign_in_force_redirect_url: Some("/welcome".into()),
+///     ..RedirectOptions::default()
+/// };
+/// assert_eq!(
+///     options.decorate("/sign-in?redirect_url=%2Fx".into()),
+///     "/sign-in?redirect_url=%2Fx&sign_in_force_redirect_url=%2Fwelcome"
+/// );
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RedirectOptions {
+    /// Where to come back to (default: the current page).
+    pub redirect_url: Option<String>,
+    pub sign_in_force_redirect_url: Option<String>,
+    pub sign_in_fallback_redirect_url: Option<String>,
+    pub sign_up_force_redirect_url: Option<String>,
+    pub sign_up_fallback_redirect_url: Option<String>,
+}
+
+impl RedirectOptions {
+    /// `url` with each set force or fallback URL added to its query.
+    pub fn decorate(&self, mut url: String) -> String {
+        for (key, value) in [
+            (
+                "sign_in_force_redirect_url",
+                &self.sign_in_force_redirect_url,
+            ),
+            (
+                "sign_in_fallback_redirect_url",
+                &self.sign_in_fallback_redirect_url,
+            ),
+            (
+                "sign_up_force_redirect_url",
+                &self.sign_up_force_redirect_url,
+            ),
+            (
+                "sign_up_fallback_redirect_url",
+                &self.sign_up_fallback_redirect_url,
+            ),
+        ] {
+            if let Some(value) = value {
+                url = navigation::with_query_param(&url, key, value);
+            }
+        }
+        url
     }
 }

@@ -12,9 +12,11 @@ pub mod user_button;
 pub mod user_profile;
 pub mod user_verification;
 
-pub use control::{ClerkLoaded, ClerkLoading, Protect, SignedIn, SignedInProps, SignedOut};
+pub use control::{
+    ClerkLoaded, ClerkLoading, Protect, Show, ShowProps, SignedIn, SignedInProps, SignedOut, When,
+};
 pub use provider::{ClerkProvider, ClerkProviderProps, TaskUrls};
-pub use redirect::{RedirectToSignIn, RedirectToSignUp, RedirectToUserProfile};
+pub use redirect::{RedirectProps, RedirectToSignIn, RedirectToSignUp, RedirectToUserProfile};
 pub use sign_in::{SignIn, SignInProps};
 pub use sign_up::{SignUp, SignUpProps};
 pub use task_setup_mfa::{TaskSetupMfa, TaskSetupMfaProps};

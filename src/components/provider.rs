@@ -30,8 +30,23 @@ pub struct ClerkProviderProps {
     pub sign_up_url: Option<AttrValue>,
     #[prop_or_default]
     pub user_profile_url: Option<AttrValue>,
+    /// After signing in, always go here, even over a `redirect_url` (Clerk's
+    /// `signInForceRedirectUrl`). `<SignIn force_redirect_url>` and a
+    /// `sign_in_force_redirect_url` in the page URL win over it.
+    #[prop_or_default]
+    pub sign_in_force_redirect_url: Option<AttrValue>,
+    /// After signing in, when the URL has no `redirect_url` (Clerk's
+    /// `signInFallbackRedirectUrl`).
+    #[prop_or_default]
+    pub sign_in_fallback_redirect_url: Option<AttrValue>,
+    #[prop_or_default]
+    pub sign_up_force_redirect_url: Option<AttrValue>,
+    #[prop_or_default]
+    pub sign_up_fallback_redirect_url: Option<AttrValue>,
+    /// The former name of `sign_in_fallback_redirect_url`, kept as an alias.
     #[prop_or_default]
     pub after_sign_in_url: Option<AttrValue>,
+    /// The former name of `sign_up_fallback_redirect_url`, kept as an alias.
     #[prop_or_default]
     pub after_sign_up_url: Option<AttrValue>,
     #[prop_or_default]
@@ -79,8 +94,10 @@ fn urls(props: &ClerkProviderProps) -> Urls {
         sign_in: s(&props.sign_in_url),
         sign_up: s(&props.sign_up_url),
         user_profile: s(&props.user_profile_url),
-        after_sign_in: s(&props.after_sign_in_url),
-        after_sign_up: s(&props.after_sign_up_url),
+        after_sign_in: s(&props.sign_in_fallback_redirect_url).or(s(&props.after_sign_in_url)),
+        after_sign_up: s(&props.sign_up_fallback_redirect_url).or(s(&props.after_sign_up_url)),
+        sign_in_force: s(&props.sign_in_force_redirect_url),
+        sign_up_force: s(&props.sign_up_force_redirect_url),
         after_sign_out: s(&props.after_sign_out_url),
         task_setup_mfa: s(&props.task_urls.setup_mfa),
     }

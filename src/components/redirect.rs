@@ -4,9 +4,40 @@
 
 use yew::prelude::*;
 
-use crate::context::use_clerk_context;
+use crate::{context::use_clerk_context, RedirectOptions};
 
-/// Sends the user to sign in, to come back here afterwards.
+/// Clerk's redirect options, on `<RedirectToSignIn/>` and `<RedirectToSignUp/>`.
+#[derive(Properties, PartialEq, Default)]
+pub struct RedirectProps {
+    /// Where to come back to (default: this page).
+    #[prop_or_default]
+    pub redirect_url: Option<AttrValue>,
+    /// After signing in, always go here (over `redirect_url`).
+    #[prop_or_default]
+    pub sign_in_force_redirect_url: Option<AttrValue>,
+    /// After signing in, when there is no `redirect_url`.
+    #[prop_or_default]
+    pub sign_in_fallback_redirect_url: Option<AttrValue>,
+    #[prop_or_default]
+    pub sign_up_force_redirect_url: Option<AttrValue>,
+    #[prop_or_default]
+    pub sign_up_fallback_redirect_url: Option<AttrValue>,
+}
+
+impl RedirectProps {
+    fn options(&self) -> RedirectOptions {
+        let s = |v: &Option<AttrValue>| v.as_ref().map(|v| v.to_string());
+        RedirectOptions {
+            redirect_url: s(&self.redirect_url),
+            sign_in_force_redirect_url: s(&self.sign_in_force_redirect_url),
+            sign_in_fallback_redirect_url: s(&self.sign_in_fallback_redirect_url),
+            sign_up_force_redirect_url: s(&self.sign_up_force_redirect_url),
+            sign_up_fallback_redirect_url: s(&self.sign_up_fallback_redirect_url),
+        }
+    }
+}
+
+/// Sends the user to sign in, to come back here afterwards (or where its props say).
 ///
 /// ```no_run
 /// use yew::prelude::*;
@@ -21,26 +52,39 @@ use crate::context::use_clerk_context;
 ///     }
 /// }
 /// ```
+///
+/// With options, as Clerk's:
+///
+/// ```no_run
+/// use yew::prelude::*;
+/// use yew_clerk::prelude::*;
+/// #[component]
+/// fn Checkout() -> Html {
+///     html! { <SignedOut><RedirectToSignIn sign_in_force_redirect_url="/checkout/resume" /></SignedOut> }
+/// }
+/// ```
 #[component]
-pub fn RedirectToSignIn() -> Html {
+pub fn RedirectToSignIn(props: &RedirectProps) -> Html {
     let ctx = use_clerk_context();
     let loaded = ctx.state.loaded;
+    let options = props.options();
     use_effect_with(loaded, move |loaded| {
         if *loaded {
-            ctx.clerk.redirect_to_sign_in();
+            ctx.clerk.redirect_to_sign_in_with(&options);
         }
     });
     html! {}
 }
 
-/// Sends the user to sign up, to come back here afterwards.
+/// Sends the user to sign up, to come back here afterwards (or where its props say).
 #[component]
-pub fn RedirectToSignUp() -> Html {
+pub fn RedirectToSignUp(props: &RedirectProps) -> Html {
     let ctx = use_clerk_context();
     let loaded = ctx.state.loaded;
+    let options = props.options();
     use_effect_with(loaded, move |loaded| {
         if *loaded {
-            ctx.clerk.redirect_to_sign_up();
+            ctx.clerk.redirect_to_sign_up_with(&options);
         }
     });
     html! {}

@@ -18,6 +18,9 @@ use crate::{
 
 #[derive(Properties, PartialEq)]
 pub struct SignUpProps {
+    /// Always go here after signing up (wins over `redirect_url`).
+    #[prop_or_default]
+    pub force_redirect_url: Option<AttrValue>,
     /// Go here after signing up when the URL has no `redirect_url`.
     #[prop_or_default]
     pub fallback_redirect_url: Option<AttrValue>,
@@ -61,8 +64,11 @@ pub fn SignUp(props: &SignUpProps) -> Html {
     let finish_error = use_state(|| None::<String>);
     let step = use_state(|| Step::Form);
     let task_done = {
+        let force = props.force_redirect_url.clone();
         let fallback = props.fallback_redirect_url.clone();
-        use_leave_when_signed_in(move |clerk| clerk.after_sign_up_target(fallback.as_deref()))
+        use_leave_when_signed_in(move |clerk| {
+            clerk.forced_or_after_sign_up(force.as_deref(), fallback.as_deref())
+        })
     };
     if let Some(done) = task_done {
         return html! { <TaskSetupMfa redirect_url_complete={done} /> };

@@ -1,4 +1,5 @@
-//! `<SignedIn>`, `<SignedOut>`, `<RedirectToSignIn/>`, `<UserButton/>`, `get_token`.
+//! `<SignedIn>`, `<SignedOut>`, `<Show>`, `<RedirectToSignIn/>` (with Clerk's redirect
+//! options), force and fallback redirect URLs, `<UserButton/>`, `get_token`.
 
 use base64::Engine;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -28,6 +29,110 @@ async fn signed_in_and_signed_out_switch_with_the_session() {
     clerk.sign_out().await.unwrap();
     wait_for(root, "#out").await;
     assert!(find(root, "#in").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn show_renders_by_sign_in_state_or_a_condition_with_a_fallback() {
+    fresh_browser().await;
+    let email = unique_email("show+clerk_test");
+    create_account(&email, None).await;
+    let named_ada =
+        Callback::from(|u: yew_clerk::types::User| u.first_name.as_deref() == Some("Ada"));
+    let named_bob =
+        Callback::from(|u: yew_clerk::types::User| u.first_name.as_deref() == Some("Bob"));
+    let (m, clerk) = mount(html! {
+        <>
+            <Show when="signed-in" fallback={html! { <p id="in-fallback">{ "sign in" }</p> }}>
+                <p id="in">{ "in" }</p>
+            </Show>
+            <Show when="signed-out"><p id="out">{ "out" }</p></Show>
+            <Show when={named_ada}><p id="ada">{ "Ada" }</p></Show>
+            <Show when={named_bob} fallback={html! { <p id="not-bob">{ "not Bob" }</p> }}>
+                <p id="bob">{ "Bob" }</p>
+            </Show>
+        </>
+    })
+    .await;
+    let root = &m.root;
+    wait_for(root, "#out").await;
+    assert!(find(root, "#in-fallback").is_some());
+    assert!(find(root, "#in").is_none() && find(root, "#ada").is_none());
+    assert!(find(root, "#not-bob").is_some(), "signed out: the fallback");
+    sign_in_with_password(&clerk, &email).await;
+    wait_for(root, "#in").await;
+    wait_for(root, "#ada").await;
+    assert!(find(root, "#out").is_none() && find(root, "#in-fallback").is_none());
+    assert!(find(root, "#bob").is_none() && find(root, "#not-bob").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn redirect_to_sign_in_passes_its_options_on_and_the_force_url_wins() {
+    fresh_browser().await;
+    set_location("/protected");
+    let (m, _clerk) = mount(html! {
+        <SignedOut>
+            <RedirectToSignIn sign_in_force_redirect_url="/welcome"
+                sign_up_fallback_redirect_url="/new" />
+        </SignedOut>
+    })
+    .await;
+    wait_until("on the sign-in URL", || {
+        (pathname() == "/sign-in").then_some(())
+    })
+    .await;
+    assert!(search_param("redirect_url")
+        .unwrap()
+        .ends_with("/protected"));
+    assert_eq!(
+        search_param("sign_in_force_redirect_url").as_deref(),
+        Some("/welcome")
+    );
+    assert_eq!(
+        search_param("sign_up_fallback_redirect_url").as_deref(),
+        Some("/new")
+    );
+    drop(m);
+
+    // The sign-in page follows the forced URL over redirect_url.
+    let email = unique_email("forced+clerk_test");
+    create_account(&email, None).await;
+    let (m, _clerk) = mount(html! { <SignIn /> }).await;
+    submit_sign_in(&m.root, &email, PASSWORD).await;
+    wait_until("on the forced URL", || {
+        (pathname() == "/welcome").then_some(())
+    })
+    .await;
+    reset_location();
+}
+
+#[wasm_bindgen_test]
+async fn the_providers_force_url_wins_over_redirect_url_and_an_unsafe_one_is_ignored() {
+    fresh_browser().await;
+    let email = unique_email("provider-force+clerk_test");
+    create_account(&email, None).await;
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    set_location(&format!("/sign-in?redirect_url={origin}%2Fprotected"));
+    let (m, _clerk) = mount_forced(html! { <SignIn /> }, "/onboarding").await;
+    submit_sign_in(&m.root, &email, PASSWORD).await;
+    wait_until("on the provider's forced URL", || {
+        (pathname() == "/onboarding").then_some(())
+    })
+    .await;
+    drop(m);
+
+    // A forced URL to a foreign site in the page URL is not followed.
+    fresh_browser().await;
+    let email = unique_email("evil-force+clerk_test");
+    create_account(&email, None).await;
+    set_location("/sign-in?sign_in_force_redirect_url=https%3A%2F%2Fevil.example%2F");
+    let (m, _clerk) = mount(html! { <SignIn /> }).await;
+    submit_sign_in(&m.root, &email, PASSWORD).await;
+    wait_until("the after-sign-in URL instead", || {
+        (pathname() == "/signed-in").then_some(())
+    })
+    .await;
+    drop(m);
+    reset_location();
 }
 
 #[wasm_bindgen_test]

@@ -119,6 +119,9 @@ pub struct HostProps {
     pub task_setup_mfa: Option<AttrValue>,
     #[prop_or_default]
     pub after_sign_in_url: Option<AttrValue>,
+    /// The provider's `sign_in_force_redirect_url`.
+    #[prop_or_default]
+    pub sign_in_force: Option<AttrValue>,
     #[prop_or_default]
     pub dev_browser: bool,
     pub on_clerk: Callback<Clerk>,
@@ -146,6 +149,7 @@ pub fn Host(props: &HostProps) -> Html {
                 sign_in_url="/sign-in" sign_up_url="/sign-up"
                 after_sign_in_url={props.after_sign_in_url.clone().unwrap_or(AttrValue::Static("/signed-in"))}
                 after_sign_out_url="/signed-out"
+                sign_in_force_redirect_url={props.sign_in_force.clone()}
                 task_urls={TaskUrls { setup_mfa: props.task_setup_mfa.clone() }}>
                 <Grab on_clerk={props.on_clerk.clone()} />
                 { props.content.clone() }
@@ -170,6 +174,21 @@ pub async fn mount_on(
     dev_browser: bool,
     task_setup_mfa: Option<&'static str>,
 ) -> (Mounted, Clerk) {
+    mount_host(frontend_api, content, dev_browser, task_setup_mfa, None).await
+}
+
+/// Mounts `content` inside a provider with `sign_in_force_redirect_url`.
+pub async fn mount_forced(content: Html, sign_in_force: &'static str) -> (Mounted, Clerk) {
+    mount_host(None, content, false, None, Some(sign_in_force)).await
+}
+
+async fn mount_host(
+    frontend_api: Option<&'static str>,
+    content: Html,
+    dev_browser: bool,
+    task_setup_mfa: Option<&'static str>,
+    sign_in_force: Option<&'static str>,
+) -> (Mounted, Clerk) {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     let grabbed: Rc<RefCell<Option<Clerk>>> = Rc::default();
@@ -184,6 +203,7 @@ pub async fn mount_on(
             frontend_api: frontend_api.map(AttrValue::Static),
             task_setup_mfa: task_setup_mfa.map(AttrValue::Static),
             after_sign_in_url: None,
+            sign_in_force: sign_in_force.map(AttrValue::Static),
             dev_browser,
             on_clerk,
         },
