@@ -3,7 +3,8 @@
 use fapi_types::{SignInFactor, Strategy};
 
 /// The second factor to start with, as Clerk's UI chooses: an authenticator app,
-/// else the default SMS phone, else any SMS phone, else the first offered.
+/// else the default SMS phone, else (a new device's check) the primary email, else
+/// any SMS phone, else the first offered.
 ///
 /// ```
 /// use yew_clerk::factors::starting_second_factor;
@@ -23,6 +24,11 @@ pub fn starting_second_factor(factors: &[SignInFactor]) -> Option<&SignInFactor>
             factors
                 .iter()
                 .find(|f| f.strategy == Strategy::PhoneCode && f.default == Some(true))
+        })
+        .or_else(|| {
+            factors
+                .iter()
+                .find(|f| f.strategy == Strategy::EmailCode && f.primary == Some(true))
         })
         .or_else(|| factors.iter().find(|f| f.strategy == Strategy::PhoneCode))
         .or_else(|| factors.first())

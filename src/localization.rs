@@ -102,6 +102,7 @@ pub const EN_US: &[(&str, &str)] = &[
     ("signIn.emailCode.title", "Check your email"),
     ("signIn.emailCode.subtitle", "to continue to {{applicationName}}"),
     ("signIn.emailCode.formTitle", "Verification code"),
+    ("signIn.newDeviceVerificationNotice", "You're signing in from a new device. We're asking for verification to keep your account secure."),
     ("signIn.phoneCodeMfa.title", "Check your phone"),
     ("signIn.phoneCodeMfa.subtitle", "To continue, please enter the verification code sent to your phone"),
     ("signIn.phoneCodeMfa.sentTo", "Code sent to {{identifier}}"),

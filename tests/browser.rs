@@ -7,6 +7,8 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "browser/axe.rs"]
 mod axe;
+#[path = "browser/client_trust.rs"]
+mod client_trust;
 #[path = "browser/control.rs"]
 mod control;
 #[path = "browser/custom_flow.rs"]

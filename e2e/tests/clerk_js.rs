@@ -4,10 +4,13 @@
 //! custom flows with the real SDK: sign up with an email code, add and verify a
 //! phone, reserve it for two-step verification, sign out, sign in with a password,
 //! the SMS second factor with a wrong then the right code, `setActive`, and
-//! `session.getToken()`, whose JWT is verified against the published JWKS.
+//! `session.getToken()`, whose JWT is verified against the published JWKS; and, on
+//! a second instance with Device Trust on, a sign-in from a new browser that ends
+//! with the emailed code (`needs_client_trust`).
 //!
-//! Needs `DEMO_URL` (fapi-server serving `e2e/clerk-js/` with clerk-js in `clerk/`)
-//! and `WEBDRIVER_URL`; `cargo xtask test` provides both.
+//! Needs `DEMO_URL` (fapi-server serving `e2e/clerk-js/` with clerk-js in `clerk/`),
+//! `CLIENT_TRUST_URL` (the same with `[sign_in] client_trust`) and `WEBDRIVER_URL`;
+//! `cargo xtask test` provides them.
 
 use std::time::Duration;
 
@@ -358,4 +361,86 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     .await;
     assert_eq!(off, json!({ "deleted": true, "totp": false }));
     page.c.close().await.unwrap();
+}
+
+/// Device Trust (`needs_client_trust`, on an instance with `[sign_in] client_trust`):
+/// a password from the browser the account was made in is enough; from another
+/// browser, clerk-js is told `needs_client_trust` and finishes with the emailed code
+/// through `prepareSecondFactor` / `attemptSecondFactor`, as Clerk's custom flow
+/// guide does it.
+#[tokio::test]
+async fn clerk_js_signs_in_from_a_new_device_with_the_emailed_code() {
+    let base = e2e::env("CLIENT_TRUST_URL");
+    let page = Page::at(&base).await;
+    page.goto("/").await;
+    loaded(&page).await;
+    let n = unique();
+    let email = format!("trust.{n}@example.com");
+    let who = json!({ "email": email, "password": PASSWORD });
+    ok(
+        &page,
+        "const su = await Clerk.client.signUp.create({ emailAddress: args.email, password: args.password });
+         await su.prepareEmailAddressVerification({ strategy: 'email_code' });",
+        who.clone(),
+    )
+    .await;
+    let code = page.code(&email, 1).await;
+    ok(
+        &page,
+        "const su = await Clerk.client.signUp.attemptEmailAddressVerification({ code: args.code });
+         await Clerk.setActive({ session: su.createdSessionId });",
+        json!({ "code": code }),
+    )
+    .await;
+    sign_out(&page).await;
+    let again = ok(
+        &page,
+        "const si = await Clerk.client.signIn.create({ identifier: args.email, password: args.password });
+         return si.status;",
+        who.clone(),
+    )
+    .await;
+    assert_eq!(
+        again, "complete",
+        "the browser the account was made in is known"
+    );
+    page.c.clone().close().await.unwrap();
+
+    // Another browser: a new client.
+    let other = Page::at(&base).await;
+    other.goto("/").await;
+    loaded(&other).await;
+    let trust = ok(
+        &other,
+        "const si = await Clerk.client.signIn.create({ identifier: args.email, password: args.password });
+         const f = (si.supportedSecondFactors || []).find((f) => f.strategy === 'email_code');
+         return { status: si.status, email: f && f.emailAddressId, safe: f && f.safeIdentifier,
+                  signedIn: !!Clerk.user };",
+        who.clone(),
+    )
+    .await;
+    assert_eq!(trust["status"], "needs_client_trust", "{trust}");
+    assert_eq!(trust["safe"], email.as_str());
+    assert_eq!(trust["signedIn"], false);
+    ok(
+        &other,
+        "await Clerk.client.signIn.prepareSecondFactor({ strategy: 'email_code', emailAddressId: args.id });",
+        json!({ "id": trust["email"] }),
+    )
+    .await;
+    let code = other.code(&email, 2).await;
+    let done = ok(
+        &other,
+        "const si = await Clerk.client.signIn.attemptSecondFactor({ strategy: 'email_code', code: args.code });
+         if (si.status !== 'complete') return { status: si.status };
+         await Clerk.setActive({ session: si.createdSessionId });
+         return { status: si.status, email: Clerk.user.primaryEmailAddress.emailAddress,
+                  jwt: await Clerk.session.getToken() };",
+        json!({ "code": code }),
+    )
+    .await;
+    assert_eq!(done["status"], "complete", "{done}");
+    assert_eq!(done["email"], email.as_str());
+    verify_token(&other, done["jwt"].as_str().unwrap()).await;
+    other.c.clone().close().await.unwrap();
 }

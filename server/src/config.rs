@@ -69,6 +69,7 @@ pub struct Settings {
     pub cookie_domain: Option<String>,
     pub hosted_pages: HostedPages,
     pub theme: Theme,
+    pub sign_in: SignInPolicy,
     pub urls: Urls,
     pub identifiers: Identifiers,
     pub second_factors: SecondFactors,
@@ -107,6 +108,17 @@ impl Default for HostedPages {
             dir: None,
         }
     }
+}
+
+/// How sign-in treats new devices.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SignInPolicy {
+    /// Device Trust (Clerk's "Client Trust"): a password sign-in from a client the
+    /// user never signed in on, by a user without two-step verification, answers
+    /// `needs_client_trust` and must also prove an email or SMS code. Unset: on in
+    /// production, off in development (as Clerk's default for new applications).
+    pub client_trust: Option<bool>,
 }
 
 /// The hosted pages' colours (CSS hex); empty: the components' own.
@@ -481,6 +493,7 @@ impl Default for Settings {
             cookie_domain: None,
             hosted_pages: HostedPages::default(),
             theme: Theme::default(),
+            sign_in: SignInPolicy::default(),
             urls: Urls::default(),
             identifiers: Identifiers::default(),
             second_factors: SecondFactors::default(),
@@ -758,6 +771,13 @@ impl Settings {
             )));
         }
         Ok(())
+    }
+
+    /// Whether a password from a new client needs a code too (Device Trust).
+    pub fn client_trust(&self) -> bool {
+        self.sign_in
+            .client_trust
+            .unwrap_or(self.environment == Environment::Production)
     }
 
     pub fn is_development(&self) -> bool {

@@ -154,6 +154,32 @@ pub fn second_factors_after(
     out
 }
 
+/// Device Trust: the codes that prove a new client belongs to the user — to each
+/// verified email address (the primary one first), then each verified phone.
+pub fn client_trust_factors(user: &UserRow, idents: &[IdentificationRow]) -> Vec<SignInFactor> {
+    let mut emails: Vec<&IdentificationRow> = idents
+        .iter()
+        .filter(|i| i.kind == EMAIL && i.verified())
+        .collect();
+    emails.sort_by_key(|i| user.primary_email_address_id.as_deref() != Some(&i.id));
+    let phones = idents.iter().filter(|i| i.kind == PHONE && i.verified());
+    emails
+        .into_iter()
+        .map(|i| SignInFactor {
+            safe_identifier: Some(i.value.clone()),
+            email_address_id: Some(i.id.clone()),
+            primary: Some(user.primary_email_address_id.as_deref() == Some(&i.id)),
+            ..SignInFactor::bare(Strategy::EmailCode)
+        })
+        .chain(phones.map(|i| SignInFactor {
+            safe_identifier: Some(mask_phone(&i.value)),
+            phone_number_id: Some(i.id.clone()),
+            default: Some(false),
+            ..SignInFactor::bare(Strategy::PhoneCode)
+        }))
+        .collect()
+}
+
 /// Two-step verification is on when a second factor exists.
 pub fn two_factor_enabled(settings: &Settings, idents: &[IdentificationRow], totp: bool) -> bool {
     !second_factors(settings, idents, totp).is_empty()

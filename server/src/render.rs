@@ -367,6 +367,8 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
                 );
                 with_backup_codes(state, &u.id, &mut second).await?;
                 Some(second)
+            } else if row.status == "needs_client_trust" {
+                Some(factors::client_trust_factors(u, &idents))
             } else {
                 None
             };

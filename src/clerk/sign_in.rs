@@ -58,8 +58,11 @@ impl Clerk {
                 Some(form_body(p)),
             )
             .await;
-        if result.is_ok() && p.strategy == Strategy::PhoneCode {
-            self.0.second_factor_sent.borrow_mut().push(id);
+        if result.is_ok() && matches!(p.strategy, Strategy::PhoneCode | Strategy::EmailCode) {
+            self.0
+                .second_factor_sent
+                .borrow_mut()
+                .push(sent_key(&id, p));
         }
         result
     }
@@ -77,13 +80,14 @@ impl Clerk {
         .await
     }
 
-    /// Was the second-factor code of this sign-in already sent (by any component)?
-    pub fn second_factor_code_sent(&self, sign_in_id: &str) -> bool {
-        self.0
-            .second_factor_sent
-            .borrow()
-            .iter()
-            .any(|s| s == sign_in_id)
+    /// Was this sign-in's second-factor code to this target (`p`'s phone or email)
+    /// already sent, by any component?
+    pub fn second_factor_code_sent(&self, p: &params::PrepareSecondFactor) -> bool {
+        let Ok(id) = self.sign_in_id() else {
+            return false;
+        };
+        let key = sent_key(&id, p);
+        self.0.second_factor_sent.borrow().contains(&key)
     }
 
     /// Sends the second-factor code once per sign-in: a second call, from a remount
@@ -92,8 +96,8 @@ impl Clerk {
         &self,
         p: &params::PrepareSecondFactor,
     ) -> Result<bool, ClerkError> {
-        let id = self.sign_in_id()?;
-        if self.second_factor_code_sent(&id) {
+        let id = sent_key(&self.sign_in_id()?, p);
+        if self.second_factor_code_sent(p) {
             return Ok(false);
         }
         self.0.second_factor_sent.borrow_mut().push(id.clone());
@@ -108,4 +112,14 @@ impl Clerk {
             }
         }
     }
+}
+
+/// One entry per sign-in and target: another phone, or the email, gets its own code.
+fn sent_key(sign_in_id: &str, p: &params::PrepareSecondFactor) -> String {
+    let target = p
+        .phone_number_id
+        .as_deref()
+        .or(p.email_address_id.as_deref())
+        .unwrap_or_default();
+    format!("{sign_in_id}:{target}")
 }

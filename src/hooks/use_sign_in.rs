@@ -84,16 +84,17 @@ impl SignInHandle {
             .await
     }
 
-    /// Sends the second-factor code (`PhoneCode`: an SMS to the default phone).
-    /// Authenticator and backup codes need no preparing.
+    /// Sends the second-factor code: `PhoneCode`, an SMS to the default phone;
+    /// `EmailCode`, an email to the primary address (a new device's check, status
+    /// `NeedsClientTrust`). Authenticator and backup codes need no preparing.
     pub async fn prepare_second_factor(&self, strategy: Strategy) -> Result<SignIn, ClerkError> {
         let si = current(&self.clerk)?;
         let factor = factor_for(si.supported_second_factors.as_ref(), &strategy);
         self.clerk
             .prepare_second_factor(&params::PrepareSecondFactor {
                 strategy,
-                phone_number_id: factor.and_then(|f| f.phone_number_id),
-                email_address_id: None,
+                phone_number_id: factor.as_ref().and_then(|f| f.phone_number_id.clone()),
+                email_address_id: factor.and_then(|f| f.email_address_id),
             })
             .await
     }

@@ -22,6 +22,11 @@ pub const FAPI_MFA_REQUIRED: &str = match option_env!("FAPI_MFA_REQUIRED_URL") {
     Some(url) => url,
     None => "http://127.0.0.1:3001",
 };
+/// A third server with Device Trust on (`FAPI_CLIENT_TRUST_URL`).
+pub const FAPI_CLIENT_TRUST: &str = match option_env!("FAPI_CLIENT_TRUST_URL") {
+    Some(url) => url,
+    None => "http://127.0.0.1:3002",
+};
 pub const PASSWORD: &str = "correct horse battery staple";
 
 pub fn document() -> web_sys::Document {

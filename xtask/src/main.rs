@@ -434,6 +434,11 @@ fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
         Some(&root.join("xtask").join("test-server-mfa-required.toml")),
         None,
     )?;
+    let client_trust = start_test_server(
+        root,
+        Some(&root.join("xtask").join("test-server-client-trust.toml")),
+        None,
+    )?;
     let mut tests = cargo();
     tests
         .args([
@@ -447,10 +452,12 @@ fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
         ])
         .env("FAPI_TEST_URL", &server.url)
         .env("FAPI_MFA_REQUIRED_URL", &mfa_required.url)
+        .env("FAPI_CLIENT_TRUST_URL", &client_trust.url)
         .env("AXE_CORE", "1")
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "900");
     let result = run_tests(root, tests, tally);
+    drop(client_trust);
     drop(mfa_required);
     drop(server);
     result
@@ -721,15 +728,19 @@ fn clerk_js(root: &Path, tally: &mut Tally) -> Result {
     let site = ensure_clerk_js(root)?;
     let config = root.join("xtask").join("clerk-js-server.toml");
     let server = start_test_server(root, Some(&config), Some(&site))?;
+    let trust_config = root.join("xtask").join("clerk-js-server-client-trust.toml");
+    let client_trust = start_test_server(root, Some(&trust_config), Some(&site))?;
     let (driver, webdriver_url) = start_chromedriver()?;
     let mut tests = cargo();
     tests
         .args(["test", "-p", "e2e", "--test", "clerk_js"])
         .env("DEMO_URL", &server.url)
+        .env("CLIENT_TRUST_URL", &client_trust.url)
         .env("CLERK_JS_VERSION", CLERK_JS_VERSION)
         .env("WEBDRIVER_URL", &webdriver_url);
     let result = run_tests(root, tests, tally);
     drop(driver);
+    drop(client_trust);
     drop(server);
     result
 }

@@ -110,6 +110,16 @@ async fn after_first_factor(
         .await?;
         return Ok(());
     }
+    if strategy == "password" && needs_client_trust(state, user, Some(&sign_in.client_id)).await? {
+        store::sign_ins::advance(
+            &state.db,
+            &sign_in.id,
+            "needs_first_factor",
+            "needs_client_trust",
+        )
+        .await?;
+        return Ok(());
+    }
     let ip = identity.ip_string();
     let session = NewSession {
         // No second factor yet: with MFA required the session waits on setting one up.
@@ -131,16 +141,36 @@ async fn after_first_factor(
     Ok(())
 }
 
-/// Whether passing the first factor completes the sign-in (no second factor).
-async fn finishes_sign_in(state: &AppState, user: Option<&UserRow>) -> ApiResult<bool> {
+/// Device Trust: a password from a client this user never signed in on needs a
+/// code too (the caller has checked the user has no second factor).
+async fn needs_client_trust(
+    state: &AppState,
+    user: &UserRow,
+    client_id: Option<&str>,
+) -> ApiResult<bool> {
+    if !state.settings().client_trust() {
+        return Ok(false);
+    }
+    Ok(match client_id {
+        Some(client) => !store::trusted_clients::is_trusted(&state.db, client, &user.id).await?,
+        None => true,
+    })
+}
+
+/// Whether a right password completes the sign-in (no second factor, no new-device
+/// check to come).
+async fn finishes_sign_in(
+    state: &AppState,
+    user: Option<&UserRow>,
+    client_id: Option<&str>,
+) -> ApiResult<bool> {
     let Some(user) = user else { return Ok(false) };
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let totp = store::totps::enabled(&state.db, &user.id).await?;
-    Ok(!factors::two_factor_enabled(
-        &state.settings(),
-        &idents,
-        totp,
-    ))
+    if factors::two_factor_enabled(&state.settings(), &idents, totp) {
+        return Ok(false);
+    }
+    Ok(!needs_client_trust(state, user, client_id).await?)
 }
 
 async fn account(state: &AppState, sign_in: &SignInRow) -> ApiResult<Option<UserRow>> {
@@ -212,7 +242,7 @@ pub async fn create(
             identifier.as_deref(),
             pw,
             wrong_password(&state),
-            finishes_sign_in(&state, user.as_ref()).await?,
+            finishes_sign_in(&state, user.as_ref(), identity.client_id().as_deref()).await?,
         )
         .await?;
     }
@@ -399,7 +429,7 @@ pub async fn attempt_first_factor(
                 row.identifier.as_deref(),
                 password,
                 wrong_password(&state),
-                finishes_sign_in(&state, user.as_ref()).await?,
+                finishes_sign_in(&state, user.as_ref(), Some(&row.client_id)).await?,
             )
             .await?;
             let verified = store::verifications::create_verified(&state.db, "password").await?;
@@ -450,6 +480,10 @@ pub async fn prepare_second_factor(
     Form(p): Form<params::PrepareSecondFactor>,
 ) -> ApiResult<Json<Envelope<SignIn>>> {
     let row = own_sign_in(&state, &identity, &id).await?;
+    if row.status == "needs_client_trust" {
+        prepare_client_trust(&state, &identity, &row, &p).await?;
+        return respond(&state, &identity, &id).await;
+    }
     if row.status != "needs_second_factor" {
         return Err(ApiError::client_state_invalid("prepare_second_factor"));
     }
@@ -498,6 +532,53 @@ pub async fn prepare_second_factor(
     respond(&state, &identity, &id).await
 }
 
+/// Device Trust: a code to one of the user's verified emails (`email_address_id`)
+/// or phones (`phone_number_id`); the primary email by default.
+async fn prepare_client_trust(
+    state: &AppState,
+    identity: &Identity,
+    row: &SignInRow,
+    p: &params::PrepareSecondFactor,
+) -> ApiResult<()> {
+    let user = account(state, row).await?.ok_or_else(ApiError::internal)?;
+    flows::passwords::ensure_unlocked(&user)?;
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    let offered = factors::client_trust_factors(&user, &idents);
+    let mut same = offered.iter().filter(|f| f.strategy == p.strategy);
+    let factor = match (&p.strategy, &p.email_address_id, &p.phone_number_id) {
+        (Strategy::EmailCode, Some(eid), _) => same
+            .find(|f| f.email_address_id.as_deref() == Some(eid.as_str()))
+            .ok_or_else(|| ApiError::param_value_invalid("email_address_id", eid))?,
+        (Strategy::PhoneCode, _, Some(pid)) => same
+            .find(|f| f.phone_number_id.as_deref() == Some(pid.as_str()))
+            .ok_or_else(|| ApiError::param_value_invalid("phone_number_id", pid))?,
+        (Strategy::EmailCode | Strategy::PhoneCode, _, _) => same
+            .next()
+            .ok_or_else(|| ApiError::no_second_factors(p.strategy.as_str()))?,
+        _ => return Err(ApiError::verification_strategy_invalid()),
+    };
+    let target_id = factor
+        .email_address_id
+        .as_ref()
+        .or(factor.phone_number_id.as_ref());
+    let target = idents
+        .iter()
+        .find(|i| Some(&i.id) == target_id)
+        .ok_or_else(ApiError::internal)?;
+    flows::codes::send(
+        state,
+        &row.id,
+        p.strategy.as_str(),
+        &target.value,
+        Link::SignInSecond(&row.id),
+        flows::codes::Requester {
+            ip: identity.ip(),
+            account: Some(&user.id),
+        },
+    )
+    .await
+}
+
 pub async fn attempt_second_factor(
     State(state): State<AppState>,
     identity: Identity,
@@ -509,7 +590,8 @@ pub async fn attempt_second_factor(
         .check(Bucket::SignInSecondFactor, identity.ip())
         .await?;
     let row = own_sign_in(&state, &identity, &id).await?;
-    if row.status != "needs_second_factor" {
+    let trust = row.status == "needs_client_trust";
+    if row.status != "needs_second_factor" && !trust {
         return Err(ApiError::client_state_invalid("attempt_second_factor"));
     }
     let code = form_required(&p.code, "code")?;
@@ -518,6 +600,20 @@ pub async fn attempt_second_factor(
         .ok_or_else(ApiError::internal)?;
     flows::passwords::ensure_unlocked(&user)?;
     match p.strategy {
+        // A new client proves itself with a code to the user's email or phone.
+        Strategy::EmailCode | Strategy::PhoneCode if trust => {
+            if row.second_factor_verification_id.is_none() {
+                return Err(ApiError::verification_missing());
+            }
+            flows::codes::check(
+                &state,
+                row.second_factor_verification_id.as_deref(),
+                code,
+                flows::codes::Guard::Account(&user),
+            )
+            .await?;
+        }
+        _ if trust => return Err(ApiError::verification_strategy_invalid()),
         Strategy::PhoneCode => {
             if row.second_factor_verification_id.is_none() {
                 return Err(ApiError::verification_missing());
@@ -546,9 +642,10 @@ pub async fn attempt_second_factor(
     let created = store::sessions::complete_sign_in(
         &state.db,
         &row.id,
-        "needs_second_factor",
+        &row.status,
         &user.id,
-        true,
+        // A new-device code is no second factor of the account.
+        !trust,
         &session,
     )
     .await?;

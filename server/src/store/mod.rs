@@ -16,5 +16,6 @@ pub mod sign_ins;
 pub mod sign_ups;
 pub mod target_failures;
 pub mod totps;
+pub mod trusted_clients;
 pub mod users;
 pub mod verifications;

@@ -110,6 +110,10 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
         .await?
         .rows_affected();
 
+    sqlx::query("DELETE FROM trusted_clients WHERE client_id NOT IN (SELECT id FROM clients)")
+        .execute(&mut *tx)
+        .await?;
+
     pruned.admin_sessions = sqlx::query("DELETE FROM admin_sessions WHERE expires_at <= $1")
         .bind(now)
         .execute(&mut *tx)

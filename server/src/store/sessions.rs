@@ -84,8 +84,9 @@ pub(super) async fn insert(
     .bind(now)
     .bind(now)
     .execute(&mut **tx)
-    .await
-    .map(|_| ())
+    .await?;
+    // A session on this client: it is a known device for this user from now on.
+    super::trusted_clients::trust(tx, s.client_id, user_id).await
 }
 
 /// A sign-in that finished: its session, and the client's new token.

@@ -1,4 +1,4 @@
-use fapi_types::{params, SignIn, SignInFactor, Strategy};
+use fapi_types::{params, SignIn, SignInFactor, SignInStatus, Strategy};
 use yew::prelude::*;
 
 use super::{
@@ -18,16 +18,21 @@ pub struct FactorTwoProps {
     pub on_choose: Callback<Step>,
 }
 
-/// The second factor. For an SMS code the code is sent once when the step opens —
+/// The second factor, or the code that proves a new device (Device Trust, status
+/// `needs_client_trust`). A code by SMS or email is sent once when the step opens —
 /// never again on a re-render or remount — and the card says where it went.
 #[component]
 pub fn FactorTwo(props: &FactorTwoProps) -> Html {
     let ctx = use_clerk_context();
-    let is_sms = props.factor.strategy == Strategy::PhoneCode;
+    let is_sms = matches!(
+        props.factor.strategy,
+        Strategy::PhoneCode | Strategy::EmailCode
+    );
+    let new_device = props.sign_in.status == SignInStatus::NeedsClientTrust;
     let prepare = params::PrepareSecondFactor {
-        strategy: Strategy::PhoneCode,
+        strategy: props.factor.strategy.clone(),
         phone_number_id: props.factor.phone_number_id.clone(),
-        email_address_id: None,
+        email_address_id: props.factor.email_address_id.clone(),
     };
     let sender = {
         let (clerk, prepare) = (ctx.clerk.clone(), prepare.clone());
@@ -78,6 +83,13 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
                 ctx.t_with("signIn.phoneCodeMfa.sentTo", &[("identifier", &sent_to)]),
             )
         }
+        Strategy::EmailCode => {
+            let sent_to = props.factor.safe_identifier.clone().unwrap_or_default();
+            (
+                ctx.t("signIn.emailCode.title"),
+                ctx.t_with("signIn.phoneCodeMfa.sentTo", &[("identifier", &sent_to)]),
+            )
+        }
         Strategy::BackupCode => (
             ctx.t("signIn.backupCodeMfa.title"),
             ctx.t("signIn.backupCodeMfa.subtitle"),
@@ -97,8 +109,12 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
         .supported_second_factors
         .clone()
         .unwrap_or_default();
+    let notice = new_device.then(|| {
+        html! { <p class={ctx.class("newDeviceNotice")} role="note">{ ctx.t("signIn.newDeviceVerificationNotice") }</p> }
+    });
     let footer = html! {
         <>
+            { for notice }
             <Alert message={sender.error.clone()} />
             { other_methods(&ctx, &offered, &props.factor, true, &props.on_choose) }
         </>

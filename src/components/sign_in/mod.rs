@@ -49,7 +49,8 @@ pub(crate) enum Step {
 pub(crate) fn next_step(sign_in: &SignInResource, prefer_password: bool) -> Step {
     match sign_in.status {
         SignInStatus::Complete => Step::Finishing,
-        SignInStatus::NeedsSecondFactor => sign_in
+        // A new device proves itself as a second factor would (Device Trust).
+        SignInStatus::NeedsSecondFactor | SignInStatus::NeedsClientTrust => sign_in
             .supported_second_factors
             .as_deref()
             .and_then(starting_second_factor)
