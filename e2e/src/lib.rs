@@ -198,6 +198,20 @@ impl Page {
         self.wait_path("/").await;
     }
 
+    /// In `<UserProfile/>`: Security, then a phone for SMS codes, verified by the code
+    /// sent to it (the `n`th message to that number).
+    pub async fn add_sms_second_factor(&self, phone: &str, n: usize) {
+        self.click_text("button.cl-navbarButton", "Security").await;
+        self.click("button.cl-mfaAddButton").await;
+        self.type_into("[data-section=mfa] input[name=phone_number]", phone)
+            .await;
+        self.click("[data-section=mfa] button.cl-formButtonPrimary")
+            .await;
+        let code = self.code(phone, n).await;
+        self.type_into("[data-section=mfa] input[name=code]", &code)
+            .await;
+    }
+
     /// The sign-up card on this page: name, email and password, then the emailed code.
     pub async fn sign_up_here(&self, first_name: &str, email: &str) {
         self.type_into("input[name=first_name]", first_name).await;

@@ -36,15 +36,7 @@ async fn sign_up_two_step_verification_and_sign_in_on_the_hosted_pages() {
     p.click(".cl-userButtonPopoverActionButton__manageAccount")
         .await;
     p.wait_url(&fapi, "/user").await;
-    p.click_text("button.cl-navbarButton", "Security").await;
-    p.click("button.cl-mfaAddButton").await;
-    p.type_into("[data-section=mfa] input[name=phone_number]", &phone)
-        .await;
-    p.click("[data-section=mfa] button.cl-formButtonPrimary")
-        .await;
-    let code = p.code(&phone, 1).await;
-    p.type_into("[data-section=mfa] input[name=code]", &code)
-        .await;
+    p.add_sms_second_factor(&phone, 1).await;
     p.wait_text(
         "[data-section=mfa] .cl-alert__success",
         "SMS code verification is on",

@@ -62,15 +62,7 @@ async fn the_whole_journey_on_the_demo() {
 
     // Turn on 2-step verification with a new phone, verified by code.
     j.goto("/user").await;
-    j.click_text("button.cl-navbarButton", "Security").await;
-    j.click("button.cl-mfaAddButton").await;
-    j.type_into("[data-section=mfa] input[name=phone_number]", &phone)
-        .await;
-    j.click("[data-section=mfa] button.cl-formButtonPrimary")
-        .await;
-    let code = j.code(&phone, 1).await;
-    j.type_into("[data-section=mfa] input[name=code]", &code)
-        .await;
+    j.add_sms_second_factor(&phone, 1).await;
     j.wait_text(
         "[data-section=mfa] .cl-alert__success",
         "SMS code verification is on",

@@ -25,15 +25,7 @@ async fn a_stale_session_verifies_with_password_and_code_then_the_change_goes_th
     p.goto("/sign-up").await;
     p.sign_up("Ada", &email).await;
     p.goto("/user").await;
-    p.click_text("button.cl-navbarButton", "Security").await;
-    p.click("button.cl-mfaAddButton").await;
-    p.type_into("[data-section=mfa] input[name=phone_number]", &phone)
-        .await;
-    p.click("[data-section=mfa] button.cl-formButtonPrimary")
-        .await;
-    let code = p.code(&phone, 1).await;
-    p.type_into("[data-section=mfa] input[name=code]", &code)
-        .await;
+    p.add_sms_second_factor(&phone, 1).await;
     p.wait(".cl-mfaPhoneCodeItem").await;
     assert!(
         p.c.find(fantoccini::Locator::Css(".cl-modalBackdrop"))

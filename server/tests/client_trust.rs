@@ -129,24 +129,7 @@ async fn a_verified_phone_may_take_the_code_instead() {
     let home = Browser::new(&server.base, Mode::Cookie);
     home.sign_up(&server, email, "Hedy").await;
     // A verified phone, not used for two-step verification.
-    let v = home
-        .post("/v1/me/phone_numbers", &[("phone_number", "+14155552302")])
-        .await
-        .ok();
-    let pid = v["response"]["id"].as_str().unwrap().to_owned();
-    home.post(
-        &format!("/v1/me/phone_numbers/{pid}/prepare_verification"),
-        &[("strategy", "phone_code")],
-    )
-    .await
-    .ok();
-    let code = server.last_code_to("+14155552302").await;
-    home.post(
-        &format!("/v1/me/phone_numbers/{pid}/attempt_verification"),
-        &[("code", &code)],
-    )
-    .await
-    .ok();
+    let pid = home.add_verified_phone(&server, "+14155552302").await;
 
     let other = Browser::new(&server.base, Mode::Cookie);
     let v = other.sign_in_password(email, PASSWORD).await.ok();

@@ -100,6 +100,17 @@ pub struct ProtectProps {
     pub children: Html,
 }
 
+/// The signed-in user, if any (a pending session counts only when told to).
+fn signed_in_user(
+    ctx: &crate::context::ClerkContext,
+    treat_pending_as_signed_out: bool,
+) -> Option<&fapi_types::User> {
+    ctx.state
+        .is_signed_in_counting_pending(treat_pending_as_signed_out)
+        .then(|| ctx.state.user())
+        .flatten()
+}
+
 /// Children only for a signed-in user who meets `condition`; else `fallback`.
 #[component]
 pub fn Protect(props: &ProtectProps) -> Html {
@@ -107,11 +118,7 @@ pub fn Protect(props: &ProtectProps) -> Html {
     if !ctx.state.loaded {
         return html! {};
     }
-    let user = ctx
-        .state
-        .is_signed_in_counting_pending(props.treat_pending_as_signed_out)
-        .then(|| ctx.state.user())
-        .flatten();
+    let user = signed_in_user(&ctx, props.treat_pending_as_signed_out);
     let allowed = match (user, &props.condition) {
         (Some(user), Some(condition)) => condition.emit(user.clone()),
         (Some(_), None) => true,
@@ -199,11 +206,7 @@ pub fn Show(props: &ShowProps) -> Html {
     if !ctx.state.loaded {
         return html! {};
     }
-    let user = ctx
-        .state
-        .is_signed_in_counting_pending(props.treat_pending_as_signed_out)
-        .then(|| ctx.state.user())
-        .flatten();
+    let user = signed_in_user(&ctx, props.treat_pending_as_signed_out);
     let holds = match (&props.when, user) {
         (When::SignedOut, user) => user.is_none(),
         (When::SignedIn, user) => user.is_some(),

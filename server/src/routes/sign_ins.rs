@@ -599,9 +599,11 @@ pub async fn attempt_second_factor(
         .await?
         .ok_or_else(ApiError::internal)?;
     flows::passwords::ensure_unlocked(&user)?;
+    // A code that was sent: by SMS (a second factor), or, for a new client (Device
+    // Trust), to the user's email or phone.
+    let sent = p.strategy == Strategy::PhoneCode || (trust && p.strategy == Strategy::EmailCode);
     match p.strategy {
-        // A new client proves itself with a code to the user's email or phone.
-        Strategy::EmailCode | Strategy::PhoneCode if trust => {
+        _ if sent => {
             if row.second_factor_verification_id.is_none() {
                 return Err(ApiError::verification_missing());
             }
@@ -614,18 +616,6 @@ pub async fn attempt_second_factor(
             .await?;
         }
         _ if trust => return Err(ApiError::verification_strategy_invalid()),
-        Strategy::PhoneCode => {
-            if row.second_factor_verification_id.is_none() {
-                return Err(ApiError::verification_missing());
-            }
-            flows::codes::check(
-                &state,
-                row.second_factor_verification_id.as_deref(),
-                code,
-                flows::codes::Guard::Account(&user),
-            )
-            .await?;
-        }
         Strategy::Totp => flows::totp::check(&state, &user, code).await?,
         Strategy::BackupCode => flows::backup_codes::check(&state, &user, code).await?,
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),

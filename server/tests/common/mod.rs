@@ -421,8 +421,8 @@ impl Browser {
         *self.session_id.lock().unwrap() = Some(session_id.to_owned());
     }
 
-    /// Adds a phone, verifies it by code and reserves it for two-step verification.
-    pub async fn enable_sms_2fa(&self, server: &TestServer, phone: &str) -> String {
+    /// Adds a phone and verifies it by code; its id.
+    pub async fn add_verified_phone(&self, server: &TestServer, phone: &str) -> String {
         let v = self
             .post("/v1/me/phone_numbers", &[("phone_number", phone)])
             .await
@@ -443,6 +443,12 @@ impl Browser {
             .await
             .ok();
         assert_eq!(v["response"]["verification"]["status"], "verified");
+        id
+    }
+
+    /// Adds a phone, verifies it by code and reserves it for two-step verification.
+    pub async fn enable_sms_2fa(&self, server: &TestServer, phone: &str) -> String {
+        let id = self.add_verified_phone(server, phone).await;
         let v = self
             .patch(
                 &format!("/v1/me/phone_numbers/{id}"),
