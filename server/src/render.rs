@@ -406,6 +406,7 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
         user_data,
         created_session_id: row.created_session_id.clone(),
         abandon_at: row.abandon_at,
+        client_trust_state: (row.status == "needs_client_trust").then(|| "new".into()),
     })
 }
 

@@ -35,6 +35,7 @@ async fn a_password_from_a_new_client_also_needs_an_emailed_code() {
     let other = Browser::new(&server.base, Mode::Cookie);
     let v = other.sign_in_password(email, PASSWORD).await.ok();
     assert_eq!(v["response"]["status"], "needs_client_trust", "{v}");
+    assert_eq!(v["response"]["client_trust_state"], "new");
     assert_eq!(
         v["response"]["first_factor_verification"]["status"],
         "verified"

@@ -29,6 +29,9 @@ pub struct SignIn {
     pub created_session_id: Option<String>,
     #[serde(default)]
     pub abandon_at: Millis,
+    /// Device Trust: `new` while a new client must prove itself (`needs_client_trust`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_trust_state: Option<String>,
 }
 
 /// Where a sign-in stands; the UI picks its step from this.
@@ -106,6 +109,7 @@ impl FromJson for SignIn {
                 user_data: req("user_data"),
                 created_session_id: req("created_session_id"),
                 abandon_at: def("abandon_at"),
+                client_trust_state: def("client_trust_state"),
             }
         )
     }
