@@ -163,7 +163,28 @@ mod tests {
             user_data: None,
             created_session_id: None,
             abandon_at: 0,
+            client_trust_state: None,
         }
+    }
+
+    #[test]
+    fn a_new_device_opens_with_the_primary_email_code() {
+        let email = SignInFactor {
+            email_address_id: Some("idn_e".into()),
+            primary: Some(true),
+            ..SignInFactor::bare(Strategy::EmailCode)
+        };
+        let phone = SignInFactor {
+            phone_number_id: Some("idn_p".into()),
+            default: Some(false),
+            ..SignInFactor::bare(Strategy::PhoneCode)
+        };
+        let si = sign_in(
+            SignInStatus::NeedsClientTrust,
+            vec![],
+            Some(vec![email.clone(), phone]),
+        );
+        assert_eq!(next_step(&si, true), Step::SecondFactor(email));
     }
 
     #[test]
