@@ -68,5 +68,13 @@ async fn sign_up_two_step_verification_and_sign_in_on_the_hosted_pages() {
     p.wait_text("#greeting", "Welcome, Hedy!").await;
     p.wait_text("#token-claims", "\"sid\"").await;
 
+    // The app's own /user opens the hosted profile; its way back is the home page
+    // (not /user, which would open the profile again).
+    p.goto("/user").await;
+    p.wait_url(&fapi, "/user").await;
+    p.click_text(".portal-back a", "Back to").await;
+    p.wait_url(&app, "/").await;
+    p.wait_text("#greeting", "Welcome, Hedy!").await;
+
     p.c.close().await.unwrap();
 }

@@ -135,14 +135,7 @@ async fn three_instances_on_one_postgres_are_one_service() {
         .as_str()
         .unwrap()
         .to_owned();
-    let jwt = b
-        .at(&bases[1])
-        .post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
-        .await
-        .ok()["jwt"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let jwt = b.at(&bases[1]).session_token(&sid).await;
     let kid = jsonwebtoken::decode_header(&jwt).unwrap().kid.unwrap();
     assert!(servers[2].jwks().await.keys.iter().any(|k| k.kid == kid));
 
@@ -219,13 +212,7 @@ async fn a_rolling_key_rotation_keeps_every_jwks_complete() {
     let restarted = TestServer::in_dir(dir, settings).await;
     let b = Browser::new(&restarted.base, Mode::Cookie);
     let sid = b.sign_up(&restarted, "rolling@example.com", "Ada").await;
-    let jwt = b
-        .post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
-        .await
-        .ok()["jwt"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let jwt = b.session_token(&sid).await;
     let kid = jsonwebtoken::decode_header(&jwt).unwrap().kid.unwrap();
     assert_eq!(
         kid, new_kid,

@@ -19,13 +19,7 @@ async fn a_restart_keeps_users_sessions_and_signing_keys() {
     let sid = b
         .sign_up(&server, "keep+clerk_test@example.com", "Keep")
         .await;
-    let token = b
-        .post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
-        .await
-        .ok()["jwt"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = b.session_token(&sid).await;
     let keys_before = server.jwks().await;
 
     let dir = server.stop().await;

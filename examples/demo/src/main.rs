@@ -62,10 +62,26 @@ fn hosted_switch(route: Route) -> Html {
             <><SignedOut><RedirectToSignUp /></SignedOut><SignedIn>{ home }</SignedIn></>
         },
         Route::User => html! {
-            <><SignedIn><RedirectToUserProfile /></SignedIn><SignedOut><RedirectToSignIn /></SignedOut></>
+            <><SignedIn><HostedProfile /></SignedIn><SignedOut><RedirectToSignIn /></SignedOut></>
         },
         other => switch(other),
     }
+}
+
+/// The hosted profile, with the way back to the home page: back to `/user` itself
+/// would only send the user to the profile again.
+#[component]
+fn HostedProfile() -> Html {
+    let clerk = use_clerk();
+    use_effect_with((), move |_| {
+        let home = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .map(|origin| format!("{origin}/"))
+            .unwrap_or_else(|| "/".into());
+        let profile = clerk.user_profile_url();
+        clerk.navigate(&yew_clerk::navigation::with_redirect_url(&profile, &home));
+    });
+    html! {}
 }
 
 fn switch(route: Route) -> Html {

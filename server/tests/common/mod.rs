@@ -413,6 +413,16 @@ impl Browser {
         sid
     }
 
+    /// A fresh session token (JWT) of `session_id`.
+    pub async fn session_token(&self, session_id: &str) -> String {
+        self.post(&format!("/v1/client/sessions/{session_id}/tokens"), &[])
+            .await
+            .ok()["jwt"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// `setActive`: touch the session and remember it for `/v1/me`.
     pub async fn activate(&self, session_id: &str) {
         self.post(&format!("/v1/client/sessions/{session_id}/touch"), &[])
