@@ -31,6 +31,40 @@ impl PartialEq for DialogSlot {
     }
 }
 
+/// Draws a component in the modal frame, given what is open.
+pub(crate) type ModalFn = fn(crate::Modal) -> Html;
+
+/// Where the components that can open a modal (the buttons, `<UserButton>`,
+/// `use_modals`) leave its drawing for the provider: one per kind, so an app carries
+/// only the components it can open.
+#[derive(Clone, Default)]
+pub(crate) struct ModalSlots(Rc<[Cell<Option<ModalFn>>; 3]>);
+
+impl ModalSlots {
+    fn index(modal: &crate::Modal) -> usize {
+        match modal {
+            crate::Modal::SignIn(_) => 0,
+            crate::Modal::SignUp(_) => 1,
+            crate::Modal::UserProfile => 2,
+        }
+    }
+
+    /// Offers the drawing for `kind` (its options do not matter).
+    pub fn offer(&self, kind: &crate::Modal, draw: ModalFn) {
+        self.0[Self::index(kind)].set(Some(draw));
+    }
+
+    pub fn get(&self, modal: &crate::Modal) -> Option<ModalFn> {
+        self.0[Self::index(modal)].get()
+    }
+}
+
+impl PartialEq for ModalSlots {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// The core, the state it had at this render, and the UI settings.
 #[derive(Clone, PartialEq)]
 pub struct ClerkContext {
@@ -43,6 +77,7 @@ pub struct ClerkContext {
     /// [`crate::hooks::use_reverification`], which brings the dialog along.
     pub reverify: Callback<futures::channel::oneshot::Sender<bool>>,
     pub(crate) dialog: DialogSlot,
+    pub(crate) modals: ModalSlots,
 }
 
 impl ClerkContext {

@@ -38,7 +38,7 @@ pub mod navigation;
 
 pub use appearance::{Appearance, Variables};
 pub use clerk::{
-    jwt_expiry, Clerk, ClerkState, IdentificationKind, RedirectOptions, Subscription, Urls,
+    jwt_expiry, Clerk, ClerkState, IdentificationKind, Modal, RedirectOptions, Subscription, Urls,
 };
 pub use context::ClerkContext;
 pub use error::{ApiFailure, ClerkError};
@@ -50,14 +50,15 @@ pub use localization::Localization;
 pub mod prelude {
     pub use crate::{
         components::{
-            ClerkLoaded, ClerkLoading, ClerkProvider, Protect, RedirectToSignIn, RedirectToSignUp,
-            RedirectToUserProfile, Show, SignIn, SignUp, SignedIn, SignedOut, TaskSetupMfa,
-            TaskUrls, UserButton, UserProfile, UserProfilePage, UserVerification, When,
+            ButtonMode, ClerkLoaded, ClerkLoading, ClerkProvider, Protect, RedirectToSignIn,
+            RedirectToSignUp, RedirectToUserProfile, Routing, Show, SignIn, SignInButton,
+            SignOutButton, SignUp, SignUpButton, SignedIn, SignedOut, TaskSetupMfa, TaskUrls,
+            UserButton, UserProfile, UserProfileMode, UserProfilePage, UserVerification, When,
         },
         hooks::{
-            use_auth, use_auth_with, use_clerk, use_reverification, use_session, use_sign_in,
-            use_sign_up, use_user, AuthHandle, ReverificationHandle, SessionHandle, SignInHandle,
-            SignUpHandle, UserHandle,
+            use_auth, use_auth_with, use_clerk, use_modals, use_reverification, use_session,
+            use_sign_in, use_sign_up, use_user, AuthHandle, ModalsHandle, ReverificationHandle,
+            SessionHandle, SignInHandle, SignUpHandle, UserHandle,
         },
         Appearance, Clerk, ClerkError, Localization, RedirectOptions, Variables,
     };

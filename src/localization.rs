@@ -132,6 +132,7 @@ pub const EN_US: &[(&str, &str)] = &[
     ("userButton.action__manageAccount", "Manage account"),
     ("userButton.action__signOut", "Sign out"),
     ("userButton.trigger", "Open user menu"),
+    ("modal.close", "Close"),
     ("userProfile.navbar.title", "Account"),
     ("userProfile.navbar.account", "Profile"),
     ("userProfile.navbar.security", "Security"),

@@ -17,8 +17,12 @@ mod custom_flow;
 mod harness;
 #[path = "browser/mfa_required.rs"]
 mod mfa_required;
+#[path = "browser/modals.rs"]
+mod modals;
 #[path = "browser/profile.rs"]
 mod profile;
+#[path = "browser/routes.rs"]
+mod routes;
 #[path = "browser/sign_in.rs"]
 mod sign_in;
 #[path = "browser/sign_up.rs"]

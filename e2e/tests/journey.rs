@@ -37,9 +37,16 @@ impl Journey {
         self.type_into("input[name=password]", PASSWORD).await;
         self.click("button.cl-formButtonPrimary").await;
         self.wait_text(".cl-headerTitle", "Check your phone").await;
+        self.wait_path("/sign-in/factor-two").await;
         let code = self.code(phone, codes_before + 1).await;
         if shots {
             self.screenshot(".cl-card", "second-factor.png").await;
+            // The step is in the URL: a reload comes back to it, and sends no new SMS.
+            self.c.refresh().await.unwrap();
+            self.wait_text(".cl-headerTitle", "Check your phone").await;
+            self.wait_path("/sign-in/factor-two").await;
+            tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+            assert_eq!(self.outbox(phone).await.len(), codes_before + 1);
         }
         self.type_into("input[name=code]", &code).await;
     }
@@ -103,19 +110,30 @@ async fn the_whole_journey_on_the_demo() {
     j.screenshot("[data-section=two_step]", "user-profile-two-step.png")
         .await;
 
-    // Sign in again: the app now comes first (the next step's code: this one is spent).
+    // Sign in again, in the top bar's modal: the app now comes first (the next step's
+    // code: this one is spent), and the page under the modal stays.
     j.sign_out().await;
-    j.goto("/sign-in").await;
-    j.type_into("input[name=identifier]", &email).await;
-    j.type_into("input[name=password]", PASSWORD).await;
-    j.click("button.cl-formButtonPrimary").await;
-    j.wait_text(".cl-headerTitle", "Two-step verification")
+    j.click("button.cl-signInButton").await;
+    j.wait("[role=dialog] input[name=identifier]").await;
+    j.type_into("[role=dialog] input[name=identifier]", &email)
+        .await;
+    j.type_into("[role=dialog] input[name=password]", PASSWORD)
+        .await;
+    j.screenshot("[role=dialog]", "sign-in-modal.png").await;
+    j.click("[role=dialog] button.cl-formButtonPrimary").await;
+    j.wait_text("[role=dialog] .cl-headerTitle", "Two-step verification")
         .await;
     j.screenshot(".cl-card", "second-factor-totp.png").await;
     j.type_into("input[name=code]", &e2e::totp_code(&secret, 30))
         .await;
-    j.wait_path("/").await;
     j.wait_text("#greeting", "Welcome, Ada!").await;
+    j.wait_path("/").await;
+    assert!(j
+        .c
+        .find_all(fantoccini::Locator::Css("[role=dialog]"))
+        .await
+        .unwrap()
+        .is_empty());
 
     // A protected page sends a signed-out visitor to sign in, and back after; this
     // time with a backup code, from "Use another method".

@@ -29,8 +29,8 @@ enum Route {
 
 fn switch(route: Route) -> Html {
     match route {
-        Route::SignIn | Route::SignInStep => html! { <SignIn /> },
-        Route::SignUp | Route::SignUpStep => html! { <SignUp /> },
+        Route::SignIn | Route::SignInStep => html! { <SignIn path="/sign-in" /> },
+        Route::SignUp | Route::SignUpStep => html! { <SignUp path="/sign-up" /> },
         Route::User | Route::UserPage => html! {
             <>
                 <SignedIn><UserProfile /></SignedIn>

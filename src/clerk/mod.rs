@@ -2,6 +2,7 @@
 //! that change it, and the listeners told when it changes. No UI here; the provider
 //! puts a [`Clerk`] into context and the hooks and components use it.
 
+mod modal;
 mod navigate;
 mod reverification;
 mod session;
@@ -19,6 +20,7 @@ use std::{
 use fapi_types::{decode::Fields, Client, Environment, FromJson};
 use serde_json::Value;
 
+pub use modal::Modal;
 pub use navigate::RedirectOptions;
 pub use state::ClerkState;
 pub use token::jwt_expiry;

@@ -131,6 +131,30 @@ impl Clerk {
         })
     }
 
+    /// Where a sign-in in a modal sends the user: a force URL (`force`, then the
+    /// provider's), else `fallback` (the modal's `redirect_url` or fallback), else
+    /// nowhere: the page the modal opened over stays, as with Clerk's modals.
+    pub fn after_modal_sign_in(&self, force: Option<&str>, fallback: Option<&str>) -> String {
+        let own = self.0.urls.borrow().sign_in_force.clone();
+        self.after_modal(force, own, fallback)
+    }
+
+    /// As [`Clerk::after_modal_sign_in`], for sign-ups.
+    pub fn after_modal_sign_up(&self, force: Option<&str>, fallback: Option<&str>) -> String {
+        let own = self.0.urls.borrow().sign_up_force.clone();
+        self.after_modal(force, own, fallback)
+    }
+
+    fn after_modal(
+        &self,
+        force: Option<&str>,
+        own: Option<String>,
+        fallback: Option<&str>,
+    ) -> String {
+        self.first_safe(&[force.map(str::to_owned), own, fallback.map(str::to_owned)])
+            .unwrap_or_else(browser::current_href)
+    }
+
     /// As [`Clerk::forced_or_after_sign_in`], for sign-ups (`sign_up_*`).
     pub fn forced_or_after_sign_up(&self, force: Option<&str>, fallback: Option<&str>) -> String {
         let own = self.0.urls.borrow().sign_up_force.clone();

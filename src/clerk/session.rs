@@ -33,6 +33,21 @@ impl Clerk {
         Ok(())
     }
 
+    /// Signs out of one session and keeps the others on this client (Clerk's
+    /// `signOut({ sessionId })`, `POST /v1/client/sessions/{id}/remove`). Another
+    /// signed-in session, if any, becomes the active one.
+    pub async fn sign_out_session(&self, session_id: &str) -> Result<(), ClerkError> {
+        let _: Session = self
+            .call(
+                Method::Post,
+                &format!("/client/sessions/{session_id}/remove"),
+                None,
+            )
+            .await?;
+        self.0.tokens.clear();
+        Ok(())
+    }
+
     /// Signs out, then goes to the after-sign-out URL.
     pub async fn sign_out_and_redirect(&self) -> Result<(), ClerkError> {
         self.sign_out().await?;

@@ -1,4 +1,4 @@
-use fapi_types::{params, SignIn, Strategy};
+use fapi_types::{params, SignIn, Strategy, VerificationStatus};
 
 use super::Clerk;
 use crate::{
@@ -87,7 +87,26 @@ impl Clerk {
             return false;
         };
         let key = sent_key(&id, p);
-        self.0.second_factor_sent.borrow().contains(&key)
+        let sent = self.0.second_factor_sent.borrow();
+        let sent_here = sent.iter().any(|k| k.starts_with(&format!("{id}:")));
+        sent.contains(&key) || !sent_here && self.code_pending_before_reload(p)
+    }
+
+    /// The sign-in already carries an unexpired code of this kind, sent before the
+    /// page was reloaded (the step lives in the URL): sending another would only
+    /// make the first one useless. Asked only when this page sent none itself.
+    fn code_pending_before_reload(&self, p: &params::PrepareSecondFactor) -> bool {
+        let state = self.state();
+        let Some(v) = state
+            .sign_in()
+            .and_then(|s| s.second_factor_verification.as_ref())
+        else {
+            return false;
+        };
+        v.strategy == p.strategy
+            && v.status == VerificationStatus::Unverified
+            && v.expire_at
+                .is_some_and(|at| at as f64 > crate::browser::now_ms())
     }
 
     /// Sends the second-factor code once per sign-in: a second call, from a remount

@@ -13,6 +13,8 @@ pub struct ClerkState {
     pub client: Option<Rc<Client>>,
     /// Why loading failed, if it did.
     pub error: Option<ClerkError>,
+    /// The component open in a modal, if any ([`crate::Clerk::open_sign_in`]).
+    pub modal: Option<super::Modal>,
     pub version: u64,
 }
 
@@ -32,6 +34,7 @@ impl PartialEq for ClerkState {
             && same(&self.environment, &other.environment)
             && same(&self.client, &other.client)
             && self.error == other.error
+            && self.modal == other.modal
     }
 }
 

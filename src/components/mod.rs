@@ -1,6 +1,9 @@
 //! The components, one per file (or folder).
 
+pub mod buttons;
 pub mod control;
+pub mod flow_route;
+pub mod modal;
 pub mod provider;
 pub mod redirect;
 pub mod sign_in;
@@ -12,9 +15,12 @@ pub mod user_button;
 pub mod user_profile;
 pub mod user_verification;
 
+pub use buttons::{FlowButtonProps, SignInButton, SignOutButton, SignOutButtonProps, SignUpButton};
 pub use control::{
     ClerkLoaded, ClerkLoading, Protect, Show, ShowProps, SignedIn, SignedInProps, SignedOut, When,
 };
+pub use flow_route::Routing;
+pub use modal::{ButtonMode, ModalComponents, UserProfileMode};
 pub use provider::{ClerkProvider, ClerkProviderProps, TaskUrls};
 pub use redirect::{RedirectProps, RedirectToSignIn, RedirectToSignUp, RedirectToUserProfile};
 pub use sign_in::{SignIn, SignInProps};

@@ -7,8 +7,8 @@ use futures::channel::oneshot;
 
 use crate::{
     client::FrontendApi,
-    context::{ClerkContext, DialogSlot},
-    Appearance, Clerk, Localization, Urls,
+    context::{ClerkContext, DialogSlot, ModalSlots},
+    Appearance, Clerk, Localization, Modal, Urls,
 };
 
 /// Props of [`ClerkProvider`]: where the Frontend API is, where pages are, and how
@@ -233,6 +233,32 @@ pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
         });
     }
 
+    // A modal nobody brought the component for goes to the page instead; a profile
+    // modal closes when its user signs out.
+    let modal_slots = (*use_memo((), |_| ModalSlots::default())).clone();
+    {
+        let (clerk, slots) = (clerk.clone(), modal_slots.clone());
+        let modal = state.modal.clone();
+        let signed_in = state.is_signed_in();
+        use_effect_with((modal, signed_in), move |(modal, signed_in)| match modal {
+            Some(Modal::UserProfile) if !signed_in => clerk.close_modal(),
+            Some(m) if slots.get(m).is_none() => {
+                web_sys::console::warn_1(
+                    &"yew-clerk: no modal component was brought along (a button with \
+                          ButtonMode::modal(), or use_modals()): going to the page instead"
+                        .into(),
+                );
+                clerk.close_modal();
+                match m {
+                    Modal::SignIn(o) => clerk.redirect_to_sign_in_with(o),
+                    Modal::SignUp(o) => clerk.redirect_to_sign_up_with(o),
+                    Modal::UserProfile => clerk.redirect_to_user_profile(),
+                }
+            }
+            _ => {}
+        });
+    }
+
     let context = ClerkContext {
         clerk,
         state: (*state).clone(),
@@ -240,7 +266,12 @@ pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
         localization: props.localization.clone(),
         reverify,
         dialog: dialog_slot.clone(),
+        modals: modal_slots.clone(),
     };
+    let modal = state
+        .modal
+        .clone()
+        .and_then(|m| modal_slots.get(&m).map(|draw| draw(m)));
     // Drawn by what `use_reverification` left in the slot (it always has, before anyone
     // can ask): the provider itself names no dialog, so apps that never ask carry none.
     let dialog = (*verifying && state.is_signed_in())
@@ -267,8 +298,10 @@ pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
         <ContextProvider<ClerkContext> {context}>
             { for styles }
             { props.children.clone() }
-            // Always one node (empty when closed): a sibling that comes and goes
-            // would make Yew remount the app beside it.
+            // Always one node each (empty when closed): a sibling that comes and goes
+            // would make Yew remount the app beside it. The "Verify it's you" dialog
+            // comes last: a profile in a modal can ask for it, and it goes on top.
+            { modal.unwrap_or_default() }
             { dialog.unwrap_or_default() }
         </ContextProvider<ClerkContext>>
     }

@@ -1,11 +1,15 @@
 //! `<SignUp/>`: the fields the instance asks for, the password rules it reports,
 //! then the email (or phone) code, then the new session is made active.
 
-use fapi_types::{params, SignUp as SignUpResource, SignUpStatus, Strategy};
+use fapi_types::{
+    params, NextAction, SignUp as SignUpResource, SignUpStatus, Strategy, VerificationStatus,
+};
 use yew::prelude::*;
 
 use crate::{
     components::{
+        flow_route::{use_flow_route, Routing, TASK_SETUP_MFA},
+        modal::InModal,
         status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
         task_setup_mfa::TaskSetupMfa,
         ui::{
@@ -14,6 +18,7 @@ use crate::{
         },
     },
     context::use_clerk_context,
+    Modal,
 };
 
 #[derive(Properties, PartialEq)]
@@ -27,6 +32,12 @@ pub struct SignUpProps {
     /// Where "Sign in" leads.
     #[prop_or_default]
     pub sign_in_url: Option<AttrValue>,
+    /// How the step is kept in the URL (default: `Path` with a `path`, else `Hash`).
+    #[prop_or_default]
+    pub routing: Option<Routing>,
+    /// The page's own path, under which the steps live (`/sign-up/verify-email-address`).
+    #[prop_or_default]
+    pub path: Option<AttrValue>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -57,19 +68,87 @@ fn next(sign_up: &SignUpResource) -> Step {
     }
 }
 
+/// The URL step of a flow step, as Clerk names it (`None`: stays where the URL is).
+fn url_step(step: &Step) -> Option<&'static str> {
+    match step {
+        Step::Form => Some(""),
+        Step::Verify(Strategy::PhoneCode) => Some("verify-phone-number"),
+        Step::Verify(_) => Some("verify-email-address"),
+        Step::Finishing => None,
+    }
+}
+
+/// The step to show at URL step `at`: the one the user reached when it belongs
+/// there, else (a reload, Back or Forward) what the sign-up in progress needs there.
+fn shown_step(at: &str, chosen: &Step, sign_up: Option<&SignUpResource>) -> Step {
+    if *chosen == Step::Finishing {
+        return Step::Finishing;
+    }
+    if at.is_empty() {
+        return Step::Form;
+    }
+    if url_step(chosen) == Some(at) {
+        return chosen.clone();
+    }
+    match sign_up.map(next) {
+        Some(s) if url_step(&s) == Some(at) && s != Step::Finishing => s,
+        _ => Step::Form,
+    }
+}
+
 /// The sign-up card. Put it on your sign-up page.
+///
+/// ```no_run
+/// use yew::prelude::*;
+/// use yew_clerk::prelude::*;
+/// #[component]
+/// fn SignUpPage() -> Html {
+///     // The code step at /sign-up/verify-email-address survives a reload.
+///     html! { <SignUp path="/sign-up" fallback_redirect_url="/welcome" /> }
+/// }
+/// ```
 #[component]
 pub fn SignUp(props: &SignUpProps) -> Html {
     let ctx = use_clerk_context();
     let finish_error = use_state(|| None::<String>);
-    let step = use_state(|| Step::Form);
+    let chosen = use_state(|| Step::Form);
+    let route = use_flow_route(
+        Routing::resolve(props.routing, props.path.as_deref()),
+        props.path.clone(),
+    );
+    let in_modal = use_context::<InModal>().is_some();
     let task_done = {
         let force = props.force_redirect_url.clone();
         let fallback = props.fallback_redirect_url.clone();
         use_leave_when_signed_in(move |clerk| {
-            clerk.forced_or_after_sign_up(force.as_deref(), fallback.as_deref())
+            if in_modal {
+                clerk.after_modal_sign_up(force.as_deref(), fallback.as_deref())
+            } else {
+                clerk.forced_or_after_sign_up(force.as_deref(), fallback.as_deref())
+            }
         })
     };
+    let sign_up = ctx.state.sign_up().cloned();
+    let step = shown_step(&route.step, &chosen, sign_up.as_ref());
+    // The URL names the step shown: a stale or unknown one is corrected in place.
+    let wanted = if task_done.is_some() {
+        Some(TASK_SETUP_MFA)
+    } else if !ctx.state.loaded || ctx.state.is_signed_in() {
+        None
+    } else {
+        url_step(&step)
+    };
+    {
+        let route = route.clone();
+        use_effect_with(
+            (wanted, route.step.clone()),
+            move |(wanted, _)| match *wanted {
+                Some(TASK_SETUP_MFA) => route.push(TASK_SETUP_MFA),
+                Some(w) => route.replace(w),
+                None => {}
+            },
+        );
+    }
     if let Some(done) = task_done {
         return html! { <TaskSetupMfa redirect_url_complete={done} /> };
     }
@@ -77,7 +156,12 @@ pub fn SignUp(props: &SignUpProps) -> Html {
         return card;
     }
     let advance = {
-        let (step, finish_error, ctx) = (step.clone(), finish_error.clone(), ctx.clone());
+        let (chosen, finish_error, ctx, route) = (
+            chosen.clone(),
+            finish_error.clone(),
+            ctx.clone(),
+            route.clone(),
+        );
         Callback::from(move |su: SignUpResource| {
             let next = next(&su);
             if next == Step::Finishing {
@@ -85,17 +169,23 @@ pub fn SignUp(props: &SignUpProps) -> Html {
                     activate(&ctx, session, &finish_error);
                 }
             }
-            step.set(next);
+            if let Some(at) = url_step(&next) {
+                route.push(at);
+            }
+            chosen.set(next);
         })
     };
-    match (*step).clone() {
+    match step {
         Step::Form => {
             html! { <SignUpForm on_advance={advance} sign_in_url={props.sign_in_url.clone()} /> }
         }
         Step::Verify(strategy) => {
             let back = {
-                let step = step.clone();
-                Callback::from(move |_| step.set(Step::Form))
+                let (chosen, route) = (chosen.clone(), route.clone());
+                Callback::from(move |_| {
+                    route.push("");
+                    chosen.set(Step::Form)
+                })
             };
             html! { <VerifyStep {strategy} on_advance={advance} on_back={back} /> }
         }
@@ -199,8 +289,19 @@ fn SignUpForm(props: &FormProps) -> Html {
     };
     let names_first = shown("first_name") || shown("last_name");
     let sign_in = {
-        let (clerk, url) = (ctx.clerk.clone(), props.sign_in_url.clone());
+        let (clerk, url, modals) = (
+            ctx.clerk.clone(),
+            props.sign_in_url.clone(),
+            ctx.modals.clone(),
+        );
         Callback::from(move |_| {
+            // In a modal, the sign-in takes its place, with the same redirect options.
+            if let Some(Modal::SignUp(o)) = clerk.state().modal {
+                if modals.get(&Modal::SignIn(o.clone())).is_some() {
+                    return clerk.open_sign_in(o);
+                }
+                clerk.close_modal();
+            }
             let target = url
                 .as_ref()
                 .map(|u| u.to_string())
@@ -242,6 +343,26 @@ struct VerifyProps {
 }
 
 /// The sign-up's email or phone code: sent when the step opens.
+/// The sign-up waits for a code sent before (the page was reloaded on this step, or
+/// the user went back and forth): a second one would only make the first useless.
+fn code_already_sent(clerk: &crate::Clerk, strategy: &Strategy) -> bool {
+    let state = clerk.state();
+    let Some(su) = state.sign_up() else {
+        return false;
+    };
+    let v = match strategy {
+        Strategy::PhoneCode => su.verifications.phone_number.as_ref(),
+        _ => su.verifications.email_address.as_ref(),
+    };
+    v.is_some_and(|v| {
+        v.next_action == NextAction::NeedsAttempt
+            && v.verification.status == VerificationStatus::Unverified
+            && v.verification
+                .expire_at
+                .is_some_and(|at| at as f64 > crate::browser::now_ms())
+    })
+}
+
 #[component]
 fn VerifyStep(props: &VerifyProps) -> Html {
     let ctx = use_clerk_context();
@@ -250,6 +371,9 @@ fn VerifyStep(props: &VerifyProps) -> Html {
         Action::new(move |_: ()| {
             let (clerk, strategy) = (clerk.clone(), strategy.clone());
             async move {
+                if code_already_sent(&clerk, &strategy) {
+                    return Ok(());
+                }
                 clerk
                     .prepare_sign_up_verification(strategy)
                     .await

@@ -3,6 +3,7 @@
 use yew::{platform::spawn_local, prelude::*};
 
 use crate::{
+    components::modal::InModal,
     context::{use_clerk_context, ClerkContext},
     Clerk,
 };
@@ -33,12 +34,17 @@ pub(crate) fn use_leave_when_signed_in(
     }
     let done = (pending && task_url.is_none() || *in_task).then(|| target(&ctx.clerk));
     let clerk = ctx.clerk.clone();
+    // In a modal, leaving also closes it (the page under it may be the target).
+    let in_modal = use_context::<InModal>().is_some();
     use_effect_with((leave, task_url), move |(leave, task_url)| {
         if let Some(url) = task_url {
             // The task page sends the user on to where this page would have.
             clerk.navigate(&crate::navigation::with_redirect_url(url, &target(&clerk)));
         } else if *leave {
             clerk.navigate(&target(&clerk));
+        }
+        if in_modal && (task_url.is_some() || *leave) {
+            clerk.close_modal();
         }
     });
     done

@@ -4,7 +4,7 @@
 use fapi_types::User;
 use yew::{platform::spawn_local, prelude::*};
 
-use crate::context::use_clerk_context;
+use crate::{components::modal::UserProfileMode, context::use_clerk_context};
 
 #[derive(Properties, PartialEq)]
 pub struct UserButtonProps {
@@ -17,6 +17,10 @@ pub struct UserButtonProps {
     /// Where to go after signing out (default: the provider's after-sign-out URL).
     #[prop_or_default]
     pub after_sign_out_url: Option<AttrValue>,
+    /// "Manage account" goes to the profile page (default) or opens it in a modal
+    /// ([`UserProfileMode::modal`]).
+    #[prop_or_default]
+    pub user_profile_mode: UserProfileMode,
 }
 
 /// Up to two letters for the avatar: initials of the name, else of the identifier.
@@ -58,6 +62,7 @@ fn display_name(user: &User) -> String {
 pub fn UserButton(props: &UserButtonProps) -> Html {
     let ctx = use_clerk_context();
     let open = use_state(|| false);
+    let trigger = use_node_ref();
     let Some(user) = ctx.state.user().cloned() else {
         return html! {};
     };
@@ -73,14 +78,26 @@ pub fn UserButton(props: &UserButtonProps) -> Html {
             }
         })
     };
+    if let UserProfileMode::Modal(components) = props.user_profile_mode {
+        components.offer(&ctx.modals);
+    }
     let manage = {
-        let (clerk, url, open) = (
+        let (clerk, url, open, mode, trigger) = (
             ctx.clerk.clone(),
             props.user_profile_url.clone(),
             open.clone(),
+            props.user_profile_mode,
+            trigger.clone(),
         );
         Callback::from(move |_| {
             open.set(false);
+            if let UserProfileMode::Modal(_) = mode {
+                // The menu item goes away: focus comes back to the trigger on close.
+                if let Some(t) = trigger.cast::<web_sys::HtmlElement>() {
+                    let _ = t.focus();
+                }
+                return clerk.open_user_profile();
+            }
             let target = url
                 .as_ref()
                 .map(|u| u.to_string())
@@ -117,7 +134,7 @@ pub fn UserButton(props: &UserButtonProps) -> Html {
     };
     html! {
         <div class={ctx.class("userButtonBox")} {onkeydown}>
-            <button type="button" class={ctx.class("userButtonTrigger")} onclick={toggle}
+            <button ref={trigger} type="button" class={ctx.class("userButtonTrigger")} onclick={toggle}
                 aria-haspopup="menu" aria-expanded={open.to_string()}
                 aria-label={format!("{} ({name})", ctx.t("userButton.trigger"))}>
                 { avatar.clone() }

@@ -3,6 +3,7 @@
 
 mod use_auth;
 mod use_clerk;
+mod use_modals;
 mod use_reverification;
 mod use_session;
 mod use_sign_in;
@@ -11,6 +12,7 @@ mod use_user;
 
 pub use use_auth::{use_auth, use_auth_with, AuthHandle};
 pub use use_clerk::use_clerk;
+pub use use_modals::{use_modals, ModalsHandle};
 pub use use_reverification::{use_reverification, ReverificationHandle, REVERIFICATION_REQUIRED};
 pub use use_session::{use_session, SessionHandle};
 pub use use_sign_in::{use_sign_in, SignInHandle};

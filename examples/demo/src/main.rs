@@ -13,8 +13,13 @@ pub enum Route {
     Home,
     #[at("/sign-in")]
     SignIn,
+    /// The sign-in's steps (`/sign-in/factor-two`): reload and Back keep the step.
+    #[at("/sign-in/*")]
+    SignInStep,
     #[at("/sign-up")]
     SignUp,
+    #[at("/sign-up/*")]
+    SignUpStep,
     #[at("/user")]
     User,
     #[at("/protected")]
@@ -55,10 +60,10 @@ fn hosted_api() -> Option<String> {
 fn hosted_switch(route: Route) -> Html {
     let home = html! { <Redirect<Route> to={Route::Home} /> };
     match route {
-        Route::SignIn => html! {
+        Route::SignIn | Route::SignInStep => html! {
             <><SignedOut><RedirectToSignIn /></SignedOut><SignedIn>{ home }</SignedIn></>
         },
-        Route::SignUp => html! {
+        Route::SignUp | Route::SignUpStep => html! {
             <><SignedOut><RedirectToSignUp /></SignedOut><SignedIn>{ home }</SignedIn></>
         },
         Route::User => html! {
@@ -87,8 +92,8 @@ fn HostedProfile() -> Html {
 fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <home::Home /> },
-        Route::SignIn => html! { <SignIn /> },
-        Route::SignUp => html! { <SignUp /> },
+        Route::SignIn | Route::SignInStep => html! { <SignIn path="/sign-in" /> },
+        Route::SignUp | Route::SignUpStep => html! { <SignUp path="/sign-up" /> },
         Route::User => html! {
             <>
                 <SignedIn><UserProfile /></SignedIn>
@@ -111,8 +116,15 @@ fn switch(route: Route) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct TopBarProps {
+    /// Hosted pages: "Sign in" goes there. Otherwise it opens a modal.
+    #[prop_or_default]
+    hosted: bool,
+}
+
 #[component]
-fn TopBar() -> Html {
+fn TopBar(props: &TopBarProps) -> Html {
     html! {
         <header class="topbar">
             <Link<Route> to={Route::Home} classes="brand">{ "yew-clerk demo" }</Link<Route>>
@@ -120,7 +132,11 @@ fn TopBar() -> Html {
                 <Link<Route> to={Route::Protected}>{ "Protected" }</Link<Route>>
                 <Link<Route> to={Route::CustomSignIn}>{ "Custom flow" }</Link<Route>>
                 <SignedOut>
-                    <Link<Route> to={Route::SignIn}>{ "Sign in" }</Link<Route>>
+                    if props.hosted {
+                        <Link<Route> to={Route::SignIn}>{ "Sign in" }</Link<Route>>
+                    } else {
+                        <SignInButton mode={ButtonMode::modal()} class="topbar-sign-in" />
+                    }
                 </SignedOut>
                 <SignedIn><UserButton /></SignedIn>
             </nav>
@@ -136,7 +152,7 @@ fn App() -> Html {
             <BrowserRouter>
                 <ClerkProvider frontend_api={api.clone()} dev_browser=true
                     after_sign_in_url="/" after_sign_up_url="/" after_sign_out_url="/">
-                    <TopBar />
+                    <TopBar hosted=true />
                     <p class="hint" id="hosted-mode">
                         { format!("Hosted pages: signing in, signing up and the profile happen on {api}. ") }
                         <a href="/?hosted=off">{ "Use the app's own pages" }</a>

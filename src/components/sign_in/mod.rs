@@ -12,6 +12,8 @@ use yew::prelude::*;
 
 use crate::{
     components::{
+        flow_route::{use_flow_route, Routing, TASK_SETUP_MFA},
+        modal::InModal,
         status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
         TaskSetupMfa,
     },
@@ -33,6 +35,12 @@ pub struct SignInProps {
     /// Prefills the identifier.
     #[prop_or_default]
     pub initial_identifier: Option<AttrValue>,
+    /// How the step is kept in the URL (default: `Path` with a `path`, else `Hash`).
+    #[prop_or_default]
+    pub routing: Option<Routing>,
+    /// The page's own path, under which the steps live (`/sign-in/factor-two`).
+    #[prop_or_default]
+    pub path: Option<AttrValue>,
 }
 
 /// Where the flow stands.
@@ -66,6 +74,53 @@ pub(crate) fn next_step(sign_in: &SignInResource, prefer_password: bool) -> Step
     }
 }
 
+/// The URL step of a flow step (`None`: stays where the URL is).
+pub(crate) fn url_step(step: &Step, sign_in: Option<&SignInResource>) -> Option<&'static str> {
+    match step {
+        Step::Start => Some(""),
+        Step::FirstFactor(_) => Some("factor-one"),
+        Step::SecondFactor(_)
+            if sign_in.is_some_and(|s| s.status == SignInStatus::NeedsClientTrust) =>
+        {
+            Some("client-trust")
+        }
+        Step::SecondFactor(_) => Some("factor-two"),
+        Step::Alternatives { .. } | Step::Finishing => None,
+    }
+}
+
+/// The step to show at URL step `at`: the one the user chose when it belongs there,
+/// else (a reload, Back or Forward) the one the sign-in in progress calls for there,
+/// else the first screen.
+pub(crate) fn shown_step(
+    at: &str,
+    chosen: &Step,
+    sign_in: Option<&SignInResource>,
+    prefer_password: bool,
+) -> Step {
+    let second = match (at, chosen) {
+        (_, Step::Finishing) => return Step::Finishing,
+        ("factor-one", _) => false,
+        ("factor-two" | "client-trust", _) => true,
+        _ => return Step::Start,
+    };
+    let belongs = match chosen {
+        Step::FirstFactor(_) => !second,
+        Step::SecondFactor(_) => second,
+        Step::Alternatives { second: s, .. } => *s == second,
+        _ => false,
+    };
+    if belongs {
+        return chosen.clone();
+    }
+    let resumed = sign_in.map(|s| next_step(s, prefer_password));
+    match resumed {
+        Some(s @ Step::FirstFactor(_)) if !second => s,
+        Some(s @ Step::SecondFactor(_)) if second => s,
+        _ => Step::Start,
+    }
+}
+
 /// The sign-in card. Put it on your sign-in page.
 ///
 /// ```no_run
@@ -77,18 +132,57 @@ pub(crate) fn next_step(sign_in: &SignInResource, prefer_password: bool) -> Step
 ///     html! { <SignIn fallback_redirect_url="/dashboard" /> }
 /// }
 /// ```
+///
+/// Each step has its URL, as in Clerk (`factor-one`, `factor-two`, `client-trust`,
+/// `tasks/setup-mfa`), so reloading or pressing Back keeps the user where they were.
+/// See [`Routing`].
 #[component]
 pub fn SignIn(props: &SignInProps) -> Html {
     let ctx = use_clerk_context();
     let finish_error = use_state(|| None::<String>);
-    let step = use_state(|| Step::Start);
+    let chosen = use_state(|| Step::Start);
+    let route = use_flow_route(
+        Routing::resolve(props.routing, props.path.as_deref()),
+        props.path.clone(),
+    );
+    let in_modal = use_context::<InModal>().is_some();
     let task_done = {
         let force = props.force_redirect_url.clone();
         let fallback = props.fallback_redirect_url.clone();
         use_leave_when_signed_in(move |clerk| {
-            clerk.forced_or_after_sign_in(force.as_deref(), fallback.as_deref())
+            if in_modal {
+                clerk.after_modal_sign_in(force.as_deref(), fallback.as_deref())
+            } else {
+                clerk.forced_or_after_sign_in(force.as_deref(), fallback.as_deref())
+            }
         })
     };
+    let prefer_password = ctx
+        .state
+        .environment
+        .as_deref()
+        .is_none_or(|e| e.display_config.preferred_sign_in_strategy != "otp");
+    let sign_in = ctx.state.sign_in().cloned();
+    let step = shown_step(&route.step, &chosen, sign_in.as_ref(), prefer_password);
+    // The URL names the step shown: a stale or unknown one is corrected in place.
+    let wanted = if task_done.is_some() {
+        Some(TASK_SETUP_MFA)
+    } else if !ctx.state.loaded || ctx.state.is_signed_in() {
+        None
+    } else {
+        url_step(&step, sign_in.as_ref())
+    };
+    {
+        let route = route.clone();
+        use_effect_with((wanted, route.step.clone()), move |(wanted, _)| {
+            match *wanted {
+                // Entering the task is a step forward (Back returns to the sign-in).
+                Some(TASK_SETUP_MFA) => route.push(TASK_SETUP_MFA),
+                Some(w) => route.replace(w),
+                None => {}
+            }
+        });
+    }
     if let Some(done) = task_done {
         return html! { <TaskSetupMfa redirect_url_complete={done} /> };
     }
@@ -96,13 +190,13 @@ pub fn SignIn(props: &SignInProps) -> Html {
         return card;
     }
 
-    let prefer_password = ctx
-        .state
-        .environment
-        .as_deref()
-        .is_none_or(|e| e.display_config.preferred_sign_in_strategy != "otp");
     let advance = {
-        let (step, finish_error, ctx) = (step.clone(), finish_error.clone(), ctx.clone());
+        let (chosen, finish_error, ctx, route) = (
+            chosen.clone(),
+            finish_error.clone(),
+            ctx.clone(),
+            route.clone(),
+        );
         Callback::from(move |sign_in: SignInResource| {
             let next = next_step(&sign_in, prefer_password);
             if next == Step::Finishing {
@@ -110,15 +204,22 @@ pub fn SignIn(props: &SignInProps) -> Html {
                     activate(&ctx, session, &finish_error);
                 }
             }
-            step.set(next);
+            if let Some(at) = url_step(&next, Some(&sign_in)) {
+                route.push(at);
+            }
+            chosen.set(next);
         })
     };
     let choose = {
-        let step = step.clone();
-        Callback::from(move |s: Step| step.set(s))
+        let (chosen, route, sign_in) = (chosen.clone(), route.clone(), sign_in.clone());
+        Callback::from(move |s: Step| {
+            if let Some(at) = url_step(&s, sign_in.as_ref()) {
+                route.push(at);
+            }
+            chosen.set(s)
+        })
     };
-    let sign_in = ctx.state.sign_in().cloned();
-    match ((*step).clone(), sign_in) {
+    match (step, sign_in) {
         (Step::FirstFactor(factor), Some(si)) => html! {
             <factor_one::FactorOne {factor} sign_in={si} on_advance={advance} on_choose={choose} />
         },
@@ -185,6 +286,64 @@ mod tests {
             Some(vec![email.clone(), phone]),
         );
         assert_eq!(next_step(&si, true), Step::SecondFactor(email));
+    }
+
+    #[test]
+    fn the_url_step_resumes_the_sign_in_in_progress() {
+        let phone = SignInFactor {
+            phone_number_id: Some("idn_1".into()),
+            ..SignInFactor::bare(Strategy::PhoneCode)
+        };
+        let si = sign_in(
+            SignInStatus::NeedsSecondFactor,
+            vec![],
+            Some(vec![phone.clone()]),
+        );
+        // A reload on factor-two: nothing chosen yet, the sign-in says which factor.
+        let reloaded = shown_step("factor-two", &Step::Start, Some(&si), true);
+        assert_eq!(reloaded, Step::SecondFactor(phone.clone()));
+        assert_eq!(url_step(&reloaded, Some(&si)), Some("factor-two"));
+        // Back to the first screen while the code step was chosen.
+        assert_eq!(
+            shown_step("", &Step::SecondFactor(phone.clone()), Some(&si), true),
+            Step::Start
+        );
+        // A step the sign-in is not at, or no sign-in at all: the first screen.
+        assert_eq!(
+            shown_step("factor-one", &Step::Start, Some(&si), true),
+            Step::Start
+        );
+        assert_eq!(
+            shown_step("factor-two", &Step::Start, None, true),
+            Step::Start
+        );
+        assert_eq!(
+            shown_step("nonsense", &Step::Start, Some(&si), true),
+            Step::Start
+        );
+        // What the user chose on this step stays (another method, the alternatives).
+        let alternatives = Step::Alternatives {
+            second: true,
+            current: phone,
+        };
+        assert_eq!(
+            shown_step("factor-two", &alternatives, Some(&si), true),
+            alternatives
+        );
+        assert_eq!(url_step(&alternatives, Some(&si)), None);
+    }
+
+    #[test]
+    fn a_new_device_step_is_named_client_trust() {
+        let email = SignInFactor::bare(Strategy::EmailCode);
+        let si = sign_in(
+            SignInStatus::NeedsClientTrust,
+            vec![],
+            Some(vec![email.clone()]),
+        );
+        let step = shown_step("client-trust", &Step::Start, Some(&si), true);
+        assert_eq!(step, Step::SecondFactor(email));
+        assert_eq!(url_step(&step, Some(&si)), Some("client-trust"));
     }
 
     #[test]

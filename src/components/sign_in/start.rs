@@ -6,6 +6,7 @@ use crate::{
         use_focus_on_mount, use_form, Alert, Card, Field, FieldKind, LinkButton, SubmitButton,
     },
     context::use_clerk_context,
+    Modal,
 };
 
 #[derive(Properties, PartialEq)]
@@ -93,8 +94,19 @@ pub fn Start(props: &StartProps) -> Html {
         })
     };
     let sign_up = {
-        let (clerk, url) = (ctx.clerk.clone(), props.sign_up_url.clone());
+        let (clerk, url, modals) = (
+            ctx.clerk.clone(),
+            props.sign_up_url.clone(),
+            ctx.modals.clone(),
+        );
         Callback::from(move |_| {
+            // In a modal, the sign-up takes its place, with the same redirect options.
+            if let Some(Modal::SignIn(o)) = clerk.state().modal {
+                if modals.get(&Modal::SignUp(o.clone())).is_some() {
+                    return clerk.open_sign_up(o);
+                }
+                clerk.close_modal();
+            }
             let target = url
                 .as_ref()
                 .map(|u| u.to_string())
