@@ -57,8 +57,9 @@ pub mod prelude {
         },
         hooks::{
             use_auth, use_auth_with, use_clerk, use_modals, use_reverification, use_session,
-            use_sign_in, use_sign_up, use_user, AuthHandle, ModalsHandle, ReverificationHandle,
-            SessionHandle, SignInHandle, SignUpHandle, UserHandle,
+            use_session_list, use_sign_in, use_sign_up, use_user, AuthHandle, ModalsHandle,
+            ReverificationHandle, SessionHandle, SessionListHandle, SignInHandle, SignUpHandle,
+            UserHandle,
         },
         Appearance, Clerk, ClerkError, Localization, RedirectOptions, Variables,
     };

@@ -23,6 +23,8 @@ mod modals;
 mod profile;
 #[path = "browser/routes.rs"]
 mod routes;
+#[path = "browser/sessions.rs"]
+mod sessions;
 #[path = "browser/sign_in.rs"]
 mod sign_in;
 #[path = "browser/sign_up.rs"]

@@ -25,6 +25,40 @@ impl Clerk {
         Ok(())
     }
 
+    /// Makes `session_id` the active session, then goes to `redirect_url` if given
+    /// (Clerk's `setActive({ session, redirectUrl })`): switching accounts in
+    /// multi-session mode, or finishing a custom flow.
+    pub async fn set_active_and_redirect(
+        &self,
+        session_id: &str,
+        redirect_url: Option<&str>,
+    ) -> Result<(), ClerkError> {
+        self.set_active(session_id).await?;
+        if let Some(url) = redirect_url {
+            self.navigate(url);
+        }
+        Ok(())
+    }
+
+    /// Signs out of the active session only; another signed-in account on this
+    /// device, if any, becomes the active one (multi-session mode).
+    pub async fn sign_out_current_session(&self) -> Result<(), ClerkError> {
+        let Some(current) = self.state().session().map(|s| s.id.clone()) else {
+            return Ok(());
+        };
+        self.sign_out_session(&current).await?;
+        let next = self
+            .state()
+            .signed_in_sessions()
+            .into_iter()
+            .map(|s| s.id.clone())
+            .find(|id| *id != current);
+        if let Some(next) = next {
+            self.set_active(&next).await?;
+        }
+        Ok(())
+    }
+
     /// Signs out of every session on this client (`DELETE /v1/client/sessions`).
     /// Navigation afterwards is the caller's: see [`Clerk::sign_out_and_redirect`].
     pub async fn sign_out(&self) -> Result<(), ClerkError> {

@@ -98,6 +98,31 @@ impl ClerkState {
         session.tasks.as_ref()?.first()
     }
 
+    /// Every signed-in session on this device, the active one first (several only in
+    /// multi-session mode).
+    pub fn signed_in_sessions(&self) -> Vec<&Session> {
+        let Some(client) = self.client.as_deref() else {
+            return vec![];
+        };
+        let active = self.session().map(|s| s.id.as_str());
+        let mut sessions: Vec<&Session> = client
+            .sessions
+            .iter()
+            .filter(|s| s.is_signed_in())
+            .collect();
+        sessions.sort_by_key(|s| Some(s.id.as_str()) != active);
+        sessions
+    }
+
+    /// The instance lets one device hold several signed-in accounts (Clerk's
+    /// multi-session mode): `<SignIn/>` then adds an account instead of sending a
+    /// signed-in visitor away, and `<UserButton/>` switches between them.
+    pub fn is_multi_session(&self) -> bool {
+        self.environment
+            .as_deref()
+            .is_some_and(|e| !e.auth_config.single_session_mode)
+    }
+
     pub fn sign_in(&self) -> Option<&SignIn> {
         self.client.as_deref()?.sign_in.as_ref()
     }

@@ -133,7 +133,7 @@ pub fn SignUp(props: &SignUpProps) -> Html {
     // The URL names the step shown: a stale or unknown one is corrected in place.
     let wanted = if task_done.is_some() {
         Some(TASK_SETUP_MFA)
-    } else if !ctx.state.loaded || ctx.state.is_signed_in() {
+    } else if !ctx.state.loaded || ctx.state.is_signed_in() && !ctx.state.is_multi_session() {
         None
     } else {
         url_step(&step)

@@ -22,7 +22,18 @@ pub(crate) fn use_leave_when_signed_in(
     let pending = ctx.state.is_pending();
     let task_url = ctx.state.current_task().and_then(|t| ctx.clerk.task_url(t));
     let in_task = use_state(|| false);
-    let leave = ctx.state.is_signed_in() && !pending && !*in_task;
+    // Multi-session mode: a signed-in visitor is here to add an account, so only a
+    // new active session (theirs, just made) sends them on.
+    let current = ctx.state.session().map(|s| s.id.clone());
+    let first_seen = use_mut_ref(|| None::<Option<String>>);
+    if ctx.state.loaded && first_seen.borrow().is_none() {
+        *first_seen.borrow_mut() = Some(current.clone());
+    }
+    let new_session = first_seen.borrow().as_ref().is_some_and(|f| *f != current);
+    let leave = ctx.state.is_signed_in()
+        && !pending
+        && !*in_task
+        && (!ctx.state.is_multi_session() || new_session);
     {
         let in_task = in_task.clone();
         let local = pending && task_url.is_none();
@@ -51,7 +62,8 @@ pub(crate) fn use_leave_when_signed_in(
 }
 
 /// What a flow card shows instead of its form: why loading failed, a spinner while
-/// loading, or the signed-in notice. `None`: show the form.
+/// loading, or the signed-in notice. `None`: show the form (also to a signed-in
+/// visitor in multi-session mode, who is adding an account).
 pub(crate) fn not_ready(ctx: &ClerkContext) -> Option<Html> {
     if let Some(e) = &ctx.state.error {
         return Some(html! { <LoadingCard error={ctx.error_text(e)} /> });
@@ -59,7 +71,8 @@ pub(crate) fn not_ready(ctx: &ClerkContext) -> Option<Html> {
     if !ctx.state.loaded {
         return Some(html! { <LoadingCard /> });
     }
-    ctx.state.is_signed_in().then(|| {
+    let adding_account = ctx.state.is_multi_session() && !ctx.state.is_pending();
+    (ctx.state.is_signed_in() && !adding_account).then(|| {
         if ctx.state.is_pending() {
             html! { <LoadingCard /> }
         } else {

@@ -1,7 +1,7 @@
 //! `<UserButton/>`: the avatar (or initials) that opens a menu to manage the account
 //! or sign out.
 
-use fapi_types::User;
+use fapi_types::{Session, User};
 use yew::{platform::spawn_local, prelude::*};
 
 use crate::{components::modal::UserProfileMode, context::use_clerk_context};
@@ -21,6 +21,9 @@ pub struct UserButtonProps {
     /// ([`UserProfileMode::modal`]).
     #[prop_or_default]
     pub user_profile_mode: UserProfileMode,
+    /// Multi-session mode: where to go after switching accounts (default: stay).
+    #[prop_or_default]
+    pub after_switch_session_url: Option<AttrValue>,
 }
 
 /// Up to two letters for the avatar: initials of the name, else of the identifier.
@@ -105,12 +108,33 @@ pub fn UserButton(props: &UserButtonProps) -> Html {
             clerk.navigate(&target);
         })
     };
-    let sign_out = {
-        let (clerk, url) = (ctx.clerk.clone(), props.after_sign_out_url.clone());
-        Callback::from(move |_| {
+    let multi = ctx.state.is_multi_session();
+    let others: Vec<Session> = ctx
+        .state
+        .signed_in_sessions()
+        .into_iter()
+        .skip(1)
+        .cloned()
+        .collect();
+    // One account: sign out. Several (multi-session mode): sign out of this one, and
+    // the next account becomes the active one; "Sign out of all accounts" ends all.
+    let sign_out = |all: bool| {
+        let (clerk, url, open) = (
+            ctx.clerk.clone(),
+            props.after_sign_out_url.clone(),
+            open.clone(),
+        );
+        let only_this = multi && !all;
+        Callback::from(move |_: MouseEvent| {
+            open.set(false);
             let (clerk, url) = (clerk.clone(), url.clone());
             spawn_local(async move {
-                if clerk.sign_out().await.is_ok() {
+                let done = if only_this {
+                    clerk.sign_out_current_session().await
+                } else {
+                    clerk.sign_out().await
+                };
+                if done.is_ok() && !clerk.state().is_signed_in() {
                     let target = url
                         .map(|u| u.to_string())
                         .unwrap_or_else(|| clerk.after_sign_out_url());
@@ -119,6 +143,69 @@ pub fn UserButton(props: &UserButtonProps) -> Html {
             });
         })
     };
+    let switch_to = |id: String| {
+        let (clerk, url, open) = (
+            ctx.clerk.clone(),
+            props.after_switch_session_url.clone(),
+            open.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            open.set(false);
+            let (clerk, url, id) = (clerk.clone(), url.clone(), id.clone());
+            spawn_local(async move {
+                let _ = clerk.set_active_and_redirect(&id, url.as_deref()).await;
+            });
+        })
+    };
+    let add_account = {
+        let (clerk, open) = (ctx.clerk.clone(), open.clone());
+        Callback::from(move |_: MouseEvent| {
+            open.set(false);
+            clerk.redirect_to_sign_in();
+        })
+    };
+    let action = |modifier: &str| {
+        classes!(
+            ctx.class("button"),
+            ctx.class("userButtonPopoverActionButton"),
+            format!("cl-userButtonPopoverActionButton__{modifier}")
+        )
+    };
+    let accounts = others.iter().filter_map(|s| {
+        let user = s.user.as_ref()?;
+        let name = display_name(user);
+        let label = ctx.t_with("userButton.action__switchTo", &[("identifier", &name)]);
+        let email = user
+            .primary_email_address()
+            .map(|e| e.email_address.clone());
+        Some(html! {
+            <button type="button" role="menuitem" class={action("session")}
+                aria-label={label} onclick={switch_to(s.id.clone())}>
+                <span class={ctx.class("avatarBox")} aria-hidden="true">{ initials(user) }</span>
+                <span class={ctx.class("userPreviewTextContainer")}>
+                    <span class={ctx.class("userPreviewMainIdentifier")}>{ name }</span>
+                    if let Some(email) = email {
+                        <span class={ctx.class("userPreviewSecondaryIdentifier")}>{ email }</span>
+                    }
+                </span>
+            </button>
+        })
+    });
+    let multi_actions = multi.then(|| {
+        html! {
+            <>
+                { for accounts }
+                <button type="button" role="menuitem" onclick={add_account} class={action("addAccount")}>
+                    { ctx.t("userButton.action__addAccount") }
+                </button>
+                if !others.is_empty() {
+                    <button type="button" role="menuitem" onclick={sign_out(true)} class={action("signOutAll")}>
+                        { ctx.t("userButton.action__signOutAll") }
+                    </button>
+                }
+            </>
+        }
+    });
     let name = display_name(&user);
     let email = user
         .primary_email_address()
@@ -153,14 +240,13 @@ pub fn UserButton(props: &UserButtonProps) -> Html {
                             }
                         </div>
                     </div>
-                    <button type="button" role="menuitem" onclick={manage}
-                        class={classes!(ctx.class("button"), ctx.class("userButtonPopoverActionButton"), "cl-userButtonPopoverActionButton__manageAccount")}>
+                    <button type="button" role="menuitem" onclick={manage} class={action("manageAccount")}>
                         { ctx.t("userButton.action__manageAccount") }
                     </button>
-                    <button type="button" role="menuitem" onclick={sign_out}
-                        class={classes!(ctx.class("button"), ctx.class("userButtonPopoverActionButton"), "cl-userButtonPopoverActionButton__signOut")}>
+                    <button type="button" role="menuitem" onclick={sign_out(false)} class={action("signOut")}>
                         { ctx.t("userButton.action__signOut") }
                     </button>
+                    { for multi_actions }
                 </div>
             }
         </div>

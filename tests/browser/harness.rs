@@ -27,6 +27,11 @@ pub const FAPI_CLIENT_TRUST: &str = match option_env!("FAPI_CLIENT_TRUST_URL") {
     Some(url) => url,
     None => "http://127.0.0.1:3002",
 };
+/// A fourth server in multi-session mode (`FAPI_MULTI_SESSION_URL`).
+pub const FAPI_MULTI_SESSION: &str = match option_env!("FAPI_MULTI_SESSION_URL") {
+    Some(url) => url,
+    None => "http://127.0.0.1:3003",
+};
 pub const PASSWORD: &str = "correct horse battery staple";
 
 pub fn document() -> web_sys::Document {

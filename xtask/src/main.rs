@@ -439,6 +439,11 @@ fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
         Some(&root.join("xtask").join("test-server-client-trust.toml")),
         None,
     )?;
+    let multi_session = start_test_server(
+        root,
+        Some(&root.join("xtask").join("test-server-multi-session.toml")),
+        None,
+    )?;
     let mut tests = cargo();
     tests
         .args([
@@ -451,12 +456,14 @@ fn browser_tests(root: &Path, tally: &mut Tally) -> Result {
             "browser",
         ])
         .env("FAPI_TEST_URL", &server.url)
+        .env("FAPI_MULTI_SESSION_URL", &multi_session.url)
         .env("FAPI_MFA_REQUIRED_URL", &mfa_required.url)
         .env("FAPI_CLIENT_TRUST_URL", &client_trust.url)
         .env("AXE_CORE", "1")
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "900");
     let result = run_tests(root, tests, tally);
+    drop(multi_session);
     drop(client_trust);
     drop(mfa_required);
     drop(server);

@@ -167,7 +167,7 @@ pub fn SignIn(props: &SignInProps) -> Html {
     // The URL names the step shown: a stale or unknown one is corrected in place.
     let wanted = if task_done.is_some() {
         Some(TASK_SETUP_MFA)
-    } else if !ctx.state.loaded || ctx.state.is_signed_in() {
+    } else if !ctx.state.loaded || ctx.state.is_signed_in() && !ctx.state.is_multi_session() {
         None
     } else {
         url_step(&step, sign_in.as_ref())

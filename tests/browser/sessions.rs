@@ -1,0 +1,161 @@
+//! Multi-session mode (issue 13, point 4): several accounts on one device, switched
+//! in `<UserButton/>`, added from `<SignIn/>`, signed out one at a time or all.
+
+use wasm_bindgen_test::wasm_bindgen_test;
+use yew::prelude::*;
+use yew_clerk::{client::FrontendApi, prelude::*, types::params, types::Strategy, Urls};
+
+use crate::harness::*;
+
+/// A headless core on the multi-session server, on this browser's dev browser client
+/// (the components mounted after share it).
+fn multi_core() -> Clerk {
+    Clerk::new(
+        FrontendApi::from_url(FAPI_MULTI_SESSION, true).unwrap(),
+        Urls::default(),
+    )
+}
+
+/// Signs up `email` (a `+clerk_test` address: code 424242) on `clerk`'s client and
+/// makes it the active session, keeping any other.
+async fn add_account(clerk: &Clerk, first_name: &str, email: &str) {
+    clerk
+        .create_sign_up(&params::CreateSignUp {
+            email_address: Some(email.into()),
+            password: Some(PASSWORD.into()),
+            first_name: Some(first_name.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    clerk
+        .prepare_sign_up_verification(Strategy::EmailCode)
+        .await
+        .unwrap();
+    let su = clerk
+        .attempt_sign_up_verification(Strategy::EmailCode, "424242")
+        .await
+        .unwrap();
+    clerk
+        .set_active(su.created_session_id.as_deref().unwrap())
+        .await
+        .unwrap();
+}
+
+fn active_email(clerk: &Clerk) -> Option<String> {
+    let state = clerk.state();
+    Some(state.user()?.primary_email_address()?.email_address.clone())
+}
+
+#[component]
+fn SessionCount() -> Html {
+    let list = use_session_list();
+    html! { <p class="count">{ list.sessions.len() }</p> }
+}
+
+#[wasm_bindgen_test]
+async fn accounts_are_switched_added_and_signed_out_one_at_a_time() {
+    fresh_browser().await;
+    let (ada, grace) = (
+        unique_email("ada+clerk_test"),
+        unique_email("grace+clerk_test"),
+    );
+    let setup = multi_core();
+    setup.load().await.unwrap();
+    add_account(&setup, "Ada", &ada).await;
+    add_account(&setup, "Grace", &grace).await;
+    drop(setup);
+
+    set_location("/page");
+    let (m, clerk) = mount_on(
+        Some(FAPI_MULTI_SESSION),
+        html! { <><UserButton /><SessionCount /></> },
+        true,
+        None,
+    )
+    .await;
+    let root = &m.root;
+    assert_eq!(active_email(&clerk).as_deref(), Some(grace.as_str()));
+    wait_for_text(root, ".count", "2").await;
+
+    // The menu lists the other account; choosing it makes it the active one.
+    click(root, "button.cl-userButtonTrigger").await;
+    let other = wait_for(root, ".cl-userButtonPopoverActionButton__session").await;
+    assert!(other.text_content().unwrap().contains(&ada));
+    assert_eq!(
+        other.get_attribute("aria-label").as_deref(),
+        Some("Switch to Ada")
+    );
+    wait_for(root, ".cl-userButtonPopoverActionButton__addAccount").await;
+    wait_for(root, ".cl-userButtonPopoverActionButton__signOutAll").await;
+    click(root, ".cl-userButtonPopoverActionButton__session").await;
+    wait_until("Ada active", || {
+        (active_email(&clerk).as_deref() == Some(ada.as_str())).then_some(())
+    })
+    .await;
+    assert_eq!(pathname(), "/page", "switching stays on the page");
+
+    // "Sign out" ends Ada's session only: Grace's becomes the active one.
+    click(root, "button.cl-userButtonTrigger").await;
+    click(root, ".cl-userButtonPopoverActionButton__signOut").await;
+    wait_until("Grace active again", || {
+        (active_email(&clerk).as_deref() == Some(grace.as_str())).then_some(())
+    })
+    .await;
+    wait_for_text(root, ".count", "1").await;
+    drop(m);
+
+    // Signed in as Grace, the sign-in page adds an account instead of sending her on.
+    set_location("/sign-in");
+    let (m, clerk) = mount_on(
+        Some(FAPI_MULTI_SESSION),
+        html! { <><UserButton /><SignIn path="/sign-in" /><SessionCount /></> },
+        true,
+        None,
+    )
+    .await;
+    let root = &m.root;
+    sleep(300).await;
+    assert_eq!(
+        pathname(),
+        "/sign-in",
+        "a signed-in visitor may add an account"
+    );
+    submit_sign_in(root, &ada, PASSWORD).await;
+    wait_until("Ada active", || {
+        (active_email(&clerk).as_deref() == Some(ada.as_str())).then_some(())
+    })
+    .await;
+    wait_for_text(root, ".count", "2").await;
+    wait_until("sent on", || (pathname() == "/signed-in").then_some(())).await;
+
+    // "Sign out of all accounts" ends both.
+    click(root, "button.cl-userButtonTrigger").await;
+    click(root, ".cl-userButtonPopoverActionButton__signOutAll").await;
+    wait_until("signed out", || {
+        (!clerk.state().is_signed_in() && pathname() == "/signed-out").then_some(())
+    })
+    .await;
+    assert!(clerk.state().signed_in_sessions().is_empty());
+    reset_location();
+}
+
+#[wasm_bindgen_test]
+async fn set_active_and_redirect_goes_where_asked() {
+    fresh_browser().await;
+    let setup = multi_core();
+    setup.load().await.unwrap();
+    add_account(&setup, "Ada", &unique_email("ada2+clerk_test")).await;
+    let first = setup.state().session().unwrap().id.clone();
+    add_account(&setup, "Grace", &unique_email("grace2+clerk_test")).await;
+    drop(setup);
+    set_location("/page");
+    let (_m, clerk) = mount_on(Some(FAPI_MULTI_SESSION), html! {}, true, None).await;
+    clerk
+        .set_active_and_redirect(&first, Some("/switched"))
+        .await
+        .unwrap();
+    assert_eq!(clerk.state().session().unwrap().id, first);
+    wait_until("redirected", || (pathname() == "/switched").then_some(())).await;
+    reset_location();
+}
