@@ -86,18 +86,28 @@ impl ClerkContext {
         self.appearance.classes(key)
     }
 
+    /// The text of `key`, with `{{applicationName}}` filled wherever a language
+    /// uses it (Clerk's own translations do, in places English does not).
     pub fn t(&self, key: &str) -> String {
-        self.localization.t(key)
+        self.t_with(key, &[])
     }
 
     pub fn t_with(&self, key: &str, values: &[(&str, &str)]) -> String {
-        self.localization.t_with(key, values)
+        let app = ("applicationName", self.state.application_name());
+        let mut all = values.to_vec();
+        if !values.iter().any(|(name, _)| *name == app.0) {
+            all.push(app);
+        }
+        self.localization.t_with(key, &all)
     }
 
     /// A failed call in the user's words (localized by its code when overridden).
     pub fn error_text(&self, e: &crate::ClerkError) -> String {
         match e.api() {
-            Some(a) => self.localization.error(&a.code, &a.long_message),
+            Some(a) => {
+                self.localization
+                    .error_for(&a.code, a.meta.param_name.as_deref(), &a.long_message)
+            }
             None => e.to_string(),
         }
     }

@@ -15,6 +15,8 @@ mod control;
 mod custom_flow;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/languages.rs"]
+mod languages;
 #[path = "browser/mfa_required.rs"]
 mod mfa_required;
 #[path = "browser/modals.rs"]

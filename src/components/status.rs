@@ -108,7 +108,7 @@ pub struct LoadingCardProps {
 pub fn LoadingCard(props: &LoadingCardProps) -> Html {
     let ctx = use_clerk_context();
     html! {
-        <div class={ctx.class("rootBox")}>
+        <div class={ctx.class("rootBox")} lang={ctx.localization.locale()}>
             <div class={ctx.class("card")} aria-busy={props.error.is_none().to_string()}>
                 if let Some(e) = &props.error {
                     <div class={ctx.class("alert")} role="alert">{ e.clone() }</div>
@@ -128,7 +128,7 @@ pub fn LoadingCard(props: &LoadingCardProps) -> Html {
 pub fn SignedInNotice() -> Html {
     let ctx = use_clerk_context();
     html! {
-        <div class={ctx.class("rootBox")}>
+        <div class={ctx.class("rootBox")} lang={ctx.localization.locale()}>
             <div class={ctx.class("card")}>
                 <p class={ctx.class("headerSubtitle")} role="status">{ ctx.t("signIn.signedIn") }</p>
             </div>

@@ -115,7 +115,7 @@ pub fn TaskSetupMfa(props: &TaskSetupMfaProps) -> Html {
         .map(|e| e.display_config.application_name.clone())
         .unwrap_or_default();
     html! {
-        <div class={ctx.class("rootBox")}>
+        <div class={ctx.class("rootBox")} lang={ctx.localization.locale()}>
             <div class={classes!(ctx.class("card"), ctx.class("taskSetupMfa"))}>
                 <div class={ctx.class("header")}>
                     <h1 class={ctx.class("headerTitle")}>{ ctx.t("taskSetupMfa.start.title") }</h1>

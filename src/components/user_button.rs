@@ -220,7 +220,7 @@ pub fn UserButton(props: &UserButtonProps) -> Html {
         </span>
     };
     html! {
-        <div class={ctx.class("userButtonBox")} {onkeydown}>
+        <div class={ctx.class("userButtonBox")} {onkeydown} lang={ctx.localization.locale()}>
             <button ref={trigger} type="button" class={ctx.class("userButtonTrigger")} onclick={toggle}
                 aria-haspopup="menu" aria-expanded={open.to_string()}
                 aria-label={format!("{} ({name})", ctx.t("userButton.trigger"))}>

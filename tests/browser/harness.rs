@@ -134,6 +134,9 @@ pub struct HostProps {
     pub sign_in_force: Option<AttrValue>,
     #[prop_or_default]
     pub dev_browser: bool,
+    /// The provider's language (default: English).
+    #[prop_or_default]
+    pub localization: Localization,
     pub on_clerk: Callback<Clerk>,
 }
 
@@ -160,7 +163,8 @@ pub fn Host(props: &HostProps) -> Html {
                 after_sign_in_url={props.after_sign_in_url.clone().unwrap_or(AttrValue::Static("/signed-in"))}
                 after_sign_out_url="/signed-out"
                 sign_in_force_redirect_url={props.sign_in_force.clone()}
-                task_urls={TaskUrls { setup_mfa: props.task_setup_mfa.clone() }}>
+                task_urls={TaskUrls { setup_mfa: props.task_setup_mfa.clone() }}
+                localization={props.localization.clone()}>
                 <Grab on_clerk={props.on_clerk.clone()} />
                 { props.content.clone() }
             </ClerkProvider>
@@ -192,12 +196,37 @@ pub async fn mount_forced(content: Html, sign_in_force: &'static str) -> (Mounte
     mount_host(None, content, false, None, Some(sign_in_force)).await
 }
 
+/// Mounts `content` inside a provider speaking `localization`.
+pub async fn mount_localized(content: Html, localization: Localization) -> (Mounted, Clerk) {
+    mount_host_with(None, content, false, None, None, localization).await
+}
+
 async fn mount_host(
     frontend_api: Option<&'static str>,
     content: Html,
     dev_browser: bool,
     task_setup_mfa: Option<&'static str>,
     sign_in_force: Option<&'static str>,
+) -> (Mounted, Clerk) {
+    let english = Localization::default();
+    mount_host_with(
+        frontend_api,
+        content,
+        dev_browser,
+        task_setup_mfa,
+        sign_in_force,
+        english,
+    )
+    .await
+}
+
+async fn mount_host_with(
+    frontend_api: Option<&'static str>,
+    content: Html,
+    dev_browser: bool,
+    task_setup_mfa: Option<&'static str>,
+    sign_in_force: Option<&'static str>,
+    localization: Localization,
 ) -> (Mounted, Clerk) {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
@@ -215,6 +244,7 @@ async fn mount_host(
             after_sign_in_url: None,
             sign_in_force: sign_in_force.map(AttrValue::Static),
             dev_browser,
+            localization,
             on_clerk,
         },
     )

@@ -121,6 +121,35 @@ struct TopBarProps {
     /// Hosted pages: "Sign in" goes there. Otherwise it opens a modal.
     #[prop_or_default]
     hosted: bool,
+    /// The components' language (`en-US`, `fr-FR`, ...) and how to change it.
+    language: AttrValue,
+    on_language: Callback<String>,
+}
+
+/// The languages yew-clerk ships, for the top bar's picker.
+const LANGUAGES: [(&str, &str); 6] = [
+    ("en-US", "English"),
+    ("fr-FR", "Français"),
+    ("de-DE", "Deutsch"),
+    ("es-ES", "Español"),
+    ("pt-BR", "Português"),
+    ("ja-JP", "日本語"),
+];
+
+/// The language picked before (kept for the tab), else the browser's.
+fn initial_language() -> String {
+    let window = web_sys::window();
+    let saved = window
+        .as_ref()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|s| s.get_item("demo:lang").ok().flatten());
+    let browser = window.and_then(|w| w.navigator().language());
+    saved
+        .or(browser)
+        .and_then(|tag| Localization::for_locale(&tag))
+        .unwrap_or_default()
+        .locale()
+        .to_owned()
 }
 
 #[component]
@@ -139,6 +168,13 @@ fn TopBar(props: &TopBarProps) -> Html {
                     }
                 </SignedOut>
                 <SignedIn><UserButton /></SignedIn>
+                <select class="language" aria-label="Language" onchange={props.on_language.reform(|e: Event| {
+                    e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()
+                })}>
+                    { for LANGUAGES.iter().map(|(tag, name)| html! {
+                        <option value={*tag} selected={props.language == *tag}>{ *name }</option>
+                    }) }
+                </select>
             </nav>
         </header>
     }
@@ -146,13 +182,25 @@ fn TopBar(props: &TopBarProps) -> Html {
 
 #[component]
 fn App() -> Html {
+    let language = use_state(initial_language);
+    let localization = Localization::for_locale(&language).unwrap_or_default();
+    let on_language = {
+        let language = language.clone();
+        Callback::from(move |tag: String| {
+            if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+                let _ = s.set_item("demo:lang", &tag);
+            }
+            language.set(tag);
+        })
+    };
+    let language = AttrValue::from((*language).clone());
     if let Some(api) = hosted_api() {
         // No sign-in URLs of its own: `display_config` names the hosted pages.
         return html! {
             <BrowserRouter>
-                <ClerkProvider frontend_api={api.clone()} dev_browser=true
+                <ClerkProvider frontend_api={api.clone()} dev_browser=true localization={localization.clone()}
                     after_sign_in_url="/" after_sign_up_url="/" after_sign_out_url="/">
-                    <TopBar hosted=true />
+                    <TopBar hosted=true language={language.clone()} on_language={on_language.clone()} />
                     <p class="hint" id="hosted-mode">
                         { format!("Hosted pages: signing in, signing up and the profile happen on {api}. ") }
                         <a href="/?hosted=off">{ "Use the app's own pages" }</a>
@@ -168,10 +216,10 @@ fn App() -> Html {
     // The Frontend API is on this origin: trunk (or fapi-server's static_dir) proxies it.
     html! {
         <BrowserRouter>
-            <ClerkProvider frontend_api=""
+            <ClerkProvider frontend_api="" {localization}
                 sign_in_url="/sign-in" sign_up_url="/sign-up" user_profile_url="/user"
                 after_sign_in_url="/" after_sign_up_url="/" after_sign_out_url="/">
-                <TopBar />
+                <TopBar {language} {on_language} />
                 <main>
                     <ClerkLoading><p>{ "Loading…" }</p></ClerkLoading>
                     <Switch<Route> render={switch} />

@@ -21,7 +21,7 @@ pub struct CardProps {
 pub fn Card(props: &CardProps) -> Html {
     let ctx = use_clerk_context();
     html! {
-        <div class={ctx.class("rootBox")}>
+        <div class={ctx.class("rootBox")} lang={ctx.localization.locale()}>
             <div class={ctx.class("card")}>
                 <div class={ctx.class("header")}>
                     <h1 class={ctx.class("headerTitle")}>{ props.title.clone() }</h1>

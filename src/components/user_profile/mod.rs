@@ -60,7 +60,7 @@ pub fn UserProfile(props: &UserProfileProps) -> Html {
         }
     };
     html! {
-        <div class={ctx.class("rootBox")}>
+        <div class={ctx.class("rootBox")} lang={ctx.localization.locale()}>
             <div class={ctx.class("userProfile")}>
                 <nav class={ctx.class("navbar")} aria-label={ctx.t("userProfile.navbar.title")}>
                     <h1 class={ctx.class("navbarTitle")}>{ ctx.t("userProfile.navbar.title") }</h1>

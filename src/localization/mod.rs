@@ -1,0 +1,246 @@
+//! Every string the components show, keyed like Clerk's localization keys: English by
+//! default, or French, German, Spanish, Portuguese (Brazil) or Japanese, each from
+//! Clerk's own localizations. Override any key, and any server error by its code
+//! (`unstable__errors.<code>`, or `<code>__<param>` for one field).
+
+mod de_de;
+mod en_us;
+mod es_es;
+mod fr_fr;
+mod ja_jp;
+mod pt_br;
+
+use std::rc::Rc;
+
+pub use en_us::EN_US;
+
+type Table = &'static [(&'static str, &'static str)];
+
+/// The strings of the UI: a language, and your overrides on top.
+///
+/// ```
+/// use yew_clerk::Localization;
+/// let l = Localization::default()
+///     .with("signIn.start.title", "Welcome back to {{applicationName}}")
+///     .with("unstable__errors.form_code_incorrect", "That code is not right");
+/// assert_eq!(l.t_with("signIn.start.title", &[("applicationName", "Acme")]), "Welcome back to Acme");
+/// assert_eq!(l.error("form_code_incorrect", "Incorrect code"), "That code is not right");
+/// assert_eq!(l.t("formButtonPrimary"), "Continue");
+///
+/// let fr = Localization::fr_fr();
+/// assert_eq!(fr.t("formButtonPrimary"), "Continuer");
+/// assert_eq!(fr.locale(), "fr-FR");
+/// assert_eq!(fr.error("form_password_incorrect", "Incorrect password"), "Mot de passe incorrect");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Localization {
+    locale: &'static str,
+    /// The language's strings; a key it lacks falls back to English.
+    table: Table,
+    /// Few keys, looked up by name: a list, no hash map in the bundle.
+    overrides: Rc<Vec<(String, String)>>,
+}
+
+impl Default for Localization {
+    fn default() -> Self {
+        Self::en_us()
+    }
+}
+
+impl Localization {
+    fn of(locale: &'static str, table: Table) -> Self {
+        Localization {
+            locale,
+            table,
+            overrides: Rc::default(),
+        }
+    }
+
+    /// English (United States), the default.
+    pub fn en_us() -> Self {
+        Self::of("en-US", EN_US)
+    }
+
+    /// French (France), from Clerk's `frFR`.
+    pub fn fr_fr() -> Self {
+        Self::of("fr-FR", fr_fr::FR_FR)
+    }
+
+    /// German (Germany), from Clerk's `deDE`.
+    pub fn de_de() -> Self {
+        Self::of("de-DE", de_de::DE_DE)
+    }
+
+    /// Spanish (Spain), from Clerk's `esES`.
+    pub fn es_es() -> Self {
+        Self::of("es-ES", es_es::ES_ES)
+    }
+
+    /// Portuguese (Brazil), from Clerk's `ptBR`.
+    pub fn pt_br() -> Self {
+        Self::of("pt-BR", pt_br::PT_BR)
+    }
+
+    /// Japanese (Japan), from Clerk's `jaJP`.
+    pub fn ja_jp() -> Self {
+        Self::of("ja-JP", ja_jp::JA_JP)
+    }
+
+    /// The language for a BCP 47 tag (`fr`, `fr-CA`, `pt-BR`, `ja`), for a choice made
+    /// at run time (the browser's `navigator.language`, a user setting); `None` for a
+    /// language not shipped. This links every language into the app: a fixed choice
+    /// (`Localization::fr_fr()`) carries only its own.
+    ///
+    /// ```
+    /// use yew_clerk::Localization;
+    /// assert_eq!(Localization::for_locale("de-AT").unwrap().locale(), "de-DE");
+    /// assert_eq!(Localization::for_locale("pt").unwrap().locale(), "pt-BR");
+    /// assert!(Localization::for_locale("xx").is_none());
+    /// ```
+    pub fn for_locale(tag: &str) -> Option<Self> {
+        let language = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        Some(match language.as_str() {
+            "en" => Self::en_us(),
+            "fr" => Self::fr_fr(),
+            "de" => Self::de_de(),
+            "es" => Self::es_es(),
+            "pt" => Self::pt_br(),
+            "ja" => Self::ja_jp(),
+            _ => return None,
+        })
+    }
+
+    /// The language's tag (`en-US`, `fr-FR`, ...): the components' `lang`.
+    pub fn locale(&self) -> &'static str {
+        self.locale
+    }
+
+    /// Overrides one key.
+    pub fn with(mut self, key: &str, text: &str) -> Self {
+        let overrides = Rc::make_mut(&mut self.overrides);
+        overrides.retain(|(k, _)| k != key);
+        overrides.push((key.to_owned(), text.to_owned()));
+        self
+    }
+
+    /// An override, else the language's text, else the English one.
+    fn lookup(&self, key: &str) -> Option<String> {
+        let find = |table: Table| table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+        let overridden = self.overrides.iter().find(|(k, _)| k == key);
+        overridden
+            .map(|(_, v)| v.clone())
+            .or_else(|| find(self.table).or_else(|| find(EN_US)).map(str::to_owned))
+    }
+
+    /// The text of a key (an unknown key is shown as itself, so it is easy to spot).
+    pub fn t(&self, key: &str) -> String {
+        self.lookup(key).unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The text of a key with `{{name}}` placeholders filled.
+    pub fn t_with(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let mut text = self.t(key);
+        for (name, value) in values {
+            text = text.replace(&format!("{{{{{name}}}}}"), value);
+        }
+        text
+    }
+
+    /// A server error in the user's words: the text for its code, else Clerk's own
+    /// message (`fallback`).
+    pub fn error(&self, code: &str, fallback: &str) -> String {
+        self.error_for(code, None, fallback)
+    }
+
+    /// As [`Localization::error`], first for the field it names, as Clerk looks it
+    /// up (`unstable__errors.form_identifier_exists__email_address`).
+    pub fn error_for(&self, code: &str, param: Option<&str>, fallback: &str) -> String {
+        param
+            .and_then(|p| self.lookup(&format!("unstable__errors.{code}__{p}")))
+            .or_else(|| self.lookup(&format!("unstable__errors.{code}")))
+            .unwrap_or_else(|| fallback.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LANGUAGES: [fn() -> Localization; 5] = [
+        Localization::fr_fr,
+        Localization::de_de,
+        Localization::es_es,
+        Localization::pt_br,
+        Localization::ja_jp,
+    ];
+
+    #[test]
+    fn every_language_has_every_key_with_the_same_placeholders() {
+        let placeholders = |s: &str| {
+            let mut found: Vec<String> = s
+                .split("{{")
+                .skip(1)
+                .filter_map(|p| p.split_once("}}").map(|(name, _)| name.trim().to_owned()))
+                .collect();
+            found.sort();
+            found
+        };
+        for language in LANGUAGES {
+            let l = language();
+            for (key, english) in EN_US {
+                let text = l.table.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+                let text = text.unwrap_or_else(|| panic!("{}: {key} is missing", l.locale()));
+                // A translation may drop a placeholder (Clerk's say "your phone"),
+                // never invent one the component does not fill (the application's
+                // name is filled everywhere).
+                for name in placeholders(text) {
+                    assert!(
+                        name == "applicationName" || placeholders(english).contains(&name),
+                        "{}: {key} uses {{{{{name}}}}}",
+                        l.locale()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn errors_are_looked_up_for_their_field_first() {
+        let fr = Localization::fr_fr();
+        assert_eq!(
+            fr.error_for("form_identifier_exists", Some("email_address"), "x"),
+            "Cette adresse e-mail existe déjà."
+        );
+        assert_eq!(
+            fr.error_for("form_identifier_exists", Some("web3_wallet"), "x"),
+            "Cet identifiant est déjà utilisé."
+        );
+        assert_eq!(fr.error("no_such_code", "Clerk's words"), "Clerk's words");
+        // An override wins over the language.
+        let custom = fr.with("formButtonPrimary", "Suivant");
+        assert_eq!(custom.t("formButtonPrimary"), "Suivant");
+    }
+
+    #[test]
+    fn keys_are_unique() {
+        let mut keys: Vec<&str> = EN_US.iter().map(|(k, _)| *k).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len());
+    }
+
+    #[test]
+    fn unknown_keys_show_themselves_and_server_errors_fall_back() {
+        let l = Localization::default();
+        assert_eq!(l.t("no.such.key"), "no.such.key");
+        assert_eq!(
+            l.error("user_locked", "Your account is locked."),
+            "Your account is locked."
+        );
+        assert_eq!(
+            l.error("verification_expired", "x"),
+            "The code has expired. Resend a new one."
+        );
+    }
+}
