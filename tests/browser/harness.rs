@@ -389,17 +389,16 @@ pub fn core() -> Clerk {
     Clerk::new(FrontendApi::from_url(FAPI, false).unwrap(), Urls::default())
 }
 
-/// Creates an account (email code from `+clerk_test`, or the outbox), optionally with
-/// SMS two-step verification on `phone`, and leaves the browser signed out.
-pub async fn create_account(email: &str, phone: Option<&str>) {
+/// Signs `email` up through `clerk` (its code: 424242 for a `+clerk_test` address,
+/// else from `FAPI`'s outbox) and makes the new session the active one, keeping any
+/// other session on the client.
+pub async fn sign_up_with(clerk: &Clerk, first_name: &str, email: &str) {
     use yew_clerk::types::{params, Strategy};
-    let clerk = core();
-    clerk.load().await.unwrap();
     clerk
         .create_sign_up(&params::CreateSignUp {
             email_address: Some(email.into()),
             password: Some(PASSWORD.into()),
-            first_name: Some("Ada".into()),
+            first_name: Some(first_name.into()),
             ..Default::default()
         })
         .await
@@ -421,6 +420,15 @@ pub async fn create_account(email: &str, phone: Option<&str>) {
         .set_active(su.created_session_id.as_deref().unwrap())
         .await
         .unwrap();
+}
+
+/// Creates an account (email code from `+clerk_test`, or the outbox), optionally with
+/// SMS two-step verification on `phone`, and leaves the browser signed out.
+pub async fn create_account(email: &str, phone: Option<&str>) {
+    use yew_clerk::types::params;
+    let clerk = core();
+    clerk.load().await.unwrap();
+    sign_up_with(&clerk, "Ada", email).await;
     if let Some(phone) = phone {
         let p = clerk
             .create_phone_number(&params::CreatePhoneNumber {

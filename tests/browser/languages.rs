@@ -26,6 +26,22 @@ async fn french_sign_in_with_a_french_error_for_a_wrong_password() {
     .await;
     wait_for_text(root, "label", "Mot de passe").await;
     wait_for_text(root, "button.cl-formButtonPrimary", "Continuer").await;
+    // The show-password eye is named in French, and says what it does next.
+    let eye = wait_for(root, "button.cl-formFieldInputShowPasswordButton").await;
+    assert_eq!(
+        eye.get_attribute("aria-label").as_deref(),
+        Some("Afficher le mot de passe")
+    );
+    click(root, "button.cl-formFieldInputShowPasswordButton").await;
+    let shown = wait_for(root, "input[name=password][type=text]").await;
+    assert_eq!(
+        find(root, "button.cl-formFieldInputShowPasswordButton")
+            .unwrap()
+            .get_attribute("aria-label")
+            .as_deref(),
+        Some("Masquer le mot de passe")
+    );
+    drop(shown);
     fill(root, "input[name=identifier]", &email).await;
     fill(root, "input[name=password]", "pas mon mot de passe").await;
     click(root, "button.cl-formButtonPrimary").await;

@@ -3,7 +3,7 @@
 
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
-use yew_clerk::{client::FrontendApi, prelude::*, types::params, types::Strategy, Urls};
+use yew_clerk::{client::FrontendApi, prelude::*, Urls};
 
 use crate::harness::*;
 
@@ -14,32 +14,6 @@ fn multi_core() -> Clerk {
         FrontendApi::from_url(FAPI_MULTI_SESSION, true).unwrap(),
         Urls::default(),
     )
-}
-
-/// Signs up `email` (a `+clerk_test` address: code 424242) on `clerk`'s client and
-/// makes it the active session, keeping any other.
-async fn add_account(clerk: &Clerk, first_name: &str, email: &str) {
-    clerk
-        .create_sign_up(&params::CreateSignUp {
-            email_address: Some(email.into()),
-            password: Some(PASSWORD.into()),
-            first_name: Some(first_name.into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    clerk
-        .prepare_sign_up_verification(Strategy::EmailCode)
-        .await
-        .unwrap();
-    let su = clerk
-        .attempt_sign_up_verification(Strategy::EmailCode, "424242")
-        .await
-        .unwrap();
-    clerk
-        .set_active(su.created_session_id.as_deref().unwrap())
-        .await
-        .unwrap();
 }
 
 fn active_email(clerk: &Clerk) -> Option<String> {
@@ -62,8 +36,8 @@ async fn accounts_are_switched_added_and_signed_out_one_at_a_time() {
     );
     let setup = multi_core();
     setup.load().await.unwrap();
-    add_account(&setup, "Ada", &ada).await;
-    add_account(&setup, "Grace", &grace).await;
+    sign_up_with(&setup, "Ada", &ada).await;
+    sign_up_with(&setup, "Grace", &grace).await;
     drop(setup);
 
     set_location("/page");
@@ -145,9 +119,9 @@ async fn set_active_and_redirect_goes_where_asked() {
     fresh_browser().await;
     let setup = multi_core();
     setup.load().await.unwrap();
-    add_account(&setup, "Ada", &unique_email("ada2+clerk_test")).await;
+    sign_up_with(&setup, "Ada", &unique_email("ada2+clerk_test")).await;
     let first = setup.state().session().unwrap().id.clone();
-    add_account(&setup, "Grace", &unique_email("grace2+clerk_test")).await;
+    sign_up_with(&setup, "Grace", &unique_email("grace2+clerk_test")).await;
     drop(setup);
     set_location("/page");
     let (_m, clerk) = mount_on(Some(FAPI_MULTI_SESSION), html! {}, true, None).await;

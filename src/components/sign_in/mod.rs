@@ -288,8 +288,8 @@ mod tests {
         assert_eq!(next_step(&si, true), Step::SecondFactor(email));
     }
 
-    #[test]
-    fn the_url_step_resumes_the_sign_in_in_progress() {
+    /// A sign-in waiting for an SMS code to its one phone.
+    fn waiting_for_sms() -> (SignInFactor, SignInResource) {
         let phone = SignInFactor {
             phone_number_id: Some("idn_1".into()),
             ..SignInFactor::bare(Strategy::PhoneCode)
@@ -299,6 +299,12 @@ mod tests {
             vec![],
             Some(vec![phone.clone()]),
         );
+        (phone, si)
+    }
+
+    #[test]
+    fn the_url_step_resumes_the_sign_in_in_progress() {
+        let (phone, si) = waiting_for_sms();
         // A reload on factor-two: nothing chosen yet, the sign-in says which factor.
         let reloaded = shown_step("factor-two", &Step::Start, Some(&si), true);
         assert_eq!(reloaded, Step::SecondFactor(phone.clone()));
@@ -348,15 +354,7 @@ mod tests {
 
     #[test]
     fn the_second_factor_step_opens_by_itself() {
-        let phone = SignInFactor {
-            phone_number_id: Some("idn_1".into()),
-            ..SignInFactor::bare(Strategy::PhoneCode)
-        };
-        let si = sign_in(
-            SignInStatus::NeedsSecondFactor,
-            vec![],
-            Some(vec![phone.clone()]),
-        );
+        let (phone, si) = waiting_for_sms();
         assert_eq!(next_step(&si, true), Step::SecondFactor(phone));
         let done = sign_in(SignInStatus::Complete, vec![], None);
         assert_eq!(next_step(&done, true), Step::Finishing);

@@ -118,9 +118,19 @@ pub fn Field(props: &FieldProps) -> Html {
             if is_password {
                 <div class={ctx.class("formFieldInputGroup")}>
                     { input }
+                    // An eye, named in words: a label of any length in any language
+                    // would cover what is typed.
                     <button type="button" class={ctx.class("formFieldInputShowPasswordButton")}
-                        onclick={toggle} aria-pressed={shown.to_string()} aria-controls={id.clone()}>
-                        { toggle_label }
+                        onclick={toggle} aria-pressed={shown.to_string()} aria-controls={id.clone()}
+                        aria-label={toggle_label.clone()} title={toggle_label}>
+                        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false"
+                            fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                            <path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z" />
+                            <circle cx="12" cy="12" r="3" />
+                            if *shown {
+                                <path d="M3 3l18 18" />
+                            }
+                        </svg>
                     </button>
                 </div>
             } else {
