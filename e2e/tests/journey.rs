@@ -119,7 +119,7 @@ async fn the_whole_journey_on_the_demo() {
         .await;
     j.type_into("[role=dialog] input[name=password]", PASSWORD)
         .await;
-    j.screenshot("[role=dialog]", "sign-in-modal.png").await;
+    j.screenshot("body", "sign-in-modal.png").await;
     j.click("[role=dialog] button.cl-formButtonPrimary").await;
     j.wait_text("[role=dialog] .cl-headerTitle", "Two-step verification")
         .await;
