@@ -3,9 +3,10 @@
 //! nowhere (`Virtual`, for modals). Reloading the page or pressing Back then lands on
 //! the same step instead of starting over.
 //!
-//! The URL is written with the History API and read back on `popstate`, so it works
-//! with or without yew-router; with yew-router, route the page's sub-paths to the
-//! same component (`#[at("/sign-in")]` and `#[at("/sign-in/*")]`).
+//! The URL is written with the History API and announced with `popstate`, so it works
+//! with or without yew-router and the router's location follows; with yew-router,
+//! route the page's sub-paths to the same component (`#[at("/sign-in")]` and
+//! `#[at("/sign-in/*")]`).
 
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use yew::prelude::*;
@@ -156,6 +157,8 @@ fn location() -> Option<(String, String, String)> {
 pub(crate) fn use_flow_route(routing: Routing, path: Option<AttrValue>) -> FlowRoute {
     let in_memory = use_state(String::new);
     let rerender = use_force_update();
+    // The app's router moving (a `<Link>` back to the page itself) is a step change too.
+    let _ = yew_router::hooks::use_location();
     {
         let rerender = rerender.clone();
         use_effect_with(routing, move |routing| {
@@ -202,6 +205,13 @@ pub(crate) fn use_flow_route(routing: Routing, path: Option<AttrValue>) -> FlowR
                     } else {
                         history.push_state_with_url(&JsValue::NULL, "", Some(&url))
                     };
+                    // Routers (yew-router's included) learn of a new URL from `popstate`:
+                    // without it, their location would stay on the step before.
+                    if let Some(w) = web_sys::window() {
+                        if let Ok(e) = web_sys::Event::new("popstate") {
+                            let _ = w.dispatch_event(&e);
+                        }
+                    }
                     rerender.force_update();
                 }
             }

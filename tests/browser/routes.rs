@@ -141,3 +141,48 @@ async fn the_sign_up_code_step_survives_a_reload() {
     wait_signed_in(&m.root, &clerk).await;
     reset_location();
 }
+
+#[derive(Clone, PartialEq, yew_router::Routable)]
+enum Route {
+    #[at("/sign-in")]
+    SignIn,
+    #[at("/sign-in/*")]
+    SignInStep,
+}
+
+/// What the app's router thinks the URL is, and a link back to the sign-in page.
+#[component]
+fn RouterView() -> Html {
+    let location = yew_router::hooks::use_location();
+    let route = yew_router::hooks::use_route::<Route>();
+    let navigator = yew_router::hooks::use_navigator().unwrap();
+    let onclick = Callback::from(move |_| navigator.push(&Route::SignIn));
+    html! {
+        <>
+            <p class="router-path">{ location.map(|l| l.path().to_owned()).unwrap_or_default() }</p>
+            <p class="router-route">{ format!("{}", matches!(route, Some(Route::SignInStep))) }</p>
+            <button class="to-sign-in" {onclick}>{ "Sign in page" }</button>
+        </>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_apps_router_follows_the_steps_and_its_links_lead_back() {
+    fresh_browser().await;
+    let email = unique_email("route.router+clerk_test");
+    create_account(&email, Some(&unique_test_phone())).await;
+    set_location("/sign-in");
+    let (m, _) = mount(html! { <><SignIn path="/sign-in" /><RouterView /></> }).await;
+    let root = &m.root;
+    submit_sign_in(root, &email, PASSWORD).await;
+    wait_for(root, "input[name=code]").await;
+    // yew-router's location (and so `<Switch>`) saw the step's URL.
+    wait_for_text(root, ".router-path", "/sign-in/factor-two").await;
+    wait_for_text(root, ".router-route", "true").await;
+    // A router link to the page itself opens its first screen.
+    click(root, "button.to-sign-in").await;
+    wait_for(root, "input[name=identifier]").await;
+    wait_path("/sign-in").await;
+    wait_for_text(root, ".router-path", "/sign-in").await;
+    reset_location();
+}
