@@ -54,6 +54,46 @@ async fn a_stale_session_verifies_with_password_and_code_then_the_change_goes_th
     }
     p.wait(".cl-mfaPhoneCodeItem").await;
 
+    // Again, closed with Escape this time: focus goes back to the button that asked.
+    p.click(".cl-mfaPhoneCodeItem button.cl-button__danger")
+        .await;
+    p.wait(".cl-modalContent[role=dialog][aria-modal=true] input[name=password]")
+        .await;
+    let inside =
+        p.c.execute(
+            "return !!document.activeElement.closest('[role=dialog]')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        inside,
+        serde_json::json!(true),
+        "focus moves into the dialog"
+    );
+    let focused = p.c.active_element().await.unwrap();
+    focused.send_keys("\u{E00C}").await.unwrap();
+    for _ in 0..50 {
+        if p.c
+            .find(fantoccini::Locator::Css(".cl-modalBackdrop"))
+            .await
+            .is_err()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let back = p.c.active_element().await.unwrap();
+    assert!(
+        back.attr("class")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .contains("cl-button__danger"),
+        "focus is back on the remove button"
+    );
+    p.wait(".cl-mfaPhoneCodeItem").await;
+
     // Again, and this time through: the password, then the code to the phone.
     p.click(".cl-mfaPhoneCodeItem button.cl-button__danger")
         .await;

@@ -1,7 +1,7 @@
 //! Components in a modal, as Clerk opens them: the dialog frame (focus moves in and
 //! is kept there, Escape or the close button or a click outside closes it, focus goes
 //! back to where it was), and the drawings of `<SignIn/>`, `<SignUp/>` and
-//! `<UserProfile/>` in it.
+//! `<UserProfile/>` in it. "Verify it's you" uses the same frame.
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, Node};
@@ -156,12 +156,15 @@ fn draw_user_profile(_: Modal) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct ModalFrameProps {
+pub(crate) struct ModalFrameProps {
     /// The dialog's accessible name (a localization key; `{{applicationName}}` filled).
-    label_key: &'static str,
+    pub label_key: &'static str,
     #[prop_or_default]
-    wide: bool,
-    children: Html,
+    pub wide: bool,
+    /// What closing does (default: close the core's modal).
+    #[prop_or_default]
+    pub on_close: Option<Callback<()>>,
+    pub children: Html,
 }
 
 const FOCUSABLE: &str =
@@ -190,9 +193,9 @@ fn contains(outer: &HtmlElement, inner: Option<&HtmlElement>) -> bool {
     inner.is_some_and(|i| outer.contains(Some(i.unchecked_ref::<Node>())))
 }
 
-/// The dialog around a modal's component.
+/// The dialog around a modal's component, and around "Verify it's you".
 #[component]
-fn ModalFrame(props: &ModalFrameProps) -> Html {
+pub(crate) fn ModalFrame(props: &ModalFrameProps) -> Html {
     let ctx = use_clerk_context();
     let dialog = use_node_ref();
     // Whatever had focus when the modal opened (the button that opened it).
@@ -219,10 +222,10 @@ fn ModalFrame(props: &ModalFrameProps) -> Html {
             }
         });
     }
-    let close = {
+    let close = props.on_close.clone().unwrap_or_else(|| {
         let clerk = ctx.clerk.clone();
         Callback::from(move |_: ()| clerk.close_modal())
-    };
+    });
     let onkeydown = {
         let (close, dialog) = (close.clone(), dialog.clone());
         Callback::from(move |e: KeyboardEvent| {

@@ -277,15 +277,7 @@ pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
     let dialog = (*verifying && state.is_signed_in())
         .then(|| dialog_slot.get())
         .flatten()
-        .map(|draw| {
-            html! {
-                <div class={context.class("modalBackdrop")}>
-                    <div class={context.class("modalContent")} role="dialog" aria-modal="true">
-                        { draw(settle(true), settle(false)) }
-                    </div>
-                </div>
-            }
-        });
+        .map(|draw| draw(settle(true), settle(false)));
     let styles = props.inject_styles.then(|| {
         let css = format!(
             "{}{}",

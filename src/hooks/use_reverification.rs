@@ -84,5 +84,10 @@ pub fn use_reverification() -> ReverificationHandle {
 }
 
 fn verification_dialog(on_complete: Callback<()>, on_cancel: Callback<()>) -> Html {
-    html! { <crate::components::UserVerification {on_complete} {on_cancel} /> }
+    use crate::components::{modal::ModalFrame, UserVerification};
+    html! {
+        <ModalFrame label_key="reverification.password.title" on_close={on_cancel.clone()}>
+            <UserVerification {on_complete} {on_cancel} />
+        </ModalFrame>
+    }
 }
