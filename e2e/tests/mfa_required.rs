@@ -28,7 +28,12 @@ async fn a_new_account_sets_up_a_second_factor_before_it_reaches_the_app() {
     p.wait_text(".cl-headerTitle", "Set up two-step verification")
         .await;
     p.screenshot(".cl-card", "task-setup-mfa.png").await;
-    p.wait_path("/sign-up").await;
+    // The task has its URL, as in Clerk: a reload comes back to it.
+    p.wait_path("/sign-up/tasks/setup-mfa").await;
+    p.c.refresh().await.unwrap();
+    p.wait_text(".cl-headerTitle", "Set up two-step verification")
+        .await;
+    p.wait_path("/sign-up/tasks/setup-mfa").await;
 
     // The app treats the pending session as signed out (SignedIn/SignedOut default).
     p.goto("/").await;
@@ -58,7 +63,7 @@ async fn a_new_account_sets_up_a_second_factor_before_it_reaches_the_app() {
     // The backup codes, once; the app only after "Done".
     let codes = p.texts(".cl-backupCodesList li").await;
     assert_eq!(codes.len(), 10, "{codes:?}");
-    p.wait_path("/sign-in").await;
+    p.wait_path("/sign-in/tasks/setup-mfa").await;
     p.click("button.cl-backupCodesDone").await;
     p.wait_path("/").await;
     p.wait_text("#greeting", "Welcome, Grace!").await;
