@@ -100,6 +100,17 @@ impl Page {
         panic!("no {css} containing {text:?}");
     }
 
+    /// Waits until nothing on the page matches `css` (a dialog closing).
+    pub async fn wait_gone(&self, css: &str) {
+        for _ in 0..100 {
+            if self.c.find(Locator::Css(css)).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} is still there");
+    }
+
     pub async fn wait_path(&self, path: &str) {
         for _ in 0..200 {
             let url = self.c.current_url().await.unwrap();

@@ -42,16 +42,7 @@ async fn a_stale_session_verifies_with_password_and_code_then_the_change_goes_th
         .await;
     // Cancelled: the dialog closes and nothing changed.
     p.click(".cl-modalContent .cl-reverificationCancel").await;
-    for _ in 0..50 {
-        if p.c
-            .find(fantoccini::Locator::Css(".cl-modalBackdrop"))
-            .await
-            .is_err()
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    p.wait_gone(".cl-modalBackdrop").await;
     p.wait(".cl-mfaPhoneCodeItem").await;
 
     // Again, closed with Escape this time: focus goes back to the button that asked.
@@ -73,16 +64,7 @@ async fn a_stale_session_verifies_with_password_and_code_then_the_change_goes_th
     );
     let focused = p.c.active_element().await.unwrap();
     focused.send_keys("\u{E00C}").await.unwrap();
-    for _ in 0..50 {
-        if p.c
-            .find(fantoccini::Locator::Css(".cl-modalBackdrop"))
-            .await
-            .is_err()
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    p.wait_gone(".cl-modalBackdrop").await;
     let back = p.c.active_element().await.unwrap();
     assert!(
         back.attr("class")
