@@ -169,7 +169,8 @@ pub struct SignOutButtonProps {
     pub children: Html,
 }
 
-/// Signs out, then goes to `redirect_url` (Clerk's `<SignOutButton>`).
+/// Signs out, then goes to `redirect_url` (Clerk's `<SignOutButton>`). With a
+/// `session_id` other than the active one, only that session ends and nothing moves.
 ///
 /// ```no_run
 /// use yew::prelude::*;
@@ -191,11 +192,17 @@ pub fn SignOutButton(props: &SignOutButtonProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (clerk, url, session) = (clerk.clone(), url.clone(), session.clone());
             spawn_local(async move {
+                // As Clerk's `signOut({ sessionId })`: ending another account's session
+                // keeps this one, and the page.
+                let current = clerk.state().session().map(|s| s.id.clone());
+                let ends_current = session
+                    .as_deref()
+                    .is_none_or(|id| Some(id) == current.as_deref());
                 let done = match &session {
                     Some(id) => clerk.sign_out_session(id).await,
                     None => clerk.sign_out().await,
                 };
-                if done.is_ok() {
+                if done.is_ok() && ends_current {
                     let target = url
                         .map(|u| u.to_string())
                         .unwrap_or_else(|| clerk.after_sign_out_url());

@@ -133,3 +133,32 @@ async fn set_active_and_redirect_goes_where_asked() {
     wait_until("redirected", || (pathname() == "/switched").then_some(())).await;
     reset_location();
 }
+
+#[wasm_bindgen_test]
+async fn signing_out_of_another_account_keeps_this_one_and_the_page() {
+    fresh_browser().await;
+    let setup = multi_core();
+    setup.load().await.unwrap();
+    sign_up_with(&setup, "Ada", &unique_email("ada3+clerk_test")).await;
+    let other = setup.state().session().unwrap().id.clone();
+    let grace = unique_email("grace3+clerk_test");
+    sign_up_with(&setup, "Grace", &grace).await;
+    drop(setup);
+    set_location("/page");
+    let (m, clerk) = mount_on(
+        Some(FAPI_MULTI_SESSION),
+        html! { <><SignOutButton session_id={other} redirect_url="/bye" /><SessionCount /></> },
+        true,
+        None,
+    )
+    .await;
+    let root = &m.root;
+    wait_for_text(root, ".count", "2").await;
+    click(root, "button.cl-signOutButton").await;
+    wait_for_text(root, ".count", "1").await;
+    sleep(300).await;
+    // As Clerk's signOut({ sessionId }): only ending the current session navigates.
+    assert_eq!(pathname(), "/page");
+    assert_eq!(active_email(&clerk).as_deref(), Some(grace.as_str()));
+    reset_location();
+}
