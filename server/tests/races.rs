@@ -4,6 +4,7 @@ mod common;
 
 use common::{account_with_2fa, Browser, Mode, TestServer, PASSWORD};
 use futures::future::join_all;
+use serde_json::Value;
 
 async fn at_second_factor(server: &TestServer, email: &str, phone: &str) -> (Browser, String) {
     let b = account_with_2fa(server, email, phone).await;
@@ -171,4 +172,50 @@ async fn one_email_verified_by_two_sign_ups_at_once_gives_one_account() {
         .find(|r| !r.status.is_success())
         .unwrap();
     loser.err(422, "form_identifier_exists");
+}
+
+fn version(answer: &Value) -> i64 {
+    answer["client"]["updated_at"]
+        .as_i64()
+        .expect("a client with updated_at")
+}
+
+/// Answers reach the browser out of order (a `touch` answered after the sign-out sent
+/// later), and the browser keeps the newer client by its `updated_at`. That works
+/// only if every change moves it forward: also two changes in one millisecond, and
+/// after another instance whose clock runs ahead wrote the client.
+#[tokio::test]
+async fn every_change_to_a_client_moves_its_updated_at_forward() {
+    let server = TestServer::start().await;
+    let b = Browser::new(&server.base, Mode::DevBrowser);
+    b.setup().await;
+    let session = b
+        .sign_up(&server, "versions+clerk_test@example.com", "Ada")
+        .await;
+    let touch = format!("/v1/client/sessions/{session}/touch");
+    let mut last = version(&b.post(&touch, &[]).await.ok());
+
+    // Another instance, its clock an hour ahead, wrote the client last.
+    let client_id = b.get("/v1/client").await.ok()["response"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    sqlx::query("UPDATE clients SET updated_at = updated_at + 3600000 WHERE id = $1")
+        .bind(&client_id)
+        .execute(&server.state().0.db.write)
+        .await
+        .unwrap();
+    last += 3_600_000;
+
+    // Changes in quick succession, many within one millisecond.
+    for _ in 0..5 {
+        let now = version(&b.post(&touch, &[]).await.ok());
+        assert!(now > last, "updated_at went from {last} to {now}");
+        last = now;
+    }
+    let signed_out = b.delete("/v1/client/sessions").await.ok();
+    assert!(
+        version(&signed_out) > last,
+        "signing out is a newer version"
+    );
 }

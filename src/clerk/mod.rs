@@ -194,9 +194,12 @@ impl Clerk {
         .await;
         match result {
             Ok((env, client)) => {
+                let take = self.state().takes_client(client.as_ref());
                 self.update(|s| {
                     s.environment = Some(Rc::new(env));
-                    s.client = client.map(Rc::new);
+                    if take {
+                        s.client = client.map(Rc::new);
+                    }
                     s.loaded = true;
                     s.error = None;
                 });
@@ -211,7 +214,8 @@ impl Clerk {
     }
 
     /// Sends a request whose answer is `{response, client}`; the piggybacked client
-    /// replaces ours (always for writes, and for reads when one came along).
+    /// replaces ours (always for writes, and for reads when one came along) unless
+    /// it is older than ours ([`ClerkState::takes_client`]).
     pub(crate) async fn call<T: FromJson>(
         &self,
         method: Method,
@@ -237,7 +241,8 @@ impl Clerk {
             .send(method, path, body, session.as_deref())
             .await?;
         let (response, client) = split_envelope(path, answer)?;
-        if method != Method::Get || client.is_some() {
+        if (method != Method::Get || client.is_some()) && self.state().takes_client(client.as_ref())
+        {
             let client = client.map(Rc::new);
             self.update(|s| s.client = client);
             self.after_client_change();

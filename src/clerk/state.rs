@@ -123,6 +123,17 @@ impl ClerkState {
             .is_some_and(|e| !e.auth_config.single_session_mode)
     }
 
+    /// Whether `incoming`, the client an answer carried, replaces the one held. Not
+    /// when it is an older version of the same client: answers can arrive out of
+    /// order (a `touch` sent just before "Sign out of all accounts" but answered
+    /// after it must not sign the user back in), and `updated_at` orders versions.
+    pub(crate) fn takes_client(&self, incoming: Option<&Client>) -> bool {
+        match (self.client.as_deref(), incoming) {
+            (Some(held), Some(new)) => new.id != held.id || new.updated_at >= held.updated_at,
+            _ => true,
+        }
+    }
+
     pub fn sign_in(&self) -> Option<&SignIn> {
         self.client.as_deref()?.sign_in.as_ref()
     }
@@ -136,5 +147,51 @@ impl ClerkState {
             .as_deref()
             .map(|e| e.display_config.application_name.as_str())
             .unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(id: &str, updated_at: i64, active: Option<&str>) -> Client {
+        Client {
+            object: "client".into(),
+            id: id.into(),
+            sessions: vec![],
+            sign_in: None,
+            sign_up: None,
+            last_active_session_id: active.map(Into::into),
+            last_authentication_strategy: None,
+            cookie_expires_at: None,
+            captcha_bypass: false,
+            created_at: 0,
+            updated_at,
+        }
+    }
+
+    fn holding(c: Client) -> ClerkState {
+        ClerkState {
+            client: Some(Rc::new(c)),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_late_answer_does_not_roll_the_client_back() {
+        // Signed out at version 20; the touch answered with version 10 arrives after.
+        let state = holding(client("client_1", 20, None));
+        assert!(!state.takes_client(Some(&client("client_1", 10, Some("sess_1")))));
+    }
+
+    #[test]
+    fn a_newer_or_equal_version_another_client_or_none_is_taken() {
+        let state = holding(client("client_1", 20, None));
+        assert!(state.takes_client(Some(&client("client_1", 21, None))));
+        assert!(state.takes_client(Some(&client("client_1", 20, None))));
+        // A new client (the old one was removed) starts its own versions.
+        assert!(state.takes_client(Some(&client("client_2", 1, None))));
+        assert!(state.takes_client(None));
+        assert!(ClerkState::default().takes_client(Some(&client("client_1", 1, None))));
     }
 }

@@ -162,3 +162,23 @@ async fn signing_out_of_another_account_keeps_this_one_and_the_page() {
     assert_eq!(active_email(&clerk).as_deref(), Some(grace.as_str()));
     reset_location();
 }
+
+/// A `touch` in flight when "Sign out of all accounts" is pressed may be answered
+/// after it. Whichever order the server and the network take, the browser ends
+/// signed out: the late answer's client is an older version and is not taken.
+#[wasm_bindgen_test]
+async fn signing_out_while_a_touch_is_in_flight_ends_signed_out() {
+    fresh_browser().await;
+    let clerk = multi_core();
+    clerk.load().await.unwrap();
+    for round in 0..25 {
+        sign_up_with(&clerk, "Ada", &unique_email("race+clerk_test")).await;
+        let session = clerk.state().session().unwrap().id.clone();
+        let (_touched, signed_out) = futures::join!(clerk.set_active(&session), clerk.sign_out());
+        signed_out.unwrap();
+        assert!(
+            !clerk.state().is_signed_in(),
+            "round {round}: a late answer signed the browser back in"
+        );
+    }
+}

@@ -18,6 +18,15 @@ pub struct ClientRow {
 
 const COLUMNS: &str = "id, sign_in_id, sign_up_id, last_active_session_id, last_authentication_strategy, created_at, updated_at";
 
+/// The `SET` clause that marks a change to a client: `updated_at` becomes `now` (the
+/// parameter), or one past the last change when that is not older (two changes in
+/// one millisecond, or another instance's clock ahead of this one). The client's
+/// `updated_at` then orders its versions, so a browser can tell an answer that
+/// arrives late from a newer one and keep the newer.
+pub(super) fn next_version(now: &str) -> String {
+    format!("updated_at = CASE WHEN updated_at >= {now} THEN updated_at + 1 ELSE {now} END")
+}
+
 /// Makes a client; returns its id and the bearer token (only its hash is stored).
 pub async fn create(db: &Db) -> Result<(String, String), sqlx::Error> {
     let id = new_id("client");
@@ -37,12 +46,15 @@ pub async fn create(db: &Db) -> Result<(String, String), sqlx::Error> {
 
 pub async fn rotate_token(db: &Db, id: &str) -> Result<String, sqlx::Error> {
     let token = new_token();
-    sqlx::query("UPDATE clients SET token_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(token_hash(&token))
-        .bind(now_ms())
-        .bind(id)
-        .execute(&db.write)
-        .await?;
+    sqlx::query(&format!(
+        "UPDATE clients SET token_hash = $1, {} WHERE id = $3",
+        next_version("$2")
+    ))
+    .bind(token_hash(&token))
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.write)
+    .await?;
     db.recent.forget_all();
     Ok(token)
 }
@@ -72,37 +84,44 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<ClientRow>, sqlx::Error> {
 }
 
 pub async fn set_sign_in(db: &Db, id: &str, sign_in_id: Option<&str>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE clients SET sign_in_id = $1, updated_at = $2 WHERE id = $3")
-        .bind(sign_in_id)
-        .bind(now_ms())
-        .bind(id)
-        .execute(&db.write)
-        .await
-        .map(|_| ())
+    sqlx::query(&format!(
+        "UPDATE clients SET sign_in_id = $1, {} WHERE id = $3",
+        next_version("$2")
+    ))
+    .bind(sign_in_id)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
 }
 
 pub async fn set_sign_up(db: &Db, id: &str, sign_up_id: Option<&str>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE clients SET sign_up_id = $1, updated_at = $2 WHERE id = $3")
-        .bind(sign_up_id)
-        .bind(now_ms())
-        .bind(id)
-        .execute(&db.write)
-        .await
-        .map(|_| ())
+    sqlx::query(&format!(
+        "UPDATE clients SET sign_up_id = $1, {} WHERE id = $3",
+        next_version("$2")
+    ))
+    .bind(sign_up_id)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
 }
 
 /// Detaches the client's finished sign-in and sign-up: once a session is over they
 /// would only tell the next person at this browser who signed in (name, address).
 pub async fn forget_completed_attempts(db: &Db, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query(&format!(
         "UPDATE clients SET
             sign_in_id = CASE WHEN sign_in_id IN (SELECT id FROM sign_ins WHERE status = 'complete')
                 THEN NULL ELSE sign_in_id END,
             sign_up_id = CASE WHEN sign_up_id IN (SELECT id FROM sign_ups WHERE status = 'complete')
                 THEN NULL ELSE sign_up_id END,
-            updated_at = $1
+            {}
          WHERE id = $2",
-    )
+        next_version("$1")
+    ))
     .bind(now_ms())
     .bind(id)
     .execute(&db.write)
@@ -115,13 +134,16 @@ pub async fn set_last_active_session(
     id: &str,
     session_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE clients SET last_active_session_id = $1, updated_at = $2 WHERE id = $3")
-        .bind(session_id)
-        .bind(now_ms())
-        .bind(id)
-        .execute(&db.write)
-        .await
-        .map(|_| ())
+    sqlx::query(&format!(
+        "UPDATE clients SET last_active_session_id = $1, {} WHERE id = $3",
+        next_version("$2")
+    ))
+    .bind(session_id)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
 }
 
 pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {

@@ -126,7 +126,7 @@ pub async fn complete_sign_in(
     }
     insert(&mut tx, &session_id, user_id, s, second_factor).await?;
     let client_token = crate::ids::new_token();
-    sqlx::query("UPDATE clients SET last_active_session_id = $1, last_authentication_strategy = $2, token_hash = $3, updated_at = $4 WHERE id = $5")
+    sqlx::query(&format!("UPDATE clients SET last_active_session_id = $1, last_authentication_strategy = $2, token_hash = $3, {} WHERE id = $5", super::clients::next_version("$4")))
         .bind(&session_id)
         .bind(s.strategy)
         .bind(crate::ids::token_hash(&client_token))

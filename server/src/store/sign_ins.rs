@@ -68,12 +68,15 @@ pub async fn create(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE clients SET sign_in_id = $1, updated_at = $2 WHERE id = $3")
-        .bind(&id)
-        .bind(now)
-        .bind(client_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(&format!(
+        "UPDATE clients SET sign_in_id = $1, {} WHERE id = $3",
+        super::clients::next_version("$2")
+    ))
+    .bind(&id)
+    .bind(now)
+    .bind(client_id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -205,7 +205,7 @@ pub async fn complete(
         .await?;
     }
     super::sessions::insert(&mut tx, &session_id, &user_id, session, false).await?;
-    sqlx::query("UPDATE clients SET last_active_session_id = $1, last_authentication_strategy = $2, updated_at = $3 WHERE id = $4")
+    sqlx::query(&format!("UPDATE clients SET last_active_session_id = $1, last_authentication_strategy = $2, {} WHERE id = $4", super::clients::next_version("$3")))
         .bind(&session_id)
         .bind(session.strategy)
         .bind(now)
