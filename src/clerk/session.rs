@@ -11,7 +11,12 @@ impl Clerk {
     /// Makes a session the active one (after a sign-in or sign-up completes) and
     /// fetches its first token.
     pub async fn set_active(&self, session_id: &str) -> Result<(), ClerkError> {
-        let _: Session = self
+        self.touch(session_id).await.map(drop)
+    }
+
+    /// `set_active`, answering with the session as it now is.
+    async fn touch(&self, session_id: &str) -> Result<Session, ClerkError> {
+        let session: Session = self
             .call(
                 Method::Post,
                 &format!("/client/sessions/{session_id}/touch"),
@@ -22,6 +27,38 @@ impl Clerk {
             )
             .await?;
         self.get_token().await?;
+        Ok(session)
+    }
+
+    /// Makes `session_id` the active session, then hands it to `navigate`, which
+    /// takes the user on as the app likes (Clerk's `setActive({ session, navigate })`):
+    /// with the app's router rather than a page load, or to a page chosen by the
+    /// session, such as one for its pending task. The returned future ends when
+    /// `navigate`'s does.
+    ///
+    /// ```no_run
+    /// # async fn finish(clerk: yew_clerk::Clerk, session_id: &str) -> Result<(), yew_clerk::ClerkError> {
+    /// clerk
+    ///     .set_active_and_navigate(session_id, |session| async move {
+    ///         let pending = session.tasks.as_ref().is_some_and(|t| !t.is_empty());
+    ///         // Your router here: a yew-router Navigator's `push`, for example.
+    ///         let to = if pending { "/onboarding" } else { "/dashboard" };
+    ///         web_sys::window().unwrap().location().set_href(to).unwrap();
+    ///     })
+    ///     .await
+    /// # }
+    /// ```
+    pub async fn set_active_and_navigate<F, Fut>(
+        &self,
+        session_id: &str,
+        navigate: F,
+    ) -> Result<(), ClerkError>
+    where
+        F: FnOnce(Session) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        let session = self.touch(session_id).await?;
+        navigate(session).await;
         Ok(())
     }
 

@@ -53,6 +53,23 @@ impl SignUpHandle {
     pub async fn set_active(&self, session_id: &str) -> Result<(), ClerkError> {
         self.clerk.set_active(session_id).await
     }
+
+    /// [`set_active`](Self::set_active), then `navigate` takes the user on with the
+    /// app's router (Clerk's `setActive({ session, navigate })`); see
+    /// [`Clerk::set_active_and_navigate`](crate::Clerk::set_active_and_navigate).
+    pub async fn set_active_and_navigate<F, Fut>(
+        &self,
+        session_id: &str,
+        navigate: F,
+    ) -> Result<(), ClerkError>
+    where
+        F: FnOnce(fapi_types::Session) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        self.clerk
+            .set_active_and_navigate(session_id, navigate)
+            .await
+    }
 }
 
 /// The building blocks of a custom sign-up flow.

@@ -134,6 +134,44 @@ async fn set_active_and_redirect_goes_where_asked() {
     reset_location();
 }
 
+/// Clerk's `setActive({ session, navigate })`: the app's own navigation gets the
+/// session just made active, and the call ends when the navigation does.
+#[wasm_bindgen_test]
+async fn set_active_and_navigate_hands_the_session_to_the_apps_navigation() {
+    fresh_browser().await;
+    let setup = multi_core();
+    setup.load().await.unwrap();
+    let ada = unique_email("ada4+clerk_test");
+    sign_up_with(&setup, "Ada", &ada).await;
+    let first = setup.state().session().unwrap().id.clone();
+    sign_up_with(&setup, "Grace", &unique_email("grace4+clerk_test")).await;
+    drop(setup);
+    set_location("/page");
+    let (_m, clerk) = mount_on(Some(FAPI_MULTI_SESSION), html! {}, true, None).await;
+    let handed = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let seen = handed.clone();
+    clerk
+        .set_active_and_navigate(&first, |session| async move {
+            sleep(50).await; // an async navigation: the call waits for it
+            let email = session
+                .user
+                .as_ref()
+                .and_then(|u| u.primary_email_address())
+                .map(|e| e.email_address.clone());
+            *seen.borrow_mut() = Some((session.id, session.status, email));
+            set_location("/navigated");
+        })
+        .await
+        .unwrap();
+    let (id, status, email) = handed.borrow_mut().take().expect("navigate was called");
+    assert_eq!(id, first);
+    assert_eq!(status, yew_clerk::types::SessionStatus::Active);
+    assert_eq!(email.as_deref(), Some(ada.as_str()));
+    assert_eq!(pathname(), "/navigated");
+    assert_eq!(active_email(&clerk).as_deref(), Some(ada.as_str()));
+    reset_location();
+}
+
 #[wasm_bindgen_test]
 async fn signing_out_of_another_account_keeps_this_one_and_the_page() {
     fresh_browser().await;

@@ -14,6 +14,13 @@ fn input_value(e: InputEvent) -> String {
         .value()
 }
 
+/// Where the flow ends, through the app's router (`set_active_and_navigate`).
+async fn home(navigator: Option<Navigator>) {
+    if let Some(nav) = navigator {
+        nav.push(&Route::Home);
+    }
+}
+
 #[component]
 pub fn CustomSignIn() -> Html {
     let sign_in = use_sign_in();
@@ -28,21 +35,23 @@ pub fn CustomSignIn() -> Html {
 
     // Step 1: identifier + password. With 2FA on, an SMS code is sent.
     let start = {
-        let (sign_in, email, password, needs_code, error) = (
+        let (sign_in, email, password, needs_code, error, navigator) = (
             sign_in.clone(),
             email.clone(),
             password.clone(),
             needs_code.clone(),
             error.clone(),
+            navigator.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (sign_in, email, password, needs_code, error) = (
+            let (sign_in, email, password, needs_code, error, navigator) = (
                 sign_in.clone(),
                 email.clone(),
                 password.clone(),
                 needs_code.clone(),
                 error.clone(),
+                navigator.clone(),
             );
             spawn_local(async move {
                 let result = async {
@@ -51,7 +60,9 @@ pub fn CustomSignIn() -> Html {
                         sign_in.prepare_second_factor(Strategy::PhoneCode).await?;
                         needs_code.set(true);
                     } else if let Some(session) = attempt.created_session_id {
-                        sign_in.set_active(&session).await?;
+                        sign_in
+                            .set_active_and_navigate(&session, |_| home(navigator))
+                            .await?;
                     }
                     Ok::<_, ClerkError>(())
                 };
@@ -80,17 +91,13 @@ pub fn CustomSignIn() -> Html {
                     let done = sign_in
                         .attempt_second_factor(Strategy::PhoneCode, &code)
                         .await?;
+                    let session = done.created_session_id.unwrap_or_default();
                     sign_in
-                        .set_active(done.created_session_id.as_deref().unwrap_or_default())
+                        .set_active_and_navigate(&session, |_| home(navigator))
                         .await
                 };
-                match result.await {
-                    Ok(()) => {
-                        if let Some(nav) = navigator {
-                            nav.push(&Route::Home);
-                        }
-                    }
-                    Err(e) => error.set(Some(e.to_string())),
+                if let Err(e) = result.await {
+                    error.set(Some(e.to_string()));
                 }
             });
         })
