@@ -105,8 +105,12 @@ impl ClerkContext {
     pub fn error_text(&self, e: &crate::ClerkError) -> String {
         match e.api() {
             Some(a) => {
-                self.localization
-                    .error_for(&a.code, a.meta.param_name.as_deref(), &a.long_message)
+                let password = self
+                    .state
+                    .environment
+                    .as_deref()
+                    .map(|env| &env.user_settings.password_settings);
+                self.localization.api_error(a, password)
             }
             None => e.to_string(),
         }

@@ -6,6 +6,7 @@ pub mod flow_route;
 pub mod modal;
 pub mod provider;
 pub mod redirect;
+pub(crate) mod scroll_lock;
 pub mod sign_in;
 pub mod sign_up;
 pub(crate) mod status;

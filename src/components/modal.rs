@@ -1,7 +1,8 @@
 //! Components in a modal, as Clerk opens them: the dialog frame (focus moves in and
 //! is kept there, Escape or the close button or a click outside closes it, focus goes
-//! back to where it was), and the drawings of `<SignIn/>`, `<SignUp/>` and
-//! `<UserProfile/>` in it. "Verify it's you" uses the same frame.
+//! back to where it was, the page under it does not scroll), and the drawings of
+//! `<SignIn/>`, `<SignUp/>` and `<UserProfile/>` in it. "Verify it's you" uses the
+//! same frame.
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, Node};
@@ -198,6 +199,7 @@ fn contains(outer: &HtmlElement, inner: Option<&HtmlElement>) -> bool {
 pub(crate) fn ModalFrame(props: &ModalFrameProps) -> Html {
     let ctx = use_clerk_context();
     let dialog = use_node_ref();
+    super::scroll_lock::use_scroll_lock();
     // Whatever had focus when the modal opened (the button that opened it).
     let opener = use_state(active_element);
     {

@@ -146,4 +146,7 @@ pub const EN_US: &[(&str, &str)] = &[
     ("userProfile.start.activeDevicesSection.signOut", "Sign out of device"),
     ("unstable__errors.form_code_incorrect", "Incorrect code. Please try again."),
     ("unstable__errors.verification_expired", "The code has expired. Resend a new one."),
+    ("unstable__errors.passwordComplexity.sentencePrefix", "Your password must contain"),
+    ("unstable__errors.passwordComplexity.minimumLength", "{{length}} or more characters"),
+    ("unstable__errors.passwordComplexity.maximumLength", "less than {{length}} characters"),
 ];

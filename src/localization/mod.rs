@@ -12,6 +12,10 @@ mod pt_br;
 
 use std::rc::Rc;
 
+use fapi_types::PasswordSettings;
+
+use crate::error::ApiFailure;
+
 pub use en_us::EN_US;
 
 type Table = &'static [(&'static str, &'static str)];
@@ -160,6 +164,63 @@ impl Localization {
             .or_else(|| self.lookup(&format!("unstable__errors.{code}")))
             .unwrap_or_else(|| fallback.to_owned())
     }
+
+    /// A failed call in the user's words, as Clerk's components put it: a password
+    /// length rule names its number (Clerk's `passwordComplexity` sentence, from the
+    /// instance's `password`), a lockout its minutes, and anything else goes by
+    /// [`Localization::error_for`]. Your override of the code's key wins.
+    ///
+    /// ```
+    /// use yew_clerk::{ClerkError, Localization};
+    /// use yew_clerk::types::{decode, PasswordSettings};
+    /// let body = r#"{"errors":[{"code":"form_password_length_too_short","message":"",
+    ///   "long_message":"Passwords must be 8 characters or more.","meta":{"param_name":"password"}}]}"#;
+    /// let e = ClerkError::from_response(422, body, None);
+    /// let settings: PasswordSettings = decode(r#"{"min_length":8,"max_length":72}"#).unwrap();
+    /// assert_eq!(
+    ///     Localization::fr_fr().api_error(e.api().unwrap(), Some(&settings)),
+    ///     "Votre mot de passe doit contenir au moins 8 caractères."
+    /// );
+    /// ```
+    pub fn api_error(&self, e: &ApiFailure, password: Option<&PasswordSettings>) -> String {
+        let code = e.code.as_str();
+        let key = format!("unstable__errors.{code}");
+        let overridden = self.overrides.iter().any(|(k, _)| {
+            k.strip_prefix(key.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with("__"))
+        });
+        if overridden {
+            return self.error_for(code, e.meta.param_name.as_deref(), &e.long_message);
+        }
+        let rule = match (code, password) {
+            ("form_password_length_too_short", Some(p)) => Some(("minimumLength", p.min_length)),
+            // Clerk's words are "less than {{length}}"; the server's limit is inclusive.
+            ("form_password_length_too_long", Some(p)) => Some(("maximumLength", p.max_length + 1)),
+            _ => None,
+        };
+        if let Some((rule, length)) = rule {
+            let prefix = self.t("unstable__errors.passwordComplexity.sentencePrefix");
+            let rule = self.t_with(
+                &format!("unstable__errors.passwordComplexity.{rule}"),
+                &[("length", &length.to_string())],
+            );
+            // Japanese's prefix ends in a full-width colon: no space after it.
+            let space = if prefix.ends_with('：') { "" } else { " " };
+            let sentence = format!("{prefix}{space}{rule}");
+            return if sentence.ends_with(['.', '。']) {
+                sentence
+            } else {
+                sentence + "."
+            };
+        }
+        if let (true, Some(seconds)) = (code == "user_locked", e.meta.lockout_expires_in_seconds) {
+            let minutes = ((seconds + 59) / 60).max(1).to_string();
+            if let Some(text) = self.lookup("unstable__errors.user_locked_minutes") {
+                return text.replace("{{minutes}}", &minutes);
+            }
+        }
+        self.error_for(code, e.meta.param_name.as_deref(), &e.long_message)
+    }
 }
 
 #[cfg(test)]
@@ -190,13 +251,21 @@ mod tests {
             for (key, english) in EN_US {
                 let text = l.table.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
                 let text = text.unwrap_or_else(|| panic!("{}: {key} is missing", l.locale()));
-                // A translation may drop a placeholder (Clerk's say "your phone"),
-                // never invent one the component does not fill (the application's
-                // name is filled everywhere).
-                for name in placeholders(text) {
+                // A translation never invents a placeholder the component does not
+                // fill (the application's name is filled everywhere), nor drops one:
+                // "sent to {{identifier}}" must not become Clerk's "sent to your phone".
+                let (theirs, ours) = (placeholders(text), placeholders(english));
+                for name in &theirs {
                     assert!(
-                        name == "applicationName" || placeholders(english).contains(&name),
+                        name == "applicationName" || ours.contains(name),
                         "{}: {key} uses {{{{{name}}}}}",
+                        l.locale()
+                    );
+                }
+                for name in &ours {
+                    assert!(
+                        name == "applicationName" || theirs.contains(name),
+                        "{}: {key} drops {{{{{name}}}}}",
                         l.locale()
                     );
                 }
@@ -219,6 +288,90 @@ mod tests {
         // An override wins over the language.
         let custom = fr.with("formButtonPrimary", "Suivant");
         assert_eq!(custom.t("formButtonPrimary"), "Suivant");
+    }
+
+    fn failure(code: &str, meta: &str) -> ApiFailure {
+        let body = format!(
+            r#"{{"errors":[{{"code":"{code}","message":"m","long_message":"Clerk's words","meta":{meta}}}]}}"#
+        );
+        crate::ClerkError::from_response(422, &body, None)
+            .api()
+            .unwrap()
+            .clone()
+    }
+
+    fn password(min: u32, max: u32) -> PasswordSettings {
+        fapi_types::decode(&format!(r#"{{"min_length":{min},"max_length":{max}}}"#)).unwrap()
+    }
+
+    #[test]
+    fn password_length_errors_name_the_instances_limit_in_every_language() {
+        let short = failure(
+            "form_password_length_too_short",
+            r#"{"param_name":"password"}"#,
+        );
+        let long = failure(
+            "form_password_length_too_long",
+            r#"{"param_name":"password"}"#,
+        );
+        let limits = password(10, 72);
+        let en = Localization::default();
+        assert_eq!(
+            en.api_error(&short, Some(&limits)),
+            "Your password must contain 10 or more characters."
+        );
+        // The limit is inclusive; Clerk's words are "less than".
+        assert_eq!(
+            en.api_error(&long, Some(&limits)),
+            "Your password must contain less than 73 characters."
+        );
+        assert_eq!(
+            Localization::fr_fr().api_error(&short, Some(&limits)),
+            "Votre mot de passe doit contenir au moins 10 caractères."
+        );
+        assert_eq!(
+            Localization::ja_jp().api_error(&short, Some(&limits)),
+            "パスワードは次の条件を満たす必要があります：10文字以上."
+        );
+        for language in LANGUAGES {
+            let text = language().api_error(&short, Some(&limits));
+            assert!(text.contains("10"), "{text}");
+        }
+        // Without the instance's settings: the code's text, as before.
+        assert_eq!(
+            Localization::fr_fr().api_error(&short, None),
+            "Votre mot de passe est trop court."
+        );
+        // The app's override of the code wins.
+        let custom = Localization::default().with(
+            "unstable__errors.form_password_length_too_short",
+            "Longer, please",
+        );
+        assert_eq!(custom.api_error(&short, Some(&limits)), "Longer, please");
+    }
+
+    #[test]
+    fn a_lockout_names_its_minutes_in_every_language() {
+        let locked = failure("user_locked", r#"{"lockout_expires_in_seconds":841}"#);
+        assert_eq!(
+            Localization::de_de().api_error(&locked, None),
+            "Ihr Konto ist gesperrt. Sie können es in 15 Min. erneut versuchen. Weitere Informationen erhalten Sie vom Support."
+        );
+        for language in LANGUAGES {
+            let text = language().api_error(&locked, None);
+            assert!(text.contains("15"), "{text}");
+        }
+        // English has the server's own sentence, minutes included.
+        assert_eq!(
+            Localization::default().api_error(&locked, None),
+            "Clerk's words"
+        );
+        // Locked by an administrator: no minutes to name.
+        let by_admin = failure("user_locked", "{}");
+        assert_eq!(
+            Localization::fr_fr().api_error(&by_admin, None),
+            "Votre compte est verrouillé. Réessayez plus tard ou contactez le support."
+        );
     }
 
     #[test]

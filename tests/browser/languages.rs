@@ -111,3 +111,41 @@ async fn german_spanish_and_portuguese_sign_up_name_a_taken_email_in_their_words
     }
     reset_location();
 }
+
+/// A too-short password names the instance's minimum in the user's language, as
+/// Clerk words it (`passwordComplexity`), not a bare "too short"; the code step
+/// names the address the code went to.
+#[wasm_bindgen_test]
+async fn french_sign_up_names_the_minimum_length_and_where_the_code_went() {
+    fresh_browser().await;
+    let (m, clerk) = mount_localized(html! { <SignUp /> }, Localization::fr_fr()).await;
+    let root = &m.root;
+    let min = clerk
+        .state()
+        .environment
+        .as_deref()
+        .unwrap()
+        .user_settings
+        .password_settings
+        .min_length;
+    let email = unique_email("court+clerk_test");
+    fill(root, "input[name=email_address]", &email).await;
+    fill(root, "input[name=password]", "court").await;
+    click(root, "button.cl-formButtonPrimary").await;
+    wait_for_text(
+        root,
+        "#cl-field-password-error",
+        &format!("Votre mot de passe doit contenir au moins {min} caractères."),
+    )
+    .await;
+    // With a long enough one, the code step says where the code went, in French.
+    fill(root, "input[name=password]", PASSWORD).await;
+    click(root, "button.cl-formButtonPrimary").await;
+    wait_for_text(
+        root,
+        ".cl-headerSubtitle",
+        &format!("Saisissez le code de vérification envoyé à {email}"),
+    )
+    .await;
+    reset_location();
+}

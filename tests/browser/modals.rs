@@ -108,6 +108,45 @@ async fn the_sign_in_modal_keeps_focus_inside_closes_on_escape_and_gives_focus_b
     reset_location();
 }
 
+fn body_overflow() -> String {
+    document()
+        .body()
+        .unwrap()
+        .style()
+        .get_property_value("overflow")
+        .unwrap()
+}
+
+/// As Clerk's modals: the page under an open modal does not scroll, also while the
+/// sign-in hands over to the sign-up, and the page's own style comes back after.
+#[wasm_bindgen_test]
+async fn the_page_under_a_modal_does_not_scroll_and_gets_its_style_back() {
+    fresh_browser().await;
+    set_location("/page");
+    let style = document().body().unwrap().style();
+    style.set_property("overflow", "auto").unwrap();
+    let (m, _clerk) = mount(html! { <SignInButton mode={ButtonMode::modal()} /> }).await;
+    let root = &m.root;
+    click(root, "button.cl-signInButton").await;
+    let dialog = wait_for(root, "[role=dialog]").await;
+    assert_eq!(body_overflow(), "hidden");
+    click_text(&dialog, "button", "Sign up").await;
+    wait_for(root, "[role=dialog] input[name=email_address]").await;
+    assert_eq!(
+        body_overflow(),
+        "hidden",
+        "the sign-up modal keeps the lock"
+    );
+    press("Escape", false);
+    wait_until("the modal to close", || {
+        find(root, "[role=dialog]").is_none().then_some(())
+    })
+    .await;
+    assert_eq!(body_overflow(), "auto", "the page's own overflow is back");
+    style.remove_property("overflow").unwrap();
+    reset_location();
+}
+
 #[wasm_bindgen_test]
 async fn signing_in_in_a_modal_stays_on_the_page_and_closes_it() {
     fresh_browser().await;

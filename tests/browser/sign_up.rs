@@ -27,7 +27,13 @@ async fn sign_up_with_an_email_code() {
     fill(root, "input[name=email_address]", &email).await;
     fill(root, "input[name=password]", "too short").await;
     click(root, "button.cl-formButtonPrimary").await;
-    wait_for_text(root, "#cl-field-password-error", "15 characters").await;
+    // The instance's minimum, in Clerk's words (its `passwordComplexity` sentence).
+    wait_for_text(
+        root,
+        "#cl-field-password-error",
+        "Your password must contain 15 or more characters.",
+    )
+    .await;
     audit(root, "<SignUp/>, a short password").await;
     fill(root, "input[name=password]", PASSWORD).await;
     click(root, "button.cl-formButtonPrimary").await;
