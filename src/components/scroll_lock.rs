@@ -23,20 +23,21 @@ fn body_style() -> Option<web_sys::CssStyleDeclaration> {
     Some(web_sys::window()?.document()?.body()?.style())
 }
 
-fn scrollbar_width() -> f64 {
+/// Whole pixels: printing a float would link Rust's float formatting into the bundle.
+fn scrollbar_width() -> i32 {
     let Some(window) = web_sys::window() else {
-        return 0.0;
+        return 0;
     };
     let inner = window
         .inner_width()
         .ok()
         .and_then(|w| w.as_f64())
-        .unwrap_or(0.0);
+        .map_or(0, |w| w as i32);
     let client = window
         .document()
         .and_then(|d| d.document_element())
-        .map_or(inner, |e| f64::from(e.client_width()));
-    (inner - client).max(0.0)
+        .map_or(inner, |e| e.client_width());
+    (inner - client).max(0)
 }
 
 fn lock() {
@@ -50,7 +51,7 @@ fn lock() {
         lock.saved = (get("overflow"), get("padding-right"));
         let width = scrollbar_width();
         let _ = style.set_property("overflow", "hidden");
-        if width > 0.0 {
+        if width > 0 {
             let _ = style.set_property("padding-right", &format!("{width}px"));
         }
     });
