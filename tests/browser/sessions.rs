@@ -21,6 +21,29 @@ fn active_email(clerk: &Clerk) -> Option<String> {
     Some(state.user()?.primary_email_address()?.email_address.clone())
 }
 
+/// Two accounts signed up on this browser's client, Ada first, then Grace, whose
+/// session is the active one.
+struct TwoAccounts {
+    ada: String,
+    ada_session: String,
+    grace: String,
+}
+
+async fn ada_then_grace() -> TwoAccounts {
+    let setup = multi_core();
+    setup.load().await.unwrap();
+    let ada = unique_email("ada+clerk_test");
+    sign_up_with(&setup, "Ada", &ada).await;
+    let ada_session = setup.state().session().unwrap().id.clone();
+    let grace = unique_email("grace+clerk_test");
+    sign_up_with(&setup, "Grace", &grace).await;
+    TwoAccounts {
+        ada,
+        ada_session,
+        grace,
+    }
+}
+
 #[component]
 fn SessionCount() -> Html {
     let list = use_session_list();
@@ -30,15 +53,7 @@ fn SessionCount() -> Html {
 #[wasm_bindgen_test]
 async fn accounts_are_switched_added_and_signed_out_one_at_a_time() {
     fresh_browser().await;
-    let (ada, grace) = (
-        unique_email("ada+clerk_test"),
-        unique_email("grace+clerk_test"),
-    );
-    let setup = multi_core();
-    setup.load().await.unwrap();
-    sign_up_with(&setup, "Ada", &ada).await;
-    sign_up_with(&setup, "Grace", &grace).await;
-    drop(setup);
+    let TwoAccounts { ada, grace, .. } = ada_then_grace().await;
 
     set_location("/page");
     let (m, clerk) = mount_on(
@@ -117,12 +132,7 @@ async fn accounts_are_switched_added_and_signed_out_one_at_a_time() {
 #[wasm_bindgen_test]
 async fn set_active_and_redirect_goes_where_asked() {
     fresh_browser().await;
-    let setup = multi_core();
-    setup.load().await.unwrap();
-    sign_up_with(&setup, "Ada", &unique_email("ada2+clerk_test")).await;
-    let first = setup.state().session().unwrap().id.clone();
-    sign_up_with(&setup, "Grace", &unique_email("grace2+clerk_test")).await;
-    drop(setup);
+    let first = ada_then_grace().await.ada_session;
     set_location("/page");
     let (_m, clerk) = mount_on(Some(FAPI_MULTI_SESSION), html! {}, true, None).await;
     clerk
@@ -139,13 +149,11 @@ async fn set_active_and_redirect_goes_where_asked() {
 #[wasm_bindgen_test]
 async fn set_active_and_navigate_hands_the_session_to_the_apps_navigation() {
     fresh_browser().await;
-    let setup = multi_core();
-    setup.load().await.unwrap();
-    let ada = unique_email("ada4+clerk_test");
-    sign_up_with(&setup, "Ada", &ada).await;
-    let first = setup.state().session().unwrap().id.clone();
-    sign_up_with(&setup, "Grace", &unique_email("grace4+clerk_test")).await;
-    drop(setup);
+    let TwoAccounts {
+        ada,
+        ada_session: first,
+        ..
+    } = ada_then_grace().await;
     set_location("/page");
     let (_m, clerk) = mount_on(Some(FAPI_MULTI_SESSION), html! {}, true, None).await;
     let handed = std::rc::Rc::new(std::cell::RefCell::new(None));
@@ -175,13 +183,11 @@ async fn set_active_and_navigate_hands_the_session_to_the_apps_navigation() {
 #[wasm_bindgen_test]
 async fn signing_out_of_another_account_keeps_this_one_and_the_page() {
     fresh_browser().await;
-    let setup = multi_core();
-    setup.load().await.unwrap();
-    sign_up_with(&setup, "Ada", &unique_email("ada3+clerk_test")).await;
-    let other = setup.state().session().unwrap().id.clone();
-    let grace = unique_email("grace3+clerk_test");
-    sign_up_with(&setup, "Grace", &grace).await;
-    drop(setup);
+    let TwoAccounts {
+        ada_session: other,
+        grace,
+        ..
+    } = ada_then_grace().await;
     set_location("/page");
     let (m, clerk) = mount_on(
         Some(FAPI_MULTI_SESSION),
