@@ -65,9 +65,14 @@ pub fn origin_of(url: &str) -> Option<String> {
 /// assert!(!is_safe_redirect("//evil.com/x", o, &[]));
 /// assert!(!is_safe_redirect("https://evil.com", o, &[]));
 /// assert!(!is_safe_redirect("javascript:alert(1)", o, &[]));
+/// // Browsers drop TAB, CR and LF inside a URL: this one is `//evil.com/x` to them.
+/// assert!(!is_safe_redirect("/\t/evil.com/x", o, &[]));
 /// ```
 pub fn is_safe_redirect(url: &str, origin: &str, allowed_origins: &[String]) -> bool {
     let url = url.trim();
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return false;
+    }
     if url.starts_with('/') {
         return !url.starts_with("//") && !url.starts_with("/\\");
     }

@@ -39,8 +39,13 @@ pub struct Settings {
     pub single_session_mode: bool,
     /// Development only: test phones and `+clerk_test` emails take code 424242.
     pub test_mode: bool,
-    /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
+    /// Take the client IP from `X-Forwarded-For`, for requests whose peer is one of
+    /// `trusted_proxies` (anyone else could write any address into it).
     pub trust_forwarded_for: bool,
+    /// Your proxies' addresses, as CIDR blocks (`"10.0.0.0/8"`, `"::1/128"`): only a
+    /// request from one of them has its `X-Forwarded-For` read, as nginx's
+    /// `set_real_ip_from`. Required with `trust_forwarded_for`.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How many proxies of yours append to `X-Forwarded-For`: the client is the
     /// entry this far from the right (what the outermost one saw).
     pub forwarded_hops: u32,
@@ -317,12 +322,18 @@ impl Default for Codes {
     }
 }
 
-/// Account lockout after failed passwords and codes, all factors together.
+/// Account lockout after failed passwords and codes, all factors together (see
+/// `flows::lockout`): per source, and per account for new devices.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Lockout {
     pub enabled: bool,
+    /// Failures from one source (an address, or one of the user's known devices)
+    /// that lock that source out of the account.
     pub max_attempts: u32,
+    /// Failures from every source together that lock the account for new devices
+    /// (the owner's known devices and live sessions go on).
+    pub account_max_attempts: u32,
     pub duration_minutes: u32,
 }
 
@@ -331,6 +342,7 @@ impl Default for Lockout {
         Lockout {
             enabled: true,
             max_attempts: 10,
+            account_max_attempts: 100,
             duration_minutes: 60,
         }
     }
@@ -483,6 +495,7 @@ impl Default for Settings {
             single_session_mode: true,
             test_mode: true,
             trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
             forwarded_hops: 1,
             allow_remote_development: false,
             enumeration_protection: false,
@@ -528,6 +541,55 @@ pub enum ConfigError {
     Env { name: &'static str, message: String },
     #[error("{0}")]
     Invalid(String),
+}
+
+/// Keys whose values are secrets wherever they appear in the settings.
+const SECRET_KEYS: &[&str] = &["auth_token", "secret", "password", "password_hash"];
+
+impl Settings {
+    /// The settings as TOML for `--print-config`, secrets replaced by `"<redacted>"`
+    /// (also the password in `database_url`): the output lands in terminals and tickets.
+    pub fn printable(&self) -> Result<String, toml::ser::Error> {
+        fn redact(value: &mut toml::Value) {
+            match value {
+                toml::Value::Table(table) => {
+                    for (key, v) in table.iter_mut() {
+                        let secret = SECRET_KEYS.contains(&key.as_str())
+                            && v.as_str().is_some_and(|s| !s.is_empty());
+                        if secret {
+                            *v = toml::Value::String("<redacted>".into());
+                        } else if key == "database_url" {
+                            if let toml::Value::String(url) = v {
+                                *url = redact_url_password(url);
+                            }
+                        } else {
+                            redact(v);
+                        }
+                    }
+                }
+                toml::Value::Array(items) => items.iter_mut().for_each(redact),
+                _ => {}
+            }
+        }
+        let mut value = toml::Value::try_from(self)?;
+        redact(&mut value);
+        toml::to_string_pretty(&value)
+    }
+}
+
+/// `postgres://user:secret@host/db` as `postgres://user:<redacted>@host/db`.
+fn redact_url_password(url: &str) -> String {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let authority_end = url[start..].find('/').map_or(url.len(), |i| start + i);
+    let Some(at) = url[start..authority_end].rfind('@').map(|i| start + i) else {
+        return url.to_owned();
+    };
+    match url[start..at].find(':') {
+        Some(colon) => format!("{}<redacted>{}", &url[..start + colon + 1], &url[at..]),
+        None => url.to_owned(),
+    }
 }
 
 impl Settings {
@@ -665,6 +727,12 @@ impl Settings {
         }
         if self.forwarded_hops == 0 {
             return invalid("forwarded_hops must be at least 1");
+        }
+        if self.trust_forwarded_for && self.trusted_proxies.is_empty() {
+            return invalid(
+                "trust_forwarded_for needs trusted_proxies (your proxies' addresses, e.g. [\"10.0.0.0/8\"]): \
+                 X-Forwarded-For from anyone else is whatever they wrote",
+            );
         }
         let limits = &self.limits;
         if limits.attempts_per_10s == 0
@@ -827,6 +895,35 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printed_settings_hold_no_secret() {
+        let mut s = Settings {
+            database_url: "postgres://fapi:db-secret@db.internal:5432/fapi".into(),
+            ..Settings::default()
+        };
+        s.dashboard.admins = vec![Admin {
+            name: "ops".into(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        }];
+        s.delivery.email = EmailDelivery::Webhook(Webhook {
+            url: "https://hooks.example/mail".into(),
+            secret: Some("whsec_do_not_print".into()),
+        });
+        let text = s.printable().unwrap();
+        for secret in ["db-secret", "argon2id", "whsec_do_not_print"] {
+            assert!(!text.contains(secret), "{secret} printed:\n{text}");
+        }
+        assert!(
+            text.contains("postgres://fapi:<redacted>@db.internal:5432/fapi"),
+            "{text}"
+        );
+        assert!(text.contains("ops"), "names stay");
+        assert_eq!(
+            redact_url_password("sqlite://target/demo/fapi.db"),
+            "sqlite://target/demo/fapi.db"
+        );
+    }
 
     #[test]
     fn the_secrets_key_sits_beside_the_database_unless_configured() {

@@ -118,14 +118,10 @@ impl Db {
             .or_else(|| url.strip_prefix("sqlite:"))
             .ok_or_else(|| DbError::Unsupported(url.to_owned()))?;
         let file = path.split('?').next().unwrap_or(path);
-        if let Some(dir) = std::path::Path::new(file).parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|source| DbError::Folder {
-                    path: dir.display().to_string(),
-                    source,
-                })?;
-            }
-        }
+        create_private(std::path::Path::new(file)).map_err(|source| DbError::Folder {
+            path: file.to_owned(),
+            source,
+        })?;
         // The Any driver takes SQLite's options from the URL alone, and a URL's
         // host is lower-cased: name the file by its absolute path, escaped.
         let absolute = std::path::absolute(file).map_err(|source| DbError::Folder {
@@ -173,6 +169,38 @@ impl Db {
     pub async fn close(&self) {
         self.write.close().await;
         self.read.close().await;
+    }
+}
+
+/// The SQLite file of a `sqlite://` URL; `None` for other engines.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    Some(path.split('?').next().unwrap_or(path).into())
+}
+
+/// The database holds the signing key, the code key and every hash: a new file is
+/// the owner's alone (0600, in a 0700 folder when the folder is new too). SQLite
+/// gives its `-wal` and `-shm` files the database file's mode.
+fn create_private(file: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        builder.mode(0o700);
+        builder.create(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

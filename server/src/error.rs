@@ -470,6 +470,25 @@ impl ApiError {
         )
     }
 
+    pub fn body_too_large(max_bytes: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request_body_too_large",
+            "Request body too large",
+            format!("The request body must be at most {max_bytes} bytes."),
+        )
+    }
+
+    /// A development instance reached by a name that is not this machine's.
+    pub fn host_invalid() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "host_invalid",
+            "Host not allowed",
+            "A development instance answers only loopback host names (localhost, 127.0.0.1, [::1]).",
+        )
+    }
+
     pub fn method_not_allowed() -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -70,6 +70,11 @@ pub fn router(state: &AppState) -> Router<AppState> {
 /// Whether `target` may be returned to: a path on the app's side of things, this
 /// server's origin, an allowed origin, or (development) a loopback one.
 pub fn allowed_redirect(settings: &Settings, own: Option<&str>, target: &str) -> bool {
+    // Browsers drop TAB, CR and LF while parsing a URL: `/\t/evil.example` is
+    // `//evil.example` to them. Nothing a real address holds is worth that doubt.
+    if target.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return false;
+    }
     if target.starts_with('/') && !target.starts_with("//") && !target.starts_with("/\\") {
         return true;
     }
@@ -193,6 +198,15 @@ mod tests {
         ));
         assert!(!allowed_redirect(&s, own, "//evil.example/x"));
         assert!(!allowed_redirect(&s, own, "/\\evil.example"));
+        for sneaky in [
+            "/\t/evil.example/x",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            " //evil.example",
+            "/ok\u{0}",
+        ] {
+            assert!(!allowed_redirect(&s, own, sneaky), "{sneaky:?}");
+        }
         assert!(!allowed_redirect(&s, own, "https://evil.example"));
         assert!(!allowed_redirect(
             &s,

@@ -285,6 +285,10 @@ impl Server {
 /// The settings in force for this config: the file's with the dashboard's saved
 /// values on top (what `--print-config` shows).
 pub async fn effective_settings(settings: &Settings) -> Result<Settings, StartError> {
+    // Reading the settings creates nothing: a SQLite file not made yet saved none.
+    if db::sqlite_file(&settings.database_url).is_some_and(|f| !f.exists()) {
+        return Ok(settings.clone());
+    }
     let db = Db::open(&settings.database_url).await?;
     let saved = store::instance_settings::all(&db).await;
     db.close().await;

@@ -80,7 +80,7 @@ async fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        match toml::to_string_pretty(&settings) {
+        match settings.printable() {
             Ok(text) => {
                 print!("{text}");
                 return ExitCode::SUCCESS;

@@ -112,7 +112,7 @@ pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
         locked: lockout.is_some(),
         lockout_expires_in_seconds: lockout.filter(|_| !row.admin_locked()),
         verification_attempts_remaining: Some(
-            (state.settings().lockout.max_attempts as i64 - row.failed_attempts).max(0),
+            (state.settings().lockout.account_max_attempts as i64 - row.failed_attempts).max(0),
         ),
         delete_self_enabled: false,
         locale: row.locale.clone(),
@@ -236,7 +236,7 @@ pub fn session(row: &SessionRow, user: Option<&t::User>, now: i64) -> t::Session
                 key: "setup-mfa".into(),
             }]
         }),
-        public_user_data,
+        public_user_data: Some(public_user_data),
         user: user.cloned(),
         factor_verification_age: Some([
             minutes(Some(row.first_factor_at)),
@@ -536,6 +536,7 @@ pub async fn sign_up(state: &AppState, row: &SignUpRow) -> ApiResult<t::SignUp> 
         first_name: row.first_name.clone(),
         last_name: row.last_name.clone(),
         password_enabled: row.password_hash.is_some(),
+        has_password: row.password_hash.is_some(),
         unsafe_metadata: serde_json::from_str(&row.unsafe_metadata)
             .unwrap_or_else(|_| serde_json::json!({})),
         created_session_id: row.created_session_id.clone(),

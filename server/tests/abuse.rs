@@ -87,3 +87,59 @@ async fn unsafe_metadata_is_capped_at_8_kb() {
         8000
     );
 }
+
+/// Names are Clerk's 256 characters at most (they were unbounded: 1.9 MB names,
+/// repeated three times in every answer); an identifier no account can have (over 320)
+/// is refused before it is stored; a form body over 64 KiB is not read at all.
+#[tokio::test]
+async fn names_identifiers_and_bodies_have_limits() {
+    let server = TestServer::start().await;
+    let b = Browser::new(&server.base, Mode::Cookie);
+    let long = "n".repeat(257);
+    for field in ["first_name", "last_name"] {
+        let e = b
+            .post(
+                "/v1/client/sign_ups",
+                &[("email_address", "long@example.com"), (field, &long)],
+            )
+            .await
+            .err(422, "form_param_format_invalid");
+        assert_eq!(e["meta"]["param_name"], field);
+    }
+    b.post(
+        "/v1/client/sign_ups",
+        &[
+            ("email_address", "long@example.com"),
+            ("first_name", "A\u{7}da"),
+        ],
+    )
+    .await
+    .err(422, "form_param_format_invalid");
+
+    b.sign_up(&server, "named@example.com", "Ada").await;
+    let e = b
+        .patch("/v1/me", &[("last_name", &long)])
+        .await
+        .err(422, "form_param_format_invalid");
+    assert_eq!(e["meta"]["param_name"], "last_name");
+    let me = b.get("/v1/me").await.ok();
+    assert!(
+        me["response"]["last_name"].is_null(),
+        "refused means unchanged"
+    );
+    let fits = "é".repeat(256);
+    let v = b.patch("/v1/me", &[("last_name", &fits)]).await.ok();
+    assert_eq!(v["response"]["last_name"], fits.as_str());
+    b.sign_out().await;
+
+    let e = b
+        .post("/v1/client/sign_ins", &[("identifier", &"i".repeat(321))])
+        .await
+        .err(422, "form_param_format_invalid");
+    assert_eq!(e["meta"]["param_name"], "identifier");
+
+    let huge = "x".repeat(70 * 1024);
+    b.post("/v1/client/sign_ins", &[("identifier", &huge)])
+        .await
+        .err(413, "request_body_too_large");
+}

@@ -178,3 +178,28 @@ async fn off_in_development_unless_asked_and_on_in_production() {
     off.sign_in.client_trust = Some(false);
     assert!(!off.client_trust());
 }
+
+/// An account with no verified email or phone (a username-only instance) has nowhere
+/// to send a new-device code: it signs in with its password, not never.
+#[tokio::test]
+async fn an_account_with_no_contact_is_not_stranded() {
+    use fapi_server::config::Requirement;
+    let server = TestServer::with(|s| {
+        s.sign_in.client_trust = Some(true);
+        s.identifiers.email_address = Requirement::Off;
+        s.identifiers.username = Requirement::Required;
+    })
+    .await;
+    let home = Browser::new(&server.base, Mode::Cookie);
+    let v = home
+        .post(
+            "/v1/client/sign_ups",
+            &[("username", "ada_lovelace"), ("password", PASSWORD)],
+        )
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+    let other = Browser::new(&server.base, Mode::Cookie);
+    let v = other.sign_in_password("ada_lovelace", PASSWORD).await.ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+}

@@ -121,3 +121,40 @@ async fn a_trailing_slash_routes_like_none() {
     assert_eq!(v["object"], "environment");
     b.get("/.well-known/jwks.json/").await.ok();
 }
+
+/// Core 3's `signUp.password()` sends `strategy=password` with the password, on
+/// create and on update; Clerk takes it (it was a 422 here). The sign-up carries
+/// `has_password`, which clerk-js reads (the spec's `password_enabled` stays too).
+#[tokio::test]
+async fn sign_up_password_strategy_is_taken_and_has_password_is_sent() {
+    let server = TestServer::start().await;
+    let b = Browser::new(&server.base, Mode::Cookie);
+    let v = b
+        .post(
+            "/v1/client/sign_ups",
+            &[
+                ("strategy", "password"),
+                ("email_address", "core3@example.com"),
+            ],
+        )
+        .await
+        .ok();
+    assert_eq!(v["response"]["has_password"], false, "{v}");
+    let id = v["response"]["id"].as_str().unwrap().to_owned();
+    let v = b
+        .patch(
+            &format!("/v1/client/sign_ups/{id}"),
+            &[("strategy", "password"), ("password", PASSWORD)],
+        )
+        .await
+        .ok();
+    assert_eq!(v["response"]["has_password"], true, "{v}");
+    assert_eq!(v["response"]["password_enabled"], true);
+    assert_eq!(v["response"]["unverified_fields"][0], "email_address");
+    b.post(
+        "/v1/client/sign_ups",
+        &[("strategy", "totp"), ("email_address", "x@example.com")],
+    )
+    .await
+    .err(422, "form_param_value_invalid");
+}

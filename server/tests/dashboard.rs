@@ -468,3 +468,115 @@ async fn the_hosted_pages_colours_are_set_in_the_dashboard() {
         "#fafafa"
     );
 }
+
+/// The dashboard is same-origin only: an allowed app origin (or, in development, any
+/// loopback port) gets no CORS headers, so its scripts cannot read the pages with the
+/// administrator's cookie. The API keeps answering that origin.
+#[tokio::test]
+async fn the_dashboard_answers_no_other_origin() {
+    let server = TestServer::with(|s| {
+        common::admin::with_admin(s);
+        s.allowed_origins = vec!["https://app.example.com".into()];
+    })
+    .await;
+    let admin = common::admin::signed_in_admin(&server).await;
+    for origin in ["https://app.example.com", "http://localhost:31337"] {
+        for path in ["/dashboard/settings", "/dashboard/users", "/dashboard/log"] {
+            let r = admin
+                .http
+                .get(format!("{}{path}", server.base))
+                .header(header::ORIGIN, origin)
+                .send()
+                .await
+                .unwrap();
+            let cors: Vec<_> = r
+                .headers()
+                .keys()
+                .filter(|k| k.as_str().starts_with("access-control-"))
+                .map(|k| k.to_string())
+                .collect();
+            assert!(cors.is_empty(), "{path} from {origin}: {cors:?}");
+        }
+    }
+    let r = admin
+        .http
+        .get(format!("{}/v1/environment", server.base))
+        .header(header::ORIGIN, "https://app.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+}
+
+/// An administrator locks an account to answer a takeover: the sessions already
+/// open (the intruder's) end with it, tokens and profile changes alike.
+#[tokio::test]
+async fn locking_an_account_ends_its_sessions() {
+    let server = TestServer::with(with_admin).await;
+    let admin = signed_in_admin(&server).await;
+    let user = Browser::new(&server.base, Mode::Cookie);
+    user.sign_up(&server, "taken.over@example.com", "Ada").await;
+    let id = user_id_of(&user).await;
+    let sid = user.session_id.lock().unwrap().clone().unwrap();
+    user.post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
+        .await
+        .ok();
+
+    let csrf = admin.csrf().await;
+    let page = admin
+        .post(&format!("/dashboard/users/{id}/lock"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    user.post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
+        .await
+        .err(401, "signed_out");
+    user.patch("/v1/me", &[("first_name", "Mallory")])
+        .await
+        .err(401, "authentication_invalid");
+    assert!(admin.log().await.contains("1 sessions signed out"));
+}
+
+/// A link cannot make the dashboard say what it likes ("Done: account verified by the
+/// security team"), and no page number breaks a list.
+#[tokio::test]
+async fn the_pages_say_only_what_the_dashboard_did() {
+    let server = TestServer::with(with_admin).await;
+    let admin = signed_in_admin(&server).await;
+    let user = Browser::new(&server.base, Mode::Cookie);
+    user.sign_up(&server, "flash@example.com", "Ada").await;
+    let id = user_id_of(&user).await;
+    let page = admin
+        .get(&format!(
+            "/dashboard/users/{id}?done=account+verified+by+the+security+team"
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("security team"), "{}", page.body);
+    assert!(!page.body.contains("Done:"));
+
+    let csrf = admin.csrf().await;
+    let done = admin
+        .post(
+            &format!("/dashboard/users/{id}/sign-out"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    let to = done.location.unwrap();
+    assert!(to.ends_with("?done=sign-out"), "{to}");
+    assert!(admin
+        .get(&to)
+        .await
+        .body
+        .contains("Done: every session is signed out"));
+
+    for path in [
+        "/dashboard/users?page=9223372036854775807",
+        "/dashboard/log?page=9223372036854775807",
+        "/dashboard/users?page=-9223372036854775808",
+    ] {
+        assert_eq!(admin.get(path).await.status, StatusCode::OK, "{path}");
+    }
+}

@@ -23,8 +23,43 @@ async fn behind_a_proxy() -> TestServer {
     TestServer::with(|s| {
         s.limits = fapi_server::config::Limits::default();
         s.trust_forwarded_for = true;
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     })
     .await
+}
+
+/// Anyone who reaches the instance past the proxy writes whatever address they like
+/// into `X-Forwarded-For`: it is read only from a configured proxy's connection.
+#[tokio::test]
+async fn the_header_of_a_peer_that_is_no_proxy_is_ignored() {
+    let server = TestServer::with(|s| {
+        s.limits = fapi_server::config::Limits::default();
+        s.trust_forwarded_for = true;
+        s.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    for i in 0..5 {
+        let status = create_sign_in(&server, &format!("198.51.100.{i}")).await;
+        assert_ne!(status, StatusCode::TOO_MANY_REQUESTS);
+    }
+    let status = create_sign_in(&server, "198.51.100.200").await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a new address per request bought fresh limits"
+    );
+}
+
+#[test]
+fn trusting_the_header_needs_the_proxies_named() {
+    let mut s = fapi_server::config::Settings {
+        trust_forwarded_for: true,
+        ..Default::default()
+    };
+    let e = s.validate().unwrap_err().to_string();
+    assert!(e.contains("trusted_proxies"), "{e}");
+    s.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
+    s.validate().unwrap();
 }
 
 #[tokio::test]

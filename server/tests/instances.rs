@@ -31,6 +31,7 @@ async fn three_instances() -> Option<(Vec<TestServer>, tempfile::TempDir)> {
 fn shared_settings(shared: &std::path::Path) -> fapi_server::config::Settings {
     let mut s = test_settings(shared);
     s.trust_forwarded_for = true;
+    s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     s.limits.sign_in_create_per_10s = 5;
     s.lockout.max_attempts = 1000;
     common::admin::with_admin(&mut s);

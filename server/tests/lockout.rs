@@ -145,11 +145,15 @@ async fn once_a_lock_expires_one_wrong_password_does_not_lock_again() {
     b.sign_in_password("expiry@example.com", "not the password at all")
         .await
         .err(403, "user_locked");
-    // An hour passes.
-    sqlx::query("UPDATE users SET locked_until = locked_until - 3600001")
+    // An hour passes (for the source's lock, and the account's count).
+    for table in ["users", "target_failures"] {
+        sqlx::query(&format!(
+            "UPDATE {table} SET locked_until = locked_until - 3600001"
+        ))
         .execute(&server.state().db.write)
         .await
         .unwrap();
+    }
     b.sign_in_password("expiry@example.com", "not the password at all")
         .await
         .err(422, "form_password_incorrect");
@@ -158,4 +162,119 @@ async fn once_a_lock_expires_one_wrong_password_does_not_lock_again() {
         .await
         .ok();
     assert_eq!(v["response"]["status"], "complete");
+}
+
+/// Knowing an identifier is no switch that locks its owner out: ten wrong passwords
+/// lock out the address they came from, not the owner's known browser, nor the owner's
+/// live session (its "verify it's you"); and the locked source is sent no code.
+#[tokio::test]
+async fn an_attacker_locks_out_only_their_own_source() {
+    let server = TestServer::start().await;
+    let email = "owner@example.com";
+    let home = Browser::new(&server.base, Mode::Cookie);
+    home.sign_up(&server, email, "Ada").await;
+    let sid = home.session_id.lock().unwrap().clone().unwrap();
+
+    let attacker = Browser::new(&server.base, Mode::Cookie);
+    for _ in 0..9 {
+        attacker
+            .sign_in_password(email, "not the password at all")
+            .await
+            .err(422, "form_password_incorrect");
+    }
+    attacker
+        .sign_in_password(email, "not the password at all")
+        .await
+        .err(403, "user_locked");
+    attacker
+        .sign_in_password(email, PASSWORD)
+        .await
+        .err(403, "user_locked");
+    // A code to the owner's inbox is not the attacker's to ask for now.
+    let sent = server.messages_to(email).await;
+    attacker
+        .post(
+            "/v1/client/sign_ins",
+            &[("identifier", email), ("strategy", "email_code")],
+        )
+        .await
+        .err(403, "user_locked");
+    assert_eq!(server.messages_to(email).await, sent, "no code was sent");
+
+    // The owner's live session can still step up (change the password, 2FA)...
+    let v = home
+        .post(
+            &format!("/v1/client/sessions/{sid}/verify"),
+            &[("level", "first_factor")],
+        )
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "needs_first_factor", "{v}");
+    let v = home
+        .post(
+            &format!("/v1/client/sessions/{sid}/verify/attempt_first_factor"),
+            &[("strategy", "password"), ("password", PASSWORD)],
+        )
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+    // ...and the owner's browser signs in again with the password.
+    home.sign_out().await;
+    let v = home.sign_in_password(email, PASSWORD).await.ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+}
+
+async fn behind_a_proxy(account_max_attempts: u32) -> TestServer {
+    TestServer::with(move |s| {
+        s.trust_forwarded_for = true;
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        s.lockout.account_max_attempts = account_max_attempts;
+    })
+    .await
+}
+
+/// Each address has its ten tries; a new device elsewhere is not refused.
+#[tokio::test]
+async fn one_address_is_locked_and_another_is_not() {
+    let server = behind_a_proxy(100).await;
+    let email = "spread@example.com";
+    let home = Browser::from_address(&server.base, "198.51.100.1");
+    home.sign_up(&server, email, "Ada").await;
+    home.sign_out().await;
+    let attacker = Browser::from_address(&server.base, "203.0.113.66");
+    for _ in 0..10 {
+        attacker.sign_in_password(email, "wrong guess again").await;
+    }
+    attacker
+        .sign_in_password(email, PASSWORD)
+        .await
+        .err(403, "user_locked");
+    let laptop = Browser::from_address(&server.base, "198.51.100.2");
+    let v = laptop.sign_in_password(email, PASSWORD).await.ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+}
+
+/// Many addresses together meet the account's bound (`account_max_attempts`): then
+/// new devices wait it out, while the owner's known browser goes on.
+#[tokio::test]
+async fn many_addresses_lock_new_devices_but_not_known_ones() {
+    let server = behind_a_proxy(20).await;
+    let email = "botnet@example.com";
+    let home = Browser::from_address(&server.base, "198.51.100.1");
+    home.sign_up(&server, email, "Ada").await;
+    home.sign_out().await;
+    for bot in 1..=2 {
+        let b = Browser::from_address(&server.base, &format!("203.0.113.{bot}"));
+        for _ in 0..10 {
+            b.sign_in_password(email, "wrong guess again").await;
+        }
+    }
+    let fresh = Browser::from_address(&server.base, "192.0.2.44");
+    let e = fresh
+        .sign_in_password(email, PASSWORD)
+        .await
+        .err(403, "user_locked");
+    assert!(e["meta"]["lockout_expires_in_seconds"].as_i64().unwrap() > 3500);
+    let v = home.sign_in_password(email, PASSWORD).await.ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
 }

@@ -154,3 +154,48 @@ async fn without_the_requirement_sessions_are_active_and_factors_removable() {
     b.enable_authenticator_app().await;
     b.delete("/v1/me/totp").await.ok();
 }
+
+/// Every way in ends pending while MFA is required: a new browser's password plus the
+/// emailed new-device code (Device Trust) made an `active` session before.
+#[tokio::test]
+async fn a_new_device_code_does_not_skip_setting_up_mfa() {
+    let server = TestServer::with(|s| {
+        s.mfa.required = true;
+        s.sign_in.client_trust = Some(true);
+    })
+    .await;
+    let email = "trust.pending@example.com";
+    let home = Browser::new(&server.base, Mode::Cookie);
+    home.sign_up(&server, email, "Ada").await;
+    home.sign_out().await;
+
+    let other = Browser::new(&server.base, Mode::Cookie);
+    let v = other.sign_in_password(email, PASSWORD).await.ok();
+    assert_eq!(v["response"]["status"], "needs_client_trust", "{v}");
+    let sia = v["response"]["id"].as_str().unwrap().to_owned();
+    other
+        .post(
+            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
+            &[("strategy", "email_code")],
+        )
+        .await
+        .ok();
+    let code = server.last_code_to(email).await;
+    let v = other
+        .attempt_second_factor(&sia, "email_code", &code)
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let s = session(&v["client"], &sid);
+    assert_eq!(s["status"], "pending", "{s}");
+    assert_eq!(s["tasks"], serde_json::json!([{ "key": "setup-mfa" }]));
+    assert_eq!(token_status(&other, &sid).await, "pending");
+    other
+        .patch("/v1/me", &[("first_name", "Grace")])
+        .await
+        .err(403, "session_task_pending");
+}

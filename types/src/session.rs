@@ -23,7 +23,9 @@ pub struct Session {
     #[serde(default)]
     pub tasks: Option<Vec<SessionTask>>,
     pub user: Option<User>,
-    pub public_user_data: PublicUserData,
+    /// Clerk may send `null` (`GET /v1/me/sessions/active` does); fapi-server always fills it.
+    #[serde(default)]
+    pub public_user_data: Option<PublicUserData>,
     /// Minutes since the first and second factor were verified; `-1` never.
     #[serde(default)]
     pub factor_verification_age: Option<[i64; 2]>,

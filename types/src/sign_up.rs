@@ -31,8 +31,12 @@ pub struct SignUp {
     pub first_name: Option<String>,
     #[serde(default)]
     pub last_name: Option<String>,
+    /// The spec's name for whether a password was given.
     #[serde(default)]
     pub password_enabled: bool,
+    /// The same, under the name clerk-js reads (`SignUp.hasPassword`).
+    #[serde(default)]
+    pub has_password: bool,
     #[serde(default)]
     pub unsafe_metadata: serde_json::Value,
     #[serde(default)]
@@ -73,17 +77,20 @@ pub struct SignUpVerifications {
 pub struct SignUpVerification {
     #[serde(flatten)]
     pub verification: Verification,
+    /// Absent on an OAuth `external_account` verification: "" then, as clerk-js reads it.
+    #[serde(default)]
     pub next_action: NextAction,
     #[serde(default)]
     pub supported_strategies: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NextAction {
     NeedsPrepare,
     NeedsAttempt,
     #[serde(rename = "")]
+    #[default]
     None,
     #[serde(other)]
     Unknown,
@@ -110,6 +117,7 @@ impl FromJson for SignUp {
                 first_name: req("first_name"),
                 last_name: req("last_name"),
                 password_enabled: def("password_enabled"),
+                has_password: def("has_password"),
                 unsafe_metadata: def("unsafe_metadata"),
                 created_session_id: req("created_session_id"),
                 created_user_id: req("created_user_id"),
@@ -147,7 +155,7 @@ impl FromJson for SignUpVerification {
     #[inline(never)]
     fn from_json(value: Value) -> Result<Self, DecodeError> {
         let mut f = Fields::new(value, "SignUpVerification")?;
-        let next_action = f.req("next_action").map_err(|_| f.error())?;
+        let next_action = f.def("next_action").map_err(|_| f.error())?;
         let supported_strategies = f.def("supported_strategies").map_err(|_| f.error())?;
         Ok(SignUpVerification {
             verification: Verification::from_json(f.rest())?,

@@ -28,7 +28,10 @@ pub async fn show(
     signed: Signed,
     Query(query): Query<LogQuery>,
 ) -> Response {
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query
+        .page
+        .unwrap_or(1)
+        .clamp(1, super::users_page::MAX_PAGE);
     let (rows, total) = match store::admin_audit::page(&state.db, PAGE, (page - 1) * PAGE).await {
         Ok(r) => r,
         Err(e) => return server_error(e),

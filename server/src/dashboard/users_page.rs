@@ -116,6 +116,9 @@ fn name_of(user: &UserRow) -> String {
     }
 }
 
+/// Far past any real list, and small enough that `(page - 1) * PAGE` cannot overflow.
+pub(super) const MAX_PAGE: i64 = 1_000_000;
+
 /// `GET /dashboard/users?q=&page=`.
 pub async fn list(
     State(state): State<AppState>,
@@ -129,7 +132,7 @@ pub async fn list(
 }
 
 async fn render_list(state: &AppState, query: &ListQuery) -> Result<Markup, sqlx::Error> {
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, MAX_PAGE);
     let q: String = query.q.chars().take(100).collect();
     let (users, total) = store::users::search(&state.db, &q, PAGE, (page - 1) * PAGE).await?;
     let mut rows = Vec::new();
@@ -224,7 +227,9 @@ async fn render_user(
         }
     };
     Ok(html! {
-        @if let Some(done) = done { p.ok role="status" { "Done: " (done) "." } }
+        @if let Some(done) = done.and_then(Action::parse) {
+            p.ok role="status" { "Done: " (done.done_message()) " (details in the log)." }
+        }
         section aria-labelledby="u-account" {
             h2 id="u-account" { "Account" }
             p { "Id: " code { (user.id) } }
@@ -275,7 +280,8 @@ pub async fn act(
             if let Err(e) = signed.log(&state, action.name(), &id, &done.summary).await {
                 return server_error(e);
             }
-            let to = format!("/dashboard/users/{id}?done={}", urlencode(&done.summary));
+            // The page names what was done from a fixed set; the counts are in the log.
+            let to = format!("/dashboard/users/{id}?done={}", action.name());
             Redirect::to(&to).into_response()
         }
         Ok(None) => layout::message(

@@ -39,6 +39,18 @@ impl Action {
     }
 }
 
+impl Action {
+    /// What the account's page says after the action (the log has the details).
+    pub fn done_message(self) -> &'static str {
+        match self {
+            Action::Lock => "the account is locked and its sessions are signed out",
+            Action::Unlock => "the account is unlocked",
+            Action::ResetSecondFactors => "the second factors are reset",
+            Action::SignOut => "every session is signed out",
+        }
+    }
+}
+
 /// What an action did, for the log and the page.
 pub struct Done {
     pub summary: String,
@@ -55,11 +67,15 @@ pub async fn run(
     };
     let summary = match action {
         Action::Lock => {
+            // Locking is how an administrator answers a takeover: the sessions the
+            // intruder already holds end with it.
             store::users::admin_lock(&state.db, &user.id).await?;
-            "locked: no sign-in until unlocked".to_owned()
+            let n = store::sessions::revoke_all_for_user(&state.db, &user.id).await?;
+            format!("locked: no sign-in until unlocked; {n} sessions signed out")
         }
         Action::Unlock => {
             store::users::admin_unlock(&state.db, &user.id).await?;
+            super::lockout::forget_all(state, &user.id).await?;
             "unlocked, failed tries forgotten".to_owned()
         }
         Action::SignOut => {

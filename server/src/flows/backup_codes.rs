@@ -42,7 +42,12 @@ pub async fn regenerate(state: &AppState, user_id: &str) -> ApiResult<Vec<String
 }
 
 /// A second factor: one of the user's unused codes, counted toward the lockout.
-pub async fn check(state: &AppState, user: &UserRow, code: &str) -> ApiResult<()> {
+pub async fn check(
+    state: &AppState,
+    user: &UserRow,
+    source: &lockout::Source,
+    code: &str,
+) -> ApiResult<()> {
     let trimmed = code.trim();
     if trimmed.len() != LENGTH || !trimmed.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(ApiError::param_format_invalid(
@@ -53,7 +58,7 @@ pub async fn check(state: &AppState, user: &UserRow, code: &str) -> ApiResult<()
     if store::backup_codes::remaining(&state.db, &user.id).await? == 0 {
         return Err(ApiError::strategy_for_user_invalid());
     }
-    let attempt = lockout::admit(state, user).await?;
+    let attempt = lockout::admit(state, user, source).await?;
     if store::backup_codes::consume(&state.db, &user.id, &hash(state, &user.id, trimmed)).await? {
         attempt.right(state, true).await
     } else {

@@ -109,12 +109,12 @@ pub async fn send(
 /// Whose lockout a code attempt counts toward.
 #[derive(Clone, Copy)]
 pub enum Guard<'a> {
-    /// The account signing in.
-    Account(&'a UserRow),
+    /// The account signing in, from where (see [`lockout::Source`]).
+    Account(&'a UserRow, &'a lockout::Source),
     /// Where the code went (sign-up and `/v1/me` verifications).
     Target,
     /// An identifier no account has, under enumeration protection.
-    Identifier(&'a str),
+    Identifier(&'a str, &'a lockout::Source),
 }
 
 /// A verification no code opens, attached where a real one would be: under
@@ -173,9 +173,9 @@ pub async fn check(
         Reserved::Done(outcome) => return outcome_error(outcome).map_or(Ok(()), Err),
     };
     let attempt = match (guard, &target) {
-        (Guard::Account(user), _) => Some(lockout::admit(state, user).await?),
-        (Guard::Identifier(identifier), _) => {
-            Some(lockout::admit_identifier(state, identifier).await?)
+        (Guard::Account(user, source), _) => Some(lockout::admit(state, user, source).await?),
+        (Guard::Identifier(identifier, source), _) => {
+            Some(lockout::admit_identifier(state, identifier, source).await?)
         }
         (Guard::Target, Some(target)) => Some(lockout::admit_target(state, target).await?),
         (Guard::Target, None) => None,

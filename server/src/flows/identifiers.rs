@@ -66,16 +66,48 @@ pub fn username(param: &str, raw: &str) -> ApiResult<String> {
     }
 }
 
-/// What a sign-in identifier looks like: an email, a phone, or a username.
-pub fn sign_in_identifier(raw: &str) -> String {
+/// The longest identifier anyone signs in with (an email address at most 320).
+pub const IDENTIFIER_MAX_CHARS: usize = 320;
+
+/// Clerk's limit on a first or last name.
+pub const NAME_MAX_CHARS: usize = 256;
+
+/// What a sign-in identifier looks like: an email, a phone, or a username. Longer than
+/// any of them can be is refused (it would be stored under enumeration protection).
+pub fn sign_in_identifier(raw: &str) -> ApiResult<String> {
     let t = raw.trim();
-    if t.contains('@') {
+    if t.chars().count() > IDENTIFIER_MAX_CHARS {
+        return Err(ApiError::param_format_invalid(
+            "identifier",
+            format!("identifier must be at most {IDENTIFIER_MAX_CHARS} characters."),
+        ));
+    }
+    Ok(if t.contains('@') {
         t.to_lowercase()
     } else if t.starts_with('+') {
         phone("identifier", t).unwrap_or_else(|_| t.to_owned())
     } else {
         t.to_lowercase()
+    })
+}
+
+/// A first or last name, trimmed: at most [`NAME_MAX_CHARS`], no control characters
+/// (a name is shown in emails, the dashboard and every answer about the user).
+pub fn name<'a>(param: &str, raw: &'a str) -> ApiResult<&'a str> {
+    let name = raw.trim();
+    if name.chars().count() > NAME_MAX_CHARS {
+        return Err(ApiError::param_format_invalid(
+            param,
+            format!("{param} must be at most {NAME_MAX_CHARS} characters."),
+        ));
     }
+    if name.chars().any(char::is_control) {
+        return Err(ApiError::param_format_invalid(
+            param,
+            format!("{param} must not contain control characters."),
+        ));
+    }
+    Ok(name)
 }
 
 /// A BCP 47 language tag as browsers give it (`en`, `en-GB`, `zh-Hant-TW`).
@@ -126,7 +158,15 @@ mod tests {
         assert_eq!(phone("p", "+1 (201) 555-0100").unwrap(), "+12015550100");
         assert!(phone("p", "2015550100").is_err());
         assert!(phone("p", "+1").is_err());
-        assert_eq!(sign_in_identifier("+1 201 555 0100"), "+12015550100");
+        assert_eq!(
+            sign_in_identifier("+1 201 555 0100").unwrap(),
+            "+12015550100"
+        );
+        assert!(sign_in_identifier(&"a".repeat(321)).is_err());
+        assert_eq!(name("first_name", "  Ada ").unwrap(), "Ada");
+        assert!(name("first_name", &"é".repeat(256)).is_ok());
+        assert!(name("first_name", &"é".repeat(257)).is_err());
+        assert!(name("first_name", "Ada\u{0}").is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod codes;
 pub mod identifiers;
 pub mod lockout;
 pub mod mfa_required;
+pub mod new_session;
 pub mod notices;
 pub mod passwords;
 pub mod reverification;

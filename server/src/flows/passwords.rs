@@ -2,22 +2,10 @@ use super::lockout;
 use crate::{
     config::Settings,
     error::{ApiError, ApiResult},
-    ids::now_ms,
     passwords::{length, Checked},
     state::AppState,
     store::{self, users::UserRow},
 };
-
-/// Refuses a locked account before any secret is checked.
-pub fn ensure_unlocked(user: &UserRow) -> ApiResult<()> {
-    if user.admin_locked() {
-        return Err(ApiError::user_locked_by_admin());
-    }
-    match user.locked_for(now_ms()) {
-        Some(seconds) => Err(ApiError::user_locked(seconds)),
-        None => Ok(()),
-    }
-}
 
 /// Checks a password against an account (or, with none, spends the same time and
 /// fails). The attempt is counted toward the lockout before the hash is computed;
@@ -33,14 +21,15 @@ pub async fn check(
     state: &AppState,
     user: Option<&UserRow>,
     identifier: Option<&str>,
+    source: &lockout::Source,
     password: &str,
     wrong: fn() -> ApiError,
     finishes: bool,
 ) -> ApiResult<()> {
     let attempt = match (user, identifier) {
-        (Some(u), _) => Some(lockout::admit(state, u).await?),
+        (Some(u), _) => Some(lockout::admit(state, u, source).await?),
         (None, Some(i)) if state.settings().enumeration_protection => {
-            Some(lockout::admit_identifier(state, i).await?)
+            Some(lockout::admit_identifier(state, i, source).await?)
         }
         (None, _) => None,
     };

@@ -44,13 +44,18 @@ fn matching_step(state: &AppState, row: &TotpRow, code: &str) -> ApiResult<Optio
 }
 
 /// A second factor: the user's verified app, counted toward the lockout.
-pub async fn check(state: &AppState, user: &UserRow, code: &str) -> ApiResult<()> {
+pub async fn check(
+    state: &AppState,
+    user: &UserRow,
+    source: &lockout::Source,
+    code: &str,
+) -> ApiResult<()> {
     let code = well_formed(code)?;
     let row = store::totps::get(&state.db, &user.id)
         .await?
         .filter(TotpRow::verified)
         .ok_or_else(ApiError::strategy_for_user_invalid)?;
-    let attempt = lockout::admit(state, user).await?;
+    let attempt = lockout::admit(state, user, source).await?;
     let claimed = match matching_step(state, &row, code)? {
         Some(step) => store::totps::claim_step(&state.db, &user.id, step, false).await?,
         None => false,

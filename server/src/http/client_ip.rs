@@ -10,6 +10,18 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use axum::http::HeaderMap;
 
+use crate::config::Settings;
+
+/// Whether `peer` (the TCP connection's address) is a proxy whose
+/// `X-Forwarded-For` is believed.
+pub fn is_trusted_proxy(settings: &Settings, peer: IpAddr) -> bool {
+    let peer = match peer {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(peer, IpAddr::V4),
+        v4 => v4,
+    };
+    settings.trust_forwarded_for && settings.trusted_proxies.iter().any(|n| n.contains(&peer))
+}
+
 /// The address your `hops` trusted proxies saw the client at, if the header has it.
 pub fn forwarded(headers: &HeaderMap, hops: u32) -> Option<IpAddr> {
     let entries: Vec<&str> = headers
@@ -61,6 +73,22 @@ mod tests {
         assert_eq!(forwarded(&h, 2), Some("203.0.113.9".parse().unwrap()));
         assert_eq!(forwarded(&headers(&[]), 1), None);
         assert_eq!(forwarded(&headers(&["unknown"]), 1), None);
+    }
+
+    #[test]
+    fn only_configured_proxies_are_believed() {
+        let mut s = Settings {
+            trust_forwarded_for: true,
+            trusted_proxies: vec!["10.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()],
+            ..Settings::default()
+        };
+        assert!(is_trusted_proxy(&s, "10.1.2.3".parse().unwrap()));
+        assert!(is_trusted_proxy(&s, "::ffff:10.1.2.3".parse().unwrap()));
+        assert!(is_trusted_proxy(&s, "::1".parse().unwrap()));
+        assert!(!is_trusted_proxy(&s, "11.0.0.1".parse().unwrap()));
+        assert!(!is_trusted_proxy(&s, "127.0.0.1".parse().unwrap()));
+        s.trust_forwarded_for = false;
+        assert!(!is_trusted_proxy(&s, "10.1.2.3".parse().unwrap()));
     }
 
     #[test]

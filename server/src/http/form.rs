@@ -15,6 +15,10 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+/// The largest form body the API reads: every FAPI form (metadata's 8 KB included)
+/// fits many times over, and nobody can make the server hold megabytes per request.
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
 /// A parsed form body.
 pub struct Form<T>(pub T);
 
@@ -22,8 +26,12 @@ impl<S: Send + Sync, T: DeserializeOwned + Params> FromRequest<S> for Form<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
-            ApiError::param_format_invalid("body", "The request body could not be read.")
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::body_too_large(BODY_LIMIT_BYTES)
+            } else {
+                ApiError::param_format_invalid("body", "The request body could not be read.")
+            }
         })?;
         parse(&bytes).map(Form)
     }

@@ -249,11 +249,9 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
-    let forwarded = state
-        .settings()
-        .trust_forwarded_for
-        .then(|| super::client_ip::forwarded(headers, state.settings().forwarded_hops))
-        .flatten();
+    let forwarded = peer
+        .filter(|p| super::client_ip::is_trusted_proxy(&state.settings(), *p))
+        .and_then(|_| super::client_ip::forwarded(headers, state.settings().forwarded_hops));
     let identity = Identity(Arc::new(Inner {
         mode,
         client_id: Mutex::new(client_id),

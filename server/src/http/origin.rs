@@ -32,6 +32,39 @@ fn is_loopback_origin(origin: &str) -> bool {
     matches!(host, "localhost" | "127.0.0.1" | "[::1]")
 }
 
+/// A name that can only mean this machine: `localhost` (and its subdomains), an
+/// address in 127.0.0.0/8, or `[::1]`; with or without a port.
+fn is_loopback_name(host: &str) -> bool {
+    let name = match host.rsplit_once(':') {
+        Some((h, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") || name == "[::1]" {
+        return true;
+    }
+    name.parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// DNS rebinding: a page on any site whose name is pointed at 127.0.0.1 would be
+/// same-origin with a development instance (test codes, `/dev/outbox`). Such a
+/// request carries the attacker's name as `Host`, so a development instance answers
+/// only loopback names, unless `allow_remote_development` says it is reached by others.
+pub async fn refuse_rebinding(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let settings = state.settings();
+    if settings.is_development() && !settings.allow_remote_development {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .map(|h| h.to_str().unwrap_or_default());
+        if host.is_some_and(|h| !is_loopback_name(h)) {
+            return ApiError::host_invalid().into_response();
+        }
+    }
+    next.run(req).await
+}
+
 /// Is this `Host` header a loopback address (cookies may then go without `Secure`)?
 pub fn is_loopback_host(host: &str) -> bool {
     is_loopback_origin(&format!("http://{host}"))
@@ -118,6 +151,29 @@ mod tests {
         s.allowed_origins = vec!["https://app.example.com".into()];
         assert!(!allowed(&s, "http://localhost:8080"));
         assert!(allowed(&s, "https://app.example.com"));
+    }
+
+    #[test]
+    fn loopback_names_are_this_machine_only() {
+        for ok in [
+            "127.0.0.1:3000",
+            "localhost",
+            "LOCALHOST:8080",
+            "app.localhost",
+            "127.0.0.2:80",
+            "[::1]:3000",
+        ] {
+            assert!(is_loopback_name(ok), "{ok}");
+        }
+        for no in [
+            "evil.example:3000",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example",
+            "10.0.0.1",
+            "",
+        ] {
+            assert!(!is_loopback_name(no), "{no}");
+        }
     }
 
     #[test]

@@ -134,8 +134,16 @@ pub async fn update(
         &state.db,
         &user.id,
         store::users::ProfileChange {
-            first_name: p.first_name.as_deref().map(str::trim),
-            last_name: p.last_name.as_deref().map(str::trim),
+            first_name: p
+                .first_name
+                .as_deref()
+                .map(|n| flows::identifiers::name("first_name", n))
+                .transpose()?,
+            last_name: p
+                .last_name
+                .as_deref()
+                .map(|n| flows::identifiers::name("last_name", n))
+                .transpose()?,
             username: username.as_deref(),
             primary_email_address_id: p.primary_email_address_id.as_deref(),
             primary_phone_number_id: p.primary_phone_number_id.as_deref(),
@@ -167,6 +175,7 @@ pub async fn change_password(
             &state,
             Some(&user),
             None,
+            &flows::lockout::Source::session(&session),
             current,
             ApiError::password_validation_failed,
             false,

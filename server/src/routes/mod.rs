@@ -11,8 +11,9 @@ mod sign_ups;
 mod totp;
 
 use axum::{
+    extract::DefaultBodyLimit,
     middleware,
-    routing::{delete, get, post},
+    routing::{any, delete, get, post},
     Json, Router,
 };
 use fapi_types::Envelope;
@@ -160,22 +161,33 @@ pub fn router(state: AppState) -> Router {
             "/me/phone_numbers/{id}/attempt_verification",
             post(me::attempt_verification),
         );
-    let mut app = Router::new()
-        .nest("/v1", v1)
+    // The API: JSON answers in Clerk's envelope for every path under it (an unknown one
+    // included, even when the app's files are served too), and the only part that
+    // answers other origins (CORS). The dashboard and hosted pages are same-origin.
+    let mut api = Router::new()
+        .nest("/v1", v1.fallback(not_found))
+        .route("/.well-known/jwks.json", get(sessions::jwks))
+        .route("/.well-known/{*rest}", any(not_found));
+    if state.settings().is_development() {
+        api = api.route("/dev/outbox", get(dev::outbox));
+    }
+    let api = api
+        .route("/dev/{*rest}", any(not_found))
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .layer(DefaultBodyLimit::max(http::form::BODY_LIMIT_BYTES))
+        .layer(http::origin::cors(state.live.base().clone()));
+    let app = Router::new()
+        .merge(api)
         .nest("/dashboard", crate::dashboard::router(&state))
         .merge(crate::hosted_pages::router(&state))
-        .route("/.well-known/jwks.json", get(sessions::jwks))
         .route("/health", get(|| async { "ok" }));
-    if state.settings().is_development() {
-        app = app.route("/dev/outbox", get(dev::outbox));
-    }
     let app = match &state.settings().static_dir {
         // The app's files; any other path is a client-side route: index.html.
         Some(dir) => app.fallback_service(
             tower_http::services::ServeDir::new(dir)
                 .fallback(tower_http::services::ServeFile::new(dir.join("index.html"))),
         ),
-        None => app.fallback(|| async { ApiError::route_not_found() }),
+        None => app.fallback(not_found),
     };
     app.method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(middleware::from_fn_with_state(
@@ -186,7 +198,14 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             http::origin::refuse_foreign,
         ))
-        .layer(http::origin::cors(state.live.base().clone()))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            http::origin::refuse_rebinding,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::route_not_found()
 }

@@ -13,7 +13,7 @@ use super::{envelope, sessions::own_session};
 use crate::{
     error::{ApiError, ApiResult},
     factors,
-    flows::{self, codes::Link, form_required},
+    flows::{self, codes::Link, form_required, lockout::Source},
     http::{Form, Identity},
     ids::now_ms,
     limits::Bucket,
@@ -41,7 +41,9 @@ async fn signed_in(
     let user = store::users::get(&state.db, &session.user_id)
         .await?
         .ok_or_else(ApiError::signed_out)?;
-    flows::passwords::ensure_unlocked(&user)?;
+    // The owner's live session: a lock others ran up for new devices does not stop
+    // it, only one on this session's own client (or an administrator's).
+    flows::lockout::ensure_unlocked(state, &user, &Source::session(&session)).await?;
     Ok((session, user))
 }
 
@@ -177,6 +179,7 @@ pub async fn attempt_first_factor(
                 &state,
                 Some(&user),
                 None,
+                &Source::session(&session),
                 password,
                 ApiError::password_incorrect,
                 !second,
@@ -202,7 +205,7 @@ pub async fn attempt_first_factor(
                 &state,
                 row.first_factor_verification_id.as_deref(),
                 code,
-                flows::codes::Guard::Account(&user),
+                flows::codes::Guard::Account(&user, &Source::session(&session)),
             )
             .await?;
         }
@@ -213,7 +216,7 @@ pub async fn attempt_first_factor(
         return Err(ApiError::verification_already_verified());
     }
     if !second {
-        flows::lockout::clear(&state, &user.id).await?;
+        flows::lockout::clear(&state, &user.id, &Source::session(&session)).await?;
     }
     respond(&state, &identity, &row.id).await
 }
@@ -294,12 +297,16 @@ pub async fn attempt_second_factor(
                 &state,
                 row.second_factor_verification_id.as_deref(),
                 &p.code,
-                flows::codes::Guard::Account(&user),
+                flows::codes::Guard::Account(&user, &Source::session(&session)),
             )
             .await?;
         }
-        Strategy::Totp => flows::totp::check(&state, &user, &p.code).await?,
-        Strategy::BackupCode => flows::backup_codes::check(&state, &user, &p.code).await?,
+        Strategy::Totp => {
+            flows::totp::check(&state, &user, &Source::session(&session), &p.code).await?
+        }
+        Strategy::BackupCode => {
+            flows::backup_codes::check(&state, &user, &Source::session(&session), &p.code).await?
+        }
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     }
     if !store::session_verifications::advance(&state.db, &row, NEEDS_SECOND, COMPLETE, false)
@@ -307,6 +314,6 @@ pub async fn attempt_second_factor(
     {
         return Err(ApiError::verification_already_verified());
     }
-    flows::lockout::clear(&state, &user.id).await?;
+    flows::lockout::clear(&state, &user.id, &Source::session(&session)).await?;
     respond(&state, &identity, &row.id).await
 }

@@ -10,7 +10,13 @@ use fapi_types::{params, Envelope, SignIn, Strategy};
 use crate::{
     error::{ApiError, ApiResult},
     factors,
-    flows::{self, codes::Link, form_required},
+    flows::{
+        self,
+        codes::Link,
+        form_required,
+        lockout::Source,
+        new_session::{new_session, Owner},
+    },
     http::{Form, Identity},
     ids::now_ms,
     limits::Bucket,
@@ -19,7 +25,6 @@ use crate::{
     store::{
         self,
         identifications::{EMAIL, PHONE},
-        sessions::NewSession,
         sign_ins::SignInRow,
         users::UserRow,
     },
@@ -71,24 +76,6 @@ pub async fn refuse_if_signed_in(state: &AppState, identity: &Identity) -> ApiRe
     }
 }
 
-fn new_session<'a>(
-    state: &AppState,
-    identity: &'a Identity,
-    client_id: &'a str,
-    ip: &'a Option<String>,
-    strategy: &'a str,
-) -> NewSession<'a> {
-    NewSession {
-        client_id,
-        ip_address: ip.as_deref(),
-        user_agent: identity.user_agent(),
-        strategy,
-        lifetime_ms: state.settings().session.lifetime_hours as i64 * 3_600_000,
-        idle_ms: state.settings().session.idle_minutes as i64 * 60_000,
-        pending: false,
-    }
-}
-
 /// After a verified first factor: on to the second factor if the account has one,
 /// else the session is created.
 async fn after_first_factor(
@@ -96,6 +83,7 @@ async fn after_first_factor(
     identity: &Identity,
     sign_in: &SignInRow,
     user: &UserRow,
+    source: &Source,
     strategy: &str,
 ) -> ApiResult<()> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
@@ -121,11 +109,15 @@ async fn after_first_factor(
         return Ok(());
     }
     let ip = identity.ip_string();
-    let session = NewSession {
-        // No second factor yet: with MFA required the session waits on setting one up.
-        pending: state.settings().mfa.required,
-        ..new_session(state, identity, &sign_in.client_id, &ip, strategy)
-    };
+    let session = new_session(
+        state,
+        identity,
+        &sign_in.client_id,
+        &ip,
+        strategy,
+        Owner::User(&user.id),
+    )
+    .await?;
     let created = store::sessions::complete_sign_in(
         &state.db,
         &sign_in.id,
@@ -137,12 +129,14 @@ async fn after_first_factor(
     .await?;
     if let Some(done) = created {
         identity.switch_to(sign_in.client_id.clone(), done.client_token);
+        flows::lockout::clear(state, &user.id, source).await?;
     }
     Ok(())
 }
 
 /// Device Trust: a password from a client this user never signed in on needs a
-/// code too (the caller has checked the user has no second factor).
+/// code too, when there is somewhere to send it (the caller has checked the user has
+/// no second factor).
 async fn needs_client_trust(
     state: &AppState,
     user: &UserRow,
@@ -151,10 +145,17 @@ async fn needs_client_trust(
     if !state.settings().client_trust() {
         return Ok(false);
     }
-    Ok(match client_id {
-        Some(client) => !store::trusted_clients::is_trusted(&state.db, client, &user.id).await?,
-        None => true,
-    })
+    let known = match client_id {
+        Some(client) => store::trusted_clients::is_trusted(&state.db, client, &user.id).await?,
+        None => false,
+    };
+    if known {
+        return Ok(false);
+    }
+    // An account with no verified email or phone has nothing to send the code to:
+    // asking would lock it out of every new browser.
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    Ok(!factors::client_trust_factors(user, &idents).is_empty())
 }
 
 /// Whether a right password completes the sign-in (no second factor, no new-device
@@ -216,7 +217,7 @@ pub async fn create(
         Some(_) => Some(flows::identifiers::sign_in_identifier(form_required(
             &p.identifier,
             "identifier",
-        )?)),
+        )?)?),
         None if strategy.is_some() => return Err(ApiError::param_missing("identifier")),
         None => None,
     };
@@ -235,11 +236,13 @@ pub async fn create(
         }
         return Err(ApiError::identifier_not_found());
     }
+    let source = Source::of(&state, &identity, user.as_ref().map(|u| u.id.as_str())).await?;
     if let Some(pw) = password {
         flows::passwords::check(
             &state,
             user.as_ref(),
             identifier.as_deref(),
+            &source,
             pw,
             wrong_password(&state),
             finishes_sign_in(&state, user.as_ref(), identity.client_id().as_deref()).await?,
@@ -264,14 +267,18 @@ pub async fn create(
     let row = own_sign_in(&state, &identity, &id).await?;
     match (&strategy, &user) {
         (Some(Strategy::Password), Some(u)) => {
-            after_first_factor(&state, &identity, &row, u, "password").await?
+            after_first_factor(&state, &identity, &row, u, &source, "password").await?
         }
         (Some(s @ (Strategy::EmailCode | Strategy::PhoneCode)), Some(u)) => {
+            // A locked account is sent no code.
+            flows::lockout::ensure_unlocked(&state, u, &source).await?;
             prepare_first(&state, &row, u, s, None, identity.ip()).await?
         }
         (Some(s @ (Strategy::EmailCode | Strategy::PhoneCode)), None) => {
-            // Enumeration protection: an unknown identifier gets its decoy code.
+            // Enumeration protection: an unknown identifier gets its decoy code, and
+            // is refused as a locked account would be.
             let identifier = identifier.as_deref().unwrap_or_default();
+            flows::lockout::ensure_identifier_unlocked(&state, identifier, &source).await?;
             flows::codes::decoy(&state, s.as_str(), identifier, Link::SignInFirst(&row.id)).await?
         }
         _ => {}
@@ -384,7 +391,8 @@ pub async fn prepare_first_factor(
                 return Err(ApiError::strategy_for_user_invalid());
             }
             if user.is_none() || !idents.iter().any(|i| i.id == shown) {
-                flows::lockout::ensure_identifier_unlocked(&state, identifier).await?;
+                let source = Source::of(&state, &identity, None).await?;
+                flows::lockout::ensure_identifier_unlocked(&state, identifier, &source).await?;
                 flows::codes::decoy(
                     &state,
                     p.strategy.as_str(),
@@ -397,7 +405,8 @@ pub async fn prepare_first_factor(
         }
     }
     let user = user.ok_or_else(ApiError::strategy_for_user_invalid)?;
-    flows::passwords::ensure_unlocked(&user)?;
+    let source = Source::of(&state, &identity, Some(&user.id)).await?;
+    flows::lockout::ensure_unlocked(&state, &user, &source).await?;
     prepare_first(&state, &row, &user, &p.strategy, target, identity.ip()).await?;
     respond(&state, &identity, &id).await
 }
@@ -417,6 +426,7 @@ pub async fn attempt_first_factor(
         return Err(ApiError::client_state_invalid("attempt_first_factor"));
     }
     let user = account(&state, &row).await?;
+    let source = Source::of(&state, &identity, user.as_ref().map(|u| u.id.as_str())).await?;
     match p.strategy {
         Strategy::Password => {
             let password = flows::required_secret(&p.password, "password")?;
@@ -427,6 +437,7 @@ pub async fn attempt_first_factor(
                 &state,
                 user.as_ref(),
                 row.identifier.as_deref(),
+                &source,
                 password,
                 wrong_password(&state),
                 finishes_sign_in(&state, user.as_ref(), Some(&row.client_id)).await?,
@@ -442,12 +453,12 @@ pub async fn attempt_first_factor(
             }
             let guard = match (&user, &row.identifier) {
                 (Some(user), _) => {
-                    flows::passwords::ensure_unlocked(user)?;
-                    flows::codes::Guard::Account(user)
+                    flows::lockout::ensure_unlocked(&state, user, &source).await?;
+                    flows::codes::Guard::Account(user, &source)
                 }
                 // Enumeration protection: an unknown identifier's decoy code.
                 (None, Some(identifier)) if state.settings().enumeration_protection => {
-                    flows::codes::Guard::Identifier(identifier)
+                    flows::codes::Guard::Identifier(identifier, &source)
                 }
                 (None, _) => return Err(ApiError::verification_missing()),
             };
@@ -469,7 +480,7 @@ pub async fn attempt_first_factor(
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     }
     let user = user.ok_or_else(ApiError::internal)?;
-    after_first_factor(&state, &identity, &row, &user, p.strategy.as_str()).await?;
+    after_first_factor(&state, &identity, &row, &user, &source, p.strategy.as_str()).await?;
     respond(&state, &identity, &id).await
 }
 
@@ -496,7 +507,8 @@ pub async fn prepare_second_factor(
     let user = account(&state, &row)
         .await?
         .ok_or_else(ApiError::internal)?;
-    flows::passwords::ensure_unlocked(&user)?;
+    let source = Source::of(&state, &identity, Some(&user.id)).await?;
+    flows::lockout::ensure_unlocked(&state, &user, &source).await?;
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let first_phone = store::sign_ins::first_factor_phone(&state.db, &row).await?;
     // Only phones get a prepared code; an authenticator app needs no prepare.
@@ -541,7 +553,8 @@ async fn prepare_client_trust(
     p: &params::PrepareSecondFactor,
 ) -> ApiResult<()> {
     let user = account(state, row).await?.ok_or_else(ApiError::internal)?;
-    flows::passwords::ensure_unlocked(&user)?;
+    let source = Source::of(state, identity, Some(&user.id)).await?;
+    flows::lockout::ensure_unlocked(state, &user, &source).await?;
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let offered = factors::client_trust_factors(&user, &idents);
     let mut same = offered.iter().filter(|f| f.strategy == p.strategy);
@@ -598,7 +611,8 @@ pub async fn attempt_second_factor(
     let user = account(&state, &row)
         .await?
         .ok_or_else(ApiError::internal)?;
-    flows::passwords::ensure_unlocked(&user)?;
+    let source = Source::of(&state, &identity, Some(&user.id)).await?;
+    flows::lockout::ensure_unlocked(&state, &user, &source).await?;
     // A code that was sent: by SMS (a second factor), or, for a new client (Device
     // Trust), to the user's email or phone.
     let sent = p.strategy == Strategy::PhoneCode || (trust && p.strategy == Strategy::EmailCode);
@@ -611,13 +625,13 @@ pub async fn attempt_second_factor(
                 &state,
                 row.second_factor_verification_id.as_deref(),
                 code,
-                flows::codes::Guard::Account(&user),
+                flows::codes::Guard::Account(&user, &source),
             )
             .await?;
         }
         _ if trust => return Err(ApiError::verification_strategy_invalid()),
-        Strategy::Totp => flows::totp::check(&state, &user, code).await?,
-        Strategy::BackupCode => flows::backup_codes::check(&state, &user, code).await?,
+        Strategy::Totp => flows::totp::check(&state, &user, &source, code).await?,
+        Strategy::BackupCode => flows::backup_codes::check(&state, &user, &source, code).await?,
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     }
     let first = match &row.first_factor_verification_id {
@@ -628,7 +642,15 @@ pub async fn attempt_second_factor(
     }
     .unwrap_or_else(|| "password".into());
     let ip = identity.ip_string();
-    let session = new_session(&state, &identity, &row.client_id, &ip, &first);
+    let session = new_session(
+        &state,
+        &identity,
+        &row.client_id,
+        &ip,
+        &first,
+        Owner::User(&user.id),
+    )
+    .await?;
     let created = store::sessions::complete_sign_in(
         &state.db,
         &row.id,
@@ -643,5 +665,6 @@ pub async fn attempt_second_factor(
         return Err(ApiError::verification_already_verified());
     };
     identity.switch_to(row.client_id.clone(), done.client_token);
+    flows::lockout::clear(&state, &user.id, &source).await?;
     respond(&state, &identity, &id).await
 }

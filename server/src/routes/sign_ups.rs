@@ -11,7 +11,12 @@ use super::{envelope, sign_ins::refuse_if_signed_in};
 use crate::{
     config::Requirement,
     error::{ApiError, ApiResult},
-    flows::{self, codes::Link, form_required},
+    flows::{
+        self,
+        codes::Link,
+        form_required,
+        new_session::{new_session, Owner},
+    },
     http::{Form, Identity},
     ids::now_ms,
     limits::Bucket,
@@ -20,7 +25,6 @@ use crate::{
     store::{
         self,
         identifications::{EMAIL, PHONE},
-        sessions::NewSession,
         sign_ups::SignUpRow,
     },
 };
@@ -59,11 +63,8 @@ fn allowed(req: Requirement, name: &str, given: bool) -> ApiResult<()> {
     }
 }
 
-fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+fn non_empty(v: &str) -> Option<String> {
+    Some(v).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 /// Validates the given fields and merges them into the row. Nothing is stored here.
@@ -82,7 +83,11 @@ async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) 
     allowed(ids.first_name, "first_name", p.first_name.is_some())?;
     allowed(ids.last_name, "last_name", p.last_name.is_some())?;
     if let Some(s) = &p.strategy {
-        if !matches!(s, Strategy::EmailCode | Strategy::PhoneCode) {
+        // `password` is what Core 3's `signUp.password()` sends with the password.
+        if !matches!(
+            s,
+            Strategy::EmailCode | Strategy::PhoneCode | Strategy::Password
+        ) {
             return Err(ApiError::param_value_invalid("strategy", s.as_str()));
         }
     }
@@ -119,11 +124,11 @@ async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) 
         }
         row.username = Some(username);
     }
-    if p.first_name.is_some() {
-        row.first_name = non_empty(&p.first_name);
+    if let Some(raw) = &p.first_name {
+        row.first_name = non_empty(flows::identifiers::name("first_name", raw)?);
     }
-    if p.last_name.is_some() {
-        row.last_name = non_empty(&p.last_name);
+    if let Some(raw) = &p.last_name {
+        row.last_name = non_empty(flows::identifiers::name("last_name", raw)?);
     }
     if let Some(locale) = &p.locale {
         row.locale = Some(flows::identifiers::locale("locale", locale)?);
@@ -183,9 +188,11 @@ pub async fn create(
     row.client_id = identity.client_or_create(&state).await?;
     store::sign_ups::save(&state.db, &row).await?;
     store::clients::set_sign_up(&state.db, &row.client_id, Some(&row.id)).await?;
-    if let Some(strategy) = &p.strategy {
+    if let Some(strategy) = p.strategy.as_ref().filter(|s| **s != Strategy::Password) {
         prepare(&state, &row, strategy, identity.ip()).await?;
     }
+    // Nothing to verify (a username and a password): done at once, as Clerk's.
+    try_complete(&state, &identity, &row.id).await?;
     respond(&state, &identity, &row.id).await
 }
 
@@ -335,16 +342,15 @@ async fn try_complete(state: &AppState, identity: &Identity, id: &str) -> ApiRes
         "phone_code"
     };
     let ip = identity.ip_string();
-    let session = NewSession {
-        client_id: &row.client_id,
-        ip_address: ip.as_deref(),
-        user_agent: identity.user_agent(),
+    let session = new_session(
+        state,
+        identity,
+        &row.client_id,
+        &ip,
         strategy,
-        lifetime_ms: state.settings().session.lifetime_hours as i64 * 3_600_000,
-        idle_ms: state.settings().session.idle_minutes as i64 * 60_000,
-        // A new user has no second factor: with MFA required, setting one up comes first.
-        pending: state.settings().mfa.required,
-    };
+        Owner::NewAccount,
+    )
+    .await?;
     match store::sign_ups::complete(&state.db, &row, &session).await {
         Ok(Some(_)) => identity.rotate(state).await,
         Ok(None) => Ok(()),

@@ -85,6 +85,16 @@ pub async fn clear(db: &Db, target: &str) -> Result<(), sqlx::Error> {
         .map(|_| ())
 }
 
+/// Forgets every target that starts with `prefix` (compared as text: no wildcards).
+pub async fn clear_prefix(db: &Db, prefix: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM target_failures WHERE substr(target, 1, $1) = $2")
+        .bind(prefix.chars().count() as i64)
+        .bind(prefix)
+        .execute(&db.write)
+        .await
+        .map(|_| ())
+}
+
 /// When the target's lock ends, if it has one.
 pub async fn locked_until(db: &Db, target: &str) -> Result<Option<i64>, sqlx::Error> {
     let until: Option<Option<i64>> =

@@ -242,6 +242,23 @@ impl Browser {
         }
     }
 
+    /// A browser behind the test's proxy (a server with `trusted_proxies` holding
+    /// 127.0.0.1) at the client address `ip`: every request says so in
+    /// `X-Forwarded-For`, as the proxy would.
+    pub fn from_address(base: &str, ip: &str) -> Browser {
+        let mut headers = header::HeaderMap::new();
+        headers.insert("x-forwarded-for", ip.parse().unwrap());
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .default_headers(headers)
+            .build()
+            .unwrap();
+        Browser {
+            http,
+            ..Browser::new(base, Mode::Cookie)
+        }
+    }
+
     /// The same browser (cookies, tokens) talking to a server at another address.
     pub fn at(&self, base: &str) -> Browser {
         Browser {
