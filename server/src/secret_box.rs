@@ -32,6 +32,8 @@ pub enum SecretBoxError {
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: XChaCha20Poly1305,
+    /// Keys for other purposes are derived from it (see [`SecretBox::subkey`]).
+    key: [u8; 32],
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -46,7 +48,26 @@ impl SecretBox {
     pub fn new(key: &[u8; 32]) -> SecretBox {
         SecretBox {
             cipher: XChaCha20Poly1305::new(key.into()),
+            key: *key,
         }
+    }
+
+    /// A key for `purpose`, derived from this one (HMAC-SHA256): what must not be
+    /// checkable from a copy of the database alone (backup codes, administrators'
+    /// credentials) is keyed outside it too, without a second file to manage.
+    ///
+    /// ```
+    /// let b = fapi_server::secret_box::SecretBox::new(&[7; 32]);
+    /// assert_eq!(b.subkey("backup-codes"), b.subkey("backup-codes"));
+    /// assert_ne!(b.subkey("backup-codes"), b.subkey("admin"));
+    /// ```
+    pub fn subkey(&self, purpose: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.key)
+            .expect("HMAC takes a key of any length");
+        mac.update(b"fapi-server subkey: ");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
     }
 
     /// The key in `path` (32 bytes, base64), created with owner-only permissions

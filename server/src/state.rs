@@ -16,6 +16,9 @@ pub struct Shared {
     pub db: Db,
     pub passwords: Passwords,
     pub codes: CodeHasher,
+    /// Backup codes' HMAC, keyed from the secrets key (outside the database), so a
+    /// copy of the database alone cannot test guesses at them.
+    pub backup_codes: CodeHasher,
     /// Seals authenticator-app secrets at rest.
     pub secrets: crate::secret_box::SecretBox,
     pub signing: SigningKeys,
@@ -24,7 +27,16 @@ pub struct Shared {
     /// The built hosted pages, when they are served (`hosted_pages::find_dir`).
     pub portal: Option<std::path::PathBuf>,
     /// Who may sign in to the dashboard; none: it is off.
-    pub admins: Vec<crate::config::Admin>,
+    pub admins: Vec<DashboardAdmin>,
+}
+
+/// An administrator as the dashboard checks them.
+pub struct DashboardAdmin {
+    pub name: String,
+    pub password_hash: String,
+    /// A keyed fingerprint of the password: a session made under another one (the
+    /// password changed since) is no longer good.
+    pub credential: String,
 }
 
 impl Shared {

@@ -204,3 +204,49 @@ async fn a_phone_that_turns_two_step_verification_on_brings_the_codes() {
         .ok();
     assert_eq!(codes_of(&v["response"]["backup_codes"]).len(), 10);
 }
+
+/// The database alone cannot check a guess at a backup code: the HMAC key is derived
+/// from the secrets key file, not kept in a table beside the hashes. A set stored the
+/// old way (under the database's code key) still signs in until it is replaced.
+#[tokio::test]
+async fn a_copy_of_the_database_cannot_check_backup_codes() {
+    use fapi_server::codes::CodeHasher;
+    let server = server().await;
+    let email = "offline@example.com";
+    let b = Browser::new(&server.base, Mode::Cookie);
+    let codes = with_app(&server, &b, email).await;
+    let db = &server.state().db.read;
+    let (user_id,): (String,) = sqlx::query_as("SELECT id FROM users")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let (key,): (String,) = sqlx::query_as("SELECT value FROM secrets WHERE name = 'code_hmac'")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let db_key: [u8; 32] = hex::decode(key).unwrap().try_into().unwrap();
+    let from_db = CodeHasher::new(db_key);
+    let stored: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM backup_codes")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 10);
+    let context = format!("backup_code:{user_id}");
+    for code in &codes {
+        assert!(
+            !stored.contains(&from_db.hash(&context, code)),
+            "{code} checks out against the database's own key"
+        );
+    }
+
+    // A code stored the old way.
+    sqlx::query("INSERT INTO backup_codes (user_id, code_hash, created_at) VALUES ($1, $2, 0)")
+        .bind(&user_id)
+        .bind(from_db.hash(&context, "legacy12"))
+        .execute(&server.state().db.write)
+        .await
+        .unwrap();
+    b.sign_out().await;
+    let v = sign_in_with_code(&b, email, "legacy12").await.ok();
+    assert_eq!(v["response"]["status"], "complete");
+}

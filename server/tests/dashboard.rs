@@ -580,3 +580,103 @@ async fn the_pages_say_only_what_the_dashboard_did() {
         assert_eq!(admin.get(path).await.status, StatusCode::OK, "{path}");
     }
 }
+
+/// Wrong passwords lock a name for the address they came from only: an attacker
+/// cannot lock the administrator out from elsewhere. The log names only
+/// administrators; a name that is none is a detail ("tried name: ...").
+#[tokio::test]
+async fn an_attacker_cannot_lock_the_administrator_out() {
+    let server = TestServer::with(|s| {
+        with_admin(s);
+        s.lockout.max_attempts = 3;
+        s.trust_forwarded_for = true;
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let from = |ip: &'static str| {
+        let mut headers = header::HeaderMap::new();
+        headers.insert("x-forwarded-for", ip.parse().unwrap());
+        AdminBrowser {
+            base: server.base.clone(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .default_headers(headers)
+                .build()
+                .unwrap(),
+        }
+    };
+    let attacker = from("203.0.113.9");
+    for _ in 0..3 {
+        attacker.sign_in("alice", "wrong guess").await;
+    }
+    assert_eq!(
+        attacker.sign_in("alice", ADMIN_PASSWORD).await.status,
+        StatusCode::FORBIDDEN,
+        "locked for the attacker's address"
+    );
+    attacker.sign_in("root' --", "x").await;
+
+    let alice = from("198.51.100.1");
+    let page = alice.sign_in("alice", ADMIN_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let log = alice.log().await;
+    assert!(
+        log.contains("tried name: root&#39; --") || log.contains("tried name: root' --"),
+        "{log}"
+    );
+    assert!(!log.contains("<td>root"), "{log}");
+}
+
+/// A dashboard session ends when its administrator's password changes (an intruder
+/// who signed in with the old one is out at the restart); the password from the
+/// environment, hashed anew at every start, keeps its sessions across a restart.
+#[tokio::test]
+async fn a_new_password_ends_the_old_sessions() {
+    let server = TestServer::with(with_admin).await;
+    let intruder = signed_in_admin(&server).await;
+    assert_eq!(
+        intruder.get("/dashboard/users").await.status,
+        StatusCode::OK
+    );
+    let dir = server.stop().await;
+    let mut settings = common::test_settings(dir.path());
+    settings.dashboard.admins = vec![fapi_server::config::Admin {
+        name: "alice".into(),
+        password_hash: fapi_server::passwords::hash_now("a brand new admin password"),
+    }];
+    let server = TestServer::in_dir(dir, settings).await;
+    let intruder = AdminBrowser {
+        base: server.base.clone(),
+        http: intruder.http.clone(),
+    };
+    let page = intruder.get("/dashboard/users").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(page.location.as_deref(), Some("/dashboard/sign-in"));
+
+    let from_env = |s: &mut fapi_server::config::Settings| {
+        s.apply_env(|name| match name {
+            "FAPI_DASHBOARD_PASSWORD" => Some(ADMIN_PASSWORD.into()),
+            _ => None,
+        })
+        .unwrap();
+    };
+    let dir = server.stop().await;
+    let mut settings = common::test_settings(dir.path());
+    from_env(&mut settings);
+    let server = TestServer::in_dir(dir, settings).await;
+    let admin = AdminBrowser::new(&server);
+    assert_eq!(
+        admin.sign_in("admin", ADMIN_PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let dir = server.stop().await;
+    let mut settings = common::test_settings(dir.path());
+    from_env(&mut settings);
+    let server = TestServer::in_dir(dir, settings).await;
+    let admin = AdminBrowser {
+        base: server.base.clone(),
+        http: admin.http.clone(),
+    };
+    assert_eq!(admin.get("/dashboard/users").await.status, StatusCode::OK);
+}

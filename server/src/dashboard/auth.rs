@@ -1,7 +1,9 @@
 //! Administrators' sign-in: a name and password from the config (Argon2id), a
 //! session in the database behind an `HttpOnly`, `SameSite=Strict` cookie, and a
 //! form token (CSRF) every state-changing form must carry. Tries are limited per
-//! client IP and, like accounts, locked per name after too many failures.
+//! client IP, and wrong passwords lock a name for the address they came from only:
+//! nobody elsewhere can lock the administrator out. A session ends when its
+//! administrator's password changes.
 
 use axum::{
     extract::{FromRequestParts, State},
@@ -16,7 +18,7 @@ use subtle::ConstantTimeEq;
 
 use super::layout;
 use crate::{
-    http::Identity,
+    http::{client_ip::limit_key, Identity},
     ids::{new_token, token_hash},
     limits::Bucket,
     passwords::Checked,
@@ -105,13 +107,21 @@ impl FromRequestParts<AppState> for Signed {
             .await
             .map_err(server_error)?;
         match row {
-            // An administrator removed from the config loses the dashboard at once.
-            Some(row) if state.admins.iter().any(|a| a.name == row.admin) => Ok(Signed {
-                admin: row.admin,
-                csrf: row.csrf_token,
-                ip: ip_of(parts),
-                token_hash: hash,
-            }),
+            // An administrator removed from the config, or whose password changed,
+            // loses the dashboard at once.
+            Some(row)
+                if state
+                    .admins
+                    .iter()
+                    .any(|a| a.name == row.admin && a.credential == row.credential) =>
+            {
+                Ok(Signed {
+                    admin: row.admin,
+                    csrf: row.csrf_token,
+                    ip: ip_of(parts),
+                    token_hash: hash,
+                })
+            }
             _ => Err(to_sign_in()),
         }
     }
@@ -170,38 +180,53 @@ pub async fn sign_in(
     }
     let settings = state.settings();
     let lockout = &settings.lockout;
-    let key = format!("dashboard:{name}");
+    let admin = state.admins.iter().find(|a| a.name == name);
+    // The log names administrators; what else was typed is only a detail.
+    let (who, detail) = match admin {
+        Some(a) => (a.name.as_str(), String::new()),
+        None => ("-", format!("tried name: {name}")),
+    };
+    let source = identity
+        .ip()
+        .map(|ip| limit_key(ip).to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let key = format!("dashboard:{name}:{source}");
     let window_ms = i64::from(lockout.duration_minutes) * 60_000;
     match target_failures::reserve(&state.db, &key, lockout.max_attempts, window_ms).await {
         Ok(target_failures::Reservation::Locked { .. }) => {
-            let _ = log_sign_in(&state, &name, &ip, "sign-in-refused", "locked").await;
+            let _ = log_sign_in(&state, who, &ip, "sign-in-refused", &detail).await;
             return refuse(
                 StatusCode::FORBIDDEN,
-                "Too many wrong passwords for this name: it is locked for now. Try again later.",
+                "Too many wrong passwords from here: this name is locked for this address for now. Try again later.",
             );
         }
         Ok(target_failures::Reservation::Admitted { .. }) => {}
         Err(e) => return server_error(e),
     }
-    let admin = state.admins.iter().find(|a| a.name == name);
     let checked = state
         .passwords
         .check(&form.password, admin.map(|a| a.password_hash.as_str()))
         .await;
-    if checked == Checked::Wrong || admin.is_none() {
-        if let Err(e) = log_sign_in(&state, &name, &ip, "sign-in-failed", "").await {
+    let Some(admin) = admin.filter(|_| checked != Checked::Wrong) else {
+        if let Err(e) = log_sign_in(&state, who, &ip, "sign-in-failed", &detail).await {
             return server_error(e);
         }
         return refuse(StatusCode::UNAUTHORIZED, "Wrong name or password.");
-    }
+    };
     if let Err(e) = target_failures::clear(&state.db, &key).await {
         return server_error(e);
     }
     let token = new_token();
     let csrf = new_token();
-    if let Err(e) =
-        store::admin_sessions::create(&state.db, &token_hash(&token), &name, &csrf, LIFETIME_MS)
-            .await
+    if let Err(e) = store::admin_sessions::create(
+        &state.db,
+        &token_hash(&token),
+        &admin.name,
+        &admin.credential,
+        &csrf,
+        LIFETIME_MS,
+    )
+    .await
     {
         return server_error(e);
     }

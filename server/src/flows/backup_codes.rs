@@ -1,7 +1,8 @@
-//! Backup codes: ten of eight lowercase letters and digits (about 41 bits each),
-//! shown once — when two-step verification first turns on, and on regenerating —
-//! stored as an HMAC bound to the user, each good once. A wrong one counts toward
-//! the account lockout like any second factor.
+//! Backup codes: ten of eight lowercase letters and digits (about 41 bits each, the
+//! shape Clerk's have), shown once — when two-step verification first turns on, and
+//! on regenerating — stored as an HMAC bound to the user under a key derived from
+//! the secrets key file, so the database alone cannot check a guess; each good once.
+//! A wrong one counts toward the account lockout like any second factor.
 
 use rand::Rng;
 
@@ -20,6 +21,15 @@ pub const LENGTH: usize = 8;
 const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 
 fn hash(state: &AppState, user_id: &str, code: &str) -> String {
+    state.backup_codes.hash(
+        &format!("backup_code:{user_id}"),
+        &code.trim().to_lowercase(),
+    )
+}
+
+/// How sets made before the key moved out of the database were stored; they stay
+/// good until they are used up or replaced.
+fn legacy_hash(state: &AppState, user_id: &str, code: &str) -> String {
     state.codes.hash(
         &format!("backup_code:{user_id}"),
         &code.trim().to_lowercase(),
@@ -59,7 +69,11 @@ pub async fn check(
         return Err(ApiError::strategy_for_user_invalid());
     }
     let attempt = lockout::admit(state, user, source).await?;
-    if store::backup_codes::consume(&state.db, &user.id, &hash(state, &user.id, trimmed)).await? {
+    let hashes = [
+        hash(state, &user.id, trimmed),
+        legacy_hash(state, &user.id, trimmed),
+    ];
+    if store::backup_codes::consume(&state.db, &user.id, &hashes).await? {
         attempt.right(state, true).await
     } else {
         Err(attempt.wrong(ApiError::code_incorrect()))

@@ -8,6 +8,8 @@ use crate::{db::Db, ids::now_ms};
 #[derive(Debug, Clone, FromRow)]
 pub struct AdminSessionRow {
     pub admin: String,
+    /// The administrator's credential fingerprint when the session was made.
+    pub credential: String,
     pub csrf_token: String,
     pub created_at: i64,
     pub last_seen_at: i64,
@@ -18,16 +20,18 @@ pub async fn create(
     db: &Db,
     token_hash: &str,
     admin: &str,
+    credential: &str,
     csrf_token: &str,
     lifetime_ms: i64,
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO admin_sessions (token_hash, admin, csrf_token, created_at, last_seen_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO admin_sessions (token_hash, admin, credential, csrf_token, created_at, last_seen_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(token_hash)
     .bind(admin)
+    .bind(credential)
     .bind(csrf_token)
     .bind(now)
     .bind(now)
@@ -48,7 +52,7 @@ pub async fn use_live(
     sqlx::query_as(
         "UPDATE admin_sessions SET last_seen_at = $1
          WHERE token_hash = $2 AND expires_at > $3 AND last_seen_at > $4
-         RETURNING admin, csrf_token, created_at, last_seen_at, expires_at",
+         RETURNING admin, credential, csrf_token, created_at, last_seen_at, expires_at",
     )
     .bind(now)
     .bind(token_hash)

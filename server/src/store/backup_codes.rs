@@ -32,14 +32,19 @@ pub async fn replace(db: &Db, user_id: &str, hashes: &[String]) -> Result<(), sq
 }
 
 /// Uses a code: `true` for the one request that removed it.
-pub async fn consume(db: &Db, user_id: &str, hash: &str) -> Result<bool, sqlx::Error> {
-    let n = sqlx::query("DELETE FROM backup_codes WHERE user_id = $1 AND code_hash = $2")
-        .bind(user_id)
-        .bind(hash)
-        .execute(&db.write)
-        .await?
-        .rows_affected();
-    Ok(n == 1)
+/// Uses up the code stored under either of `hashes` (the current way of hashing,
+/// and the one before it); `false` when there is none.
+pub async fn consume(db: &Db, user_id: &str, hashes: &[String; 2]) -> Result<bool, sqlx::Error> {
+    let n = sqlx::query(
+        "DELETE FROM backup_codes WHERE user_id = $1 AND (code_hash = $2 OR code_hash = $3)",
+    )
+    .bind(user_id)
+    .bind(&hashes[0])
+    .bind(&hashes[1])
+    .execute(&db.write)
+    .await?
+    .rows_affected();
+    Ok(n >= 1)
 }
 
 /// How many unused codes the user has.
