@@ -1,12 +1,13 @@
 //! The clerk-js conformance suite: the official `@clerk/clerk-js` (npm, unmodified,
 //! the version in `CLERK_JS_VERSION`) loaded in headless Chromium from a page that
 //! fapi-server serves, with fapi-server as its proxy URL, driving Clerk's documented
-//! custom flows with the real SDK: sign up with an email code, add and verify a
-//! phone, reserve it for two-step verification, sign out, sign in with a password,
-//! the SMS second factor with a wrong then the right code, `setActive`, and
-//! `session.getToken()`, whose JWT is verified against the published JWKS; and, on
-//! a second instance with Device Trust on, a sign-in from a new browser that ends
-//! with the emailed code (`needs_client_trust`).
+//! custom flows with the real SDK: sign up with an email code, set and merge the
+//! user's `unsafeMetadata`, add and verify a phone, reserve it for two-step
+//! verification, sign out, sign in with a password, the SMS second factor with a
+//! wrong then the right code, `setActive`, and `session.getToken()`, whose JWT is
+//! verified against the published JWKS; and, on a second instance with Device
+//! Trust on, a sign-in from a new browser that ends with the emailed code
+//! (`needs_client_trust`).
 //!
 //! Needs `DEMO_URL` (fapi-server serving `e2e/clerk-js/` with clerk-js in `clerk/`),
 //! `CLIENT_TRUST_URL` (the same with `[sign_in] client_trust`) and `WEBDRIVER_URL`;
@@ -174,6 +175,27 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     assert_eq!(signed_up["status"], "complete", "{signed_up}");
     assert_eq!(signed_up["email"], email.as_str());
     let user_id = signed_up["user"].as_str().unwrap().to_owned();
+
+    // Metadata: `user.update({ unsafeMetadata })` replaces it (clerk-js sends the
+    // diff to PATCH /v1/me/metadata), `user.updateMetadata` deep-merges, `null`
+    // removes a key; a reload shows what the server stored.
+    let metadata = ok(
+        &page,
+        "await Clerk.user.update({ unsafeMetadata: { a: 1, keep: 'x', prefs: { theme: 'dark', lang: 'en' } } });
+         const merged = await Clerk.user.updateMetadata({ unsafeMetadata: { a: null, prefs: { theme: null, font: 12 } } });
+         await Clerk.user.reload();
+         const afterMerge = Clerk.user.unsafeMetadata;
+         await Clerk.user.update({ unsafeMetadata: { only: true } });
+         await Clerk.user.reload();
+         return { merged: merged.unsafeMetadata, afterMerge, replaced: Clerk.user.unsafeMetadata };",
+        json!({}),
+    )
+    .await;
+    let merged = json!({ "keep": "x", "prefs": { "lang": "en", "font": 12 } });
+    assert_eq!(
+        metadata,
+        json!({ "merged": merged, "afterMerge": merged, "replaced": { "only": true } })
+    );
 
     // Add a phone, verify it by code, reserve it for two-step verification.
     let phone_id = ok(

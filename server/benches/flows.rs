@@ -111,6 +111,13 @@ fn unlimited(engine: &Engine, dir: &std::path::Path) -> Settings {
             sign_up_create_per_10s: 1_000_000,
             client_create_per_10s: 1_000_000,
             sign_up_password_per_10s: 1_000_000,
+            prepare_per_10s: 1_000_000,
+        },
+        email: fapi_server::config::EmailProtection {
+            per_address_per_hour: 1_000_000,
+            per_ip_per_hour: 1_000_000,
+            per_account_per_hour: 1_000_000,
+            per_hour: 1_000_000,
         },
         ..Settings::default()
     }

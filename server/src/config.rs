@@ -85,6 +85,8 @@ pub struct Settings {
     pub limits: Limits,
     pub session: SessionPolicy,
     pub sms: SmsProtection,
+    /// Hourly quotas on emails (codes and "someone tried" notices), as for texts.
+    pub email: EmailProtection,
     pub delivery: Delivery,
     pub dashboard: Dashboard,
     /// `FAPI_DASHBOARD_PASSWORD`: an administrator named by `FAPI_DASHBOARD_ADMIN`
@@ -182,6 +184,31 @@ impl Default for SmsProtection {
             per_ip_per_hour: 10,
             per_account_per_hour: 5,
             per_hour: 1000,
+        }
+    }
+}
+
+/// Hourly quotas on the emails the server sends on request (codes; the notice that
+/// someone tried to sign up with a taken address): per address, per client address,
+/// per account and for the whole instance, as [`SmsProtection`]'s for texts.
+/// Test-mode addresses count toward none of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmailProtection {
+    pub per_address_per_hour: u32,
+    pub per_ip_per_hour: u32,
+    pub per_account_per_hour: u32,
+    /// The whole instance: past it, no email is sent until the hour refills.
+    pub per_hour: u32,
+}
+
+impl Default for EmailProtection {
+    fn default() -> Self {
+        EmailProtection {
+            per_address_per_hour: 10,
+            per_ip_per_hour: 30,
+            per_account_per_hour: 10,
+            per_hour: 5000,
         }
     }
 }
@@ -361,6 +388,8 @@ pub struct Limits {
     /// Code and password attempts, for each action on its own (as Clerk counts them):
     /// sign-in first factor, sign-in second factor, sign-up and `/v1/me` verification.
     pub attempts_per_10s: u32,
+    /// Requests for a code to be sent (every `prepare_*`), together.
+    pub prepare_per_10s: u32,
 }
 
 impl Default for Limits {
@@ -371,6 +400,7 @@ impl Default for Limits {
             client_create_per_10s: 10,
             sign_up_password_per_10s: 5,
             attempts_per_10s: 3,
+            prepare_per_10s: 5,
         }
     }
 }
@@ -517,6 +547,7 @@ impl Default for Settings {
             limits: Limits::default(),
             session: SessionPolicy::default(),
             sms: SmsProtection::default(),
+            email: EmailProtection::default(),
             delivery: Delivery::default(),
             dashboard: Dashboard::default(),
             dashboard_password: None,
@@ -740,6 +771,7 @@ impl Settings {
             || limits.sign_up_create_per_10s == 0
             || limits.client_create_per_10s == 0
             || limits.sign_up_password_per_10s == 0
+            || limits.prepare_per_10s == 0
         {
             return invalid("limits must be positive");
         }
@@ -817,6 +849,14 @@ impl Settings {
             || sms.per_hour == 0
         {
             return invalid("sms limits must be positive");
+        }
+        let email = &self.email;
+        if email.per_address_per_hour == 0
+            || email.per_ip_per_hour == 0
+            || email.per_account_per_hour == 0
+            || email.per_hour == 0
+        {
+            return invalid("email limits must be positive");
         }
         if sms
             .allowed_countries

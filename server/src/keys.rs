@@ -2,7 +2,10 @@
 //! database (or read from a file you manage), so tokens minted before a restart
 //! still verify after it. The public halves are published at
 //! `/.well-known/jwks.json` for the app's own backend, a retired key until the last
-//! token it signed has expired.
+//! token it signed has expired. On one database with several instances, each says
+//! which key it signs with (a heartbeat row, [`heartbeat`]), so a key retired by
+//! the first instance restarted after a rotation stays published while any
+//! instance not yet restarted still signs with it.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use fapi_types::{Jwk, Jwks, SessionClaims};
@@ -15,7 +18,16 @@ use p256::{
 use rand::{rngs::OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
-use crate::{db::Db, ids::now_ms};
+use crate::{
+    db::Db,
+    ids::{new_id, now_ms},
+};
+
+/// How often a running instance says again which key it signs with.
+pub const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long a heartbeat row no longer counting is kept before it is deleted.
+const FORGET_USE_AFTER_MS: i64 = 24 * 3600 * 1000;
 
 #[derive(Clone)]
 pub struct SigningKey {
@@ -71,6 +83,8 @@ pub struct KeyError(String);
 #[derive(Clone)]
 pub struct SigningKeys {
     current: SigningKey,
+    /// This instance, in `signing_key_use`: made at start.
+    instance: String,
     /// Public halves of retired keys, each with the time (unix ms) it stops being published.
     retired: Vec<(Jwk, i64)>,
 }
@@ -101,21 +115,25 @@ impl SigningKeys {
 /// What `/.well-known/jwks.json` publishes: this instance's current key first, then
 /// every other key in the database a token may carry. On one database with several
 /// instances these include the key the others sign with: the newer one after
-/// `--rotate-signing-key`, before this instance restarts. Retired keys stay until
-/// their last token has expired.
+/// `--rotate-signing-key`, before this instance restarts, and the older one after
+/// it, while an instance not yet restarted still signs with it. Retired keys stay
+/// until their last token has expired: a token lifetime and margins past the later
+/// of the retirement and the last heartbeat of an instance signing with the key.
 pub async fn published(
     db: &Db,
     signing: &SigningKeys,
     token_lifetime_ms: i64,
 ) -> Result<Jwks, crate::StartError> {
-    let keep = published_after_retirement(token_lifetime_ms);
+    let now = now_ms();
     let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
         "SELECT kid, private_pem, public_jwk FROM signing_keys
-         WHERE kid <> $1 AND (retired_at IS NULL OR retired_at > $2)
+         WHERE kid <> $1 AND (retired_at IS NULL OR retired_at > $2
+            OR kid IN (SELECT kid FROM signing_key_use WHERE seen_at > $3))
          ORDER BY created_at DESC, kid",
     )
     .bind(signing.current_kid())
-    .bind(now_ms() - keep)
+    .bind(now - published_after_retirement(token_lifetime_ms))
+    .bind(now - published_after_last_use(token_lifetime_ms))
     .fetch_all(&db.read)
     .await?;
     let mut jwks = signing.current.jwks();
@@ -135,6 +153,61 @@ fn published_after_retirement(token_lifetime_ms: i64) -> i64 {
     token_lifetime_ms + 60_000
 }
 
+/// How long past an instance's last heartbeat the key it signs with stays
+/// published: it may sign until its next heartbeat is due (or it dies), and that
+/// token lives a lifetime, with the minute of skew.
+fn published_after_last_use(token_lifetime_ms: i64) -> i64 {
+    published_after_retirement(token_lifetime_ms) + HEARTBEAT.as_millis() as i64
+}
+
+/// Records that this instance signs with its current key now (at start, then every
+/// [`HEARTBEAT`]), and forgets the rows of instances long gone.
+pub async fn heartbeat(
+    db: &Db,
+    signing: &SigningKeys,
+    token_lifetime_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO signing_key_use (instance_id, kid, seen_at) VALUES ($1, $2, $3)
+         ON CONFLICT (instance_id) DO UPDATE SET kid = excluded.kid, seen_at = excluded.seen_at",
+    )
+    .bind(&signing.instance)
+    .bind(signing.current_kid())
+    .bind(now)
+    .execute(&db.write)
+    .await?;
+    sqlx::query("DELETE FROM signing_key_use WHERE seen_at < $1")
+        .bind(now - published_after_last_use(token_lifetime_ms) - FORGET_USE_AFTER_MS)
+        .execute(&db.write)
+        .await?;
+    Ok(())
+}
+
+/// At a graceful stop. While the key is not retired, this instance's row goes: the
+/// start that retires the key later stamps a time after this stop, which keeps it
+/// published for this instance's last tokens (a single instance restarting keeps
+/// the old key published as long as before). A key already retired (a rolling
+/// rotation, this instance restarting after another) is kept from now on.
+pub async fn stopped(
+    db: &Db,
+    signing: &SigningKeys,
+    token_lifetime_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let gone = sqlx::query(
+        "DELETE FROM signing_key_use WHERE instance_id = $1
+         AND kid IN (SELECT kid FROM signing_keys WHERE retired_at IS NULL)",
+    )
+    .bind(&signing.instance)
+    .execute(&db.write)
+    .await?
+    .rows_affected();
+    if gone == 0 {
+        heartbeat(db, signing, token_lifetime_ms).await?;
+    }
+    Ok(())
+}
+
 fn kid_of(secret: &SecretKey) -> String {
     let public = secret.public_key().to_encoded_point(true);
     format!(
@@ -145,7 +218,8 @@ fn kid_of(secret: &SecretKey) -> String {
 
 /// The signing keys at start: the current one comes from `key_file` when set (its
 /// private half never enters the database), else it is the newest key the server
-/// made (one is made on first start). Any other key still in use is retired now.
+/// made (one is made on first start). Any other key still in use is retired now;
+/// one another instance still signs with stays published through its heartbeats.
 pub async fn load_signing_keys(
     db: &Db,
     key_file: Option<&std::path::Path>,
@@ -206,7 +280,13 @@ pub async fn load_signing_keys(
         };
         retired.push((jwk, retired_at + keep));
     }
-    Ok(SigningKeys { current, retired })
+    let keys = SigningKeys {
+        current,
+        instance: new_id("instance"),
+        retired,
+    };
+    heartbeat(db, &keys, token_lifetime_ms).await?;
+    Ok(keys)
 }
 
 /// A key's id, as its tokens' `kid` header names it.

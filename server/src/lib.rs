@@ -147,7 +147,7 @@ impl Server {
         let signing = keys::load_signing_keys(
             &db,
             settings.signing_key_file.as_deref(),
-            settings.session.token_lifetime_seconds as i64 * 1000,
+            token_lifetime_ms(&settings),
         )
         .await?;
         let code_key = keys::load_or_create_secret(&db, "code_hmac").await?;
@@ -163,22 +163,39 @@ impl Server {
             }
         };
         let delivery = Delivery::from_settings(&settings)?;
-        let mut admins = settings.dashboard.admins.clone();
+        let credential = |name: &str, secret: &str| {
+            CodeHasher::new(secrets.subkey("dashboard-admin")).hash(name, secret)
+        };
+        let mut admins: Vec<state::DashboardAdmin> = settings
+            .dashboard
+            .admins
+            .iter()
+            .map(|a| state::DashboardAdmin {
+                name: a.name.clone(),
+                password_hash: a.password_hash.clone(),
+                credential: credential(&a.name, &a.password_hash),
+            })
+            .collect();
         if let Some((name, password)) = &settings.dashboard_password {
-            admins.push(config::Admin {
+            // Hashed anew (a new salt) at every start: fingerprinted by the password
+            // itself, so a restart does not sign its sessions out.
+            admins.push(state::DashboardAdmin {
                 name: name.clone(),
                 password_hash: passwords::hash_now(password),
+                credential: credential(name, password),
             });
         }
         let state = AppState(Arc::new(Shared {
             limits: RateLimits::new(
                 &settings.limits,
                 &settings.sms,
+                &settings.email,
                 // Instances share PostgreSQL; a SQLite file has one process.
                 (db.engine == db::Engine::Postgres).then(|| db.clone()),
             ),
             passwords: Passwords::new(),
             codes: CodeHasher::new(code_key),
+            backup_codes: CodeHasher::new(secrets.subkey("backup-codes")),
             secrets,
             signing,
             delivery,
@@ -200,10 +217,21 @@ impl Server {
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(live_settings::POLL);
                 every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                // The start wrote the first heartbeat.
+                let mut last_heartbeat = tokio::time::Instant::now();
                 loop {
                     every.tick().await;
                     if let Err(e) = state.live.reload(&state.db).await {
                         tracing::warn!(error = %e, "reading saved settings failed");
+                    }
+                    if last_heartbeat.elapsed() >= keys::HEARTBEAT {
+                        last_heartbeat = tokio::time::Instant::now();
+                        let lifetime_ms = token_lifetime_ms(&state.settings());
+                        if let Err(e) =
+                            keys::heartbeat(&state.db, &state.signing, lifetime_ms).await
+                        {
+                            tracing::warn!(error = %e, "recording the signing key in use failed");
+                        }
                     }
                 }
             })
@@ -271,6 +299,10 @@ impl Server {
             let _ = stop.send(());
         }
         let _ = (&mut self.task).await;
+        let lifetime_ms = token_lifetime_ms(&self.state.settings());
+        if let Err(e) = keys::stopped(&self.state.db, &self.state.signing, lifetime_ms).await {
+            tracing::warn!(error = %e, "recording the signing key's last use failed");
+        }
         self.state.db.close().await;
     }
 
@@ -309,6 +341,11 @@ pub async fn rotate_signing_key(settings: &Settings) -> Result<String, StartErro
     let key = keys::create_key(&db).await;
     db.close().await;
     Ok(keys::kid(&key?).to_owned())
+}
+
+/// How long a session token lives, in milliseconds.
+fn token_lifetime_ms(settings: &Settings) -> i64 {
+    settings.session.token_lifetime_seconds as i64 * 1000
 }
 
 async fn shutdown_signal() {

@@ -158,3 +158,69 @@ async fn a_taken_address_at_sign_up_goes_on_and_its_owner_is_told() {
         .await
         .err(422, "form_code_incorrect");
 }
+
+/// At the default resend cooldown, a second code within it is refused alike for a
+/// real and an unknown address (at sign-in), and for a free and a taken one (at
+/// sign-up): the cooldown told them apart before.
+#[tokio::test]
+async fn the_resend_cooldown_does_not_tell_accounts_apart() {
+    let server = TestServer::with(|s| s.enumeration_protection = true).await;
+    Browser::new(&server.base, Mode::Cookie)
+        .sign_up(&server, "real@example.com", "Ada")
+        .await;
+    let mut sign_in_answers = Vec::new();
+    for email in ["real@example.com", "nobody@example.com"] {
+        let b = Browser::new(&server.base, Mode::Cookie);
+        let v = b
+            .post(
+                "/v1/client/sign_ins",
+                &[("identifier", email), ("strategy", "email_code")],
+            )
+            .await
+            .ok();
+        let sia = v["response"]["id"].as_str().unwrap().to_owned();
+        let again = b
+            .post(
+                &format!("/v1/client/sign_ins/{sia}/prepare_first_factor"),
+                &[("strategy", "email_code")],
+            )
+            .await;
+        sign_in_answers.push((
+            again.status.as_u16(),
+            again.json["errors"][0]["code"].clone(),
+        ));
+    }
+    assert_eq!(
+        sign_in_answers[0], sign_in_answers[1],
+        "{sign_in_answers:?}"
+    );
+    assert_eq!(sign_in_answers[0].0, 429);
+
+    let mut sign_up_answers = Vec::new();
+    for email in ["real@example.com", "free@example.com"] {
+        let b = Browser::new(&server.base, Mode::Cookie);
+        let v = b
+            .post(
+                "/v1/client/sign_ups",
+                &[("email_address", email), ("strategy", "email_code")],
+            )
+            .await
+            .ok();
+        let id = v["response"]["id"].as_str().unwrap().to_owned();
+        let again = b
+            .post(
+                &format!("/v1/client/sign_ups/{id}/prepare_verification"),
+                &[("strategy", "email_code")],
+            )
+            .await;
+        sign_up_answers.push((
+            again.status.as_u16(),
+            again.json["errors"][0]["code"].clone(),
+        ));
+    }
+    assert_eq!(
+        sign_up_answers[0], sign_up_answers[1],
+        "{sign_up_answers:?}"
+    );
+    assert_eq!(sign_up_answers[0].0, 429);
+}

@@ -80,3 +80,62 @@ async fn rotating_a_database_key_publishes_both_for_a_while() {
     assert_eq!(new, made);
     assert_eq!(kids(&server).await, vec![new, old]);
 }
+
+/// Moves every `column` of `table` for `kid` an hour into the past: as if an hour
+/// had gone by, longer than any token lifetime and margin.
+async fn an_hour_ago(server: &TestServer, table: &str, column: &str, kid: &str) {
+    sqlx::query(&format!(
+        "UPDATE {table} SET {column} = {column} - 3600000 WHERE kid = $1"
+    ))
+    .bind(kid)
+    .execute(&server.state().db.write)
+    .await
+    .unwrap();
+}
+
+/// A rolling rotation on one database (review finding L4): the instance restarted
+/// first retires the old key, but one not yet restarted still signs with it. The
+/// old key stays published as long as some instance signs with it, however long
+/// ago it was retired; once none has for a token lifetime and the margins, it goes.
+#[tokio::test]
+async fn a_key_an_instance_still_signs_with_stays_published() {
+    let shared = tempfile::tempdir().unwrap();
+    let settings = test_settings(shared.path());
+    let b = TestServer::in_dir(tempfile::tempdir().unwrap(), settings.clone()).await;
+    let old = token_kid(&b, "b1+clerk_test@example.com").await;
+    let new = fapi_server::rotate_signing_key(&settings).await.unwrap();
+    // A restarts after the rotation: it signs with the new key and retires the old.
+    let a = TestServer::in_dir(tempfile::tempdir().unwrap(), settings.clone()).await;
+    assert_eq!(token_kid(&a, "a1+clerk_test@example.com").await, new);
+
+    // Long past the old key's retirement, B, not yet restarted, still signs with it.
+    an_hour_ago(&a, "signing_keys", "retired_at", &old).await;
+    assert_eq!(token_kid(&b, "b2+clerk_test@example.com").await, old);
+    assert_eq!(
+        kids(&a).await,
+        vec![new.clone(), old.clone()],
+        "A publishes the key B signs with"
+    );
+    assert_eq!(kids(&b).await, vec![old.clone(), new.clone()]);
+
+    // B says so again and again: had it not for an hour, the old key would go; it
+    // comes back with B's next heartbeat (every 10 s).
+    an_hour_ago(&a, "signing_key_use", "seen_at", &old).await;
+    assert_eq!(kids(&a).await, vec![new.clone()]);
+    let deadline = std::time::Instant::now()
+        + fapi_server::keys::HEARTBEAT
+        + std::time::Duration::from_secs(5);
+    while kids(&a).await != vec![new.clone(), old.clone()] {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "B's heartbeat brings the old key back"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // B stops: its last tokens keep the old key published for a while, then it goes.
+    b.stop().await;
+    assert_eq!(kids(&a).await, vec![new.clone(), old.clone()]);
+    an_hour_ago(&a, "signing_key_use", "seen_at", &old).await;
+    assert_eq!(kids(&a).await, vec![new]);
+}

@@ -52,22 +52,64 @@ async fn signed_in(server: &TestServer, email: &str) -> Browser {
     b
 }
 
+/// A number's five texts an hour: anyone who is not its verified owner (here, two
+/// accounts that each add it) gets three of them; the rest is kept for the owner.
 #[tokio::test]
-async fn one_number_gets_at_most_five_texts_an_hour_whoever_asks() {
+async fn one_number_gets_at_most_three_texts_an_hour_from_strangers() {
     let server = with(|_| {}).await;
     let (a, b) = (
         signed_in(&server, "a@example.com").await,
         signed_in(&server, "b@example.com").await,
     );
     let victim = "+14155556101";
-    for _ in 0..3 {
+    for _ in 0..2 {
         assert_eq!(text(&a, victim).await, 200);
     }
-    for _ in 0..2 {
-        assert_eq!(text(&b, victim).await, 200);
-    }
+    assert_eq!(text(&b, victim).await, 200);
     assert_eq!(text(&b, victim).await, 429);
-    assert_eq!(server.messages_to(victim).await, 5);
+    assert_eq!(text(&a, victim).await, 429);
+    assert_eq!(server.messages_to(victim).await, 3);
+}
+
+/// Knowing a number is no way to stop its owner's second factor: first-factor
+/// codes anyone asks for spend only the number's anonymous share, never the
+/// account's quota, and the owner's text after a right password still goes out.
+#[tokio::test]
+async fn strangers_cannot_spend_the_owners_second_factor_texts() {
+    let server = with(|s| {
+        s.identifiers.phone_number = fapi_server::config::Requirement::Optional;
+        s.trust_forwarded_for = true;
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let email = "victim@example.com";
+    let (sign_in_phone, second_factor_phone) = ("+14155556111", "+14155556112");
+    let owner = signed_in(&server, email).await;
+    owner.add_verified_phone(&server, sign_in_phone).await;
+    owner.enable_sms_2fa(&server, second_factor_phone).await;
+    owner.sign_out().await;
+
+    let mut answers = Vec::new();
+    for n in 0..8 {
+        let stranger = Browser::from_address(&server.base, &format!("203.0.113.{n}"));
+        let r = stranger
+            .post(
+                "/v1/client/sign_ins",
+                &[("identifier", sign_in_phone), ("strategy", "phone_code")],
+            )
+            .await;
+        answers.push(r.status.as_u16());
+    }
+    assert!(answers.contains(&429), "{answers:?}");
+    let texted_by_strangers = server.messages_to(sign_in_phone).await;
+    assert!(texted_by_strangers <= 3, "{texted_by_strangers}");
+
+    let before = server.messages_to(second_factor_phone).await;
+    let sia = owner.to_second_factor(email).await;
+    assert_eq!(server.messages_to(second_factor_phone).await, before + 1);
+    let code = server.last_code_to(second_factor_phone).await;
+    let v = owner.attempt_sms_code(&sia, &code).await.ok();
+    assert_eq!(v["response"]["status"], "complete");
 }
 
 #[tokio::test]
@@ -81,7 +123,8 @@ async fn texts_go_only_to_allowed_countries() {
 
 #[tokio::test]
 async fn the_instance_budget_is_a_breaker() {
-    let server = with(|s| s.sms.per_hour = 2).await;
+    // Four an hour, two of them for anyone but owners.
+    let server = with(|s| s.sms.per_hour = 4).await;
     let b = signed_in(&server, "d@example.com").await;
     assert_eq!(text(&b, "+14155556103").await, 200);
     assert_eq!(text(&b, "+14155556104").await, 200);

@@ -79,6 +79,7 @@ sdk_extras! {
     TouchSession => [];
     CreateToken => ["tab_state", "token", "force_origin"];
     UpdateUser => ["primary_web3_wallet_id", "unsafe_metadata"];
+    UpdateUserMetadata => [];
     ChangePassword => [];
     CreateEmailAddress => [];
     CreatePhoneNumber => [];
@@ -245,6 +246,14 @@ pub struct UpdateUser {
     pub primary_email_address_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_phone_number_id: Option<String>,
+}
+
+/// `PATCH /v1/me/metadata`: what clerk-js's `user.updateMetadata` sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateUserMetadata {
+    /// A JSON merge patch (RFC 7396) of the user's `unsafe_metadata`, as a string:
+    /// objects merge to any depth, and a `null` removes its key.
+    pub unsafe_metadata: String,
 }
 
 /// `POST /v1/me/change_password`.

@@ -3,7 +3,7 @@ use crate::{
     delivery::{compose, Channel},
     error::{ApiError, ApiResult},
     ids::{new_id, now_ms},
-    limits::SmsRequest,
+    limits::{SendChannel, SendRequest},
     state::AppState,
     store::{
         self,
@@ -30,18 +30,75 @@ pub enum Link<'a> {
     },
 }
 
-/// Who asked for a code: the client's address and the account, for the hourly SMS quotas.
+/// Who asked for a code, for the hourly quotas.
 #[derive(Clone, Copy)]
 pub struct Requester<'a> {
     pub ip: Option<std::net::IpAddr>,
+    /// The account asking, once it has proven something (a right password, a live
+    /// session): its own hourly quota. `None` for what anyone may ask (a first-factor
+    /// code, a sign-up).
     pub account: Option<&'a str>,
+    /// The code goes to that account's own verified email or phone (a second factor,
+    /// a new device, a step-up): it may use the share of the quotas kept for owners,
+    /// which nobody who only knows the number or address can spend.
+    pub owner: bool,
+}
+
+impl Requester<'_> {
+    /// Anyone: a first-factor code or a sign-up.
+    pub fn anyone(ip: Option<std::net::IpAddr>) -> Requester<'static> {
+        Requester {
+            ip,
+            account: None,
+            owner: false,
+        }
+    }
+}
+
+/// Claims what sending a code costs, for a real code and a decoy alike (so that
+/// neither the answers nor the quotas tell an enumeration-protected identifier
+/// apart): an allowed country for a text, the hourly quotas, then the resend
+/// cooldown of `owner` (one sign-in, sign-up or identification) for `to`. The
+/// cooldown is claimed before anything is sent, so two simultaneous prepares send
+/// one code. Test-mode identifiers (`test`) are spared the quotas.
+async fn claim(
+    state: &AppState,
+    owner: &str,
+    strategy: &str,
+    to: &str,
+    requester: Requester<'_>,
+    test: bool,
+) -> ApiResult<(String, i64)> {
+    let channel = if strategy == "phone_code" {
+        if !state.settings().sms.allows(to) {
+            return Err(ApiError::sms_country_not_allowed());
+        }
+        SendChannel::Sms
+    } else {
+        SendChannel::Email
+    };
+    if !test {
+        state
+            .limits
+            .check_send(&SendRequest {
+                channel,
+                to,
+                ip: requester.ip,
+                account: requester.account,
+                owner: requester.owner,
+            })
+            .await?;
+    }
+    let key = format!("{owner}:{strategy}:{to}");
+    let cooldown_ms = state.settings().codes.resend_cooldown_seconds as i64 * 1000;
+    match store::verifications::claim_send(&state.db, &key, cooldown_ms).await? {
+        Ok(at) => Ok((key, at)),
+        Err(wait) => Err(ApiError::code_too_many_requests(wait)),
+    }
 }
 
 /// Sends a new code to `to` and attaches its verification, replacing (and so
-/// invalidating) any earlier one. A text must go to an allowed country and fit the
-/// hourly quotas (per number, client, account and instance) before anything else. `owner` scopes the resend cooldown: one sign-in,
-/// sign-up or identification. The cooldown is claimed before anything is sent, so
-/// two simultaneous prepares send one code, not two.
+/// invalidating) any earlier one, once [`claim`] allows it.
 pub async fn send(
     state: &AppState,
     owner: &str,
@@ -52,25 +109,7 @@ pub async fn send(
 ) -> ApiResult<()> {
     let db = &state.db;
     let test = state.settings().test_mode_active() && (is_test_phone(to) || is_test_email(to));
-    if strategy == "phone_code" && !test {
-        if !state.settings().sms.allows(to) {
-            return Err(ApiError::sms_country_not_allowed());
-        }
-        state
-            .limits
-            .check_sms(&SmsRequest {
-                to,
-                ip: requester.ip,
-                account: requester.account,
-            })
-            .await?;
-    }
-    let key = format!("{owner}:{strategy}:{to}");
-    let cooldown_ms = state.settings().codes.resend_cooldown_seconds as i64 * 1000;
-    let claimed_at = match store::verifications::claim_send(db, &key, cooldown_ms).await? {
-        Ok(at) => at,
-        Err(wait) => return Err(ApiError::code_too_many_requests(wait)),
-    };
+    let (key, claimed_at) = claim(state, owner, strategy, to, requester, test).await?;
     let code = if test {
         TEST_CODE.to_owned()
     } else {
@@ -119,9 +158,19 @@ pub enum Guard<'a> {
 
 /// A verification no code opens, attached where a real one would be: under
 /// enumeration protection an unknown (or taken) address gets the same answers as a
-/// real one, while nothing is sent and every attempt is wrong.
-pub async fn decoy(state: &AppState, strategy: &str, to: &str, link: Link<'_>) -> ApiResult<()> {
+/// real one — the same cooldown and quotas, keyed on what was typed — while nothing
+/// is sent and every attempt is wrong.
+pub async fn decoy(
+    state: &AppState,
+    owner: &str,
+    strategy: &str,
+    to: &str,
+    link: Link<'_>,
+    requester: Requester<'_>,
+) -> ApiResult<()> {
     let db = &state.db;
+    let test = state.settings().test_mode_active() && (is_test_phone(to) || is_test_email(to));
+    claim(state, owner, strategy, to, requester, test).await?;
     let id = new_id("ver");
     let mut unguessable = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut unguessable);

@@ -6,6 +6,7 @@ pub mod backup_codes;
 pub mod codes;
 pub mod identifiers;
 pub mod lockout;
+pub mod metadata;
 pub mod mfa_required;
 pub mod new_session;
 pub mod notices;

@@ -160,6 +160,28 @@ pub async fn update(
     envelope(&state, &identity, user).await
 }
 
+/// `PATCH /v1/me/metadata`: merges a patch into the user's `unsafe_metadata`
+/// (RFC 7396). clerk-js sends every metadata change here, `user.update({
+/// unsafeMetadata })` included (as the diff from the user it last loaded).
+pub async fn update_metadata(
+    State(state): State<AppState>,
+    identity: Identity,
+    Form(p): Form<params::UpdateUserMetadata>,
+) -> ApiResult<Json<Envelope<User>>> {
+    let (session, user) = signed_in(&state, &identity).await?;
+    flows::mfa_required::require_active(&session)?;
+    let patch = flows::metadata::parse_object(&p.unsafe_metadata)?;
+    let found = store::users::change_unsafe_metadata(&state.db, &user.id, |stored| {
+        flows::metadata::apply(stored, &patch)
+    })
+    .await?;
+    if !found {
+        return Err(ApiError::authentication_invalid());
+    }
+    let user = user_json(&state, &user.id).await?;
+    envelope(&state, &identity, user).await
+}
+
 pub async fn change_password(
     State(state): State<AppState>,
     identity: Identity,
@@ -396,6 +418,7 @@ pub async fn prepare_verification(
     Path(id): Path<String>,
     Form(p): Form<params::PrepareVerification>,
 ) -> ApiResult<Json<Envelope<Value>>> {
+    state.limits.check(Bucket::Prepare, identity.ip()).await?;
     let (_, user) = signed_in(&state, &identity).await?;
     let kind = kind_of(&uri);
     let ident = own_identification(&state, &user, kind, &id).await?;
@@ -422,6 +445,8 @@ pub async fn prepare_verification(
         flows::codes::Requester {
             ip: identity.ip(),
             account: Some(&user.id),
+            // A contact being added is not yet proven to be the user's.
+            owner: false,
         },
     )
     .await?;

@@ -13,7 +13,7 @@ mod totp;
 use axum::{
     extract::DefaultBodyLimit,
     middleware,
-    routing::{any, delete, get, post},
+    routing::{any, delete, get, patch, post},
     Json, Router,
 };
 use fapi_types::Envelope;
@@ -124,6 +124,7 @@ pub fn router(state: AppState) -> Router {
             post(reverification::attempt_second_factor),
         )
         .route("/me", get(me::get).patch(me::update))
+        .route("/me/metadata", patch(me::update_metadata))
         .route("/me/change_password", post(me::change_password))
         .route("/me/sessions/active", get(me::active_sessions))
         .route("/me/sessions/{id}/revoke", post(me::revoke_session))

@@ -106,6 +106,7 @@ pub async fn prepare_first_factor(
     Path(id): Path<String>,
     Form(p): Form<params::PrepareSessionFirstFactor>,
 ) -> ApiResult<Json<Envelope<SessionVerification>>> {
+    state.limits.check(Bucket::Prepare, identity.ip()).await?;
     let (session, user) = signed_in(&state, &identity, &id).await?;
     let row = in_progress(&state, &session, NEEDS_FIRST, "prepare_first_factor").await?;
     if !matches!(p.strategy, Strategy::EmailCode | Strategy::PhoneCode) {
@@ -149,6 +150,7 @@ pub async fn prepare_first_factor(
         flows::codes::Requester {
             ip: identity.ip(),
             account: Some(&user.id),
+            owner: true,
         },
     )
     .await?;
@@ -229,6 +231,7 @@ pub async fn prepare_second_factor(
     Path(id): Path<String>,
     Form(p): Form<params::PrepareSessionSecondFactor>,
 ) -> ApiResult<Json<Envelope<SessionVerification>>> {
+    state.limits.check(Bucket::Prepare, identity.ip()).await?;
     let (session, user) = signed_in(&state, &identity, &id).await?;
     let row = in_progress(&state, &session, NEEDS_SECOND, "prepare_second_factor").await?;
     if p.strategy != Strategy::PhoneCode {
@@ -269,6 +272,7 @@ pub async fn prepare_second_factor(
         flows::codes::Requester {
             ip: identity.ip(),
             account: Some(&user.id),
+            owner: true,
         },
     )
     .await?;

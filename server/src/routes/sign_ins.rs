@@ -279,7 +279,16 @@ pub async fn create(
             // is refused as a locked account would be.
             let identifier = identifier.as_deref().unwrap_or_default();
             flows::lockout::ensure_identifier_unlocked(&state, identifier, &source).await?;
-            flows::codes::decoy(&state, s.as_str(), identifier, Link::SignInFirst(&row.id)).await?
+            let requester = flows::codes::Requester::anyone(identity.ip());
+            flows::codes::decoy(
+                &state,
+                &row.id,
+                s.as_str(),
+                identifier,
+                Link::SignInFirst(&row.id),
+                requester,
+            )
+            .await?
         }
         _ => {}
     }
@@ -350,10 +359,8 @@ async fn prepare_first(
         strategy.as_str(),
         &ident.value,
         Link::SignInFirst(&sign_in.id),
-        flows::codes::Requester {
-            ip,
-            account: Some(&user.id),
-        },
+        // Anyone who knows the identifier may ask for a first-factor code.
+        flows::codes::Requester::anyone(ip),
     )
     .await
 }
@@ -364,6 +371,7 @@ pub async fn prepare_first_factor(
     Path(id): Path<String>,
     Form(p): Form<params::PrepareFirstFactor>,
 ) -> ApiResult<Json<Envelope<SignIn>>> {
+    state.limits.check(Bucket::Prepare, identity.ip()).await?;
     let row = own_sign_in(&state, &identity, &id).await?;
     if row.status != "needs_first_factor" {
         return Err(ApiError::client_state_invalid("prepare_first_factor"));
@@ -395,9 +403,11 @@ pub async fn prepare_first_factor(
                 flows::lockout::ensure_identifier_unlocked(&state, identifier, &source).await?;
                 flows::codes::decoy(
                     &state,
+                    &row.id,
                     p.strategy.as_str(),
                     identifier,
                     Link::SignInFirst(&row.id),
+                    flows::codes::Requester::anyone(identity.ip()),
                 )
                 .await?;
                 return respond(&state, &identity, &id).await;
@@ -490,6 +500,7 @@ pub async fn prepare_second_factor(
     Path(id): Path<String>,
     Form(p): Form<params::PrepareSecondFactor>,
 ) -> ApiResult<Json<Envelope<SignIn>>> {
+    state.limits.check(Bucket::Prepare, identity.ip()).await?;
     let row = own_sign_in(&state, &identity, &id).await?;
     if row.status == "needs_client_trust" {
         prepare_client_trust(&state, &identity, &row, &p).await?;
@@ -538,6 +549,7 @@ pub async fn prepare_second_factor(
         flows::codes::Requester {
             ip: identity.ip(),
             account: Some(&user.id),
+            owner: true,
         },
     )
     .await?;
@@ -587,6 +599,7 @@ async fn prepare_client_trust(
         flows::codes::Requester {
             ip: identity.ip(),
             account: Some(&user.id),
+            owner: true,
         },
     )
     .await

@@ -68,9 +68,6 @@ fn non_empty(v: &str) -> Option<String> {
 }
 
 /// Validates the given fields and merges them into the row. Nothing is stored here.
-/// Clerk's limit on a user's metadata: 8 KB of JSON.
-const UNSAFE_METADATA_MAX_BYTES: usize = 8 * 1024;
-
 async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) -> ApiResult<()> {
     let ids = &state.settings().identifiers;
     allowed(
@@ -137,27 +134,8 @@ async fn merge(state: &AppState, row: &mut SignUpRow, p: &params::CreateSignUp) 
         row.timezone = Some(flows::identifiers::time_zone("timezone", zone)?);
     }
     if let Some(meta) = &p.unsafe_metadata {
-        if meta.len() > UNSAFE_METADATA_MAX_BYTES {
-            return Err(ApiError::param_format_invalid(
-                "unsafe_metadata",
-                format!(
-                    "unsafe_metadata must be at most {UNSAFE_METADATA_MAX_BYTES} bytes of JSON."
-                ),
-            ));
-        }
-        let value: serde_json::Value = serde_json::from_str(meta).map_err(|_| {
-            ApiError::param_format_invalid(
-                "unsafe_metadata",
-                "unsafe_metadata must be a JSON object.",
-            )
-        })?;
-        if !value.is_object() {
-            return Err(ApiError::param_format_invalid(
-                "unsafe_metadata",
-                "unsafe_metadata must be a JSON object.",
-            ));
-        }
-        row.unsafe_metadata = value.to_string();
+        flows::metadata::check_size(meta.len())?;
+        row.unsafe_metadata = flows::metadata::parse_object(meta)?.to_string();
     }
     if let Some(pw) = &p.password {
         let context: Vec<&str> = [&row.email_address, &row.username, &row.phone_number]
@@ -187,6 +165,7 @@ pub async fn create(
     merge(&state, &mut row, &p).await?;
     row.client_id = identity.client_or_create(&state).await?;
     store::sign_ups::save(&state.db, &row).await?;
+    store::sign_ups::abandon_others(&state.db, &row.client_id, &row.id).await?;
     store::clients::set_sign_up(&state.db, &row.client_id, Some(&row.id)).await?;
     if let Some(strategy) = p.strategy.as_ref().filter(|s| **s != Strategy::Password) {
         prepare(&state, &row, strategy, identity.ip()).await?;
@@ -240,6 +219,8 @@ async fn prepare(
         other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     };
     let to = to.ok_or_else(ApiError::verification_strategy_invalid)?;
+    // A sign-up is anyone's: its codes use the quotas' anonymous share.
+    let requester = flows::codes::Requester::anyone(ip);
     let kind = if field == "email_address" {
         EMAIL
     } else {
@@ -248,22 +229,31 @@ async fn prepare(
     if state.settings().enumeration_protection
         && store::identifications::verified_exists(&state.db, kind, to).await?
     {
-        // Taken: the sign-up sees what it would see for a free address, the owner
-        // hears of the attempt, and no code that works exists.
-        if kind == EMAIL {
+        // Taken: the sign-up sees what it would see for a free address (the same
+        // cooldown and quotas), no code that works exists, and the owner hears of the
+        // attempt, once an hour at most.
+        flows::codes::decoy(
+            state,
+            &row.id,
+            strategy.as_str(),
+            to,
+            Link::SignUp { id: &row.id, field },
+            requester,
+        )
+        .await?;
+        if kind == EMAIL
+            && state
+                .limits
+                .once_an_hour(&format!("sign-up-attempted:{to}"))
+                .await?
+        {
             let owner = store::identifications::owner_of_verified(&state.db, kind, to).await?;
             if let Some(owner) = owner {
                 flows::notices::notify(state, &owner, flows::notices::Notice::SignUpAttempted(to))
                     .await;
             }
         }
-        return flows::codes::decoy(
-            state,
-            strategy.as_str(),
-            to,
-            Link::SignUp { id: &row.id, field },
-        )
-        .await;
+        return Ok(());
     }
     flows::codes::send(
         state,
@@ -271,7 +261,7 @@ async fn prepare(
         strategy.as_str(),
         to,
         Link::SignUp { id: &row.id, field },
-        flows::codes::Requester { ip, account: None },
+        requester,
     )
     .await
 }
@@ -282,6 +272,7 @@ pub async fn prepare_verification(
     Path(id): Path<String>,
     Form(p): Form<params::PrepareVerification>,
 ) -> ApiResult<Json<Envelope<SignUp>>> {
+    state.limits.check(Bucket::Prepare, identity.ip()).await?;
     let row = own_sign_up(&state, &identity, &id).await?;
     if row.status != "missing_requirements" {
         return Err(ApiError::client_state_invalid("prepare_verification"));

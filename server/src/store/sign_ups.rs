@@ -39,6 +39,21 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<SignUpRow>, sqlx::Error> {
         .await
 }
 
+/// A client has one live sign-up: a new one abandons the others still missing
+/// requirements (each could otherwise still be sent codes).
+pub async fn abandon_others(db: &Db, client_id: &str, keep: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE sign_ups SET status = 'abandoned', updated_at = $1
+         WHERE client_id = $2 AND id <> $3 AND status = 'missing_requirements'",
+    )
+    .bind(now_ms())
+    .bind(client_id)
+    .bind(keep)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}
+
 /// Writes the whole row (insert or replace of the fields a create or PATCH sets).
 pub async fn save(db: &Db, row: &SignUpRow) -> Result<(), sqlx::Error> {
     sqlx::query(

@@ -219,6 +219,37 @@ pub async fn update_profile(db: &Db, id: &str, c: ProfileChange<'_>) -> Result<(
     .map(|_| ())
 }
 
+/// Replaces the user's `unsafe_metadata` with what `change` makes of the stored
+/// JSON, in one transaction that locks the row before reading it: two changes at
+/// once run one after the other, and neither loses the other's keys. An error from
+/// `change` stores nothing. `Ok(false)`: no such user.
+pub async fn change_unsafe_metadata<E: From<sqlx::Error>>(
+    db: &Db,
+    id: &str,
+    change: impl FnOnce(&str) -> Result<String, E>,
+) -> Result<bool, E> {
+    let mut tx = db.write.begin().await?;
+    // A write first, so PostgreSQL holds the row (and returns its latest value).
+    let stored: Option<String> = sqlx::query_scalar(
+        "UPDATE users SET updated_at = $1 WHERE id = $2 RETURNING unsafe_metadata",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(stored) = stored else {
+        return Ok(false);
+    };
+    let changed = change(&stored)?;
+    sqlx::query("UPDATE users SET unsafe_metadata = $1 WHERE id = $2")
+        .bind(changed)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 pub async fn touch_sign_in(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
         .bind(now_ms())

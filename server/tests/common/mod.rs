@@ -59,9 +59,16 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
             sign_up_create_per_10s: 10_000,
             client_create_per_10s: 10_000,
             sign_up_password_per_10s: 10_000,
+            prepare_per_10s: 10_000,
         },
         sms: fapi_server::config::SmsProtection {
             per_number_per_hour: 10_000,
+            per_ip_per_hour: 10_000,
+            per_account_per_hour: 10_000,
+            ..Default::default()
+        },
+        email: fapi_server::config::EmailProtection {
+            per_address_per_hour: 10_000,
             per_ip_per_hour: 10_000,
             per_account_per_hour: 10_000,
             ..Default::default()
