@@ -166,8 +166,11 @@ pub struct Admin {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SmsProtection {
-    /// Calling codes texts may go to (`["1", "44"]`); empty: any country (a
-    /// production instance warns at start).
+    /// Where texts may go (empty: anywhere; a production instance warns at start).
+    /// Each entry is a region (ISO 3166 alpha-2, `"US"`, `"GB"`: the numbers
+    /// libphonenumber places there), or a calling code with any more leading digits
+    /// (`"44"`, or an area code such as `"1415"`). A bare `"1"` is refused: it is the
+    /// whole North American Numbering Plan, some 25 countries.
     pub allowed_countries: Vec<String>,
     pub per_number_per_hour: u32,
     pub per_ip_per_hour: u32,
@@ -216,11 +219,48 @@ impl Default for EmailProtection {
 impl SmsProtection {
     /// Whether a text may go to this E.164 number.
     pub fn allows(&self, e164: &str) -> bool {
-        self.allowed_countries.is_empty()
-            || self.allowed_countries.iter().any(|cc| {
-                e164.strip_prefix('+')
-                    .is_some_and(|n| n.starts_with(cc.as_str()))
-            })
+        if self.allowed_countries.is_empty() {
+            return true;
+        }
+        let Some(digits) = e164.strip_prefix('+') else {
+            return false;
+        };
+        let region = phonenumber::parse(None, e164)
+            .ok()
+            .and_then(|n| n.country().id());
+        self.allowed_countries.iter().any(|entry| {
+            if entry.bytes().all(|b| b.is_ascii_digit()) {
+                digits.starts_with(entry.as_str())
+            } else {
+                region.is_some_and(|r| r.as_ref().eq_ignore_ascii_case(entry))
+            }
+        })
+    }
+
+    /// Why an `allowed_countries` entry is not one, if it is not.
+    fn check_entry(entry: &str) -> Result<(), &'static str> {
+        if entry.bytes().all(|b| b.is_ascii_digit()) {
+            return match entry.len() {
+                0 => Err("is empty"),
+                _ if entry == "1" => Err(
+                    "is the whole North American Numbering Plan (the US, Canada and some 23 \
+                     countries of the Caribbean and the Pacific): name the regions (\"US\", \"CA\") \
+                     or area codes (\"1415\")",
+                ),
+                1..=15 => Ok(()),
+                _ => Err("is longer than any phone number"),
+            };
+        }
+        if entry.len() == 2
+            && entry
+                .to_ascii_uppercase()
+                .parse::<phonenumber::country::Id>()
+                .is_ok()
+        {
+            Ok(())
+        } else {
+            Err("is neither a region (ISO 3166 alpha-2, such as \"US\") nor a calling code (\"44\")")
+        }
     }
 }
 
@@ -858,12 +898,12 @@ impl Settings {
         {
             return invalid("email limits must be positive");
         }
-        if sms
-            .allowed_countries
-            .iter()
-            .any(|cc| cc.is_empty() || cc.len() > 3 || !cc.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return invalid("sms.allowed_countries are calling codes such as \"1\" or \"44\"");
+        for entry in &sms.allowed_countries {
+            if let Err(why) = SmsProtection::check_entry(entry) {
+                return Err(ConfigError::Invalid(format!(
+                    "sms.allowed_countries: {entry:?} {why}"
+                )));
+            }
         }
         Ok(())
     }
@@ -935,6 +975,35 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_go_to_regions_and_calling_codes_not_to_all_of_nanp() {
+        let only = |entries: &[&str]| SmsProtection {
+            allowed_countries: entries.iter().map(|e| e.to_string()).collect(),
+            ..SmsProtection::default()
+        };
+        let us_ca = only(&["US", "ca"]);
+        assert!(us_ca.allows("+14155552671"), "San Francisco");
+        assert!(
+            us_ca.allows("+16135550123")
+                || us_ca.allows("+14165550199")
+                || us_ca.allows("+16042223333"),
+            "Canada"
+        );
+        assert!(!us_ca.allows("+18765550123"), "Jamaica");
+        assert!(!us_ca.allows("+18095550123"), "the Dominican Republic");
+        assert!(!us_ca.allows("+447700900123"));
+        let uk_and_one_area = only(&["44", "1415"]);
+        assert!(uk_and_one_area.allows("+447700900123"));
+        assert!(uk_and_one_area.allows("+14155552671"));
+        assert!(!uk_and_one_area.allows("+12125552671"));
+        for bad in ["1", "", "USA", "U1", "1234567890123456"] {
+            assert!(SmsProtection::check_entry(bad).is_err(), "{bad:?}");
+        }
+        for good in ["US", "gb", "44", "1415"] {
+            assert!(SmsProtection::check_entry(good).is_ok(), "{good:?}");
+        }
+    }
 
     #[test]
     fn printed_settings_hold_no_secret() {

@@ -114,7 +114,7 @@ async fn strangers_cannot_spend_the_owners_second_factor_texts() {
 
 #[tokio::test]
 async fn texts_go_only_to_allowed_countries() {
-    let server = with(|s| s.sms.allowed_countries = vec!["1".into()]).await;
+    let server = with(|s| s.sms.allowed_countries = vec!["US".into()]).await;
     let b = signed_in(&server, "c@example.com").await;
     assert_eq!(text(&b, "+447700900123").await, 422);
     assert_eq!(server.messages_to("+447700900123").await, 0);
