@@ -7,7 +7,8 @@ use yew::prelude::*;
 use crate::{Appearance, Clerk, ClerkState, Localization};
 
 /// Draws the "Verify it's you" dialog: `(on_complete, on_cancel)`.
-pub(crate) type DialogFn = fn(Callback<()>, Callback<()>) -> Html;
+pub(crate) type DialogFn =
+    fn(fapi_types::SessionVerificationLevel, Callback<()>, Callback<()>) -> Html;
 
 /// Where [`crate::hooks::use_reverification`] leaves the dialog for the provider to
 /// draw. The provider names no dialog itself, so an app that never asks for a
@@ -75,7 +76,10 @@ pub struct ClerkContext {
     /// Opens the provider's "Verify it's you" dialog; the sender hears `true` once the
     /// user verified, `false` if they cancelled. Go through
     /// [`crate::hooks::use_reverification`], which brings the dialog along.
-    pub reverify: Callback<futures::channel::oneshot::Sender<bool>>,
+    pub reverify: Callback<(
+        futures::channel::oneshot::Sender<bool>,
+        fapi_types::SessionVerificationLevel,
+    )>,
     pub(crate) dialog: DialogSlot,
     pub(crate) modals: ModalSlots,
 }

@@ -274,21 +274,20 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     assert_eq!(claims.sid, done["session"].as_str().unwrap());
 
     // Step-up ("verify it's you"), as clerk-js's `useReverification` runs it: the
-    // password, then the SMS code.
+    // level it asks for by default, `second_factor`, is the SMS code alone.
     let started = ok(
         &page,
         "const v = await Clerk.session.startVerification({ level: 'second_factor' });
-         const after = await Clerk.session.attemptFirstFactorVerification({ strategy: 'password', password: args.password });
          await Clerk.session.prepareSecondFactorVerification({ strategy: 'phone_code' });
-         return { level: v.level, status: v.status, after: after.status,
-                  second: after.supportedSecondFactors.map((f) => f.strategy) };",
+         return { level: v.level, status: v.status,
+                  second: v.supportedSecondFactors.map((f) => f.strategy) };",
         who.clone(),
     )
     .await;
     assert_eq!(
         started,
-        json!({ "level": "multi_factor", "status": "needs_first_factor",
-                "after": "needs_second_factor", "second": ["phone_code", "backup_code"] })
+        json!({ "level": "second_factor", "status": "needs_second_factor",
+                "second": ["phone_code", "backup_code"] })
     );
     let code = page.code(&phone, 3).await;
     let verified = ok(
@@ -299,6 +298,21 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     )
     .await;
     assert_eq!(verified, json!({ "status": "complete", "age": [0, 0] }));
+    // `first_factor` is the password alone; `multi_factor` starts with it too.
+    let levels = ok(
+        &page,
+        "const f = await Clerk.session.startVerification({ level: 'first_factor' });
+         const after = await Clerk.session.attemptFirstFactorVerification({ strategy: 'password', password: args.password });
+         const m = await Clerk.session.startVerification({ level: 'multi_factor' });
+         return { first: [f.level, f.status, after.status], multi: [m.level, m.status] };",
+        who.clone(),
+    )
+    .await;
+    assert_eq!(
+        levels,
+        json!({ "first": ["first_factor", "needs_first_factor", "complete"],
+                "multi": ["multi_factor", "needs_first_factor"] })
+    );
 
     // An authenticator app: createTOTP, verifyTOTP, then sign in with its code.
     let created = ok(

@@ -1,7 +1,8 @@
 //! "Verify it's you" on the built demo, in headless Chromium: against a fapi-server
-//! whose reverification window is short (`xtask/test-server-reverify.toml`), a
-//! session past it that tries to turn two-step verification off gets the dialog —
-//! the password, then the SMS code — and the change then goes through by itself.
+//! whose reverification window is short and whose level is `multi_factor`
+//! (`xtask/test-server-reverify.toml`), a session past it that tries to turn two-step
+//! verification off gets the dialog — the password, then the SMS code, the level the
+//! refusal names — and the change then goes through by itself.
 //! Cancelling the dialog changes nothing.
 //!
 //! Needs `REVERIFY_URL` (the demo on that server) and `WEBDRIVER_URL`; `cargo xtask

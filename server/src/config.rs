@@ -455,6 +455,11 @@ pub struct SessionPolicy {
     /// How recent a session's factor verifications must be for a sensitive change
     /// (2FA, password, emails and phones, other devices); older asks "verify it's you".
     pub reverification_seconds: u64,
+    /// What a sensitive change needs verified within that time: `second_factor`
+    /// (Clerk's `strict`, the default: the second factor when the user has one, else
+    /// the first), `multi_factor` (Clerk's `strict_mfa`: the first and then the
+    /// second), or `first_factor`.
+    pub reverification_level: fapi_types::SessionVerificationLevel,
 }
 
 impl Default for SessionPolicy {
@@ -464,6 +469,7 @@ impl Default for SessionPolicy {
             idle_minutes: 60,
             token_lifetime_seconds: 60,
             reverification_seconds: 600,
+            reverification_level: fapi_types::SessionVerificationLevel::SecondFactor,
         }
     }
 }

@@ -398,13 +398,23 @@ impl ApiError {
         )
     }
 
-    pub fn reverification_required() -> Self {
-        Self::new(
+    /// `level` and `after_minutes`: what the change needs verified, and how recently
+    /// (in `meta.reverification`, the shape Clerk's backends use for the same gate).
+    pub fn reverification_required(
+        level: fapi_types::SessionVerificationLevel,
+        after_minutes: i64,
+    ) -> Self {
+        let mut e = Self::new(
             StatusCode::FORBIDDEN,
             "session_reverification_required",
             "Reverification required",
             "You need to provide additional verification to perform this operation",
-        )
+        );
+        e.meta.reverification = Some(fapi_types::ReverificationRequirement {
+            level,
+            after_minutes,
+        });
+        e
     }
 
     pub fn authentication_invalid() -> Self {
@@ -533,6 +543,17 @@ impl ApiError {
             "The default second factor method can only be changed by assigning another method as the default.",
         )
         .param("default_second_factor")
+    }
+
+    /// `DELETE /v1/me` on an instance where users may not delete their accounts
+    /// (`[user] delete_self`, Clerk's "Allow users to delete their accounts").
+    pub fn delete_self_not_enabled() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "delete_self_not_enabled",
+            "Deleting your account is not allowed",
+            "This application does not allow users to delete their own accounts.",
+        )
     }
 
     pub fn delivery_failed() -> Self {

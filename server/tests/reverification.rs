@@ -151,8 +151,8 @@ async fn a_stale_session_must_verify_both_factors_before_changing_what_protects_
     );
     b.patch("/v1/me", &[("first_name", "Grace")]).await.ok();
 
-    // The reverification: whatever level is asked, the first factor, then the second.
-    let v = verify(&b, "", &[("level", "second_factor")]).await.ok();
+    // The reverification at `multi_factor`: the first factor, then the second.
+    let v = verify(&b, "", &[("level", "multi_factor")]).await.ok();
     assert_eq!(v["response"]["object"], "session_reverification");
     assert_eq!(v["response"]["level"], "multi_factor");
     assert_eq!(status(&v), "needs_first_factor");
@@ -374,4 +374,111 @@ async fn wrong_answers_to_a_reverification_lock_its_client_only() {
     let other = Browser::new(&server.base, Mode::Cookie);
     let v = other.sign_in_password(email, PASSWORD).await.ok();
     assert_eq!(v["response"]["status"], "complete");
+}
+
+/// The levels clerk-js asks for are honoured: `second_factor` (Clerk's default, and the
+/// gate's) asks for the second factor alone and opens the gate; `first_factor` alone
+/// does not open it for a user with two-step verification; the refusal names the level
+/// and window it wants; an instance set to `multi_factor` needs both.
+#[tokio::test]
+async fn each_level_asks_for_what_it_names_and_the_gate_says_what_it_needs() {
+    let server = server().await;
+    let (email, phone) = ("levels@example.com", "+14155556121");
+    let b = Browser::new(&server.base, Mode::Cookie);
+    b.sign_up(&server, email, "Ada").await;
+    b.enable_sms_2fa(&server, phone).await;
+    b.sign_out().await;
+    sign_in_with_2fa(&server, &b, email, phone).await;
+    wait_out_the_window().await;
+
+    let e = b
+        .post(
+            "/v1/me/change_password",
+            &[("new_password", "a fresh long passphrase")],
+        )
+        .await
+        .err(403, "session_reverification_required");
+    assert_eq!(e["meta"]["reverification"]["level"], "second_factor", "{e}");
+    assert_eq!(e["meta"]["reverification"]["after_minutes"], 1);
+
+    // The first factor alone is not what the gate needs.
+    let v = verify(&b, "", &[("level", "first_factor")]).await.ok();
+    assert_eq!(v["response"]["level"], "first_factor");
+    let v = verify(
+        &b,
+        "attempt_first_factor",
+        &[("strategy", "password"), ("password", PASSWORD)],
+    )
+    .await
+    .ok();
+    assert_eq!(status(&v), "complete");
+    b.post(
+        "/v1/me/change_password",
+        &[("new_password", "a fresh long passphrase")],
+    )
+    .await
+    .err(403, "session_reverification_required");
+
+    // The second factor alone is.
+    let v = verify(&b, "", &[("level", "second_factor")]).await.ok();
+    assert_eq!(v["response"]["level"], "second_factor");
+    assert_eq!(status(&v), "needs_second_factor");
+    verify(
+        &b,
+        "attempt_first_factor",
+        &[("strategy", "password"), ("password", PASSWORD)],
+    )
+    .await
+    .err(400, "client_state_invalid");
+    verify(&b, "prepare_second_factor", &[("strategy", "phone_code")])
+        .await
+        .ok();
+    let code = server.last_code_to(phone).await;
+    let v = verify(
+        &b,
+        "attempt_second_factor",
+        &[("strategy", "phone_code"), ("code", &code)],
+    )
+    .await
+    .ok();
+    assert_eq!(status(&v), "complete");
+    b.post(
+        "/v1/me/change_password",
+        &[("new_password", "a fresh long passphrase")],
+    )
+    .await
+    .ok();
+
+    // An instance that wants both factors (Clerk's `strict_mfa`) says so.
+    let strict = TestServer::with(|s| {
+        s.session.reverification_seconds = WINDOW_SECONDS;
+        s.session.reverification_level = fapi_types::SessionVerificationLevel::MultiFactor;
+    })
+    .await;
+    let b = Browser::new(&strict.base, Mode::Cookie);
+    b.sign_up(&strict, email, "Ada").await;
+    b.enable_sms_2fa(&strict, phone).await;
+    b.sign_out().await;
+    sign_in_with_2fa(&strict, &b, email, phone).await;
+    wait_out_the_window().await;
+    verify(&b, "", &[("level", "second_factor")]).await.ok();
+    verify(&b, "prepare_second_factor", &[("strategy", "phone_code")])
+        .await
+        .ok();
+    let code = strict.last_code_to(phone).await;
+    verify(
+        &b,
+        "attempt_second_factor",
+        &[("strategy", "phone_code"), ("code", &code)],
+    )
+    .await
+    .ok();
+    let e = b
+        .post(
+            "/v1/me/change_password",
+            &[("new_password", "a fresh long passphrase")],
+        )
+        .await
+        .err(403, "session_reverification_required");
+    assert_eq!(e["meta"]["reverification"]["level"], "multi_factor");
 }

@@ -3,6 +3,7 @@ use std::rc::Rc;
 use yew::{platform::spawn_local, prelude::*};
 use yew_router::prelude::use_navigator;
 
+use fapi_types::SessionVerificationLevel;
 use futures::channel::oneshot;
 
 use crate::{
@@ -199,23 +200,31 @@ pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
     // "Verify it's you": everyone waiting on it hears the one outcome.
     let dialog_slot = (*use_memo((), |_| DialogSlot::default())).clone();
     let waiting = use_mut_ref(Vec::<oneshot::Sender<bool>>::new);
-    let verifying = use_state(|| false);
+    // The level being verified, while the dialog is open: the strongest anyone asked.
+    let verifying = use_state(|| None::<SessionVerificationLevel>);
     let reverify = {
         let (waiting, verifying, slot) = (waiting.clone(), verifying.clone(), dialog_slot.clone());
-        use_callback((), move |done: oneshot::Sender<bool>, _| {
-            if slot.get().is_none() {
-                // Asked around `use_reverification`: no dialog to show, so no way to verify.
-                let _ = done.send(false);
-                return;
-            }
-            waiting.borrow_mut().push(done);
-            verifying.set(true);
-        })
+        use_callback(
+            (),
+            move |(done, level): (oneshot::Sender<bool>, SessionVerificationLevel), _| {
+                if slot.get().is_none() {
+                    // Asked around `use_reverification`: no dialog to show, so no way to verify.
+                    let _ = done.send(false);
+                    return;
+                }
+                waiting.borrow_mut().push(done);
+                let strongest = match *verifying {
+                    Some(open) if strength(open) >= strength(level) => open,
+                    _ => level,
+                };
+                verifying.set(Some(strongest));
+            },
+        )
     };
     let settle = |verified: bool| {
         let (waiting, verifying) = (waiting.clone(), verifying.clone());
         Callback::from(move |_: ()| {
-            verifying.set(false);
+            verifying.set(None);
             for done in waiting.borrow_mut().drain(..) {
                 let _ = done.send(verified);
             }
@@ -225,7 +234,7 @@ pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
     {
         // Signed out meanwhile: nobody is left to verify.
         let cancel = settle(false);
-        let open_while_signed_out = *verifying && !state.is_signed_in();
+        let open_while_signed_out = verifying.is_some() && !state.is_signed_in();
         use_effect_with(open_while_signed_out, move |open| {
             if *open {
                 cancel.emit(());
@@ -274,10 +283,13 @@ pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
         .and_then(|m| modal_slots.get(&m).map(|draw| draw(m)));
     // Drawn by what `use_reverification` left in the slot (it always has, before anyone
     // can ask): the provider itself names no dialog, so apps that never ask carry none.
-    let dialog = (*verifying && state.is_signed_in())
-        .then(|| dialog_slot.get())
-        .flatten()
-        .map(|draw| draw(settle(true), settle(false)));
+    let dialog = (*verifying)
+        .filter(|_| state.is_signed_in())
+        .and_then(|level| {
+            dialog_slot
+                .get()
+                .map(|draw| draw(level, settle(true), settle(false)))
+        });
     let styles = props.inject_styles.then(|| {
         let css = format!(
             "{}{}",
@@ -296,5 +308,14 @@ pub fn ClerkProvider(props: &ClerkProviderProps) -> Html {
             { modal.unwrap_or_default() }
             { dialog.unwrap_or_default() }
         </ContextProvider<ClerkContext>>
+    }
+}
+
+/// How much a level asks: the dialog runs the strongest one anyone is waiting on.
+fn strength(level: SessionVerificationLevel) -> u8 {
+    match level {
+        SessionVerificationLevel::FirstFactor => 0,
+        SessionVerificationLevel::SecondFactor => 1,
+        SessionVerificationLevel::MultiFactor => 2,
     }
 }

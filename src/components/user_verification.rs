@@ -1,8 +1,9 @@
 //! `<UserVerification/>`: the "Verify it's you" card a sensitive change asks for when
-//! the session's verification is old. The password (or, without one, a code to the
-//! primary email or phone), then the SMS code when the user has two-step
-//! verification. Shown by the provider as a dialog whenever
-//! [`crate::hooks::use_reverification`] meets `session_reverification_required`.
+//! the session's verification is old, at the level asked (Clerk's): the second factor
+//! (an app, SMS or backup code), the first (the password, or without one a code to
+//! the primary email or phone), or the first and then the second. Shown by the
+//! provider as a dialog whenever [`crate::hooks::use_reverification`] meets
+//! `session_reverification_required`, at the level the refusal names.
 
 use fapi_types::{
     params, SessionVerification, SessionVerificationLevel, SessionVerificationStatus, SignInFactor,
@@ -23,6 +24,10 @@ use crate::{
 
 #[derive(Properties, PartialEq)]
 pub struct UserVerificationProps {
+    /// What to verify: the second factor by default (Clerk's `strict`; the first for
+    /// a user without one), the first factor, or both in turn (`MultiFactor`).
+    #[prop_or(SessionVerificationLevel::SecondFactor)]
+    pub level: SessionVerificationLevel,
     /// The session is verified: the action can be retried.
     pub on_complete: Callback<()>,
     /// The user gave up.
@@ -46,13 +51,10 @@ pub fn UserVerification(props: &UserVerificationProps) -> Html {
     let error = use_state(|| None::<String>);
     {
         let (ctx, verification, error) = (ctx.clone(), verification.clone(), error.clone());
-        use_effect_with((), move |_| {
+        use_effect_with(props.level, move |level| {
+            let level = *level;
             spawn_local(async move {
-                match ctx
-                    .clerk
-                    .start_verification(SessionVerificationLevel::MultiFactor)
-                    .await
-                {
+                match ctx.clerk.start_verification(level).await {
                     Ok(v) => verification.set(Some(v)),
                     Err(e) => error.set(Some(ctx.error_text(&e))),
                 }

@@ -3,6 +3,8 @@ use std::future::Future;
 use futures::channel::oneshot;
 use yew::prelude::*;
 
+use fapi_types::SessionVerificationLevel;
+
 use crate::{context::use_clerk_context, ClerkError};
 
 /// The code a sensitive change answers while the session's verification is old.
@@ -11,7 +13,7 @@ pub const REVERIFICATION_REQUIRED: &str = "session_reverification_required";
 /// Wraps sensitive actions: see [`use_reverification`].
 #[derive(Clone, PartialEq)]
 pub struct ReverificationHandle {
-    reverify: Callback<oneshot::Sender<bool>>,
+    reverify: Callback<(oneshot::Sender<bool>, SessionVerificationLevel)>,
 }
 
 impl ReverificationHandle {
@@ -25,17 +27,23 @@ impl ReverificationHandle {
     {
         match action().await {
             Err(e) if e.is(REVERIFICATION_REQUIRED) => {
-                self.verify().await?;
+                self.verify_at(required_level(&e)).await?;
                 action().await
             }
             other => other,
         }
     }
 
-    /// Opens the dialog and waits for the user to verify (or cancel).
+    /// Opens the dialog at Clerk's default level (the second factor, or the first
+    /// for a user without one) and waits for the user to verify (or cancel).
     pub async fn verify(&self) -> Result<(), ClerkError> {
+        self.verify_at(SessionVerificationLevel::SecondFactor).await
+    }
+
+    /// Opens the dialog at `level` and waits for the user to verify (or cancel).
+    pub async fn verify_at(&self, level: SessionVerificationLevel) -> Result<(), ClerkError> {
         let (done, verified) = oneshot::channel();
-        self.reverify.emit(done);
+        self.reverify.emit((done, level));
         match verified.await {
             Ok(true) => Ok(()),
             _ => Err(ClerkError::Cancelled),
@@ -83,11 +91,24 @@ pub fn use_reverification() -> ReverificationHandle {
     }
 }
 
-fn verification_dialog(on_complete: Callback<()>, on_cancel: Callback<()>) -> Html {
+/// The level a refusal asks for: fapi-server names it (`meta.reverification`); Clerk,
+/// like clerk-js, is answered at its default, the second factor.
+pub fn required_level(error: &ClerkError) -> SessionVerificationLevel {
+    error
+        .api()
+        .and_then(|a| a.meta.reverification)
+        .map_or(SessionVerificationLevel::SecondFactor, |r| r.level)
+}
+
+fn verification_dialog(
+    level: SessionVerificationLevel,
+    on_complete: Callback<()>,
+    on_cancel: Callback<()>,
+) -> Html {
     use crate::components::{modal::ModalFrame, UserVerification};
     html! {
         <ModalFrame label_key="reverification.password.title" on_close={on_cancel.clone()}>
-            <UserVerification {on_complete} {on_cancel} />
+            <UserVerification {level} {on_complete} {on_cancel} />
         </ModalFrame>
     }
 }

@@ -42,6 +42,23 @@ pub struct ErrorMeta {
     pub lockout_expires_in_seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifiers: Option<Vec<String>>,
+    /// With `session_reverification_required`: what to verify, and how recently.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverification: Option<ReverificationRequirement>,
+}
+
+/// What a sensitive change needs: a verification at `level` within `after_minutes`.
+///
+/// ```
+/// use fapi_types::{ReverificationRequirement, SessionVerificationLevel};
+/// let r: ReverificationRequirement =
+///     serde_json::from_str(r#"{"level":"second_factor","after_minutes":10}"#).unwrap();
+/// assert_eq!(r.level, SessionVerificationLevel::SecondFactor);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReverificationRequirement {
+    pub level: crate::SessionVerificationLevel,
+    pub after_minutes: i64,
 }
 
 impl FromJson for ErrorEnvelope {
@@ -86,6 +103,21 @@ impl FromJson for ErrorMeta {
                 session_id: req("session_id"),
                 lockout_expires_in_seconds: req("lockout_expires_in_seconds"),
                 identifiers: req("identifiers"),
+                reverification: req("reverification"),
+            }
+        )
+    }
+}
+
+impl FromJson for ReverificationRequirement {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "ReverificationRequirement")?;
+        from_fields!(
+            f,
+            ReverificationRequirement {
+                level: req("level"),
+                after_minutes: req("after_minutes"),
             }
         )
     }

@@ -38,7 +38,7 @@ pub use decode::{decode, DecodeError, FromJson};
 pub use deleted::DeletedObject;
 pub use envelope::Envelope;
 pub use environment::*;
-pub use error::{ApiError, ErrorEnvelope, ErrorMeta};
+pub use error::{ApiError, ErrorEnvelope, ErrorMeta, ReverificationRequirement};
 pub use jwt::{Jwk, Jwks, SessionClaims, Token};
 pub use session::{
     LatestActivity, PublicUserData, Session, SessionStatus, SessionTask, SessionWithActivity,

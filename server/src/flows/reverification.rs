@@ -15,34 +15,58 @@ use crate::{
     store::{self, sessions::SessionRow},
 };
 
-/// Whether the session's verifications are recent enough for a sensitive change.
+/// Whether the session's verifications are recent enough for a sensitive change, at
+/// the instance's `session.reverification_level`. The refusal names that level and
+/// the window (`meta.reverification`), so a client can ask for exactly it.
 pub async fn require_fresh(state: &AppState, session: &SessionRow) -> ApiResult<()> {
-    let window = state.settings().session.reverification_seconds as i64 * 1000;
+    let settings = state.settings();
+    let window = settings.session.reverification_seconds as i64 * 1000;
     let now = now_ms();
     let fresh = |at: i64| now - at < window;
     let idents = store::identifications::list_for_user(&state.db, &session.user_id).await?;
     let totp = store::totps::enabled(&state.db, &session.user_id).await?;
-    let second_needed = factors::two_factor_enabled(&state.settings(), &idents, totp);
+    let has_second = factors::two_factor_enabled(&settings, &idents, totp);
+    let level = settings.session.reverification_level;
     let first_ok = fresh(session.first_factor_at);
-    let second_ok = !second_needed || session.second_factor_at.is_some_and(fresh);
-    if first_ok && second_ok {
+    let second_ok = session.second_factor_at.is_some_and(fresh);
+    let ok = match effective_level(level, has_second) {
+        SessionVerificationLevel::FirstFactor => first_ok,
+        SessionVerificationLevel::SecondFactor => second_ok,
+        SessionVerificationLevel::MultiFactor => first_ok && second_ok,
+    };
+    if ok {
         Ok(())
     } else {
-        Err(ApiError::reverification_required())
+        Err(ApiError::reverification_required(
+            level,
+            settings.session.reverification_seconds.div_ceil(60) as i64,
+        ))
     }
 }
 
-/// The level a reverification runs at: what the change gate demands (the first
-/// factor, then the second when the user has one), whatever weaker level was asked,
-/// so that completing it always opens the gate. A user without a second factor
-/// falls back to the first, as Clerk does.
+/// The level a reverification runs at: the one asked for, as Clerk does, except
+/// that a user without a second factor is asked for the first instead.
 pub fn effective_level(
-    _requested: SessionVerificationLevel,
+    requested: SessionVerificationLevel,
     has_second_factor: bool,
 ) -> SessionVerificationLevel {
     if has_second_factor {
-        SessionVerificationLevel::MultiFactor
+        requested
     } else {
         SessionVerificationLevel::FirstFactor
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_level_asked_for_is_the_level_run() {
+        use SessionVerificationLevel::*;
+        for level in [FirstFactor, SecondFactor, MultiFactor] {
+            assert_eq!(effective_level(level, true), level);
+            assert_eq!(effective_level(level, false), FirstFactor);
+        }
     }
 }

@@ -7,7 +7,7 @@ use axum::{
     extract::{Path, State},
     Json,
 };
-use fapi_types::{params, Envelope, SessionVerification, Strategy};
+use fapi_types::{params, Envelope, SessionVerification, SessionVerificationLevel, Strategy};
 
 use super::{envelope, sessions::own_session};
 use crate::{
@@ -92,9 +92,14 @@ pub async fn start(
     let (session, user) = signed_in(&state, &identity, &id).await?;
     let level =
         flows::reverification::effective_level(p.level, has_second_factor(&state, &user).await?);
-    let row =
-        store::session_verifications::create(&state.db, &session.id, level.as_str(), NEEDS_FIRST)
-            .await?;
+    // `second_factor` asks for the second factor alone.
+    let status = if level == SessionVerificationLevel::SecondFactor {
+        NEEDS_SECOND
+    } else {
+        NEEDS_FIRST
+    };
+    let row = store::session_verifications::create(&state.db, &session.id, level.as_str(), status)
+        .await?;
     respond(&state, &identity, &row).await
 }
 
@@ -170,7 +175,9 @@ pub async fn attempt_first_factor(
         .await?;
     let (session, user) = signed_in(&state, &identity, &id).await?;
     let row = in_progress(&state, &session, NEEDS_FIRST, "attempt_first_factor").await?;
-    let second = has_second_factor(&state, &user).await?;
+    // Only `multi_factor` goes on to the second factor (the level was brought down to
+    // the first for a user without one when it started).
+    let second = row.level == SessionVerificationLevel::MultiFactor.as_str();
     match p.strategy {
         Strategy::Password => {
             if p.code.is_some() {

@@ -87,8 +87,8 @@ pub async fn clear(db: &Db, target: &str) -> Result<(), sqlx::Error> {
 
 /// Forgets every target that starts with `prefix` (compared as text: no wildcards).
 pub async fn clear_prefix(db: &Db, prefix: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM target_failures WHERE substr(target, 1, $1) = $2")
-        .bind(prefix.chars().count() as i64)
+    sqlx::query("DELETE FROM target_failures WHERE substr(target, 1, length($1)) = $2")
+        .bind(prefix)
         .bind(prefix)
         .execute(&db.write)
         .await
