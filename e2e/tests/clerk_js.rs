@@ -1,7 +1,8 @@
 //! The clerk-js conformance suite: the official `@clerk/clerk-js` (npm, unmodified,
 //! the version in `CLERK_JS_VERSION`) loaded in headless Chromium from a page that
 //! fapi-server serves, with fapi-server as its proxy URL, driving Clerk's documented
-//! custom flows with the real SDK: sign up with an email code, set and merge the
+//! custom flows with the real SDK: Core 3's `signUp.password()`, sign up with an
+//! email code, set and merge the
 //! user's `unsafeMetadata`, add and verify a phone, reserve it for two-step
 //! verification, sign out, sign in with a password, the SMS second factor with a
 //! wrong then the right code, `setActive`, and `session.getToken()`, whose JWT is
@@ -151,6 +152,26 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     let phone = format!("+1415{:07}", (n + 1) % 10_000_000);
     let who = json!({ "email": email, "phone": phone, "password": PASSWORD });
 
+    // Core 3's sign-up: `signUp.password()` sends `strategy=password` with the
+    // password; the sign-up says `hasPassword` (its `has_password`).
+    let core3 = ok(
+        &page,
+        "const r = await Clerk.client.signUp.__internal_future.password({
+             emailAddress: args.email, password: args.password });
+         const e = r && r.error;
+         const s = Clerk.client.signUp;
+         return { error: e ? ((e.errors && e.errors[0] && e.errors[0].code) || String(e)) : null,
+                  status: s.status, hasPassword: s.hasPassword,
+                  unverified: s.unverifiedFields };",
+        json!({ "email": format!("core3.{n}@example.com"), "password": PASSWORD }),
+    )
+    .await;
+    assert_eq!(
+        core3,
+        json!({ "error": null, "status": "missing_requirements", "hasPassword": true,
+                "unverified": ["email_address"] })
+    );
+
     // Sign up with an email code (Clerk's "email/password" custom flow).
     let status = ok(
         &page,
@@ -272,6 +293,16 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     let claims = verify_token(&page, done["jwt"].as_str().unwrap()).await;
     assert_eq!(claims.sub, user_id);
     assert_eq!(claims.sid, done["session"].as_str().unwrap());
+
+    // What fapi-server does not have is Clerk's JSON 404, not the app's index.html
+    // (this server also serves the page): clerk-js reports it as an API error.
+    let missing = error_code(
+        &page,
+        "await Clerk.user.getOrganizationMemberships(); return 'resolved';",
+        json!({}),
+    )
+    .await;
+    assert_eq!(missing, "resource_not_found");
 
     // Step-up ("verify it's you"), as clerk-js's `useReverification` runs it: the
     // level it asks for by default, `second_factor`, is the SMS code alone.
