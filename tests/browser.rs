@@ -13,6 +13,8 @@ mod client_trust;
 mod control;
 #[path = "browser/custom_flow.rs"]
 mod custom_flow;
+#[path = "browser/delete_account.rs"]
+mod delete_account;
 #[path = "browser/harness.rs"]
 mod harness;
 #[path = "browser/languages.rs"]

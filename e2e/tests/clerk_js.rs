@@ -6,9 +6,9 @@
 //! user's `unsafeMetadata`, add and verify a phone, reserve it for two-step
 //! verification, sign out, sign in with a password, the SMS second factor with a
 //! wrong then the right code, `setActive`, and `session.getToken()`, whose JWT is
-//! verified against the published JWKS; and, on a second instance with Device
-//! Trust on, a sign-in from a new browser that ends with the emailed code
-//! (`needs_client_trust`).
+//! verified against the published JWKS; `user.delete()` of a throwaway account
+//! after a step-up; and, on a second instance with Device Trust on, a sign-in from
+//! a new browser that ends with the emailed code (`needs_client_trust`).
 //!
 //! Needs `DEMO_URL` (fapi-server serving `e2e/clerk-js/` with clerk-js in `clerk/`),
 //! `CLIENT_TRUST_URL` (the same with `[sign_in] client_trust`) and `WEBDRIVER_URL`;
@@ -427,6 +427,85 @@ async fn clerk_js_runs_the_custom_flows_against_fapi_server() {
     )
     .await;
     assert_eq!(off, json!({ "deleted": true, "totp": false }));
+    page.c.close().await.unwrap();
+}
+
+/// `user.delete()` on an instance that lets users delete their accounts
+/// (`[user] delete_self`, on for the conformance server): a throwaway account signs
+/// up, verifies again as `useReverification` does (its password), and deletes
+/// itself; clerk-js is signed out at once, a reload finds no session, and the
+/// address is unknown to sign-in.
+#[tokio::test]
+async fn clerk_js_deletes_the_users_own_account() {
+    let page = Page::start().await;
+    page.goto("/").await;
+    loaded(&page).await;
+    let n = unique();
+    let email = format!("leaving.{n}@example.com");
+    let who = json!({ "email": email, "password": PASSWORD });
+    ok(
+        &page,
+        "const su = await Clerk.client.signUp.create({ emailAddress: args.email, password: args.password });
+         await su.prepareEmailAddressVerification({ strategy: 'email_code' });",
+        who.clone(),
+    )
+    .await;
+    let code = page.code(&email, 1).await;
+    let signed_up = ok(
+        &page,
+        "const su = await Clerk.client.signUp.attemptEmailAddressVerification({ code: args.code });
+         await Clerk.setActive({ session: su.createdSessionId });
+         return { user: Clerk.user.id, session: Clerk.session.id, allowed: Clerk.user.deleteSelfEnabled };",
+        json!({ "code": code }),
+    )
+    .await;
+    assert_eq!(signed_up["allowed"], true, "{signed_up}");
+
+    // Step-up with the password, as the suite does above (no second factor here).
+    let stepped_up = ok(
+        &page,
+        "const v = await Clerk.session.startVerification({ level: 'first_factor' });
+         const after = await Clerk.session.attemptFirstFactorVerification({ strategy: 'password', password: args.password });
+         return { status: v.status, after: after.status };",
+        who.clone(),
+    )
+    .await;
+    assert_eq!(
+        stepped_up,
+        json!({ "status": "needs_first_factor", "after": "complete" })
+    );
+
+    let deleted = ok(
+        &page,
+        "const id = Clerk.user.id;
+         const answer = await Clerk.user.delete();
+         return { id, user: Clerk.user ?? null, session: Clerk.session ?? null,
+                  sessions: Clerk.client.sessions.length, answer: answer ?? null };",
+        json!({}),
+    )
+    .await;
+    assert_eq!(deleted["id"], signed_up["user"]);
+    assert_eq!(deleted["user"], Value::Null, "{deleted}");
+    assert_eq!(deleted["session"], Value::Null, "{deleted}");
+    assert_eq!(deleted["sessions"], 0, "{deleted}");
+
+    // A new load of the page: no session, and the account is unknown.
+    page.goto("/").await;
+    loaded(&page).await;
+    let reloaded = ok(
+        &page,
+        "return { user: Clerk.user ?? null, sessions: Clerk.client.sessions.length };",
+        json!({}),
+    )
+    .await;
+    assert_eq!(reloaded, json!({ "user": null, "sessions": 0 }));
+    let unknown = error_code(
+        &page,
+        "await Clerk.client.signIn.create({ identifier: args.email, password: args.password });",
+        who,
+    )
+    .await;
+    assert_eq!(unknown, "form_identifier_not_found");
     page.c.close().await.unwrap();
 }
 

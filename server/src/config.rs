@@ -80,6 +80,8 @@ pub struct Settings {
     pub second_factors: SecondFactors,
     pub mfa: Mfa,
     pub password: PasswordPolicy,
+    /// What users may do with their own account.
+    pub user: UserPolicy,
     pub codes: Codes,
     pub lockout: Lockout,
     pub limits: Limits,
@@ -370,6 +372,16 @@ pub struct PasswordPolicy {
     pub max_length: Option<u32>,
 }
 
+/// What users may do with their own account (Clerk's `user_settings.actions`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UserPolicy {
+    /// Clerk's "Allow users to delete their accounts": `DELETE /v1/me` (after a fresh
+    /// "verify it's you") deletes the account and everything of it, and
+    /// `<UserProfile/>` shows "Delete account". Off: 403 `delete_self_not_enabled`.
+    pub delete_self: bool,
+}
+
 /// One-time codes sent by SMS or email.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -588,6 +600,7 @@ impl Default for Settings {
             second_factors: SecondFactors::default(),
             mfa: Mfa::default(),
             password: PasswordPolicy::default(),
+            user: UserPolicy::default(),
             codes: Codes::default(),
             lockout: Lockout::default(),
             limits: Limits::default(),

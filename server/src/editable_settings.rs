@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::config::{Requirement, Settings};
 
 /// Every key the dashboard saves, in the order its form shows them.
-pub const KEYS: [&str; 13] = [
+pub const KEYS: [&str; 14] = [
     "application_name",
     "theme.primary_color",
     "theme.background_color",
@@ -21,6 +21,7 @@ pub const KEYS: [&str; 13] = [
     "second_factors.totp",
     "second_factors.backup_code",
     "mfa.required",
+    "user.delete_self",
 ];
 
 /// A saved value that cannot apply: unknown key, or a value of the wrong kind.
@@ -86,6 +87,7 @@ pub fn apply(settings: &mut Settings, key: &str, value: &Value) -> Result<(), Ba
         "second_factors.totp" => settings.second_factors.totp = typed(key, value)?,
         "second_factors.backup_code" => settings.second_factors.backup_code = typed(key, value)?,
         "mfa.required" => settings.mfa.required = typed(key, value)?,
+        "user.delete_self" => settings.user.delete_self = typed(key, value)?,
         _ => {
             return Err(BadSetting {
                 key: key.into(),
@@ -118,6 +120,7 @@ pub fn value_of(settings: &Settings, key: &str) -> Value {
         "second_factors.totp" => Value::from(settings.second_factors.totp),
         "second_factors.backup_code" => Value::from(settings.second_factors.backup_code),
         "mfa.required" => Value::from(settings.mfa.required),
+        "user.delete_self" => Value::from(settings.user.delete_self),
         _ => Value::Null,
     }
 }
@@ -146,6 +149,7 @@ mod tests {
         s.second_factors.totp = false;
         s.application_name = "Acme".into();
         s.theme.primary_color = "#0a7".into();
+        s.user.delete_self = true;
         let mut t = Settings::default();
         for key in KEYS {
             apply(&mut t, key, &value_of(&s, key)).unwrap();

@@ -199,6 +199,7 @@ impl Server {
             secrets,
             signing,
             delivery,
+            outgoing: Arc::default(),
             db,
             live,
             admins,
@@ -236,6 +237,7 @@ impl Server {
                 }
             })
         };
+        let sender = tokio::spawn(flows::outgoing::run(state.clone()));
         let pruner = {
             let state = state.clone();
             tokio::spawn(async move {
@@ -263,6 +265,7 @@ impl Server {
             .await;
             pruner.abort();
             poller.abort();
+            sender.abort();
             if let Err(e) = served {
                 tracing::error!(error = %e, "server stopped with an error");
             }

@@ -114,7 +114,7 @@ pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
         verification_attempts_remaining: Some(
             (state.settings().lockout.account_max_attempts as i64 - row.failed_attempts).max(0),
         ),
-        delete_self_enabled: false,
+        delete_self_enabled: state.settings().user.delete_self,
         locale: row.locale.clone(),
         created_at: row.created_at,
         updated_at: row.updated_at,

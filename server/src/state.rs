@@ -23,6 +23,8 @@ pub struct Shared {
     pub secrets: crate::secret_box::SecretBox,
     pub signing: SigningKeys,
     pub delivery: Delivery,
+    /// Wakes the worker that delivers queued messages (`flows::outgoing`).
+    pub outgoing: Arc<tokio::sync::Notify>,
     pub limits: RateLimits,
     /// The built hosted pages, when they are served (`hosted_pages::find_dir`).
     pub portal: Option<std::path::PathBuf>,

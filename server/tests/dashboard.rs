@@ -496,6 +496,7 @@ async fn the_dashboard_answers_no_other_origin() {
                 .map(|k| k.to_string())
                 .collect();
             assert!(cors.is_empty(), "{path} from {origin}: {cors:?}");
+            assert_eq!(r.headers()["cross-origin-resource-policy"], "same-origin");
         }
     }
     let r = admin

@@ -376,6 +376,40 @@ async fn wrong_answers_to_a_reverification_lock_its_client_only() {
     assert_eq!(v["response"]["status"], "complete");
 }
 
+/// An account with SMS two-step verification whose session is past the window.
+async fn stale_session_with_2fa(server: &TestServer, email: &str, phone: &str) -> Browser {
+    let b = Browser::new(&server.base, Mode::Cookie);
+    b.sign_up(server, email, "Ada").await;
+    b.enable_sms_2fa(server, phone).await;
+    b.sign_out().await;
+    sign_in_with_2fa(server, &b, email, phone).await;
+    wait_out_the_window().await;
+    b
+}
+
+/// Prepares and attempts the SMS second factor of the verification in progress.
+async fn verify_by_sms(server: &TestServer, b: &Browser, phone: &str) -> Value {
+    verify(b, "prepare_second_factor", &[("strategy", "phone_code")])
+        .await
+        .ok();
+    let code = server.last_code_to(phone).await;
+    verify(
+        b,
+        "attempt_second_factor",
+        &[("strategy", "phone_code"), ("code", &code)],
+    )
+    .await
+    .ok()
+}
+
+async fn change_password(b: &Browser) -> common::Resp {
+    b.post(
+        "/v1/me/change_password",
+        &[("new_password", "a fresh long passphrase")],
+    )
+    .await
+}
+
 /// The levels clerk-js asks for are honoured: `second_factor` (Clerk's default, and the
 /// gate's) asks for the second factor alone and opens the gate; `first_factor` alone
 /// does not open it for a user with two-step verification; the refusal names the level
@@ -384,18 +418,8 @@ async fn wrong_answers_to_a_reverification_lock_its_client_only() {
 async fn each_level_asks_for_what_it_names_and_the_gate_says_what_it_needs() {
     let server = server().await;
     let (email, phone) = ("levels@example.com", "+14155556121");
-    let b = Browser::new(&server.base, Mode::Cookie);
-    b.sign_up(&server, email, "Ada").await;
-    b.enable_sms_2fa(&server, phone).await;
-    b.sign_out().await;
-    sign_in_with_2fa(&server, &b, email, phone).await;
-    wait_out_the_window().await;
-
-    let e = b
-        .post(
-            "/v1/me/change_password",
-            &[("new_password", "a fresh long passphrase")],
-        )
+    let b = stale_session_with_2fa(&server, email, phone).await;
+    let e = change_password(&b)
         .await
         .err(403, "session_reverification_required");
     assert_eq!(e["meta"]["reverification"]["level"], "second_factor", "{e}");
@@ -412,12 +436,9 @@ async fn each_level_asks_for_what_it_names_and_the_gate_says_what_it_needs() {
     .await
     .ok();
     assert_eq!(status(&v), "complete");
-    b.post(
-        "/v1/me/change_password",
-        &[("new_password", "a fresh long passphrase")],
-    )
-    .await
-    .err(403, "session_reverification_required");
+    change_password(&b)
+        .await
+        .err(403, "session_reverification_required");
 
     // The second factor alone is.
     let v = verify(&b, "", &[("level", "second_factor")]).await.ok();
@@ -430,24 +451,8 @@ async fn each_level_asks_for_what_it_names_and_the_gate_says_what_it_needs() {
     )
     .await
     .err(400, "client_state_invalid");
-    verify(&b, "prepare_second_factor", &[("strategy", "phone_code")])
-        .await
-        .ok();
-    let code = server.last_code_to(phone).await;
-    let v = verify(
-        &b,
-        "attempt_second_factor",
-        &[("strategy", "phone_code"), ("code", &code)],
-    )
-    .await
-    .ok();
-    assert_eq!(status(&v), "complete");
-    b.post(
-        "/v1/me/change_password",
-        &[("new_password", "a fresh long passphrase")],
-    )
-    .await
-    .ok();
+    assert_eq!(status(&verify_by_sms(&server, &b, phone).await), "complete");
+    change_password(&b).await.ok();
 
     // An instance that wants both factors (Clerk's `strict_mfa`) says so.
     let strict = TestServer::with(|s| {
@@ -455,29 +460,10 @@ async fn each_level_asks_for_what_it_names_and_the_gate_says_what_it_needs() {
         s.session.reverification_level = fapi_types::SessionVerificationLevel::MultiFactor;
     })
     .await;
-    let b = Browser::new(&strict.base, Mode::Cookie);
-    b.sign_up(&strict, email, "Ada").await;
-    b.enable_sms_2fa(&strict, phone).await;
-    b.sign_out().await;
-    sign_in_with_2fa(&strict, &b, email, phone).await;
-    wait_out_the_window().await;
+    let b = stale_session_with_2fa(&strict, email, phone).await;
     verify(&b, "", &[("level", "second_factor")]).await.ok();
-    verify(&b, "prepare_second_factor", &[("strategy", "phone_code")])
-        .await
-        .ok();
-    let code = strict.last_code_to(phone).await;
-    verify(
-        &b,
-        "attempt_second_factor",
-        &[("strategy", "phone_code"), ("code", &code)],
-    )
-    .await
-    .ok();
-    let e = b
-        .post(
-            "/v1/me/change_password",
-            &[("new_password", "a fresh long passphrase")],
-        )
+    verify_by_sms(&strict, &b, phone).await;
+    let e = change_password(&b)
         .await
         .err(403, "session_reverification_required");
     assert_eq!(e["meta"]["reverification"]["level"], "multi_factor");

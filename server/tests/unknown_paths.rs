@@ -58,12 +58,18 @@ async fn unknown_api_paths_are_clerks_json_404_beside_an_app() {
     let (status, v) = json_error(r).await;
     assert_eq!(status, 405, "{v}");
     assert_eq!(v["errors"][0]["code"], "method_not_allowed");
-    // The app's own routes still get its page.
+    // The app's own routes still get its page, readable from the app's other origins
+    // (the browser tests load axe-core this way).
     let r = http
         .get(format!("{}/user/security", server.base))
+        .header("origin", "http://localhost:8080")
         .send()
         .await
         .unwrap();
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "http://localhost:8080"
+    );
     assert!(r.text().await.unwrap().contains("<title>app</title>"));
 }
 

@@ -164,6 +164,28 @@ impl Clerk {
             .await
     }
 
+    /// Deletes the signed-in user's account for good (Clerk's `user.delete()`,
+    /// `DELETE /v1/me`): its sessions end with it, on every device, and the client
+    /// that comes back holds none of them. The instance must allow it
+    /// (`user.delete_self_enabled`; else `delete_self_not_enabled`) and the session
+    /// must have verified recently: wrap it in
+    /// [`use_reverification`](crate::hooks::use_reverification). Where to go next is
+    /// the caller's (`<UserProfile/>` goes where signing out does).
+    ///
+    /// ```no_run
+    /// # async fn f(clerk: yew_clerk::Clerk, reverification: yew_clerk::hooks::ReverificationHandle) -> Result<(), yew_clerk::ClerkError> {
+    /// if clerk.state().user().is_some_and(|u| u.delete_self_enabled) {
+    ///     reverification.run(|| clerk.delete_user()).await?; // "Verify it's you" if needed
+    ///     clerk.navigate(&clerk.after_sign_out_url());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_user(&self) -> Result<DeletedObject, ClerkError> {
+        let deleted = self.call(Method::Delete, "/me", None).await?;
+        self.0.tokens.clear();
+        Ok(deleted)
+    }
+
     /// The user's signed-in sessions on every device.
     pub async fn active_sessions(&self) -> Result<Vec<SessionWithActivity>, ClerkError> {
         let session = self.state().session().map(|s| s.id.clone());

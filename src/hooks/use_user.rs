@@ -3,9 +3,9 @@ use yew::prelude::*;
 
 use crate::{context::use_clerk_context, Clerk, ClerkError};
 
-/// The signed-in user; its second-factor actions are methods here, the other
-/// account actions are on [`UserHandle::clerk`] (`update_user`,
-/// `create_phone_number`, `update_phone_number`, ...).
+/// The signed-in user; its second-factor actions and [`UserHandle::delete`] are
+/// methods here, the other account actions are on [`UserHandle::clerk`]
+/// (`update_user`, `create_phone_number`, `update_phone_number`, ...).
 #[derive(Clone, PartialEq)]
 pub struct UserHandle {
     pub clerk: Clerk,
@@ -44,6 +44,37 @@ impl UserHandle {
     /// A new set of backup codes, voiding the old (sensitive).
     pub async fn create_backup_codes(&self) -> Result<BackupCodes, ClerkError> {
         self.clerk.create_backup_codes().await
+    }
+
+    /// Deletes the account for good (Clerk's `user.delete()`): only where the
+    /// instance allows it (`delete_self_enabled`), and sensitive, so wrap it in
+    /// [`crate::hooks::use_reverification`]. The user is signed out by it; send them
+    /// on yourself (`<UserProfile/>` does so as a sign-out would).
+    ///
+    /// ```no_run
+    /// use yew::{platform::spawn_local, prelude::*};
+    /// use yew_clerk::{hooks::use_reverification, prelude::*};
+    ///
+    /// #[component]
+    /// fn DeleteMyAccount() -> Html {
+    ///     let user = use_user();
+    ///     let reverification = use_reverification();
+    ///     if !user.user.as_ref().is_some_and(|u| u.delete_self_enabled) {
+    ///         return html! {};
+    ///     }
+    ///     let onclick = Callback::from(move |_| {
+    ///         let (user, reverification) = (user.clone(), reverification.clone());
+    ///         spawn_local(async move {
+    ///             if reverification.run(|| user.delete()).await.is_ok() {
+    ///                 user.clerk.navigate("/goodbye");
+    ///             }
+    ///         });
+    ///     });
+    ///     html! { <button {onclick}>{ "Delete my account" }</button> }
+    /// }
+    /// ```
+    pub async fn delete(&self) -> Result<DeletedObject, ClerkError> {
+        self.clerk.delete_user().await
     }
 }
 

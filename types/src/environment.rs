@@ -101,6 +101,9 @@ pub struct UserSettings {
     pub password_settings: PasswordSettings,
     #[serde(default)]
     pub attack_protection: Option<AttackProtection>,
+    /// What users may do with their own account (`delete_self`).
+    #[serde(default)]
+    pub actions: Option<UserActions>,
 }
 
 impl UserSettings {
@@ -198,6 +201,16 @@ pub struct PasswordSettings {
     pub show_zxcvbn: bool,
     #[serde(default)]
     pub min_zxcvbn_strength: u8,
+}
+
+/// Clerk's `user_settings.actions`: `delete_self` is "Allow users to delete their
+/// accounts" (each user's `delete_self_enabled` follows it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserActions {
+    #[serde(default)]
+    pub delete_self: bool,
+    #[serde(default)]
+    pub create_organization: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -325,6 +338,7 @@ impl FromJson for UserSettings {
                 sign_up: req("sign_up"),
                 password_settings: req("password_settings"),
                 attack_protection: req("attack_protection"),
+                actions: req("actions"),
             }
         )
     }
@@ -423,6 +437,20 @@ impl FromJson for PasswordSettings {
                 disable_hibp: def("disable_hibp"),
                 show_zxcvbn: def("show_zxcvbn"),
                 min_zxcvbn_strength: def("min_zxcvbn_strength"),
+            }
+        )
+    }
+}
+
+impl FromJson for UserActions {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "UserActions")?;
+        from_fields!(
+            f,
+            UserActions {
+                delete_self: def("delete_self"),
+                create_organization: def("create_organization"),
             }
         )
     }

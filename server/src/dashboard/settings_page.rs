@@ -1,5 +1,6 @@
-//! Settings: the application's name, identifiers and password length, and 2-step
-//! verification (which second factors, and whether everyone must have one).
+//! Settings: the application's name, identifiers and password length, 2-step
+//! verification (which second factors, and whether everyone must have one), and
+//! whether users may delete their accounts.
 //! "Apply Changes" saves them in the database; see `flows::settings_change`.
 
 use std::collections::HashSet;
@@ -272,6 +273,10 @@ fn form(signed: &Signed, s: &Settings, saved: &HashSet<String>, note: Option<Mar
                 (checkbox("Authenticator application", "second_factors.totp", f.totp, saved, "A code from an authenticator app (TOTP, RFC 6238)."))
                 (checkbox("Backup codes", "second_factors.backup_code", f.backup_code, saved, "Ten single-use codes for when the other methods are out of reach; needs one of them."))
                 (checkbox("Require multi-factor authentication", "mfa.required", s.mfa.required, saved, "Every user must set up a second factor; until then their session is pending with the set-up-MFA task."))
+            }
+            section aria-labelledby="s-user" {
+                h2 id="s-user" { "Users" }
+                (checkbox("Allow users to delete their accounts", "user.delete_self", s.user.delete_self, saved, "\"Delete account\" in the user profile: after verifying again, the user deletes the account and everything of it, for good; its primary email address is told."))
             }
             p { button.primary type="submit" { "Apply Changes" } }
         }

@@ -9,7 +9,7 @@ mod webhook;
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use outbox::{Outbox, OutboxEntry};
 pub use smtp::SmtpSender;
@@ -20,7 +20,7 @@ use crate::config::{EmailDelivery, Settings, SmsDelivery};
 
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), DeliveryError>> + Send + 'a>>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     Sms,
@@ -28,7 +28,7 @@ pub enum Channel {
 }
 
 /// What a message is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Carries a verification code.
@@ -38,7 +38,7 @@ pub enum Kind {
 }
 
 /// One message: a code, or a notice to the owner.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Message {
     pub kind: Kind,
     pub channel: Channel,
@@ -72,6 +72,8 @@ pub struct Delivery {
     pub sms: Arc<dyn SmsSender>,
     pub email: Arc<dyn EmailSender>,
     pub outbox: Outbox,
+    /// Which channels go to the in-memory outbox (development): nothing to wait for.
+    in_memory: [bool; 2],
 }
 
 impl Delivery {
@@ -87,7 +89,25 @@ impl Delivery {
             EmailDelivery::Webhook(w) => Arc::new(WebhookSender::new(w.clone())?),
             EmailDelivery::Smtp(s) => Arc::new(SmtpSender::new(s.clone())?),
         };
-        Ok(Delivery { sms, email, outbox })
+        let in_memory = [
+            matches!(settings.delivery.sms, SmsDelivery::Outbox),
+            matches!(settings.delivery.email, EmailDelivery::Outbox),
+        ];
+        Ok(Delivery {
+            sms,
+            email,
+            outbox,
+            in_memory,
+        })
+    }
+
+    /// Whether `channel` delivers to the development outbox, in memory and at once
+    /// (no provider's time to keep out of a request).
+    pub fn is_in_memory(&self, channel: Channel) -> bool {
+        match channel {
+            Channel::Sms => self.in_memory[0],
+            Channel::Email => self.in_memory[1],
+        }
     }
 
     pub async fn send(&self, message: &Message) -> Result<(), DeliveryError> {

@@ -97,6 +97,11 @@ async fn claim(
     }
 }
 
+/// Test mode's fixed-code numbers and addresses: nothing is sent to them.
+fn is_test_identifier(state: &AppState, to: &str) -> bool {
+    state.settings().test_mode_active() && (is_test_phone(to) || is_test_email(to))
+}
+
 /// Sends a new code to `to` and attaches its verification, replacing (and so
 /// invalidating) any earlier one, once [`claim`] allows it.
 pub async fn send(
@@ -108,7 +113,7 @@ pub async fn send(
     requester: Requester<'_>,
 ) -> ApiResult<()> {
     let db = &state.db;
-    let test = state.settings().test_mode_active() && (is_test_phone(to) || is_test_email(to));
+    let test = is_test_identifier(state, to);
     let (key, claimed_at) = claim(state, owner, strategy, to, requester, test).await?;
     let code = if test {
         TEST_CODE.to_owned()
@@ -137,10 +142,9 @@ pub async fn send(
         Channel::Email
     };
     let message = compose(channel, &state.settings().application_name, to, &code);
-    if let Err(e) = state.delivery.send(&message).await {
-        tracing::error!(error = %e, ?channel, "code delivery failed");
+    if let Err(e) = super::outgoing::send(state, &message).await {
         store::verifications::release_send(db, &key, claimed_at).await?;
-        return Err(ApiError::delivery_failed());
+        return Err(e);
     }
     Ok(())
 }
@@ -169,8 +173,15 @@ pub async fn decoy(
     requester: Requester<'_>,
 ) -> ApiResult<()> {
     let db = &state.db;
-    let test = state.settings().test_mode_active() && (is_test_phone(to) || is_test_email(to));
-    claim(state, owner, strategy, to, requester, test).await?;
+    claim(
+        state,
+        owner,
+        strategy,
+        to,
+        requester,
+        is_test_identifier(state, to),
+    )
+    .await?;
     let id = new_id("ver");
     let mut unguessable = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut unguessable);

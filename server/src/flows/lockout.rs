@@ -122,15 +122,7 @@ pub async fn admit(state: &AppState, user: &UserRow, source: &Source) -> ApiResu
         return Ok(Attempt::uncounted());
     }
     let counter = source.counter(&user.id);
-    let by_source =
-        match target_failures::reserve(&state.db, &counter, lockout.max_attempts, lock_ms(state))
-            .await?
-        {
-            target_failures::Reservation::Locked { until } => {
-                return Err(ApiError::user_locked(seconds_until(until)))
-            }
-            target_failures::Reservation::Admitted { locked_until } => locked_until,
-        };
+    let by_source = reserve_source(state, &counter).await?;
     let account = store::users::reserve_attempt(
         &state.db,
         &user.id,
@@ -161,6 +153,18 @@ pub async fn admit(state: &AppState, user: &UserRow, source: &Source) -> ApiResu
         },
         locks_until: by_source.or(by_account),
     })
+}
+
+/// Counts a try against one source's counter, or refuses it while that source is
+/// locked out; `Some(until)` when this try is the one that locks it.
+async fn reserve_source(state: &AppState, counter: &str) -> ApiResult<Option<i64>> {
+    let max = state.settings().lockout.max_attempts;
+    match target_failures::reserve(&state.db, counter, max, lock_ms(state)).await? {
+        target_failures::Reservation::Locked { until } => {
+            Err(ApiError::user_locked(seconds_until(until)))
+        }
+        target_failures::Reservation::Admitted { locked_until } => Ok(locked_until),
+    }
 }
 
 /// Refuses, before any code is sent or secret checked, an account that is locked
@@ -199,15 +203,7 @@ pub async fn admit_identifier(
     }
     let account = identifier_key(identifier);
     let counter = source.counter(&account);
-    let by_source =
-        match target_failures::reserve(&state.db, &counter, lockout.max_attempts, lock_ms(state))
-            .await?
-        {
-            target_failures::Reservation::Locked { until } => {
-                return Err(ApiError::user_locked(seconds_until(until)))
-            }
-            target_failures::Reservation::Admitted { locked_until } => locked_until,
-        };
+    let by_source = reserve_source(state, &counter).await?;
     let by_account = match target_failures::reserve(
         &state.db,
         &account,

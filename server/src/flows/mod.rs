@@ -10,6 +10,7 @@ pub mod metadata;
 pub mod mfa_required;
 pub mod new_session;
 pub mod notices;
+pub mod outgoing;
 pub mod passwords;
 pub mod reverification;
 pub mod settings_change;

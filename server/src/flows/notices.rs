@@ -1,8 +1,8 @@
 //! Telling the owner: when a second factor, the password or an email address or
-//! phone number of an account changes, a notice goes to its primary email address
-//! (and to the old one when that is what changed), so a takeover does not go
-//! unnoticed. Sent through the email provider; a failed notice is logged, never
-//! undoes the change. Test-mode addresses get nothing, as with codes.
+//! phone number of an account changes, or the account is deleted, a notice goes to
+//! its primary email address (and to the old one when that is what changed), so a
+//! takeover does not go unnoticed. Sent through the email provider; a failed notice
+//! is logged, never undoes the change. Test-mode addresses get nothing, as with codes.
 
 use crate::{
     codes::is_test_email,
@@ -33,6 +33,8 @@ pub enum Notice<'a> {
     SignUpAttempted(&'a str),
     /// An administrator took every second factor off the account.
     SecondFactorsReset,
+    /// The owner deleted the account (`DELETE /v1/me`).
+    AccountDeleted,
 }
 
 impl Notice<'_> {
@@ -117,11 +119,26 @@ impl Notice<'_> {
                 "Your primary email address changed".to_owned(),
                 format!("Your primary email address is now {to}."),
             ),
+            Notice::AccountDeleted => (
+                "Your account was deleted".to_owned(),
+                format!(
+                    "Your {app} account was deleted, with its email addresses, phone numbers, \
+                     two-step verification and sessions. It can no longer be signed in to, and \
+                     this address is free to sign up again."
+                ),
+            ),
         };
-        let body = format!(
-            "{what}\n\nIf this was you, there is nothing to do. If it was not, sign in to {app} now, \
-             change your password and check your two-step verification."
-        );
+        let body = match self {
+            // There is nothing left to sign in to.
+            Notice::AccountDeleted => format!(
+                "{what}\n\nIf this was you, there is nothing to do. If it was not, someone who \
+                 could sign in as you deleted it: contact {app} now."
+            ),
+            _ => format!(
+                "{what}\n\nIf this was you, there is nothing to do. If it was not, sign in to {app} now, \
+                 change your password and check your two-step verification."
+            ),
+        };
         (format!("{app}: {subject}"), body)
     }
 }
@@ -129,6 +146,14 @@ impl Notice<'_> {
 /// Sends `notice` to the account's primary email (and to the old address when the
 /// primary one changed). Never fails the request that made the change.
 pub async fn notify(state: &AppState, user_id: &str, notice: Notice<'_>) {
+    let to = addressees(state, user_id, &notice).await;
+    send(state, user_id, to, notice).await;
+}
+
+/// Where `notice` goes: the account's primary email, and the old address when that
+/// is what changed. Looked up before a change that takes the address away (the
+/// account's deletion), then [`send`] once it is done.
+pub async fn addressees(state: &AppState, user_id: &str, notice: &Notice<'_>) -> Vec<String> {
     let mut to: Vec<String> = Vec::new();
     match primary_email(state, user_id).await {
         Ok(Some(address)) => to.push(address),
@@ -136,7 +161,7 @@ pub async fn notify(state: &AppState, user_id: &str, notice: Notice<'_>) {
         Err(e) => tracing::warn!(error = %e, user = user_id, "notice: no primary email"),
     }
     // The address that lost its place hears of it too.
-    let old = match &notice {
+    let old = match notice {
         Notice::PrimaryEmailChanged { from, .. } => Some(*from),
         Notice::IdentificationRemoved(v) if v.contains('@') => Some(*v),
         _ => None,
@@ -146,6 +171,11 @@ pub async fn notify(state: &AppState, user_id: &str, notice: Notice<'_>) {
             to.push(old.to_owned());
         }
     }
+    to
+}
+
+/// Sends `notice` about `user_id` to `to` (from [`addressees`]); a failure is logged.
+pub async fn send(state: &AppState, user_id: &str, to: Vec<String>, notice: Notice<'_>) {
     let (subject, body) = notice.text(&state.settings().application_name);
     for address in to {
         if state.settings().test_mode_active() && is_test_email(&address) {
@@ -159,8 +189,8 @@ pub async fn notify(state: &AppState, user_id: &str, notice: Notice<'_>) {
             body: body.clone(),
             code: String::new(),
         };
-        if let Err(e) = state.delivery.send(&message).await {
-            tracing::warn!(error = %e, user = user_id, "account notice not delivered");
+        if let Err(e) = super::outgoing::send(state, &message).await {
+            tracing::warn!(error = %e, user = user_id, "account notice not queued");
         }
     }
 }

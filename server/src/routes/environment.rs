@@ -194,6 +194,10 @@ pub fn build(state: &AppState, issuer: &str) -> t::Environment {
                     enabled: s.enumeration_protection,
                 },
             }),
+            actions: Some(t::UserActions {
+                delete_self: s.user.delete_self,
+                create_organization: false,
+            }),
         },
         maintenance_mode: false,
     }

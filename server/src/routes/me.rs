@@ -1,5 +1,5 @@
 //! The signed-in user's own account: profile, password, email addresses, phone
-//! numbers (and reserving one as the second factor), sessions.
+//! numbers (and reserving one as the second factor), sessions, and deleting it.
 
 use axum::{
     extract::{OriginalUri, Path, State},
@@ -158,6 +158,37 @@ pub async fn update(
     }
     let user = user_json(&state, &user.id).await?;
     envelope(&state, &identity, user).await
+}
+
+/// `DELETE /v1/me` (clerk-js `user.delete()`): the owner deletes the account, when
+/// the instance allows it (`[user] delete_self`) and the session has verified
+/// recently. Everything of the account goes in one transaction; its primary email
+/// address, looked up first, is told once it is done. The answer is Clerk's
+/// `{object: "user", id, deleted: true}` with the client, which no longer holds the
+/// account's sessions.
+pub async fn delete(
+    State(state): State<AppState>,
+    identity: Identity,
+) -> ApiResult<Json<Envelope<DeletedObject>>> {
+    let (session, user) = signed_in(&state, &identity).await?;
+    flows::mfa_required::require_active(&session)?;
+    if !state.settings().user.delete_self {
+        return Err(ApiError::delete_self_not_enabled());
+    }
+    flows::reverification::require_fresh(&state, &session).await?;
+    // The address goes with the account: find it before.
+    let to = notices::addressees(&state, &user.id, &Notice::AccountDeleted).await;
+    if !store::users::delete_account(&state.db, &user.id).await? {
+        return Err(ApiError::authentication_invalid());
+    }
+    tracing::info!(user = %user.id, session = %session.id, "account deleted by its owner");
+    notices::send(&state, &user.id, to, Notice::AccountDeleted).await;
+    let deleted = DeletedObject {
+        object: "user".into(),
+        id: Some(user.id),
+        deleted: true,
+    };
+    envelope(&state, &identity, deleted).await
 }
 
 /// `PATCH /v1/me/metadata`: merges a patch into the user's `unsafe_metadata`

@@ -18,6 +18,7 @@ use axum::{
 };
 use fapi_types::Envelope;
 use serde::Serialize;
+use tower::Layer;
 
 use crate::{
     error::{ApiError, ApiResult},
@@ -123,7 +124,7 @@ pub fn router(state: AppState) -> Router {
             "/client/sessions/{id}/verify/attempt_second_factor",
             post(reverification::attempt_second_factor),
         )
-        .route("/me", get(me::get).patch(me::update))
+        .route("/me", get(me::get).patch(me::update).delete(me::delete))
         .route("/me/metadata", patch(me::update_metadata))
         .route("/me/change_password", post(me::change_password))
         .route("/me/sessions/active", get(me::active_sessions))
@@ -183,10 +184,13 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::hosted_pages::router(&state))
         .route("/health", get(|| async { "ok" }));
     let app = match &state.settings().static_dir {
-        // The app's files; any other path is a client-side route: index.html.
+        // The app's files; any other path is a client-side route: index.html. Public
+        // files, readable from the allowed origins too (as the API).
         Some(dir) => app.fallback_service(
-            tower_http::services::ServeDir::new(dir)
-                .fallback(tower_http::services::ServeFile::new(dir.join("index.html"))),
+            http::origin::cors(state.live.base().clone()).layer(
+                tower_http::services::ServeDir::new(dir)
+                    .fallback(tower_http::services::ServeFile::new(dir.join("index.html"))),
+            ),
         ),
         None => app.fallback(not_found),
     };

@@ -7,6 +7,7 @@ pub mod backup_codes;
 pub mod clients;
 pub mod identifications;
 pub mod instance_settings;
+pub mod outgoing;
 pub mod prune;
 pub mod rate_limits;
 pub mod recent;

@@ -363,3 +363,92 @@ pub async fn search(
         .await?;
     Ok((rows, total))
 }
+
+/// Deletes an account and everything of it, in one transaction: its sessions (and
+/// their step-up verifications), email addresses and phone numbers, authenticator
+/// app, backup codes, sign-ins (finished or not) and the sign-up that made it, the
+/// code verifications they point at, the devices it trusted and its lockout
+/// counters. Clients stay (the browser is not the user's alone), no longer pointing
+/// at any of it. `Ok(false)`: no such user (deleted meanwhile).
+pub async fn delete_account(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    let mut tx = db.write.begin().await?;
+    // Each statement with how many placeholders it binds to the user's id (as
+    // everywhere in the store, a placeholder is used once).
+    let statements: [(&str, usize); 9] = [
+        (
+            "DELETE FROM verifications WHERE
+                id IN (SELECT verification_id FROM identifications WHERE user_id = $1)
+                OR id IN (SELECT first_factor_verification_id FROM sign_ins WHERE user_id = $2)
+                OR id IN (SELECT second_factor_verification_id FROM sign_ins WHERE user_id = $3)
+                OR id IN (SELECT email_verification_id FROM sign_ups WHERE created_user_id = $4)
+                OR id IN (SELECT phone_verification_id FROM sign_ups WHERE created_user_id = $5)
+                OR id IN (SELECT v.first_factor_verification_id FROM session_verifications v
+                          JOIN sessions s ON s.id = v.session_id WHERE s.user_id = $6)
+                OR id IN (SELECT v.second_factor_verification_id FROM session_verifications v
+                          JOIN sessions s ON s.id = v.session_id WHERE s.user_id = $7)",
+            7,
+        ),
+        (
+            "DELETE FROM session_verifications
+             WHERE session_id IN (SELECT id FROM sessions WHERE user_id = $1)",
+            1,
+        ),
+        ("DELETE FROM sign_ins WHERE user_id = $1", 1),
+        ("DELETE FROM sign_ups WHERE created_user_id = $1", 1),
+        ("DELETE FROM trusted_clients WHERE user_id = $1", 1),
+        ("DELETE FROM backup_codes WHERE user_id = $1", 1),
+        ("DELETE FROM totps WHERE user_id = $1", 1),
+        ("DELETE FROM identifications WHERE user_id = $1", 1),
+        ("DELETE FROM sessions WHERE user_id = $1", 1),
+    ];
+    // The clients first let go of what is about to go (a sign-in or sign-up in
+    // progress elsewhere, the active session).
+    let detached = format!(
+        "UPDATE clients SET
+            last_active_session_id = CASE WHEN last_active_session_id IN
+                (SELECT id FROM sessions WHERE user_id = $1) THEN NULL ELSE last_active_session_id END,
+            sign_in_id = CASE WHEN sign_in_id IN
+                (SELECT id FROM sign_ins WHERE user_id = $2) THEN NULL ELSE sign_in_id END,
+            sign_up_id = CASE WHEN sign_up_id IN
+                (SELECT id FROM sign_ups WHERE created_user_id = $3) THEN NULL ELSE sign_up_id END,
+            {}
+         WHERE last_active_session_id IN (SELECT id FROM sessions WHERE user_id = $5)
+            OR sign_in_id IN (SELECT id FROM sign_ins WHERE user_id = $6)
+            OR sign_up_id IN (SELECT id FROM sign_ups WHERE created_user_id = $7)",
+        super::clients::next_version("$4")
+    );
+    sqlx::query(&detached)
+        .bind(id)
+        .bind(id)
+        .bind(id)
+        .bind(now)
+        .bind(id)
+        .bind(id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for (sql, times) in statements {
+        let mut query = sqlx::query(sql);
+        for _ in 0..times {
+            query = query.bind(id);
+        }
+        query.execute(&mut *tx).await?;
+    }
+    let lockout = format!("lockout:{id}:");
+    // As `target_failures::clear_prefix`: the account's own counters, no wildcards.
+    sqlx::query("DELETE FROM target_failures WHERE substr(target, 1, length($1)) = $2")
+        .bind(&lockout)
+        .bind(&lockout)
+        .execute(&mut *tx)
+        .await?;
+    let deleted = sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    tx.commit().await?;
+    db.recent.forget_all();
+    Ok(deleted)
+}

@@ -30,6 +30,9 @@ pub struct FieldProps {
     pub error: Option<String>,
     #[prop_or_default]
     pub hint: Option<String>,
+    /// An example of what to type (never instead of the label).
+    #[prop_or_default]
+    pub placeholder: Option<AttrValue>,
     #[prop_or_default]
     pub required: bool,
     #[prop_or_default]
@@ -101,6 +104,7 @@ pub fn Field(props: &FieldProps) -> Html {
             value={props.value.clone()}
             {oninput}
             autocomplete={autocomplete}
+            placeholder={props.placeholder.clone()}
             required={props.required}
             aria-invalid={props.error.is_some().to_string()}
             aria-describedby={(!described.is_empty()).then(|| described.join(" "))}

@@ -1,7 +1,9 @@
 //! `<UserProfile/>`: the account (name, email addresses, phone numbers) and security
-//! (password, two-step verification, active devices) of the signed-in user.
+//! (password, two-step verification, active devices, and deleting the account where
+//! the instance allows it) of the signed-in user.
 
 mod account;
+mod delete_account;
 mod identifications;
 pub(crate) mod security;
 pub(crate) mod two_step;

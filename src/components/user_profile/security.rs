@@ -41,6 +41,9 @@ pub fn SecurityPage(props: &PageProps) -> Html {
                 </section>
             }
             <ActiveDevices />
+            if user.delete_self_enabled {
+                <super::delete_account::DeleteSection />
+            }
         </>
     }
 }
