@@ -74,3 +74,19 @@ async fn turning_sms_codes_off_does_not_silently_drop_anyones_2fa() {
     .unwrap();
     assert_eq!(reserved, 1);
 }
+
+/// `--print-config` reads what the dashboard saved, and creates nothing: a database
+/// that is not there yet has saved nothing (it used to be created, folder and all).
+#[tokio::test]
+async fn printing_the_settings_creates_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-yet").join("fapi.db");
+    let settings = Settings {
+        database_url: format!("sqlite://{}", file.display()),
+        ..Settings::default()
+    };
+    let printed = fapi_server::effective_settings(&settings).await.unwrap();
+    assert_eq!(printed.application_name, settings.application_name);
+    assert!(!file.exists(), "the database was created");
+    assert!(!file.parent().unwrap().exists(), "its folder was created");
+}
