@@ -118,6 +118,28 @@ async fn sign_out(page: &Page) -> Value {
     json!({ "seen": seen, "reloaded": reloaded })
 }
 
+/// Clerk's email/password sign-up: create, the emailed code, `setActive`.
+async fn sign_up_with_email_code(page: &Page, email: &str) {
+    let who = json!({ "email": email, "password": PASSWORD });
+    ok(
+        page,
+        "const su = await Clerk.client.signUp.create({ emailAddress: args.email, password: args.password });
+         await su.prepareEmailAddressVerification({ strategy: 'email_code' });",
+        who,
+    )
+    .await;
+    let code = page.code(email, 1).await;
+    let status = ok(
+        page,
+        "const su = await Clerk.client.signUp.attemptEmailAddressVerification({ code: args.code });
+         await Clerk.setActive({ session: su.createdSessionId });
+         return su.status;",
+        json!({ "code": code }),
+    )
+    .await;
+    assert_eq!(status, "complete");
+}
+
 async fn verify_token(page: &Page, jwt: &str) -> SessionClaims {
     let jwks: Jwks = reqwest::get(format!("{}/.well-known/jwks.json", page.base))
         .await
@@ -443,20 +465,11 @@ async fn clerk_js_deletes_the_users_own_account() {
     let n = unique();
     let email = format!("leaving.{n}@example.com");
     let who = json!({ "email": email, "password": PASSWORD });
-    ok(
-        &page,
-        "const su = await Clerk.client.signUp.create({ emailAddress: args.email, password: args.password });
-         await su.prepareEmailAddressVerification({ strategy: 'email_code' });",
-        who.clone(),
-    )
-    .await;
-    let code = page.code(&email, 1).await;
+    sign_up_with_email_code(&page, &email).await;
     let signed_up = ok(
         &page,
-        "const su = await Clerk.client.signUp.attemptEmailAddressVerification({ code: args.code });
-         await Clerk.setActive({ session: su.createdSessionId });
-         return { user: Clerk.user.id, session: Clerk.session.id, allowed: Clerk.user.deleteSelfEnabled };",
-        json!({ "code": code }),
+        "return { user: Clerk.user.id, session: Clerk.session.id, allowed: Clerk.user.deleteSelfEnabled };",
+        json!({}),
     )
     .await;
     assert_eq!(signed_up["allowed"], true, "{signed_up}");
@@ -523,21 +536,7 @@ async fn clerk_js_signs_in_from_a_new_device_with_the_emailed_code() {
     let n = unique();
     let email = format!("trust.{n}@example.com");
     let who = json!({ "email": email, "password": PASSWORD });
-    ok(
-        &page,
-        "const su = await Clerk.client.signUp.create({ emailAddress: args.email, password: args.password });
-         await su.prepareEmailAddressVerification({ strategy: 'email_code' });",
-        who.clone(),
-    )
-    .await;
-    let code = page.code(&email, 1).await;
-    ok(
-        &page,
-        "const su = await Clerk.client.signUp.attemptEmailAddressVerification({ code: args.code });
-         await Clerk.setActive({ session: su.createdSessionId });",
-        json!({ "code": code }),
-    )
-    .await;
+    sign_up_with_email_code(&page, &email).await;
     sign_out(&page).await;
     let again = ok(
         &page,

@@ -242,22 +242,7 @@ async fn the_owner_deletes_the_account_after_verifying_and_everything_of_it_goes
         .err(403, "session_reverification_required");
     b.get("/v1/me").await.ok();
     let sid = session_id(&b);
-    let v = b
-        .post(
-            &format!("/v1/client/sessions/{sid}/verify"),
-            &[("level", "first_factor")],
-        )
-        .await
-        .ok();
-    assert_eq!(v["response"]["status"], "needs_first_factor", "{v}");
-    let v = b
-        .post(
-            &format!("/v1/client/sessions/{sid}/verify/attempt_first_factor"),
-            &[("strategy", "password"), ("password", PASSWORD)],
-        )
-        .await
-        .ok();
-    assert_eq!(v["response"]["status"], "complete", "{v}");
+    b.step_up_with_password(&sid).await;
 
     // Deleted: Clerk's DeletedObject, with a client that no longer holds the session.
     let v = b.delete("/v1/me").await.ok();

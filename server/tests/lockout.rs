@@ -202,22 +202,7 @@ async fn an_attacker_locks_out_only_their_own_source() {
     assert_eq!(server.messages_to(email).await, sent, "no code was sent");
 
     // The owner's live session can still step up (change the password, 2FA)...
-    let v = home
-        .post(
-            &format!("/v1/client/sessions/{sid}/verify"),
-            &[("level", "first_factor")],
-        )
-        .await
-        .ok();
-    assert_eq!(v["response"]["status"], "needs_first_factor", "{v}");
-    let v = home
-        .post(
-            &format!("/v1/client/sessions/{sid}/verify/attempt_first_factor"),
-            &[("strategy", "password"), ("password", PASSWORD)],
-        )
-        .await
-        .ok();
-    assert_eq!(v["response"]["status"], "complete", "{v}");
+    home.step_up_with_password(&sid).await;
     // ...and the owner's browser signs in again with the password.
     home.sign_out().await;
     let v = home.sign_in_password(email, PASSWORD).await.ok();

@@ -266,6 +266,27 @@ impl Browser {
         }
     }
 
+    /// "Verify it's you" at `first_factor` with the password, on session `sid`;
+    /// asserts each step's status.
+    pub async fn step_up_with_password(&self, sid: &str) {
+        let v = self
+            .post(
+                &format!("/v1/client/sessions/{sid}/verify"),
+                &[("level", "first_factor")],
+            )
+            .await
+            .ok();
+        assert_eq!(v["response"]["status"], "needs_first_factor", "{v}");
+        let v = self
+            .post(
+                &format!("/v1/client/sessions/{sid}/verify/attempt_first_factor"),
+                &[("strategy", "password"), ("password", PASSWORD)],
+            )
+            .await
+            .ok();
+        assert_eq!(v["response"]["status"], "complete", "{v}");
+    }
+
     /// The same browser (cookies, tokens) talking to a server at another address.
     pub fn at(&self, base: &str) -> Browser {
         Browser {
