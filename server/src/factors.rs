@@ -39,20 +39,30 @@ pub fn mask_email(email: &str) -> String {
 pub fn protected_first_factors(identifier: &str, ident_id: &str) -> Vec<SignInFactor> {
     let mut out = vec![SignInFactor::bare(Strategy::Password)];
     if identifier.contains('@') {
-        out.push(SignInFactor {
+        let email = SignInFactor {
             safe_identifier: Some(mask_email(identifier)),
             email_address_id: Some(ident_id.to_owned()),
             primary: Some(true),
             ..SignInFactor::bare(Strategy::EmailCode)
-        });
-    } else if identifier.starts_with('+') {
+        };
         out.push(SignInFactor {
+            strategy: Strategy::ResetPasswordEmailCode,
+            ..email.clone()
+        });
+        out.insert(1, email);
+    } else if identifier.starts_with('+') {
+        let phone = SignInFactor {
             safe_identifier: Some(mask_phone(identifier)),
             phone_number_id: Some(ident_id.to_owned()),
             primary: Some(true),
             default: Some(false),
             ..SignInFactor::bare(Strategy::PhoneCode)
+        };
+        out.push(SignInFactor {
+            strategy: Strategy::ResetPasswordPhoneCode,
+            ..phone.clone()
         });
+        out.insert(1, phone);
     }
     out
 }
@@ -84,31 +94,44 @@ pub fn first_factors(
         out.push(SignInFactor::bare(Strategy::Password));
     }
     let has_2fa = two_factor_enabled(settings, idents, totp);
+    // "Forgot password?": a reset code to the same places a sign-in code goes, listed
+    // after the sign-in factors as Clerk lists them.
+    let mut resets = Vec::new();
     for i in idents.iter().filter(|i| i.verified()) {
         if i.kind == EMAIL && settings.identifiers.email_address.on() {
-            out.push(SignInFactor {
-                strategy: Strategy::EmailCode,
+            let email = SignInFactor {
                 safe_identifier: Some(i.value.clone()),
                 email_address_id: Some(i.id.clone()),
                 primary: Some(user.primary_email_address_id.as_deref() == Some(&i.id)),
                 ..SignInFactor::bare(Strategy::EmailCode)
+            };
+            resets.push(SignInFactor {
+                strategy: Strategy::ResetPasswordEmailCode,
+                ..email.clone()
             });
+            out.push(email);
         }
         // A phone that is the account's only second factor cannot also be the first:
         // one stolen SIM would then be both.
         let only_second_factor =
             has_2fa && second_factors_after(settings, idents, Some(&i.value), totp).is_empty();
+        // The same for a reset: the second factor left after it would be that phone.
         if i.kind == PHONE && settings.identifiers.phone_number.on() && !only_second_factor {
-            out.push(SignInFactor {
-                strategy: Strategy::PhoneCode,
+            let phone = SignInFactor {
                 safe_identifier: Some(mask_phone(&i.value)),
                 phone_number_id: Some(i.id.clone()),
                 primary: Some(user.primary_phone_number_id.as_deref() == Some(&i.id)),
                 default: Some(false),
                 ..SignInFactor::bare(Strategy::PhoneCode)
+            };
+            resets.push(SignInFactor {
+                strategy: Strategy::ResetPasswordPhoneCode,
+                ..phone.clone()
             });
+            out.push(phone);
         }
     }
+    out.extend(resets);
     out
 }
 

@@ -68,6 +68,7 @@ sdk_extras! {
     ];
     PrepareSecondFactor => ["redirect_url", "action_complete_redirect_url", "channel"];
     AttemptSecondFactor => [];
+    ResetPassword => [];
     CreateSignUp => [
         "captcha_token", "captcha_error", "captcha_widget_type", "proof_token",
         "oidc_login_hint", "oidc_prompt", "email_address_or_phone_number", "web3_wallet",
@@ -140,6 +141,16 @@ pub struct AttemptFirstFactor {
     pub code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+}
+
+/// `POST /v1/client/sign_ins/{id}/reset_password`, once a reset code was right
+/// (status `needs_new_password`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResetPassword {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_out_of_other_sessions: Option<bool>,
 }
 
 /// `POST /v1/client/sign_ins/{id}/prepare_second_factor`.

@@ -29,6 +29,25 @@ pub enum Strategy {
 }
 
 impl Strategy {
+    /// "Forgot password?": a code that leads to choosing a new password.
+    ///
+    /// ```
+    /// use fapi_types::Strategy;
+    /// assert!(Strategy::ResetPasswordEmailCode.is_password_reset());
+    /// assert!(!Strategy::EmailCode.is_password_reset());
+    /// ```
+    pub fn is_password_reset(&self) -> bool {
+        matches!(
+            self,
+            Strategy::ResetPasswordEmailCode | Strategy::ResetPasswordPhoneCode
+        )
+    }
+
+    /// A code sent to an email address or phone (a sign-in or a reset code).
+    pub fn is_sent_code(&self) -> bool {
+        matches!(self, Strategy::EmailCode | Strategy::PhoneCode) || self.is_password_reset()
+    }
+
     pub fn as_str(&self) -> &str {
         match self {
             Strategy::Password => "password",

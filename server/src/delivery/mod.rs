@@ -118,19 +118,54 @@ impl Delivery {
     }
 }
 
+/// What a code is for, as its message says: a code that resets a password must not
+/// read like a routine sign-in code, so an owner who did not ask knows what is at stake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Verify,
+    ResetPassword,
+}
+
+impl Purpose {
+    /// The purpose of a code sent for `strategy`.
+    pub fn of(strategy: &str) -> Purpose {
+        if strategy.starts_with("reset_password_") {
+            Purpose::ResetPassword
+        } else {
+            Purpose::Verify
+        }
+    }
+}
+
 /// The text of a code message.
-pub fn compose(channel: Channel, app: &str, to: &str, code: &str) -> Message {
-    let body = match channel {
-        Channel::Sms => format!("{code} is your {app} verification code. It expires in 10 minutes. Never share it."),
-        Channel::Email => format!(
-            "Your {app} verification code is {code}.\n\nIt expires in 10 minutes. If you did not ask for it, you can ignore this email; never share the code with anyone."
+pub fn compose(channel: Channel, app: &str, to: &str, code: &str, purpose: Purpose) -> Message {
+    let (body, subject) = match (channel, purpose) {
+        (Channel::Sms, Purpose::Verify) => (
+            format!("{code} is your {app} verification code. It expires in 10 minutes. Never share it."),
+            format!("{code} is your {app} verification code"),
+        ),
+        (Channel::Email, Purpose::Verify) => (
+            format!(
+                "Your {app} verification code is {code}.\n\nIt expires in 10 minutes. If you did not ask for it, you can ignore this email; never share the code with anyone."
+            ),
+            format!("{code} is your {app} verification code"),
+        ),
+        (Channel::Sms, Purpose::ResetPassword) => (
+            format!("{code} is your {app} password reset code. It expires in 10 minutes. Never share it."),
+            format!("{code} is your {app} password reset code"),
+        ),
+        (Channel::Email, Purpose::ResetPassword) => (
+            format!(
+                "Someone asked to reset the password of your {app} account. Your password reset code is {code}.\n\nIt expires in 10 minutes. If you did not ask for it, ignore this email: your password stays as it is. Never share the code with anyone."
+            ),
+            format!("{code} is your {app} password reset code"),
         ),
     };
     Message {
         kind: Kind::Code,
         channel,
         to: to.to_owned(),
-        subject: format!("{code} is your {app} verification code"),
+        subject,
         body,
         code: code.to_owned(),
     }

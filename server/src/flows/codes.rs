@@ -1,6 +1,6 @@
 use crate::{
     codes::{is_test_email, is_test_phone, CodeHasher, TEST_CODE},
-    delivery::{compose, Channel},
+    delivery::{compose, Channel, Purpose},
     error::{ApiError, ApiResult},
     ids::{new_id, now_ms},
     limits::{SendChannel, SendRequest},
@@ -69,7 +69,7 @@ async fn claim(
     requester: Requester<'_>,
     test: bool,
 ) -> ApiResult<(String, i64)> {
-    let channel = if strategy == "phone_code" {
+    let channel = if is_sms(strategy) {
         if !test && !state.settings().sms.allows(to) {
             return Err(ApiError::sms_country_not_allowed());
         }
@@ -95,6 +95,11 @@ async fn claim(
         Ok(at) => Ok((key, at)),
         Err(wait) => Err(ApiError::code_too_many_requests(wait)),
     }
+}
+
+/// Whether a code for `strategy` goes by text message.
+pub fn is_sms(strategy: &str) -> bool {
+    matches!(strategy, "phone_code" | "reset_password_phone_code")
 }
 
 /// Test mode's fixed-code numbers and addresses: nothing is sent to them.
@@ -136,12 +141,18 @@ pub async fn send(
         tracing::info!(%to, "test-mode identifier: code 424242, nothing sent");
         return Ok(());
     }
-    let channel = if strategy == "phone_code" {
+    let channel = if is_sms(strategy) {
         Channel::Sms
     } else {
         Channel::Email
     };
-    let message = compose(channel, &state.settings().application_name, to, &code);
+    let message = compose(
+        channel,
+        &state.settings().application_name,
+        to,
+        &code,
+        Purpose::of(strategy),
+    );
     if let Err(e) = super::outgoing::send(state, &message).await {
         store::verifications::release_send(db, &key, claimed_at).await?;
         return Err(e);

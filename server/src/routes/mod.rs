@@ -82,6 +82,10 @@ pub fn router(state: AppState) -> Router {
             post(sign_ins::attempt_first_factor),
         )
         .route(
+            "/client/sign_ins/{id}/reset_password",
+            post(sign_ins::reset_password),
+        )
+        .route(
             "/client/sign_ins/{id}/prepare_second_factor",
             post(sign_ins::prepare_second_factor),
         )

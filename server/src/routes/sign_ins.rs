@@ -16,6 +16,7 @@ use crate::{
         form_required,
         lockout::Source,
         new_session::{new_session, Owner},
+        notices::{self, Notice},
     },
     http::{Form, Identity},
     ids::now_ms,
@@ -86,26 +87,29 @@ async fn after_first_factor(
     source: &Source,
     strategy: &str,
 ) -> ApiResult<()> {
+    after_factor(state, identity, sign_in, "needs_first_factor", user, source, strategy).await
+}
+
+/// Moves a sign-in on from status `from` once what it asked for is done: to the
+/// second factor if the account has one (a password reset never skips it), to the
+/// new-device check after a password, else to a session.
+async fn after_factor(
+    state: &AppState,
+    identity: &Identity,
+    sign_in: &SignInRow,
+    from: &str,
+    user: &UserRow,
+    source: &Source,
+    strategy: &str,
+) -> ApiResult<()> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let totp = store::totps::enabled(&state.db, &user.id).await?;
     if factors::two_factor_enabled(&state.settings(), &idents, totp) {
-        store::sign_ins::advance(
-            &state.db,
-            &sign_in.id,
-            "needs_first_factor",
-            "needs_second_factor",
-        )
-        .await?;
+        store::sign_ins::advance(&state.db, &sign_in.id, from, "needs_second_factor").await?;
         return Ok(());
     }
     if strategy == "password" && needs_client_trust(state, user, Some(&sign_in.client_id)).await? {
-        store::sign_ins::advance(
-            &state.db,
-            &sign_in.id,
-            "needs_first_factor",
-            "needs_client_trust",
-        )
-        .await?;
+        store::sign_ins::advance(&state.db, &sign_in.id, from, "needs_client_trust").await?;
         return Ok(());
     }
     let ip = identity.ip_string();
@@ -121,7 +125,7 @@ async fn after_first_factor(
     let created = store::sessions::complete_sign_in(
         &state.db,
         &sign_in.id,
-        "needs_first_factor",
+        from,
         &user.id,
         false,
         &session,
@@ -206,10 +210,7 @@ pub async fn create(
         (None, None) => None,
     };
     if let Some(s) = &strategy {
-        if !matches!(
-            s,
-            Strategy::Password | Strategy::EmailCode | Strategy::PhoneCode
-        ) {
+        if !(*s == Strategy::Password || s.is_sent_code()) {
             return Err(ApiError::param_value_invalid("strategy", s.as_str()));
         }
     }
@@ -269,12 +270,12 @@ pub async fn create(
         (Some(Strategy::Password), Some(u)) => {
             after_first_factor(&state, &identity, &row, u, &source, "password").await?
         }
-        (Some(s @ (Strategy::EmailCode | Strategy::PhoneCode)), Some(u)) => {
+        (Some(s), Some(u)) if s.is_sent_code() => {
             // A locked account is sent no code.
             flows::lockout::ensure_unlocked(&state, u, &source).await?;
             prepare_first(&state, &row, u, s, None, identity.ip()).await?
         }
-        (Some(s @ (Strategy::EmailCode | Strategy::PhoneCode)), None) => {
+        (Some(s), None) if s.is_sent_code() => {
             // Enumeration protection: an unknown identifier gets its decoy code, and
             // is refused as a locked account would be.
             let identifier = identifier.as_deref().unwrap_or_default();
@@ -347,7 +348,10 @@ async fn prepare_first(
         .iter()
         .find(|i| i.id == ident_id)
         .ok_or_else(ApiError::internal)?;
-    let kind = if *strategy == Strategy::EmailCode {
+    let kind = if matches!(
+        strategy,
+        Strategy::EmailCode | Strategy::ResetPasswordEmailCode
+    ) {
         EMAIL
     } else {
         PHONE
@@ -376,7 +380,7 @@ pub async fn prepare_first_factor(
     if row.status != "needs_first_factor" {
         return Err(ApiError::client_state_invalid("prepare_first_factor"));
     }
-    if !matches!(p.strategy, Strategy::EmailCode | Strategy::PhoneCode) {
+    if !p.strategy.is_sent_code() {
         return Err(ApiError::verification_strategy_invalid());
     }
     let target = p
@@ -456,9 +460,10 @@ pub async fn attempt_first_factor(
             let verified = store::verifications::create_verified(&state.db, "password").await?;
             store::sign_ins::set_first_factor(&state.db, &id, &verified).await?;
         }
-        Strategy::EmailCode | Strategy::PhoneCode => {
+        ref s if s.is_sent_code() => {
             let code = form_required(&p.code, "code")?;
-            if p.password.is_some() {
+            // A reset code may come with the new password (Clerk's one-step custom flow).
+            if p.password.is_some() && !s.is_password_reset() {
                 return Err(ApiError::param_unknown("password"));
             }
             let guard = match (&user, &row.identifier) {
@@ -490,8 +495,88 @@ pub async fn attempt_first_factor(
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     }
     let user = user.ok_or_else(ApiError::internal)?;
+    if p.strategy.is_password_reset() {
+        store::sign_ins::advance(&state.db, &id, "needs_first_factor", "needs_new_password")
+            .await?;
+        if let Some(password) = p.password.as_deref().filter(|p| !p.is_empty()) {
+            let row = own_sign_in(&state, &identity, &id).await?;
+            set_new_password(&state, &identity, &row, &user, &source, password, false).await?;
+        }
+        return respond(&state, &identity, &id).await;
+    }
     after_first_factor(&state, &identity, &row, &user, &source, p.strategy.as_str()).await?;
     respond(&state, &identity, &id).await
+}
+
+/// `POST /v1/client/sign_ins/{id}/reset_password`: the new password, once a reset
+/// code was right. The sign-in then goes on as after any first factor: the second
+/// factor, when the account has one, is still asked.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path(id): Path<String>,
+    Form(p): Form<params::ResetPassword>,
+) -> ApiResult<Json<Envelope<SignIn>>> {
+    // Hashing a password costs what a sign-up's does: the same per-address budget.
+    state
+        .limits
+        .check(Bucket::SignUpPassword, identity.ip())
+        .await?;
+    let row = own_sign_in(&state, &identity, &id).await?;
+    if row.status != "needs_new_password" {
+        return Err(ApiError::client_state_invalid("reset_password"));
+    }
+    let password = flows::required_secret(&p.password, "password")?;
+    let user = account(&state, &row)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let source = Source::of(&state, &identity, Some(&user.id)).await?;
+    let sign_out_others = p.sign_out_of_other_sessions == Some(true);
+    set_new_password(&state, &identity, &row, &user, &source, password, sign_out_others).await?;
+    respond(&state, &identity, &id).await
+}
+
+/// Sets the password chosen after a right reset code (status `needs_new_password`),
+/// tells the owner, and moves the sign-in on.
+async fn set_new_password(
+    state: &AppState,
+    identity: &Identity,
+    row: &SignInRow,
+    user: &UserRow,
+    source: &Source,
+    password: &str,
+    sign_out_others: bool,
+) -> ApiResult<()> {
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    let context: Vec<&str> = idents
+        .iter()
+        .map(|i| i.value.as_str())
+        .chain(user.username.as_deref())
+        .collect();
+    flows::passwords::validate_new(&state.settings(), "password", password, &context)?;
+    let hash = state.passwords.hash(password).await;
+    store::users::set_password(&state.db, &user.id, &hash).await?;
+    if sign_out_others {
+        store::sessions::revoke_all_for_user(&state.db, &user.id).await?;
+    }
+    notices::notify(state, &user.id, Notice::PasswordChanged).await;
+    let strategy = match &row.first_factor_verification_id {
+        Some(v) => store::verifications::get(&state.db, v)
+            .await?
+            .map(|v| v.strategy),
+        None => None,
+    }
+    .unwrap_or_else(|| Strategy::ResetPasswordEmailCode.as_str().to_owned());
+    after_factor(
+        state,
+        identity,
+        row,
+        "needs_new_password",
+        user,
+        source,
+        &strategy,
+    )
+    .await
 }
 
 pub async fn prepare_second_factor(

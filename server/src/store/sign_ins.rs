@@ -139,6 +139,6 @@ pub async fn first_factor_phone(db: &Db, row: &SignInRow) -> Result<Option<Strin
     };
     Ok(super::verifications::get(db, id)
         .await?
-        .filter(|v| v.strategy == "phone_code")
+        .filter(|v| v.strategy == "phone_code" || v.strategy == "reset_password_phone_code")
         .and_then(|v| v.target))
 }
