@@ -57,6 +57,36 @@ pub fn starting_first_factor<'a>(
     }
 }
 
+/// "Forgot password?": the reset code to offer, to what was typed when the account
+/// can reset there, else to the primary email, else the first reset offered.
+///
+/// ```
+/// use yew_clerk::factors::password_reset_factor;
+/// use yew_clerk::types::{SignInFactor, Strategy};
+/// let reset = SignInFactor {
+///     safe_identifier: Some("ada@example.com".into()),
+///     ..SignInFactor::bare(Strategy::ResetPasswordEmailCode)
+/// };
+/// let offered = [SignInFactor::bare(Strategy::Password), reset.clone()];
+/// assert_eq!(password_reset_factor(&offered, Some("ada@example.com")), Some(&reset));
+/// assert_eq!(password_reset_factor(&offered[..1], None), None);
+/// ```
+pub fn password_reset_factor<'a>(
+    factors: &'a [SignInFactor],
+    identifier: Option<&str>,
+) -> Option<&'a SignInFactor> {
+    let mut resets = factors.iter().filter(|f| f.strategy.is_password_reset());
+    let all: Vec<&SignInFactor> = resets.by_ref().collect();
+    all.iter()
+        .find(|f| identifier.is_some() && f.safe_identifier.as_deref() == identifier)
+        .or_else(|| {
+            all.iter()
+                .find(|f| f.strategy == Strategy::ResetPasswordEmailCode && f.primary == Some(true))
+        })
+        .or(all.first())
+        .copied()
+}
+
 /// Every offered factor the UI can handle, except the one in use.
 pub fn alternatives<'a>(
     factors: &'a [SignInFactor],

@@ -522,6 +522,85 @@ async fn clerk_js_deletes_the_users_own_account() {
     page.c.close().await.unwrap();
 }
 
+/// Clerk's forgot-password custom flow: `signIn.create` with the reset strategy (which
+/// sends the code), `attemptFirstFactor` with it (`needs_new_password`), then
+/// `resetPassword`; the old password is gone and the new one signs in.
+#[tokio::test]
+async fn clerk_js_resets_a_forgotten_password() {
+    let page = Page::start().await;
+    page.goto("/").await;
+    loaded(&page).await;
+    let n = unique();
+    let email = format!("forgetful.{n}@example.com");
+    sign_up_with_email_code(&page, &email).await;
+    sign_out(&page).await;
+    let new_password = "a brand new passphrase";
+    let who = json!({ "email": email, "password": PASSWORD, "new": new_password });
+
+    let started = ok(
+        &page,
+        "const si = await Clerk.client.signIn.create({ strategy: 'reset_password_email_code', identifier: args.email });
+         return { status: si.status, sent: si.firstFactorVerification.strategy,
+                  factors: si.supportedFirstFactors.map(f => f.strategy) };",
+        who.clone(),
+    )
+    .await;
+    assert_eq!(
+        started,
+        json!({
+            "status": "needs_first_factor",
+            "sent": "reset_password_email_code",
+            "factors": ["password", "email_code", "reset_password_email_code"],
+        })
+    );
+    let code = page.code(&email, 2).await;
+    let wrong = error_code(
+        &page,
+        "await Clerk.client.signIn.resetPassword({ password: args.new });",
+        who.clone(),
+    )
+    .await;
+    assert_eq!(
+        wrong, "client_state_invalid",
+        "no new password before the code"
+    );
+    let status = ok(
+        &page,
+        "const si = await Clerk.client.signIn.attemptFirstFactor({ strategy: 'reset_password_email_code', code: args.code });
+         return si.status;",
+        json!({ "code": code }),
+    )
+    .await;
+    assert_eq!(status, "needs_new_password");
+    let done = ok(
+        &page,
+        "const si = await Clerk.client.signIn.resetPassword({ password: args.new, signOutOfOtherSessions: true });
+         await Clerk.setActive({ session: si.createdSessionId });
+         return { status: si.status, signedIn: !!Clerk.user };",
+        who.clone(),
+    )
+    .await;
+    assert_eq!(done, json!({ "status": "complete", "signedIn": true }));
+
+    sign_out(&page).await;
+    let old = error_code(
+        &page,
+        "await Clerk.client.signIn.create({ identifier: args.email, password: args.password });",
+        who.clone(),
+    )
+    .await;
+    assert_eq!(old, "form_password_incorrect");
+    let status = ok(
+        &page,
+        "const si = await Clerk.client.signIn.create({ identifier: args.email, password: args.new });
+         return si.status;",
+        who,
+    )
+    .await;
+    assert_eq!(status, "complete");
+    page.c.close().await.unwrap();
+}
+
 /// Device Trust (`needs_client_trust`, on an instance with `[sign_in] client_trust`):
 /// a password from the browser the account was made in is enough; from another
 /// browser, clerk-js is told `needs_client_trust` and finishes with the emailed code

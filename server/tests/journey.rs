@@ -483,7 +483,10 @@ async fn email_code_works_as_a_first_factor() {
         .iter()
         .map(|f| f["strategy"].as_str().unwrap())
         .collect();
-    assert_eq!(strategies, ["password", "email_code"]);
+    assert_eq!(
+        strategies,
+        ["password", "email_code", "reset_password_email_code"]
+    );
     let email_id = si["supported_first_factors"][1]["email_address_id"]
         .as_str()
         .unwrap()

@@ -121,7 +121,10 @@ async fn a_forgotten_password_is_replaced_and_the_new_one_signs_in() {
         "{notices:?}"
     );
     let other = Browser::new(&server.base, Mode::Cookie);
-    other.sign_in_password(email, PASSWORD).await.err(422, "form_password_incorrect");
+    other
+        .sign_in_password(email, PASSWORD)
+        .await
+        .err(422, "form_password_incorrect");
     let v = other.sign_in_password(email, NEW_PASSWORD).await.ok();
     assert_eq!(v["response"]["status"], "complete");
 }
@@ -353,7 +356,10 @@ async fn an_unknown_address_looks_the_same_until_the_code() {
         let wrong = b
             .post(
                 &format!("/v1/client/sign_ins/{sia}/attempt_first_factor"),
-                &[("strategy", "reset_password_email_code"), ("code", "000000")],
+                &[
+                    ("strategy", "reset_password_email_code"),
+                    ("code", "000000"),
+                ],
             )
             .await
             .err(422, "form_code_incorrect");
@@ -365,5 +371,7 @@ async fn an_unknown_address_looks_the_same_until_the_code() {
         ));
     }
     assert_eq!(answers[0], answers[1]);
-    assert!(answers[0].0.contains(&"reset_password_email_code".to_owned()));
+    assert!(answers[0]
+        .0
+        .contains(&"reset_password_email_code".to_owned()));
 }

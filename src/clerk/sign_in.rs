@@ -46,6 +46,18 @@ impl Clerk {
         .await
     }
 
+    /// `POST /v1/client/sign_ins/{id}/reset_password`: the new password, once a reset
+    /// code was right (status `NeedsNewPassword`).
+    pub async fn reset_password(&self, p: &params::ResetPassword) -> Result<SignIn, ClerkError> {
+        let id = self.sign_in_id()?;
+        self.call(
+            Method::Post,
+            &format!("/client/sign_ins/{id}/reset_password"),
+            Some(form_body(p)),
+        )
+        .await
+    }
+
     pub async fn prepare_second_factor(
         &self,
         p: &params::PrepareSecondFactor,

@@ -49,8 +49,42 @@ impl SignInHandle {
         self.clerk.create_sign_in(p).await
     }
 
-    /// Sends a first-factor code (`EmailCode`, `PhoneCode`) to the account's primary
-    /// email or phone.
+    /// "Forgot password?": starts a sign-in that sends a reset code
+    /// (`ResetPasswordEmailCode` to an email address, `ResetPasswordPhoneCode` to a
+    /// phone) to `identifier`. Then [`attempt_first_factor`](Self::attempt_first_factor)
+    /// with the same strategy and the code gives `NeedsNewPassword`, and
+    /// [`reset_password`](Self::reset_password) sets the new one.
+    pub async fn start_password_reset(
+        &self,
+        identifier: &str,
+        strategy: Strategy,
+    ) -> Result<SignIn, ClerkError> {
+        self.create_with(&params::CreateSignIn {
+            strategy: Some(strategy),
+            identifier: Some(identifier.trim().to_owned()),
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// Sets the new password after a right reset code. The answer is `Complete`, or
+    /// `NeedsSecondFactor` when the account has two-step verification: a reset never
+    /// skips it. `sign_out_of_other_sessions` ends the account's sessions elsewhere.
+    pub async fn reset_password(
+        &self,
+        password: &str,
+        sign_out_of_other_sessions: bool,
+    ) -> Result<SignIn, ClerkError> {
+        self.clerk
+            .reset_password(&params::ResetPassword {
+                password: Some(password.to_owned()),
+                sign_out_of_other_sessions: Some(sign_out_of_other_sessions),
+            })
+            .await
+    }
+
+    /// Sends a first-factor code (`EmailCode`, `PhoneCode`, or a reset code) to the
+    /// account's primary email or phone.
     pub async fn prepare_first_factor(&self, strategy: Strategy) -> Result<SignIn, ClerkError> {
         let si = current(&self.clerk)?;
         let factor = factor_for(si.supported_first_factors.as_ref(), &strategy);
@@ -137,6 +171,23 @@ impl SignInHandle {
 }
 
 /// The building blocks of a custom sign-in flow.
+///
+/// A forgotten password, in the same way:
+///
+/// ```no_run
+/// use yew_clerk::prelude::*;
+/// use yew_clerk::types::{SignInStatus, Strategy};
+///
+/// async fn reset(sign_in: SignInHandle, email: &str, code: &str, new_password: &str)
+///     -> Result<SignInStatus, ClerkError>
+/// {
+///     sign_in.start_password_reset(email, Strategy::ResetPasswordEmailCode).await?; // a code is sent
+///     sign_in.attempt_first_factor(Strategy::ResetPasswordEmailCode, code).await?;   // NeedsNewPassword
+///     let done = sign_in.reset_password(new_password, true).await?;
+///     // NeedsSecondFactor when the account has 2FA: continue as below.
+///     Ok(done.status)
+/// }
+/// ```
 ///
 /// ```no_run
 /// use yew_clerk::prelude::*;

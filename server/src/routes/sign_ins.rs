@@ -87,7 +87,16 @@ async fn after_first_factor(
     source: &Source,
     strategy: &str,
 ) -> ApiResult<()> {
-    after_factor(state, identity, sign_in, "needs_first_factor", user, source, strategy).await
+    after_factor(
+        state,
+        identity,
+        sign_in,
+        "needs_first_factor",
+        user,
+        source,
+        strategy,
+    )
+    .await
 }
 
 /// Moves a sign-in on from status `from` once what it asked for is done: to the
@@ -122,15 +131,9 @@ async fn after_factor(
         Owner::User(&user.id),
     )
     .await?;
-    let created = store::sessions::complete_sign_in(
-        &state.db,
-        &sign_in.id,
-        from,
-        &user.id,
-        false,
-        &session,
-    )
-    .await?;
+    let created =
+        store::sessions::complete_sign_in(&state.db, &sign_in.id, from, &user.id, false, &session)
+            .await?;
     if let Some(done) = created {
         identity.switch_to(sign_in.client_id.clone(), done.client_token);
         flows::lockout::clear(state, &user.id, source).await?;
@@ -532,7 +535,16 @@ pub async fn reset_password(
         .ok_or_else(ApiError::internal)?;
     let source = Source::of(&state, &identity, Some(&user.id)).await?;
     let sign_out_others = p.sign_out_of_other_sessions == Some(true);
-    set_new_password(&state, &identity, &row, &user, &source, password, sign_out_others).await?;
+    set_new_password(
+        &state,
+        &identity,
+        &row,
+        &user,
+        &source,
+        password,
+        sign_out_others,
+    )
+    .await?;
     respond(&state, &identity, &id).await
 }
 

@@ -16,7 +16,7 @@ pub struct AlternativesProps {
     pub on_choose: Callback<Step>,
 }
 
-fn label(ctx: &ClerkContext, f: &SignInFactor) -> String {
+pub(super) fn label(ctx: &ClerkContext, f: &SignInFactor) -> String {
     let who = f.safe_identifier.clone().unwrap_or_default();
     match f.strategy {
         Strategy::Password => ctx.t("signIn.alternativeMethods.password"),

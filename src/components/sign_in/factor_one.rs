@@ -93,6 +93,15 @@ fn PasswordStep(props: &FactorOneProps) -> Html {
         .clone()
         .unwrap_or_default();
     let footer = other_methods(&ctx, &offered, &props.factor, false, &props.on_choose);
+    // "Forgot password?": straight to the reset code when there is no other way in,
+    // else a choice between resetting and another method.
+    let forgot = super::forgot_step(&props.sign_in, &props.factor).map(|step| {
+        let onclick = props.on_choose.reform(move |_| step.clone());
+        html! {
+            <LinkButton label={ctx.t("formFieldAction__forgotPassword")} {onclick}
+                element="formFieldAction__forgotPassword" />
+        }
+    });
     html! {
         <Card title={ctx.t("signIn.password.title")} subtitle={ctx.t("signIn.password.subtitle")}
               identity={identity(&ctx, &props.sign_in, &props.on_choose)} {footer}>
@@ -103,6 +112,7 @@ fn PasswordStep(props: &FactorOneProps) -> Html {
                     value={(*password).clone()}
                     oninput={let s = password.clone(); Callback::from(move |v| s.set(v))}
                     error={form.errors.field("password")} />
+                { forgot.unwrap_or_default() }
                 <SubmitButton label={ctx.t("formButtonPrimary")} busy={form.busy} />
             </form>
         </Card>
@@ -159,10 +169,24 @@ fn CodeStep(props: &FactorOneProps) -> Html {
             { other_methods(&ctx, &offered, &props.factor, false, &props.on_choose) }
         </>
     };
+    let (title, subtitle) = match props.factor.strategy {
+        Strategy::ResetPasswordEmailCode => (
+            ctx.t("signIn.forgotPassword.title"),
+            ctx.t("signIn.forgotPassword.subtitle_email"),
+        ),
+        Strategy::ResetPasswordPhoneCode => (
+            ctx.t("signIn.forgotPassword.title"),
+            ctx.t("signIn.forgotPassword.subtitle_phone"),
+        ),
+        _ => (
+            ctx.t("signIn.emailCode.title"),
+            ctx.t_with("signIn.emailCode.subtitle", &[("applicationName", &app)]),
+        ),
+    };
     html! {
         <CodeForm
-            title={ctx.t("signIn.emailCode.title")}
-            subtitle={ctx.t_with("signIn.emailCode.subtitle", &[("applicationName", &app)])}
+            {title}
+            {subtitle}
             identity={identity(&ctx, &props.sign_in, &props.on_choose)}
             {submit}
             resend={Some(send)}

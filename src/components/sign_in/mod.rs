@@ -5,6 +5,8 @@
 mod alternatives;
 mod factor_one;
 mod factor_two;
+mod forgot_password;
+mod new_password;
 mod start;
 
 use fapi_types::{SignIn as SignInResource, SignInFactor, SignInStatus};
@@ -18,7 +20,7 @@ use crate::{
         TaskSetupMfa,
     },
     context::use_clerk_context,
-    factors::{starting_first_factor, starting_second_factor},
+    factors::{alternatives, password_reset_factor, starting_first_factor, starting_second_factor},
 };
 
 #[derive(Properties, PartialEq)]
@@ -49,7 +51,15 @@ pub(crate) enum Step {
     Start,
     FirstFactor(SignInFactor),
     SecondFactor(SignInFactor),
-    Alternatives { second: bool, current: SignInFactor },
+    Alternatives {
+        second: bool,
+        current: SignInFactor,
+    },
+    /// "Forgot password?" on the password step (`current`): reset it, or sign in
+    /// another way.
+    ForgotPassword(SignInFactor),
+    /// A reset code was right: choose the new password.
+    NewPassword,
     Finishing,
 }
 
@@ -70,8 +80,25 @@ pub(crate) fn next_step(sign_in: &SignInResource, prefer_password: bool) -> Step
             .and_then(|f| starting_first_factor(f, sign_in.identifier.as_deref(), prefer_password))
             .map(|f| Step::FirstFactor(f.clone()))
             .unwrap_or(Step::Start),
+        SignInStatus::NeedsNewPassword => Step::NewPassword,
         _ => Step::Start,
     }
+}
+
+/// "Forgot password?" from the password factor `current`: the choice between a reset
+/// and the other methods, or straight to the reset code when there is no other way;
+/// `None` when the account offers no reset.
+pub(crate) fn forgot_step(sign_in: &SignInResource, current: &SignInFactor) -> Option<Step> {
+    let offered = sign_in
+        .supported_first_factors
+        .as_deref()
+        .unwrap_or_default();
+    let reset = password_reset_factor(offered, sign_in.identifier.as_deref())?;
+    Some(if alternatives(offered, current).is_empty() {
+        Step::FirstFactor(reset.clone())
+    } else {
+        Step::ForgotPassword(current.clone())
+    })
 }
 
 /// The URL step of a flow step (`None`: stays where the URL is).
@@ -85,7 +112,8 @@ pub(crate) fn url_step(step: &Step, sign_in: Option<&SignInResource>) -> Option<
             Some("client-trust")
         }
         Step::SecondFactor(_) => Some("factor-two"),
-        Step::Alternatives { .. } | Step::Finishing => None,
+        Step::NewPassword => Some("reset-password"),
+        Step::Alternatives { .. } | Step::ForgotPassword(_) | Step::Finishing => None,
     }
 }
 
@@ -100,12 +128,18 @@ pub(crate) fn shown_step(
 ) -> Step {
     let second = match (at, chosen) {
         (_, Step::Finishing) => return Step::Finishing,
+        ("reset-password", _) => {
+            return match sign_in {
+                Some(s) if s.status == SignInStatus::NeedsNewPassword => Step::NewPassword,
+                _ => Step::Start,
+            }
+        }
         ("factor-one", _) => false,
         ("factor-two" | "client-trust", _) => true,
         _ => return Step::Start,
     };
     let belongs = match chosen {
-        Step::FirstFactor(_) => !second,
+        Step::FirstFactor(_) | Step::ForgotPassword(_) => !second,
         Step::SecondFactor(_) => second,
         Step::Alternatives { second: s, .. } => *s == second,
         _ => false,
@@ -210,6 +244,21 @@ pub fn SignIn(props: &SignInProps) -> Html {
             chosen.set(next);
         })
     };
+    // "Forgot password?" on the first card: the sign-in has just been made with the
+    // identifier alone.
+    let forgot = {
+        let (chosen, route, advance) = (chosen.clone(), route.clone(), advance.clone());
+        Callback::from(move |sign_in: SignInResource| {
+            let password = SignInFactor::bare(fapi_types::Strategy::Password);
+            match forgot_step(&sign_in, &password) {
+                Some(step) => {
+                    route.push("factor-one");
+                    chosen.set(step);
+                }
+                None => advance.emit(sign_in),
+            }
+        })
+    };
     let choose = {
         let (chosen, route, sign_in) = (chosen.clone(), route.clone(), sign_in.clone());
         Callback::from(move |s: Step| {
@@ -229,10 +278,17 @@ pub fn SignIn(props: &SignInProps) -> Html {
         (Step::Alternatives { second, current }, Some(si)) => html! {
             <alternatives::Alternatives {second} {current} sign_in={si} on_choose={choose} />
         },
+        (Step::ForgotPassword(current), Some(si)) => html! {
+            <forgot_password::ForgotPassword {current} sign_in={si} on_choose={choose} />
+        },
+        (Step::NewPassword, Some(si)) => html! {
+            <new_password::NewPassword sign_in={si} on_advance={advance} on_choose={choose} />
+        },
         (Step::Finishing, _) => html! { <LoadingCard error={(*finish_error).clone()} /> },
         _ => html! {
             <start::Start
                 on_advance={advance}
+                on_forgot={forgot}
                 initial_identifier={props.initial_identifier.clone()}
                 sign_up_url={props.sign_up_url.clone()}
             />
@@ -337,6 +393,26 @@ mod tests {
             alternatives
         );
         assert_eq!(url_step(&alternatives, Some(&si)), None);
+    }
+
+    #[test]
+    fn a_right_reset_code_leads_to_the_new_password_form() {
+        let si = sign_in(SignInStatus::NeedsNewPassword, vec![], None);
+        assert_eq!(next_step(&si, true), Step::NewPassword);
+        assert_eq!(
+            url_step(&Step::NewPassword, Some(&si)),
+            Some("reset-password")
+        );
+        // A reload keeps the form while the sign-in waits for the password, and only then.
+        assert_eq!(
+            shown_step("reset-password", &Step::Start, Some(&si), true),
+            Step::NewPassword
+        );
+        let (_, other) = waiting_for_sms();
+        assert_eq!(
+            shown_step("reset-password", &Step::Start, Some(&other), true),
+            Step::Start
+        );
     }
 
     #[test]

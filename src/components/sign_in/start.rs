@@ -12,6 +12,8 @@ use crate::{
 #[derive(Properties, PartialEq)]
 pub struct StartProps {
     pub on_advance: Callback<SignIn>,
+    /// "Forgot password?": the sign-in made with the identifier alone.
+    pub on_forgot: Callback<SignIn>,
     #[prop_or_default]
     pub initial_identifier: Option<AttrValue>,
     #[prop_or_default]
@@ -93,6 +95,26 @@ pub fn Start(props: &StartProps) -> Html {
             });
         })
     };
+    // "Forgot password?" needs only the identifier: the sign-in starts with it.
+    let forgot = {
+        let (identifier, form, ctx, on_forgot) = (
+            identifier.clone(),
+            form.clone(),
+            ctx.clone(),
+            props.on_forgot.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let p = params::CreateSignIn {
+                identifier: Some(identifier.trim().to_owned()),
+                ..Default::default()
+            };
+            let (clerk, on_forgot) = (ctx.clerk.clone(), on_forgot.clone());
+            form.submit(&ctx, async move {
+                on_forgot.emit(clerk.create_sign_in(&p).await?);
+                Ok(())
+            });
+        })
+    };
     let sign_up = {
         let (clerk, url, modals) = (
             ctx.clerk.clone(),
@@ -136,6 +158,8 @@ pub fn Start(props: &StartProps) -> Html {
                     value={(*password).clone()}
                     oninput={let s = password.clone(); Callback::from(move |v| s.set(v))}
                     error={form.errors.field("password")} />
+                <LinkButton label={ctx.t("formFieldAction__forgotPassword")} onclick={forgot}
+                    element="formFieldAction__forgotPassword" disabled={form.busy} />
                 <SubmitButton label={ctx.t("formButtonPrimary")} busy={form.busy} />
             </form>
         </Card>
