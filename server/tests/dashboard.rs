@@ -681,3 +681,88 @@ async fn a_new_password_ends_the_old_sessions() {
     };
     assert_eq!(admin.get("/dashboard/users").await.status, StatusCode::OK);
 }
+
+/// MFA required of one user: their next sign-in without a second factor is pending
+/// with the `setup-mfa` task, another user's is not; once a factor is on, the last
+/// one stays until the administrator stops requiring it.
+#[tokio::test]
+async fn an_administrator_requires_two_step_verification_of_one_user() {
+    let server = TestServer::with(with_admin).await;
+    let admin = signed_in_admin(&server).await;
+    let (email, other_email) = ("must.mfa@example.com", "free.mfa@example.com");
+    let user = Browser::new(&server.base, Mode::Cookie);
+    user.sign_up(&server, email, "Ada").await;
+    let id = user_id_of(&user).await;
+    user.sign_out().await;
+    let other = Browser::new(&server.base, Mode::Cookie);
+    other.sign_up(&server, other_email, "Other").await;
+    other.sign_out().await;
+
+    let act = |action: &'static str| {
+        let admin = &admin;
+        let id = id.clone();
+        async move {
+            let csrf = admin.csrf().await;
+            admin
+                .post(
+                    &format!("/dashboard/users/{id}/{action}"),
+                    &[("csrf", &csrf)],
+                )
+                .await
+        }
+    };
+    assert_eq!(act("require-mfa").await.status, StatusCode::SEE_OTHER);
+    let page = admin.get(&format!("/dashboard/users/{id}")).await;
+    assert!(page.body.contains("Required"), "{}", page.body);
+    assert!(page.body.contains("Stop requiring 2-step verification"));
+
+    // The user's next sign-in is pending with the set-up task; the other user's is not.
+    let v = user.sign_in_password(email, PASSWORD).await.ok();
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    user.activate(&sid).await;
+    let client = user.get("/v1/client").await.ok();
+    let session = &client["response"]["sessions"][0];
+    assert_eq!(session["status"], "pending", "{session}");
+    assert_eq!(session["tasks"][0]["key"], "setup-mfa");
+    user.patch("/v1/me", &[("first_name", "Eve")])
+        .await
+        .err(403, "session_task_pending");
+    let v = other.sign_in_password(other_email, PASSWORD).await.ok();
+    assert_eq!(v["client"]["sessions"][0]["status"], "active");
+
+    // A second factor turns the session active; the last one cannot be removed.
+    user.enable_sms_2fa(&server, "+14155552177").await;
+    let client = user.get("/v1/client").await.ok();
+    assert_eq!(client["response"]["sessions"][0]["status"], "active");
+    let me = user.get("/v1/me").await.ok();
+    let phone_id = me["response"]["phone_numbers"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    user.patch(
+        &format!("/v1/me/phone_numbers/{phone_id}"),
+        &[("reserved_for_second_factor", "false")],
+    )
+    .await
+    .err(422, "form_mfa_required");
+
+    // No longer required: the factor may go.
+    assert_eq!(
+        act("stop-requiring-mfa").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let v = user
+        .patch(
+            &format!("/v1/me/phone_numbers/{phone_id}"),
+            &[("reserved_for_second_factor", "false")],
+        )
+        .await
+        .ok();
+    assert_eq!(v["response"]["reserved_for_second_factor"], false);
+    let log = admin.log().await;
+    assert!(log.contains("require-mfa"), "{log}");
+    assert!(log.contains("stop-requiring-mfa"), "{log}");
+}

@@ -248,6 +248,11 @@ async fn render_user(
             @if !mfa.phones.is_empty() {
                 p { "SMS codes go to: " (mfa.phones.join(", ")) }
             }
+            @if let Some(at) = user.mfa_required_at {
+                p { span.badge.on { "Required" } " of this user since " (layout::when(at)) "." }
+            } @else if state.settings().mfa.required {
+                p { span.badge.on { "Required" } " of every user (instance settings)." }
+            }
         }
         section aria-labelledby="u-actions" {
             h2 id="u-actions" { "Actions" }
@@ -257,6 +262,11 @@ async fn render_user(
                 (action(Action::Lock, "Lock", "danger", "No sign-in until an administrator unlocks the account."))
             }
             (action(Action::ResetSecondFactors, "Reset second factors", "danger", "Removes the phones from 2-step verification, the authenticator app and the backup codes; the user is told by email."))
+            @if user.mfa_required_at.is_some() {
+                (action(Action::StopRequiringMfa, "Stop requiring 2-step verification", "", "The user may turn 2-step verification off again (unless the instance requires it of everyone)."))
+            } @else {
+                (action(Action::RequireMfa, "Require 2-step verification", "", "From their next sign-in, a user without a second factor must set one up before anything else; the last one can no longer be removed."))
+            }
             (action(Action::SignOut, "Sign out of all sessions", "danger", "Ends every session on every device."))
         }
     })

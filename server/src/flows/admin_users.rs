@@ -1,6 +1,6 @@
 //! What an administrator may do to an account from the dashboard: lock and unlock
-//! it, take away its second factors (it must set them up again), and end its
-//! sessions. The owner hears of a reset by email; the dashboard logs each action.
+//! it, take away its second factors (it must set them up again), require two-step
+//! verification of it, and end its sessions. The owner hears of a reset by email; the dashboard logs each action.
 
 use crate::{
     flows::notices::{self, Notice},
@@ -15,6 +15,9 @@ pub enum Action {
     Unlock,
     ResetSecondFactors,
     SignOut,
+    /// Two-step verification is a must for this user (as `[mfa] required` is for all).
+    RequireMfa,
+    StopRequiringMfa,
 }
 
 impl Action {
@@ -24,6 +27,8 @@ impl Action {
             "unlock" => Action::Unlock,
             "reset-second-factors" => Action::ResetSecondFactors,
             "sign-out" => Action::SignOut,
+            "require-mfa" => Action::RequireMfa,
+            "stop-requiring-mfa" => Action::StopRequiringMfa,
             _ => return None,
         })
     }
@@ -35,6 +40,8 @@ impl Action {
             Action::Unlock => "unlock",
             Action::ResetSecondFactors => "reset-second-factors",
             Action::SignOut => "sign-out",
+            Action::RequireMfa => "require-mfa",
+            Action::StopRequiringMfa => "stop-requiring-mfa",
         }
     }
 }
@@ -47,6 +54,8 @@ impl Action {
             Action::Unlock => "the account is unlocked",
             Action::ResetSecondFactors => "the second factors are reset",
             Action::SignOut => "every session is signed out",
+            Action::RequireMfa => "two-step verification is required of this user",
+            Action::StopRequiringMfa => "two-step verification is no longer required of this user",
         }
     }
 }
@@ -81,6 +90,24 @@ pub async fn run(
         Action::SignOut => {
             let n = store::sessions::revoke_all_for_user(&state.db, &user.id).await?;
             format!("{n} sessions signed out")
+        }
+        // From the next sign-in: a user without a second factor lands in the
+        // `setup-mfa` task, and the last one can no longer be removed.
+        Action::RequireMfa => {
+            let changed = store::users::set_mfa_required(&state.db, &user.id, true).await?;
+            if changed {
+                "two-step verification required from the next sign-in".to_owned()
+            } else {
+                "two-step verification was already required".to_owned()
+            }
+        }
+        Action::StopRequiringMfa => {
+            let changed = store::users::set_mfa_required(&state.db, &user.id, false).await?;
+            if changed {
+                "two-step verification no longer required".to_owned()
+            } else {
+                "two-step verification was not required".to_owned()
+            }
         }
         Action::ResetSecondFactors => {
             let phones = store::identifications::unreserve_all(&state.db, &user.id).await?;

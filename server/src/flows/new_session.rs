@@ -3,6 +3,7 @@
 //! the settings, and whether it starts `pending` comes from the user, so that no path
 //! can hand out an `active` session that `[mfa] required` should hold back.
 
+use super::mfa_required::required_for;
 use crate::{
     error::ApiResult,
     factors,
@@ -41,16 +42,19 @@ pub async fn new_session<'a>(
     })
 }
 
-/// MFA is required and the user has no second factor yet: the session waits on the
-/// `setup-mfa` task.
+/// MFA is required of the user (of everyone, or of them by an administrator) and
+/// they have no second factor yet: the session waits on the `setup-mfa` task.
 async fn starts_pending(state: &AppState, owner: Owner<'_>) -> ApiResult<bool> {
     let settings = state.settings();
-    if !settings.mfa.required {
-        return Ok(false);
-    }
     Ok(match owner {
-        Owner::NewAccount => true,
+        Owner::NewAccount => settings.mfa.required,
         Owner::User(user_id) => {
+            let Some(user) = store::users::get(&state.db, user_id).await? else {
+                return Ok(false);
+            };
+            if !required_for(&settings, &user) {
+                return Ok(false);
+            }
             let idents = store::identifications::list_for_user(&state.db, user_id).await?;
             let totp = store::totps::enabled(&state.db, user_id).await?;
             !factors::two_factor_enabled(&settings, &idents, totp)

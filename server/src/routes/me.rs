@@ -626,7 +626,11 @@ pub async fn update_phone_number(
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let before = second_factor_phones(&state, &user.id).await?;
     if p.reserved_for_second_factor == Some(false) && ident.reserved_for_second_factor {
-        flows::mfa_required::keep_a_second_factor(&state.settings(), &before, &ident.value)?;
+        flows::mfa_required::keep_a_second_factor(
+            flows::mfa_required::required_for(&state.settings(), &user),
+            &before,
+            &ident.value,
+        )?;
     }
     if let Some(reserved) = p.reserved_for_second_factor {
         if reserved && !state.settings().second_factors.phone_code {
@@ -675,7 +679,11 @@ pub async fn delete_identification(
     }
     let before = second_factor_phones(&state, &user.id).await?;
     if ident.reserved_for_second_factor {
-        flows::mfa_required::keep_a_second_factor(&state.settings(), &before, &ident.value)?;
+        flows::mfa_required::keep_a_second_factor(
+            flows::mfa_required::required_for(&state.settings(), &user),
+            &before,
+            &ident.value,
+        )?;
     }
     store::identifications::delete(&state.db, &ident.id).await?;
     store::users::clear_primary(&state.db, &user.id, &ident.id).await?;

@@ -138,7 +138,7 @@ pub async fn delete(
     let before = second_factor_phones(&state, &user.id).await?;
     if row.verified() {
         flows::mfa_required::keep_a_second_factor(
-            &state.settings(),
+            flows::mfa_required::required_for(&state.settings(), &user),
             &before,
             flows::notices::AUTHENTICATOR_APP,
         )?;
