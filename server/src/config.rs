@@ -341,6 +341,9 @@ pub struct SecondFactors {
     pub phone_code: bool,
     pub totp: bool,
     pub backup_code: bool,
+    /// A code to a verified email address the user reserved for two-step
+    /// verification. Off by default: a mailbox is often behind the same password.
+    pub email_code: bool,
 }
 
 /// All three on, as people expect to find them (and the demo shows them).
@@ -350,6 +353,7 @@ impl Default for SecondFactors {
             phone_code: true,
             totp: true,
             backup_code: true,
+            email_code: false,
         }
     }
 }
@@ -791,8 +795,12 @@ impl Settings {
                 "at least one identifier (email_address, phone_number, username) must be on",
             );
         }
-        if self.mfa.required && !self.second_factors.phone_code && !self.second_factors.totp {
-            return invalid("mfa.required needs phone_code or totp enabled");
+        if self.mfa.required
+            && !self.second_factors.phone_code
+            && !self.second_factors.totp
+            && !self.second_factors.email_code
+        {
+            return invalid("mfa.required needs phone_code, totp or email_code enabled");
         }
         if self.second_factors.backup_code
             && !self.second_factors.phone_code

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::config::{Requirement, Settings};
 
 /// Every key the dashboard saves, in the order its form shows them.
-pub const KEYS: [&str; 14] = [
+pub const KEYS: [&str; 15] = [
     "application_name",
     "theme.primary_color",
     "theme.background_color",
@@ -20,6 +20,7 @@ pub const KEYS: [&str; 14] = [
     "second_factors.phone_code",
     "second_factors.totp",
     "second_factors.backup_code",
+    "second_factors.email_code",
     "mfa.required",
     "user.delete_self",
 ];
@@ -86,6 +87,7 @@ pub fn apply(settings: &mut Settings, key: &str, value: &Value) -> Result<(), Ba
         "second_factors.phone_code" => settings.second_factors.phone_code = typed(key, value)?,
         "second_factors.totp" => settings.second_factors.totp = typed(key, value)?,
         "second_factors.backup_code" => settings.second_factors.backup_code = typed(key, value)?,
+        "second_factors.email_code" => settings.second_factors.email_code = typed(key, value)?,
         "mfa.required" => settings.mfa.required = typed(key, value)?,
         "user.delete_self" => settings.user.delete_self = typed(key, value)?,
         _ => {
@@ -119,6 +121,7 @@ pub fn value_of(settings: &Settings, key: &str) -> Value {
         "second_factors.phone_code" => Value::from(settings.second_factors.phone_code),
         "second_factors.totp" => Value::from(settings.second_factors.totp),
         "second_factors.backup_code" => Value::from(settings.second_factors.backup_code),
+        "second_factors.email_code" => Value::from(settings.second_factors.email_code),
         "mfa.required" => Value::from(settings.mfa.required),
         "user.delete_self" => Value::from(settings.user.delete_self),
         _ => Value::Null,

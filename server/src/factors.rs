@@ -98,7 +98,11 @@ pub fn first_factors(
     // after the sign-in factors as Clerk lists them.
     let mut resets = Vec::new();
     for i in idents.iter().filter(|i| i.verified()) {
-        if i.kind == EMAIL && settings.identifiers.email_address.on() {
+        // An address or phone that is the account's only second factor cannot also be
+        // the first, nor reset the password: one mailbox or SIM would be both.
+        let only_second_factor =
+            has_2fa && second_factors_after(settings, idents, Some(&i.value), totp).is_empty();
+        if i.kind == EMAIL && settings.identifiers.email_address.on() && !only_second_factor {
             let email = SignInFactor {
                 safe_identifier: Some(i.value.clone()),
                 email_address_id: Some(i.id.clone()),
@@ -111,11 +115,6 @@ pub fn first_factors(
             });
             out.push(email);
         }
-        // A phone that is the account's only second factor cannot also be the first:
-        // one stolen SIM would then be both.
-        let only_second_factor =
-            has_2fa && second_factors_after(settings, idents, Some(&i.value), totp).is_empty();
-        // The same for a reset: the second factor left after it would be that phone.
         if i.kind == PHONE && settings.identifiers.phone_number.on() && !only_second_factor {
             let phone = SignInFactor {
                 safe_identifier: Some(mask_phone(&i.value)),
@@ -136,7 +135,7 @@ pub fn first_factors(
 }
 
 /// The second factors: an authenticator app first (as Clerk picks it), then the
-/// phones, the default one first.
+/// phones, the default one first, then the email addresses reserved for it.
 pub fn second_factors(
     settings: &Settings,
     idents: &[IdentificationRow],
@@ -145,25 +144,40 @@ pub fn second_factors(
     second_factors_after(settings, idents, None, totp)
 }
 
-/// The second factors left once a first factor was a code to `first_phone`: never
-/// the same phone again. `totp`: the user has a verified authenticator app, which
-/// keeps working for them even if the instance stops offering new ones.
+/// The second factors left once a first factor was a code to `first_target` (a
+/// phone or an email address): never the same one again. `totp`: the user has a
+/// verified authenticator app, which keeps working for them even if the instance
+/// stops offering new ones.
 pub fn second_factors_after(
     settings: &Settings,
     idents: &[IdentificationRow],
-    first_phone: Option<&str>,
+    first_target: Option<&str>,
     totp: bool,
 ) -> Vec<SignInFactor> {
     let mut out = Vec::new();
     if totp {
         out.push(SignInFactor::bare(Strategy::Totp));
     }
+    let usable =
+        |i: &&IdentificationRow| i.is_second_factor() && Some(i.value.as_str()) != first_target;
+    let emails = idents
+        .iter()
+        .filter(|i| i.kind == EMAIL && settings.second_factors.email_code)
+        .filter(usable)
+        .map(|e| SignInFactor {
+            safe_identifier: Some(mask_email(&e.value)),
+            email_address_id: Some(e.id.clone()),
+            default: Some(false),
+            ..SignInFactor::bare(Strategy::EmailCode)
+        });
     if !settings.second_factors.phone_code {
+        out.extend(emails);
         return out;
     }
     let mut phones: Vec<&IdentificationRow> = idents
         .iter()
-        .filter(|i| i.is_second_factor() && Some(i.value.as_str()) != first_phone)
+        .filter(|i| i.kind == PHONE)
+        .filter(usable)
         .collect();
     phones.sort_by_key(|i| !i.default_second_factor);
     let no_default = !phones.iter().any(|p| p.default_second_factor);
@@ -174,6 +188,7 @@ pub fn second_factors_after(
         default: Some(p.default_second_factor || (no_default && n == 0)),
         ..SignInFactor::bare(Strategy::PhoneCode)
     }));
+    out.extend(emails);
     out
 }
 

@@ -50,6 +50,7 @@ use crate::{
     limits::RateLimits,
     passwords::Passwords,
     state::{AppState, Shared},
+    store::identifications::{EMAIL, PHONE},
 };
 
 /// Why the server could not start.
@@ -132,13 +133,23 @@ impl Server {
             db.close().await;
             return Err(StartError::SavedSettings(e));
         }
-        if !settings.second_factors.phone_code {
-            let users = store::identifications::users_with_sms_second_factor(&db, 11).await?;
+        // Turning a code factor off would quietly take two-step verification away
+        // from the accounts that use it.
+        let code_factors = [
+            (settings.second_factors.phone_code, "phone_code", PHONE),
+            (settings.second_factors.email_code, "email_code", EMAIL),
+        ];
+        for (on, method, kind) in code_factors {
+            if on {
+                continue;
+            }
+            let users =
+                store::identifications::users_with_code_second_factor(&db, kind, 11).await?;
             if !users.is_empty() {
                 let more = if users.len() > 10 { " and more" } else { "" };
                 db.close().await;
                 return Err(StartError::SecondFactorInUse {
-                    method: "phone_code",
+                    method,
                     users: users.into_iter().take(10).collect(),
                     more,
                 });

@@ -129,6 +129,7 @@ pub fn email_address(i: &IdentificationRow, v: Option<t::Verification>) -> t::Em
         reserved: false,
         verification: v,
         linked_to: Vec::new(),
+        reserved_for_second_factor: i.reserved_for_second_factor,
         created_at: i.created_at,
         updated_at: i.updated_at,
     }
@@ -290,7 +291,7 @@ pub async fn session_verification(
     let sf = verification_by_id(state, row.second_factor_verification_id.as_deref()).await?;
     let first_phone = ff
         .as_ref()
-        .filter(|v| v.strategy == "phone_code" && v.status == "verified")
+        .filter(|v| store::sign_ins::is_code_strategy(&v.strategy) && v.status == "verified")
         .and_then(|v| v.target.clone());
     let totp = store::totps::enabled(&state.db, &user_row.id).await?;
     let mut second =
@@ -358,11 +359,11 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
             let idents = store::identifications::list_for_user(&state.db, &u.id).await?;
             let totp = store::totps::enabled(&state.db, &u.id).await?;
             let second = if row.status == "needs_second_factor" {
-                let first_phone = store::sign_ins::first_factor_phone(&state.db, row).await?;
+                let first = store::sign_ins::first_factor_target(&state.db, row).await?;
                 let mut second = factors::second_factors_after(
                     &state.settings(),
                     &idents,
-                    first_phone.as_deref(),
+                    first.as_deref(),
                     totp,
                 );
                 with_backup_codes(state, &u.id, &mut second).await?;

@@ -90,3 +90,37 @@ async fn printing_the_settings_creates_no_database() {
     assert!(!file.exists(), "the database was created");
     assert!(!file.parent().unwrap().exists(), "its folder was created");
 }
+
+#[tokio::test]
+async fn turning_email_codes_off_does_not_silently_drop_anyones_2fa() {
+    let server = TestServer::with(|s| s.second_factors.email_code = true).await;
+    let b = common::Browser::new(&server.base, common::Mode::Cookie);
+    b.sign_up(&server, "mail.tfa@example.com", "Ada").await;
+    let me = b.get("/v1/me").await.ok();
+    let id = me["response"]["email_addresses"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    b.patch(
+        &format!("/v1/me/email_addresses/{id}"),
+        &[("reserved_for_second_factor", "true")],
+    )
+    .await
+    .ok();
+    let dir = server.stop().await;
+    let settings = test_settings(dir.path());
+    let e = start(settings, "127.0.0.1:0")
+        .await
+        .err()
+        .expect("email codes in use cannot be turned off");
+    assert!(
+        matches!(
+            e,
+            StartError::SecondFactorInUse {
+                method: "email_code",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}

@@ -332,6 +332,8 @@ pub struct PrepareSessionSecondFactor {
     pub strategy: Strategy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address_id: Option<String>,
 }
 
 /// `POST /v1/client/sessions/{id}/verify/attempt_second_factor`.

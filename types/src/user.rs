@@ -80,6 +80,10 @@ pub struct EmailAddress {
     pub verification: Option<Verification>,
     #[serde(default)]
     pub linked_to: Vec<IdentificationLink>,
+    /// fapi-server's email code as a second factor (`[second_factors] email_code`);
+    /// absent from Clerk's JSON, where it reads as `false`.
+    #[serde(default)]
+    pub reserved_for_second_factor: bool,
     pub created_at: Millis,
     pub updated_at: Millis,
 }
@@ -170,6 +174,7 @@ impl FromJson for EmailAddress {
                 reserved: def("reserved"),
                 verification: req("verification"),
                 linked_to: def("linked_to"),
+                reserved_for_second_factor: def("reserved_for_second_factor"),
                 created_at: req("created_at"),
                 updated_at: req("updated_at"),
             }

@@ -13,6 +13,7 @@ pub mod notices;
 pub mod outgoing;
 pub mod passwords;
 pub mod reverification;
+pub mod second_factor_codes;
 pub mod settings_change;
 pub mod totp;
 

@@ -41,6 +41,15 @@ pub async fn apply(state: &AppState, next: &Settings, by: &str) -> Result<Vec<Ch
         let users = store::identifications::users_with_sms_second_factor(&state.db, 11).await?;
         in_use("SMS verification code", users)?;
     }
+    if now.second_factors.email_code && !next.second_factors.email_code {
+        let users = store::identifications::users_with_code_second_factor(
+            &state.db,
+            store::identifications::EMAIL,
+            11,
+        )
+        .await?;
+        in_use("Email verification code", users)?;
+    }
     if now.second_factors.totp && !next.second_factors.totp {
         let users = store::totps::users_with_totp(&state.db, 11).await?;
         in_use("Authenticator application", users)?;

@@ -39,13 +39,18 @@ pub fn build(state: &AppState, issuer: &str) -> t::Environment {
     };
     let ids = &s.identifiers;
     let mut attributes = BTreeMap::new();
+    let email_second: &[&str] = if s.second_factors.email_code {
+        &["email_code"]
+    } else {
+        &[]
+    };
     attributes.insert(
         "email_address".into(),
         attribute(
             ids.email_address.on(),
             ids.email_address == Requirement::Required,
             &["email_code"],
-            &[],
+            email_second,
             &["email_code"],
         ),
     );
@@ -117,7 +122,8 @@ pub fn build(state: &AppState, issuer: &str) -> t::Environment {
             &[],
         ),
     );
-    let any_second = s.second_factors.phone_code || s.second_factors.totp;
+    let any_second =
+        s.second_factors.phone_code || s.second_factors.totp || s.second_factors.email_code;
     t::Environment {
         id: Some("env_fapi_server".into()),
         object: Some("environment".into()),

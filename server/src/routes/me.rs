@@ -536,8 +536,8 @@ pub async fn attempt_verification(
     identification_response_with(&state, &identity, &id, codes).await
 }
 
-/// The account's second factors, as the owner's notices name them: the numbers
-/// that get its codes, and its authenticator app.
+/// The account's second factors, as the owner's notices name them: the numbers and
+/// addresses that get its codes, and its authenticator app.
 pub(super) async fn second_factor_phones(
     state: &AppState,
     user_id: &str,
@@ -555,9 +555,10 @@ fn phones_of(settings: &crate::config::Settings, idents: &[IdentificationRow]) -
     idents
         .iter()
         .filter(|i| {
-            factors
-                .iter()
-                .any(|f| f.phone_number_id.as_ref() == Some(&i.id))
+            factors.iter().any(|f| {
+                f.phone_number_id.as_ref() == Some(&i.id)
+                    || f.email_address_id.as_ref() == Some(&i.id)
+            })
         })
         .map(|i| i.value.clone())
         .collect()
@@ -607,15 +608,19 @@ pub(super) async fn note_mfa_change(
     Ok(new_codes)
 }
 
-/// `PATCH /v1/me/phone_numbers/{id}`: reserve for the second factor, make default.
-pub async fn update_phone_number(
+/// `PATCH /v1/me/phone_numbers/{id}` and `/v1/me/email_addresses/{id}`: reserve (or
+/// release) a verified phone or email address for two-step verification, or make it
+/// the default second factor.
+pub async fn update_second_factor_use(
     State(state): State<AppState>,
     identity: Identity,
+    uri: OriginalUri,
     Path(id): Path<String>,
     Form(p): Form<params::UpdatePhoneNumber>,
 ) -> ApiResult<Json<Envelope<Value>>> {
     let (session, user) = signed_in(&state, &identity).await?;
-    let ident = own_identification(&state, &user, PHONE, &id).await?;
+    let kind = kind_of(&uri);
+    let ident = own_identification(&state, &user, kind, &id).await?;
     if !ident.verified() {
         return Err(ApiError::second_factor_unverified());
     }
@@ -633,14 +638,20 @@ pub async fn update_phone_number(
         )?;
     }
     if let Some(reserved) = p.reserved_for_second_factor {
-        if reserved && !state.settings().second_factors.phone_code {
-            return Err(ApiError::no_second_factors("phone_code"));
+        let (offered, strategy) = if kind == PHONE {
+            (state.settings().second_factors.phone_code, "phone_code")
+        } else {
+            (state.settings().second_factors.email_code, "email_code")
+        };
+        if reserved && !offered {
+            return Err(ApiError::no_second_factors(strategy));
         }
         let others_verified = idents
             .iter()
             .filter(|i| i.id != ident.id && i.verified())
             .count();
-        if reserved && others_verified == 0 {
+        // An email address stays the sign-in identifier it is; a phone needs another.
+        if reserved && kind == PHONE && others_verified == 0 {
             return Err(ApiError::identification_update_failed());
         }
         store::identifications::set_reserved(&state.db, &ident.id, reserved).await?;

@@ -136,7 +136,9 @@ pub fn router(state: AppState) -> Router {
         .route("/me/email_addresses", post(me::create_email_address))
         .route(
             "/me/email_addresses/{id}",
-            get(me::get_identification).delete(me::delete_identification),
+            get(me::get_identification)
+                .patch(me::update_second_factor_use)
+                .delete(me::delete_identification),
         )
         .route(
             "/me/email_addresses/{id}/prepare_verification",
@@ -156,7 +158,7 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/me/phone_numbers/{id}",
             get(me::get_identification)
-                .patch(me::update_phone_number)
+                .patch(me::update_second_factor_use)
                 .delete(me::delete_identification),
         )
         .route(

@@ -231,7 +231,8 @@ pub async fn attempt_first_factor(
 }
 
 /// `POST .../verify/prepare_second_factor`: a code to a second-factor phone (the
-/// default one unless an id is given), never the phone the first factor used.
+/// default one unless an id is given) or email address, never the one the first
+/// factor used.
 pub async fn prepare_second_factor(
     State(state): State<AppState>,
     identity: Identity,
@@ -241,37 +242,22 @@ pub async fn prepare_second_factor(
     state.limits.check(Bucket::Prepare, identity.ip()).await?;
     let (session, user) = signed_in(&state, &identity, &id).await?;
     let row = in_progress(&state, &session, NEEDS_SECOND, "prepare_second_factor").await?;
-    if p.strategy != Strategy::PhoneCode {
+    if !matches!(p.strategy, Strategy::PhoneCode | Strategy::EmailCode) {
         return Err(ApiError::verification_strategy_invalid());
     }
     let rendered = render::session_verification(&state, &row).await?;
-    let factors: Vec<_> = rendered
-        .supported_second_factors
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|f| f.strategy == Strategy::PhoneCode)
-        .collect();
-    let factor = match &p.phone_number_id {
-        Some(pid) => factors
-            .iter()
-            .find(|f| f.phone_number_id.as_deref() == Some(pid.as_str()))
-            .ok_or_else(|| ApiError::param_value_invalid("phone_number_id", pid))?,
-        None => factors
-            .iter()
-            .find(|f| f.default == Some(true))
-            .or(factors.first())
-            .ok_or_else(|| ApiError::no_second_factors("phone_code"))?,
-    };
+    let offered = rendered.supported_second_factors.unwrap_or_default();
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let phone = idents
-        .iter()
-        .find(|i| Some(&i.id) == factor.phone_number_id.as_ref())
-        .ok_or_else(ApiError::internal)?;
-    flows::codes::send(
+    flows::second_factor_codes::send(
         &state,
         &row.id,
-        "phone_code",
-        &phone.value,
+        &offered,
+        flows::second_factor_codes::Wanted {
+            strategy: &p.strategy,
+            email_address_id: p.email_address_id.as_deref(),
+            phone_number_id: p.phone_number_id.as_deref(),
+        },
+        &idents,
         Link::Reverification {
             id: &row.id,
             first: false,
@@ -300,8 +286,12 @@ pub async fn attempt_second_factor(
     let (session, user) = signed_in(&state, &identity, &id).await?;
     let row = in_progress(&state, &session, NEEDS_SECOND, "attempt_second_factor").await?;
     match p.strategy {
-        Strategy::PhoneCode => {
-            if row.second_factor_verification_id.is_none() {
+        Strategy::PhoneCode | Strategy::EmailCode => {
+            let prepared = match &row.second_factor_verification_id {
+                Some(v) => store::verifications::get(&state.db, v).await?,
+                None => None,
+            };
+            if prepared.as_ref().map(|v| v.strategy.as_str()) != Some(p.strategy.as_str()) {
                 return Err(ApiError::verification_missing());
             }
             flows::codes::check(

@@ -606,11 +606,9 @@ pub async fn prepare_second_factor(
     if row.status != "needs_second_factor" {
         return Err(ApiError::client_state_invalid("prepare_second_factor"));
     }
-    if p.strategy != Strategy::PhoneCode {
+    // Only codes by SMS or email are prepared; an authenticator app needs none.
+    if !matches!(p.strategy, Strategy::PhoneCode | Strategy::EmailCode) {
         return Err(ApiError::verification_strategy_invalid());
-    }
-    if p.email_address_id.is_some() {
-        return Err(ApiError::param_unknown("email_address_id"));
     }
     let user = account(&state, &row)
         .await?
@@ -618,30 +616,19 @@ pub async fn prepare_second_factor(
     let source = Source::of(&state, &identity, Some(&user.id)).await?;
     flows::lockout::ensure_unlocked(&state, &user, &source).await?;
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let first_phone = store::sign_ins::first_factor_phone(&state.db, &row).await?;
-    // Only phones get a prepared code; an authenticator app needs no prepare.
-    let factors: Vec<_> =
-        factors::second_factors_after(&state.settings(), &idents, first_phone.as_deref(), false);
-    let factor = match &p.phone_number_id {
-        Some(pid) => factors
-            .iter()
-            .find(|f| f.phone_number_id.as_deref() == Some(pid.as_str()))
-            .ok_or_else(|| ApiError::param_value_invalid("phone_number_id", pid))?,
-        None => factors
-            .iter()
-            .find(|f| f.default == Some(true))
-            .or(factors.first())
-            .ok_or_else(|| ApiError::no_second_factors("phone_code"))?,
-    };
-    let phone = idents
-        .iter()
-        .find(|i| Some(&i.id) == factor.phone_number_id.as_ref())
-        .ok_or_else(ApiError::internal)?;
-    flows::codes::send(
+    let first = store::sign_ins::first_factor_target(&state.db, &row).await?;
+    let offered =
+        factors::second_factors_after(&state.settings(), &idents, first.as_deref(), false);
+    flows::second_factor_codes::send(
         &state,
         &row.id,
-        "phone_code",
-        &phone.value,
+        &offered,
+        flows::second_factor_codes::Wanted {
+            strategy: &p.strategy,
+            email_address_id: p.email_address_id.as_deref(),
+            phone_number_id: p.phone_number_id.as_deref(),
+        },
+        &idents,
         Link::SignInSecond(&row.id),
         flows::codes::Requester {
             ip: identity.ip(),
@@ -723,12 +710,17 @@ pub async fn attempt_second_factor(
         .ok_or_else(ApiError::internal)?;
     let source = Source::of(&state, &identity, Some(&user.id)).await?;
     flows::lockout::ensure_unlocked(&state, &user, &source).await?;
-    // A code that was sent: by SMS (a second factor), or, for a new client (Device
-    // Trust), to the user's email or phone.
-    let sent = p.strategy == Strategy::PhoneCode || (trust && p.strategy == Strategy::EmailCode);
+    // A code that was sent: by SMS or email (a second factor), or, for a new client
+    // (Device Trust), to the user's email or phone.
+    let sent = matches!(p.strategy, Strategy::PhoneCode | Strategy::EmailCode);
     match p.strategy {
         _ if sent => {
-            if row.second_factor_verification_id.is_none() {
+            let prepared = match &row.second_factor_verification_id {
+                Some(v) => store::verifications::get(&state.db, v).await?,
+                None => None,
+            };
+            // The code answers the kind that was sent, nothing else.
+            if prepared.as_ref().map(|v| v.strategy.as_str()) != Some(p.strategy.as_str()) {
                 return Err(ApiError::verification_missing());
             }
             flows::codes::check(

@@ -27,9 +27,10 @@ impl IdentificationRow {
         self.verified_at.is_some()
     }
 
-    /// A phone that can receive second-factor codes.
+    /// A phone or email address reserved for second-factor codes (whether the
+    /// instance offers that kind is the caller's to check).
     pub fn is_second_factor(&self) -> bool {
-        self.kind == PHONE && self.verified() && self.reserved_for_second_factor
+        self.verified() && self.reserved_for_second_factor
     }
 }
 
@@ -206,12 +207,22 @@ pub async fn ensure_default_second_factor(db: &Db, user_id: &str) -> Result<(), 
 
 /// Accounts whose two-step verification is an SMS code to a phone (at most `limit`).
 pub async fn users_with_sms_second_factor(db: &Db, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    users_with_code_second_factor(db, PHONE, limit).await
+}
+
+/// Accounts whose two-step verification is a code to a phone (`kind` [`PHONE`]) or
+/// an email address ([`EMAIL`]), at most `limit`.
+pub async fn users_with_code_second_factor(
+    db: &Db,
+    kind: &str,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT DISTINCT user_id FROM identifications
          WHERE kind = $1 AND verified_at IS NOT NULL AND reserved_for_second_factor = TRUE
          ORDER BY user_id LIMIT $2",
     )
-    .bind(PHONE)
+    .bind(kind)
     .bind(limit)
     .fetch_all(&db.read)
     .await

@@ -131,14 +131,22 @@ pub async fn advance(db: &Db, id: &str, from: &str, to: &str) -> Result<bool, sq
         == 1)
 }
 
-/// The phone number a sign-in's first factor was a code to, if it was one: that
-/// phone is not offered again as the second factor.
-pub async fn first_factor_phone(db: &Db, row: &SignInRow) -> Result<Option<String>, sqlx::Error> {
+/// The phone number or email address a sign-in's first factor was a code to, if it
+/// was one: it is not offered again as the second factor.
+pub async fn first_factor_target(db: &Db, row: &SignInRow) -> Result<Option<String>, sqlx::Error> {
     let Some(id) = &row.first_factor_verification_id else {
         return Ok(None);
     };
     Ok(super::verifications::get(db, id)
         .await?
-        .filter(|v| v.strategy == "phone_code" || v.strategy == "reset_password_phone_code")
+        .filter(|v| is_code_strategy(&v.strategy))
         .and_then(|v| v.target))
+}
+
+/// A code sent to a phone or an email address (to sign in, or to reset a password).
+pub fn is_code_strategy(strategy: &str) -> bool {
+    matches!(
+        strategy,
+        "phone_code" | "email_code" | "reset_password_phone_code" | "reset_password_email_code"
+    )
 }
