@@ -805,8 +805,11 @@ impl Settings {
         if self.second_factors.backup_code
             && !self.second_factors.phone_code
             && !self.second_factors.totp
+            && !self.second_factors.email_code
         {
-            return invalid("backup_code needs phone_code or totp: codes alone are no second step");
+            return invalid(
+                "backup_code needs phone_code, totp or email_code: codes alone are no second step",
+            );
         }
         if self.codes.max_attempts == 0 || self.codes.lifetime_seconds == 0 {
             return invalid("codes.max_attempts and codes.lifetime_seconds must be positive");

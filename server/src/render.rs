@@ -130,6 +130,7 @@ pub fn email_address(i: &IdentificationRow, v: Option<t::Verification>) -> t::Em
         verification: v,
         linked_to: Vec::new(),
         reserved_for_second_factor: i.reserved_for_second_factor,
+        backup_codes: None,
         created_at: i.created_at,
         updated_at: i.updated_at,
     }

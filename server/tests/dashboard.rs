@@ -259,7 +259,8 @@ async fn settings_the_server_would_refuse_are_refused_and_change_nothing() {
     let page = admin.apply(&no_factor_but_required).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        page.body.contains("mfa.required needs phone_code or totp"),
+        page.body
+            .contains("mfa.required needs phone_code, totp or email_code"),
         "{}",
         page.body
     );

@@ -115,6 +115,22 @@ impl Clerk {
         .await
     }
 
+    /// Reserves (or releases) a verified email address for two-step verification,
+    /// where the server offers email codes as a second factor. Needs a fresh
+    /// verification; the answer carries the backup codes when this turned 2FA on.
+    pub async fn update_email_address(
+        &self,
+        id: &str,
+        p: &params::UpdateEmailAddress,
+    ) -> Result<EmailAddress, ClerkError> {
+        self.call(
+            Method::Patch,
+            &format!("/me/email_addresses/{id}"),
+            Some(form_body(p)),
+        )
+        .await
+    }
+
     pub async fn delete_identification(
         &self,
         kind: IdentificationKind,

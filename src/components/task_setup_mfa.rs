@@ -9,7 +9,9 @@ use yew::{platform::spawn_local, prelude::*};
 use super::{
     status::LoadingCard,
     ui::LinkButton,
-    user_profile::{security::MfaSection, two_step::AuthenticatorApp},
+    user_profile::{
+        email_second_factor::EmailCodeSection, security::MfaSection, two_step::AuthenticatorApp,
+    },
 };
 use crate::context::use_clerk_context;
 
@@ -24,6 +26,7 @@ pub struct TaskSetupMfaProps {
 enum Method {
     App,
     Sms,
+    Email,
 }
 
 /// Sets up a second factor for a pending session, then goes on.
@@ -80,11 +83,14 @@ pub fn TaskSetupMfa(props: &TaskSetupMfaProps) -> Html {
 
     let app = ctx.state.offers_second_factor("totp");
     let sms = ctx.state.offers_second_factor("phone_code");
-    let chosen = match (*method, app, sms) {
-        (Some(m), _, _) => Some(m),
-        (None, true, false) => Some(Method::App),
-        (None, false, true) => Some(Method::Sms),
-        _ => None,
+    let email = ctx.state.offers_second_factor("email_code");
+    let offered = usize::from(app) + usize::from(sms) + usize::from(email);
+    let chosen = match *method {
+        Some(m) => Some(m),
+        None if offered == 1 && app => Some(Method::App),
+        None if offered == 1 && sms => Some(Method::Sms),
+        None if offered == 1 && email => Some(Method::Email),
+        None => None,
     };
     let on_enabled = {
         let finished = finished.clone();
@@ -127,16 +133,24 @@ pub fn TaskSetupMfa(props: &TaskSetupMfaProps) -> Html {
                     match chosen {
                         Some(Method::App) => html! { <AuthenticatorApp user={user.clone()} on_enabled={on_enabled.clone()} autostart=true /> },
                         Some(Method::Sms) => html! { <MfaSection user={user.clone()} on_enabled={on_enabled.clone()} autostart=true /> },
+                        Some(Method::Email) => html! { <EmailCodeSection user={user.clone()} on_enabled={on_enabled.clone()} autostart=true /> },
                         None => html! {
                             <div class={ctx.class("alternativeMethods")}>
-                                { choose(Method::App, "taskSetupMfa.start.methodSelection.totp", "setupMfaTotp") }
-                                { choose(Method::Sms, "taskSetupMfa.start.methodSelection.phoneCode", "setupMfaPhoneCode") }
+                                if app {
+                                    { choose(Method::App, "taskSetupMfa.start.methodSelection.totp", "setupMfaTotp") }
+                                }
+                                if sms {
+                                    { choose(Method::Sms, "taskSetupMfa.start.methodSelection.phoneCode", "setupMfaPhoneCode") }
+                                }
+                                if email {
+                                    { choose(Method::Email, "taskSetupMfa.start.methodSelection.emailCode", "setupMfaEmailCode") }
+                                }
                             </div>
                         },
                     }
                 }
                 <div class={ctx.class("footer")}>
-                    if chosen.is_some() && app && sms {
+                    if chosen.is_some() && offered > 1 {
                         <LinkButton label={ctx.t("taskSetupMfa.start.otherMethod")}
                             onclick={let m = method.clone(); Callback::from(move |_| m.set(None))} />
                     }

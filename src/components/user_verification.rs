@@ -205,8 +205,9 @@ fn CodeStep(props: &CodeStepProps) -> Html {
                     clerk.prepare_first_factor_verification(&p).await?;
                 } else {
                     let p = params::PrepareSessionSecondFactor {
-                        strategy: Strategy::PhoneCode,
+                        strategy: factor.strategy.clone(),
                         phone_number_id: factor.phone_number_id.clone(),
+                        email_address_id: factor.email_address_id.clone(),
                     };
                     clerk.prepare_second_factor_verification(&p).await?;
                 }
@@ -245,6 +246,7 @@ fn CodeStep(props: &CodeStepProps) -> Html {
         (true, _) => "reverification.phoneCode.subtitle",
         (false, Strategy::Totp) => "reverification.totpMfa.subtitle",
         (false, Strategy::BackupCode) => "signIn.backupCodeMfa.subtitle",
+        (false, Strategy::EmailCode) => "reverification.emailCode.subtitle",
         (false, _) => "reverification.phoneCodeMfa.subtitle",
     };
     let sent_to = factor.safe_identifier.clone().unwrap_or_default();

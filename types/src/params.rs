@@ -300,6 +300,10 @@ pub struct UpdatePhoneNumber {
     pub default_second_factor: Option<bool>,
 }
 
+/// `PATCH /v1/me/email_addresses/{id}`: reserve an address for two-step verification
+/// (fapi-server's `[second_factors] email_code`); the same fields as a phone's.
+pub type UpdateEmailAddress = UpdatePhoneNumber;
+
 /// `POST /v1/client/sessions/{id}/verify`: start a reverification.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StartSessionVerification {

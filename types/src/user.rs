@@ -84,6 +84,9 @@ pub struct EmailAddress {
     /// absent from Clerk's JSON, where it reads as `false`.
     #[serde(default)]
     pub reserved_for_second_factor: bool,
+    /// The backup codes, once, in the answer that turned two-step verification on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_codes: Option<Vec<String>>,
     pub created_at: Millis,
     pub updated_at: Millis,
 }
@@ -175,6 +178,7 @@ impl FromJson for EmailAddress {
                 verification: req("verification"),
                 linked_to: def("linked_to"),
                 reserved_for_second_factor: def("reserved_for_second_factor"),
+                backup_codes: def("backup_codes"),
                 created_at: req("created_at"),
                 updated_at: req("updated_at"),
             }

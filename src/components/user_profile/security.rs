@@ -3,6 +3,7 @@ use yew::{platform::spawn_local, prelude::*};
 
 use super::{
     account::PageProps,
+    email_second_factor::EmailCodeSection,
     identifications::{run, VerifyIdentification},
     two_step::{may_remove_a_factor, AuthenticatorApp, BackupCodeList, BackupCodes, MethodProps},
 };
@@ -22,7 +23,7 @@ pub fn SecurityPage(props: &PageProps) -> Html {
         <>
             <h2 class={ctx.class("headerTitle")}>{ ctx.t("userProfile.start.headerTitle__security") }</h2>
             <PasswordSection user={user.clone()} />
-            if offers("totp") || offers("phone_code") {
+            if offers("totp") || offers("phone_code") || offers("email_code") {
                 <section class={ctx.class("profileSection")} data-section="two_step">
                     <h3 class={ctx.class("profileSectionTitle")}>{ ctx.t("userProfile.start.mfaSection.title") }</h3>
                     <p class={ctx.class("formFieldHintText")}>{ ctx.t("userProfile.start.mfaSection.subtitle") }</p>
@@ -34,6 +35,9 @@ pub fn SecurityPage(props: &PageProps) -> Html {
                     }
                     if offers("phone_code") {
                         <MfaSection user={user.clone()} />
+                    }
+                    if offers("email_code") {
+                        <EmailCodeSection user={user.clone()} />
                     }
                     if offers("backup_code") {
                         <BackupCodes user={user.clone()} />

@@ -34,13 +34,19 @@ pub struct MethodProps {
     pub autostart: bool,
 }
 
-/// How many second factors the user has (an authenticator app, each SMS phone).
+/// How many second factors the user has (an authenticator app, each SMS phone,
+/// each email address reserved for codes).
 pub(crate) fn second_factor_count(user: &User) -> usize {
     usize::from(user.totp_enabled)
         + user
             .phone_numbers
             .iter()
             .filter(|p| p.reserved_for_second_factor)
+            .count()
+        + user
+            .email_addresses
+            .iter()
+            .filter(|e| e.reserved_for_second_factor)
             .count()
 }
 
