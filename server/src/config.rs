@@ -364,6 +364,14 @@ pub struct Mfa {
     /// Every user must have a second factor: until one is on, their sessions are
     /// `pending` with the `setup-mfa` task, and the last one cannot be removed.
     pub required: bool,
+    /// "Don't ask again on this device for N days" after a right second factor: a
+    /// later password sign-in of the same user on the same client skips the second
+    /// factor. 0 (the default): off.
+    pub remember_device_days: u32,
+    /// Whether a remembered device also skips the second factor of users who must
+    /// have one (`required`, or an administrator's requirement). Off: they are asked
+    /// at every sign-in.
+    pub remember_device_when_required: bool,
 }
 
 /// NIST 800-63B-4: no composition rules; length is what counts.

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::config::{Requirement, Settings};
 
 /// Every key the dashboard saves, in the order its form shows them.
-pub const KEYS: [&str; 15] = [
+pub const KEYS: [&str; 17] = [
     "application_name",
     "theme.primary_color",
     "theme.background_color",
@@ -22,6 +22,8 @@ pub const KEYS: [&str; 15] = [
     "second_factors.backup_code",
     "second_factors.email_code",
     "mfa.required",
+    "mfa.remember_device_days",
+    "mfa.remember_device_when_required",
     "user.delete_self",
 ];
 
@@ -89,6 +91,19 @@ pub fn apply(settings: &mut Settings, key: &str, value: &Value) -> Result<(), Ba
         "second_factors.backup_code" => settings.second_factors.backup_code = typed(key, value)?,
         "second_factors.email_code" => settings.second_factors.email_code = typed(key, value)?,
         "mfa.required" => settings.mfa.required = typed(key, value)?,
+        "mfa.remember_device_days" => {
+            let days: u32 = typed(key, value)?;
+            if days > 365 {
+                return Err(BadSetting {
+                    key: key.into(),
+                    message: "must be 0 (off) to 365 days".into(),
+                });
+            }
+            settings.mfa.remember_device_days = days;
+        }
+        "mfa.remember_device_when_required" => {
+            settings.mfa.remember_device_when_required = typed(key, value)?
+        }
         "user.delete_self" => settings.user.delete_self = typed(key, value)?,
         _ => {
             return Err(BadSetting {
@@ -123,6 +138,10 @@ pub fn value_of(settings: &Settings, key: &str) -> Value {
         "second_factors.backup_code" => Value::from(settings.second_factors.backup_code),
         "second_factors.email_code" => Value::from(settings.second_factors.email_code),
         "mfa.required" => Value::from(settings.mfa.required),
+        "mfa.remember_device_days" => Value::from(settings.mfa.remember_device_days),
+        "mfa.remember_device_when_required" => {
+            Value::from(settings.mfa.remember_device_when_required)
+        }
         "user.delete_self" => Value::from(settings.user.delete_self),
         _ => Value::Null,
     }

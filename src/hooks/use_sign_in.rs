@@ -143,6 +143,26 @@ impl SignInHandle {
             .attempt_second_factor(&params::AttemptSecondFactor {
                 strategy,
                 code: Some(code.trim().to_owned()),
+                remember_device: None,
+            })
+            .await
+    }
+
+    /// [`attempt_second_factor`](Self::attempt_second_factor), asking the server to
+    /// remember this device: the same user's next password sign-in on this browser
+    /// skips the second factor, for the days `fapi-server` offers
+    /// (`environment.auth_config.remember_device_days`; real Clerk has no such
+    /// option and is never asked).
+    pub async fn attempt_second_factor_remembering_device(
+        &self,
+        strategy: Strategy,
+        code: &str,
+    ) -> Result<SignIn, ClerkError> {
+        self.clerk
+            .attempt_second_factor(&params::AttemptSecondFactor {
+                strategy,
+                code: Some(code.trim().to_owned()),
+                remember_device: Some(true),
             })
             .await
     }

@@ -38,6 +38,7 @@ pub const DE_DE: &[(&str, &str)] = &[
     ("signIn.start.actionLink", "Registrieren"),
     ("signIn.password.title", "Geben Sie Ihr Passwort ein"),
     ("signIn.password.subtitle", "weiter zu {{applicationName}}"),
+    ("signIn.rememberDevice", "Auf diesem Gerät {{days}} Tage lang nicht mehr fragen"),
     ("formFieldAction__forgotPassword", "Passwort vergessen?"),
     ("signIn.forgotPasswordAlternativeMethods.title", "Passwort vergessen?"),
     ("signIn.forgotPasswordAlternativeMethods.label__alternativeMethods", "Oder melden Sie sich mit einer anderen Methode an"),

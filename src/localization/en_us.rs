@@ -37,6 +37,7 @@ pub const EN_US: &[(&str, &str)] = &[
     ("signIn.start.actionLink", "Sign up"),
     ("signIn.password.title", "Enter your password"),
     ("signIn.password.subtitle", "Enter the password associated with your account"),
+    ("signIn.rememberDevice", "Don't ask again on this device for {{days}} days"),
     ("formFieldAction__forgotPassword", "Forgot password?"),
     ("signIn.forgotPasswordAlternativeMethods.title", "Forgot Password?"),
     ("signIn.forgotPasswordAlternativeMethods.label__alternativeMethods", "Or, sign in with another method"),

@@ -38,6 +38,7 @@ pub const ES_ES: &[(&str, &str)] = &[
     ("signIn.start.actionLink", "Regístrese"),
     ("signIn.password.title", "Introduzca su contraseña"),
     ("signIn.password.subtitle", "para continuar a {{applicationName}}"),
+    ("signIn.rememberDevice", "No volver a preguntar en este dispositivo durante {{days}} días"),
     ("formFieldAction__forgotPassword", "¿Olvidó su contraseña?"),
     ("signIn.forgotPasswordAlternativeMethods.title", "¿Olvidó su contraseña?"),
     ("signIn.forgotPasswordAlternativeMethods.label__alternativeMethods", "O inicie sesión con otro método"),

@@ -38,6 +38,7 @@ pub const FR_FR: &[(&str, &str)] = &[
     ("signIn.start.actionLink", "S'inscrire"),
     ("signIn.password.title", "Entrez votre mot de passe"),
     ("signIn.password.subtitle", "pour continuer vers {{applicationName}}"),
+    ("signIn.rememberDevice", "Ne plus demander sur cet appareil pendant {{days}} jours"),
     ("formFieldAction__forgotPassword", "Mot de passe oublié ?"),
     ("signIn.forgotPasswordAlternativeMethods.title", "Mot de passe oublié ?"),
     ("signIn.forgotPasswordAlternativeMethods.label__alternativeMethods", "Ou connectez-vous avec une autre méthode"),

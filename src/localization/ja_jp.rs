@@ -38,6 +38,7 @@ pub const JA_JP: &[(&str, &str)] = &[
     ("signIn.start.actionLink", "サインアップ"),
     ("signIn.password.title", "パスワードを入力"),
     ("signIn.password.subtitle", "アカウントに関連付けられたパスワードを入力してください"),
+    ("signIn.rememberDevice", "このデバイスでは{{days}}日間確認しない"),
     ("formFieldAction__forgotPassword", "パスワードをお忘れですか？"),
     ("signIn.forgotPasswordAlternativeMethods.title", "パスワードをお忘れですか？"),
     ("signIn.forgotPasswordAlternativeMethods.label__alternativeMethods", "または、別の方法でサインイン"),

@@ -38,6 +38,7 @@ pub const PT_BR: &[(&str, &str)] = &[
     ("signIn.start.actionLink", "Registre-se"),
     ("signIn.password.title", "Insira sua senha"),
     ("signIn.password.subtitle", "para continuar em {{applicationName}}"),
+    ("signIn.rememberDevice", "Não perguntar novamente neste dispositivo por {{days}} dias"),
     ("formFieldAction__forgotPassword", "Esqueceu a senha?"),
     ("signIn.forgotPasswordAlternativeMethods.title", "Esqueceu a senha?"),
     ("signIn.forgotPasswordAlternativeMethods.label__alternativeMethods", "Ou, faça login com outro método"),

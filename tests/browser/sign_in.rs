@@ -295,3 +295,39 @@ async fn sign_in_with_an_authenticator_app() {
     wait_signed_in(root, &clerk).await;
     reset_location();
 }
+
+#[wasm_bindgen_test]
+async fn a_remembered_device_is_not_asked_the_second_factor_again() {
+    fresh_browser().await;
+    let email = unique_email("remember+clerk_test");
+    let phone = unique_test_phone();
+    create_account(&email, Some(&phone)).await;
+    {
+        let (m, clerk) = mount(html! { <SignIn /> }).await;
+        let root = &m.root;
+        to_second_factor(root, &email).await;
+        let remember = wait_for(root, "input[name=remember_device]").await;
+        assert!(remember
+            .parent_element()
+            .unwrap()
+            .text_content()
+            .unwrap()
+            .contains("Don't ask again on this device for 30 days"));
+        audit(
+            root,
+            "<SignIn/>, the second factor with remember this device",
+        )
+        .await;
+        click(root, "input[name=remember_device]").await;
+        fill(root, "input[name=code]", "424242").await;
+        wait_signed_in(root, &clerk).await;
+        clerk.sign_out().await.unwrap();
+    }
+    reset_location();
+    // The same browser: the password alone.
+    let (m, clerk) = mount(html! { <SignIn /> }).await;
+    let root = &m.root;
+    submit_sign_in(root, &email, PASSWORD).await;
+    wait_signed_in(root, &clerk).await;
+    reset_location();
+}

@@ -31,6 +31,10 @@ pub struct AuthConfig {
     pub reverification: bool,
     #[serde(default)]
     pub claimed_at: Option<i64>,
+    /// fapi-server: "Don't ask again on this device" lasts this many days (absent:
+    /// not offered, as with Clerk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remember_device_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -262,6 +266,7 @@ impl FromJson for AuthConfig {
                 test_mode: def("test_mode"),
                 reverification: def("reverification"),
                 claimed_at: req("claimed_at"),
+                remember_device_days: def("remember_device_days"),
             }
         )
     }

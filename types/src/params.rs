@@ -169,6 +169,10 @@ pub struct AttemptSecondFactor {
     pub strategy: Strategy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// fapi-server: "Don't ask again on this device" (see the environment's
+    /// `auth_config.remember_device_days`). Clerk has no such parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remember_device: Option<bool>,
 }
 
 /// `POST /v1/client/sign_ups` and `PATCH /v1/client/sign_ups/{id}`.

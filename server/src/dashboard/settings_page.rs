@@ -79,6 +79,16 @@ pub async fn apply(
     for key in editable_settings::KEYS {
         let value = match key {
             "application_name" => Value::from(field(key).unwrap_or("")),
+            "mfa.remember_device_days" => match field(key).unwrap_or("").trim() {
+                "" => Value::from(0),
+                n => match n.parse::<u32>() {
+                    Ok(n) => Value::from(n),
+                    Err(_) => {
+                        problem = Some("Remembered devices: a whole number of days.".into());
+                        continue;
+                    }
+                },
+            },
             "password.min_length" => match field(key).unwrap_or("").trim() {
                 "" => Value::Null,
                 n => match n.parse::<u32>() {
@@ -274,6 +284,14 @@ fn form(signed: &Signed, s: &Settings, saved: &HashSet<String>, note: Option<Mar
                 (checkbox("Backup codes", "second_factors.backup_code", f.backup_code, saved, "Ten single-use codes for when the other methods are out of reach; needs one of them."))
                 (checkbox("Email verification code", "second_factors.email_code", f.email_code, saved, "A one-time code sent to a verified email address the user reserved for two-step verification. Weaker than the others when the mailbox shares the password."))
                 (checkbox("Require multi-factor authentication", "mfa.required", s.mfa.required, saved, "Every user must set up a second factor; until then their session is pending with the set-up-MFA task."))
+                div.row {
+                    label for="mfa.remember_device_days" { "Remember a device for (days)" }
+                    input type="number" id="mfa.remember_device_days" name="mfa.remember_device_days"
+                        min="0" max="365" value=(s.mfa.remember_device_days);
+                    (saved_badge(saved, "mfa.remember_device_days"))
+                }
+                p.hint { "0: off. Otherwise, after the second factor, users may tick \"Don't ask again on this device\": the password alone signs them in on that browser until then, or until their password or second factors change, the device is signed out from their profile, or an administrator resets them." }
+                (checkbox("Remember devices of users who must have 2-step verification", "mfa.remember_device_when_required", s.mfa.remember_device_when_required, saved, "Off: users for whom it is required (everyone, or by an administrator) are asked at every sign-in."))
             }
             section aria-labelledby="s-user" {
                 h2 id="s-user" { "Users" }

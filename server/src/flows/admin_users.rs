@@ -79,6 +79,7 @@ pub async fn run(
             // Locking is how an administrator answers a takeover: the sessions the
             // intruder already holds end with it.
             store::users::admin_lock(&state.db, &user.id).await?;
+            store::remembered_devices::forget_user(&state.db, &user.id).await?;
             let n = store::sessions::revoke_all_for_user(&state.db, &user.id).await?;
             format!("locked: no sign-in until unlocked; {n} sessions signed out")
         }
@@ -88,6 +89,7 @@ pub async fn run(
             "unlocked, failed tries forgotten".to_owned()
         }
         Action::SignOut => {
+            store::remembered_devices::forget_user(&state.db, &user.id).await?;
             let n = store::sessions::revoke_all_for_user(&state.db, &user.id).await?;
             format!("{n} sessions signed out")
         }
@@ -111,6 +113,7 @@ pub async fn run(
         }
         Action::ResetSecondFactors => {
             let phones = store::identifications::unreserve_all(&state.db, &user.id).await?;
+            store::remembered_devices::forget_user(&state.db, &user.id).await?;
             let app = store::totps::delete(&state.db, &user.id).await?;
             let codes = store::backup_codes::remaining(&state.db, &user.id).await?;
             store::backup_codes::delete_all(&state.db, &user.id).await?;

@@ -12,6 +12,7 @@ pub mod new_session;
 pub mod notices;
 pub mod outgoing;
 pub mod passwords;
+pub mod remembered_devices;
 pub mod reverification;
 pub mod second_factor_codes;
 pub mod settings_change;

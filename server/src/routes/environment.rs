@@ -134,6 +134,8 @@ pub fn build(state: &AppState, issuer: &str) -> t::Environment {
             test_mode: s.test_mode_active(),
             reverification: true,
             claimed_at: None,
+            remember_device_days: (s.mfa.remember_device_days > 0)
+                .then_some(s.mfa.remember_device_days),
         },
         display_config: t::DisplayConfig {
             object: "display_config".into(),

@@ -244,6 +244,7 @@ pub async fn change_password(
     flows::passwords::validate_new(&state.settings(), "new_password", &p.new_password, &context)?;
     let hash = state.passwords.hash(&p.new_password).await;
     store::users::set_password(&state.db, &user.id, &hash).await?;
+    flows::remembered_devices::forget_all(&state, &user.id).await?;
     if p.sign_out_of_other_sessions == Some(true) {
         store::sessions::revoke_others(&state.db, &user.id, &session.id).await?;
     }
@@ -312,6 +313,8 @@ pub async fn revoke_session(
         flows::reverification::require_fresh(&state, &session).await?;
     }
     store::sessions::finish(&state.db, &row.id, "revoked").await?;
+    // Signed out from the devices list: that device is asked the second factor again.
+    store::remembered_devices::forget(&state.db, &row.client_id, &user.id).await?;
     let row = store::sessions::get(&state.db, &id)
         .await?
         .ok_or_else(ApiError::internal)?;
@@ -599,6 +602,8 @@ pub(super) async fn note_mfa_change(
     sorted_before.sort();
     sorted_after.sort();
     if sorted_before != sorted_after {
+        // A device remembered under the old second factors is asked again.
+        flows::remembered_devices::forget_all(state, user_id).await?;
         let notice = Notice::SecondFactorsChanged {
             before,
             after: &after,

@@ -113,11 +113,18 @@ async fn after_factor(
 ) -> ApiResult<()> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let totp = store::totps::enabled(&state.db, &user.id).await?;
-    if factors::two_factor_enabled(&state.settings(), &idents, totp) {
+    // A device the user asked not to be asked on again skips the second factor of a
+    // password sign-in (and so the new-device check: it is a known device).
+    let remembered = strategy == "password"
+        && flows::remembered_devices::skips_second_factor(state, &sign_in.client_id, user).await?;
+    if factors::two_factor_enabled(&state.settings(), &idents, totp) && !remembered {
         store::sign_ins::advance(&state.db, &sign_in.id, from, "needs_second_factor").await?;
         return Ok(());
     }
-    if strategy == "password" && needs_client_trust(state, user, Some(&sign_in.client_id)).await? {
+    if strategy == "password"
+        && !remembered
+        && needs_client_trust(state, user, Some(&sign_in.client_id)).await?
+    {
         store::sign_ins::advance(&state.db, &sign_in.id, from, "needs_client_trust").await?;
         return Ok(());
     }
@@ -173,6 +180,11 @@ async fn finishes_sign_in(
     client_id: Option<&str>,
 ) -> ApiResult<bool> {
     let Some(user) = user else { return Ok(false) };
+    if let Some(client) = client_id {
+        if flows::remembered_devices::skips_second_factor(state, client, user).await? {
+            return Ok(true);
+        }
+    }
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let totp = store::totps::enabled(&state.db, &user.id).await?;
     if factors::two_factor_enabled(&state.settings(), &idents, totp) {
@@ -568,6 +580,7 @@ async fn set_new_password(
     flows::passwords::validate_new(&state.settings(), "password", password, &context)?;
     let hash = state.passwords.hash(password).await;
     store::users::set_password(&state.db, &user.id, &hash).await?;
+    flows::remembered_devices::forget_all(state, &user.id).await?;
     if sign_out_others {
         store::sessions::revoke_all_for_user(&state.db, &user.id).await?;
     }
@@ -768,5 +781,8 @@ pub async fn attempt_second_factor(
     };
     identity.switch_to(row.client_id.clone(), done.client_token);
     flows::lockout::clear(&state, &user.id, &source).await?;
+    if !trust && p.remember_device == Some(true) {
+        flows::remembered_devices::remember(&state, &row.client_id, &user).await?;
+    }
     respond(&state, &identity, &id).await
 }

@@ -11,6 +11,7 @@ pub mod outgoing;
 pub mod prune;
 pub mod rate_limits;
 pub mod recent;
+pub mod remembered_devices;
 pub mod session_verifications;
 pub mod sessions;
 pub mod sign_ins;

@@ -113,6 +113,13 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
     sqlx::query("DELETE FROM trusted_clients WHERE client_id NOT IN (SELECT id FROM clients)")
         .execute(&mut *tx)
         .await?;
+    sqlx::query(
+        "DELETE FROM remembered_devices
+         WHERE expires_at <= $1 OR client_id NOT IN (SELECT id FROM clients)",
+    )
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
 
     pruned.admin_sessions = sqlx::query("DELETE FROM admin_sessions WHERE expires_at <= $1")
         .bind(now)

@@ -50,18 +50,29 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
             }),
         )
     };
+    // "Don't ask again on this device", where the server offers it (not for a new
+    // device's check, which is no second factor).
+    let remember_days = ctx
+        .state
+        .environment
+        .as_deref()
+        .and_then(|e| e.auth_config.remember_device_days)
+        .filter(|_| !new_device);
+    let remember = use_state(|| false);
     let submit = {
         let (clerk, advance, strategy) = (
             ctx.clerk.clone(),
             props.on_advance.clone(),
             props.factor.strategy.clone(),
         );
+        let remember_device = (*remember).then_some(true);
         Action::new(move |code: String| {
             let (clerk, advance, strategy) = (clerk.clone(), advance.clone(), strategy.clone());
             async move {
                 let p = params::AttemptSecondFactor {
                     strategy,
                     code: Some(code),
+                    remember_device,
                 };
                 advance.emit(clerk.attempt_second_factor(&p).await?);
                 Ok(())
@@ -130,6 +141,14 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
             ready={sender.sent}
             {shape}
             {footer}
-        />
+        >
+            if let Some(days) = remember_days {
+                <label class={ctx.class("formFieldCheckbox")}>
+                    <input type="checkbox" name="remember_device" checked={*remember}
+                        onchange={let r = remember.clone(); Callback::from(move |_| r.set(!*r))} />
+                    { ctx.t_with("signIn.rememberDevice", &[("days", &days.to_string())]) }
+                </label>
+            }
+        </CodeForm>
     }
 }

@@ -55,6 +55,9 @@ pub struct CodeFormProps {
     pub cooldown_seconds: u32,
     #[prop_or_default]
     pub footer: Html,
+    /// More of the form, under the code (a choice to make before it is sent).
+    #[prop_or_default]
+    pub children: Html,
     /// Inside another card (the user profile): no card of its own.
     #[prop_or_default]
     pub inline: bool,
@@ -231,6 +234,7 @@ pub fn CodeForm(props: &CodeFormProps) -> Html {
                         <p id="cl-field-code-error" class={ctx.class("formFieldErrorText")} role="alert">{ error }</p>
                     }
                 </div>
+                { props.children.clone() }
                 <SubmitButton label={ctx.t("formButtonPrimary")} busy={*busy || !props.ready} disabled={code.len() != shape.length()} />
             </form>
         </>
