@@ -52,8 +52,9 @@ pub mod prelude {
         components::{
             ButtonMode, ClerkLoaded, ClerkLoading, ClerkProvider, Protect, RedirectToSignIn,
             RedirectToSignUp, RedirectToUserProfile, Routing, Show, SignIn, SignInButton,
-            SignOutButton, SignUp, SignUpButton, SignedIn, SignedOut, TaskSetupMfa, TaskUrls,
-            UserButton, UserProfile, UserProfileMode, UserProfilePage, UserVerification, When,
+            SignOutButton, SignUp, SignUpButton, SignedIn, SignedOut, TaskResetPassword,
+            TaskSetupMfa, TaskUrls, UserButton, UserProfile, UserProfileMode, UserProfilePage,
+            UserVerification, When,
         },
         hooks::{
             use_auth, use_auth_with, use_clerk, use_modals, use_reverification, use_session,

@@ -176,3 +176,71 @@ async fn the_whole_journey_on_the_demo() {
 
     j.0.c.close().await.unwrap();
 }
+
+/// "Forgot password?" on the demo: the reset code, the new password, then the SMS
+/// second factor all the same; "Don't ask again on this device" then lets the new
+/// password alone in on this browser, while a second browser is still asked.
+#[tokio::test]
+async fn a_forgotten_password_and_a_remembered_device_on_the_demo() {
+    let j = Journey(Page::start().await);
+    let n = unique();
+    let email = format!("grace.{n}@example.com");
+    let phone = format!("+1415{:07}", (n + 7) % 10_000_000);
+    let new_password = "a brand new passphrase";
+
+    j.goto("/").await;
+    j.click_text("a.btn", "Sign up").await;
+    j.wait_path("/sign-up").await;
+    j.sign_up("Grace", &email).await;
+    j.goto("/user").await;
+    j.add_sms_second_factor(&phone, 1).await;
+    j.wait(".cl-mfaPhoneCodeItem").await;
+    j.click("button.cl-backupCodesDone").await;
+    j.sign_out().await;
+
+    // Forgot password: from the first card, the identifier alone.
+    j.goto("/sign-in").await;
+    j.type_into("input[name=identifier]", &email).await;
+    j.click("button.cl-formFieldAction__forgotPassword").await;
+    j.wait_text(".cl-headerTitle", "Forgot Password?").await;
+    j.screenshot(".cl-card", "forgot-password.png").await;
+    j.click_text("button.cl-formButtonPrimary", "Reset your password")
+        .await;
+    j.wait_text(".cl-headerTitle", "Reset password").await;
+    let code = j.code(&email, 2).await;
+    j.type_into("input[name=code]", &code).await;
+    j.wait_text(".cl-headerTitle", "Set new password").await;
+    j.wait_path("/sign-in/reset-password").await;
+    j.screenshot(".cl-card", "reset-password.png").await;
+    j.type_into("input[name=password]", new_password).await;
+    j.click("button.cl-formButtonPrimary").await;
+
+    // The second factor all the same; this device is to be remembered.
+    j.wait_text(".cl-headerTitle", "Check your phone").await;
+    let code = j.code(&phone, 2).await;
+    j.click("input[name=remember_device]").await;
+    j.screenshot(".cl-card", "remember-device.png").await;
+    j.type_into("input[name=code]", &code).await;
+    j.wait_path("/").await;
+    j.wait_text("#greeting", "Welcome, Grace!").await;
+
+    // The new password alone, on this browser.
+    j.sign_out().await;
+    j.goto("/sign-in").await;
+    j.type_into("input[name=identifier]", &email).await;
+    j.type_into("input[name=password]", new_password).await;
+    j.click("button.cl-formButtonPrimary").await;
+    j.wait_path("/").await;
+    j.wait_text("#greeting", "Welcome, Grace!").await;
+    assert_eq!(j.outbox(&phone).await.len(), 2, "no new SMS");
+
+    // A second browser is asked for the code.
+    let other = Journey(Page::start().await);
+    other.goto("/sign-in").await;
+    other.type_into("input[name=identifier]", &email).await;
+    other.type_into("input[name=password]", new_password).await;
+    other.click("button.cl-formButtonPrimary").await;
+    other.wait_text(".cl-headerTitle", "Check your phone").await;
+    other.0.c.close().await.unwrap();
+    j.0.c.close().await.unwrap();
+}

@@ -233,9 +233,9 @@ pub fn session(row: &SessionRow, user: Option<&t::User>, now: i64) -> t::Session
         last_active_token: None,
         last_active_organization_id: None,
         actor: None,
-        tasks: (row.status == "pending").then(|| {
+        tasks: row.pending_task().map(|task| {
             vec![t::SessionTask {
-                key: "setup-mfa".into(),
+                key: task.to_owned(),
             }]
         }),
         public_user_data: Some(public_user_data),

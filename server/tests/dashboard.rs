@@ -767,3 +767,67 @@ async fn an_administrator_requires_two_step_verification_of_one_user() {
     assert!(log.contains("require-mfa"), "{log}");
     assert!(log.contains("stop-requiring-mfa"), "{log}");
 }
+
+/// Clerk's `reset-password` session task: after an administrator asks for a new
+/// password, the user's next sign-in is pending with that task, can do nothing but
+/// choose one, and is active once it has.
+#[tokio::test]
+async fn an_administrator_requires_a_new_password() {
+    let server = TestServer::with(with_admin).await;
+    let admin = signed_in_admin(&server).await;
+    let email = "must.reset@example.com";
+    let user = Browser::new(&server.base, Mode::Cookie);
+    user.sign_up(&server, email, "Ada").await;
+    let id = user_id_of(&user).await;
+    user.sign_out().await;
+
+    let csrf = admin.csrf().await;
+    let page = admin
+        .post(
+            &format!("/dashboard/users/{id}/require-password-reset"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = admin.get(&format!("/dashboard/users/{id}")).await;
+    assert!(page.body.contains("New password required"), "{}", page.body);
+
+    let v = user.sign_in_password(email, PASSWORD).await.ok();
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    user.activate(&sid).await;
+    let client = user.get("/v1/client").await.ok();
+    let session = &client["response"]["sessions"][0];
+    assert_eq!(session["status"], "pending", "{session}");
+    assert_eq!(session["tasks"][0]["key"], "reset-password");
+    user.patch("/v1/me", &[("first_name", "Eve")])
+        .await
+        .err(403, "session_task_pending");
+
+    // The same password rules; then the session is active.
+    user.post("/v1/me/change_password", &[("new_password", "short")])
+        .await
+        .err(422, "form_password_length_too_short");
+    user.post(
+        "/v1/me/change_password",
+        &[("new_password", "a brand new passphrase")],
+    )
+    .await
+    .ok();
+    let client = user.get("/v1/client").await.ok();
+    assert_eq!(client["response"]["sessions"][0]["status"], "active");
+    assert!(client["response"]["sessions"][0]["tasks"].is_null());
+    user.patch("/v1/me", &[("first_name", "Eve")]).await.ok();
+
+    // Met: the next sign-in is active, and the dashboard says so.
+    user.sign_out().await;
+    let v = user
+        .sign_in_password(email, "a brand new passphrase")
+        .await
+        .ok();
+    assert_eq!(v["client"]["sessions"][0]["status"], "active");
+    let page = admin.get(&format!("/dashboard/users/{id}")).await;
+    assert!(!page.body.contains("New password required"));
+}

@@ -51,6 +51,9 @@ pub struct Urls {
     /// `taskUrls['setup-mfa']`); unset, `<SignIn/>` and `<SignUp/>` show the step
     /// themselves.
     pub task_setup_mfa: Option<String>,
+    /// The same for a new password an administrator asked for (Clerk's
+    /// `taskUrls['reset-password']`).
+    pub task_reset_password: Option<String>,
 }
 
 type Listener = Rc<dyn Fn(&ClerkState)>;

@@ -70,6 +70,7 @@ impl Clerk {
     pub fn task_url(&self, task: &fapi_types::SessionTask) -> Option<String> {
         match task.key.as_str() {
             "setup-mfa" => self.0.urls.borrow().task_setup_mfa.clone(),
+            "reset-password" => self.0.urls.borrow().task_reset_password.clone(),
             _ => None,
         }
     }

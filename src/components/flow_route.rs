@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 /// Where the "set up two-step verification" task lives in a flow, as in Clerk.
 pub(crate) const TASK_SETUP_MFA: &str = "tasks/setup-mfa";
+pub(crate) const TASK_RESET_PASSWORD: &str = "tasks/reset-password";
 
 /// How `<SignIn/>` and `<SignUp/>` keep their step in the URL (Clerk's `routing`).
 ///

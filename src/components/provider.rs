@@ -101,6 +101,7 @@ fn urls(props: &ClerkProviderProps) -> Urls {
         sign_up_force: s(&props.sign_up_force_redirect_url),
         after_sign_out: s(&props.after_sign_out_url),
         task_setup_mfa: s(&props.task_urls.setup_mfa),
+        task_reset_password: s(&props.task_urls.reset_password),
     }
 }
 
@@ -111,7 +112,7 @@ fn urls(props: &ClerkProviderProps) -> Urls {
 /// use yew_clerk::prelude::*;
 /// #[component]
 /// fn App() -> Html {
-///     let tasks = TaskUrls { setup_mfa: Some("/setup-mfa".into()) };
+///     let tasks = TaskUrls { setup_mfa: Some("/setup-mfa".into()), ..Default::default() };
 ///     html! { <ClerkProvider frontend_api="http://localhost:3000" task_urls={tasks} /> }
 /// }
 /// ```
@@ -119,6 +120,8 @@ fn urls(props: &ClerkProviderProps) -> Urls {
 pub struct TaskUrls {
     /// The page with `<TaskSetupMfa/>`.
     pub setup_mfa: Option<AttrValue>,
+    /// The page with `<TaskResetPassword/>`.
+    pub reset_password: Option<AttrValue>,
 }
 
 /// Loads Clerk (environment and client in parallel) and gives every hook and

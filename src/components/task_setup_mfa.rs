@@ -34,7 +34,7 @@ enum Method {
 /// ```no_run
 /// use yew::prelude::*;
 /// use yew_clerk::prelude::*;
-/// // With `task_urls={TaskUrls { setup_mfa: Some("/setup-mfa".into()) }}` on the provider:
+/// // With `task_urls={TaskUrls { setup_mfa: Some("/setup-mfa".into()), ..Default::default() }}`:
 /// #[component]
 /// fn SetupMfaPage() -> Html {
 ///     html! { <TaskSetupMfa redirect_url_complete="/dashboard" /> }

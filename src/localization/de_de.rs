@@ -136,6 +136,8 @@ pub const DE_DE: &[(&str, &str)] = &[
     ("taskSetupMfa.start.subtitle", "{{applicationName}} verlangt von jedem Konto einen zweiten Schritt nach dem Passwort. Wählen Sie, wie Sie Ihre Codes erhalten möchten."),
     ("taskSetupMfa.start.methodSelection.totp", "Authentifizierungs-App"),
     ("taskSetupMfa.start.methodSelection.phoneCode", "SMS-Code"),
+    ("taskResetPassword.title", "Setzen Sie Ihr Passwort zurück"),
+    ("taskResetPassword.subtitle", "Ihr Konto benötigt ein neues Passwort, bevor Sie fortfahren können"),
     ("userProfile.start.mfaSection.emailCode.headerTitle", "E-Mail-Bestätigungscode"),
     ("userProfile.start.mfaSection.emailCode.actionLabel__use", "Codes an {{identifier}} senden"),
     ("userProfile.start.mfaSection.emailCode.destructiveActionLabel", "Entfernen"),

@@ -135,6 +135,8 @@ pub const EN_US: &[(&str, &str)] = &[
     ("taskSetupMfa.start.subtitle", "{{applicationName}} asks every account for a second step after the password. Choose how you want to get your codes."),
     ("taskSetupMfa.start.methodSelection.totp", "Authenticator application"),
     ("taskSetupMfa.start.methodSelection.phoneCode", "SMS code"),
+    ("taskResetPassword.title", "Reset your password"),
+    ("taskResetPassword.subtitle", "Your account requires a new password before you can continue"),
     ("userProfile.start.mfaSection.emailCode.headerTitle", "Email verification code"),
     ("userProfile.start.mfaSection.emailCode.actionLabel__use", "Send codes to {{identifier}}"),
     ("userProfile.start.mfaSection.emailCode.destructiveActionLabel", "Remove"),

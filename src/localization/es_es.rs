@@ -136,6 +136,8 @@ pub const ES_ES: &[(&str, &str)] = &[
     ("taskSetupMfa.start.subtitle", "{{applicationName}} pide a cada cuenta un segundo paso después de la contraseña. Elige cómo quieres recibir tus códigos."),
     ("taskSetupMfa.start.methodSelection.totp", "Aplicación de autenticación"),
     ("taskSetupMfa.start.methodSelection.phoneCode", "Código SMS"),
+    ("taskResetPassword.title", "Restablezca su contraseña"),
+    ("taskResetPassword.subtitle", "Su cuenta requiere una nueva contraseña antes de continuar"),
     ("userProfile.start.mfaSection.emailCode.headerTitle", "Código de verificación por correo electrónico"),
     ("userProfile.start.mfaSection.emailCode.actionLabel__use", "Enviar los códigos a {{identifier}}"),
     ("userProfile.start.mfaSection.emailCode.destructiveActionLabel", "Eliminar"),

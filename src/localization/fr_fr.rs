@@ -136,6 +136,8 @@ pub const FR_FR: &[(&str, &str)] = &[
     ("taskSetupMfa.start.subtitle", "{{applicationName}} demande à chaque compte une seconde étape après le mot de passe. Choisissez comment recevoir vos codes."),
     ("taskSetupMfa.start.methodSelection.totp", "Application d'authentification"),
     ("taskSetupMfa.start.methodSelection.phoneCode", "Code SMS"),
+    ("taskResetPassword.title", "Réinitialisez votre mot de passe"),
+    ("taskResetPassword.subtitle", "Votre compte nécessite un nouveau mot de passe avant de continuer"),
     ("userProfile.start.mfaSection.emailCode.headerTitle", "Code de vérification par e-mail"),
     ("userProfile.start.mfaSection.emailCode.actionLabel__use", "Envoyer les codes à {{identifier}}"),
     ("userProfile.start.mfaSection.emailCode.destructiveActionLabel", "Supprimer"),

@@ -136,6 +136,8 @@ pub const JA_JP: &[(&str, &str)] = &[
     ("taskSetupMfa.start.subtitle", "追加のセキュリティでアカウントを保護するために、希望する方法を選択してください"),
     ("taskSetupMfa.start.methodSelection.totp", "認証アプリ"),
     ("taskSetupMfa.start.methodSelection.phoneCode", "SMSコード"),
+    ("taskResetPassword.title", "パスワードをリセット"),
+    ("taskResetPassword.subtitle", "続行する前に、アカウントに新しいパスワードを設定する必要があります"),
     ("userProfile.start.mfaSection.emailCode.headerTitle", "メール認証コード"),
     ("userProfile.start.mfaSection.emailCode.actionLabel__use", "{{identifier}} にコードを送信"),
     ("userProfile.start.mfaSection.emailCode.destructiveActionLabel", "削除"),

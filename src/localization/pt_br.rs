@@ -136,6 +136,8 @@ pub const PT_BR: &[(&str, &str)] = &[
     ("taskSetupMfa.start.subtitle", "{{applicationName}} pede a toda conta uma segunda etapa depois da senha. Escolha como você quer receber seus códigos."),
     ("taskSetupMfa.start.methodSelection.totp", "Aplicativo autenticador"),
     ("taskSetupMfa.start.methodSelection.phoneCode", "Código SMS"),
+    ("taskResetPassword.title", "Redefina sua senha"),
+    ("taskResetPassword.subtitle", "Sua conta exige uma nova senha antes de continuar"),
     ("userProfile.start.mfaSection.emailCode.headerTitle", "Código de verificação por e-mail"),
     ("userProfile.start.mfaSection.emailCode.actionLabel__use", "Enviar os códigos para {{identifier}}"),
     ("userProfile.start.mfaSection.emailCode.destructiveActionLabel", "Remover"),

@@ -163,7 +163,7 @@ pub fn Host(props: &HostProps) -> Html {
                 after_sign_in_url={props.after_sign_in_url.clone().unwrap_or(AttrValue::Static("/signed-in"))}
                 after_sign_out_url="/signed-out"
                 sign_in_force_redirect_url={props.sign_in_force.clone()}
-                task_urls={TaskUrls { setup_mfa: props.task_setup_mfa.clone() }}
+                task_urls={TaskUrls { setup_mfa: props.task_setup_mfa.clone(), ..Default::default() }}
                 localization={props.localization.clone()}>
                 <Grab on_clerk={props.on_clerk.clone()} />
                 { props.content.clone() }

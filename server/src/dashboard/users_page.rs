@@ -237,6 +237,9 @@ async fn render_user(
             p { "Created " (layout::when(user.created_at)) ". Last sign-in: "
                 @match user.last_sign_in_at { Some(t) => (layout::when(t)), None => "never" } "." }
             p { "Active sessions: " (sessions.len()) }
+            @if let Some(at) = user.password_reset_required_at {
+                p { span.badge.bad { "New password required" } " since " (layout::when(at)) ": the next sign-in must choose one." }
+            }
         }
         section aria-labelledby="u-ids" {
             h2 id="u-ids" { "Identifiers" }
@@ -266,6 +269,11 @@ async fn render_user(
                 (action(Action::StopRequiringMfa, "Stop requiring 2-step verification", "", "The user may turn 2-step verification off again (unless the instance requires it of everyone)."))
             } @else {
                 (action(Action::RequireMfa, "Require 2-step verification", "", "From their next sign-in, a user without a second factor must set one up before anything else; the last one can no longer be removed."))
+            }
+            @if user.password_reset_required_at.is_some() {
+                (action(Action::StopRequiringPasswordReset, "Stop requiring a new password", "", "The user signs in with their password as before."))
+            } @else {
+                (action(Action::RequirePasswordReset, "Require a new password", "", "At their next sign-in the user must choose a new password before anything else (sessions already open go on)."))
             }
             (action(Action::SignOut, "Sign out of all sessions", "danger", "Ends every session on every device."))
         }

@@ -18,6 +18,10 @@ pub enum Action {
     /// Two-step verification is a must for this user (as `[mfa] required` is for all).
     RequireMfa,
     StopRequiringMfa,
+    /// The user must choose a new password at their next sign-in (Clerk's
+    /// `reset-password` session task).
+    RequirePasswordReset,
+    StopRequiringPasswordReset,
 }
 
 impl Action {
@@ -29,6 +33,8 @@ impl Action {
             "sign-out" => Action::SignOut,
             "require-mfa" => Action::RequireMfa,
             "stop-requiring-mfa" => Action::StopRequiringMfa,
+            "require-password-reset" => Action::RequirePasswordReset,
+            "stop-requiring-password-reset" => Action::StopRequiringPasswordReset,
             _ => return None,
         })
     }
@@ -42,6 +48,8 @@ impl Action {
             Action::SignOut => "sign-out",
             Action::RequireMfa => "require-mfa",
             Action::StopRequiringMfa => "stop-requiring-mfa",
+            Action::RequirePasswordReset => "require-password-reset",
+            Action::StopRequiringPasswordReset => "stop-requiring-password-reset",
         }
     }
 }
@@ -56,6 +64,12 @@ impl Action {
             Action::SignOut => "every session is signed out",
             Action::RequireMfa => "two-step verification is required of this user",
             Action::StopRequiringMfa => "two-step verification is no longer required of this user",
+            Action::RequirePasswordReset => {
+                "the user must choose a new password at their next sign-in"
+            }
+            Action::StopRequiringPasswordReset => {
+                "a new password is no longer required of this user"
+            }
         }
     }
 }
@@ -101,6 +115,28 @@ pub async fn run(
                 "two-step verification required from the next sign-in".to_owned()
             } else {
                 "two-step verification was already required".to_owned()
+            }
+        }
+        Action::RequirePasswordReset => {
+            let changed =
+                store::users::set_password_reset_required(&state.db, &user.id, true).await?;
+            if changed {
+                "a new password required at the next sign-in".to_owned()
+            } else {
+                "a new password was already required".to_owned()
+            }
+        }
+        Action::StopRequiringPasswordReset => {
+            let changed =
+                store::users::set_password_reset_required(&state.db, &user.id, false).await?;
+            let next = super::new_session::needs_second_factor(state, &user)
+                .await?
+                .then_some(store::sessions::SETUP_MFA);
+            store::sessions::finish_reset_password_task(&state.db, &user.id, next).await?;
+            if changed {
+                "a new password no longer required".to_owned()
+            } else {
+                "a new password was not required".to_owned()
             }
         }
         Action::StopRequiringMfa => {

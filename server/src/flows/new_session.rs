@@ -9,7 +9,11 @@ use crate::{
     factors,
     http::Identity,
     state::AppState,
-    store::{self, sessions::NewSession},
+    store::{
+        self,
+        sessions::{NewSession, RESET_PASSWORD, SETUP_MFA},
+        users::UserRow,
+    },
 };
 
 /// Whose session it is.
@@ -38,26 +42,50 @@ pub async fn new_session<'a>(
         strategy,
         lifetime_ms: settings.session.lifetime_hours as i64 * 3_600_000,
         idle_ms: settings.session.idle_minutes as i64 * 60_000,
-        pending: starts_pending(state, owner).await?,
+        task: first_task(state, owner).await?,
     })
 }
 
-/// MFA is required of the user (of everyone, or of them by an administrator) and
-/// they have no second factor yet: the session waits on the `setup-mfa` task.
-async fn starts_pending(state: &AppState, owner: Owner<'_>) -> ApiResult<bool> {
+/// The task a new session waits on: a new password an administrator asked for
+/// (`reset-password`), else a second factor MFA requires of a user who has none
+/// (`setup-mfa`); `None`: the session starts active.
+async fn first_task(state: &AppState, owner: Owner<'_>) -> ApiResult<Option<&'static str>> {
     let settings = state.settings();
-    Ok(match owner {
-        Owner::NewAccount => settings.mfa.required,
-        Owner::User(user_id) => {
-            let Some(user) = store::users::get(&state.db, user_id).await? else {
-                return Ok(false);
-            };
-            if !required_for(&settings, &user) {
-                return Ok(false);
-            }
-            let idents = store::identifications::list_for_user(&state.db, user_id).await?;
-            let totp = store::totps::enabled(&state.db, user_id).await?;
-            !factors::two_factor_enabled(&settings, &idents, totp)
-        }
-    })
+    let user_id = match owner {
+        Owner::NewAccount => return Ok(settings.mfa.required.then_some(SETUP_MFA)),
+        Owner::User(user_id) => user_id,
+    };
+    let Some(user) = store::users::get(&state.db, user_id).await? else {
+        return Ok(None);
+    };
+    if user.password_reset_required_at.is_some() {
+        return Ok(Some(RESET_PASSWORD));
+    }
+    Ok(needs_second_factor(state, &user)
+        .await?
+        .then_some(SETUP_MFA))
+}
+
+/// The user chose a new password: an administrator's request for one is met, and
+/// their sessions waiting on it go on (to `setup-mfa` when MFA still needs a factor).
+pub async fn password_chosen(state: &AppState, user: &UserRow) -> ApiResult<()> {
+    if user.password_reset_required_at.is_none() {
+        return Ok(());
+    }
+    store::users::set_password_reset_required(&state.db, &user.id, false).await?;
+    let next = needs_second_factor(state, user).await?.then_some(SETUP_MFA);
+    store::sessions::finish_reset_password_task(&state.db, &user.id, next).await?;
+    Ok(())
+}
+
+/// MFA is required of `user` (of everyone, or of them by an administrator) and they
+/// have no second factor yet.
+pub async fn needs_second_factor(state: &AppState, user: &UserRow) -> Result<bool, sqlx::Error> {
+    let settings = state.settings();
+    if !required_for(&settings, user) {
+        return Ok(false);
+    }
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    let totp = store::totps::enabled(&state.db, &user.id).await?;
+    Ok(!factors::two_factor_enabled(&settings, &idents, totp))
 }

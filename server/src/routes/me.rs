@@ -27,7 +27,7 @@ use crate::{
     store::{
         self,
         identifications::{IdentificationRow, EMAIL, PHONE},
-        sessions::SessionRow,
+        sessions::{SessionRow, RESET_PASSWORD},
         users::UserRow,
     },
 };
@@ -219,7 +219,10 @@ pub async fn change_password(
     Form(p): Form<params::ChangePassword>,
 ) -> ApiResult<Json<Envelope<User>>> {
     let (session, user) = signed_in(&state, &identity).await?;
-    flows::mfa_required::require_active(&session)?;
+    // A session waiting on the `reset-password` task is here to do just this.
+    if session.pending_task() != Some(RESET_PASSWORD) {
+        flows::mfa_required::require_active(&session)?;
+    }
     // The fresh verification stands in for the current password (as in Clerk with
     // reverification on); one that is sent anyway must be right.
     flows::reverification::require_fresh(&state, &session).await?;
@@ -245,6 +248,7 @@ pub async fn change_password(
     let hash = state.passwords.hash(&p.new_password).await;
     store::users::set_password(&state.db, &user.id, &hash).await?;
     flows::remembered_devices::forget_all(&state, &user.id).await?;
+    flows::new_session::password_chosen(&state, &user).await?;
     if p.sign_out_of_other_sessions == Some(true) {
         store::sessions::revoke_others(&state.db, &user.id, &session.id).await?;
     }

@@ -581,6 +581,8 @@ async fn set_new_password(
     let hash = state.passwords.hash(password).await;
     store::users::set_password(&state.db, &user.id, &hash).await?;
     flows::remembered_devices::forget_all(state, &user.id).await?;
+    // A reset meets an administrator's request for a new password.
+    flows::new_session::password_chosen(state, user).await?;
     if sign_out_others {
         store::sessions::revoke_all_for_user(&state.db, &user.id).await?;
     }

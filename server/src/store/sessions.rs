@@ -20,9 +20,16 @@ pub struct SessionRow {
     pub ip_address: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The task a `pending` session waits on: `reset-password` or `setup-mfa`
+    /// (`NULL`, from before tasks were recorded, is `setup-mfa`).
+    pub task: Option<String>,
 }
 
 impl SessionRow {
+    /// The task a pending session waits on, as Clerk names it.
+    pub fn pending_task(&self) -> Option<&str> {
+        (self.status == "pending").then(|| self.task.as_deref().unwrap_or(SETUP_MFA))
+    }
     /// Signed in right now: active (or pending) and within both time limits.
     pub fn is_live(&self, now: i64) -> bool {
         matches!(self.status.as_str(), "active" | "pending")
@@ -49,12 +56,17 @@ pub struct NewSession<'a> {
     pub strategy: &'a str,
     pub lifetime_ms: i64,
     pub idle_ms: i64,
-    /// MFA is required and the user has none yet: the session starts `pending`, with
-    /// the `setup-mfa` task, and turns active once a second factor is on.
-    pub pending: bool,
+    /// The task the session starts `pending` with ([`RESET_PASSWORD`] or
+    /// [`SETUP_MFA`]); `None`: it starts active.
+    pub task: Option<&'static str>,
 }
 
-const COLUMNS: &str = "id, client_id, user_id, status, expire_at, abandon_at, last_active_at, first_factor_at, second_factor_at, user_agent, ip_address, created_at, updated_at";
+/// Clerk's session task: set up a second factor.
+pub const SETUP_MFA: &str = "setup-mfa";
+/// Clerk's session task: choose a new password.
+pub const RESET_PASSWORD: &str = "reset-password";
+
+const COLUMNS: &str = "id, client_id, user_id, status, expire_at, abandon_at, last_active_at, first_factor_at, second_factor_at, user_agent, ip_address, created_at, updated_at, task";
 
 pub(super) async fn insert(
     tx: &mut Transaction<'_, Any>,
@@ -67,13 +79,13 @@ pub(super) async fn insert(
     let abandon_at = now + s.lifetime_ms;
     sqlx::query(
         "INSERT INTO sessions (id, client_id, user_id, status, expire_at, abandon_at, last_active_at,
-            first_factor_at, second_factor_at, user_agent, ip_address, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            first_factor_at, second_factor_at, user_agent, ip_address, created_at, updated_at, task)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(id)
     .bind(s.client_id)
     .bind(user_id)
-    .bind(if s.pending { "pending" } else { "active" })
+    .bind(if s.task.is_some() { "pending" } else { "active" })
     .bind((now + s.idle_ms).min(abandon_at))
     .bind(abandon_at)
     .bind(now)
@@ -83,6 +95,7 @@ pub(super) async fn insert(
     .bind(s.ip_address)
     .bind(now)
     .bind(now)
+    .bind(s.task)
     .execute(&mut **tx)
     .await?;
     // A session on this client: it is a known device for this user from now on.
@@ -263,8 +276,9 @@ pub async fn mark_second_factor(db: &Db, id: &str) -> Result<(), sqlx::Error> {
         .await?;
     // The `setup-mfa` task is done: every session of the user waiting on it turns active.
     sqlx::query(
-        "UPDATE sessions SET status = 'active', updated_at = $1
-         WHERE user_id = (SELECT user_id FROM sessions WHERE id = $2) AND status = 'pending'",
+        "UPDATE sessions SET status = 'active', task = NULL, updated_at = $1
+         WHERE user_id = (SELECT user_id FROM sessions WHERE id = $2) AND status = 'pending'
+           AND (task IS NULL OR task = 'setup-mfa')",
     )
     .bind(now)
     .bind(id)
@@ -286,4 +300,30 @@ pub async fn revoke_all_for_user(db: &Db, user_id: &str) -> Result<u64, sqlx::Er
         .rows_affected();
     db.recent.forget_all();
     Ok(revoked)
+}
+
+/// The `reset-password` task is done: each session of the user waiting on it goes on
+/// to `next` (`Some(SETUP_MFA)`: a second factor is still to be set up) or turns
+/// active.
+pub async fn finish_reset_password_task(
+    db: &Db,
+    user_id: &str,
+    next: Option<&'static str>,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    let sql = if next.is_some() {
+        "UPDATE sessions SET task = $1, updated_at = $2
+         WHERE user_id = $3 AND status = 'pending' AND task = 'reset-password'"
+    } else {
+        "UPDATE sessions SET status = 'active', task = $1, updated_at = $2
+         WHERE user_id = $3 AND status = 'pending' AND task = 'reset-password'"
+    };
+    sqlx::query(sql)
+        .bind(next)
+        .bind(now)
+        .bind(user_id)
+        .execute(&db.write)
+        .await?;
+    db.recent.forget_all();
+    Ok(())
 }

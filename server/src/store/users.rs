@@ -27,6 +27,8 @@ pub struct UserRow {
     pub locked_by_admin_at: Option<i64>,
     /// An administrator requires two-step verification of this user (since then).
     pub mfa_required_at: Option<i64>,
+    /// An administrator requires a new password: the `reset-password` session task.
+    pub password_reset_required_at: Option<i64>,
 }
 
 /// The `locked_until` of an administrator's lock: no timed lockout outlasts it, and
@@ -46,7 +48,7 @@ impl UserRow {
     }
 }
 
-const COLUMNS: &str = "id, username, first_name, last_name, password_hash, primary_email_address_id, primary_phone_number_id, unsafe_metadata, failed_attempts, locked_until, last_sign_in_at, password_last_updated_at, mfa_enabled_at, mfa_disabled_at, locale, timezone, created_at, updated_at, locked_by_admin_at, mfa_required_at";
+const COLUMNS: &str = "id, username, first_name, last_name, password_hash, primary_email_address_id, primary_phone_number_id, unsafe_metadata, failed_attempts, locked_until, last_sign_in_at, password_last_updated_at, mfa_enabled_at, mfa_disabled_at, locale, timezone, created_at, updated_at, locked_by_admin_at, mfa_required_at, password_reset_required_at";
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
@@ -464,6 +466,29 @@ pub async fn set_mfa_required(db: &Db, id: &str, required: bool) -> Result<bool,
         "UPDATE users SET mfa_required_at = $1, updated_at = $1 WHERE id = $2 AND mfa_required_at IS NULL"
     } else {
         "UPDATE users SET mfa_required_at = NULL, updated_at = $1 WHERE id = $2 AND mfa_required_at IS NOT NULL"
+    };
+    Ok(sqlx::query(sql)
+        .bind(now)
+        .bind(id)
+        .execute(&db.write)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// Requires (or stops requiring) a new password of one user; whether the row changed.
+pub async fn set_password_reset_required(
+    db: &Db,
+    id: &str,
+    required: bool,
+) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    let sql = if required {
+        "UPDATE users SET password_reset_required_at = $1, updated_at = $1
+         WHERE id = $2 AND password_reset_required_at IS NULL"
+    } else {
+        "UPDATE users SET password_reset_required_at = NULL, updated_at = $1
+         WHERE id = $2 AND password_reset_required_at IS NOT NULL"
     };
     Ok(sqlx::query(sql)
         .bind(now)

@@ -14,10 +14,10 @@ use yew::prelude::*;
 
 use crate::{
     components::{
-        flow_route::{use_flow_route, Routing, TASK_SETUP_MFA},
+        flow_route::{use_flow_route, Routing, TASK_RESET_PASSWORD, TASK_SETUP_MFA},
         modal::InModal,
+        session_task::{task_card, task_step},
         status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
-        TaskSetupMfa,
     },
     context::use_clerk_context,
     factors::{alternatives, password_reset_factor, starting_first_factor, starting_second_factor},
@@ -200,7 +200,7 @@ pub fn SignIn(props: &SignInProps) -> Html {
     let step = shown_step(&route.step, &chosen, sign_in.as_ref(), prefer_password);
     // The URL names the step shown: a stale or unknown one is corrected in place.
     let wanted = if task_done.is_some() {
-        Some(TASK_SETUP_MFA)
+        Some(task_step(&ctx))
     } else if !ctx.state.loaded || ctx.state.is_signed_in() && !ctx.state.is_multi_session() {
         None
     } else {
@@ -211,14 +211,14 @@ pub fn SignIn(props: &SignInProps) -> Html {
         use_effect_with((wanted, route.step.clone()), move |(wanted, _)| {
             match *wanted {
                 // Entering the task is a step forward (Back returns to the sign-in).
-                Some(TASK_SETUP_MFA) => route.push(TASK_SETUP_MFA),
+                Some(w @ (TASK_SETUP_MFA | TASK_RESET_PASSWORD)) => route.push(w),
                 Some(w) => route.replace(w),
                 None => {}
             }
         });
     }
     if let Some(done) = task_done {
-        return html! { <TaskSetupMfa redirect_url_complete={done} /> };
+        return task_card(&ctx, done);
     }
     if let Some(card) = not_ready(&ctx) {
         return card;

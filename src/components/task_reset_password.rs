@@ -1,0 +1,118 @@
+//! `<TaskResetPassword/>`: the `reset-password` session task. When an administrator
+//! asks a user for a new password, their next sign-in is *pending* with this task;
+//! this card takes the new password, then sends the user on. `<SignIn/>` shows it by
+//! itself; put it on its own page with the provider's `task_urls`.
+
+use fapi_types::params;
+use yew::{platform::spawn_local, prelude::*};
+
+use super::{
+    status::LoadingCard,
+    ui::{use_focus_on_mount, use_form, Alert, Card, Field, FieldKind, LinkButton, SubmitButton},
+};
+use crate::context::use_clerk_context;
+
+#[derive(Properties, PartialEq)]
+pub struct TaskResetPasswordProps {
+    /// Where to go once the password is chosen (default: the after-sign-in target).
+    #[prop_or_default]
+    pub redirect_url_complete: Option<AttrValue>,
+}
+
+/// Chooses the new password of a pending session, then goes on.
+///
+/// ```no_run
+/// use yew::prelude::*;
+/// use yew_clerk::prelude::*;
+/// // With `task_urls={TaskUrls { reset_password: Some("/new-password".into()), ..Default::default() }}`:
+/// #[component]
+/// fn NewPasswordPage() -> Html {
+///     html! { <TaskResetPassword redirect_url_complete="/dashboard" /> }
+/// }
+/// ```
+#[component]
+pub fn TaskResetPassword(props: &TaskResetPasswordProps) -> Html {
+    let ctx = use_clerk_context();
+    let waiting = ctx
+        .state
+        .current_task()
+        .is_some_and(|t| t.key == "reset-password");
+    let password = use_state(String::new);
+    let others = use_state(|| true);
+    let form = use_form(&["new_password"]);
+    let field = use_node_ref();
+    use_focus_on_mount(field.clone());
+    {
+        let clerk = ctx.clerk.clone();
+        let explicit = props.redirect_url_complete.clone();
+        let loaded = ctx.state.loaded;
+        let signed_in = ctx.state.is_signed_in_counting_pending(false);
+        // Nothing to do here (done, or never asked): on, or to sign in.
+        let go_on = loaded && signed_in && !waiting;
+        let to_sign_in = loaded && !signed_in;
+        use_effect_with((go_on, to_sign_in), move |(go_on, to_sign_in)| {
+            if *go_on {
+                clerk.navigate(&clerk.forced_or_after_sign_in(explicit.as_deref(), None));
+            } else if *to_sign_in {
+                clerk.navigate(&clerk.build_sign_in_url(None));
+            }
+        });
+    }
+    if !(ctx.state.loaded && waiting) {
+        return html! { <LoadingCard /> };
+    }
+    let onsubmit = {
+        let (password, others, form, ctx) =
+            (password.clone(), others.clone(), form.clone(), ctx.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let p = params::ChangePassword {
+                current_password: None,
+                new_password: (*password).clone(),
+                sign_out_of_other_sessions: Some(*others),
+            };
+            let clerk = ctx.clerk.clone();
+            form.submit(&ctx, async move {
+                // The answer's client carries the session, active now (or on to its
+                // next task).
+                clerk.change_password(&p).await?;
+                Ok(())
+            });
+        })
+    };
+    let sign_out = {
+        let clerk = ctx.clerk.clone();
+        Callback::from(move |_| {
+            let clerk = clerk.clone();
+            spawn_local(async move {
+                let _ = clerk.sign_out_and_redirect().await;
+            });
+        })
+    };
+    let min = ctx
+        .state
+        .environment
+        .as_deref()
+        .map(|e| e.user_settings.password_settings.min_length)
+        .unwrap_or(8);
+    let footer = html! { <LinkButton label={ctx.t("taskSetupMfa.signOut")} onclick={sign_out} /> };
+    html! {
+        <Card title={ctx.t("taskResetPassword.title")} subtitle={ctx.t("taskResetPassword.subtitle")} {footer}>
+            <Alert message={form.errors.global.clone()} />
+            <form class={ctx.class("form")} {onsubmit} novalidate=true>
+                <Field name="new_password" label={ctx.t("formFieldLabel__newPassword")} required=true
+                    kind={FieldKind::NewPassword} node_ref={field}
+                    hint={ctx.t_with("formFieldHintText__passwordLength", &[("min", &min.to_string())])}
+                    value={(*password).clone()}
+                    oninput={let s = password.clone(); Callback::from(move |v| s.set(v))}
+                    error={form.errors.field("new_password")} />
+                <label class={ctx.class("formFieldCheckbox")}>
+                    <input type="checkbox" name="sign_out_of_other_sessions" checked={*others}
+                        onchange={let o = others.clone(); Callback::from(move |_| o.set(!*o))} />
+                    { ctx.t("formFieldLabel__signOutOfOtherSessions") }
+                </label>
+                <SubmitButton label={ctx.t("signIn.resetPassword.formButtonPrimary")} busy={form.busy} />
+            </form>
+        </Card>
+    }
+}
