@@ -303,6 +303,17 @@ async fn settings_the_server_would_refuse_are_refused_and_change_nothing() {
     assert!(!admin.log().await.contains("settings-apply"));
 }
 
+/// An action on a user's page (`lock`, `require-mfa`, …), with the form's token.
+async fn act_on(admin: &AdminBrowser, id: &str, action: &str) -> common::admin::Page {
+    let csrf = admin.csrf().await;
+    admin
+        .post(
+            &format!("/dashboard/users/{id}/{action}"),
+            &[("csrf", &csrf)],
+        )
+        .await
+}
+
 async fn user_id_of(b: &Browser) -> String {
     let v = b.get("/v1/client").await.ok();
     v["response"]["sessions"][0]["user"]["id"]
@@ -338,19 +349,7 @@ async fn users_are_searched_locked_unlocked_reset_and_signed_out() {
     let page = admin.get(&format!("/dashboard/users/{id}")).await;
     assert!(page.body.contains("+14155552124"));
 
-    let act = |action: &'static str| {
-        let admin = &admin;
-        let id = id.clone();
-        async move {
-            let csrf = admin.csrf().await;
-            admin
-                .post(
-                    &format!("/dashboard/users/{id}/{action}"),
-                    &[("csrf", &csrf)],
-                )
-                .await
-        }
-    };
+    let act = |action: &'static str| act_on(&admin, &id, action);
 
     // Sign out: the user's session is over.
     let sid = user.session_id.lock().unwrap().clone().unwrap();
@@ -699,19 +698,7 @@ async fn an_administrator_requires_two_step_verification_of_one_user() {
     other.sign_up(&server, other_email, "Other").await;
     other.sign_out().await;
 
-    let act = |action: &'static str| {
-        let admin = &admin;
-        let id = id.clone();
-        async move {
-            let csrf = admin.csrf().await;
-            admin
-                .post(
-                    &format!("/dashboard/users/{id}/{action}"),
-                    &[("csrf", &csrf)],
-                )
-                .await
-        }
-    };
+    let act = |action: &'static str| act_on(&admin, &id, action);
     assert_eq!(act("require-mfa").await.status, StatusCode::SEE_OTHER);
     let page = admin.get(&format!("/dashboard/users/{id}")).await;
     assert!(page.body.contains("Required"), "{}", page.body);
@@ -781,13 +768,7 @@ async fn an_administrator_requires_a_new_password() {
     let id = user_id_of(&user).await;
     user.sign_out().await;
 
-    let csrf = admin.csrf().await;
-    let page = admin
-        .post(
-            &format!("/dashboard/users/{id}/require-password-reset"),
-            &[("csrf", &csrf)],
-        )
-        .await;
+    let page = act_on(&admin, &id, "require-password-reset").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let page = admin.get(&format!("/dashboard/users/{id}")).await;
     assert!(page.body.contains("New password required"), "{}", page.body);

@@ -145,29 +145,10 @@ async fn a_new_password_new_factors_or_a_signed_out_device_are_asked_again() {
     );
     laptop.sign_out().await;
     let resetter = Browser::new(&server.base, Mode::Cookie);
-    let v = resetter
-        .post(
-            "/v1/client/sign_ins",
-            &[
-                ("strategy", "reset_password_email_code"),
-                ("identifier", email),
-            ],
-        )
-        .await
-        .ok();
-    let sia = v["response"]["id"].as_str().unwrap().to_owned();
-    let code = server.last_code_to(email).await;
-    resetter
-        .post(
-            &format!("/v1/client/sign_ins/{sia}/attempt_first_factor"),
-            &[
-                ("strategy", "reset_password_email_code"),
-                ("code", &code),
-                ("password", "another long passphrase"),
-            ],
-        )
-        .await
-        .ok();
+    let (_, answer) = resetter
+        .reset_password(&server, email, "another long passphrase")
+        .await;
+    assert_eq!(status(&answer.ok()), "needs_second_factor");
     let v = laptop
         .sign_in_password(email, "another long passphrase")
         .await

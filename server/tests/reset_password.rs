@@ -173,35 +173,10 @@ async fn the_one_step_custom_flow_sets_the_password_with_the_code() {
     let owner = Browser::new(&server.base, Mode::Cookie);
     owner.sign_up(&server, email, "Ada").await;
 
-    let b = Browser::new(&server.base, Mode::Cookie);
-    let v = b
-        .post(
-            "/v1/client/sign_ins",
-            &[
-                ("strategy", "reset_password_email_code"),
-                ("identifier", email),
-            ],
-        )
-        .await
-        .ok();
-    let sia = v["response"]["id"].as_str().unwrap().to_owned();
-    assert_eq!(
-        v["response"]["first_factor_verification"]["strategy"],
-        "reset_password_email_code"
-    );
-    let code = server.last_code_to(email).await;
-
     // A weak password is refused, and the sign-in waits for a better one.
-    b.post(
-        &format!("/v1/client/sign_ins/{sia}/attempt_first_factor"),
-        &[
-            ("strategy", "reset_password_email_code"),
-            ("code", &code),
-            ("password", "short"),
-        ],
-    )
-    .await
-    .err(422, "form_password_length_too_short");
+    let b = Browser::new(&server.base, Mode::Cookie);
+    let (sia, answer) = b.reset_password(&server, email, "short").await;
+    answer.err(422, "form_password_length_too_short");
     let v = b
         .post(
             &format!("/v1/client/sign_ins/{sia}/reset_password"),
@@ -217,29 +192,10 @@ async fn the_one_step_custom_flow_sets_the_password_with_the_code() {
 
     // With the password in the same request, one call does it.
     let c = Browser::new(&server.base, Mode::Cookie);
-    let v = c
-        .post(
-            "/v1/client/sign_ins",
-            &[
-                ("strategy", "reset_password_email_code"),
-                ("identifier", email),
-            ],
-        )
-        .await
-        .ok();
-    let sia = v["response"]["id"].as_str().unwrap().to_owned();
-    let code = server.last_code_to(email).await;
-    let v = c
-        .post(
-            &format!("/v1/client/sign_ins/{sia}/attempt_first_factor"),
-            &[
-                ("strategy", "reset_password_email_code"),
-                ("code", &code),
-                ("password", "yet another passphrase"),
-            ],
-        )
-        .await
-        .ok();
+    let (_, answer) = c
+        .reset_password(&server, email, "yet another passphrase")
+        .await;
+    let v = answer.ok();
     assert_eq!(v["response"]["status"], "complete");
     c.sign_out().await;
     c.sign_in_password(email, "yet another passphrase")

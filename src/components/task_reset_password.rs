@@ -8,7 +8,7 @@ use yew::{platform::spawn_local, prelude::*};
 
 use super::{
     status::LoadingCard,
-    ui::{use_focus_on_mount, use_form, Alert, Card, Field, FieldKind, LinkButton, SubmitButton},
+    ui::{use_focus_on_mount, use_form, Alert, Card, LinkButton, NewPasswordFields, SubmitButton},
 };
 use crate::context::use_clerk_context;
 
@@ -89,28 +89,17 @@ pub fn TaskResetPassword(props: &TaskResetPasswordProps) -> Html {
             });
         })
     };
-    let min = ctx
-        .state
-        .environment
-        .as_deref()
-        .map(|e| e.user_settings.password_settings.min_length)
-        .unwrap_or(8);
     let footer = html! { <LinkButton label={ctx.t("taskSetupMfa.signOut")} onclick={sign_out} /> };
     html! {
         <Card title={ctx.t("taskResetPassword.title")} subtitle={ctx.t("taskResetPassword.subtitle")} {footer}>
             <Alert message={form.errors.global.clone()} />
             <form class={ctx.class("form")} {onsubmit} novalidate=true>
-                <Field name="new_password" label={ctx.t("formFieldLabel__newPassword")} required=true
-                    kind={FieldKind::NewPassword} node_ref={field}
-                    hint={ctx.t_with("formFieldHintText__passwordLength", &[("min", &min.to_string())])}
+                <NewPasswordFields name="new_password" node_ref={field}
                     value={(*password).clone()}
                     oninput={let s = password.clone(); Callback::from(move |v| s.set(v))}
-                    error={form.errors.field("new_password")} />
-                <label class={ctx.class("formFieldCheckbox")}>
-                    <input type="checkbox" name="sign_out_of_other_sessions" checked={*others}
-                        onchange={let o = others.clone(); Callback::from(move |_| o.set(!*o))} />
-                    { ctx.t("formFieldLabel__signOutOfOtherSessions") }
-                </label>
+                    error={form.errors.field("new_password")}
+                    sign_out_others={*others}
+                    on_sign_out_others={let o = others.clone(); Callback::from(move |v| o.set(v))} />
                 <SubmitButton label={ctx.t("signIn.resetPassword.formButtonPrimary")} busy={form.busy} />
             </form>
         </Card>

@@ -139,13 +139,7 @@ impl SignInHandle {
         strategy: Strategy,
         code: &str,
     ) -> Result<SignIn, ClerkError> {
-        self.clerk
-            .attempt_second_factor(&params::AttemptSecondFactor {
-                strategy,
-                code: Some(code.trim().to_owned()),
-                remember_device: None,
-            })
-            .await
+        self.attempt_second(strategy, code, None).await
     }
 
     /// [`attempt_second_factor`](Self::attempt_second_factor), asking the server to
@@ -158,11 +152,20 @@ impl SignInHandle {
         strategy: Strategy,
         code: &str,
     ) -> Result<SignIn, ClerkError> {
+        self.attempt_second(strategy, code, Some(true)).await
+    }
+
+    async fn attempt_second(
+        &self,
+        strategy: Strategy,
+        code: &str,
+        remember_device: Option<bool>,
+    ) -> Result<SignIn, ClerkError> {
         self.clerk
             .attempt_second_factor(&params::AttemptSecondFactor {
                 strategy,
                 code: Some(code.trim().to_owned()),
-                remember_device: Some(true),
+                remember_device,
             })
             .await
     }

@@ -5,7 +5,7 @@
 use crate::{
     flows::notices::{self, Notice},
     state::AppState,
-    store,
+    store::{self, users::Requirement},
 };
 
 /// An action on one account, as the dashboard's forms name them.
@@ -110,7 +110,8 @@ pub async fn run(
         // From the next sign-in: a user without a second factor lands in the
         // `setup-mfa` task, and the last one can no longer be removed.
         Action::RequireMfa => {
-            let changed = store::users::set_mfa_required(&state.db, &user.id, true).await?;
+            let changed =
+                store::users::set_required(&state.db, &user.id, Requirement::Mfa, true).await?;
             if changed {
                 "two-step verification required from the next sign-in".to_owned()
             } else {
@@ -119,7 +120,8 @@ pub async fn run(
         }
         Action::RequirePasswordReset => {
             let changed =
-                store::users::set_password_reset_required(&state.db, &user.id, true).await?;
+                store::users::set_required(&state.db, &user.id, Requirement::NewPassword, true)
+                    .await?;
             if changed {
                 "a new password required at the next sign-in".to_owned()
             } else {
@@ -128,7 +130,8 @@ pub async fn run(
         }
         Action::StopRequiringPasswordReset => {
             let changed =
-                store::users::set_password_reset_required(&state.db, &user.id, false).await?;
+                store::users::set_required(&state.db, &user.id, Requirement::NewPassword, false)
+                    .await?;
             let next = super::new_session::needs_second_factor(state, &user)
                 .await?
                 .then_some(store::sessions::SETUP_MFA);
@@ -140,7 +143,8 @@ pub async fn run(
             }
         }
         Action::StopRequiringMfa => {
-            let changed = store::users::set_mfa_required(&state.db, &user.id, false).await?;
+            let changed =
+                store::users::set_required(&state.db, &user.id, Requirement::Mfa, false).await?;
             if changed {
                 "two-step verification no longer required".to_owned()
             } else {

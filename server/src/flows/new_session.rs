@@ -12,7 +12,7 @@ use crate::{
     store::{
         self,
         sessions::{NewSession, RESET_PASSWORD, SETUP_MFA},
-        users::UserRow,
+        users::{Requirement, UserRow},
     },
 };
 
@@ -72,7 +72,7 @@ pub async fn password_chosen(state: &AppState, user: &UserRow) -> ApiResult<()> 
     if user.password_reset_required_at.is_none() {
         return Ok(());
     }
-    store::users::set_password_reset_required(&state.db, &user.id, false).await?;
+    store::users::set_required(&state.db, &user.id, Requirement::NewPassword, false).await?;
     let next = needs_second_factor(state, user).await?.then_some(SETUP_MFA);
     store::sessions::finish_reset_password_task(&state.db, &user.id, next).await?;
     Ok(())

@@ -93,3 +93,26 @@ pub fn validate_new(
     }
     Ok(())
 }
+
+/// Replaces `user`'s password with `password` (checked by [`validate_new`], the
+/// form field named `param`), whichever way the user got here (a change in the
+/// profile, a reset code, the `reset-password` task): the devices remembered under
+/// the old one are forgotten, and an administrator's request for a new one is met.
+pub async fn set_new(
+    state: &AppState,
+    user: &UserRow,
+    param: &str,
+    password: &str,
+) -> ApiResult<()> {
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    let context: Vec<&str> = idents
+        .iter()
+        .map(|i| i.value.as_str())
+        .chain(user.username.as_deref())
+        .collect();
+    validate_new(&state.settings(), param, password, &context)?;
+    let hash = state.passwords.hash(password).await;
+    store::users::set_password(&state.db, &user.id, &hash).await?;
+    super::remembered_devices::forget_all(state, &user.id).await?;
+    super::new_session::password_chosen(state, user).await
+}

@@ -238,17 +238,7 @@ pub async fn change_password(
         )
         .await?;
     }
-    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let context: Vec<&str> = idents
-        .iter()
-        .map(|i| i.value.as_str())
-        .chain(user.username.as_deref())
-        .collect();
-    flows::passwords::validate_new(&state.settings(), "new_password", &p.new_password, &context)?;
-    let hash = state.passwords.hash(&p.new_password).await;
-    store::users::set_password(&state.db, &user.id, &hash).await?;
-    flows::remembered_devices::forget_all(&state, &user.id).await?;
-    flows::new_session::password_chosen(&state, &user).await?;
+    flows::passwords::set_new(&state, &user, "new_password", &p.new_password).await?;
     if p.sign_out_of_other_sessions == Some(true) {
         store::sessions::revoke_others(&state.db, &user.id, &session.id).await?;
     }

@@ -287,11 +287,8 @@ pub async fn attempt_second_factor(
     let row = in_progress(&state, &session, NEEDS_SECOND, "attempt_second_factor").await?;
     match p.strategy {
         Strategy::PhoneCode | Strategy::EmailCode => {
-            let prepared = match &row.second_factor_verification_id {
-                Some(v) => store::verifications::get(&state.db, v).await?,
-                None => None,
-            };
-            if prepared.as_ref().map(|v| v.strategy.as_str()) != Some(p.strategy.as_str()) {
+            let sent = row.second_factor_verification_id.as_deref();
+            if !store::verifications::prepared_for(&state.db, sent, p.strategy.as_str()).await? {
                 return Err(ApiError::verification_missing());
             }
             flows::codes::check(

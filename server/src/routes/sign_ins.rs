@@ -492,11 +492,8 @@ pub async fn attempt_first_factor(
                 }
                 (None, _) => return Err(ApiError::verification_missing()),
             };
-            let prepared = match &row.first_factor_verification_id {
-                Some(v) => store::verifications::get(&state.db, v).await?,
-                None => None,
-            };
-            if prepared.as_ref().map(|v| v.strategy.as_str()) != Some(p.strategy.as_str()) {
+            let sent = row.first_factor_verification_id.as_deref();
+            if !store::verifications::prepared_for(&state.db, sent, p.strategy.as_str()).await? {
                 return Err(ApiError::verification_missing());
             }
             flows::codes::check(
@@ -571,18 +568,7 @@ async fn set_new_password(
     password: &str,
     sign_out_others: bool,
 ) -> ApiResult<()> {
-    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let context: Vec<&str> = idents
-        .iter()
-        .map(|i| i.value.as_str())
-        .chain(user.username.as_deref())
-        .collect();
-    flows::passwords::validate_new(&state.settings(), "password", password, &context)?;
-    let hash = state.passwords.hash(password).await;
-    store::users::set_password(&state.db, &user.id, &hash).await?;
-    flows::remembered_devices::forget_all(state, &user.id).await?;
-    // A reset meets an administrator's request for a new password.
-    flows::new_session::password_chosen(state, user).await?;
+    flows::passwords::set_new(state, user, "password", password).await?;
     if sign_out_others {
         store::sessions::revoke_all_for_user(&state.db, &user.id).await?;
     }
@@ -730,12 +716,8 @@ pub async fn attempt_second_factor(
     let sent = matches!(p.strategy, Strategy::PhoneCode | Strategy::EmailCode);
     match p.strategy {
         _ if sent => {
-            let prepared = match &row.second_factor_verification_id {
-                Some(v) => store::verifications::get(&state.db, v).await?,
-                None => None,
-            };
-            // The code answers the kind that was sent, nothing else.
-            if prepared.as_ref().map(|v| v.strategy.as_str()) != Some(p.strategy.as_str()) {
+            let sent = row.second_factor_verification_id.as_deref();
+            if !store::verifications::prepared_for(&state.db, sent, p.strategy.as_str()).await? {
                 return Err(ApiError::verification_missing());
             }
             flows::codes::check(

@@ -458,40 +458,38 @@ pub async fn delete_account(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
     Ok(deleted)
 }
 
-/// Requires (or stops requiring) two-step verification of one user; whether the
-/// row changed.
-pub async fn set_mfa_required(db: &Db, id: &str, required: bool) -> Result<bool, sqlx::Error> {
-    let now = now_ms();
-    let sql = if required {
-        "UPDATE users SET mfa_required_at = $1, updated_at = $1 WHERE id = $2 AND mfa_required_at IS NULL"
-    } else {
-        "UPDATE users SET mfa_required_at = NULL, updated_at = $1 WHERE id = $2 AND mfa_required_at IS NOT NULL"
-    };
-    Ok(sqlx::query(sql)
-        .bind(now)
-        .bind(id)
-        .execute(&db.write)
-        .await?
-        .rows_affected()
-        == 1)
+/// An administrator's requirement of one user, kept as the time it was made.
+#[derive(Debug, Clone, Copy)]
+pub enum Requirement {
+    /// Two-step verification (`mfa_required_at`).
+    Mfa,
+    /// A new password: the `reset-password` task (`password_reset_required_at`).
+    NewPassword,
 }
 
-/// Requires (or stops requiring) a new password of one user; whether the row changed.
-pub async fn set_password_reset_required(
+/// Makes (or drops) `requirement` of one user; whether the row changed.
+pub async fn set_required(
     db: &Db,
     id: &str,
+    requirement: Requirement,
     required: bool,
 ) -> Result<bool, sqlx::Error> {
-    let now = now_ms();
-    let sql = if required {
-        "UPDATE users SET password_reset_required_at = $1, updated_at = $1
-         WHERE id = $2 AND password_reset_required_at IS NULL"
-    } else {
-        "UPDATE users SET password_reset_required_at = NULL, updated_at = $1
-         WHERE id = $2 AND password_reset_required_at IS NOT NULL"
+    // A column from this fixed set, never from input.
+    let column = match requirement {
+        Requirement::Mfa => "mfa_required_at",
+        Requirement::NewPassword => "password_reset_required_at",
     };
-    Ok(sqlx::query(sql)
-        .bind(now)
+    let sql = if required {
+        format!(
+            "UPDATE users SET {column} = $1, updated_at = $1 WHERE id = $2 AND {column} IS NULL"
+        )
+    } else {
+        format!(
+            "UPDATE users SET {column} = NULL, updated_at = $1 WHERE id = $2 AND {column} IS NOT NULL"
+        )
+    };
+    Ok(sqlx::query(&sql)
+        .bind(now_ms())
         .bind(id)
         .execute(&db.write)
         .await?

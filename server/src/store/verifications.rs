@@ -257,3 +257,12 @@ pub async fn release_send(db: &Db, key: &str, claimed_at: i64) -> Result<(), sql
         .await
         .map(|_| ())
 }
+
+/// Whether the verification `id` (if any) was prepared for `strategy`: a code
+/// answers only the kind that was sent.
+pub async fn prepared_for(db: &Db, id: Option<&str>, strategy: &str) -> Result<bool, sqlx::Error> {
+    let Some(id) = id else {
+        return Ok(false);
+    };
+    Ok(get(db, id).await?.is_some_and(|v| v.strategy == strategy))
+}

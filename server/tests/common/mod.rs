@@ -570,6 +570,40 @@ impl Browser {
         (secret, v)
     }
 
+    /// Clerk's one-step forgot-password flow: a sign-in with the reset strategy
+    /// (which emails the code), then the code with the new password. Returns the
+    /// sign-in's id and the last answer.
+    pub async fn reset_password(
+        &self,
+        server: &TestServer,
+        email: &str,
+        new_password: &str,
+    ) -> (String, Resp) {
+        let v = self
+            .post(
+                "/v1/client/sign_ins",
+                &[
+                    ("strategy", "reset_password_email_code"),
+                    ("identifier", email),
+                ],
+            )
+            .await
+            .ok();
+        let sia = v["response"]["id"].as_str().unwrap().to_owned();
+        let code = server.last_code_to(email).await;
+        let answer = self
+            .post(
+                &format!("/v1/client/sign_ins/{sia}/attempt_first_factor"),
+                &[
+                    ("strategy", "reset_password_email_code"),
+                    ("code", &code),
+                    ("password", new_password),
+                ],
+            )
+            .await;
+        (sia, answer)
+    }
+
     /// Identifier + password; returns the sign-in JSON.
     pub async fn sign_in_password(&self, identifier: &str, password: &str) -> Resp {
         self.post(

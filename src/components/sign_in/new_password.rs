@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::{factor_one::identity, Step};
 use crate::{
-    components::ui::{use_focus_on_mount, use_form, Alert, Card, Field, FieldKind, SubmitButton},
+    components::ui::{use_focus_on_mount, use_form, Alert, Card, NewPasswordFields, SubmitButton},
     context::use_clerk_context,
 };
 
@@ -46,28 +46,17 @@ pub fn NewPassword(props: &NewPasswordProps) -> Html {
             });
         })
     };
-    let min = ctx
-        .state
-        .environment
-        .as_deref()
-        .map(|e| e.user_settings.password_settings.min_length)
-        .unwrap_or(8);
     html! {
         <Card title={ctx.t("signIn.resetPassword.title")}
               identity={identity(&ctx, &props.sign_in, &props.on_choose)}>
             <Alert message={form.errors.global.clone()} />
             <form class={ctx.class("form")} {onsubmit} novalidate=true>
-                <Field name="password" label={ctx.t("formFieldLabel__newPassword")} required=true
-                    kind={FieldKind::NewPassword} node_ref={field}
-                    hint={ctx.t_with("formFieldHintText__passwordLength", &[("min", &min.to_string())])}
+                <NewPasswordFields name="password" node_ref={field}
                     value={(*password).clone()}
                     oninput={let s = password.clone(); Callback::from(move |v| s.set(v))}
-                    error={form.errors.field("password")} />
-                <label class={ctx.class("formFieldCheckbox")}>
-                    <input type="checkbox" name="sign_out_of_other_sessions" checked={*others}
-                        onchange={let o = others.clone(); Callback::from(move |_| o.set(!*o))} />
-                    { ctx.t("formFieldLabel__signOutOfOtherSessions") }
-                </label>
+                    error={form.errors.field("password")}
+                    sign_out_others={*others}
+                    on_sign_out_others={let o = others.clone(); Callback::from(move |v| o.set(v))} />
                 <SubmitButton label={ctx.t("signIn.resetPassword.formButtonPrimary")} busy={form.busy} />
             </form>
         </Card>

@@ -8,6 +8,7 @@ mod code_form;
 mod errors;
 mod field;
 mod focus;
+mod new_password;
 mod qr_code;
 mod submit;
 
@@ -19,5 +20,6 @@ pub use code_form::{CodeForm, CodeShape};
 pub use errors::FormErrors;
 pub use field::{Field, FieldKind};
 pub use focus::use_focus_on_mount;
+pub use new_password::NewPasswordFields;
 pub use qr_code::QrCode;
 pub use submit::{use_code_sender, use_form};

@@ -8,7 +8,7 @@ use super::{
     two_step::{may_remove_a_factor, AuthenticatorApp, BackupCodeList, BackupCodes, MethodProps},
 };
 use crate::{
-    components::ui::{use_form, Alert, Field, FieldKind, SubmitButton},
+    components::ui::{use_form, Alert, Field, FieldKind, NewPasswordFields, SubmitButton},
     context::use_clerk_context,
     hooks::use_reverification,
     IdentificationKind,
@@ -104,12 +104,6 @@ fn PasswordSection(props: &PageProps) -> Html {
             });
         })
     };
-    let min = ctx
-        .state
-        .environment
-        .as_deref()
-        .map(|e| e.user_settings.password_settings.min_length)
-        .unwrap_or(8);
     let button = if has_password {
         "userProfile.start.passwordSection.primaryButton__updatePassword"
     } else {
@@ -128,15 +122,11 @@ fn PasswordSection(props: &PageProps) -> Html {
                         value={(*current).clone()} oninput={let s = current.clone(); Callback::from(move |v| s.set(v))}
                         error={form.errors.field("current_password")} />
                 }
-                <Field name="new_password" label={ctx.t("formFieldLabel__newPassword")} kind={FieldKind::NewPassword} required=true
-                    hint={ctx.t_with("formFieldHintText__passwordLength", &[("min", &min.to_string())])}
+                <NewPasswordFields name="new_password"
                     value={(*new).clone()} oninput={let s = new.clone(); Callback::from(move |v| s.set(v))}
-                    error={form.errors.field("new_password")} />
-                <label class={ctx.class("formFieldCheckbox")}>
-                    <input type="checkbox" name="sign_out_of_other_sessions" checked={*others}
-                        onchange={let o = others.clone(); Callback::from(move |_| o.set(!*o))} />
-                    { ctx.t("formFieldLabel__signOutOfOtherSessions") }
-                </label>
+                    error={form.errors.field("new_password")}
+                    sign_out_others={*others}
+                    on_sign_out_others={let o = others.clone(); Callback::from(move |v| o.set(v))} />
                 <SubmitButton label={ctx.t(button)} busy={form.busy} />
             </form>
         </section>
