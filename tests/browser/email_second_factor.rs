@@ -24,7 +24,7 @@ async fn an_email_address_becomes_the_second_factor_and_sign_in_asks_its_code() 
         wait_for(root, "[data-section=mfa-email] .cl-backupCodesList").await;
         click(root, "button.cl-backupCodesDone").await;
         let item = wait_for(root, ".cl-mfaEmailCodeItem").await;
-        assert_eq!(item.text_content().unwrap().contains(&email), true);
+        assert!(item.text_content().unwrap().contains(&email));
         assert!(clerk.state().user().unwrap().two_factor_enabled);
         clerk.sign_out().await.unwrap();
     }
