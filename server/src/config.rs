@@ -819,6 +819,9 @@ impl Settings {
                 "backup_code needs phone_code, totp or email_code: codes alone are no second step",
             );
         }
+        if self.mfa.remember_device_days > 365 {
+            return invalid("mfa.remember_device_days must be 0 (off) to 365");
+        }
         if self.codes.max_attempts == 0 || self.codes.lifetime_seconds == 0 {
             return invalid("codes.max_attempts and codes.lifetime_seconds must be positive");
         }

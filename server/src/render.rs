@@ -306,12 +306,13 @@ pub async fn session_verification(
             .unwrap_or(t::SessionVerificationLevel::MultiFactor),
         status: serde_json::from_value(serde_json::Value::String(row.status.clone()))
             .unwrap_or(t::SessionVerificationStatus::Unknown),
-        supported_first_factors: Some(factors::first_factors(
-            &state.settings(),
-            &user_row,
-            &idents,
-            totp,
-        )),
+        // "Verify it's you" proves a factor; a password reset is not one.
+        supported_first_factors: Some(
+            factors::first_factors(&state.settings(), &user_row, &idents, totp)
+                .into_iter()
+                .filter(|f| !f.strategy.is_password_reset())
+                .collect(),
+        ),
         supported_second_factors: (!second.is_empty()).then_some(second),
         first_factor_verification: ff.map(|v| verification(&v, now)),
         second_factor_verification: sf.map(|v| verification(&v, now)),

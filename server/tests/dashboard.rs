@@ -812,3 +812,97 @@ async fn an_administrator_requires_a_new_password() {
     let page = admin.get(&format!("/dashboard/users/{id}")).await;
     assert!(!page.body.contains("New password required"));
 }
+
+/// "Sign out of all sessions" also forgets the devices the user asked not to be asked
+/// on again: the next password sign-in there asks for the second factor.
+#[tokio::test]
+async fn signing_a_user_out_forgets_their_remembered_devices() {
+    let server = TestServer::with(|s| {
+        with_admin(s);
+        s.mfa.remember_device_days = 30;
+    })
+    .await;
+    let admin = signed_in_admin(&server).await;
+    let (email, phone) = ("remembered.admin@example.com", "+14155552188");
+    let laptop = account_with_2fa(&server, email, phone).await;
+    let sia = laptop.to_second_factor(email).await;
+    let code = server.last_code_to(phone).await;
+    let v = laptop
+        .post(
+            &format!("/v1/client/sign_ins/{sia}/attempt_second_factor"),
+            &[
+                ("strategy", "phone_code"),
+                ("code", &code),
+                ("remember_device", "true"),
+            ],
+        )
+        .await
+        .ok();
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    laptop.activate(&sid).await;
+    let id = user_id_of(&laptop).await;
+    laptop.sign_out().await;
+    let v = laptop.sign_in_password(email, PASSWORD).await.ok();
+    assert_eq!(v["response"]["status"], "complete", "remembered");
+    assert_eq!(
+        act_on(&admin, &id, "sign-out").await.status,
+        StatusCode::SEE_OTHER
+    );
+    laptop.sign_out().await;
+    let v = laptop.sign_in_password(email, PASSWORD).await.ok();
+    assert_eq!(v["response"]["status"], "needs_second_factor");
+}
+
+/// A lock answers a takeover even in the middle of a reset: a right reset code from
+/// before the lock sets no password afterwards.
+#[tokio::test]
+async fn a_lock_stops_a_reset_already_past_its_code() {
+    let server = TestServer::with(with_admin).await;
+    let admin = signed_in_admin(&server).await;
+    let email = "reset.locked@example.com";
+    let owner = Browser::new(&server.base, Mode::Cookie);
+    owner.sign_up(&server, email, "Ada").await;
+    let id = user_id_of(&owner).await;
+
+    let attacker = Browser::new(&server.base, Mode::Cookie);
+    let v = attacker
+        .post(
+            "/v1/client/sign_ins",
+            &[
+                ("strategy", "reset_password_email_code"),
+                ("identifier", email),
+            ],
+        )
+        .await
+        .ok();
+    let sia = v["response"]["id"].as_str().unwrap().to_owned();
+    let code = server.last_code_to(email).await;
+    let v = attacker
+        .post(
+            &format!("/v1/client/sign_ins/{sia}/attempt_first_factor"),
+            &[("strategy", "reset_password_email_code"), ("code", &code)],
+        )
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "needs_new_password");
+    assert_eq!(
+        act_on(&admin, &id, "lock").await.status,
+        StatusCode::SEE_OTHER
+    );
+    attacker
+        .post(
+            &format!("/v1/client/sign_ins/{sia}/reset_password"),
+            &[("password", "the attacker's passphrase")],
+        )
+        .await
+        .err(403, "user_locked");
+    assert_eq!(
+        act_on(&admin, &id, "unlock").await.status,
+        StatusCode::SEE_OTHER
+    );
+    owner.sign_out().await;
+    owner.sign_in_password(email, PASSWORD).await.ok();
+}

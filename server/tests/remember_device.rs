@@ -145,10 +145,21 @@ async fn a_new_password_new_factors_or_a_signed_out_device_are_asked_again() {
     );
     laptop.sign_out().await;
     let resetter = Browser::new(&server.base, Mode::Cookie);
-    let (_, answer) = resetter
+    let (sia, answer) = resetter
         .reset_password(&server, email, "another long passphrase")
         .await;
     assert_eq!(status(&answer.ok()), "needs_second_factor");
+    // The new password takes effect with the second factor.
+    resetter
+        .post(
+            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
+            &[("strategy", "phone_code")],
+        )
+        .await
+        .ok();
+    let code = server.last_code_to(phone).await;
+    let v = resetter.attempt_sms_code(&sia, &code).await.ok();
+    assert_eq!(status(&v), "complete");
     let v = laptop
         .sign_in_password(email, "another long passphrase")
         .await
@@ -207,6 +218,30 @@ async fn off_by_default() {
     let env = laptop.get("/v1/environment").await.ok();
     assert!(env["auth_config"].get("remember_device_days").is_none());
     sign_in_with_sms(&server, &laptop, email, phone, true).await;
+    laptop.sign_out().await;
+    let v = laptop.sign_in_password(email, PASSWORD).await.ok();
+    assert_eq!(status(&v), "needs_second_factor");
+}
+
+#[tokio::test]
+async fn a_shorter_period_shortens_what_was_remembered_before() {
+    // Remembered under a longer period (30 days, still running), then the instance
+    // went down to 7: a device remembered 8 days ago is asked again.
+    let server = TestServer::with(|s| s.mfa.remember_device_days = 7).await;
+    let (email, phone) = ("shortened@example.com", "+14155558007");
+    let laptop = account_with_2fa(&server, email, phone).await;
+    sign_in_with_sms(&server, &laptop, email, phone, true).await;
+    let day = 86_400_000_i64;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    sqlx::query("UPDATE remembered_devices SET remembered_at = $1, expires_at = $2")
+        .bind(now - 8 * day)
+        .bind(now + 22 * day)
+        .execute(&server.state().db.write)
+        .await
+        .unwrap();
     laptop.sign_out().await;
     let v = laptop.sign_in_password(email, PASSWORD).await.ok();
     assert_eq!(status(&v), "needs_second_factor");

@@ -152,6 +152,15 @@ async fn a_reset_never_skips_the_second_factor() {
         strategies(&v["response"]["supported_second_factors"]),
         ["phone_code", "backup_code"]
     );
+    // Nothing has changed yet: the mailbox alone sets no password and tells no one.
+    let elsewhere = Browser::new(&server.base, Mode::Cookie);
+    let v = elsewhere.sign_in_password(email, PASSWORD).await.ok();
+    assert_eq!(v["response"]["status"], "needs_second_factor");
+    assert!(server
+        .notices_to(email)
+        .await
+        .iter()
+        .all(|n| !n.contains("password was changed")));
 
     b.post(
         &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
@@ -162,6 +171,18 @@ async fn a_reset_never_skips_the_second_factor() {
     let sms = server.last_code_to(phone).await;
     let v = b.attempt_sms_code(&sia, &sms).await.ok();
     assert_eq!(v["response"]["status"], "complete");
+    // Every factor passed: now the new password is the password.
+    elsewhere
+        .sign_in_password(email, PASSWORD)
+        .await
+        .err(422, "form_password_incorrect");
+    let v = elsewhere.sign_in_password(email, NEW_PASSWORD).await.ok();
+    assert_eq!(v["response"]["status"], "needs_second_factor");
+    assert!(server
+        .notices_to(email)
+        .await
+        .iter()
+        .any(|n| n.contains("password was changed")));
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use super::{
     status::LoadingCard,
     ui::{use_focus_on_mount, use_form, Alert, Card, LinkButton, NewPasswordFields, SubmitButton},
 };
-use crate::context::use_clerk_context;
+use crate::{context::use_clerk_context, hooks::use_reverification};
 
 #[derive(Properties, PartialEq)]
 pub struct TaskResetPasswordProps {
@@ -42,14 +42,16 @@ pub fn TaskResetPassword(props: &TaskResetPasswordProps) -> Html {
     let form = use_form(&["new_password"]);
     let field = use_node_ref();
     use_focus_on_mount(field.clone());
+    let reverification = use_reverification();
     {
         let clerk = ctx.clerk.clone();
         let explicit = props.redirect_url_complete.clone();
         let loaded = ctx.state.loaded;
         let signed_in = ctx.state.is_signed_in_counting_pending(false);
-        // Nothing to do here (done, or never asked): on, or to sign in.
-        let go_on = loaded && signed_in && !waiting;
-        let to_sign_in = loaded && !signed_in;
+        // Done (or never asked): on when nothing is pending; else to the sign-in page,
+        // which shows the next task (or the form, when signed out).
+        let go_on = loaded && signed_in && !ctx.state.is_pending();
+        let to_sign_in = loaded && (!signed_in || !waiting && ctx.state.is_pending());
         use_effect_with((go_on, to_sign_in), move |(go_on, to_sign_in)| {
             if *go_on {
                 clerk.navigate(&clerk.forced_or_after_sign_in(explicit.as_deref(), None));
@@ -62,8 +64,13 @@ pub fn TaskResetPassword(props: &TaskResetPasswordProps) -> Html {
         return html! { <LoadingCard /> };
     }
     let onsubmit = {
-        let (password, others, form, ctx) =
-            (password.clone(), others.clone(), form.clone(), ctx.clone());
+        let (password, others, form, ctx, reverification) = (
+            password.clone(),
+            others.clone(),
+            form.clone(),
+            ctx.clone(),
+            reverification.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let p = params::ChangePassword {
@@ -71,11 +78,12 @@ pub fn TaskResetPassword(props: &TaskResetPasswordProps) -> Html {
                 new_password: (*password).clone(),
                 sign_out_of_other_sessions: Some(*others),
             };
-            let clerk = ctx.clerk.clone();
+            let (clerk, reverification) = (ctx.clerk.clone(), reverification.clone());
             form.submit(&ctx, async move {
-                // The answer's client carries the session, active now (or on to its
-                // next task).
-                clerk.change_password(&p).await?;
+                // A session older than the step-up window (or one that skipped the
+                // second factor on a remembered device) verifies first. The answer's
+                // client carries the session, active now or on to its next task.
+                reverification.run(|| clerk.change_password(&p)).await?;
                 Ok(())
             });
         })

@@ -145,6 +145,10 @@ pub async fn run(
         Action::StopRequiringMfa => {
             let changed =
                 store::users::set_required(&state.db, &user.id, Requirement::Mfa, false).await?;
+            // Its sessions waiting to set one up go on, unless everyone must.
+            if !state.settings().mfa.required {
+                store::sessions::drop_setup_mfa_task(&state.db, &user.id).await?;
+            }
             if changed {
                 "two-step verification no longer required".to_owned()
             } else {

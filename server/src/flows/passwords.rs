@@ -95,15 +95,24 @@ pub fn validate_new(
 }
 
 /// Replaces `user`'s password with `password` (checked by [`validate_new`], the
-/// form field named `param`), whichever way the user got here (a change in the
-/// profile, a reset code, the `reset-password` task): the devices remembered under
-/// the old one are forgotten, and an administrator's request for a new one is met.
+/// form field named `param`): see [`apply_new`].
 pub async fn set_new(
     state: &AppState,
     user: &UserRow,
     param: &str,
     password: &str,
 ) -> ApiResult<()> {
+    let hash = hash_new(state, user, param, password).await?;
+    apply_new(state, user, &hash).await
+}
+
+/// Checks a new password of `user` (the form field named `param`) and hashes it.
+pub async fn hash_new(
+    state: &AppState,
+    user: &UserRow,
+    param: &str,
+    password: &str,
+) -> ApiResult<String> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let context: Vec<&str> = idents
         .iter()
@@ -111,8 +120,14 @@ pub async fn set_new(
         .chain(user.username.as_deref())
         .collect();
     validate_new(&state.settings(), param, password, &context)?;
-    let hash = state.passwords.hash(password).await;
-    store::users::set_password(&state.db, &user.id, &hash).await?;
+    Ok(state.passwords.hash(password).await)
+}
+
+/// Makes `hash` the password of `user`, whichever way they got here (a change in the
+/// profile, a reset, the `reset-password` task): the devices remembered under the
+/// old one are forgotten, and an administrator's request for a new one is met.
+pub async fn apply_new(state: &AppState, user: &UserRow, hash: &str) -> ApiResult<()> {
+    store::users::set_password(&state.db, &user.id, hash).await?;
     super::remembered_devices::forget_all(state, &user.id).await?;
     super::new_session::password_chosen(state, user).await
 }

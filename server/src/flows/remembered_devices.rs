@@ -39,7 +39,8 @@ pub async fn skips_second_factor(
     if !offered_to(state, user) {
         return Ok(false);
     }
-    Ok(store::remembered_devices::is_remembered(&state.db, client_id, &user.id).await?)
+    let period_ms = state.settings().mfa.remember_device_days as i64 * 86_400_000;
+    Ok(store::remembered_devices::is_remembered(&state.db, client_id, &user.id, period_ms).await?)
 }
 
 /// Forgets every remembered device of a user: their password or second factors

@@ -134,7 +134,10 @@ pub fn build(state: &AppState, issuer: &str) -> t::Environment {
             test_mode: s.test_mode_active(),
             reverification: true,
             claimed_at: None,
-            remember_device_days: (s.mfa.remember_device_days > 0)
+            // Not offered where it would apply to no one: MFA for everyone, and
+            // remembered devices never skipping it.
+            remember_device_days: (s.mfa.remember_device_days > 0
+                && (!s.mfa.required || s.mfa.remember_device_when_required))
                 .then_some(s.mfa.remember_device_days),
         },
         display_config: t::DisplayConfig {

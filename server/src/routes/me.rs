@@ -682,7 +682,11 @@ pub async fn delete_identification(
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let others_verified: Vec<&IdentificationRow> = idents
         .iter()
-        .filter(|i| i.id != ident.id && i.verified() && !i.reserved_for_second_factor)
+        // A phone reserved for two-step verification is no identifier to sign in with;
+        // an email address reserved for it still is.
+        .filter(|i| {
+            i.id != ident.id && i.verified() && !(i.kind == PHONE && i.reserved_for_second_factor)
+        })
         .collect();
     if ident.verified() && others_verified.is_empty() {
         return Err(ApiError::identification_deletion_failed());

@@ -128,6 +128,7 @@ async fn after_factor(
         store::sign_ins::advance(&state.db, &sign_in.id, from, "needs_client_trust").await?;
         return Ok(());
     }
+    apply_reset(state, &sign_in.id, user).await?;
     let ip = identity.ip_string();
     let session = new_session(
         state,
@@ -543,6 +544,8 @@ pub async fn reset_password(
         .await?
         .ok_or_else(ApiError::internal)?;
     let source = Source::of(&state, &identity, Some(&user.id)).await?;
+    // Locked since the code was right (an administrator answering a takeover): no more.
+    flows::lockout::ensure_unlocked(&state, &user, &source).await?;
     let sign_out_others = p.sign_out_of_other_sessions == Some(true);
     set_new_password(
         &state,
@@ -568,11 +571,10 @@ async fn set_new_password(
     password: &str,
     sign_out_others: bool,
 ) -> ApiResult<()> {
-    flows::passwords::set_new(state, user, "password", password).await?;
-    if sign_out_others {
-        store::sessions::revoke_all_for_user(&state.db, &user.id).await?;
-    }
-    notices::notify(state, &user.id, Notice::PasswordChanged).await;
+    // Checked now, applied only once every factor is passed: a reset code alone (the
+    // mailbox) changes nothing, signs no one out.
+    let hash = flows::passwords::hash_new(state, user, "password", password).await?;
+    store::sign_ins::keep_new_password(&state.db, &row.id, &hash, sign_out_others).await?;
     let strategy = match &row.first_factor_verification_id {
         Some(v) => store::verifications::get(&state.db, v)
             .await?
@@ -590,6 +592,23 @@ async fn set_new_password(
         &strategy,
     )
     .await
+}
+
+/// Applies the new password a reset left on sign-in `id` (every factor now passed):
+/// the owner is told, and with `sign_out_of_other_sessions` every session ends.
+async fn apply_reset(state: &AppState, id: &str, user: &UserRow) -> ApiResult<()> {
+    let Some(row) = store::sign_ins::get(&state.db, id).await? else {
+        return Ok(());
+    };
+    let Some(hash) = row.new_password_hash else {
+        return Ok(());
+    };
+    flows::passwords::apply_new(state, user, &hash).await?;
+    if row.new_password_signs_out == 1 {
+        store::sessions::revoke_all_for_user(&state.db, &user.id).await?;
+    }
+    notices::notify(state, &user.id, Notice::PasswordChanged).await;
+    Ok(())
 }
 
 pub async fn prepare_second_factor(
@@ -740,6 +759,8 @@ pub async fn attempt_second_factor(
         None => None,
     }
     .unwrap_or_else(|| "password".into());
+    // Every factor is passed: a new password from a reset takes effect now.
+    apply_reset(&state, &row.id, &user).await?;
     let ip = identity.ip_string();
     let session = new_session(
         &state,

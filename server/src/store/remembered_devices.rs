@@ -26,15 +26,24 @@ pub async fn remember(
     .map(|_| ())
 }
 
-/// Whether `client_id` is remembered for `user_id` now.
-pub async fn is_remembered(db: &Db, client_id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
+/// Whether `client_id` is remembered for `user_id` now, and was remembered within
+/// the last `period_ms` (the instance's period as it is today: shortening it
+/// shortens every remembrance).
+pub async fn is_remembered(
+    db: &Db,
+    client_id: &str,
+    user_id: &str,
+    period_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM remembered_devices
-         WHERE client_id = $1 AND user_id = $2 AND expires_at > $3",
+         WHERE client_id = $1 AND user_id = $2 AND expires_at > $3 AND remembered_at > $4",
     )
     .bind(client_id)
     .bind(user_id)
-    .bind(now_ms())
+    .bind(now)
+    .bind(now - period_ms)
     .fetch_one(&db.write)
     .await?;
     Ok(n > 0)

@@ -327,3 +327,18 @@ pub async fn finish_reset_password_task(
     db.recent.forget_all();
     Ok(())
 }
+
+/// The `setup-mfa` task no longer applies (an administrator stopped requiring it):
+/// the user's sessions waiting on it turn active.
+pub async fn drop_setup_mfa_task(db: &Db, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE sessions SET status = 'active', task = NULL, updated_at = $1
+         WHERE user_id = $2 AND status = 'pending' AND (task IS NULL OR task = 'setup-mfa')",
+    )
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(&db.write)
+    .await?;
+    db.recent.forget_all();
+    Ok(())
+}

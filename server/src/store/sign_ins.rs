@@ -18,9 +18,14 @@ pub struct SignInRow {
     pub abandon_at: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The new password chosen after a reset code, applied once every factor is
+    /// passed (see migration 0017).
+    pub new_password_hash: Option<String>,
+    /// 1: applying it signs the account out everywhere else.
+    pub new_password_signs_out: i64,
 }
 
-const COLUMNS: &str = "id, client_id, status, identifier, user_id, first_factor_verification_id, second_factor_verification_id, created_session_id, abandon_at, created_at, updated_at";
+const COLUMNS: &str = "id, client_id, status, identifier, user_id, first_factor_verification_id, second_factor_verification_id, created_session_id, abandon_at, created_at, updated_at, new_password_hash, new_password_signs_out";
 
 /// Sign-ins are abandoned after a day, as in Clerk.
 const LIFETIME_MS: i64 = 24 * 3600 * 1000;
@@ -149,4 +154,24 @@ pub fn is_code_strategy(strategy: &str) -> bool {
         strategy,
         "phone_code" | "email_code" | "reset_password_phone_code" | "reset_password_email_code"
     )
+}
+
+/// Keeps the new password of a reset on its sign-in until every factor is passed.
+pub async fn keep_new_password(
+    db: &Db,
+    id: &str,
+    hash: &str,
+    signs_out: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE sign_ins SET new_password_hash = $1, new_password_signs_out = $2, updated_at = $3
+         WHERE id = $4",
+    )
+    .bind(hash)
+    .bind(i64::from(signs_out))
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.write)
+    .await
+    .map(|_| ())
 }

@@ -415,6 +415,40 @@ mod tests {
         );
     }
 
+    /// Real Clerk's answer (recorded, `types/tests/clerk-json`): "Forgot password?"
+    /// offers its `reset_password_email_code` factor, beside the other ways in.
+    #[test]
+    fn forgot_password_works_with_real_clerks_factors() {
+        let recorded: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../types/tests/clerk-json/fixtures/rec-sign-in-needs-first-factor.json"
+        ))
+        .unwrap();
+        let si: SignInResource = serde_json::from_value(recorded["response"].clone()).unwrap();
+        let password = SignInFactor::bare(Strategy::Password);
+        assert_eq!(
+            forgot_step(&si, &password),
+            Some(Step::ForgotPassword(password.clone()))
+        );
+        let offered = si.supported_first_factors.clone().unwrap();
+        let reset =
+            crate::factors::password_reset_factor(&offered, si.identifier.as_deref()).unwrap();
+        assert_eq!(reset.strategy, Strategy::ResetPasswordEmailCode);
+        assert_eq!(reset.email_address_id.as_deref(), Some("IDENTIFIER_ID"));
+        // The reset is never among "Use another method".
+        assert!(crate::factors::alternatives(&offered, &password)
+            .iter()
+            .all(|f| !f.strategy.is_password_reset()));
+        // With no other way in, the reset code opens at once.
+        let only = SignInResource {
+            supported_first_factors: Some(vec![password.clone(), reset.clone()]),
+            ..si.clone()
+        };
+        assert_eq!(
+            forgot_step(&only, &password),
+            Some(Step::FirstFactor(reset.clone()))
+        );
+    }
+
     #[test]
     fn a_new_device_step_is_named_client_trust() {
         let email = SignInFactor::bare(Strategy::EmailCode);
