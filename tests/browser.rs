@@ -5,6 +5,8 @@
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "browser/account_recovery.rs"]
+mod account_recovery;
 #[path = "browser/axe.rs"]
 mod axe;
 #[path = "browser/client_trust.rs"]

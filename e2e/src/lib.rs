@@ -191,6 +191,26 @@ impl Page {
             .collect()
     }
 
+    /// The account notices sent to `to`, oldest first: their bodies.
+    pub async fn notices(&self, to: &str) -> Vec<String> {
+        let v: serde_json::Value = self
+            .http
+            .get(format!("{}/dev/outbox", self.outbox_base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["to"] == to && m["kind"] == "notice")
+            .map(|m| m["body"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// The newest code once `n` messages have gone to `to`.
     pub async fn code(&self, to: &str, n: usize) -> String {
         for _ in 0..200 {

@@ -50,6 +50,31 @@ impl Journey {
         }
         self.type_into("input[name=code]", &code).await;
     }
+
+    /// Password, then "Use another method" and "I lost access to my second factor".
+    async fn to_recovery(&self, email: &str) {
+        self.goto("/sign-in").await;
+        self.type_into("input[name=identifier]", email).await;
+        self.type_into("input[name=password]", PASSWORD).await;
+        self.click("button.cl-formButtonPrimary").await;
+        self.wait_text(".cl-headerTitle", "Check your phone").await;
+        self.click_text("button.cl-footerActionLink", "Use another method")
+            .await;
+        self.click_text(
+            "button.cl-alternativeMethodsBlockButton",
+            "I lost access to my second factor",
+        )
+        .await;
+    }
+
+    /// "Email me a code", and the `n`th code to `email` typed in.
+    async fn recovery_code(&self, email: &str, n: usize) {
+        self.click_text("button.cl-formButtonPrimary", "Email me a code")
+            .await;
+        self.wait_text(".cl-headerTitle", "Check your email").await;
+        let code = self.code(email, n).await;
+        self.type_into("input[name=code]", &code).await;
+    }
 }
 
 #[tokio::test]
@@ -242,5 +267,66 @@ async fn a_forgotten_password_and_a_remembered_device_on_the_demo() {
     other.click("button.cl-formButtonPrimary").await;
     other.wait_text(".cl-headerTitle", "Check your phone").await;
     other.0.c.close().await.unwrap();
+    j.0.c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_lost_second_factor_its_cancel_link_and_a_recovery_after_the_wait_on_the_demo() {
+    let j = Journey(Page::start().await);
+    let n = unique();
+    let email = format!("lin.{n}@example.com");
+    let phone = format!("+1415{:07}", (n + 11) % 10_000_000);
+
+    j.goto("/").await;
+    j.click_text("a.btn", "Sign up").await;
+    j.wait_path("/sign-up").await;
+    j.sign_up("Lin", &email).await;
+    j.goto("/user").await;
+    j.add_sms_second_factor(&phone, 1).await;
+    j.wait(".cl-mfaPhoneCodeItem").await;
+    j.click("button.cl-backupCodesDone").await;
+    j.sign_out().await;
+
+    // Someone with the password and the mailbox asks; the owner cancels by the link.
+    j.to_recovery(&email).await;
+    j.wait_text(".cl-headerTitle", "Recover your account").await;
+    j.screenshot(".cl-card", "account-recovery.png").await;
+    j.recovery_code(&email, 2).await;
+    j.wait_text(".cl-headerTitle", "Recovery requested").await;
+    j.screenshot(".cl-card", "account-recovery-requested.png")
+        .await;
+    let notice = j
+        .notices(&email)
+        .await
+        .into_iter()
+        .rev()
+        .find(|n| n.contains("/v1/account_recovery/cancel?token="))
+        .expect("the owner is told, with a link that cancels");
+    let link = notice[notice.find("http").unwrap()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    j.c.goto(&link).await.unwrap();
+    j.wait_text("h1", "Cancel the account recovery?").await;
+    j.screenshot("main", "account-recovery-cancel.png").await;
+    j.click("button[type=submit]").await;
+    j.wait_text("h1", "The recovery is cancelled").await;
+
+    // Asked again and left to its (test server's short) wait: then it completes,
+    // into setting up two-step verification again.
+    j.to_recovery(&email).await;
+    j.wait_text(".cl-headerTitle", "Recover your account").await;
+    j.recovery_code(&email, 3).await;
+    j.wait_text(".cl-headerTitle", "Recovery requested").await;
+    tokio::time::sleep(std::time::Duration::from_millis(4_500)).await;
+    j.to_recovery(&email).await;
+    j.wait_text(".cl-headerTitle", "Finish recovering your account")
+        .await;
+    j.recovery_code(&email, 4).await;
+    j.wait_text(".cl-headerTitle", "Set up two-step verification")
+        .await;
+    j.screenshot(".cl-card", "account-recovery-setup-mfa.png")
+        .await;
     j.0.c.close().await.unwrap();
 }

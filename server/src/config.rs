@@ -358,7 +358,7 @@ impl Default for SecondFactors {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Mfa {
     /// Every user must have a second factor: until one is on, their sessions are
@@ -372,6 +372,25 @@ pub struct Mfa {
     /// have one (`required`, or an administrator's requirement). Off: they are asked
     /// at every sign-in.
     pub remember_device_when_required: bool,
+    /// "I lost access to my second factor": a user with their password and an email
+    /// code may open a recovery that, after `recovery_wait_seconds` (every address of
+    /// the account told, any of them able to cancel), removes their second factors.
+    pub recovery: bool,
+    /// How long an account recovery waits before it can complete (72 hours).
+    pub recovery_wait_seconds: u32,
+}
+
+/// The recovery on, with its three days' wait.
+impl Default for Mfa {
+    fn default() -> Self {
+        Mfa {
+            required: false,
+            remember_device_days: 0,
+            remember_device_when_required: false,
+            recovery: true,
+            recovery_wait_seconds: 72 * 3600,
+        }
+    }
 }
 
 /// NIST 800-63B-4: no composition rules; length is what counts.
@@ -822,6 +841,16 @@ impl Settings {
         if self.mfa.remember_device_days > 365 {
             return invalid("mfa.remember_device_days must be 0 (off) to 365");
         }
+        // A short wait is for trying the recovery out; in production it is what keeps
+        // an attacker with the password and the mailbox from rushing it.
+        let shortest_wait = if self.is_development() { 1 } else { 3600 };
+        if self.mfa.recovery && self.mfa.recovery_wait_seconds < shortest_wait {
+            return invalid(if self.is_development() {
+                "mfa.recovery_wait_seconds must be at least 1"
+            } else {
+                "mfa.recovery_wait_seconds must be at least 3600 (an hour) in production"
+            });
+        }
         if self.codes.max_attempts == 0 || self.codes.lifetime_seconds == 0 {
             return invalid("codes.max_attempts and codes.lifetime_seconds must be positive");
         }
@@ -1186,6 +1215,29 @@ mod tests {
             ..Settings::default()
         };
         s.validate().unwrap();
+    }
+
+    #[test]
+    fn an_account_recovery_waits_at_least_an_hour_in_production() {
+        let mut s = Settings {
+            environment: Environment::Production,
+            frontend_api_url: "https://clerk.example.com".into(),
+            ..Settings::default()
+        };
+        assert_eq!(s.mfa.recovery_wait_seconds, 72 * 3600);
+        s.mfa.recovery_wait_seconds = 60;
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("recovery_wait_seconds"));
+        s.mfa.recovery = false;
+        s.validate().unwrap();
+        let mut s = Settings::default();
+        s.mfa.recovery_wait_seconds = 4;
+        s.validate().unwrap();
+        s.mfa.recovery_wait_seconds = 0;
+        assert!(s.validate().is_err());
     }
 
     #[test]

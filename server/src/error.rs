@@ -282,6 +282,17 @@ impl ApiError {
         .param("strategy")
     }
 
+    /// The account recovery a right code was to complete was cancelled (or
+    /// completed) in the meantime. Clerk has no account recovery.
+    pub fn account_recovery_not_open() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "account_recovery_not_open",
+            "Account recovery is not open",
+            "The account recovery is no longer open: it was cancelled, or finished by another sign-in.",
+        )
+    }
+
     pub fn no_second_factors(strategy: &str) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

@@ -4,7 +4,7 @@ use fapi_types as t;
 
 use crate::{
     error::ApiResult,
-    factors,
+    factors, flows,
     ids::now_ms,
     state::AppState,
     store::{
@@ -395,6 +395,10 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
     };
     let ff = verification_by_id(state, row.first_factor_verification_id.as_deref()).await?;
     let sf = verification_by_id(state, row.second_factor_verification_id.as_deref()).await?;
+    let account_recovery = match &user {
+        Some(u) if row.status == "needs_second_factor" => account_recovery(state, row, u).await?,
+        _ => None,
+    };
     Ok(t::SignIn {
         object: "sign_in_attempt".into(),
         id: row.id.clone(),
@@ -410,7 +414,31 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
         created_session_id: row.created_session_id.clone(),
         abandon_at: row.abandon_at,
         client_trust_state: (row.status == "needs_client_trust").then(|| "new".into()),
+        account_recovery,
     })
+}
+
+/// "I lost access to my second factor", when this sign-in may offer it.
+async fn account_recovery(
+    state: &AppState,
+    row: &SignInRow,
+    user: &UserRow,
+) -> ApiResult<Option<t::AccountRecovery>> {
+    let Some(offer) = flows::account_recovery::offer(state, row, user).await? else {
+        return Ok(None);
+    };
+    let status = match &offer.open {
+        None => t::AccountRecoveryStatus::Available,
+        Some(r) if r.completes_at <= now_ms() => t::AccountRecoveryStatus::Ready,
+        Some(_) => t::AccountRecoveryStatus::Pending,
+    };
+    Ok(Some(t::AccountRecovery {
+        status,
+        safe_identifier: factors::mask_email(&offer.email.value),
+        email_address_id: offer.email.id.clone(),
+        wait_seconds: state.settings().mfa.recovery_wait_seconds,
+        completes_at: offer.open.map(|r| r.completes_at),
+    }))
 }
 
 /// The fields a sign-up asks for, from the instance settings.

@@ -170,6 +170,44 @@ impl SignInHandle {
             .await
     }
 
+    /// "I lost access to my second factor" (fapi-server's account recovery, offered in
+    /// [`SignIn::account_recovery`] after a password): emails the recovery code.
+    ///
+    /// ```no_run
+    /// # async fn lost_phone(sign_in: yew_clerk::hooks::SignInHandle, code: &str) -> Result<(), yew_clerk::ClerkError> {
+    /// use yew_clerk::types::{AccountRecoveryStatus, SignInStatus};
+    /// sign_in.prepare_account_recovery().await?;
+    /// let si = sign_in.attempt_account_recovery(code).await?;
+    /// if si.status == SignInStatus::Complete {
+    ///     // The wait was over: the new session must set up a second factor again.
+    ///     sign_in.set_active(si.created_session_id.as_deref().unwrap()).await?;
+    /// } else if let Some(r) = si.account_recovery.filter(|r| r.status == AccountRecoveryStatus::Pending) {
+    ///     // Opened: tell the user to come back after `r.completes_at`.
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn prepare_account_recovery(&self) -> Result<SignIn, ClerkError> {
+        let si = current(&self.clerk)?;
+        let recovery = si
+            .account_recovery
+            .ok_or(ClerkError::State("this sign-in offers no account recovery"))?;
+        self.clerk
+            .prepare_second_factor(&params::PrepareSecondFactor {
+                strategy: Strategy::RecoveryEmailCode,
+                phone_number_id: None,
+                email_address_id: Some(recovery.email_address_id),
+            })
+            .await
+    }
+
+    /// The recovery code: opens the account recovery (the sign-in stays at
+    /// `NeedsSecondFactor`, its `account_recovery` says until when), or, once the
+    /// wait is over, completes it (`Complete`, a session with the `setup-mfa` task).
+    pub async fn attempt_account_recovery(&self, code: &str) -> Result<SignIn, ClerkError> {
+        self.attempt_second(Strategy::RecoveryEmailCode, code, None)
+            .await
+    }
+
     /// Makes the new session the active one: the user is now signed in.
     pub async fn set_active(&self, session_id: &str) -> Result<(), ClerkError> {
         self.clerk.set_active(session_id).await

@@ -46,7 +46,9 @@ pub use session::{
 pub use session_verification::{
     SessionVerification, SessionVerificationLevel, SessionVerificationStatus,
 };
-pub use sign_in::{SignIn, SignInFactor, SignInStatus, SignInUserData};
+pub use sign_in::{
+    AccountRecovery, AccountRecoveryStatus, SignIn, SignInFactor, SignInStatus, SignInUserData,
+};
 pub use sign_up::{NextAction, SignUp, SignUpStatus, SignUpVerification, SignUpVerifications};
 pub use strategy::Strategy;
 pub use totp::Totp;

@@ -32,6 +32,50 @@ pub struct SignIn {
     /// Device Trust: `new` while a new client must prove itself (`needs_client_trust`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_trust_state: Option<String>,
+    /// While the second factor is asked after a password: the account recovery a
+    /// user who lost every second factor may open. Our extension; Clerk has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_recovery: Option<AccountRecovery>,
+}
+
+/// "I lost access to my second factor": a recovery opened with the password and an
+/// email code completes only after a wait (`wait_seconds`), while every address of
+/// the account is told and may cancel it; then the same two remove every second
+/// factor, and the new session must set one up again.
+///
+/// ```
+/// use fapi_types::{AccountRecovery, AccountRecoveryStatus};
+/// let r: AccountRecovery = serde_json::from_str(
+///     r#"{"status":"pending","safe_identifier":"j***@example.com",
+///         "email_address_id":"idn_1","wait_seconds":259200,"completes_at":1700000000000}"#,
+/// ).unwrap();
+/// assert_eq!(r.status, AccountRecoveryStatus::Pending);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRecovery {
+    pub status: AccountRecoveryStatus,
+    /// Where the code goes, masked as Clerk masks identifiers.
+    pub safe_identifier: String,
+    pub email_address_id: String,
+    /// How long a recovery opened now waits.
+    pub wait_seconds: u32,
+    /// When the open recovery may be completed (unix ms); `None` while none is open.
+    #[serde(default)]
+    pub completes_at: Option<Millis>,
+}
+
+/// Where an account's recovery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountRecoveryStatus {
+    /// None is open: an email code opens one.
+    Available,
+    /// Open, waiting for `completes_at`.
+    Pending,
+    /// Its wait is over: an email code completes it.
+    Ready,
+    #[serde(other)]
+    Unknown,
 }
 
 /// Where a sign-in stands; the UI picks its step from this.
@@ -110,10 +154,35 @@ impl FromJson for SignIn {
                 created_session_id: req("created_session_id"),
                 abandon_at: def("abandon_at"),
                 client_trust_state: def("client_trust_state"),
+                account_recovery: def("account_recovery"),
             }
         )
     }
 }
+
+impl FromJson for AccountRecovery {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "AccountRecovery")?;
+        from_fields!(
+            f,
+            AccountRecovery {
+                status: req("status"),
+                safe_identifier: req("safe_identifier"),
+                email_address_id: req("email_address_id"),
+                wait_seconds: req("wait_seconds"),
+                completes_at: def("completes_at"),
+            }
+        )
+    }
+}
+
+from_json_enum!(AccountRecoveryStatus {
+    "available" => Available,
+    "pending" => Pending,
+    "ready" => Ready,
+    _ => Unknown,
+});
 
 from_json_enum!(SignInStatus {
     "needs_identifier" => NeedsIdentifier,

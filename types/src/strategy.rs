@@ -25,6 +25,10 @@ pub enum Strategy {
     EmailLink,
     ResetPasswordEmailCode,
     ResetPasswordPhoneCode,
+    /// "I lost access to my second factor": an email code that opens, and once its
+    /// wait is over completes, an account recovery (see [`crate::AccountRecovery`]).
+    /// Clerk has no such strategy.
+    RecoveryEmailCode,
     Other(String),
 }
 
@@ -58,6 +62,7 @@ impl Strategy {
             Strategy::EmailLink => "email_link",
             Strategy::ResetPasswordEmailCode => "reset_password_email_code",
             Strategy::ResetPasswordPhoneCode => "reset_password_phone_code",
+            Strategy::RecoveryEmailCode => "recovery_email_code",
             Strategy::Other(s) => s,
         }
     }
@@ -74,6 +79,7 @@ impl From<&str> for Strategy {
             "email_link" => Strategy::EmailLink,
             "reset_password_email_code" => Strategy::ResetPasswordEmailCode,
             "reset_password_phone_code" => Strategy::ResetPasswordPhoneCode,
+            "recovery_email_code" => Strategy::RecoveryEmailCode,
             other => Strategy::Other(other.to_owned()),
         }
     }

@@ -26,6 +26,7 @@ pub fn page(title: &str, signed: Option<&Signed>, body: Markup) -> Markup {
                         nav aria-label="Dashboard" {
                             a href="/dashboard/settings" { "Settings" }
                             a href="/dashboard/users" { "Users" }
+                            a href="/dashboard/recoveries" { "Recoveries" }
                             a href="/dashboard/log" { "Log" }
                         }
                         form.signout method="post" action="/dashboard/sign-out" {
@@ -68,17 +69,7 @@ pub async fn style() -> Response {
 
 /// Unix milliseconds as `2026-11-28 21:40 UTC`.
 pub fn when(ms: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) {
-        Ok(t) => format!(
-            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        ),
-        Err(_) => "-".into(),
-    }
+    crate::flows::notices::utc_time(ms)
 }
 
 const STYLE: &str = r#"

@@ -7,6 +7,7 @@
 mod auth;
 mod layout;
 mod log_page;
+mod recoveries_page;
 mod settings_page;
 mod users_page;
 
@@ -43,6 +44,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             .route("/users", get(users_page::list))
             .route("/users/{id}", get(users_page::show))
             .route("/users/{id}/{action}", post(users_page::act))
+            .route("/recoveries", get(recoveries_page::list))
             .route("/log", get(log_page::show))
             .fallback(|| async {
                 layout::message(StatusCode::NOT_FOUND, "Not found", "No such page.")

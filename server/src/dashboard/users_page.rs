@@ -217,6 +217,7 @@ async fn render_user(
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let mfa = Mfa::of(state, &user.id, &idents).await?;
     let sessions = store::sessions::list_active_for_user(&state.db, &user.id).await?;
+    let recovery = store::account_recoveries::open_for_user(&state.db, &user.id).await?;
     let action = |action: Action, label: &str, class: &str, hint: &str| {
         html! {
             form.row method="post" action={ "/dashboard/users/" (user.id) "/" (action.name()) } {
@@ -251,6 +252,10 @@ async fn render_user(
             @if !mfa.phones.is_empty() {
                 p { "SMS codes go to: " (mfa.phones.join(", ")) }
             }
+            @if let Some(r) = &recovery {
+                p { span.badge.bad { "Account recovery open" } " since " (layout::when(r.created_at))
+                    "; it removes every second factor at the next sign-in after " (layout::when(r.completes_at)) "." }
+            }
             @if let Some(at) = user.mfa_required_at {
                 p { span.badge.on { "Required" } " of this user since " (layout::when(at)) "." }
             } @else if state.settings().mfa.required {
@@ -274,6 +279,9 @@ async fn render_user(
                 (action(Action::StopRequiringPasswordReset, "Stop requiring a new password", "", "The user signs in with their password as before."))
             } @else {
                 (action(Action::RequirePasswordReset, "Require a new password", "", "At their next sign-in the user must choose a new password before anything else (sessions already open go on)."))
+            }
+            @if recovery.is_some() {
+                (action(Action::CancelRecovery, "Cancel the account recovery", "danger", "The recovery can no longer complete; every address of the account is told."))
             }
             (action(Action::SignOut, "Sign out of all sessions", "danger", "Ends every session on every device."))
         }

@@ -124,6 +124,8 @@ impl Delivery {
 pub enum Purpose {
     Verify,
     ResetPassword,
+    /// Opens or completes an account recovery (`flows::account_recovery`).
+    Recovery,
 }
 
 impl Purpose {
@@ -131,6 +133,8 @@ impl Purpose {
     pub fn of(strategy: &str) -> Purpose {
         if strategy.starts_with("reset_password_") {
             Purpose::ResetPassword
+        } else if strategy == "recovery_email_code" {
+            Purpose::Recovery
         } else {
             Purpose::Verify
         }
@@ -153,6 +157,17 @@ pub fn compose(channel: Channel, app: &str, to: &str, code: &str, purpose: Purpo
         (Channel::Sms, Purpose::ResetPassword) => (
             format!("{code} is your {app} password reset code. It expires in 10 minutes. Never share it."),
             format!("{code} is your {app} password reset code"),
+        ),
+        (Channel::Email, Purpose::Recovery) => (
+            format!(
+                "Someone signed in with your {app} password and said they lost access to their two-step verification. Your account recovery code is {code}.\n\nIt expires in 10 minutes. If it was not you, do not share it: whoever asked knows your password, so change it now."
+            ),
+            format!("{code} is your {app} account recovery code"),
+        ),
+        // Recovery codes only go by email.
+        (Channel::Sms, Purpose::Recovery) => (
+            format!("{code} is your {app} account recovery code. Never share it."),
+            format!("{code} is your {app} account recovery code"),
         ),
         (Channel::Email, Purpose::ResetPassword) => (
             format!(

@@ -22,6 +22,8 @@ pub enum Action {
     /// `reset-password` session task).
     RequirePasswordReset,
     StopRequiringPasswordReset,
+    /// Cancels the user's open account recovery ("I lost access to my second factor").
+    CancelRecovery,
 }
 
 impl Action {
@@ -35,6 +37,7 @@ impl Action {
             "stop-requiring-mfa" => Action::StopRequiringMfa,
             "require-password-reset" => Action::RequirePasswordReset,
             "stop-requiring-password-reset" => Action::StopRequiringPasswordReset,
+            "cancel-recovery" => Action::CancelRecovery,
             _ => return None,
         })
     }
@@ -50,6 +53,7 @@ impl Action {
             Action::StopRequiringMfa => "stop-requiring-mfa",
             Action::RequirePasswordReset => "require-password-reset",
             Action::StopRequiringPasswordReset => "stop-requiring-password-reset",
+            Action::CancelRecovery => "cancel-recovery",
         }
     }
 }
@@ -70,6 +74,7 @@ impl Action {
             Action::StopRequiringPasswordReset => {
                 "a new password is no longer required of this user"
             }
+            Action::CancelRecovery => "the account recovery is cancelled",
         }
     }
 }
@@ -156,20 +161,26 @@ pub async fn run(
             }
         }
         Action::ResetSecondFactors => {
-            let phones = store::identifications::unreserve_all(&state.db, &user.id).await?;
-            store::remembered_devices::forget_user(&state.db, &user.id).await?;
-            let app = store::totps::delete(&state.db, &user.id).await?;
-            let codes = store::backup_codes::remaining(&state.db, &user.id).await?;
-            store::backup_codes::delete_all(&state.db, &user.id).await?;
-            let had_any = phones > 0 || app || codes > 0;
-            if had_any {
-                store::users::mark_mfa(&state.db, &user.id, false).await?;
+            let removed = super::factor_reset::remove_all(state, &user.id).await?;
+            if removed.any() {
                 notices::notify(state, &user.id, Notice::SecondFactorsReset).await;
             }
             format!(
-                "second factors reset: {phones} phones, {} authenticator app, {codes} backup codes",
-                if app { "the" } else { "no" }
+                "second factors reset: {} phones, {} authenticator app, {} backup codes",
+                removed.code_targets,
+                if removed.authenticator_app {
+                    "the"
+                } else {
+                    "no"
+                },
+                removed.backup_codes
             )
+        }
+        Action::CancelRecovery => {
+            match super::account_recovery::cancel_by_administrator(state, &user.id).await? {
+                true => "account recovery cancelled; the user was told".to_owned(),
+                false => "no account recovery was open".to_owned(),
+            }
         }
     };
     Ok(Some(Done { summary }))

@@ -1,9 +1,11 @@
 //! The steps several routes share: sending and checking codes, checking passwords
 //! (with the account lockout), validating identifiers, and the password policy.
 
+pub mod account_recovery;
 pub mod admin_users;
 pub mod backup_codes;
 pub mod codes;
+pub mod factor_reset;
 pub mod identifiers;
 pub mod lockout;
 pub mod metadata;

@@ -22,6 +22,10 @@ pub enum Owner<'a> {
     NewAccount,
     /// An existing user, by id.
     User(&'a str),
+    /// A user whose account recovery just removed every second factor: they set one
+    /// up again before anything else, required or not, so a recovery never leaves
+    /// an account that had two-step verification without it.
+    Recovered(&'a str),
 }
 
 /// A session for `owner` on `client_id`, first factor `strategy`. `ip` is the caller's
@@ -51,15 +55,19 @@ pub async fn new_session<'a>(
 /// (`setup-mfa`); `None`: the session starts active.
 async fn first_task(state: &AppState, owner: Owner<'_>) -> ApiResult<Option<&'static str>> {
     let settings = state.settings();
-    let user_id = match owner {
+    let (user_id, recovered) = match owner {
         Owner::NewAccount => return Ok(settings.mfa.required.then_some(SETUP_MFA)),
-        Owner::User(user_id) => user_id,
+        Owner::User(user_id) => (user_id, false),
+        Owner::Recovered(user_id) => (user_id, true),
     };
     let Some(user) = store::users::get(&state.db, user_id).await? else {
         return Ok(None);
     };
     if user.password_reset_required_at.is_some() {
         return Ok(Some(RESET_PASSWORD));
+    }
+    if recovered {
+        return Ok(Some(SETUP_MFA));
     }
     Ok(needs_second_factor(state, &user)
         .await?

@@ -5,11 +5,14 @@
 //! is logged, never undoes the change. Test-mode addresses get nothing, as with codes.
 
 use crate::{
-    codes::is_test_email,
+    codes::{is_test_email, is_test_phone},
     delivery::{Channel, Kind, Message},
     factors::mask_phone,
     state::AppState,
-    store::{self, identifications::EMAIL},
+    store::{
+        self,
+        identifications::{EMAIL, PHONE},
+    },
 };
 
 /// How an authenticator app is named among the second factors a notice compares.
@@ -35,6 +38,55 @@ pub enum Notice<'a> {
     SecondFactorsReset,
     /// The owner deleted the account (`DELETE /v1/me`).
     AccountDeleted,
+    /// Someone with the password and an email code opened an account recovery
+    /// (`flows::account_recovery`); `cancel_url` cancels it.
+    RecoveryRequested {
+        completes_at: i64,
+        cancel_url: &'a str,
+    },
+    /// A recovery was cancelled, or expired unfinished.
+    RecoveryEnded(RecoveryEnd),
+    /// A recovery completed: every second factor is gone, every session ended.
+    RecoveryCompleted,
+}
+
+/// What cancelled an account recovery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecoveryEnd {
+    /// The link the notices carry.
+    CancelLink,
+    /// A sign-in with a real second factor.
+    SecondFactor,
+    Administrator,
+    /// Nobody finished it within its time (`account_recovery::READY_FOR_MS`).
+    Expired,
+}
+
+impl RecoveryEnd {
+    /// As the log and the recovery's row name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            RecoveryEnd::CancelLink => "cancel_link",
+            RecoveryEnd::SecondFactor => "second_factor",
+            RecoveryEnd::Administrator => "administrator",
+            RecoveryEnd::Expired => "expired",
+        }
+    }
+}
+
+/// Unix milliseconds as `2026-11-28 21:40 UTC`.
+pub fn utc_time(ms: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+        Err(_) => "-".into(),
+    }
 }
 
 impl Notice<'_> {
@@ -119,6 +171,38 @@ impl Notice<'_> {
                 "Your primary email address changed".to_owned(),
                 format!("Your primary email address is now {to}."),
             ),
+            Notice::RecoveryRequested { completes_at, .. } => (
+                "Someone asked to recover your account".to_owned(),
+                format!(
+                    "Someone signed in with your password, said they lost access to their \
+                     second factor, and confirmed a code sent to your email. If nobody stops \
+                     it, two-step verification will be removed from your account after {}, \
+                     and they can then sign in with your password and email alone.",
+                    utc_time(*completes_at)
+                ),
+            ),
+            Notice::RecoveryEnded(by) => (
+                if *by == RecoveryEnd::Expired {
+                    "The recovery of your account expired"
+                } else {
+                    "The recovery of your account was cancelled"
+                }
+                .to_owned(),
+                match by {
+                    RecoveryEnd::CancelLink => "The recovery of your account was cancelled with the link sent to you.",
+                    RecoveryEnd::SecondFactor => "The recovery of your account was cancelled: someone signed in with your two-step verification.",
+                    RecoveryEnd::Administrator => "The recovery of your account was cancelled by an administrator.",
+                    RecoveryEnd::Expired => "The recovery of your account expired: nobody finished it in the week after its waiting period.",
+                }
+                .to_owned(),
+            ),
+            Notice::RecoveryCompleted => (
+                "Your account was recovered".to_owned(),
+                "Your account was recovered after its waiting period: two-step verification \
+                 was removed (phones, authenticator app and backup codes) and every session was \
+                 signed out. The person who recovered it must set up two-step verification again."
+                    .to_owned(),
+            ),
             Notice::AccountDeleted => (
                 "Your account was deleted".to_owned(),
                 format!(
@@ -134,6 +218,16 @@ impl Notice<'_> {
                 "{what}\n\nIf this was you, there is nothing to do. If it was not, someone who \
                  could sign in as you deleted it: contact {app} now."
             ),
+            Notice::RecoveryRequested { cancel_url, .. } => format!(
+                "{what}\n\nIf this was you, there is nothing to do: sign in again after that time. \
+                 If it was not, cancel it now (no sign-in needed):\n\n{cancel_url}\n\n\
+                 Then sign in to {app} with your two-step verification and change your \
+                 password: whoever asked knows it."
+            ),
+            Notice::RecoveryEnded(_) => format!(
+                "{what}\n\nWhoever asked for it knows your password: if it was not you, sign in to \
+                 {app} now and change it."
+            ),
             _ => format!(
                 "{what}\n\nIf this was you, there is nothing to do. If it was not, sign in to {app} now, \
                  change your password and check your two-step verification."
@@ -143,11 +237,74 @@ impl Notice<'_> {
     }
 }
 
+impl Notice<'_> {
+    /// The notice as a text message: short, and a link when there is one to follow.
+    fn sms(&self, app: &str) -> String {
+        match self {
+            Notice::RecoveryRequested {
+                completes_at,
+                cancel_url,
+            } => format!(
+                "{app}: someone asked to remove two-step verification from your account. It \
+                 happens after {}. Not you? Cancel: {cancel_url}",
+                utc_time(*completes_at)
+            ),
+            Notice::RecoveryEnded(RecoveryEnd::Expired) => {
+                format!("{app}: the recovery of your account expired.")
+            }
+            Notice::RecoveryEnded(_) => {
+                format!("{app}: the recovery of your account was cancelled.")
+            }
+            Notice::RecoveryCompleted => format!(
+                "{app}: your account was recovered and two-step verification removed. Not you? \
+                 Contact {app} now."
+            ),
+            _ => format!("{app}: your account changed. Check your email."),
+        }
+    }
+}
+
+/// Sends `notice` to every verified email address and phone of the account (an
+/// account recovery: whoever opened it may hold one mailbox, not all of them).
+pub async fn notify_everywhere(state: &AppState, user_id: &str, notice: Notice<'_>) {
+    let idents = match store::identifications::list_for_user(&state.db, user_id).await {
+        Ok(idents) => idents,
+        Err(e) => {
+            tracing::warn!(error = %e, user = user_id, "notice: addresses not read");
+            return;
+        }
+    };
+    let emails: Vec<String> = idents
+        .iter()
+        .filter(|i| i.kind == EMAIL && i.verified())
+        .map(|i| i.value.clone())
+        .collect();
+    send(state, user_id, emails, &notice).await;
+    let app = state.settings().application_name.clone();
+    let text = notice.sms(&app);
+    for phone in idents.iter().filter(|i| i.kind == PHONE && i.verified()) {
+        if state.settings().test_mode_active() && is_test_phone(&phone.value) {
+            continue;
+        }
+        let message = Message {
+            kind: Kind::Notice,
+            channel: Channel::Sms,
+            to: phone.value.clone(),
+            subject: String::new(),
+            body: text.clone(),
+            code: String::new(),
+        };
+        if let Err(e) = super::outgoing::send(state, &message).await {
+            tracing::warn!(error = %e, user = user_id, "account notice not queued");
+        }
+    }
+}
+
 /// Sends `notice` to the account's primary email (and to the old address when the
 /// primary one changed). Never fails the request that made the change.
 pub async fn notify(state: &AppState, user_id: &str, notice: Notice<'_>) {
     let to = addressees(state, user_id, &notice).await;
-    send(state, user_id, to, notice).await;
+    send(state, user_id, to, &notice).await;
 }
 
 /// Where `notice` goes: the account's primary email, and the old address when that
@@ -175,7 +332,7 @@ pub async fn addressees(state: &AppState, user_id: &str, notice: &Notice<'_>) ->
 }
 
 /// Sends `notice` about `user_id` to `to` (from [`addressees`]); a failure is logged.
-pub async fn send(state: &AppState, user_id: &str, to: Vec<String>, notice: Notice<'_>) {
+pub async fn send(state: &AppState, user_id: &str, to: Vec<String>, notice: &Notice<'_>) {
     let (subject, body) = notice.text(&state.settings().application_name);
     for address in to {
         if state.settings().test_mode_active() && is_test_email(&address) {

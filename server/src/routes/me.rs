@@ -182,7 +182,7 @@ pub async fn delete(
         return Err(ApiError::authentication_invalid());
     }
     tracing::info!(user = %user.id, session = %session.id, "account deleted by its owner");
-    notices::send(&state, &user.id, to, Notice::AccountDeleted).await;
+    notices::send(&state, &user.id, to, &Notice::AccountDeleted).await;
     let deleted = DeletedObject {
         object: "user".into(),
         id: Some(user.id),

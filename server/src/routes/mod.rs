@@ -1,5 +1,6 @@
 //! The FAPI endpoints, one module per resource.
 
+mod account_recovery;
 mod client;
 mod dev;
 mod environment;
@@ -63,6 +64,10 @@ pub fn router(state: AppState) -> Router {
             get(environment::get).patch(environment::get),
         )
         .route("/dev_browser", post(client::create_dev_browser))
+        .route(
+            "/account_recovery/cancel",
+            get(account_recovery::page).post(account_recovery::cancel),
+        )
         .route(
             "/client",
             get(client::get)

@@ -626,6 +626,10 @@ pub async fn prepare_second_factor(
     if row.status != "needs_second_factor" {
         return Err(ApiError::client_state_invalid("prepare_second_factor"));
     }
+    if p.strategy == Strategy::RecoveryEmailCode {
+        prepare_recovery(&state, &identity, &row).await?;
+        return respond(&state, &identity, &id).await;
+    }
     // Only codes by SMS or email are prepared; an authenticator app needs none.
     if !matches!(p.strategy, Strategy::PhoneCode | Strategy::EmailCode) {
         return Err(ApiError::verification_strategy_invalid());
@@ -658,6 +662,30 @@ pub async fn prepare_second_factor(
     )
     .await?;
     respond(&state, &identity, &id).await
+}
+
+/// "I lost access to my second factor": a code to the account's email, which opens
+/// (or, once its wait is over, completes) an account recovery.
+async fn prepare_recovery(state: &AppState, identity: &Identity, row: &SignInRow) -> ApiResult<()> {
+    let user = account(state, row).await?.ok_or_else(ApiError::internal)?;
+    let source = Source::of(state, identity, Some(&user.id)).await?;
+    flows::lockout::ensure_unlocked(state, &user, &source).await?;
+    let offer = flows::account_recovery::offer(state, row, &user)
+        .await?
+        .ok_or_else(ApiError::strategy_for_user_invalid)?;
+    flows::codes::send(
+        state,
+        &row.id,
+        Strategy::RecoveryEmailCode.as_str(),
+        &offer.email.value,
+        Link::SignInSecond(&row.id),
+        flows::codes::Requester {
+            ip: identity.ip(),
+            account: Some(&user.id),
+            owner: true,
+        },
+    )
+    .await
 }
 
 /// Device Trust: a code to one of the user's verified emails (`email_address_id`)
@@ -732,7 +760,13 @@ pub async fn attempt_second_factor(
     flows::lockout::ensure_unlocked(&state, &user, &source).await?;
     // A code that was sent: by SMS or email (a second factor), or, for a new client
     // (Device Trust), to the user's email or phone.
-    let sent = matches!(p.strategy, Strategy::PhoneCode | Strategy::EmailCode);
+    let sent = matches!(
+        p.strategy,
+        Strategy::PhoneCode | Strategy::EmailCode | Strategy::RecoveryEmailCode
+    );
+    if p.strategy == Strategy::RecoveryEmailCode && trust {
+        return Err(ApiError::verification_strategy_invalid());
+    }
     match p.strategy {
         _ if sent => {
             let sent = row.second_factor_verification_id.as_deref();
@@ -751,6 +785,10 @@ pub async fn attempt_second_factor(
         Strategy::Totp => flows::totp::check(&state, &user, &source, code).await?,
         Strategy::BackupCode => flows::backup_codes::check(&state, &user, &source, code).await?,
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
+    }
+    if p.strategy == Strategy::RecoveryEmailCode {
+        recover(&state, &identity, &row, &user, &source).await?;
+        return respond(&state, &identity, &id).await;
     }
     let first = match &row.first_factor_verification_id {
         Some(v) => store::verifications::get(&state.db, v)
@@ -786,8 +824,60 @@ pub async fn attempt_second_factor(
     };
     identity.switch_to(row.client_id.clone(), done.client_token);
     flows::lockout::clear(&state, &user.id, &source).await?;
-    if !trust && p.remember_device == Some(true) {
-        flows::remembered_devices::remember(&state, &row.client_id, &user).await?;
+    if !trust {
+        // The owner still has a second factor: a recovery someone opened is cancelled.
+        flows::account_recovery::cancel_by_second_factor(&state, &user.id).await?;
+        if p.remember_device == Some(true) {
+            flows::remembered_devices::remember(&state, &row.client_id, &user).await?;
+        }
     }
     respond(&state, &identity, &id).await
+}
+
+/// A right recovery code: opens the account recovery (the sign-in stays where it
+/// is, the answer says until when), or completes the open one whose wait is over
+/// and signs in with a session that must set up a second factor again.
+async fn recover(
+    state: &AppState,
+    identity: &Identity,
+    row: &SignInRow,
+    user: &UserRow,
+    source: &Source,
+) -> ApiResult<()> {
+    let offer = flows::account_recovery::offer(state, row, user)
+        .await?
+        .ok_or_else(ApiError::strategy_for_user_invalid)?;
+    let Some(ready) = offer.ready(now_ms()) else {
+        flows::account_recovery::open(state, identity, row, user).await?;
+        return Ok(());
+    };
+    if !flows::account_recovery::complete(state, identity, ready).await? {
+        // Cancelled (or completed by another sign-in) since it was read.
+        return Err(ApiError::account_recovery_not_open());
+    }
+    let ip = identity.ip_string();
+    let session = new_session(
+        state,
+        identity,
+        &row.client_id,
+        &ip,
+        "password",
+        Owner::Recovered(&user.id),
+    )
+    .await?;
+    let created = store::sessions::complete_sign_in(
+        &state.db,
+        &row.id,
+        "needs_second_factor",
+        &user.id,
+        false,
+        &session,
+    )
+    .await?;
+    let Some(done) = created else {
+        return Err(ApiError::verification_already_verified());
+    };
+    identity.switch_to(row.client_id.clone(), done.client_token);
+    flows::lockout::clear(state, &user.id, source).await?;
+    Ok(())
 }

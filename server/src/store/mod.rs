@@ -1,6 +1,7 @@
 //! The database rows and the SQL that reads and writes them, one module per table.
 //! Every change that must not race is a single conditional `UPDATE`.
 
+pub mod account_recoveries;
 pub mod admin_audit;
 pub mod admin_sessions;
 pub mod backup_codes;

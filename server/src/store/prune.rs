@@ -6,6 +6,8 @@ use crate::{db::Db, ids::now_ms};
 
 /// How long after its last use an idle client with no live session is kept.
 pub const CLIENT_IDLE_MS: i64 = 30 * 24 * 3600 * 1000;
+/// How long an ended account recovery is kept.
+pub const ENDED_RECOVERY_KEPT_MS: i64 = 90 * 24 * 3600 * 1000;
 /// How long an unreferenced verification, or a cooldown row, is kept.
 pub const LEFTOVER_MS: i64 = 24 * 3600 * 1000;
 
@@ -120,6 +122,12 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
     .bind(now)
     .execute(&mut *tx)
     .await?;
+
+    // An ended recovery is kept a while for the owner's and administrators' questions.
+    sqlx::query("DELETE FROM account_recoveries WHERE status <> 'pending' AND ended_at <= $1")
+        .bind(now - ENDED_RECOVERY_KEPT_MS)
+        .execute(&mut *tx)
+        .await?;
 
     pruned.admin_sessions = sqlx::query("DELETE FROM admin_sessions WHERE expires_at <= $1")
         .bind(now)

@@ -77,6 +77,12 @@ pub fn Alternatives(props: &AlternativesProps) -> Html {
                         </button>
                     }
                 }) }
+                if props.second && props.sign_in.account_recovery.is_some() {
+                    <button type="button" class={classes!(ctx.class("button"), ctx.class("alternativeMethodsBlockButton"))}
+                        onclick={let current = props.current.clone(); props.on_choose.reform(move |_| Step::Recovery(current.clone()))}>
+                        { ctx.t("signIn.accountRecovery.link") }
+                    </button>
+                }
             </div>
         </Card>
     }

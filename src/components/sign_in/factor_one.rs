@@ -31,15 +31,17 @@ pub(crate) fn identity(ctx: &ClerkContext, sign_in: &SignIn, on_choose: &Callbac
     }
 }
 
-/// "Use another method", when there is one.
+/// "Use another method", when there is one (`recovery`: the account recovery is
+/// one, among the second factor's).
 pub(crate) fn other_methods(
     ctx: &ClerkContext,
     offered: &[SignInFactor],
     current: &SignInFactor,
     second: bool,
+    recovery: bool,
     on_choose: &Callback<Step>,
 ) -> Html {
-    if alternatives(offered, current).is_empty() {
+    if alternatives(offered, current).is_empty() && !(second && recovery) {
         return html! {};
     }
     let current = current.clone();
@@ -92,7 +94,14 @@ fn PasswordStep(props: &FactorOneProps) -> Html {
         .supported_first_factors
         .clone()
         .unwrap_or_default();
-    let footer = other_methods(&ctx, &offered, &props.factor, false, &props.on_choose);
+    let footer = other_methods(
+        &ctx,
+        &offered,
+        &props.factor,
+        false,
+        false,
+        &props.on_choose,
+    );
     // "Forgot password?": straight to the reset code when there is no other way in,
     // else a choice between resetting and another method.
     let forgot = super::forgot_step(&props.sign_in, &props.factor).map(|step| {
@@ -166,7 +175,7 @@ fn CodeStep(props: &FactorOneProps) -> Html {
     let footer = html! {
         <>
             <Alert message={sender.error.clone()} />
-            { other_methods(&ctx, &offered, &props.factor, false, &props.on_choose) }
+            { other_methods(&ctx, &offered, &props.factor, false, false, &props.on_choose) }
         </>
     };
     let (title, subtitle) = match props.factor.strategy {

@@ -120,6 +120,8 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
         .supported_second_factors
         .clone()
         .unwrap_or_default();
+    // "I lost access to my second factor" (not for a new device's check).
+    let recovery = props.sign_in.account_recovery.is_some() && !new_device;
     let notice = new_device.then(|| {
         html! { <p class={ctx.class("newDeviceNotice")} role="note">{ ctx.t("signIn.newDeviceVerificationNotice") }</p> }
     });
@@ -127,7 +129,7 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
         <>
             { for notice }
             <Alert message={sender.error.clone()} />
-            { other_methods(&ctx, &offered, &props.factor, true, &props.on_choose) }
+            { other_methods(&ctx, &offered, &props.factor, true, recovery, &props.on_choose) }
         </>
     };
     html! {

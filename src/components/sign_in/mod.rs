@@ -7,6 +7,7 @@ mod factor_one;
 mod factor_two;
 mod forgot_password;
 mod new_password;
+mod recovery;
 mod start;
 
 use fapi_types::{SignIn as SignInResource, SignInFactor, SignInStatus};
@@ -60,6 +61,8 @@ pub(crate) enum Step {
     ForgotPassword(SignInFactor),
     /// A reset code was right: choose the new password.
     NewPassword,
+    /// "I lost access to my second factor", from the second factor `current`.
+    Recovery(SignInFactor),
     Finishing,
 }
 
@@ -113,7 +116,10 @@ pub(crate) fn url_step(step: &Step, sign_in: Option<&SignInResource>) -> Option<
         }
         Step::SecondFactor(_) => Some("factor-two"),
         Step::NewPassword => Some("reset-password"),
-        Step::Alternatives { .. } | Step::ForgotPassword(_) | Step::Finishing => None,
+        Step::Alternatives { .. }
+        | Step::ForgotPassword(_)
+        | Step::Recovery(_)
+        | Step::Finishing => None,
     }
 }
 
@@ -140,7 +146,7 @@ pub(crate) fn shown_step(
     };
     let belongs = match chosen {
         Step::FirstFactor(_) | Step::ForgotPassword(_) => !second,
-        Step::SecondFactor(_) => second,
+        Step::SecondFactor(_) | Step::Recovery(_) => second,
         Step::Alternatives { second: s, .. } => *s == second,
         _ => false,
     };
@@ -281,6 +287,9 @@ pub fn SignIn(props: &SignInProps) -> Html {
         (Step::ForgotPassword(current), Some(si)) => html! {
             <forgot_password::ForgotPassword {current} sign_in={si} on_choose={choose} />
         },
+        (Step::Recovery(current), Some(si)) => html! {
+            <recovery::Recovery {current} sign_in={si} on_advance={advance} on_choose={choose} />
+        },
         (Step::NewPassword, Some(si)) => html! {
             <new_password::NewPassword sign_in={si} on_advance={advance} on_choose={choose} />
         },
@@ -321,6 +330,7 @@ mod tests {
             created_session_id: None,
             abandon_at: 0,
             client_trust_state: None,
+            account_recovery: None,
         }
     }
 
