@@ -191,6 +191,29 @@ impl Page {
             .collect()
     }
 
+    /// An axe-core audit of the whole page (WCAG 2.x A and AA): no violation. For
+    /// pages the server renders itself; the components are audited in the browser
+    /// tests. axe-core is the copy `cargo xtask test` installs for those.
+    pub async fn audit(&self, what: &str) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../target/axe-core/site/axe.min.js");
+        let axe = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (cargo xtask test installs it)", path.display()));
+        self.c.execute(&axe, vec![]).await.unwrap();
+        let found = self
+            .c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                    .then(r => done(r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.length})`)));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let violations: Vec<String> = serde_json::from_value(found).unwrap();
+        assert!(violations.is_empty(), "{what}: {violations:?}");
+    }
+
     /// The account notices sent to `to`, oldest first: their bodies.
     pub async fn notices(&self, to: &str) -> Vec<String> {
         let v: serde_json::Value = self

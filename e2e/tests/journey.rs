@@ -310,8 +310,10 @@ async fn a_lost_second_factor_its_cancel_link_and_a_recovery_after_the_wait_on_t
     j.c.goto(&link).await.unwrap();
     j.wait_text("h1", "Cancel the account recovery?").await;
     j.screenshot("main", "account-recovery-cancel.png").await;
+    j.audit("the recovery's cancel page").await;
     j.click("button[type=submit]").await;
     j.wait_text("h1", "The recovery is cancelled").await;
+    j.audit("the recovery's cancel page, cancelled").await;
 
     // Asked again and left to its (test server's short) wait: then it completes,
     // into setting up two-step verification again.
