@@ -327,6 +327,7 @@ async fn an_administrator_sees_and_cancels_open_recoveries() {
     let admin = signed_in_admin(&server).await;
     let page = admin.get("/dashboard/recoveries").await;
     assert_eq!(page.status, 200);
+    assert!(page.body.contains(email), "{}", page.body);
     let user_id = {
         let at = page.body.find("/dashboard/users/user_").expect("a user") + 17;
         page.body[at..].split(['"', '/']).next().unwrap().to_owned()

@@ -237,7 +237,8 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
         .to_owned();
     let loopback = crate::http::origin::is_loopback_host(&host);
     let issuer = if state.settings().frontend_api_url.is_empty() {
-        format!("{}://{host}", if loopback { "http" } else { "https" })
+        let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        development_issuer(&host, loopback, origin)
     } else {
         state
             .settings()
@@ -289,5 +290,62 @@ impl<S: Send + Sync> FromRequestParts<S> for Identity {
             .get::<Identity>()
             .cloned()
             .ok_or_else(ApiError::internal)
+    }
+}
+
+/// The URL this server is reached at when no `frontend_api_url` is configured: the
+/// request's `Host`. A development proxy in front (trunk's, as `cargo xtask demo`
+/// runs it) passes the host without its port; the page's `Origin` on that same host
+/// then names the port the browser really used, so links the server hands out (a
+/// recovery's cancel link) lead back through the proxy.
+fn development_issuer(host: &str, loopback: bool, origin: Option<&str>) -> String {
+    let scheme = if loopback { "http" } else { "https" };
+    let has_port = match host.strip_prefix('[') {
+        Some(v6) => v6.contains("]:"),
+        None => host.contains(':'),
+    };
+    if !has_port {
+        if let Some(origin) = origin {
+            let same_host = origin
+                .strip_prefix(&format!("{scheme}://{host}:"))
+                .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
+            if same_host {
+                return origin.to_owned();
+            }
+        }
+    }
+    format!("{scheme}://{host}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::development_issuer;
+
+    #[test]
+    fn a_proxy_that_drops_the_port_is_answered_with_the_pages_origin() {
+        // trunk's proxy: `Host: 127.0.0.1` for a page on port 8080.
+        assert_eq!(
+            development_issuer("127.0.0.1", true, Some("http://127.0.0.1:8080")),
+            "http://127.0.0.1:8080"
+        );
+        // A host with its port is taken as it is.
+        assert_eq!(
+            development_issuer("127.0.0.1:3000", true, Some("http://127.0.0.1:8080")),
+            "http://127.0.0.1:3000"
+        );
+        // Another host's origin, or a path in it, is never taken.
+        assert_eq!(
+            development_issuer("127.0.0.1", true, Some("http://evil.example:8080")),
+            "http://127.0.0.1"
+        );
+        assert_eq!(
+            development_issuer("127.0.0.1", true, Some("http://127.0.0.1:80/x")),
+            "http://127.0.0.1"
+        );
+        assert_eq!(development_issuer("[::1]", true, None), "http://[::1]");
+        assert_eq!(
+            development_issuer("[::1]", true, Some("http://[::1]:8080")),
+            "http://[::1]:8080"
+        );
     }
 }
