@@ -24,6 +24,7 @@ fn shape(v: &Value) -> Value {
                         | "expire_at"
                         | "created_at"
                         | "updated_at"
+                        | "cookie_expires_at"
                         | "lockout_expires_in_seconds"
                         | "identifier" => Value::String("~".into()),
                         "safe_identifier" => {
@@ -223,4 +224,76 @@ async fn the_resend_cooldown_does_not_tell_accounts_apart() {
         "{sign_up_answers:?}"
     );
     assert_eq!(sign_up_answers[0].0, 429);
+}
+
+/// An address that is its account's only second factor is no first factor and
+/// resets nothing; asked for a code to it, the answer is still the one an unknown
+/// address gets (a decoy, nothing sent), not a refusal that tells the account exists.
+#[tokio::test]
+async fn an_only_second_factor_address_answers_like_an_unknown_one() {
+    let server = TestServer::with(|s| {
+        s.enumeration_protection = true;
+        s.codes.resend_cooldown_seconds = 0;
+        s.second_factors.email_code = true;
+    })
+    .await;
+    let email = "only.2fa@example.com";
+    let owner = Browser::new(&server.base, Mode::Cookie);
+    owner.sign_up(&server, email, "Ada").await;
+    let me = owner.get("/v1/me").await.ok();
+    let id = me["response"]["email_addresses"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    owner
+        .patch(
+            &format!("/v1/me/email_addresses/{id}"),
+            &[("reserved_for_second_factor", "true")],
+        )
+        .await
+        .ok();
+    let sent_before = server.messages_to(email).await;
+
+    for strategy in ["email_code", "reset_password_email_code"] {
+        let mut answers = Vec::new();
+        for identifier in [email, "nobody.else@example.com"] {
+            let b = Browser::new(&server.base, Mode::Cookie);
+            let created = b
+                .post("/v1/client/sign_ins", &[("identifier", identifier)])
+                .await
+                .ok();
+            let sia = created["response"]["id"].as_str().unwrap().to_owned();
+            let prepared = b
+                .post(
+                    &format!("/v1/client/sign_ins/{sia}/prepare_first_factor"),
+                    &[("strategy", strategy)],
+                )
+                .await;
+            let at_once = b
+                .post(
+                    "/v1/client/sign_ins",
+                    &[("identifier", identifier), ("strategy", strategy)],
+                )
+                .await;
+            answers.push((prepared, at_once));
+        }
+        let (known, unknown) = (&answers[0], &answers[1]);
+        assert_eq!(
+            known.0.status, unknown.0.status,
+            "{strategy}: {}",
+            known.0.json
+        );
+        assert_eq!(shape(&known.0.json), shape(&unknown.0.json), "{strategy}");
+        assert_eq!(
+            known.1.status, unknown.1.status,
+            "{strategy}: {}",
+            known.1.json
+        );
+        assert_eq!(shape(&known.1.json), shape(&unknown.1.json), "{strategy}");
+    }
+    assert_eq!(
+        server.messages_to(email).await,
+        sent_before,
+        "nothing is sent"
+    );
 }

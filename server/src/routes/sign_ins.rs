@@ -289,7 +289,25 @@ pub async fn create(
         (Some(s), Some(u)) if s.is_sent_code() => {
             // A locked account is sent no code.
             flows::lockout::ensure_unlocked(&state, u, &source).await?;
-            prepare_first(&state, &row, u, s, None, identity.ip()).await?
+            let identifier = identifier.as_deref().unwrap_or_default();
+            if state.settings().enumeration_protection
+                && !offers_code_to_typed(&state, u, identifier, s).await?
+            {
+                // No code goes where it cannot sign in (an only second factor): the
+                // decoy an unknown identifier gets, so the refusal tells nothing.
+                let requester = flows::codes::Requester::anyone(identity.ip());
+                flows::codes::decoy(
+                    &state,
+                    &row.id,
+                    s.as_str(),
+                    identifier,
+                    Link::SignInFirst(&row.id),
+                    requester,
+                )
+                .await?
+            } else {
+                prepare_first(&state, &row, u, s, None, identity.ip()).await?
+            }
         }
         (Some(s), None) if s.is_sent_code() => {
             // Enumeration protection: an unknown identifier gets its decoy code, and
@@ -319,6 +337,30 @@ pub async fn get(
 ) -> ApiResult<Json<Envelope<SignIn>>> {
     own_sign_in(&state, &identity, &id).await?;
     respond(&state, &identity, &id).await
+}
+
+/// Under enumeration protection: whether `user`'s own first factors offer `strategy`
+/// to what was typed (the identification `protected_identifier_id` shows). An address
+/// that is the account's only second factor is no first factor; asked for a code to
+/// it, the caller answers with a decoy, as for an unknown address.
+async fn offers_code_to_typed(
+    state: &AppState,
+    user: &UserRow,
+    identifier: &str,
+    strategy: &Strategy,
+) -> ApiResult<bool> {
+    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
+    let shown = factors::protected_identifier_id(&state.codes, identifier, &idents);
+    let totp = store::totps::enabled(&state.db, &user.id).await?;
+    Ok(
+        factors::first_factors(&state.settings(), user, &idents, totp)
+            .iter()
+            .any(|f| {
+                f.strategy == *strategy
+                    && (f.email_address_id.as_deref() == Some(shown.as_str())
+                        || f.phone_number_id.as_deref() == Some(shown.as_str()))
+            }),
+    )
 }
 
 /// Sends a first-factor code to one of the account's verified emails or phones.
@@ -418,9 +460,22 @@ pub async fn prepare_first_factor(
             if !offered || target.is_some_and(|t| t != shown) {
                 return Err(ApiError::strategy_for_user_invalid());
             }
-            if user.is_none() || !idents.iter().any(|i| i.id == shown) {
-                let source = Source::of(&state, &identity, None).await?;
-                flows::lockout::ensure_identifier_unlocked(&state, identifier, &source).await?;
+            let real = match &user {
+                Some(u) => offers_code_to_typed(&state, u, identifier, &p.strategy).await?,
+                None => false,
+            };
+            if !real {
+                match &user {
+                    Some(u) => {
+                        let source = Source::of(&state, &identity, Some(&u.id)).await?;
+                        flows::lockout::ensure_unlocked(&state, u, &source).await?;
+                    }
+                    None => {
+                        let source = Source::of(&state, &identity, None).await?;
+                        flows::lockout::ensure_identifier_unlocked(&state, identifier, &source)
+                            .await?;
+                    }
+                }
                 flows::codes::decoy(
                     &state,
                     &row.id,
