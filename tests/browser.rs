@@ -33,6 +33,8 @@ mod modals;
 mod profile;
 #[path = "browser/routes.rs"]
 mod routes;
+#[path = "browser/session_cookie.rs"]
+mod session_cookie;
 #[path = "browser/sessions.rs"]
 mod sessions;
 #[path = "browser/sign_in.rs"]
