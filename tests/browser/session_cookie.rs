@@ -31,11 +31,13 @@ async fn the_session_cookie_follows_the_signed_in_user() {
     let user = clerk.state().user().map(|u| u.id.clone()).unwrap();
     let claims = jwt.split('.').nth(1).unwrap();
     let claims: serde_json::Value = serde_json::from_slice(
-        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims)
-            .unwrap(),
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims).unwrap(),
     )
     .unwrap();
     assert_eq!(claims["sub"], user.as_str());
     clerk.sign_out().await.unwrap();
-    wait_until("no __session cookie", || session_cookie().is_none().then_some(())).await;
+    wait_until("no __session cookie", || {
+        session_cookie().is_none().then_some(())
+    })
+    .await;
 }
