@@ -8,7 +8,7 @@
 
 use axum::{
     extract::{FromRef, FromRequestParts, OptionalFromRequestParts, Request, State},
-    http::{header, request::Parts, StatusCode},
+    http::{header, request::Parts, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
     Json,
@@ -109,7 +109,11 @@ impl IntoResponse for StepUpRequired {
     }
 }
 
-/// The request's session token: the bearer token, else the `__session` cookie.
+/// The request's session token: the bearer token, else, for a `GET` or `HEAD` (a page
+/// load, a download), the `__session` cookie. A cookie goes with any request the
+/// browser makes, other sites' forms included (`SameSite=Lax` lets a same-site one
+/// through), so a request that changes something must carry the header, which only
+/// the app's own script can set.
 pub fn session_token(parts: &Parts) -> Option<String> {
     let bearer = parts
         .headers
@@ -118,7 +122,11 @@ pub fn session_token(parts: &Parts) -> Option<String> {
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty());
+    let safe = parts.method == Method::GET || parts.method == Method::HEAD;
     bearer.or_else(|| {
+        if !safe {
+            return None;
+        }
         CookieJar::from_headers(&parts.headers)
             .get(SESSION_COOKIE)
             .map(|c| c.value().to_owned())

@@ -143,20 +143,26 @@ impl KeySet {
         // Unknown here (a rotated key) or stale: fetch, at most once per interval.
         let mut last = self.last_fetch.lock().await;
         let may_fetch = last.is_none_or(|at| at.elapsed() >= self.min_interval);
+        let mut failed = None;
         if may_fetch {
             *last = Some(Instant::now());
-            let keys = self.fetch(url).await?;
-            *self.cached.write().await = Some(Cached {
-                keys,
-                fetched: Instant::now(),
-            });
+            match self.fetch(url).await {
+                Ok(keys) => {
+                    *self.cached.write().await = Some(Cached {
+                        keys,
+                        fetched: Instant::now(),
+                    })
+                }
+                // Unreachable for now: the keys already known still serve.
+                Err(e) => failed = Some(e),
+            }
         }
         drop(last);
         let cached = self.cached.read().await;
-        cached
-            .as_ref()
-            .and_then(|c| pick(&c.keys, kid))
-            .ok_or_else(|| VerifyError::UnknownKey(kid.map(str::to_owned)))
+        match cached.as_ref().and_then(|c| pick(&c.keys, kid)) {
+            Some(key) => Ok(key),
+            None => Err(failed.unwrap_or_else(|| VerifyError::UnknownKey(kid.map(str::to_owned)))),
+        }
     }
 
     async fn fetch(&self, url: &str) -> Result<Vec<Key>, VerifyError> {

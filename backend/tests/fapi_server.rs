@@ -183,6 +183,10 @@ async fn an_app_api_knows_who_is_signed_in_from_fapi_servers_tokens() {
     let (status, body) = call(&app, "GET", "/api/notes", Some(("authorization", &bearer))).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "notes"));
 
+    // A cookie alone does not sign in a request that changes something (CSRF).
+    let (status, _) = call(&app, "POST", "/api/delete-all", Some(("cookie", &cookie))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
     // Just signed in (no second factor: the password counts), so the step-up passes.
     let (status, body) = call(
         &app,

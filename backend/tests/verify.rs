@@ -3,7 +3,7 @@
 
 use std::{
     sync::{
-        atomic::{AtomicUsize, Ordering},
+        atomic::{AtomicBool, AtomicUsize, Ordering},
         Arc,
     },
     time::{Duration, SystemTime, UNIX_EPOCH},
@@ -61,21 +61,35 @@ fn es256(claims: &SessionClaims, pem: &str, kid: &str) -> String {
     jsonwebtoken::encode(&header, claims, &key).unwrap()
 }
 
-/// A JWKS on loopback; the counter says how many times it was fetched.
-async fn jwks_server() -> (String, Arc<AtomicUsize>) {
+/// A JWKS on loopback; the counter says how many times it was fetched, and the
+/// switch makes it fail (503) while on.
+async fn jwks_server_with_switch() -> (String, Arc<AtomicUsize>, Arc<AtomicBool>) {
     let hits = Arc::new(AtomicUsize::new(0));
-    let counted = hits.clone();
+    let down = Arc::new(AtomicBool::new(false));
+    let (counted, off) = (hits.clone(), down.clone());
     let app = Router::new().route(
         "/.well-known/jwks.json",
         get(move || {
             counted.fetch_add(1, Ordering::SeqCst);
-            async { ([("content-type", "application/json")], JWKS) }
+            let status = if off.load(Ordering::SeqCst) { 503 } else { 200 };
+            async move {
+                (
+                    axum::http::StatusCode::from_u16(status).unwrap(),
+                    [("content-type", "application/json")],
+                    JWKS,
+                )
+            }
         }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}/.well-known/jwks.json"), hits)
+    (format!("http://{addr}/.well-known/jwks.json"), hits, down)
+}
+
+async fn jwks_server() -> (String, Arc<AtomicUsize>) {
+    let (url, hits, _) = jwks_server_with_switch().await;
+    (url, hits)
 }
 
 async fn clerk() -> (Clerk, Arc<AtomicUsize>) {
@@ -287,5 +301,34 @@ async fn a_key_in_configuration_needs_no_network() {
     assert!(matches!(
         clerk.verify(&rs256(&claims(), "ins_2test_ec")).await,
         Err(VerifyError::Algorithm)
+    ));
+}
+
+#[tokio::test]
+async fn keys_already_known_serve_while_the_jwks_is_unreachable() {
+    let (url, hits, down) = jwks_server_with_switch().await;
+    let clerk = Clerk::new(
+        Config::new(ISSUER)
+            .jwks_url(&url)
+            // Stale at once, so every verification wants a fresh copy.
+            .jwks_cache(Duration::from_millis(1), Duration::from_millis(1)),
+    );
+    clerk
+        .verify(&rs256(&claims(), "ins_2test_rsa"))
+        .await
+        .unwrap();
+    down.store(true, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    // The JWKS fails: the key already known still verifies.
+    clerk
+        .verify(&rs256(&claims(), "ins_2test_rsa"))
+        .await
+        .unwrap();
+    assert!(hits.load(Ordering::SeqCst) >= 2, "it did ask");
+    // A kid it never saw: the failure says why (503, not "signed out").
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert!(matches!(
+        clerk.verify(&rs256(&claims(), "ins_unseen")).await,
+        Err(VerifyError::Jwks(_))
     ));
 }

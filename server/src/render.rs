@@ -429,7 +429,7 @@ async fn account_recovery(
     };
     let status = match &offer.open {
         None => t::AccountRecoveryStatus::Available,
-        Some(r) if r.completes_at <= now_ms() => t::AccountRecoveryStatus::Ready,
+        Some(_) if offer.ready(row, now_ms()).is_some() => t::AccountRecoveryStatus::Ready,
         Some(_) => t::AccountRecoveryStatus::Pending,
     };
     Ok(Some(t::AccountRecovery {

@@ -21,6 +21,8 @@ const WAIT_SECONDS: u32 = 3;
 async fn server() -> TestServer {
     TestServer::with(|s| {
         s.mfa.recovery_wait_seconds = WAIT_SECONDS;
+        // A sign-in asks for a second recovery code within the 30 s cooldown.
+        s.codes.resend_cooldown_seconds = 0;
         with_admin(s);
     })
     .await
@@ -178,6 +180,24 @@ async fn a_recovery_waits_tells_every_address_then_removes_every_factor() {
         .await
         .iter()
         .any(|n| n.contains("Your account was recovered")));
+
+    // Not only that session: every sign-in sets a second factor up first, until one is on.
+    laptop.sign_out().await;
+    let v = laptop.sign_in_password(email, PASSWORD).await.ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+    let sid = v["response"]["created_session_id"].as_str().unwrap();
+    let session = v["client"]["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == sid)
+        .unwrap()
+        .clone();
+    assert_eq!(session["status"], "pending", "{session}");
+    assert_eq!(
+        session["tasks"],
+        serde_json::json!([{ "key": "setup-mfa" }])
+    );
 
     // The administrators' log has each step.
     let admin = signed_in_admin(&server).await;
@@ -414,4 +434,87 @@ async fn two_sign_ins_finishing_the_same_recovery_finish_it_once() {
     assert!(statuses.iter().any(|s| *s >= 400), "{statuses:?}");
     let v = at_second_factor_or_signed_in(&first, email).await;
     assert!(recovery(&v).is_null(), "{v}");
+}
+
+#[tokio::test]
+async fn the_sign_in_that_opened_it_cannot_finish_it() {
+    let server = server().await;
+    let (email, phone) = ("same.sign.in@example.com", "+14155558108");
+    account_with_2fa(&server, email, phone).await;
+    let attacker = Browser::new(&server.base, Mode::Cookie);
+    let v = recover(&server, &attacker, email).await;
+    let sia = v["response"]["id"].as_str().unwrap().to_owned();
+    let completes_at = recovery(&v)["completes_at"].as_i64().unwrap();
+    tokio::time::sleep(Duration::from_millis(
+        (completes_at - now_ms()).max(0) as u64 + 200,
+    ))
+    .await;
+    // The same sign-in, after the wait: its password was typed before it, so no.
+    let v = attacker
+        .get(&format!("/v1/client/sign_ins/{sia}"))
+        .await
+        .ok();
+    assert_eq!(recovery(&v)["status"], "pending", "{v}");
+    attacker
+        .post(
+            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
+            &[("strategy", "recovery_email_code")],
+        )
+        .await
+        .ok();
+    let code = server.last_code_to(email).await;
+    let v = attacker
+        .attempt_second_factor(&sia, "recovery_email_code", &code)
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "needs_second_factor", "{v}");
+    assert_eq!(
+        recovery(&v)["completes_at"],
+        completes_at,
+        "the same one, unmoved"
+    );
+    let me_factors = at_second_factor(&Browser::new(&server.base, Mode::Cookie), email).await;
+    assert_eq!(
+        recovery(&me_factors)["status"],
+        "ready",
+        "a new sign-in may"
+    );
+}
+
+#[tokio::test]
+async fn a_new_password_cancels_it() {
+    let server = server().await;
+    let (email, phone) = ("changes.password@example.com", "+14155558109");
+    let owner = account_with_2fa(&server, email, phone).await;
+    let sia = owner.to_second_factor(email).await;
+    let code = server.last_code_to(phone).await;
+    let v = owner.attempt_sms_code(&sia, &code).await.ok();
+    owner
+        .activate(v["response"]["created_session_id"].as_str().unwrap())
+        .await;
+
+    // Opened after the owner signed in: their session did not cancel it.
+    let attacker = Browser::new(&server.base, Mode::Cookie);
+    let v = recover(&server, &attacker, email).await;
+    assert_eq!(recovery(&v)["status"], "pending");
+    owner
+        .post(
+            "/v1/me/change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a brand new passphrase"),
+            ],
+        )
+        .await
+        .ok();
+    assert!(server
+        .notices_to(email)
+        .await
+        .iter()
+        .any(|n| n.contains("the password was changed")));
+    let v = attacker
+        .sign_in_password(email, "a brand new passphrase")
+        .await
+        .ok();
+    assert_eq!(recovery(&v)["status"], "available", "{v}");
 }

@@ -31,10 +31,6 @@ use crate::{
     },
 };
 
-/// How long after its wait a recovery may still be completed: a request the owner
-/// never noticed does not stay a way in for ever.
-pub const READY_FOR_MS: i64 = 7 * 24 * 3600 * 1000;
-
 /// Who the administrators' log names for what a user (not an administrator) did.
 const ACTOR: &str = "(account recovery)";
 
@@ -50,9 +46,13 @@ pub struct Offer {
 }
 
 impl Offer {
-    /// The open recovery, when its wait is over.
-    pub fn ready(&self, now: i64) -> Option<&RecoveryRow> {
-        self.open.as_ref().filter(|r| r.completes_at <= now)
+    /// The open recovery, when `sign_in` may finish it: its wait is over, and the
+    /// sign-in (its password) began after that. The sign-in that opened it, or one
+    /// begun during the wait, cannot: a password changed meanwhile must be typed anew.
+    pub fn ready(&self, sign_in: &SignInRow, now: i64) -> Option<&RecoveryRow> {
+        self.open
+            .as_ref()
+            .filter(|r| r.completes_at <= now && sign_in.created_at >= r.completes_at)
     }
 }
 
@@ -104,10 +104,8 @@ pub async fn offer(
         return Ok(None);
     };
     // Read only (the answer to a GET is rendered from it): a recovery whose time ran
-    // out is closed by the next `open`.
-    let open = store::account_recoveries::open_for_user(&state.db, &user.id)
-        .await?
-        .filter(|r| r.completes_at + READY_FOR_MS >= now_ms());
+    // out counts as closed, and is marked so by the next `open`.
+    let open = store::account_recoveries::open_for_user(&state.db, &user.id).await?;
     Ok(Some(Offer {
         email: email.clone(),
         open,
@@ -116,14 +114,10 @@ pub async fn offer(
 
 /// The user's open recovery; one whose time to complete ran out is closed first.
 async fn open_for(state: &AppState, user_id: &str) -> ApiResult<Option<RecoveryRow>> {
-    let Some(open) = store::account_recoveries::open_for_user(&state.db, user_id).await? else {
-        return Ok(None);
-    };
-    if open.completes_at + READY_FOR_MS < now_ms() {
-        end(state, &open, EXPIRED, RecoveryEnd::Expired).await?;
-        return Ok(None);
+    if let Some(stale) = store::account_recoveries::stale_for_user(&state.db, user_id).await? {
+        end(state, &stale, EXPIRED, RecoveryEnd::Expired).await?;
     }
-    Ok(Some(open))
+    Ok(store::account_recoveries::open_for_user(&state.db, user_id).await?)
 }
 
 /// Opens a recovery for `user` from `sign_in` (their password and email code were
@@ -227,6 +221,15 @@ pub async fn complete(
 pub async fn cancel_by_second_factor(state: &AppState, user_id: &str) -> ApiResult<()> {
     if let Some(open) = store::account_recoveries::open_for_user(&state.db, user_id).await? {
         cancel(state, &open, RecoveryEnd::SecondFactor).await?;
+    }
+    Ok(())
+}
+
+/// The owner chose a new password (a change, a reset): whoever opened a recovery
+/// with the old one cannot finish it.
+pub async fn cancel_by_password_change(state: &AppState, user_id: &str) -> ApiResult<()> {
+    if let Some(open) = store::account_recoveries::open_for_user(&state.db, user_id).await? {
+        cancel(state, &open, RecoveryEnd::PasswordChanged).await?;
     }
     Ok(())
 }

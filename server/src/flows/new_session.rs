@@ -22,10 +22,6 @@ pub enum Owner<'a> {
     NewAccount,
     /// An existing user, by id.
     User(&'a str),
-    /// A user whose account recovery just removed every second factor: they set one
-    /// up again before anything else, required or not, so a recovery never leaves
-    /// an account that had two-step verification without it.
-    Recovered(&'a str),
 }
 
 /// A session for `owner` on `client_id`, first factor `strategy`. `ip` is the caller's
@@ -55,19 +51,15 @@ pub async fn new_session<'a>(
 /// (`setup-mfa`); `None`: the session starts active.
 async fn first_task(state: &AppState, owner: Owner<'_>) -> ApiResult<Option<&'static str>> {
     let settings = state.settings();
-    let (user_id, recovered) = match owner {
+    let user_id = match owner {
         Owner::NewAccount => return Ok(settings.mfa.required.then_some(SETUP_MFA)),
-        Owner::User(user_id) => (user_id, false),
-        Owner::Recovered(user_id) => (user_id, true),
+        Owner::User(user_id) => user_id,
     };
     let Some(user) = store::users::get(&state.db, user_id).await? else {
         return Ok(None);
     };
     if user.password_reset_required_at.is_some() {
         return Ok(Some(RESET_PASSWORD));
-    }
-    if recovered {
-        return Ok(Some(SETUP_MFA));
     }
     Ok(needs_second_factor(state, &user)
         .await?
@@ -86,11 +78,17 @@ pub async fn password_chosen(state: &AppState, user: &UserRow) -> ApiResult<()> 
     Ok(())
 }
 
-/// MFA is required of `user` (of everyone, or of them by an administrator) and they
-/// have no second factor yet.
+/// `user` has no second factor and must set one up: MFA is required of them (of
+/// everyone, or of them by an administrator), or an account recovery took their
+/// factors away since they last turned two-step verification on (a recovery never
+/// leaves an account that had it without it, required or not).
 pub async fn needs_second_factor(state: &AppState, user: &UserRow) -> Result<bool, sqlx::Error> {
     let settings = state.settings();
-    if !required_for(&settings, user) {
+    let recovered = || {
+        let since = user.mfa_enabled_at.unwrap_or(0);
+        store::account_recoveries::completed_since(&state.db, &user.id, since)
+    };
+    if !required_for(&settings, user) && !recovered().await? {
         return Ok(false);
     }
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;

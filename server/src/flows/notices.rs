@@ -58,6 +58,8 @@ pub enum RecoveryEnd {
     /// A sign-in with a real second factor.
     SecondFactor,
     Administrator,
+    /// The password was changed (the recovery was opened with the old one).
+    PasswordChanged,
     /// Nobody finished it within its time (`account_recovery::READY_FOR_MS`).
     Expired,
 }
@@ -69,6 +71,7 @@ impl RecoveryEnd {
             RecoveryEnd::CancelLink => "cancel_link",
             RecoveryEnd::SecondFactor => "second_factor",
             RecoveryEnd::Administrator => "administrator",
+            RecoveryEnd::PasswordChanged => "password_changed",
             RecoveryEnd::Expired => "expired",
         }
     }
@@ -192,6 +195,7 @@ impl Notice<'_> {
                     RecoveryEnd::CancelLink => "The recovery of your account was cancelled with the link sent to you.",
                     RecoveryEnd::SecondFactor => "The recovery of your account was cancelled: someone signed in with your two-step verification.",
                     RecoveryEnd::Administrator => "The recovery of your account was cancelled by an administrator.",
+                    RecoveryEnd::PasswordChanged => "The recovery of your account was cancelled: the password was changed.",
                     RecoveryEnd::Expired => "The recovery of your account expired: nobody finished it in the week after its waiting period.",
                 }
                 .to_owned(),

@@ -129,5 +129,6 @@ pub async fn hash_new(
 pub async fn apply_new(state: &AppState, user: &UserRow, hash: &str) -> ApiResult<()> {
     store::users::set_password(&state.db, &user.id, hash).await?;
     super::remembered_devices::forget_all(state, &user.id).await?;
+    super::account_recovery::cancel_by_password_change(state, &user.id).await?;
     super::new_session::password_chosen(state, user).await
 }

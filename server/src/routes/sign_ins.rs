@@ -902,7 +902,7 @@ async fn recover(
     let offer = flows::account_recovery::offer(state, row, user)
         .await?
         .ok_or_else(ApiError::strategy_for_user_invalid)?;
-    let Some(ready) = offer.ready(now_ms()) else {
+    let Some(ready) = offer.ready(row, now_ms()) else {
         flows::account_recovery::open(state, identity, row, user).await?;
         return Ok(());
     };
@@ -917,7 +917,7 @@ async fn recover(
         &row.client_id,
         &ip,
         "password",
-        Owner::Recovered(&user.id),
+        Owner::User(&user.id),
     )
     .await?;
     let created = store::sessions::complete_sign_in(

@@ -16,6 +16,11 @@ pub const COMPLETED: &str = "completed";
 /// Its wait was over long ago and no one came to finish it.
 pub const EXPIRED: &str = "expired";
 
+/// How long after its wait a recovery may still be completed: a request the owner
+/// never noticed does not stay a way in for ever. Past it, a `pending` row counts as
+/// open nowhere (it is marked expired when the user next opens one).
+pub const READY_FOR_MS: i64 = 7 * 24 * 3600 * 1000;
+
 #[derive(Debug, Clone, FromRow)]
 pub struct RecoveryRow {
     pub id: String,
@@ -71,12 +76,26 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<RecoveryRow>, sqlx::Error> 
     .await
 }
 
-/// The user's open recovery, if any.
+/// The user's open recovery, if any (one past [`READY_FOR_MS`] is not).
 pub async fn open_for_user(db: &Db, user_id: &str) -> Result<Option<RecoveryRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM account_recoveries WHERE user_id = $1 AND status = 'pending'"
+        "SELECT {COLUMNS} FROM account_recoveries
+         WHERE user_id = $1 AND status = 'pending' AND completes_at >= $2"
     ))
     .bind(user_id)
+    .bind(now_ms() - READY_FOR_MS)
+    .fetch_optional(&db.write)
+    .await
+}
+
+/// The user's recovery still marked `pending` though past [`READY_FOR_MS`].
+pub async fn stale_for_user(db: &Db, user_id: &str) -> Result<Option<RecoveryRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM account_recoveries
+         WHERE user_id = $1 AND status = 'pending' AND completes_at < $2"
+    ))
+    .bind(user_id)
+    .bind(now_ms() - READY_FOR_MS)
     .fetch_optional(&db.write)
     .await
 }
@@ -88,9 +107,10 @@ pub async fn open_by_cancel_token(
 ) -> Result<Option<RecoveryRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM account_recoveries
-         WHERE cancel_token_hash = $1 AND status = 'pending'"
+         WHERE cancel_token_hash = $1 AND status = 'pending' AND completes_at >= $2"
     ))
     .bind(cancel_token_hash)
+    .bind(now_ms() - READY_FOR_MS)
     .fetch_optional(&db.write)
     .await
 }
@@ -98,9 +118,10 @@ pub async fn open_by_cancel_token(
 /// Every open recovery, the soonest to complete first (the dashboard's list).
 pub async fn list_open(db: &Db, limit: i64) -> Result<Vec<RecoveryRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM account_recoveries WHERE status = 'pending'
-         ORDER BY completes_at, id LIMIT $1"
+        "SELECT {COLUMNS} FROM account_recoveries WHERE status = 'pending' AND completes_at >= $1
+         ORDER BY completes_at, id LIMIT $2"
     ))
+    .bind(now_ms() - READY_FOR_MS)
     .bind(limit)
     .fetch_all(&db.read)
     .await
