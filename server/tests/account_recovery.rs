@@ -518,3 +518,48 @@ async fn a_new_password_cancels_it() {
         .ok();
     assert_eq!(recovery(&v)["status"], "available", "{v}");
 }
+
+#[tokio::test]
+async fn at_most_three_recoveries_a_day_tell_the_owner() {
+    let server = server().await;
+    let (email, phone) = ("flooded@example.com", "+14155558110");
+    account_with_2fa(&server, email, phone).await;
+    let attacker = Browser::new(&server.base, Mode::Cookie);
+    let http = reqwest::Client::new();
+    for _ in 0..3 {
+        let v = recover(&server, &attacker, email).await;
+        assert_eq!(recovery(&v)["status"], "pending");
+        let link = cancel_link(&server, email).await;
+        let token = link.split("token=").nth(1).unwrap().to_owned();
+        let r = http
+            .post(format!("{}/v1/account_recovery/cancel", server.base))
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let before = server
+        .outbox()
+        .await
+        .iter()
+        .filter(|m| m["to"] == phone && m["kind"] == "notice")
+        .count();
+    // A fourth, the same day: refused before any code or notice goes out.
+    let v = at_second_factor(&attacker, email).await;
+    let sia = v["response"]["id"].as_str().unwrap();
+    let r = attacker
+        .post(
+            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
+            &[("strategy", "recovery_email_code")],
+        )
+        .await;
+    r.err(429, "too_many_requests");
+    let after = server
+        .outbox()
+        .await
+        .iter()
+        .filter(|m| m["to"] == phone && m["kind"] == "notice")
+        .count();
+    assert_eq!(before, after);
+}

@@ -34,6 +34,11 @@ use crate::{
 /// Who the administrators' log names for what a user (not an administrator) did.
 const ACTOR: &str = "(account recovery)";
 
+/// At most this many recoveries opened per account a day: each one texts and emails
+/// every address, so someone with the password and the mailbox who opens and cancels
+/// again and again cannot flood the owner's phones.
+pub const OPENS_PER_DAY: i64 = 3;
+
 /// The path of the page a cancel link opens (under the Frontend API's URL).
 pub const CANCEL_PATH: &str = "/v1/account_recovery/cancel";
 
@@ -120,6 +125,21 @@ async fn open_for(state: &AppState, user_id: &str) -> ApiResult<Option<RecoveryR
     Ok(store::account_recoveries::open_for_user(&state.db, user_id).await?)
 }
 
+/// Refuses (429, with when to retry) a new recovery past [`OPENS_PER_DAY`].
+pub async fn ensure_may_open(state: &AppState, user_id: &str) -> ApiResult<()> {
+    const DAY_MS: i64 = 24 * 3600 * 1000;
+    let now = now_ms();
+    let (opened, first) =
+        store::account_recoveries::opened_since(&state.db, user_id, now - DAY_MS).await?;
+    if opened < OPENS_PER_DAY {
+        return Ok(());
+    }
+    let wait_ms = first.map_or(DAY_MS, |at| at + DAY_MS - now);
+    Err(crate::error::ApiError::too_many_requests(
+        (wait_ms.max(0) / 1000) as u64,
+    ))
+}
+
 /// Opens a recovery for `user` from `sign_in` (their password and email code were
 /// right), or answers the one already open: asking again never moves its time.
 pub async fn open(
@@ -136,6 +156,7 @@ pub async fn open(
     if store::account_recoveries::completed_since(&state.db, &user.id, sign_in.created_at).await? {
         return Err(crate::error::ApiError::account_recovery_not_open());
     }
+    ensure_may_open(state, &user.id).await?;
     let token = new_token();
     let wait_ms = state.settings().mfa.recovery_wait_seconds as i64 * 1000;
     let ip = identity.ip_string();

@@ -728,6 +728,10 @@ async fn prepare_recovery(state: &AppState, identity: &Identity, row: &SignInRow
     let offer = flows::account_recovery::offer(state, row, &user)
         .await?
         .ok_or_else(ApiError::strategy_for_user_invalid)?;
+    if offer.open.is_none() {
+        // No code for a recovery that could not be opened anyway.
+        flows::account_recovery::ensure_may_open(state, &user.id).await?;
+    }
     flows::codes::send(
         state,
         &row.id,

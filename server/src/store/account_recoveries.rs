@@ -172,3 +172,20 @@ pub async fn completed_since(db: &Db, user_id: &str, since: i64) -> Result<bool,
     .await?;
     Ok(n > 0)
 }
+
+/// How many recoveries of `user_id` were opened at or after `since`, and when the
+/// first of them was.
+pub async fn opened_since(
+    db: &Db,
+    user_id: &str,
+    since: i64,
+) -> Result<(i64, Option<i64>), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(*), MIN(created_at) FROM account_recoveries
+         WHERE user_id = $1 AND created_at >= $2",
+    )
+    .bind(user_id)
+    .bind(since)
+    .fetch_one(&db.write)
+    .await
+}
