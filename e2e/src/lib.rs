@@ -171,8 +171,9 @@ impl Page {
         std::fs::write(self.shots.join(name), png).unwrap();
     }
 
-    /// Every code the server sent to `to`, oldest first (development `/dev/outbox`).
-    pub async fn outbox(&self, to: &str) -> Vec<String> {
+    /// The `field` of every message of `kind` (`code`, `notice`) the server sent to
+    /// `to`, oldest first (development `/dev/outbox`).
+    async fn sent(&self, to: &str, kind: &str, field: &str) -> Vec<String> {
         let v: serde_json::Value = self
             .http
             .get(format!("{}/dev/outbox", self.outbox_base))
@@ -186,9 +187,14 @@ impl Page {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|m| m["to"] == to && m["kind"] == "code")
-            .map(|m| m["code"].as_str().unwrap().to_owned())
+            .filter(|m| m["to"] == to && m["kind"] == kind)
+            .map(|m| m[field].as_str().unwrap().to_owned())
             .collect()
+    }
+
+    /// Every code the server sent to `to`, oldest first.
+    pub async fn outbox(&self, to: &str) -> Vec<String> {
+        self.sent(to, "code", "code").await
     }
 
     /// An axe-core audit of the whole page (WCAG 2.x A and AA): no violation. For
@@ -216,22 +222,7 @@ impl Page {
 
     /// The account notices sent to `to`, oldest first: their bodies.
     pub async fn notices(&self, to: &str) -> Vec<String> {
-        let v: serde_json::Value = self
-            .http
-            .get(format!("{}/dev/outbox", self.outbox_base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        v["messages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|m| m["to"] == to && m["kind"] == "notice")
-            .map(|m| m["body"].as_str().unwrap().to_owned())
-            .collect()
+        self.sent(to, "notice", "body").await
     }
 
     /// The newest code once `n` messages have gone to `to`.

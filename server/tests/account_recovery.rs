@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::{
     account_with_2fa,
     admin::{signed_in_admin, with_admin},
-    Browser, Mode, TestServer, PASSWORD,
+    Browser, Mode, Resp, TestServer, PASSWORD,
 };
 use serde_json::Value;
 
@@ -44,17 +44,29 @@ async fn at_second_factor_or_signed_in(b: &Browser, email: &str) -> Value {
     b.sign_in_password(email, PASSWORD).await.ok()
 }
 
-/// "I lost access to my second factor" on a fresh sign-in: the email code, prepared
-/// and attempted; the attempt's answer.
-async fn recover(server: &TestServer, b: &Browser, email: &str) -> Value {
-    let v = at_second_factor(b, email).await;
-    let sia = v["response"]["id"].as_str().unwrap().to_owned();
+/// `prepare_second_factor` with the recovery code: the answer.
+async fn prepare_recovery(b: &Browser, sia: &str) -> Resp {
     b.post(
         &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
         &[("strategy", "recovery_email_code")],
     )
     .await
-    .ok();
+}
+
+/// Waits until just past `completes_at` (unix ms): the recovery's wait is over.
+async fn sleep_past(completes_at: i64) {
+    tokio::time::sleep(Duration::from_millis(
+        (completes_at - now_ms()).max(0) as u64 + 200,
+    ))
+    .await;
+}
+
+/// "I lost access to my second factor" on a fresh sign-in: the email code, prepared
+/// and attempted; the attempt's answer.
+async fn recover(server: &TestServer, b: &Browser, email: &str) -> Value {
+    let v = at_second_factor(b, email).await;
+    let sia = v["response"]["id"].as_str().unwrap().to_owned();
+    prepare_recovery(b, &sia).await.ok();
     let code = server.last_code_to(email).await;
     b.attempt_second_factor(&sia, "recovery_email_code", &code)
         .await
@@ -136,10 +148,7 @@ async fn a_recovery_waits_tells_every_address_then_removes_every_factor() {
     assert_eq!(recovery(&v)["completes_at"], completes_at);
     assert!(v["response"]["created_session_id"].is_null());
 
-    tokio::time::sleep(Duration::from_millis(
-        (completes_at - now_ms()).max(0) as u64 + 200,
-    ))
-    .await;
+    sleep_past(completes_at).await;
     let v = at_second_factor(&laptop, email).await;
     assert_eq!(recovery(&v)["status"], "ready");
     let v = recover(&server, &laptop, email).await;
@@ -225,10 +234,7 @@ async fn a_sign_in_with_a_real_second_factor_cancels_it() {
         .any(|n| n.contains("someone signed in with your two-step verification")));
 
     // Past the old time, the attacker's code opens a new recovery: nothing completes.
-    tokio::time::sleep(Duration::from_millis(
-        (completes_at - now_ms()).max(0) as u64 + 200,
-    ))
-    .await;
+    sleep_past(completes_at).await;
     let v = at_second_factor(&attacker, email).await;
     assert_eq!(recovery(&v)["status"], "available");
     let v = recover(&server, &attacker, email).await;
@@ -320,12 +326,9 @@ async fn only_a_password_sign_in_may_open_one() {
         .ok();
     assert_eq!(v["response"]["status"], "needs_second_factor");
     assert!(recovery(&v).is_null(), "{v}");
-    b.post(
-        &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
-        &[("strategy", "recovery_email_code")],
-    )
-    .await
-    .err(400, "strategy_for_user_invalid");
+    prepare_recovery(&b, &sia)
+        .await
+        .err(400, "strategy_for_user_invalid");
 
     // A reset code and a new password: the mailbox alone again.
     let (sia, v) = b
@@ -381,12 +384,9 @@ async fn turned_off_it_is_neither_offered_nor_accepted() {
     let v = at_second_factor(&b, email).await;
     assert!(recovery(&v).is_null());
     let sia = v["response"]["id"].as_str().unwrap();
-    b.post(
-        &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
-        &[("strategy", "recovery_email_code")],
-    )
-    .await
-    .err(400, "strategy_for_user_invalid");
+    prepare_recovery(&b, sia)
+        .await
+        .err(400, "strategy_for_user_invalid");
 }
 
 #[tokio::test]
@@ -397,10 +397,7 @@ async fn two_sign_ins_finishing_the_same_recovery_finish_it_once() {
     let first = Browser::new(&server.base, Mode::Cookie);
     let v = recover(&server, &first, email).await;
     let completes_at = recovery(&v)["completes_at"].as_i64().unwrap();
-    tokio::time::sleep(Duration::from_millis(
-        (completes_at - now_ms()).max(0) as u64 + 200,
-    ))
-    .await;
+    sleep_past(completes_at).await;
 
     // Two browsers, each with its own right code, at the same moment.
     let mut ready = Vec::new();
@@ -408,12 +405,7 @@ async fn two_sign_ins_finishing_the_same_recovery_finish_it_once() {
         let b = Browser::new(&server.base, Mode::Cookie);
         let v = at_second_factor(&b, email).await;
         let sia = v["response"]["id"].as_str().unwrap().to_owned();
-        b.post(
-            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
-            &[("strategy", "recovery_email_code")],
-        )
-        .await
-        .ok();
+        prepare_recovery(&b, &sia).await.ok();
         let code = server.last_code_to(email).await;
         ready.push((b, sia, code));
     }
@@ -445,23 +437,14 @@ async fn the_sign_in_that_opened_it_cannot_finish_it() {
     let v = recover(&server, &attacker, email).await;
     let sia = v["response"]["id"].as_str().unwrap().to_owned();
     let completes_at = recovery(&v)["completes_at"].as_i64().unwrap();
-    tokio::time::sleep(Duration::from_millis(
-        (completes_at - now_ms()).max(0) as u64 + 200,
-    ))
-    .await;
+    sleep_past(completes_at).await;
     // The same sign-in, after the wait: its password was typed before it, so no.
     let v = attacker
         .get(&format!("/v1/client/sign_ins/{sia}"))
         .await
         .ok();
     assert_eq!(recovery(&v)["status"], "pending", "{v}");
-    attacker
-        .post(
-            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
-            &[("strategy", "recovery_email_code")],
-        )
-        .await
-        .ok();
+    prepare_recovery(&attacker, &sia).await.ok();
     let code = server.last_code_to(email).await;
     let v = attacker
         .attempt_second_factor(&sia, "recovery_email_code", &code)
@@ -548,12 +531,7 @@ async fn at_most_three_recoveries_a_day_tell_the_owner() {
     // A fourth, the same day: refused before any code or notice goes out.
     let v = at_second_factor(&attacker, email).await;
     let sia = v["response"]["id"].as_str().unwrap();
-    let r = attacker
-        .post(
-            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
-            &[("strategy", "recovery_email_code")],
-        )
-        .await;
+    let r = prepare_recovery(&attacker, sia).await;
     r.err(429, "too_many_requests");
     let after = server
         .outbox()

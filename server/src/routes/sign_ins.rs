@@ -295,16 +295,7 @@ pub async fn create(
             {
                 // No code goes where it cannot sign in (an only second factor): the
                 // decoy an unknown identifier gets, so the refusal tells nothing.
-                let requester = flows::codes::Requester::anyone(identity.ip());
-                flows::codes::decoy(
-                    &state,
-                    &row.id,
-                    s.as_str(),
-                    identifier,
-                    Link::SignInFirst(&row.id),
-                    requester,
-                )
-                .await?
+                send_decoy(&state, &identity, &row.id, s, identifier).await?
             } else {
                 prepare_first(&state, &row, u, s, None, identity.ip()).await?
             }
@@ -314,16 +305,7 @@ pub async fn create(
             // is refused as a locked account would be.
             let identifier = identifier.as_deref().unwrap_or_default();
             flows::lockout::ensure_identifier_unlocked(&state, identifier, &source).await?;
-            let requester = flows::codes::Requester::anyone(identity.ip());
-            flows::codes::decoy(
-                &state,
-                &row.id,
-                s.as_str(),
-                identifier,
-                Link::SignInFirst(&row.id),
-                requester,
-            )
-            .await?
+            send_decoy(&state, &identity, &row.id, s, identifier).await?
         }
         _ => {}
     }
@@ -337,6 +319,27 @@ pub async fn get(
 ) -> ApiResult<Json<Envelope<SignIn>>> {
     own_sign_in(&state, &identity, &id).await?;
     respond(&state, &identity, &id).await
+}
+
+/// Enumeration protection: the first-factor code "sent" for what was typed when no
+/// real one can go (an unknown identifier, an only second factor). Nothing is sent;
+/// the answers, cooldown and quotas are a real code's.
+async fn send_decoy(
+    state: &AppState,
+    identity: &Identity,
+    sign_in_id: &str,
+    strategy: &Strategy,
+    identifier: &str,
+) -> ApiResult<()> {
+    flows::codes::decoy(
+        state,
+        sign_in_id,
+        strategy.as_str(),
+        identifier,
+        Link::SignInFirst(sign_in_id),
+        flows::codes::Requester::anyone(identity.ip()),
+    )
+    .await
 }
 
 /// Under enumeration protection: whether `user`'s own first factors offer `strategy`
@@ -476,15 +479,7 @@ pub async fn prepare_first_factor(
                             .await?;
                     }
                 }
-                flows::codes::decoy(
-                    &state,
-                    &row.id,
-                    p.strategy.as_str(),
-                    identifier,
-                    Link::SignInFirst(&row.id),
-                    flows::codes::Requester::anyone(identity.ip()),
-                )
-                .await?;
+                send_decoy(&state, &identity, &row.id, &p.strategy, identifier).await?;
                 return respond(&state, &identity, &id).await;
             }
         }

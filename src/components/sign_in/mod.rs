@@ -459,6 +459,23 @@ mod tests {
         );
     }
 
+    /// Against real Clerk, which has no account recovery: its `needs_second_factor`
+    /// answer (Clerk's documented shape) carries no `account_recovery`, so "I lost access
+    /// to my second factor" is never offered, and the second factor opens as usual.
+    #[test]
+    fn real_clerk_offers_no_account_recovery() {
+        use fapi_types::FromJson;
+        let recorded: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../types/tests/clerk-json/fixtures/spec-sign-in-needs-second-factor.json"
+        ))
+        .unwrap();
+        let response = recorded.get("response").unwrap_or(&recorded).clone();
+        let si = SignInResource::from_json(response).unwrap();
+        assert_eq!(si.status, SignInStatus::NeedsSecondFactor);
+        assert!(si.account_recovery.is_none());
+        assert!(matches!(next_step(&si, true), Step::SecondFactor(_)));
+    }
+
     #[test]
     fn a_new_device_step_is_named_client_trust() {
         let email = SignInFactor::bare(Strategy::EmailCode);
