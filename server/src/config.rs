@@ -91,10 +91,70 @@ pub struct Settings {
     pub email: EmailProtection,
     pub delivery: Delivery,
     pub dashboard: Dashboard,
+    pub backend_api: BackendApi,
     /// `FAPI_DASHBOARD_PASSWORD`: an administrator named by `FAPI_DASHBOARD_ADMIN`
     /// (default `admin`), hashed at start. Never printed.
     #[serde(skip)]
     pub dashboard_password: Option<(String, String)>,
+}
+
+/// The Backend API for the app's own server (`/v1/users`, `/v1/sessions`,
+/// `/v1/jwks`, as Clerk's), opened by the instance's secret keys. With none it is off.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackendApi {
+    /// `sk_test_…` in development, `sk_live_…` in production, at least 32 characters
+    /// after the prefix. Also `FAPI_SECRET_KEY`. More than one lets a key be rolled.
+    pub secret_keys: Vec<String>,
+    /// A file with more keys, one per line, for keys kept out of the settings file.
+    pub secret_keys_file: Option<std::path::PathBuf>,
+}
+
+/// What follows a secret key's prefix: enough that it cannot be guessed.
+pub const SECRET_KEY_MIN_RANDOM: usize = 32;
+
+impl Settings {
+    /// The Backend API's secret keys: the settings', `FAPI_SECRET_KEY`'s and the
+    /// file's. Each is checked: the prefix matches the environment and the rest is
+    /// long enough.
+    pub fn backend_secret_keys(&self) -> Result<Vec<String>, ConfigError> {
+        let mut keys = self.backend_api.secret_keys.clone();
+        if let Some(path) = &self.backend_api.secret_keys_file {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
+            keys.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned),
+            );
+        }
+        let prefix = match self.environment {
+            Environment::Development => "sk_test_",
+            Environment::Production => "sk_live_",
+        };
+        for (n, key) in keys.iter().enumerate() {
+            let rest = key.strip_prefix(prefix).ok_or_else(|| {
+                ConfigError::Invalid(format!(
+                    "backend_api secret key {} must start with {prefix} in {} (never printed)",
+                    n + 1,
+                    if self.is_development() { "development" } else { "production" }
+                ))
+            })?;
+            if rest.chars().count() < SECRET_KEY_MIN_RANDOM
+                || !rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "backend_api secret key {} needs at least {SECRET_KEY_MIN_RANDOM} letters \
+                     and digits after {prefix}",
+                    n + 1
+                )));
+            }
+        }
+        Ok(keys)
+    }
 }
 
 /// The accounts portal: `/sign-in`, `/sign-up` and `/user` on this server, built from
@@ -503,6 +563,29 @@ pub struct SessionPolicy {
     /// the first), `multi_factor` (Clerk's `strict_mfa`: the first and then the
     /// second), or `first_factor`.
     pub reverification_level: fapi_types::SessionVerificationLevel,
+    /// How session tokens are signed: `ES256` (P-256, small and fast) or `RS256`
+    /// (RSA 2048, Clerk's own, which Clerk's backend SDKs require).
+    pub token_algorithm: TokenAlgorithm,
+}
+
+/// A session token's signature algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum TokenAlgorithm {
+    #[default]
+    #[serde(rename = "ES256")]
+    Es256,
+    #[serde(rename = "RS256")]
+    Rs256,
+}
+
+impl TokenAlgorithm {
+    /// As a JWT header names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenAlgorithm::Es256 => "ES256",
+            TokenAlgorithm::Rs256 => "RS256",
+        }
+    }
 }
 
 impl Default for SessionPolicy {
@@ -513,6 +596,7 @@ impl Default for SessionPolicy {
             token_lifetime_seconds: 60,
             reverification_seconds: 600,
             reverification_level: fapi_types::SessionVerificationLevel::SecondFactor,
+            token_algorithm: TokenAlgorithm::Es256,
         }
     }
 }
@@ -640,6 +724,7 @@ impl Default for Settings {
             email: EmailProtection::default(),
             delivery: Delivery::default(),
             dashboard: Dashboard::default(),
+            backend_api: BackendApi::default(),
             dashboard_password: None,
         }
     }
@@ -665,7 +750,13 @@ pub enum ConfigError {
 }
 
 /// Keys whose values are secrets wherever they appear in the settings.
-const SECRET_KEYS: &[&str] = &["auth_token", "secret", "password", "password_hash"];
+const SECRET_KEYS: &[&str] = &[
+    "auth_token",
+    "secret",
+    "password",
+    "password_hash",
+    "secret_keys",
+];
 
 impl Settings {
     /// The settings as TOML for `--print-config`, secrets replaced by `"<redacted>"`
@@ -679,6 +770,12 @@ impl Settings {
                             && v.as_str().is_some_and(|s| !s.is_empty());
                         if secret {
                             *v = toml::Value::String("<redacted>".into());
+                        } else if SECRET_KEYS.contains(&key.as_str()) && v.is_array() {
+                            if let toml::Value::Array(items) = v {
+                                items.iter_mut().for_each(|item| {
+                                    *item = toml::Value::String("<redacted>".into())
+                                });
+                            }
                         } else if key == "database_url" {
                             if let toml::Value::String(url) = v {
                                 *url = redact_url_password(url);
@@ -769,6 +866,9 @@ impl Settings {
         if let Some(v) = var("FAPI_SIGNING_KEY_FILE") {
             self.signing_key_file = Some(v.into());
         }
+        if let Some(v) = var("FAPI_SECRET_KEY").filter(|v| !v.is_empty()) {
+            self.backend_api.secret_keys.push(v);
+        }
         if let Some(v) = var("FAPI_SECRETS_KEY_FILE") {
             self.secrets_key_file = Some(v.into());
         }
@@ -814,6 +914,7 @@ impl Settings {
     /// Refuses settings that cannot work, before the server starts.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let invalid = |m: &str| Err(ConfigError::Invalid(m.into()));
+        self.backend_secret_keys()?;
         if !self.identifiers.email_address.on()
             && !self.identifiers.phone_number.on()
             && !self.identifiers.username.on()

@@ -1,5 +1,6 @@
-//! Session-token signing: an ES256 (P-256) key made on first start and kept in the
-//! database (or read from a file you manage), so tokens minted before a restart
+//! Session-token signing: an ES256 (P-256) key, or RS256 (RSA 2048, Clerk's own
+//! choice, which Clerk's backend SDKs require) when `[session] token_algorithm` says
+//! so, made on first start and kept in the database (or read from a file you manage), so tokens minted before a restart
 //! still verify after it. The public halves are published at
 //! `/.well-known/jwks.json` for the app's own backend, a retired key until the last
 //! token it signed has expired. On one database with several instances, each says
@@ -16,7 +17,12 @@ use p256::{
     SecretKey,
 };
 use rand::{rngs::OsRng, RngCore};
+use rsa::{
+    pkcs1::EncodeRsaPublicKey, traits::PublicKeyParts, RsaPrivateKey,
+};
 use sha2::{Digest, Sha256};
+
+pub use crate::config::TokenAlgorithm;
 
 use crate::{
     db::Db,
@@ -32,13 +38,24 @@ const FORGET_USE_AFTER_MS: i64 = 24 * 3600 * 1000;
 #[derive(Clone)]
 pub struct SigningKey {
     kid: String,
+    algorithm: TokenAlgorithm,
     encoding: EncodingKey,
     jwk: Jwk,
 }
 
 impl SigningKey {
+    /// A PKCS#8 private key, P-256 or RSA: the key decides the algorithm.
     fn from_pem(kid: String, pem: &str) -> Result<Self, KeyError> {
-        let secret = SecretKey::from_pkcs8_pem(pem).map_err(|e| KeyError(e.to_string()))?;
+        match SecretKey::from_pkcs8_pem(pem) {
+            Ok(secret) => Self::from_ec(kid, &secret, pem),
+            Err(ec) => match <RsaPrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_pem(pem) {
+                Ok(secret) => Self::from_rsa(kid, &secret, pem),
+                Err(_) => Err(KeyError(format!("neither a P-256 nor an RSA key: {ec}"))),
+            },
+        }
+    }
+
+    fn from_ec(kid: String, secret: &SecretKey, pem: &str) -> Result<Self, KeyError> {
         let point = secret.public_key().to_encoded_point(false);
         let (x, y) = (
             point.x().ok_or_else(|| KeyError("no x".into()))?,
@@ -57,7 +74,57 @@ impl SigningKey {
         };
         let encoding =
             EncodingKey::from_ec_pem(pem.as_bytes()).map_err(|e| KeyError(e.to_string()))?;
-        Ok(SigningKey { kid, encoding, jwk })
+        Ok(SigningKey {
+            kid,
+            algorithm: TokenAlgorithm::Es256,
+            encoding,
+            jwk,
+        })
+    }
+
+    fn from_rsa(kid: String, secret: &RsaPrivateKey, pem: &str) -> Result<Self, KeyError> {
+        if secret.size() < 256 {
+            return Err(KeyError("an RSA signing key needs at least 2048 bits".into()));
+        }
+        let jwk = Jwk {
+            kty: "RSA".into(),
+            kid: kid.clone(),
+            use_: Some("sig".into()),
+            alg: Some("RS256".into()),
+            crv: None,
+            x: None,
+            y: None,
+            n: Some(URL_SAFE_NO_PAD.encode(secret.n().to_bytes_be())),
+            e: Some(URL_SAFE_NO_PAD.encode(secret.e().to_bytes_be())),
+        };
+        let encoding =
+            EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| KeyError(e.to_string()))?;
+        Ok(SigningKey {
+            kid,
+            algorithm: TokenAlgorithm::Rs256,
+            encoding,
+            jwk,
+        })
+    }
+
+    /// A new key of `algorithm`, as PKCS#8 PEM with its kid.
+    fn generate(algorithm: TokenAlgorithm) -> Result<(String, String), KeyError> {
+        match algorithm {
+            TokenAlgorithm::Es256 => {
+                let secret = SecretKey::random(&mut OsRng);
+                let pem = secret
+                    .to_pkcs8_pem(LineEnding::LF)
+                    .map_err(|e| KeyError(e.to_string()))?;
+                Ok((kid_of(&secret), pem.to_string()))
+            }
+            TokenAlgorithm::Rs256 => {
+                let secret =
+                    RsaPrivateKey::new(&mut OsRng, 2048).map_err(|e| KeyError(e.to_string()))?;
+                let pem = rsa::pkcs8::EncodePrivateKey::to_pkcs8_pem(&secret, LineEnding::LF)
+                    .map_err(|e| KeyError(e.to_string()))?;
+                Ok((rsa_kid_of(&secret)?, pem.to_string()))
+            }
+        }
     }
 
     pub fn jwks(&self) -> Jwks {
@@ -67,10 +134,13 @@ impl SigningKey {
     }
 
     pub fn sign(&self, claims: &SessionClaims) -> String {
-        let mut header = Header::new(Algorithm::ES256);
+        let mut header = Header::new(match self.algorithm {
+            TokenAlgorithm::Es256 => Algorithm::ES256,
+            TokenAlgorithm::Rs256 => Algorithm::RS256,
+        });
         header.kid = Some(self.kid.clone());
         jsonwebtoken::encode(&header, claims, &self.encoding)
-            .expect("signing with a valid P-256 key cannot fail")
+            .expect("signing with a valid key cannot fail")
     }
 }
 
@@ -210,19 +280,41 @@ pub async fn stopped(
 
 fn kid_of(secret: &SecretKey) -> String {
     let public = secret.public_key().to_encoded_point(true);
-    format!(
-        "ins_{}",
-        &URL_SAFE_NO_PAD.encode(Sha256::digest(public.as_bytes()))[..22]
-    )
+    kid_from_public(public.as_bytes())
+}
+
+fn rsa_kid_of(secret: &RsaPrivateKey) -> Result<String, KeyError> {
+    let public = secret
+        .to_public_key()
+        .to_pkcs1_der()
+        .map_err(|e| KeyError(e.to_string()))?;
+    Ok(kid_from_public(public.as_bytes()))
+}
+
+fn kid_from_public(public: &[u8]) -> String {
+    format!("ins_{}", &URL_SAFE_NO_PAD.encode(Sha256::digest(public))[..22])
+}
+
+/// The kid of a key file's key, whichever its kind.
+fn kid_of_pem(pem: &str) -> Result<String, KeyError> {
+    match SecretKey::from_pkcs8_pem(pem) {
+        Ok(secret) => Ok(kid_of(&secret)),
+        Err(ec) => match <RsaPrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_pem(pem) {
+            Ok(secret) => rsa_kid_of(&secret),
+            Err(_) => Err(KeyError(format!("neither a P-256 nor an RSA key: {ec}"))),
+        },
+    }
 }
 
 /// The signing keys at start: the current one comes from `key_file` when set (its
-/// private half never enters the database), else it is the newest key the server
-/// made (one is made on first start). Any other key still in use is retired now;
-/// one another instance still signs with stays published through its heartbeats.
+/// private half never enters the database; its kind must be `algorithm`), else it
+/// is the newest key of `algorithm` the server made (one is made on first start,
+/// and when the algorithm changes). Any other key still in use is retired now; one
+/// another instance still signs with stays published through its heartbeats.
 pub async fn load_signing_keys(
     db: &Db,
     key_file: Option<&std::path::Path>,
+    algorithm: TokenAlgorithm,
     token_lifetime_ms: i64,
 ) -> Result<SigningKeys, crate::StartError> {
     let now = now_ms();
@@ -230,9 +322,18 @@ pub async fn load_signing_keys(
         Some(path) => {
             let pem = std::fs::read_to_string(path)
                 .map_err(|e| KeyError(format!("{}: {e}", path.display())))?;
-            let secret = SecretKey::from_pkcs8_pem(&pem)
-                .map_err(|e| KeyError(format!("{}: {e}", path.display())))?;
-            let key = SigningKey::from_pem(kid_of(&secret), &pem)?;
+            let kid =
+                kid_of_pem(&pem).map_err(|e| KeyError(format!("{}: {}", path.display(), e.0)))?;
+            let key = SigningKey::from_pem(kid, &pem)?;
+            if key.algorithm != algorithm {
+                return Err(KeyError(format!(
+                    "{} holds an {} key but [session] token_algorithm is {}",
+                    path.display(),
+                    key.algorithm.name(),
+                    algorithm.name()
+                ))
+                .into());
+            }
             let jwk = serde_json::to_string(&key.jwk).map_err(|e| KeyError(e.to_string()))?;
             sqlx::query(
                 "INSERT INTO signing_keys (kid, private_pem, public_jwk, created_at) VALUES ($1, '', $2, $3)
@@ -254,8 +355,12 @@ pub async fn load_signing_keys(
             .fetch_optional(&db.write)
             .await?;
             match existing {
-                Some((kid, pem)) => SigningKey::from_pem(kid, &pem)?,
-                None => first_key(db).await?,
+                Some((kid, pem)) => match SigningKey::from_pem(kid, &pem)? {
+                    key if key.algorithm == algorithm => key,
+                    // The setting changed: a key of the new kind, the old one retired.
+                    _ => create_key(db, algorithm).await?,
+                },
+                None => first_key(db, algorithm).await?,
             }
         }
     };
@@ -297,9 +402,8 @@ pub fn kid(key: &SigningKey) -> &str {
 /// The first key, made once however many instances start at once on an empty
 /// database: they agree on one candidate through a claim row, and the others wait
 /// for its key to be stored.
-async fn first_key(db: &Db) -> Result<SigningKey, crate::StartError> {
-    let secret = SecretKey::random(&mut OsRng);
-    let kid = kid_of(&secret);
+async fn first_key(db: &Db, algorithm: TokenAlgorithm) -> Result<SigningKey, crate::StartError> {
+    let (kid, pem) = SigningKey::generate(algorithm)?;
     sqlx::query(
         "INSERT INTO secrets (name, value) VALUES ('first_signing_key', $1) ON CONFLICT (name) DO NOTHING",
     )
@@ -311,9 +415,6 @@ async fn first_key(db: &Db) -> Result<SigningKey, crate::StartError> {
             .fetch_one(&db.write)
             .await?;
     if claimed == kid {
-        let pem = secret
-            .to_pkcs8_pem(LineEnding::LF)
-            .map_err(|e| KeyError(e.to_string()))?;
         store_key(db, &kid, &pem).await?;
         return Ok(SigningKey::from_pem(kid, &pem)?);
     }
@@ -330,7 +431,7 @@ async fn first_key(db: &Db) -> Result<SigningKey, crate::StartError> {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     // An old claim whose key has gone (a key file was used since): a fresh key.
-    create_key(db).await
+    create_key(db, algorithm).await
 }
 
 async fn store_key(db: &Db, kid: &str, pem: &str) -> Result<(), sqlx::Error> {
@@ -345,12 +446,11 @@ async fn store_key(db: &Db, kid: &str, pem: &str) -> Result<(), sqlx::Error> {
 
 /// Makes a new key in the database; the next start signs with it and retires the
 /// one before (`fapi-server --rotate-signing-key`).
-pub async fn create_key(db: &Db) -> Result<SigningKey, crate::StartError> {
-    let secret = SecretKey::random(&mut OsRng);
-    let pem = secret
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| KeyError(e.to_string()))?;
-    let kid = kid_of(&secret);
+pub async fn create_key(
+    db: &Db,
+    algorithm: TokenAlgorithm,
+) -> Result<SigningKey, crate::StartError> {
+    let (kid, pem) = SigningKey::generate(algorithm)?;
     store_key(db, &kid, &pem).await?;
     Ok(SigningKey::from_pem(kid, &pem)?)
 }

@@ -158,6 +158,7 @@ impl Server {
         let signing = keys::load_signing_keys(
             &db,
             settings.signing_key_file.as_deref(),
+            settings.session.token_algorithm,
             token_lifetime_ms(&settings),
         )
         .await?;
@@ -196,6 +197,11 @@ impl Server {
                 credential: credential(name, password),
             });
         }
+        let secret_keys = settings
+            .backend_secret_keys()?
+            .iter()
+            .map(|key| <[u8; 32]>::from(<sha2::Sha256 as sha2::Digest>::digest(key.as_bytes())))
+            .collect();
         let state = AppState(Arc::new(Shared {
             limits: RateLimits::new(
                 &settings.limits,
@@ -214,6 +220,7 @@ impl Server {
             db,
             live,
             admins,
+            secret_keys,
             portal: hosted_pages::find_dir(&settings),
         }));
         let addr = listener.local_addr().map_err(|source| StartError::Bind {
@@ -352,7 +359,7 @@ pub async fn forget_saved_settings(settings: &Settings) -> Result<u64, StartErro
 /// Makes a new database signing key for the next start; returns its `kid`.
 pub async fn rotate_signing_key(settings: &Settings) -> Result<String, StartError> {
     let db = Db::open(&settings.database_url).await?;
-    let key = keys::create_key(&db).await;
+    let key = keys::create_key(&db, settings.session.token_algorithm).await;
     db.close().await;
     Ok(keys::kid(&key?).to_owned())
 }

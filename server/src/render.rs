@@ -101,15 +101,16 @@ pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
         web3_wallets: Vec::new(),
         passkeys: Vec::new(),
         external_accounts: Vec::new(),
-        public_metadata: serde_json::json!({}),
+        public_metadata: serde_json::from_str(&row.public_metadata)
+            .unwrap_or_else(|_| serde_json::json!({})),
         unsafe_metadata: serde_json::from_str(&row.unsafe_metadata)
             .unwrap_or_else(|_| serde_json::json!({})),
         last_sign_in_at: row.last_sign_in_at,
         password_last_updated_at: row.password_last_updated_at,
         mfa_enabled_at: row.mfa_enabled_at,
         mfa_disabled_at: row.mfa_disabled_at,
-        banned: false,
-        locked: lockout.is_some(),
+        banned: row.banned_at.is_some(),
+        locked: lockout.is_some() && row.banned_at.is_none(),
         lockout_expires_in_seconds: lockout.filter(|_| !row.admin_locked()),
         verification_attempts_remaining: Some(
             (state.settings().lockout.account_max_attempts as i64 - row.failed_attempts).max(0),
@@ -119,6 +120,36 @@ pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
+}
+
+/// A user as the Backend API answers it: the browser's view, and the metadata only
+/// the app's server reads.
+pub async fn backend_user(state: &AppState, row: &UserRow) -> ApiResult<t::backend::User> {
+    Ok(t::backend::User {
+        user: user(state, row).await?,
+        private_metadata: serde_json::from_str(&row.private_metadata)
+            .unwrap_or_else(|_| serde_json::json!({})),
+        timezone: row.timezone.clone(),
+        last_active_at: None,
+    })
+}
+
+/// A session as the Backend API answers it.
+pub fn backend_session(row: &SessionRow, now: i64) -> t::backend::Session {
+    t::backend::Session {
+        object: "session".into(),
+        id: row.id.clone(),
+        client_id: row.client_id.clone(),
+        user_id: row.user_id.clone(),
+        status: session(row, None, now).status,
+        last_active_at: row.last_active_at,
+        expire_at: row.expire_at,
+        abandon_at: row.abandon_at,
+        last_active_organization_id: None,
+        actor: None,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
 }
 
 pub fn email_address(i: &IdentificationRow, v: Option<t::Verification>) -> t::EmailAddress {

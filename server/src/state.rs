@@ -30,6 +30,8 @@ pub struct Shared {
     pub portal: Option<std::path::PathBuf>,
     /// Who may sign in to the dashboard; none: it is off.
     pub admins: Vec<DashboardAdmin>,
+    /// The Backend API's secret keys, as SHA-256 digests; none: it is off.
+    pub secret_keys: Vec<[u8; 32]>,
 }
 
 /// An administrator as the dashboard checks them.

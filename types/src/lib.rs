@@ -14,6 +14,7 @@
 //! assert_eq!(env.response.status, SignInStatus::NeedsSecondFactor);
 //! ```
 
+pub mod backend;
 mod backup_code;
 mod client;
 pub mod decode;

@@ -24,6 +24,11 @@ pub enum Action {
     StopRequiringPasswordReset,
     /// Cancels the user's open account recovery ("I lost access to my second factor").
     CancelRecovery,
+    /// Clerk's ban (the Backend API's): no sign-in until unbanned; an unlock keeps it.
+    Ban,
+    Unban,
+    /// Deletes the account and everything of it; the owner is told.
+    Delete,
 }
 
 impl Action {
@@ -38,6 +43,9 @@ impl Action {
             "require-password-reset" => Action::RequirePasswordReset,
             "stop-requiring-password-reset" => Action::StopRequiringPasswordReset,
             "cancel-recovery" => Action::CancelRecovery,
+            "ban" => Action::Ban,
+            "unban" => Action::Unban,
+            "delete" => Action::Delete,
             _ => return None,
         })
     }
@@ -54,6 +62,9 @@ impl Action {
             Action::RequirePasswordReset => "require-password-reset",
             Action::StopRequiringPasswordReset => "stop-requiring-password-reset",
             Action::CancelRecovery => "cancel-recovery",
+            Action::Ban => "ban",
+            Action::Unban => "unban",
+            Action::Delete => "delete",
         }
     }
 }
@@ -75,6 +86,9 @@ impl Action {
                 "a new password is no longer required of this user"
             }
             Action::CancelRecovery => "the account recovery is cancelled",
+            Action::Ban => "the account is banned and its sessions are signed out",
+            Action::Unban => "the account is no longer banned",
+            Action::Delete => "the account is deleted",
         }
     }
 }
@@ -175,6 +189,25 @@ pub async fn run(
                 },
                 removed.backup_codes
             )
+        }
+        Action::Ban => {
+            store::users::set_banned(&state.db, &user.id, true).await?;
+            store::remembered_devices::forget_user(&state.db, &user.id).await?;
+            let n = store::sessions::revoke_all_for_user(&state.db, &user.id).await?;
+            format!("banned: no sign-in until unbanned; {n} sessions signed out")
+        }
+        Action::Unban => {
+            store::users::set_banned(&state.db, &user.id, false).await?;
+            "unbanned".to_owned()
+        }
+        Action::Delete => {
+            // The address goes with the account: found before.
+            let to = notices::addressees(state, &user.id, &Notice::AccountDeleted).await;
+            if !store::users::delete_account(&state.db, &user.id).await? {
+                return Ok(None);
+            }
+            notices::send(state, &user.id, to, &Notice::AccountDeleted).await;
+            "deleted, with its sessions, addresses and factors; the owner was told".to_owned()
         }
         Action::CancelRecovery => {
             match super::account_recovery::cancel_by_administrator(state, &user.id).await? {

@@ -1,6 +1,7 @@
 //! The FAPI endpoints, one module per resource.
 
 mod account_recovery;
+mod backend;
 mod client;
 mod dev;
 mod environment;
@@ -191,6 +192,7 @@ pub fn router(state: AppState) -> Router {
         .layer(http::origin::cors(state.live.base().clone()));
     let app = Router::new()
         .merge(api)
+        .merge(backend::router(&state))
         .nest("/dashboard", crate::dashboard::router(&state))
         .merge(crate::hosted_pages::router(&state))
         .route("/health", get(|| async { "ok" }));

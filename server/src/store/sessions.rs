@@ -342,3 +342,117 @@ pub async fn drop_setup_mfa_task(db: &Db, user_id: &str) -> Result<(), sqlx::Err
     db.recent.forget_all();
     Ok(())
 }
+
+/// A session status a Backend API listing filters on (as the client sees it: a
+/// session past its time is `expired`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    Pending,
+    Expired,
+    Ended,
+    Removed,
+    Revoked,
+}
+
+impl Status {
+    pub fn parse(value: &str) -> Option<Status> {
+        Some(match value {
+            "active" => Status::Active,
+            "pending" => Status::Pending,
+            "expired" => Status::Expired,
+            "ended" => Status::Ended,
+            "removed" => Status::Removed,
+            "revoked" => Status::Revoked,
+            _ => return None,
+        })
+    }
+}
+
+/// One page of a user's (or a client's) sessions, newest first, and how many there
+/// are in all.
+pub async fn list_for_backend(
+    db: &Db,
+    user_id: Option<&str>,
+    client_id: Option<&str>,
+    status: Option<Status>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<SessionRow>, i64), sqlx::Error> {
+    let now = now_ms();
+    // Placeholders numbered as they are pushed; each bound once.
+    let mut clauses = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut numbers: Vec<i64> = Vec::new();
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    if let Some(user_id) = user_id {
+        clauses.push(format!("user_id = {}", next()));
+        texts.push(user_id.to_owned());
+    }
+    if let Some(client_id) = client_id {
+        clauses.push(format!("client_id = {}", next()));
+        texts.push(client_id.to_owned());
+    }
+    let live = |status: &str, next: &mut dyn FnMut() -> String| {
+        format!(
+            "(status = '{status}' AND expire_at > {} AND abandon_at > {})",
+            next(),
+            next()
+        )
+    };
+    match status {
+        Some(Status::Active) => {
+            clauses.push(live("active", &mut next));
+            numbers.extend([now, now]);
+        }
+        Some(Status::Pending) => {
+            clauses.push(live("pending", &mut next));
+            numbers.extend([now, now]);
+        }
+        Some(Status::Expired) => {
+            clauses.push(format!(
+                "(status = 'expired' OR (status IN ('active', 'pending')
+                   AND (expire_at <= {} OR abandon_at <= {})))",
+                next(),
+                next()
+            ));
+            numbers.extend([now, now]);
+        }
+        Some(Status::Ended) => clauses.push("status = 'ended'".into()),
+        Some(Status::Removed) => clauses.push("status = 'removed'".into()),
+        Some(Status::Revoked) => clauses.push("status = 'revoked'".into()),
+        None => {}
+    }
+    let matches = if clauses.is_empty() {
+        "1 = 1".to_owned()
+    } else {
+        clauses.join(" AND ")
+    };
+    let (limit_at, offset_at) = (next(), next());
+    let sql = format!(
+        "SELECT {COLUMNS} FROM sessions WHERE {matches}
+         ORDER BY created_at DESC, id DESC LIMIT {limit_at} OFFSET {offset_at}"
+    );
+    let mut query = sqlx::query_as(&sql);
+    for text in &texts {
+        query = query.bind(text);
+    }
+    for number in &numbers {
+        query = query.bind(*number);
+    }
+    let rows = query.bind(limit).bind(offset).fetch_all(&db.read).await?;
+    let count_sql = format!("SELECT COUNT(*) FROM sessions WHERE {matches}");
+    let mut count = sqlx::query_scalar(&count_sql);
+    for text in &texts {
+        count = count.bind(text);
+    }
+    for number in &numbers {
+        count = count.bind(*number);
+    }
+    let total: i64 = count.fetch_one(&db.read).await?;
+    Ok((rows, total))
+}

@@ -29,6 +29,12 @@ pub struct UserRow {
     pub mfa_required_at: Option<i64>,
     /// An administrator requires a new password: the `reset-password` session task.
     pub password_reset_required_at: Option<i64>,
+    /// Banned through the Backend API: no sign-in until unbanned.
+    pub banned_at: Option<i64>,
+    /// Clerk's `public_metadata` and `private_metadata`: JSON objects the app's
+    /// server writes (the browser reads only the public one).
+    pub public_metadata: String,
+    pub private_metadata: String,
 }
 
 /// The `locked_until` of an administrator's lock: no timed lockout outlasts it, and
@@ -36,10 +42,12 @@ pub struct UserRow {
 pub const ADMIN_LOCK_UNTIL: i64 = 253_402_300_799_999; // 9999-12-31
 
 impl UserRow {
-    /// Seconds left of a lockout, if one is running.
+    /// Locked by an administrator, or banned: no sign-in at all.
     pub fn admin_locked(&self) -> bool {
-        self.locked_by_admin_at.is_some()
+        self.locked_by_admin_at.is_some() || self.banned_at.is_some()
     }
+
+    /// Seconds left of a lockout, if one is running.
 
     pub fn locked_for(&self, now: i64) -> Option<i64> {
         self.locked_until
@@ -48,7 +56,7 @@ impl UserRow {
     }
 }
 
-const COLUMNS: &str = "id, username, first_name, last_name, password_hash, primary_email_address_id, primary_phone_number_id, unsafe_metadata, failed_attempts, locked_until, last_sign_in_at, password_last_updated_at, mfa_enabled_at, mfa_disabled_at, locale, timezone, created_at, updated_at, locked_by_admin_at, mfa_required_at, password_reset_required_at";
+const COLUMNS: &str = "id, username, first_name, last_name, password_hash, primary_email_address_id, primary_phone_number_id, unsafe_metadata, failed_attempts, locked_until, last_sign_in_at, password_last_updated_at, mfa_enabled_at, mfa_disabled_at, locale, timezone, created_at, updated_at, locked_by_admin_at, mfa_required_at, password_reset_required_at, banned_at, public_metadata, private_metadata";
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
@@ -232,11 +240,40 @@ pub async fn change_unsafe_metadata<E: From<sqlx::Error>>(
     id: &str,
     change: impl FnOnce(&str) -> Result<String, E>,
 ) -> Result<bool, E> {
+    change_metadata(db, id, Metadata::Unsafe, change).await
+}
+
+/// Which of a user's three metadata objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metadata {
+    Unsafe,
+    Public,
+    Private,
+}
+
+impl Metadata {
+    fn column(self) -> &'static str {
+        match self {
+            Metadata::Unsafe => "unsafe_metadata",
+            Metadata::Public => "public_metadata",
+            Metadata::Private => "private_metadata",
+        }
+    }
+}
+
+/// [`change_unsafe_metadata`] for any of the three.
+pub async fn change_metadata<E: From<sqlx::Error>>(
+    db: &Db,
+    id: &str,
+    which: Metadata,
+    change: impl FnOnce(&str) -> Result<String, E>,
+) -> Result<bool, E> {
+    let column = which.column();
     let mut tx = db.write.begin().await?;
     // A write first, so PostgreSQL holds the row (and returns its latest value).
-    let stored: Option<String> = sqlx::query_scalar(
-        "UPDATE users SET updated_at = $1 WHERE id = $2 RETURNING unsafe_metadata",
-    )
+    let stored: Option<String> = sqlx::query_scalar(&format!(
+        "UPDATE users SET updated_at = $1 WHERE id = $2 RETURNING {column}"
+    ))
     .bind(now_ms())
     .bind(id)
     .fetch_optional(&mut *tx)
@@ -245,7 +282,7 @@ pub async fn change_unsafe_metadata<E: From<sqlx::Error>>(
         return Ok(false);
     };
     let changed = change(&stored)?;
-    sqlx::query("UPDATE users SET unsafe_metadata = $1 WHERE id = $2")
+    sqlx::query(&format!("UPDATE users SET {column} = $1 WHERE id = $2"))
         .bind(changed)
         .bind(id)
         .execute(&mut *tx)
@@ -312,10 +349,30 @@ pub async fn admin_lock(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
         == 1)
 }
 
-/// Lifts an administrator's lock and any timed lockout, and forgets failed tries.
+/// Bans (`true`) or unbans the account. A ban holds the attempt-admitting lock as an
+/// administrator's lock does, and outlasts an unlock. `false`: no such user.
+pub async fn set_banned(db: &Db, id: &str, banned: bool) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    let sql = if banned {
+        "UPDATE users SET locked_until = $1, updated_at = $2, banned_at = COALESCE(banned_at, $3)
+         WHERE id = $4"
+    } else {
+        "UPDATE users SET locked_until = CASE WHEN locked_by_admin_at IS NULL THEN NULL ELSE $1 END,
+            updated_at = $2, banned_at = NULL WHERE id = $3"
+    };
+    let mut query = sqlx::query(sql).bind(ADMIN_LOCK_UNTIL).bind(now);
+    if banned {
+        query = query.bind(now);
+    }
+    Ok(query.bind(id).execute(&db.write).await?.rows_affected() == 1)
+}
+
+/// Lifts an administrator's lock and any timed lockout, and forgets failed tries
+/// (a ban stays, and its lock with it).
 pub async fn admin_unlock(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "UPDATE users SET locked_by_admin_at = NULL, locked_until = NULL, failed_attempts = 0,
+        "UPDATE users SET locked_by_admin_at = NULL, failed_attempts = 0,
+            locked_until = CASE WHEN banned_at IS NULL THEN NULL ELSE locked_until END,
             updated_at = $1 WHERE id = $2",
     )
     .bind(now_ms())
@@ -365,6 +422,115 @@ pub async fn search(
         .bind(&pattern)
         .fetch_one(&db.read)
         .await?;
+    Ok((rows, total))
+}
+
+/// Which users a Backend API listing wants: each filter given narrows it.
+#[derive(Debug, Default)]
+pub struct Filter {
+    /// Any of these ids.
+    pub user_ids: Vec<String>,
+    /// Any of these email addresses (exact, any case).
+    pub email_addresses: Vec<String>,
+    /// Any of these phone numbers (exact, E.164).
+    pub phone_numbers: Vec<String>,
+    /// Any of these usernames.
+    pub usernames: Vec<String>,
+    /// Contained in the id, username, name, email or phone (any case).
+    pub query: Option<String>,
+    /// Oldest first; newest first when `false`.
+    pub oldest_first: bool,
+}
+
+/// One page of the users `filter` wants, and how many it wants in all.
+pub async fn list(
+    db: &Db,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<UserRow>, i64), sqlx::Error> {
+    // Every placeholder is used once, numbered as it is pushed.
+    let mut clauses = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
+    let mut any_of = |clauses: &mut Vec<String>, template: &str, values: Vec<String>| {
+        if values.is_empty() {
+            return;
+        }
+        let start = binds.len();
+        let list = (1..=values.len())
+            .map(|n| format!("${}", start + n))
+            .collect::<Vec<_>>()
+            .join(", ");
+        clauses.push(template.replace("{}", &list));
+        binds.extend(values);
+    };
+    any_of(&mut clauses, "u.id IN ({})", filter.user_ids.clone());
+    any_of(
+        &mut clauses,
+        "EXISTS (SELECT 1 FROM identifications i WHERE i.user_id = u.id
+            AND i.kind = 'email_address' AND lower(i.value) IN ({}))",
+        filter.email_addresses.iter().map(|e| e.trim().to_lowercase()).collect(),
+    );
+    any_of(
+        &mut clauses,
+        "EXISTS (SELECT 1 FROM identifications i WHERE i.user_id = u.id
+            AND i.kind = 'phone_number' AND i.value IN ({}))",
+        filter.phone_numbers.iter().map(|p| p.trim().to_owned()).collect(),
+    );
+    any_of(
+        &mut clauses,
+        "lower(COALESCE(u.username, '')) IN ({})",
+        filter.usernames.iter().map(|u| u.trim().to_lowercase()).collect(),
+    );
+    if let Some(query) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let escaped = query
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        let n = binds.len();
+        clauses.push(format!(
+            "(lower(u.id) LIKE ${a} ESCAPE '\\'
+              OR lower(COALESCE(u.username, '')) LIKE ${b} ESCAPE '\\'
+              OR lower(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) LIKE ${c} ESCAPE '\\'
+              OR EXISTS (SELECT 1 FROM identifications i
+                         WHERE i.user_id = u.id AND lower(i.value) LIKE ${d} ESCAPE '\\'))",
+            a = n + 1,
+            b = n + 2,
+            c = n + 3,
+            d = n + 4
+        ));
+        binds.extend(std::iter::repeat_n(pattern, 4));
+    }
+    let matches = if clauses.is_empty() {
+        "1 = 1".to_owned()
+    } else {
+        clauses.join(" AND ")
+    };
+    let order = if filter.oldest_first { "ASC" } else { "DESC" };
+    let columns = COLUMNS
+        .split(", ")
+        .map(|c| format!("u.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT {columns} FROM users u WHERE {matches}
+         ORDER BY u.created_at {order}, u.id {order} LIMIT ${} OFFSET ${}",
+        binds.len() + 1,
+        binds.len() + 2
+    );
+    let mut query = sqlx::query_as(&sql);
+    for value in &binds {
+        query = query.bind(value);
+    }
+    let rows = query.bind(limit).bind(offset).fetch_all(&db.read).await?;
+    let count_sql = format!("SELECT COUNT(*) FROM users u WHERE {matches}");
+    let mut count = sqlx::query_scalar(&count_sql);
+    for value in &binds {
+        count = count.bind(value);
+    }
+    let total: i64 = count.fetch_one(&db.read).await?;
     Ok((rows, total))
 }
 
