@@ -350,6 +350,9 @@ fn test(root: &Path) -> Result {
         outcome = clerk_js(root, &mut tally);
     }
     if outcome.is_ok() {
+        outcome = clerk_backend(root, &mut tally);
+    }
+    if outcome.is_ok() {
         outcome = demo_served(root, &mut tally);
     }
     println!(
@@ -748,6 +751,54 @@ fn clerk_js(root: &Path, tally: &mut Tally) -> Result {
     let result = run_tests(root, tests, tally);
     drop(driver);
     drop(client_trust);
+    drop(server);
+    result
+}
+
+/// Clerk's official backend SDK, pinned with its dependencies by
+/// `e2e/clerk-backend/package-lock.json`, installed once into
+/// `target/clerk-backend/` beside the conformance script.
+fn ensure_clerk_backend(root: &Path) -> Result<PathBuf> {
+    let source = root.join("e2e").join("clerk-backend");
+    let home = root.join("target").join("clerk-backend");
+    std::fs::create_dir_all(&home).map_err(|e| e.to_string())?;
+    let lock = std::fs::read(source.join("package-lock.json")).map_err(|e| e.to_string())?;
+    let installed = home.join("node_modules").join(".package-lock.json");
+    let stamp = home.join("installed-lock.json");
+    if !installed.exists() || std::fs::read(&stamp).ok().as_deref() != Some(&lock[..]) {
+        ensure_npm(root)?;
+        for file in ["package.json", "package-lock.json"] {
+            std::fs::copy(source.join(file), home.join(file)).map_err(|e| e.to_string())?;
+        }
+        let mut npm = Command::new("npm");
+        npm.args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"]);
+        run(&home, npm)?;
+        std::fs::write(&stamp, &lock).map_err(|e| e.to_string())?;
+    }
+    // The script is ours, and may have changed since.
+    std::fs::copy(
+        source.join("conformance.mjs"),
+        home.join("conformance.mjs"),
+    )
+    .map_err(|e| format!("conformance script: {e}"))?;
+    Ok(home)
+}
+
+/// The key `xtask/clerk-backend-server.toml` opens its Backend API with.
+const CONFORMANCE_SECRET_KEY: &str = "sk_test_conformanceconformanceconformance0123";
+
+/// Clerk's official backend SDK against fapi-server's Backend API.
+fn clerk_backend(root: &Path, tally: &mut Tally) -> Result {
+    let dir = ensure_clerk_backend(root)?;
+    let config = root.join("xtask").join("clerk-backend-server.toml");
+    let server = start_test_server(root, Some(&config), None)?;
+    let mut tests = cargo();
+    tests
+        .args(["test", "-p", "e2e", "--test", "clerk_backend"])
+        .env("BACKEND_API_URL", &server.url)
+        .env("BACKEND_SECRET_KEY", CONFORMANCE_SECRET_KEY)
+        .env("CLERK_BACKEND_DIR", &dir);
+    let result = run_tests(root, tests, tally);
     drop(server);
     result
 }

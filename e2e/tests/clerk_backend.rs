@@ -1,0 +1,114 @@
+//! Clerk's official backend SDK (`@clerk/backend`, unmodified, from npm) against
+//! fapi-server's Backend API: a user signs up through the Frontend API, then the
+//! SDK looks them up, lists, changes metadata, verifies their session token (RS256,
+//! keys from `/v1/jwks`), lists and revokes their session, locks, bans and deletes
+//! them, and reads the errors. `cargo xtask test` starts the server
+//! (`xtask/clerk-backend-server.toml`) and installs the SDK.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+const ORIGIN: &str = "http://localhost:8080";
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is set by `cargo xtask test`"))
+}
+
+/// A new user with a session, through the Frontend API as a browser would:
+/// (user id, email, session id, session token).
+async fn signed_up_user(api: &str) -> (String, String, String, String) {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let post = |path: &str, form: Vec<(&str, String)>| {
+        let request = http
+            .post(format!("{api}{path}"))
+            .header("origin", ORIGIN)
+            .form(&form);
+        let path = path.to_owned();
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            let json: Value = response.json().await.unwrap();
+            assert!(status.is_success(), "{path}: {status} {json}");
+            json
+        }
+    };
+    let email = format!("backend-sdk-{}+clerk_test@example.com", std::process::id());
+    let sign_up = post(
+        "/v1/client/sign_ups",
+        vec![
+            ("email_address", email.clone()),
+            ("password", "correct horse battery staple".into()),
+        ],
+    )
+    .await;
+    let id = sign_up["response"]["id"].as_str().unwrap().to_owned();
+    post(
+        &format!("/v1/client/sign_ups/{id}/prepare_verification"),
+        vec![("strategy", "email_code".into())],
+    )
+    .await;
+    let done = post(
+        &format!("/v1/client/sign_ups/{id}/attempt_verification"),
+        vec![("strategy", "email_code".into()), ("code", "424242".into())],
+    )
+    .await;
+    assert_eq!(done["response"]["status"], "complete", "{done}");
+    let user_id = done["response"]["created_user_id"].as_str().unwrap().to_owned();
+    let session_id = done["response"]["created_session_id"].as_str().unwrap().to_owned();
+    let token = post(&format!("/v1/client/sessions/{session_id}/tokens"), vec![]).await;
+    let jwt = token["jwt"].as_str().unwrap().to_owned();
+    (user_id, email, session_id, jwt)
+}
+
+#[tokio::test]
+async fn clerk_backend_sdk_against_fapi_server() {
+    let api = env("BACKEND_API_URL");
+    let (user_id, email, session_id, token) = signed_up_user(&api).await;
+    let header = jsonwebtoken::decode_header(&token).unwrap();
+    assert_eq!(header.alg, jsonwebtoken::Algorithm::RS256, "Clerk's SDK verifies RS256 only");
+    let dir = env("CLERK_BACKEND_DIR");
+    let output = Command::new("node")
+        .arg("conformance.mjs")
+        .current_dir(&dir)
+        .env("API_URL", &api)
+        .env("SECRET_KEY", env("BACKEND_SECRET_KEY"))
+        .env("USER_ID", &user_id)
+        .env("EMAIL", &email)
+        .env("SESSION_ID", &session_id)
+        .env("SESSION_TOKEN", &token)
+        .env("AUTHORIZED_PARTY", ORIGIN)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "node failed: {}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let steps: Vec<Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON line a step"))
+        .collect();
+    for step in &steps {
+        println!("{step}");
+    }
+    let failed: Vec<&Value> = steps.iter().filter(|s| s["ok"] != true).collect();
+    assert!(failed.is_empty(), "steps failed: {failed:#?}");
+    let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+    for expected in [
+        "users.getUser",
+        "users.getUserList",
+        "users.updateUserMetadata",
+        "verifyToken",
+        "verifyToken refuses a forged token",
+        "sessions.getSessionList",
+        "sessions.revokeSession",
+        "users.deleteUser",
+    ] {
+        assert!(names.contains(&expected), "{expected} ran: {names:?}");
+    }
+}
