@@ -21,13 +21,17 @@ const APP: &str = "http://localhost:8080";
 
 /// A fapi-server on loopback; the folder holds its database.
 async fn fapi(mfa_required: bool) -> (Server, tempfile::TempDir) {
+    fapi_with(|s| s.mfa.required = mfa_required).await
+}
+
+async fn fapi_with(configure: impl FnOnce(&mut Settings)) -> (Server, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings {
         database_url: format!("sqlite://{}/fapi.db", dir.path().display()),
         secrets_key_file: Some(dir.path().join("secrets.key")),
         ..Settings::default()
     };
-    settings.mfa.required = mfa_required;
+    configure(&mut settings);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let server = Server::start_on(settings, listener).await.unwrap();
     (server, dir)
@@ -220,4 +224,28 @@ async fn a_pending_session_gets_401_from_the_apps_api() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (_, body) = call(&app, "GET", "/api/maybe", Some(("authorization", &bearer))).await;
     assert_eq!(body, "signed out");
+}
+
+/// `[session] token_algorithm = "RS256"` (Clerk's own, what Clerk's SDKs need): the
+/// crate verifies those tokens as it does ES256 ones, its key found from `iss`.
+#[tokio::test]
+async fn rs256_tokens_from_fapi_server_verify_too() {
+    let (server, _dir) =
+        fapi_with(|s| s.session.token_algorithm = fapi_server::config::TokenAlgorithm::Rs256)
+            .await;
+    let base = format!("http://{}", server.addr());
+    let token = session_token(&base).await;
+    let header = jsonwebtoken::decode_header(&token).unwrap();
+    assert_eq!(header.alg, jsonwebtoken::Algorithm::RS256);
+    let clerk = Clerk::new(Config::new(&base).authorized_party(APP));
+    let session = clerk.verify(&token).await.unwrap();
+    assert!(session.user_id.starts_with("user_"));
+    let jwks: serde_json::Value = reqwest::get(format!("{base}/.well-known/jwks.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(jwks["keys"][0]["kty"], "RSA");
+    assert_eq!(jwks["keys"][0]["e"], "AQAB");
 }

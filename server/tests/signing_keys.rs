@@ -139,3 +139,67 @@ async fn a_key_an_instance_still_signs_with_stays_published() {
     an_hour_ago(&a, "signing_key_use", "seen_at", &old).await;
     assert_eq!(kids(&a).await, vec![new]);
 }
+
+/// `[session] token_algorithm = "RS256"`: the next start signs with a new RSA key
+/// (Clerk's own kind, what Clerk's backend SDKs verify), the P-256 one stays
+/// published for its last tokens, and going back makes a P-256 key again. A key file
+/// of the other kind is refused with a message.
+#[tokio::test]
+async fn switching_to_rs256_makes_an_rsa_key_and_keeps_the_old_one_published() {
+    use fapi_server::config::TokenAlgorithm;
+    let server = TestServer::start().await;
+    let es = token_kid(&server, "es@example.com").await;
+    let dir = server.stop().await;
+
+    let mut settings = test_settings(dir.path());
+    settings.session.token_algorithm = TokenAlgorithm::Rs256;
+    let server = TestServer::in_dir(dir, settings.clone()).await;
+    let b = Browser::new(&server.base, Mode::Cookie);
+    let sid = b.sign_up(&server, "rs@example.com", "Rsa").await;
+    let jwt = b.session_token(&sid).await;
+    let header = jsonwebtoken::decode_header(&jwt).unwrap();
+    assert_eq!(header.alg, jsonwebtoken::Algorithm::RS256);
+    let rs = header.kid.unwrap();
+    let jwks = server.jwks().await;
+    assert_eq!(
+        jwks.keys.iter().map(|k| (k.kid.clone(), k.kty.clone())).collect::<Vec<_>>(),
+        vec![(rs.clone(), "RSA".to_owned()), (es.clone(), "EC".to_owned())]
+    );
+    // The token verifies against the published RSA key.
+    let jwk = &jwks.keys[0];
+    let key = jsonwebtoken::DecodingKey::from_rsa_components(
+        jwk.n.as_deref().unwrap(),
+        jwk.e.as_deref().unwrap(),
+    )
+    .unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.validate_aud = false;
+    jsonwebtoken::decode::<serde_json::Value>(&jwt, &key, &validation).unwrap();
+    // A restart keeps the RSA key.
+    let dir = server.stop().await;
+    let server = TestServer::in_dir(dir, settings).await;
+    assert_eq!(token_kid(&server, "rs2@example.com").await, rs);
+
+    // Back to ES256: a new P-256 key (not the retired one), the RSA key published.
+    let dir = server.stop().await;
+    let settings = test_settings(dir.path());
+    let server = TestServer::in_dir(dir, settings).await;
+    let back = token_kid(&server, "back@example.com").await;
+    assert!(back != es && back != rs);
+    assert_eq!(kids(&server).await[..2], [back, rs]);
+    server.stop().await;
+
+    // A key file of the other kind is refused at start.
+    let dir = tempfile::tempdir().unwrap();
+    let pem = p256::SecretKey::random(&mut rand::rngs::OsRng)
+        .to_pkcs8_pem(LineEnding::LF)
+        .unwrap();
+    let key_file = dir.path().join("signing-key.pem");
+    std::fs::write(&key_file, pem.as_bytes()).unwrap();
+    let mut settings = test_settings(dir.path());
+    settings.signing_key_file = Some(key_file);
+    settings.session.token_algorithm = TokenAlgorithm::Rs256;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let refused = fapi_server::Server::start_on(settings, listener).await.err().unwrap();
+    assert!(refused.to_string().contains("token_algorithm is RS256"), "{refused}");
+}
