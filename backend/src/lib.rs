@@ -33,12 +33,14 @@
 //! `exp` and `nbf` with a clock skew (5 s); `iss` against the Frontend API's URL;
 //! `azp` against the app's origins; and `sts: "pending"` counts as signed out.
 
+pub mod api;
 #[cfg(feature = "axum")]
 pub mod axum;
 pub mod error;
 pub mod keys;
 pub mod step_up;
 pub mod verify;
+pub mod webhook;
 
 pub use error::VerifyError;
 pub use fapi_types::{SessionClaims, SessionVerificationLevel};

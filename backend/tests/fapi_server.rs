@@ -231,8 +231,7 @@ async fn a_pending_session_gets_401_from_the_apps_api() {
 #[tokio::test]
 async fn rs256_tokens_from_fapi_server_verify_too() {
     let (server, _dir) =
-        fapi_with(|s| s.session.token_algorithm = fapi_server::config::TokenAlgorithm::Rs256)
-            .await;
+        fapi_with(|s| s.session.token_algorithm = fapi_server::config::TokenAlgorithm::Rs256).await;
     let base = format!("http://{}", server.addr());
     let token = session_token(&base).await;
     let header = jsonwebtoken::decode_header(&token).unwrap();
@@ -248,4 +247,85 @@ async fn rs256_tokens_from_fapi_server_verify_too() {
         .unwrap();
     assert_eq!(jwks["keys"][0]["kty"], "RSA");
     assert_eq!(jwks["keys"][0]["e"], "AQAB");
+}
+
+/// The claims of a token, unverified (the test made it).
+fn claims(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// The typed Backend API client against fapi-server: the user behind `sub`, a
+/// listing by email, metadata, sessions, lock, ban, MFA and delete, and its errors.
+#[tokio::test]
+async fn the_backend_api_client_against_fapi_server() {
+    use yew_clerk_backend::api::{BackendApi, BackendApiError, UserQuery};
+    const KEY: &str = "sk_test_clientclientclientclientclient0123";
+    let (server, _dir) = fapi_with(|s| s.backend_api.secret_keys = vec![KEY.into()]).await;
+    let base = format!("http://{}", server.addr());
+    let token = session_token(&base).await;
+    let claims = claims(&token);
+    let (user_id, session_id) = (
+        claims["sub"].as_str().unwrap(),
+        claims["sid"].as_str().unwrap(),
+    );
+    let api = BackendApi::new(&base, KEY);
+
+    let user = api.user(user_id).await.unwrap();
+    assert_eq!(
+        user.primary_email_address().unwrap().email_address,
+        "ada+clerk_test@example.com"
+    );
+    let found = api
+        .users(&UserQuery::default().email_address("ada+clerk_test@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, user_id);
+    let none = UserQuery::default().query("nobody").page(5, 0);
+    assert!(api.users(&none).await.unwrap().is_empty());
+    assert_eq!(api.user_count(&none).await.unwrap(), 0);
+    assert_eq!(api.user_count(&UserQuery::default()).await.unwrap(), 1);
+
+    let update = fapi_types::backend::MetadataUpdate {
+        private_metadata: Some(serde_json::json!({"plan": "pro"})),
+        ..Default::default()
+    };
+    let user = api.update_metadata(user_id, &update).await.unwrap();
+    assert_eq!(user.private_metadata["plan"], "pro");
+
+    let sessions = api.sessions(user_id, Some("active")).await.unwrap();
+    assert_eq!(sessions.total_count, 1);
+    assert_eq!(sessions.data[0].id, session_id);
+    let revoked = api.revoke_session(session_id).await.unwrap();
+    assert_eq!(revoked.status, fapi_types::SessionStatus::Revoked);
+
+    assert!(api.lock_user(user_id).await.unwrap().locked);
+    assert!(!api.unlock_user(user_id).await.unwrap().locked);
+    assert!(api.ban_user(user_id).await.unwrap().banned);
+    assert!(!api.unban_user(user_id).await.unwrap().banned);
+    api.disable_mfa(user_id).await.unwrap();
+
+    // An id is one path segment: it cannot reach another path.
+    let e = api.user("../sessions").await.unwrap_err();
+    assert_eq!(e.code(), Some("resource_not_found"), "{e}");
+    let e = BackendApi::new(&base, "sk_test_wrongwrongwrongwrongwrongwrong0123")
+        .user(user_id)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, BackendApiError::Api { status: 401, .. }), "{e}");
+    assert_eq!(e.code(), Some("clerk_key_invalid"));
+
+    let deleted = api.delete_user(user_id).await.unwrap();
+    assert!(deleted.deleted);
+    assert_eq!(
+        api.user(user_id).await.unwrap_err().code(),
+        Some("resource_not_found")
+    );
 }

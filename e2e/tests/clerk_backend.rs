@@ -57,8 +57,14 @@ async fn signed_up_user(api: &str) -> (String, String, String, String) {
     )
     .await;
     assert_eq!(done["response"]["status"], "complete", "{done}");
-    let user_id = done["response"]["created_user_id"].as_str().unwrap().to_owned();
-    let session_id = done["response"]["created_session_id"].as_str().unwrap().to_owned();
+    let user_id = done["response"]["created_user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let session_id = done["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let token = post(&format!("/v1/client/sessions/{session_id}/tokens"), vec![]).await;
     let jwt = token["jwt"].as_str().unwrap().to_owned();
     (user_id, email, session_id, jwt)
@@ -69,7 +75,11 @@ async fn clerk_backend_sdk_against_fapi_server() {
     let api = env("BACKEND_API_URL");
     let (user_id, email, session_id, token) = signed_up_user(&api).await;
     let header = jsonwebtoken::decode_header(&token).unwrap();
-    assert_eq!(header.alg, jsonwebtoken::Algorithm::RS256, "Clerk's SDK verifies RS256 only");
+    assert_eq!(
+        header.alg,
+        jsonwebtoken::Algorithm::RS256,
+        "Clerk's SDK verifies RS256 only"
+    );
     let dir = env("CLERK_BACKEND_DIR");
     let output = Command::new("node")
         .arg("conformance.mjs")

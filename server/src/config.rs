@@ -140,11 +140,17 @@ impl Settings {
                 ConfigError::Invalid(format!(
                     "backend_api secret key {} must start with {prefix} in {} (never printed)",
                     n + 1,
-                    if self.is_development() { "development" } else { "production" }
+                    if self.is_development() {
+                        "development"
+                    } else {
+                        "production"
+                    }
                 ))
             })?;
             if rest.chars().count() < SECRET_KEY_MIN_RANDOM
-                || !rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                || !rest
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             {
                 return Err(ConfigError::Invalid(format!(
                     "backend_api secret key {} needs at least {SECRET_KEY_MIN_RANDOM} letters \

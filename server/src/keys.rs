@@ -17,9 +17,7 @@ use p256::{
     SecretKey,
 };
 use rand::{rngs::OsRng, RngCore};
-use rsa::{
-    pkcs1::EncodeRsaPublicKey, traits::PublicKeyParts, RsaPrivateKey,
-};
+use rsa::{pkcs1::EncodeRsaPublicKey, traits::PublicKeyParts, RsaPrivateKey};
 use sha2::{Digest, Sha256};
 
 pub use crate::config::TokenAlgorithm;
@@ -84,7 +82,9 @@ impl SigningKey {
 
     fn from_rsa(kid: String, secret: &RsaPrivateKey, pem: &str) -> Result<Self, KeyError> {
         if secret.size() < 256 {
-            return Err(KeyError("an RSA signing key needs at least 2048 bits".into()));
+            return Err(KeyError(
+                "an RSA signing key needs at least 2048 bits".into(),
+            ));
         }
         let jwk = Jwk {
             kty: "RSA".into(),
@@ -292,7 +292,10 @@ fn rsa_kid_of(secret: &RsaPrivateKey) -> Result<String, KeyError> {
 }
 
 fn kid_from_public(public: &[u8]) -> String {
-    format!("ins_{}", &URL_SAFE_NO_PAD.encode(Sha256::digest(public))[..22])
+    format!(
+        "ins_{}",
+        &URL_SAFE_NO_PAD.encode(Sha256::digest(public))[..22]
+    )
 }
 
 /// The kid of a key file's key, whichever its kind.

@@ -15,7 +15,13 @@ async fn with_key() -> TestServer {
 }
 
 /// A server's call to the Backend API with `key`.
-async fn call(server: &TestServer, key: Option<&str>, method: Method, path: &str, body: Option<Value>) -> Resp {
+async fn call(
+    server: &TestServer,
+    key: Option<&str>,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Resp {
     let mut request = reqwest::Client::new().request(method, format!("{}{path}", server.base));
     if let Some(key) = key {
         request = request.bearer_auth(key);
@@ -27,7 +33,11 @@ async fn call(server: &TestServer, key: Option<&str>, method: Method, path: &str
     let status = response.status();
     let headers = response.headers().clone();
     let json = response.json().await.unwrap_or(Value::Null);
-    Resp { status, json, headers }
+    Resp {
+        status,
+        json,
+        headers,
+    }
 }
 
 async fn bapi(server: &TestServer, method: Method, path: &str) -> Resp {
@@ -45,12 +55,18 @@ async fn user(server: &TestServer, email: &str, name: &str) -> (Browser, String)
 #[tokio::test]
 async fn no_key_wrong_key_and_a_browser_are_refused() {
     let off = TestServer::start().await;
-    let e = bapi(&off, Method::GET, "/v1/users").await.err(401, "clerk_key_invalid");
+    let e = bapi(&off, Method::GET, "/v1/users")
+        .await
+        .err(401, "clerk_key_invalid");
     assert!(e["long_message"].as_str().unwrap().contains("off"), "{e}");
     let server = with_key().await;
-    call(&server, None, Method::GET, "/v1/users", None).await.err(401, "clerk_key_invalid");
+    call(&server, None, Method::GET, "/v1/users", None)
+        .await
+        .err(401, "clerk_key_invalid");
     let wrong = format!("{KEY}x");
-    call(&server, Some(&wrong), Method::GET, "/v1/users", None).await.err(401, "clerk_key_invalid");
+    call(&server, Some(&wrong), Method::GET, "/v1/users", None)
+        .await
+        .err(401, "clerk_key_invalid");
     let from_browser = reqwest::Client::new()
         .get(format!("{}/v1/users", server.base))
         .bearer_auth(KEY)
@@ -59,7 +75,10 @@ async fn no_key_wrong_key_and_a_browser_are_refused() {
         .await
         .unwrap();
     assert_eq!(from_browser.status(), StatusCode::BAD_REQUEST);
-    assert!(from_browser.headers().get("access-control-allow-origin").is_none());
+    assert!(from_browser
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
     // The right key, and the answer is exactly `application/json` (Clerk's SDK
     // compares the header as a whole string).
     let ok = bapi(&server, Method::GET, "/v1/users").await;
@@ -74,28 +93,57 @@ async fn get_list_and_count_users_by_filter_and_page() {
     let (_, bob) = user(&server, "bob@example.com", "Bob").await;
     let (_, cy) = user(&server, "cy@example.org", "Cy").await;
 
-    let got = bapi(&server, Method::GET, &format!("/v1/users/{ada}")).await.ok();
+    let got = bapi(&server, Method::GET, &format!("/v1/users/{ada}"))
+        .await
+        .ok();
     assert_eq!(got["object"], "user");
     assert_eq!(got["id"], ada.as_str());
     assert_eq!(got["first_name"], "Ada");
-    assert_eq!(got["email_addresses"][0]["email_address"], "ada@example.com");
+    assert_eq!(
+        got["email_addresses"][0]["email_address"],
+        "ada@example.com"
+    );
     assert!(got["email_addresses"][0]["linked_to"].is_array());
     assert_eq!(got["private_metadata"], json!({}));
     assert_eq!(got["banned"], false);
-    assert!(got.get("deleted").is_none(), "a live user never carries `deleted`");
-    bapi(&server, Method::GET, "/v1/users/user_nobody").await.err(404, "resource_not_found");
+    assert!(
+        got.get("deleted").is_none(),
+        "a live user never carries `deleted`"
+    );
+    bapi(&server, Method::GET, "/v1/users/user_nobody")
+        .await
+        .err(404, "resource_not_found");
 
     let ids = |v: &Value| -> Vec<String> {
-        v.as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap().to_owned()).collect()
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap().to_owned())
+            .collect()
     };
     // Newest first by default; oldest first when asked.
-    assert_eq!(ids(&bapi(&server, Method::GET, "/v1/users").await.ok()), [cy.clone(), bob.clone(), ada.clone()]);
     assert_eq!(
-        ids(&bapi(&server, Method::GET, "/v1/users?order_by=%2Bcreated_at&limit=2").await.ok()),
+        ids(&bapi(&server, Method::GET, "/v1/users").await.ok()),
+        [cy.clone(), bob.clone(), ada.clone()]
+    );
+    assert_eq!(
+        ids(&bapi(
+            &server,
+            Method::GET,
+            "/v1/users?order_by=%2Bcreated_at&limit=2"
+        )
+        .await
+        .ok()),
         [ada.clone(), bob.clone()]
     );
     assert_eq!(
-        ids(&bapi(&server, Method::GET, "/v1/users?order_by=%2Bcreated_at&limit=2&offset=2").await.ok()),
+        ids(&bapi(
+            &server,
+            Method::GET,
+            "/v1/users?order_by=%2Bcreated_at&limit=2&offset=2"
+        )
+        .await
+        .ok()),
         [cy.clone()]
     );
     // A list is the key repeated; any case matches an address.
@@ -107,15 +155,28 @@ async fn get_list_and_count_users_by_filter_and_page() {
     .await
     .ok();
     assert_eq!(ids(&two), [cy.clone(), ada.clone()]);
-    assert_eq!(ids(&bapi(&server, Method::GET, "/v1/users?query=example.org").await.ok()), [cy.clone()]);
-    let count = bapi(&server, Method::GET, "/v1/users/count?query=example.com").await.ok();
+    assert_eq!(
+        ids(&bapi(&server, Method::GET, "/v1/users?query=example.org")
+            .await
+            .ok()),
+        [cy.clone()]
+    );
+    let count = bapi(&server, Method::GET, "/v1/users/count?query=example.com")
+        .await
+        .ok();
     assert_eq!(count, json!({"object": "total_count", "total_count": 2}));
     // A filter this server does not know is refused, not ignored (which would answer
     // every user).
-    let e = bapi(&server, Method::GET, "/v1/users?external_id=x").await.err(422, "form_param_unknown");
+    let e = bapi(&server, Method::GET, "/v1/users?external_id=x")
+        .await
+        .err(422, "form_param_unknown");
     assert_eq!(e["meta"]["param_name"], "external_id");
-    bapi(&server, Method::GET, "/v1/users?limit=501").await.err(422, "form_param_format_invalid");
-    bapi(&server, Method::GET, "/v1/users?order_by=name").await.err(422, "form_param_value_invalid");
+    bapi(&server, Method::GET, "/v1/users?limit=501")
+        .await
+        .err(422, "form_param_format_invalid");
+    bapi(&server, Method::GET, "/v1/users?order_by=name")
+        .await
+        .err(422, "form_param_value_invalid");
 }
 
 #[tokio::test]
@@ -143,7 +204,10 @@ async fn metadata_merges_and_the_browser_sees_only_the_public_part() {
     )
     .await
     .ok();
-    assert_eq!(v["public_metadata"], json!({"plan": "pro", "role": "admin"}));
+    assert_eq!(
+        v["public_metadata"],
+        json!({"plan": "pro", "role": "admin"})
+    );
     assert_eq!(v["private_metadata"], json!({"stripe": "cus_1"}));
     // Bad input changes nothing: the valid patch beside it is not stored either.
     call(
@@ -156,15 +220,30 @@ async fn metadata_merges_and_the_browser_sees_only_the_public_part() {
     .await
     .err(422, "form_param_format_invalid");
     let big = "x".repeat(9000);
-    call(&server, Some(KEY), Method::PATCH, &path, Some(json!({"private_metadata": {"big": big}})))
-        .await
-        .err(422, "form_param_format_invalid");
+    call(
+        &server,
+        Some(KEY),
+        Method::PATCH,
+        &path,
+        Some(json!({"private_metadata": {"big": big}})),
+    )
+    .await
+    .err(422, "form_param_format_invalid");
     let me = b.get("/v1/me").await.ok();
-    assert_eq!(me["response"]["public_metadata"], json!({"plan": "pro", "role": "admin"}));
+    assert_eq!(
+        me["response"]["public_metadata"],
+        json!({"plan": "pro", "role": "admin"})
+    );
     assert!(me["response"].get("private_metadata").is_none(), "{me}");
-    call(&server, Some(KEY), Method::PATCH, "/v1/users/user_nobody/metadata", Some(json!({})))
-        .await
-        .err(404, "resource_not_found");
+    call(
+        &server,
+        Some(KEY),
+        Method::PATCH,
+        "/v1/users/user_nobody/metadata",
+        Some(json!({})),
+    )
+    .await
+    .err(404, "resource_not_found");
 }
 
 #[tokio::test]
@@ -174,28 +253,51 @@ async fn lock_ban_and_their_undoing_reach_the_sign_in() {
     let (b, id) = user(&server, email, "Lock").await;
     let sid = b.session_id.lock().unwrap().clone().unwrap();
 
-    let v = bapi(&server, Method::POST, &format!("/v1/users/{id}/lock")).await.ok();
+    let v = bapi(&server, Method::POST, &format!("/v1/users/{id}/lock"))
+        .await
+        .ok();
     assert_eq!(v["locked"], true);
     // Its session ended with the lock; a new sign-in is refused.
-    b.post(&format!("/v1/client/sessions/{sid}/tokens"), &[]).await.err(401, "signed_out");
+    b.post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
+        .await
+        .err(401, "signed_out");
     let other = server.browser(Mode::Cookie);
-    other.sign_in_password(email, PASSWORD).await.err(403, "user_locked");
-    bapi(&server, Method::POST, &format!("/v1/users/{id}/unlock")).await.ok();
+    other
+        .sign_in_password(email, PASSWORD)
+        .await
+        .err(403, "user_locked");
+    bapi(&server, Method::POST, &format!("/v1/users/{id}/unlock"))
+        .await
+        .ok();
     other.sign_in_password(email, PASSWORD).await.ok();
 
-    let v = bapi(&server, Method::POST, &format!("/v1/users/{id}/ban")).await.ok();
+    let v = bapi(&server, Method::POST, &format!("/v1/users/{id}/ban"))
+        .await
+        .ok();
     assert_eq!(v["banned"], true);
     let third = server.browser(Mode::Cookie);
-    third.sign_in_password(email, PASSWORD).await.err(403, "user_locked");
+    third
+        .sign_in_password(email, PASSWORD)
+        .await
+        .err(403, "user_locked");
     // An unlock does not lift a ban.
-    let v = bapi(&server, Method::POST, &format!("/v1/users/{id}/unlock")).await.ok();
+    let v = bapi(&server, Method::POST, &format!("/v1/users/{id}/unlock"))
+        .await
+        .ok();
     assert_eq!(v["banned"], true);
-    third.sign_in_password(email, PASSWORD).await.err(403, "user_locked");
-    let v = bapi(&server, Method::POST, &format!("/v1/users/{id}/unban")).await.ok();
+    third
+        .sign_in_password(email, PASSWORD)
+        .await
+        .err(403, "user_locked");
+    let v = bapi(&server, Method::POST, &format!("/v1/users/{id}/unban"))
+        .await
+        .ok();
     assert_eq!(v["banned"], false);
     assert_eq!(v["locked"], false);
     third.sign_in_password(email, PASSWORD).await.ok();
-    bapi(&server, Method::POST, "/v1/users/user_nobody/ban").await.err(404, "resource_not_found");
+    bapi(&server, Method::POST, "/v1/users/user_nobody/ban")
+        .await
+        .err(404, "resource_not_found");
 }
 
 #[tokio::test]
@@ -205,32 +307,81 @@ async fn sessions_listed_by_user_and_status_and_revoked() {
     let (first, id) = user(&server, email, "Sessions").await;
     let second = server.browser(Mode::Cookie);
     let v = second.sign_in_password(email, PASSWORD).await.ok();
-    let s2 = v["response"]["created_session_id"].as_str().unwrap().to_owned();
+    let s2 = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     second.activate(&s2).await;
     let s1 = first.session_id.lock().unwrap().clone().unwrap();
 
-    let page = bapi(&server, Method::GET, &format!("/v1/sessions?user_id={id}&status=active&paginated=true"))
-        .await
-        .ok();
+    let page = bapi(
+        &server,
+        Method::GET,
+        &format!("/v1/sessions?user_id={id}&status=active&paginated=true"),
+    )
+    .await
+    .ok();
     assert_eq!(page["total_count"], 2);
     assert_eq!(page["data"][0]["object"], "session");
     assert_eq!(page["data"][0]["id"], s2.as_str());
     assert_eq!(page["data"][0]["user_id"], id.as_str());
-    assert!(page["data"][0]["client_id"].as_str().unwrap().starts_with("client_"));
+    assert!(page["data"][0]["client_id"]
+        .as_str()
+        .unwrap()
+        .starts_with("client_"));
 
-    let v = bapi(&server, Method::POST, &format!("/v1/sessions/{s1}/revoke")).await.ok();
+    let v = bapi(&server, Method::POST, &format!("/v1/sessions/{s1}/revoke"))
+        .await
+        .ok();
     assert_eq!(v["status"], "revoked");
-    first.post(&format!("/v1/client/sessions/{s1}/tokens"), &[]).await.err(401, "signed_out");
+    first
+        .post(&format!("/v1/client/sessions/{s1}/tokens"), &[])
+        .await
+        .err(401, "signed_out");
     second.session_token(&s2).await;
-    let active = bapi(&server, Method::GET, &format!("/v1/sessions?user_id={id}&status=active")).await.ok();
+    let active = bapi(
+        &server,
+        Method::GET,
+        &format!("/v1/sessions?user_id={id}&status=active"),
+    )
+    .await
+    .ok();
     assert_eq!(active["total_count"], 1);
-    let revoked = bapi(&server, Method::GET, &format!("/v1/sessions?user_id={id}&status=revoked")).await.ok();
+    let revoked = bapi(
+        &server,
+        Method::GET,
+        &format!("/v1/sessions?user_id={id}&status=revoked"),
+    )
+    .await
+    .ok();
     assert_eq!(revoked["data"][0]["id"], s1.as_str());
-    let all = bapi(&server, Method::GET, &format!("/v1/sessions?user_id={id}&limit=1")).await.ok();
-    assert_eq!((all["total_count"].as_i64(), all["data"].as_array().unwrap().len()), (Some(2), 1));
-    bapi(&server, Method::GET, "/v1/sessions").await.err(422, "form_param_missing");
-    bapi(&server, Method::GET, &format!("/v1/sessions?user_id={id}&status=sleepy")).await.err(422, "form_param_value_invalid");
-    bapi(&server, Method::POST, "/v1/sessions/sess_nobody/revoke").await.err(404, "resource_not_found");
+    let all = bapi(
+        &server,
+        Method::GET,
+        &format!("/v1/sessions?user_id={id}&limit=1"),
+    )
+    .await
+    .ok();
+    assert_eq!(
+        (
+            all["total_count"].as_i64(),
+            all["data"].as_array().unwrap().len()
+        ),
+        (Some(2), 1)
+    );
+    bapi(&server, Method::GET, "/v1/sessions")
+        .await
+        .err(422, "form_param_missing");
+    bapi(
+        &server,
+        Method::GET,
+        &format!("/v1/sessions?user_id={id}&status=sleepy"),
+    )
+    .await
+    .err(422, "form_param_value_invalid");
+    bapi(&server, Method::POST, "/v1/sessions/sess_nobody/revoke")
+        .await
+        .err(404, "resource_not_found");
 }
 
 #[tokio::test]
@@ -238,19 +389,34 @@ async fn disabling_mfa_and_deleting_a_user() {
     let server = with_key().await;
     let (b, id) = user(&server, "mfa@example.com", "Mfa").await;
     b.enable_sms_2fa(&server, "+14155552125").await;
-    let before = bapi(&server, Method::GET, &format!("/v1/users/{id}")).await.ok();
+    let before = bapi(&server, Method::GET, &format!("/v1/users/{id}"))
+        .await
+        .ok();
     assert_eq!(before["two_factor_enabled"], true);
-    let v = bapi(&server, Method::DELETE, &format!("/v1/users/{id}/mfa")).await.ok();
+    let v = bapi(&server, Method::DELETE, &format!("/v1/users/{id}/mfa"))
+        .await
+        .ok();
     assert_eq!(v, json!({"user_id": id}));
-    let after = bapi(&server, Method::GET, &format!("/v1/users/{id}")).await.ok();
+    let after = bapi(&server, Method::GET, &format!("/v1/users/{id}"))
+        .await
+        .ok();
     assert_eq!(after["two_factor_enabled"], false);
     // The phone stays the user's, no longer a second factor.
-    assert_eq!(after["phone_numbers"][0]["reserved_for_second_factor"], false);
+    assert_eq!(
+        after["phone_numbers"][0]["reserved_for_second_factor"],
+        false
+    );
 
-    let v = bapi(&server, Method::DELETE, &format!("/v1/users/{id}")).await.ok();
+    let v = bapi(&server, Method::DELETE, &format!("/v1/users/{id}"))
+        .await
+        .ok();
     assert_eq!(v, json!({"object": "user", "id": id, "deleted": true}));
-    bapi(&server, Method::GET, &format!("/v1/users/{id}")).await.err(404, "resource_not_found");
-    bapi(&server, Method::DELETE, &format!("/v1/users/{id}")).await.err(404, "resource_not_found");
+    bapi(&server, Method::GET, &format!("/v1/users/{id}"))
+        .await
+        .err(404, "resource_not_found");
+    bapi(&server, Method::DELETE, &format!("/v1/users/{id}"))
+        .await
+        .err(404, "resource_not_found");
     assert!(!server.notices_to("mfa@example.com").await.is_empty());
 }
 
@@ -261,15 +427,41 @@ async fn jwks_and_every_call_in_the_administrators_log() {
     let published = serde_json::to_value(server.jwks().await).unwrap();
     assert_eq!(jwks, published);
     bapi(&server, Method::GET, "/v1/users/user_nobody").await;
-    call(&server, Some("sk_test_wrongwrongwrongwrongwrongwrongwrong"), Method::GET, "/v1/users", None).await;
-    let (rows, _) = fapi_server::store::admin_audit::page(&server.state().db, 10, 0).await.unwrap();
+    call(
+        &server,
+        Some("sk_test_wrongwrongwrongwrongwrongwrongwrong"),
+        Method::GET,
+        "/v1/users",
+        None,
+    )
+    .await;
+    let (rows, _) = fapi_server::store::admin_audit::page(&server.state().db, 10, 0)
+        .await
+        .unwrap();
     let logged: Vec<(String, String, String)> = rows
         .iter()
         .map(|r| (r.admin.clone(), r.action.clone(), r.detail.clone()))
         .collect();
-    assert!(logged.contains(&("(backend API)".into(), "GET /v1/jwks".into(), "answered 200".into())), "{logged:?}");
-    assert!(logged.contains(&("(backend API)".into(), "GET /v1/users/user_nobody".into(), "answered 404".into())), "{logged:?}");
-    let target = rows.iter().find(|r| r.action.ends_with("user_nobody")).unwrap();
+    assert!(
+        logged.contains(&(
+            "(backend API)".into(),
+            "GET /v1/jwks".into(),
+            "answered 200".into()
+        )),
+        "{logged:?}"
+    );
+    assert!(
+        logged.contains(&(
+            "(backend API)".into(),
+            "GET /v1/users/user_nobody".into(),
+            "answered 404".into()
+        )),
+        "{logged:?}"
+    );
+    let target = rows
+        .iter()
+        .find(|r| r.action.ends_with("user_nobody"))
+        .unwrap();
     assert_eq!(target.target, "user_nobody");
     // A call without the key is no administrator's: only the answer says no.
     assert_eq!(rows.len(), 2, "{logged:?}");
@@ -282,7 +474,11 @@ fn secret_keys_must_fit_the_environment_and_be_long() {
     s.backend_api.secret_keys = vec![KEY.into()];
     assert!(s.validate().is_ok());
     s.backend_api.secret_keys = vec!["sk_test_short".into()];
-    assert!(s.validate().unwrap_err().to_string().contains("at least 32"));
+    assert!(s
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("at least 32"));
     s.backend_api.secret_keys = vec![KEY.into()];
     s.environment = Environment::Production;
     let e = s.validate().unwrap_err().to_string();

@@ -162,8 +162,14 @@ async fn switching_to_rs256_makes_an_rsa_key_and_keeps_the_old_one_published() {
     let rs = header.kid.unwrap();
     let jwks = server.jwks().await;
     assert_eq!(
-        jwks.keys.iter().map(|k| (k.kid.clone(), k.kty.clone())).collect::<Vec<_>>(),
-        vec![(rs.clone(), "RSA".to_owned()), (es.clone(), "EC".to_owned())]
+        jwks.keys
+            .iter()
+            .map(|k| (k.kid.clone(), k.kty.clone()))
+            .collect::<Vec<_>>(),
+        vec![
+            (rs.clone(), "RSA".to_owned()),
+            (es.clone(), "EC".to_owned())
+        ]
     );
     // The token verifies against the published RSA key.
     let jwk = &jwks.keys[0];
@@ -200,6 +206,12 @@ async fn switching_to_rs256_makes_an_rsa_key_and_keeps_the_old_one_published() {
     settings.signing_key_file = Some(key_file);
     settings.session.token_algorithm = TokenAlgorithm::Rs256;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let refused = fapi_server::Server::start_on(settings, listener).await.err().unwrap();
-    assert!(refused.to_string().contains("token_algorithm is RS256"), "{refused}");
+    let refused = fapi_server::Server::start_on(settings, listener)
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        refused.to_string().contains("token_algorithm is RS256"),
+        "{refused}"
+    );
 }

@@ -776,11 +776,8 @@ fn ensure_clerk_backend(root: &Path) -> Result<PathBuf> {
         std::fs::write(&stamp, &lock).map_err(|e| e.to_string())?;
     }
     // The script is ours, and may have changed since.
-    std::fs::copy(
-        source.join("conformance.mjs"),
-        home.join("conformance.mjs"),
-    )
-    .map_err(|e| format!("conformance script: {e}"))?;
+    std::fs::copy(source.join("conformance.mjs"), home.join("conformance.mjs"))
+        .map_err(|e| format!("conformance script: {e}"))?;
     Ok(home)
 }
 

@@ -469,20 +469,37 @@ pub async fn list(
         &mut clauses,
         "EXISTS (SELECT 1 FROM identifications i WHERE i.user_id = u.id
             AND i.kind = 'email_address' AND lower(i.value) IN ({}))",
-        filter.email_addresses.iter().map(|e| e.trim().to_lowercase()).collect(),
+        filter
+            .email_addresses
+            .iter()
+            .map(|e| e.trim().to_lowercase())
+            .collect(),
     );
     any_of(
         &mut clauses,
         "EXISTS (SELECT 1 FROM identifications i WHERE i.user_id = u.id
             AND i.kind = 'phone_number' AND i.value IN ({}))",
-        filter.phone_numbers.iter().map(|p| p.trim().to_owned()).collect(),
+        filter
+            .phone_numbers
+            .iter()
+            .map(|p| p.trim().to_owned())
+            .collect(),
     );
     any_of(
         &mut clauses,
         "lower(COALESCE(u.username, '')) IN ({})",
-        filter.usernames.iter().map(|u| u.trim().to_lowercase()).collect(),
+        filter
+            .usernames
+            .iter()
+            .map(|u| u.trim().to_lowercase())
+            .collect(),
     );
-    if let Some(query) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    if let Some(query) = filter
+        .query
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+    {
         let escaped = query
             .to_lowercase()
             .replace('\\', "\\\\")

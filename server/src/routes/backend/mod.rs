@@ -28,7 +28,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/v1/users", get(users::list))
         .route("/v1/users/count", get(users::count))
         .route("/v1/users/{id}", get(users::get).delete(users::delete))
-        .route("/v1/users/{id}/metadata", axum::routing::patch(users::update_metadata))
+        .route(
+            "/v1/users/{id}/metadata",
+            axum::routing::patch(users::update_metadata),
+        )
         .route("/v1/users/{id}/lock", post(users::lock))
         .route("/v1/users/{id}/unlock", post(users::unlock))
         .route("/v1/users/{id}/ban", post(users::ban))
@@ -112,7 +115,9 @@ fn presents_a_key(state: &AppState, headers: &HeaderMap) -> bool {
     state
         .secret_keys
         .iter()
-        .fold(subtle::Choice::from(0), |found, known| found | known.ct_eq(&digest))
+        .fold(subtle::Choice::from(0), |found, known| {
+            found | known.ct_eq(&digest)
+        })
         .into()
 }
 

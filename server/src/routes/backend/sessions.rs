@@ -34,9 +34,12 @@ pub async fn list(
         match key.as_ref() {
             "user_id" => user_id = Some(value),
             "client_id" => client_id = Some(value),
-            "status" => status = Some(store::sessions::Status::parse(&value).ok_or_else(|| {
-                ApiError::param_value_invalid("status", &value)
-            })?),
+            "status" => {
+                status = Some(
+                    store::sessions::Status::parse(&value)
+                        .ok_or_else(|| ApiError::param_value_invalid("status", &value))?,
+                )
+            }
             "limit" => limit = Some(number("limit", &value)?),
             "offset" => offset = Some(number("offset", &value)?),
             // Clerk's SDK asks for the paginated shape; it is the only one here.
@@ -59,7 +62,10 @@ pub async fn list(
     .await?;
     let now = now_ms();
     Ok(Json(Page {
-        data: rows.iter().map(|row| render::backend_session(row, now)).collect(),
+        data: rows
+            .iter()
+            .map(|row| render::backend_session(row, now))
+            .collect(),
         total_count: total,
     }))
 }

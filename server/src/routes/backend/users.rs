@@ -70,7 +70,11 @@ pub async fn update_metadata(
     })?;
     let changes = [
         (Metadata::Public, "public_metadata", update.public_metadata),
-        (Metadata::Private, "private_metadata", update.private_metadata),
+        (
+            Metadata::Private,
+            "private_metadata",
+            update.private_metadata,
+        ),
         (Metadata::Unsafe, "unsafe_metadata", update.unsafe_metadata),
     ];
     // Every patch is checked before any is stored: bad input changes nothing.
