@@ -92,6 +92,8 @@ pub struct Settings {
     pub delivery: Delivery,
     pub dashboard: Dashboard,
     pub backend_api: BackendApi,
+    /// The app's endpoints that receive Clerk's events (`[[webhook_endpoints]]`).
+    pub webhook_endpoints: Vec<WebhookEndpoint>,
     /// `FAPI_DASHBOARD_PASSWORD`: an administrator named by `FAPI_DASHBOARD_ADMIN`
     /// (default `admin`), hashed at start. Never printed.
     #[serde(skip)]
@@ -108,6 +110,70 @@ pub struct BackendApi {
     pub secret_keys: Vec<String>,
     /// A file with more keys, one per line, for keys kept out of the settings file.
     pub secret_keys_file: Option<std::path::PathBuf>,
+}
+
+/// An endpoint of the app's that receives Clerk's events as Svix sends them
+/// (`svix-id`, `svix-timestamp`, `svix-signature`), retried until it takes them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookEndpoint {
+    /// `https://app.example.com/webhooks/clerk` (`http` only to loopback, or in
+    /// development).
+    pub url: String,
+    /// The signing secret, `whsec_` and base64 of at least 24 random bytes (Svix's
+    /// and Clerk's format): `whsec_$(openssl rand -base64 32)`.
+    pub secret: String,
+    /// The events it wants (`user.created`, `session.revoked`, …); none: all.
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+impl WebhookEndpoint {
+    /// Whether it wants events of `kind`.
+    pub fn wants(&self, kind: &str) -> bool {
+        self.events.is_empty() || self.events.iter().any(|e| e == kind)
+    }
+
+    /// The signing key the secret names.
+    pub fn key(&self) -> Option<Vec<u8>> {
+        use base64::Engine;
+        let encoded = self.secret.strip_prefix("whsec_")?;
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .ok()
+            .filter(|key| key.len() >= 24)
+    }
+
+    fn check(&self, n: usize, production: bool) -> Result<(), ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(format!("webhook_endpoints {n}: {m}")));
+        let Ok(url) = reqwest::Url::parse(&self.url) else {
+            return invalid(format!("url {:?} is not a URL", self.url));
+        };
+        let loopback = url.host_str().is_some_and(|host| {
+            host.trim_matches(['[', ']'])
+                .parse::<std::net::IpAddr>()
+                .map_or(host == "localhost", |ip| ip.is_loopback())
+        });
+        match url.scheme() {
+            "https" => {}
+            "http" if loopback || !production => {}
+            _ => return invalid("url must be https (http only to loopback or in development)".into()),
+        }
+        if self.key().is_none() {
+            return invalid(
+                "secret must be whsec_ and base64 of at least 24 bytes (never printed)".into(),
+            );
+        }
+        for event in &self.events {
+            if !crate::store::webhook_events::KINDS.contains(&event.as_str()) {
+                return invalid(format!(
+                    "unknown event {event:?}: one of {}",
+                    crate::store::webhook_events::KINDS.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What follows a secret key's prefix: enough that it cannot be guessed.
@@ -731,6 +797,7 @@ impl Default for Settings {
             delivery: Delivery::default(),
             dashboard: Dashboard::default(),
             backend_api: BackendApi::default(),
+            webhook_endpoints: Vec::new(),
             dashboard_password: None,
         }
     }
@@ -921,6 +988,9 @@ impl Settings {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let invalid = |m: &str| Err(ConfigError::Invalid(m.into()));
         self.backend_secret_keys()?;
+        for (n, endpoint) in self.webhook_endpoints.iter().enumerate() {
+            endpoint.check(n + 1, !self.is_development())?;
+        }
         if !self.identifiers.email_address.on()
             && !self.identifiers.phone_number.on()
             && !self.identifiers.username.on()

@@ -163,6 +163,10 @@ impl Server {
         )
         .await?;
         let code_key = keys::load_or_create_secret(&db, "code_hmac").await?;
+        let instance_id = format!(
+            "ins_{}",
+            &hex::encode(keys::load_or_create_secret(&db, "instance_id").await?)[..27]
+        );
         let secrets = match settings.secrets_key_path() {
             Some(path) => secret_box::SecretBox::from_file(&path)?,
             None if db.engine == db::Engine::Postgres => {
@@ -221,6 +225,7 @@ impl Server {
             live,
             admins,
             secret_keys,
+            instance_id,
             portal: hosted_pages::find_dir(&settings),
         }));
         let addr = listener.local_addr().map_err(|source| StartError::Bind {
@@ -256,6 +261,7 @@ impl Server {
             })
         };
         let sender = tokio::spawn(flows::outgoing::run(state.clone()));
+        let webhooks = tokio::spawn(flows::webhooks::run(state.clone()));
         let pruner = {
             let state = state.clone();
             tokio::spawn(async move {
@@ -284,6 +290,7 @@ impl Server {
             pruner.abort();
             poller.abort();
             sender.abort();
+            webhooks.abort();
             if let Err(e) = served {
                 tracing::error!(error = %e, "server stopped with an error");
             }

@@ -32,6 +32,9 @@ pub struct Shared {
     pub admins: Vec<DashboardAdmin>,
     /// The Backend API's secret keys, as SHA-256 digests; none: it is off.
     pub secret_keys: Vec<[u8; 32]>,
+    /// This instance's id in Clerk's form (`ins_…`), as webhook events name it: made
+    /// once per database.
+    pub instance_id: String,
 }
 
 /// An administrator as the dashboard checks them.

@@ -32,6 +32,7 @@ pub enum Action {
 }
 
 impl Action {
+    /// An action as the dashboard's forms name it.
     pub fn parse(name: &str) -> Option<Action> {
         Some(match name {
             "lock" => Action::Lock,
@@ -43,9 +44,7 @@ impl Action {
             "require-password-reset" => Action::RequirePasswordReset,
             "stop-requiring-password-reset" => Action::StopRequiringPasswordReset,
             "cancel-recovery" => Action::CancelRecovery,
-            "ban" => Action::Ban,
-            "unban" => Action::Unban,
-            "delete" => Action::Delete,
+            // Ban and delete are the Backend API's, never a dashboard form's.
             _ => return None,
         })
     }

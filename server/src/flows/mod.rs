@@ -19,5 +19,6 @@ pub mod reverification;
 pub mod second_factor_codes;
 pub mod settings_change;
 pub mod totp;
+pub mod webhooks;
 
 pub use crate::http::form::{required as form_required, required_secret};

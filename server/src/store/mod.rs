@@ -22,3 +22,4 @@ pub mod totps;
 pub mod trusted_clients;
 pub mod users;
 pub mod verifications;
+pub mod webhook_events;

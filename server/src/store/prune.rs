@@ -8,6 +8,9 @@ use crate::{db::Db, ids::now_ms};
 pub const CLIENT_IDLE_MS: i64 = 30 * 24 * 3600 * 1000;
 /// How long an ended account recovery is kept.
 pub const ENDED_RECOVERY_KEPT_MS: i64 = 90 * 24 * 3600 * 1000;
+/// How long a webhook event, and its finished deliveries, are kept (the dashboard's
+/// record of what went out).
+pub const WEBHOOK_KEPT_MS: i64 = 7 * 24 * 3600 * 1000;
 /// How long an unreferenced verification, or a cooldown row, is kept.
 pub const LEFTOVER_MS: i64 = 24 * 3600 * 1000;
 
@@ -128,6 +131,21 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
         .bind(now - ENDED_RECOVERY_KEPT_MS)
         .execute(&mut *tx)
         .await?;
+
+    sqlx::query(
+        "DELETE FROM webhook_deliveries WHERE created_at <= $1
+            AND (delivered_at IS NOT NULL OR given_up_at IS NOT NULL)",
+    )
+    .bind(now - WEBHOOK_KEPT_MS)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM webhook_events WHERE fanned_out_at IS NOT NULL AND created_at <= $1
+            AND id NOT IN (SELECT event_id FROM webhook_deliveries)",
+    )
+    .bind(now - WEBHOOK_KEPT_MS)
+    .execute(&mut *tx)
+    .await?;
 
     pruned.admin_sessions = sqlx::query("DELETE FROM admin_sessions WHERE expires_at <= $1")
         .bind(now)

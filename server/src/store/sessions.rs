@@ -98,6 +98,7 @@ pub(super) async fn insert(
     .bind(s.task)
     .execute(&mut **tx)
     .await?;
+    super::webhook_events::record(tx, super::webhook_events::SESSION_CREATED, id).await?;
     // A session on this client: it is a known device for this user from now on.
     super::trusted_clients::trust(tx, s.client_id, user_id).await
 }
@@ -225,12 +226,16 @@ pub async fn touch(db: &Db, id: &str, idle_ms: i64) -> Result<(), sqlx::Error> {
 
 /// Ends a signed-in session with a final status (`ended`, `removed`, `revoked`).
 pub async fn finish(db: &Db, id: &str, status: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.write.begin().await?;
+    let event = super::webhook_events::session_finished(status);
+    super::webhook_events::record_for_live_sessions(&mut tx, event, "id = $3", &[id]).await?;
     sqlx::query("UPDATE sessions SET status = $1, updated_at = $2 WHERE id = $3 AND status IN ('active', 'pending', 'ended')")
         .bind(status)
         .bind(now_ms())
         .bind(id)
-        .execute(&db.write)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     db.recent.forget_all();
     Ok(())
 }
@@ -241,24 +246,38 @@ pub async fn finish_all_for_client(
     client_id: &str,
     status: &str,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = db.write.begin().await?;
+    let event = super::webhook_events::session_finished(status);
+    super::webhook_events::record_for_live_sessions(&mut tx, event, "client_id = $3", &[client_id])
+        .await?;
     sqlx::query("UPDATE sessions SET status = $1, updated_at = $2 WHERE client_id = $3 AND status IN ('active', 'pending')")
         .bind(status)
         .bind(now_ms())
         .bind(client_id)
-        .execute(&db.write)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     db.recent.forget_all();
     Ok(())
 }
 
 /// Revokes a user's other sessions (after a password change).
 pub async fn revoke_others(db: &Db, user_id: &str, keep: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.write.begin().await?;
+    super::webhook_events::record_for_live_sessions(
+        &mut tx,
+        "session.revoked",
+        "user_id = $3 AND id <> $4",
+        &[user_id, keep],
+    )
+    .await?;
     sqlx::query("UPDATE sessions SET status = 'revoked', updated_at = $1 WHERE user_id = $2 AND id <> $3 AND status IN ('active', 'pending')")
         .bind(now_ms())
         .bind(user_id)
         .bind(keep)
-        .execute(&db.write)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     db.recent.forget_all();
     Ok(())
 }
@@ -292,12 +311,21 @@ pub async fn mark_second_factor(db: &Db, id: &str) -> Result<(), sqlx::Error> {
 /// Revokes every live session of a user (an administrator signed them out);
 /// returns how many.
 pub async fn revoke_all_for_user(db: &Db, user_id: &str) -> Result<u64, sqlx::Error> {
+    let mut tx = db.write.begin().await?;
+    super::webhook_events::record_for_live_sessions(
+        &mut tx,
+        "session.revoked",
+        "user_id = $3",
+        &[user_id],
+    )
+    .await?;
     let revoked = sqlx::query("UPDATE sessions SET status = 'revoked', updated_at = $1 WHERE user_id = $2 AND status IN ('active', 'pending')")
         .bind(now_ms())
         .bind(user_id)
-        .execute(&db.write)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+    tx.commit().await?;
     db.recent.forget_all();
     Ok(revoked)
 }

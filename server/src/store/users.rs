@@ -56,6 +56,22 @@ impl UserRow {
     }
 }
 
+/// Runs one change of user `id` and records `user.updated` with it, in one
+/// transaction; how many rows it changed (none: no event).
+async fn update_recorded<'q>(
+    db: &Db,
+    id: &str,
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<u64, sqlx::Error> {
+    let mut tx = db.write.begin().await?;
+    let changed = query.execute(&mut *tx).await?.rows_affected();
+    if changed > 0 {
+        super::webhook_events::record(&mut tx, super::webhook_events::USER_UPDATED, id).await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
 const COLUMNS: &str = "id, username, first_name, last_name, password_hash, primary_email_address_id, primary_phone_number_id, unsafe_metadata, failed_attempts, locked_until, last_sign_in_at, password_last_updated_at, mfa_enabled_at, mfa_disabled_at, locale, timezone, created_at, updated_at, locked_by_admin_at, mfa_required_at, password_reset_required_at, banned_at, public_metadata, private_metadata";
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
@@ -180,12 +196,11 @@ pub async fn reset_failures(db: &Db, id: &str) -> Result<(), sqlx::Error> {
 
 pub async fn set_password(db: &Db, id: &str, hash: &str) -> Result<(), sqlx::Error> {
     let now = now_ms();
-    sqlx::query("UPDATE users SET password_hash = $1, password_last_updated_at = $2, updated_at = $3 WHERE id = $4")
+    update_recorded(db, id, sqlx::query("UPDATE users SET password_hash = $1, password_last_updated_at = $2, updated_at = $3 WHERE id = $4")
         .bind(hash)
         .bind(now)
         .bind(now)
-        .bind(id)
-        .execute(&db.write)
+        .bind(id))
         .await
         .map(|_| ())
 }
@@ -209,7 +224,7 @@ pub struct ProfileChange<'a> {
 }
 
 pub async fn update_profile(db: &Db, id: &str, c: ProfileChange<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    update_recorded(db, id, sqlx::query(
         "UPDATE users SET
             first_name = COALESCE($1, first_name),
             last_name = COALESCE($2, last_name),
@@ -225,10 +240,9 @@ pub async fn update_profile(db: &Db, id: &str, c: ProfileChange<'_>) -> Result<(
     .bind(c.primary_email_address_id)
     .bind(c.primary_phone_number_id)
     .bind(now_ms())
-    .bind(id)
-    .execute(&db.write)
-    .await
-    .map(|_| ())
+    .bind(id))
+        .await
+        .map(|_| ())
 }
 
 /// Replaces the user's `unsafe_metadata` with what `change` makes of the stored
@@ -287,6 +301,7 @@ pub async fn change_metadata<E: From<sqlx::Error>>(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    super::webhook_events::record(&mut tx, super::webhook_events::USER_UPDATED, id).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -308,18 +323,17 @@ pub async fn mark_mfa(db: &Db, id: &str, enabled: bool) -> Result<(), sqlx::Erro
         "UPDATE users SET mfa_disabled_at = $1, updated_at = $2 WHERE id = $3"
     };
     let now = now_ms();
-    sqlx::query(sql)
+    update_recorded(db, id, sqlx::query(sql)
         .bind(now)
         .bind(now)
-        .bind(id)
-        .execute(&db.write)
+        .bind(id))
         .await
         .map(|_| ())
 }
 
 /// Clears a primary id that pointed at a removed identification.
 pub async fn clear_primary(db: &Db, id: &str, identification_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    update_recorded(db, id, sqlx::query(
         "UPDATE users SET
             primary_email_address_id = CASE WHEN primary_email_address_id = $1 THEN NULL ELSE primary_email_address_id END,
             primary_phone_number_id = CASE WHEN primary_phone_number_id = $2 THEN NULL ELSE primary_phone_number_id END
@@ -327,25 +341,21 @@ pub async fn clear_primary(db: &Db, id: &str, identification_id: &str) -> Result
     )
     .bind(identification_id)
     .bind(identification_id)
-    .bind(id)
-    .execute(&db.write)
-    .await
-    .map(|_| ())
+    .bind(id))
+        .await
+        .map(|_| ())
 }
 
 /// An administrator's lock: no sign-in until [`admin_unlock`]. `false`: no such user.
 pub async fn admin_lock(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
     let now = now_ms();
-    Ok(sqlx::query(
+    Ok(update_recorded(db, id, sqlx::query(
         "UPDATE users SET locked_by_admin_at = $1, locked_until = $2, updated_at = $3 WHERE id = $4",
     )
     .bind(now)
     .bind(ADMIN_LOCK_UNTIL)
     .bind(now)
-    .bind(id)
-    .execute(&db.write)
-    .await?
-    .rows_affected()
+    .bind(id)).await?
         == 1)
 }
 
@@ -364,22 +374,19 @@ pub async fn set_banned(db: &Db, id: &str, banned: bool) -> Result<bool, sqlx::E
     if banned {
         query = query.bind(now);
     }
-    Ok(query.bind(id).execute(&db.write).await?.rows_affected() == 1)
+    Ok(update_recorded(db, id, query.bind(id)).await? == 1)
 }
 
 /// Lifts an administrator's lock and any timed lockout, and forgets failed tries
 /// (a ban stays, and its lock with it).
 pub async fn admin_unlock(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query(
+    Ok(update_recorded(db, id, sqlx::query(
         "UPDATE users SET locked_by_admin_at = NULL, failed_attempts = 0,
             locked_until = CASE WHEN banned_at IS NULL THEN NULL ELSE locked_until END,
             updated_at = $1 WHERE id = $2",
     )
     .bind(now_ms())
-    .bind(id)
-    .execute(&db.write)
-    .await?
-    .rows_affected()
+    .bind(id)).await?
         == 1)
 }
 
@@ -637,6 +644,9 @@ pub async fn delete_account(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
         .await?
         .rows_affected()
         == 1;
+    if deleted {
+        super::webhook_events::record(&mut tx, super::webhook_events::USER_DELETED, id).await?;
+    }
     tx.commit().await?;
     db.recent.forget_all();
     Ok(deleted)
@@ -672,11 +682,8 @@ pub async fn set_required(
             "UPDATE users SET {column} = NULL, updated_at = $1 WHERE id = $2 AND {column} IS NOT NULL"
         )
     };
-    Ok(sqlx::query(&sql)
+    Ok(update_recorded(db, id, sqlx::query(&sql)
         .bind(now_ms())
-        .bind(id)
-        .execute(&db.write)
-        .await?
-        .rows_affected()
+        .bind(id)).await?
         == 1)
 }

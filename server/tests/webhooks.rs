@@ -1,0 +1,307 @@
+//! Webhooks: Clerk's events reach the app's endpoint once each, signed as Svix signs
+//! (checked with yew-clerk-backend's verifier), in Clerk's shapes; a delivery the
+//! endpoint refused is tried again; an event recorded before a SIGKILL is delivered
+//! after the restart; three instances on one PostgreSQL send each event once.
+
+mod common;
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    sync::{
+        atomic::{AtomicU16, Ordering},
+        Arc, Mutex,
+    },
+    time::Duration,
+};
+
+use axum::{body::Bytes, extract::State, http::HeaderMap, http::StatusCode, routing::post, Router};
+use common::{test_settings, Browser, Mode, TestServer, PASSWORD};
+use fapi_server::config::{Settings, WebhookEndpoint};
+use yew_clerk_backend::webhook::{Event, Webhook};
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8G";
+
+/// The app's endpoint on loopback: what it was sent, verified; it answers `status`.
+#[derive(Clone)]
+struct Receiver {
+    got: Arc<Mutex<Vec<(String, Event)>>>,
+    status: Arc<AtomicU16>,
+    url: String,
+}
+
+async fn receiver_on(listener: tokio::net::TcpListener) -> Receiver {
+    let url = format!("http://{}/webhooks/clerk", listener.local_addr().unwrap());
+    let receiver = Receiver {
+        got: Arc::default(),
+        status: Arc::new(AtomicU16::new(200)),
+        url,
+    };
+    async fn take(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
+        let status = StatusCode::from_u16(r.status.load(Ordering::SeqCst)).unwrap();
+        if status.is_success() {
+            let pairs: Vec<(&str, &str)> = headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
+                .collect();
+            let event = Webhook::new(SECRET).unwrap().event(pairs, &body).expect("signed");
+            let id = headers["svix-id"].to_str().unwrap().to_owned();
+            r.got.lock().unwrap().push((id, event));
+        }
+        status
+    }
+    let app = Router::new()
+        .route("/webhooks/clerk", post(take))
+        .with_state(receiver.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    receiver
+}
+
+async fn receiver() -> Receiver {
+    receiver_on(tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()).await
+}
+
+fn endpoint(url: &str, events: &[&str]) -> WebhookEndpoint {
+    WebhookEndpoint {
+        url: url.to_owned(),
+        secret: SECRET.to_owned(),
+        events: events.iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+impl Receiver {
+    /// The events received so far, (type, data id), in order.
+    fn kinds(&self) -> Vec<(String, String)> {
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, e)| (e.kind.clone(), e.data["id"].as_str().unwrap_or("").to_owned()))
+            .collect()
+    }
+
+    /// Waits until `n` events arrived (at most 20 s), then a moment for any extra.
+    async fn wait_for(&self, n: usize) -> Vec<(String, String)> {
+        for _ in 0..200 {
+            if self.got.lock().unwrap().len() >= n {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        self.kinds()
+    }
+}
+
+fn session_id(b: &Browser) -> String {
+    b.session_id.lock().unwrap().clone().unwrap()
+}
+
+#[tokio::test]
+async fn each_event_arrives_once_signed_in_clerks_shape() {
+    let receiver = receiver().await;
+    let url = receiver.url.clone();
+    let server = TestServer::with(|s| {
+        s.webhook_endpoints = vec![endpoint(&url, &[])];
+        s.backend_api.secret_keys = vec!["sk_test_webhookswebhookswebhookswebhooks01".into()];
+        s.user.delete_self = true;
+    })
+    .await;
+    let b = server.browser(Mode::Cookie);
+    b.sign_up(&server, "hook@example.com", "Hook").await;
+    let user = b.get("/v1/me").await.ok()["response"]["id"].as_str().unwrap().to_owned();
+    let first = session_id(&b);
+    b.patch("/v1/me", &[("first_name", "Hooked")]).await.ok();
+    // A second device; the administrator's server revokes it.
+    let other = server.browser(Mode::Cookie);
+    let v = other.sign_in_password("hook@example.com", PASSWORD).await.ok();
+    let second = v["response"]["created_session_id"].as_str().unwrap().to_owned();
+    reqwest::Client::new()
+        .post(format!("{}/v1/sessions/{second}/revoke", server.base))
+        .bearer_auth("sk_test_webhookswebhookswebhookswebhooks01")
+        .send()
+        .await
+        .unwrap();
+    b.post(&format!("/v1/client/sessions/{first}/end"), &[]).await.ok();
+
+    let got = receiver.wait_for(6).await;
+    let expected: Vec<(String, String)> = [
+        ("user.created", user.as_str()),
+        ("session.created", first.as_str()),
+        ("user.updated", user.as_str()),
+        ("session.created", second.as_str()),
+        ("session.revoked", second.as_str()),
+        ("session.ended", first.as_str()),
+    ]
+    .iter()
+    .map(|(k, id)| (k.to_string(), id.to_string()))
+    .collect();
+    assert_eq!(got, expected);
+    let events = receiver.got.lock().unwrap().clone();
+    // Each message its own id; the event as Clerk sends it.
+    let mut ids: Vec<&str> = events.iter().map(|(id, _)| id.as_str()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 6);
+    let (_, created) = &events[0];
+    assert_eq!(created.object, "event");
+    assert!(created.instance_id.as_deref().unwrap().starts_with("ins_"));
+    assert_eq!(created.data["object"], "user");
+    assert_eq!(created.data["email_addresses"][0]["email_address"], "hook@example.com");
+    assert_eq!(events[2].1.data["first_name"], "Hooked");
+    let revoked = &events[4].1;
+    assert_eq!(revoked.data["object"], "session");
+    assert_eq!(revoked.data["status"], "revoked");
+    assert_eq!(revoked.data["user"]["id"], user.as_str());
+    // The deletion: the user is gone, the event says so.
+    let fresh = server.browser(Mode::Cookie);
+    let v = fresh.sign_in_password("hook@example.com", PASSWORD).await.ok();
+    let sid = v["response"]["created_session_id"].as_str().unwrap().to_owned();
+    fresh.activate(&sid).await;
+    let got = receiver.wait_for(7).await;
+    assert_eq!(got[6], ("session.created".to_owned(), sid));
+    fresh.delete("/v1/me").await.ok();
+    let got = receiver.wait_for(8).await;
+    assert_eq!(got.len(), 8, "{got:?}");
+    assert_eq!(got[7], ("user.deleted".to_owned(), user.clone()));
+    assert_eq!(receiver.got.lock().unwrap()[7].1.data["deleted"], true);
+}
+
+#[tokio::test]
+async fn an_endpoint_gets_only_what_it_asked_for_and_a_refused_one_is_retried() {
+    let receiver = receiver().await;
+    receiver.status.store(503, Ordering::SeqCst);
+    let url = receiver.url.clone();
+    let server =
+        TestServer::with(|s| s.webhook_endpoints = vec![endpoint(&url, &["user.created"])]).await;
+    let b = server.browser(Mode::Cookie);
+    b.sign_up(&server, "retry@example.com", "Retry").await;
+    let db = &server.state().db;
+    // Refused: recorded, tried again later.
+    let mut tried = None;
+    for _ in 0..100 {
+        let rows = fapi_server::store::webhook_events::recent(db, 10).await.unwrap();
+        if let Some(row) = rows.first().filter(|r| r.attempts > 0) {
+            tried = Some(row.clone());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let tried = tried.expect("a delivery was tried");
+    assert_eq!((tried.kind.as_str(), tried.last_status), ("user.created", Some(503)));
+    assert!(tried.delivered_at.is_none() && tried.next_attempt_at > tried.created_at);
+    assert!(receiver.kinds().is_empty());
+    // The endpoint is back; the retry's time has come.
+    receiver.status.store(200, Ordering::SeqCst);
+    sqlx::query("UPDATE webhook_deliveries SET next_attempt_at = 0")
+        .execute(&db.write)
+        .await
+        .unwrap();
+    let got = receiver.wait_for(1).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "user.created");
+    let rows = fapi_server::store::webhook_events::recent(db, 10).await.unwrap();
+    assert_eq!(rows.len(), 1, "only user.created was wanted");
+    assert_eq!((rows[0].attempts, rows[0].last_status), (2, Some(200)));
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn_binary(dir: &std::path::Path, config: &std::path::Path) -> (Running, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fapi-server"))
+        .arg("--config")
+        .arg(config)
+        .env("FAPI_LISTEN", "127.0.0.1:0")
+        .env("FAPI_DATABASE_URL", common::database_url(dir))
+        .env("FAPI_SECRETS_KEY_FILE", dir.join("fapi-secrets.key"))
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("fapi-server listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (Running(child), base)
+}
+
+/// The events are written with the change: a SIGKILL right after the
+/// acknowledgement, with the endpoint down, loses none of them.
+#[tokio::test]
+async fn a_sigkill_before_the_delivery_loses_no_event() {
+    let dir = tempfile::tempdir().unwrap();
+    // A port with nobody listening yet: the endpoint is down.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let config = dir.path().join("fapi.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[webhook_endpoints]]\nurl = \"http://127.0.0.1:{port}/webhooks/clerk\"\nsecret = \"{SECRET}\"\n"
+        ),
+    )
+    .unwrap();
+    let (mut running, base) = spawn_binary(dir.path(), &config);
+    let b = Browser::new(&base, Mode::Cookie);
+    let id = b.start_sign_up("killed+clerk_test@example.com", &[]).await;
+    let v = b.finish_sign_up(&id, "424242").await.ok();
+    let user = v["response"]["created_user_id"].as_str().unwrap().to_owned();
+    running.0.kill().unwrap();
+    running.0.wait().unwrap();
+
+    let receiver = receiver_on(tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap()).await;
+    let (_running, _base) = spawn_binary(dir.path(), &config);
+    // Retries come 5 s after a refused try: within the wait.
+    let got = receiver.wait_for(2).await;
+    let kinds: Vec<&str> = got.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["user.created", "session.created"], "{got:?}");
+    assert_eq!(got[0].1, user);
+}
+
+/// Three instances on one PostgreSQL share the events: each arrives once.
+#[tokio::test]
+async fn three_instances_deliver_each_event_once() {
+    if !common::on_postgres() {
+        eprintln!("not run: needs PostgreSQL (FAPI_TEST_POSTGRES_URL)");
+        return;
+    }
+    let receiver = receiver().await;
+    let shared = tempfile::tempdir().unwrap();
+    let settings = |url: &str| -> Settings {
+        let mut s = test_settings(shared.path());
+        s.webhook_endpoints = vec![endpoint(url, &[])];
+        s
+    };
+    let mut servers = Vec::new();
+    for _ in 0..3 {
+        servers.push(TestServer::in_dir(tempfile::tempdir().unwrap(), settings(&receiver.url)).await);
+    }
+    for (n, server) in servers.iter().enumerate() {
+        for m in 0..3 {
+            let b = server.browser(Mode::Cookie);
+            b.sign_up(server, &format!("three{n}{m}+clerk_test@example.com"), "Three")
+                .await;
+        }
+    }
+    // 9 users: user.created and session.created each.
+    let got = receiver.wait_for(18).await;
+    assert_eq!(got.len(), 18, "{got:?}");
+    let mut ids: Vec<String> = receiver.got.lock().unwrap().iter().map(|(id, _)| id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 18, "no event twice");
+}
