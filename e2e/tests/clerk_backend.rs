@@ -5,8 +5,13 @@
 //! them, and reads the errors. `cargo xtask test` starts the server
 //! (`xtask/clerk-backend-server.toml`) and installs the SDK.
 
-use std::process::Command;
+use std::{
+    process::Command,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
+use axum::{body::Bytes, extract::State, http::HeaderMap, routing::post, Router};
 use serde_json::Value;
 
 const ORIGIN: &str = "http://localhost:8080";
@@ -70,10 +75,46 @@ async fn signed_up_user(api: &str) -> (String, String, String, String) {
     (user_id, email, session_id, jwt)
 }
 
+/// The webhooks fapi-server sends: each request's headers (as JSON) and raw body.
+type Received = Arc<Mutex<Vec<(Value, String)>>>;
+
+/// The app's webhook endpoint, on the port fapi-server's settings name.
+async fn webhook_receiver(port: u16) -> Received {
+    let received = Received::default();
+    async fn take(State(received): State<Received>, headers: HeaderMap, body: Bytes) {
+        let headers: serde_json::Map<String, Value> = headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), Value::from(v.to_str().unwrap())))
+            .collect();
+        let body = String::from_utf8(body.to_vec()).unwrap();
+        received.lock().unwrap().push((Value::Object(headers), body));
+    }
+    let app = Router::new()
+        .route("/webhooks/clerk", post(take))
+        .with_state(received.clone());
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    received
+}
+
 #[tokio::test]
 async fn clerk_backend_sdk_against_fapi_server() {
     let api = env("BACKEND_API_URL");
+    let port: u16 = env("WEBHOOK_RECEIVER_PORT").parse().unwrap();
+    let received = webhook_receiver(port).await;
     let (user_id, email, session_id, token) = signed_up_user(&api).await;
+    // fapi-server's `user.created`, as it sent it.
+    let mut webhook = None;
+    for _ in 0..100 {
+        webhook = received.lock().unwrap().first().cloned();
+        if webhook.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (webhook_headers, webhook_body) = webhook.expect("fapi-server sent user.created");
     let header = jsonwebtoken::decode_header(&token).unwrap();
     assert_eq!(
         header.alg,
@@ -91,6 +132,9 @@ async fn clerk_backend_sdk_against_fapi_server() {
         .env("SESSION_ID", &session_id)
         .env("SESSION_TOKEN", &token)
         .env("AUTHORIZED_PARTY", ORIGIN)
+        .env("WEBHOOK_HEADERS", webhook_headers.to_string())
+        .env("WEBHOOK_BODY", &webhook_body)
+        .env("WEBHOOK_SECRET", env("WEBHOOK_SECRET"))
         .output()
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -117,6 +161,7 @@ async fn clerk_backend_sdk_against_fapi_server() {
         "verifyToken refuses a forged token",
         "sessions.getSessionList",
         "sessions.revokeSession",
+        "verifyWebhook",
         "users.deleteUser",
     ] {
         assert!(names.contains(&expected), "{expected} ran: {names:?}");

@@ -783,17 +783,37 @@ fn ensure_clerk_backend(root: &Path) -> Result<PathBuf> {
 
 /// The key `xtask/clerk-backend-server.toml` opens its Backend API with.
 const CONFORMANCE_SECRET_KEY: &str = "sk_test_conformanceconformanceconformance0123";
+/// The signing secret of the conformance test's webhook endpoint.
+const CONFORMANCE_WEBHOOK_SECRET: &str = "whsec_Y29uZm9ybWFuY2Vjb25mb3JtYW5jZWNvbmZvcm1hbmNl";
 
 /// Clerk's official backend SDK against fapi-server's Backend API.
 fn clerk_backend(root: &Path, tally: &mut Tally) -> Result {
     let dir = ensure_clerk_backend(root)?;
-    let config = root.join("xtask").join("clerk-backend-server.toml");
+    // The test's webhook receiver listens on a port free now; the server's settings
+    // name it as an endpoint.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let base = std::fs::read_to_string(root.join("xtask").join("clerk-backend-server.toml"))
+        .map_err(|e| e.to_string())?;
+    let config = dir.join("server.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{base}\n[[webhook_endpoints]]\nurl = \"http://127.0.0.1:{port}/webhooks/clerk\"\n\
+             secret = \"{CONFORMANCE_WEBHOOK_SECRET}\"\n"
+        ),
+    )
+    .map_err(|e| e.to_string())?;
     let server = start_test_server(root, Some(&config), None)?;
     let mut tests = cargo();
     tests
         .args(["test", "-p", "e2e", "--test", "clerk_backend"])
         .env("BACKEND_API_URL", &server.url)
         .env("BACKEND_SECRET_KEY", CONFORMANCE_SECRET_KEY)
+        .env("WEBHOOK_RECEIVER_PORT", port.to_string())
+        .env("WEBHOOK_SECRET", CONFORMANCE_WEBHOOK_SECRET)
         .env("CLERK_BACKEND_DIR", &dir);
     let result = run_tests(root, tests, tally);
     drop(server);
