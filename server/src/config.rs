@@ -94,6 +94,9 @@ pub struct Settings {
     pub backend_api: BackendApi,
     /// The app's endpoints that receive Clerk's events (`[[webhook_endpoints]]`).
     pub webhook_endpoints: Vec<WebhookEndpoint>,
+    /// Named JWT templates (`[[jwt_templates]]`): tokens with their own claims and
+    /// lifetime for a third-party service (Clerk's `getToken({ template })`).
+    pub jwt_templates: Vec<JwtTemplate>,
     /// `FAPI_DASHBOARD_PASSWORD`: an administrator named by `FAPI_DASHBOARD_ADMIN`
     /// (default `admin`), hashed at start. Never printed.
     #[serde(skip)]
@@ -171,6 +174,63 @@ impl WebhookEndpoint {
                     crate::store::webhook_events::KINDS.join(", ")
                 ));
             }
+        }
+        Ok(())
+    }
+}
+
+/// A JWT template: Clerk's default claims (`azp`, `exp`, `iat`, `iss`, `jti`, `nbf`,
+/// `sub`) and `claims`, whose strings may name the user's data with Clerk's
+/// shortcodes (`"{{user.primary_email_address}}"`, `"{{user.public_metadata.plan}}"`);
+/// a string that is one shortcode takes its value's JSON type.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JwtTemplate {
+    /// What the app asks for: `get_token_with("supabase")`. Letters, digits, `-`, `_`.
+    pub name: String,
+    /// 30 s to 24 h; 60 s when not given.
+    #[serde(default = "JwtTemplate::default_lifetime")]
+    pub lifetime_seconds: u64,
+    #[serde(default)]
+    pub claims: serde_json::Map<String, serde_json::Value>,
+    /// An HS256 secret the third party shares (Supabase's JWT secret, at least 32
+    /// bytes): tokens are signed with it instead of the instance's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<String>,
+}
+
+impl JwtTemplate {
+    fn default_lifetime() -> u64 {
+        60
+    }
+
+    /// Clerk's claims a template cannot set.
+    pub const RESERVED: &'static [&'static str] = &["azp", "exp", "iat", "iss", "jti", "nbf", "sub"];
+
+    fn check(&self, seen: &mut Vec<String>) -> Result<(), ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(format!("jwt_templates {:?}: {m}", self.name)));
+        let name_ok = !self.name.is_empty()
+            && self.name.len() <= 64
+            && self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !name_ok {
+            return invalid("the name must be 1 to 64 letters, digits, - or _".into());
+        }
+        if seen.contains(&self.name) {
+            return invalid("two templates have this name".into());
+        }
+        seen.push(self.name.clone());
+        if !(30..=86_400).contains(&self.lifetime_seconds) {
+            return invalid("lifetime_seconds must be 30 to 86400".into());
+        }
+        if let Some(reserved) = self.claims.keys().find(|k| Self::RESERVED.contains(&k.as_str())) {
+            return invalid(format!("{reserved} is set by the server"));
+        }
+        if self.signing_key.as_ref().is_some_and(|k| k.len() < 32) {
+            return invalid("signing_key must be at least 32 bytes (never printed)".into());
+        }
+        let claims = serde_json::Value::Object(self.claims.clone());
+        if let Err(unknown) = crate::flows::jwt_templates::check_shortcodes(&claims) {
+            return invalid(format!("unknown shortcode {unknown}"));
         }
         Ok(())
     }
@@ -798,6 +858,7 @@ impl Default for Settings {
             dashboard: Dashboard::default(),
             backend_api: BackendApi::default(),
             webhook_endpoints: Vec::new(),
+            jwt_templates: Vec::new(),
             dashboard_password: None,
         }
     }
@@ -829,6 +890,7 @@ const SECRET_KEYS: &[&str] = &[
     "password",
     "password_hash",
     "secret_keys",
+    "signing_key",
 ];
 
 impl Settings {
@@ -990,6 +1052,10 @@ impl Settings {
         self.backend_secret_keys()?;
         for (n, endpoint) in self.webhook_endpoints.iter().enumerate() {
             endpoint.check(n + 1, !self.is_development())?;
+        }
+        let mut names = Vec::new();
+        for template in &self.jwt_templates {
+            template.check(&mut names)?;
         }
         if !self.identifiers.email_address.on()
             && !self.identifiers.phone_number.on()

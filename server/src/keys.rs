@@ -9,7 +9,7 @@
 //! instance not yet restarted still signs with it.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use fapi_types::{Jwk, Jwks, SessionClaims};
+use fapi_types::{Jwk, Jwks};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use p256::{
     elliptic_curve::sec1::ToEncodedPoint,
@@ -133,7 +133,7 @@ impl SigningKey {
         }
     }
 
-    pub fn sign(&self, claims: &SessionClaims) -> String {
+    pub fn sign<T: serde::Serialize>(&self, claims: &T) -> String {
         let mut header = Header::new(match self.algorithm {
             TokenAlgorithm::Es256 => Algorithm::ES256,
             TokenAlgorithm::Rs256 => Algorithm::RS256,
@@ -173,7 +173,8 @@ impl SigningKeys {
         Jwks { keys }
     }
 
-    pub fn sign(&self, claims: &SessionClaims) -> String {
+    /// Session tokens' claims, or a JWT template's.
+    pub fn sign<T: serde::Serialize>(&self, claims: &T) -> String {
         self.current.sign(claims)
     }
 

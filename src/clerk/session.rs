@@ -158,4 +158,30 @@ impl Clerk {
         crate::browser::set_cookie("__session", &jwt, 365 * 24 * 3600);
         Ok(Some(jwt))
     }
+
+    /// A token of a JWT template for a third-party service (Clerk's `getToken({
+    /// template })`): the claims and lifetime the instance's template gives it.
+    /// Minted on each call; `None` when signed out.
+    pub async fn get_token_with(&self, template: &str) -> Result<Option<String>, ClerkError> {
+        let Some(session_id) = self.state().session().map(|s| s.id.clone()) else {
+            return Ok(None);
+        };
+        // A template name is one path segment: letters, digits, `-` and `_`.
+        if template.is_empty()
+            || !template
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(ClerkError::Config(format!(
+                "{template:?} is not a JWT template name"
+            )));
+        }
+        let path = format!("/client/sessions/{session_id}/tokens/{template}");
+        let answer = self
+            .0
+            .transport
+            .send(Method::Post, &path, Some(String::new()), None)
+            .await?;
+        Ok(Some(super::decoded::<Token>(&path, answer)?.jwt))
+    }
 }

@@ -19,6 +19,20 @@ impl AuthHandle {
         self.clerk.get_token().await
     }
 
+    /// A token of the instance's JWT template `template` (its own claims and
+    /// lifetime), for a third-party service that expects them.
+    ///
+    /// ```no_run
+    /// # async fn run(auth: yew_clerk::AuthHandle) {
+    /// if let Ok(Some(jwt)) = auth.get_token_with("supabase").await {
+    ///     // Authorization: Bearer {jwt} to the service
+    /// }
+    /// # }
+    /// ```
+    pub async fn get_token_with(&self, template: &str) -> Result<Option<String>, ClerkError> {
+        self.clerk.get_token_with(template).await
+    }
+
     pub async fn sign_out(&self) -> Result<(), ClerkError> {
         self.clerk.sign_out_and_redirect().await
     }

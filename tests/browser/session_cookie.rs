@@ -41,3 +41,31 @@ async fn the_session_cookie_follows_the_signed_in_user() {
     })
     .await;
 }
+
+/// `get_token_with(template)`: a token of the instance's JWT template, with its
+/// claims; an unknown template is Clerk's 404.
+#[wasm_bindgen_test]
+async fn a_jwt_template_token_for_a_third_party() {
+    fresh_browser().await;
+    let email = unique_email("template");
+    create_account(&email, None).await;
+    let (_m, clerk) = mount(html! { <p>{ "app" }</p> }).await;
+    assert_eq!(clerk.get_token_with("integration").await.unwrap(), None);
+    sign_in_with_password(&clerk, &email).await;
+    let jwt = clerk.get_token_with("integration").await.unwrap().unwrap();
+    let claims = jwt.split('.').nth(1).unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims["aud"], "integration");
+    assert_eq!(claims["email"], email.as_str());
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 120);
+    match clerk.get_token_with("no-such-template").await {
+        Err(yew_clerk::ClerkError::Api(e)) => {
+            assert_eq!((e.status, e.code.as_str()), (404, "resource_not_found"))
+        }
+        other => panic!("expected a 404, got {other:?}"),
+    }
+    assert!(clerk.get_token_with("../tokens").await.is_err());
+}

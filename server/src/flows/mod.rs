@@ -7,6 +7,7 @@ pub mod backup_codes;
 pub mod codes;
 pub mod factor_reset;
 pub mod identifiers;
+pub mod jwt_templates;
 pub mod lockout;
 pub mod metadata;
 pub mod mfa_required;

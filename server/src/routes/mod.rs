@@ -117,6 +117,10 @@ pub fn router(state: AppState) -> Router {
         .route("/client/sessions/{id}/end", post(sessions::end))
         .route("/client/sessions/{id}/remove", post(sessions::remove))
         .route("/client/sessions/{id}/tokens", post(sessions::tokens))
+        .route(
+            "/client/sessions/{id}/tokens/{template}",
+            post(sessions::template_token),
+        )
         .route("/client/sessions/{id}/verify", post(reverification::start))
         .route(
             "/client/sessions/{id}/verify/prepare_first_factor",

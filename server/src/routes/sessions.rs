@@ -7,6 +7,7 @@ use fapi_types::{params, Envelope, Jwks, Session, SessionClaims, Token};
 use super::envelope;
 use crate::{
     error::{ApiError, ApiResult},
+    flows::jwt_templates,
     http::{Form, Identity},
     ids::{new_id, now_ms},
     keys, render,
@@ -140,6 +141,81 @@ pub async fn tokens(
     Ok(Json(Token {
         object: "token".into(),
         jwt: state.signing.sign(&claims),
+    }))
+}
+
+/// `POST /v1/client/sessions/{id}/tokens/{template}` (Clerk's `getToken({ template })`):
+/// a token of a JWT template, for a third-party service. Only for an active session:
+/// a pending one (a task to do first) is not signed in for anyone else.
+pub async fn template_token(
+    State(state): State<AppState>,
+    identity: Identity,
+    Path((id, name)): Path<(String, String)>,
+) -> ApiResult<Json<Token>> {
+    let settings = state.settings();
+    let template = settings
+        .jwt_templates
+        .iter()
+        .find(|t| t.name == name)
+        .ok_or_else(|| {
+            ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "resource_not_found",
+                "not found",
+                format!("No JWT template exists with name: {name}"),
+            )
+        })?;
+    let row = own_session(&state, &identity, &id).await?;
+    let now = now_ms();
+    if !row.is_live(now) {
+        return Err(ApiError::signed_out());
+    }
+    if row.status == "pending" {
+        return Err(ApiError::session_task_pending());
+    }
+    let user_row = store::users::get(&state.db, &row.user_id)
+        .await?
+        .ok_or_else(ApiError::signed_out)?;
+    let user = crate::render::user(&state, &user_row).await?;
+    let verified = |v: &Option<fapi_types::Verification>| {
+        v.as_ref()
+            .is_some_and(|v| v.status == fapi_types::VerificationStatus::Verified)
+    };
+    let primary_email = user
+        .primary_email_address()
+        .map(|e| (e.email_address.clone(), verified(&e.verification)));
+    let primary_phone = user
+        .primary_phone_number_id
+        .as_deref()
+        .and_then(|pid| user.phone_numbers.iter().find(|p| p.id == pid))
+        .map(|p| (p.phone_number.clone(), verified(&p.verification)));
+    let data = jwt_templates::UserData {
+        row: user_row,
+        primary_email,
+        primary_phone,
+        image_url: user.image_url.clone(),
+        two_factor_enabled: user.two_factor_enabled,
+    };
+    let claims = jwt_templates::claims(
+        template,
+        &data,
+        identity.issuer(),
+        identity.origin(),
+        now / 1000,
+        new_id("jti"),
+    );
+    let jwt = match &template.signing_key {
+        Some(secret) => jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+        )
+        .map_err(|_| ApiError::internal())?,
+        None => state.signing.sign(&claims),
+    };
+    Ok(Json(Token {
+        object: "token".into(),
+        jwt,
     }))
 }
 
