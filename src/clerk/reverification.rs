@@ -3,7 +3,7 @@
 //! factors again. The UI for it is [`crate::components::UserVerification`] and the
 //! retry logic is [`crate::hooks::use_reverification`]; these are the raw calls.
 
-use fapi_types::{params, SessionVerification, SessionVerificationLevel};
+use fapi_types::{params, SessionVerification, SessionVerificationLevel, SessionVerificationStatus};
 
 use super::Clerk;
 use crate::{
@@ -63,7 +63,8 @@ impl Clerk {
         p: &params::AttemptSessionFirstFactor,
     ) -> Result<SessionVerification, ClerkError> {
         let path = self.session_path("/attempt_first_factor")?;
-        self.call(Method::Post, &path, Some(form_body(p))).await
+        let answer = self.call(Method::Post, &path, Some(form_body(p))).await?;
+        Ok(self.after_verification(answer))
     }
 
     /// Sends the second-factor code (SMS).
@@ -81,6 +82,17 @@ impl Clerk {
         p: &params::AttemptSessionSecondFactor,
     ) -> Result<SessionVerification, ClerkError> {
         let path = self.session_path("/attempt_second_factor")?;
-        self.call(Method::Post, &path, Some(form_body(p))).await
+        let answer = self.call(Method::Post, &path, Some(form_body(p))).await?;
+        Ok(self.after_verification(answer))
+    }
+
+    /// A completed verification makes the session's token stale: its `fva` still
+    /// tells the old age, and the app's own backend would ask again. The next
+    /// `get_token` mints a fresh one, as clerk-js does.
+    fn after_verification(&self, answer: SessionVerification) -> SessionVerification {
+        if answer.status == SessionVerificationStatus::Complete {
+            self.0.tokens.clear();
+        }
+        answer
     }
 }
