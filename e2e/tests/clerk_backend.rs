@@ -87,7 +87,10 @@ async fn webhook_receiver(port: u16) -> Received {
             .map(|(n, v)| (n.to_string(), Value::from(v.to_str().unwrap())))
             .collect();
         let body = String::from_utf8(body.to_vec()).unwrap();
-        received.lock().unwrap().push((Value::Object(headers), body));
+        received
+            .lock()
+            .unwrap()
+            .push((Value::Object(headers), body));
     }
     let app = Router::new()
         .route("/webhooks/clerk", post(take))

@@ -160,7 +160,11 @@ impl WebhookEndpoint {
         match url.scheme() {
             "https" => {}
             "http" if loopback || !production => {}
-            _ => return invalid("url must be https (http only to loopback or in development)".into()),
+            _ => {
+                return invalid(
+                    "url must be https (http only to loopback or in development)".into(),
+                )
+            }
         }
         if self.key().is_none() {
             return invalid(
@@ -205,13 +209,22 @@ impl JwtTemplate {
     }
 
     /// Clerk's claims a template cannot set.
-    pub const RESERVED: &'static [&'static str] = &["azp", "exp", "iat", "iss", "jti", "nbf", "sub"];
+    pub const RESERVED: &'static [&'static str] =
+        &["azp", "exp", "iat", "iss", "jti", "nbf", "sub"];
 
     fn check(&self, seen: &mut Vec<String>) -> Result<(), ConfigError> {
-        let invalid = |m: String| Err(ConfigError::Invalid(format!("jwt_templates {:?}: {m}", self.name)));
+        let invalid = |m: String| {
+            Err(ConfigError::Invalid(format!(
+                "jwt_templates {:?}: {m}",
+                self.name
+            )))
+        };
         let name_ok = !self.name.is_empty()
             && self.name.len() <= 64
-            && self.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !name_ok {
             return invalid("the name must be 1 to 64 letters, digits, - or _".into());
         }
@@ -222,7 +235,11 @@ impl JwtTemplate {
         if !(30..=86_400).contains(&self.lifetime_seconds) {
             return invalid("lifetime_seconds must be 30 to 86400".into());
         }
-        if let Some(reserved) = self.claims.keys().find(|k| Self::RESERVED.contains(&k.as_str())) {
+        if let Some(reserved) = self
+            .claims
+            .keys()
+            .find(|k| Self::RESERVED.contains(&k.as_str()))
+        {
             return invalid(format!("{reserved} is set by the server"));
         }
         if self.signing_key.as_ref().is_some_and(|k| k.len() < 32) {

@@ -45,7 +45,10 @@ async fn a_template_token_carries_the_users_data_and_its_own_lifetime() {
     .await;
     let b = server.browser(Mode::Cookie);
     let sid = b.sign_up(&server, "tpl@example.com", "Tess").await;
-    let user = b.get("/v1/me").await.ok()["response"]["id"].as_str().unwrap().to_owned();
+    let user = b.get("/v1/me").await.ok()["response"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     fapi_server::store::users::change_metadata(
         &server.state().db,
         &user,
@@ -55,7 +58,10 @@ async fn a_template_token_carries_the_users_data_and_its_own_lifetime() {
     .await
     .unwrap();
 
-    let v = b.post(&format!("/v1/client/sessions/{sid}/tokens/hasura"), &[]).await.ok();
+    let v = b
+        .post(&format!("/v1/client/sessions/{sid}/tokens/hasura"), &[])
+        .await
+        .ok();
     assert_eq!(v["object"], "token");
     let jwt = v["jwt"].as_str().unwrap();
     let header = jsonwebtoken::decode_header(jwt).unwrap();
@@ -74,15 +80,31 @@ async fn a_template_token_carries_the_users_data_and_its_own_lifetime() {
     assert_eq!(claims["meta"], json!({"plan": "pro"}));
     assert_eq!(claims["greeting"], "hello Tess");
     assert_eq!(claims["verified"], true);
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 120);
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        120
+    );
     assert!(claims.get("sid").is_none(), "not a session token: {claims}");
 
-    let v = b.post(&format!("/v1/client/sessions/{sid}/tokens/supabase"), &[]).await.ok();
+    let v = b
+        .post(&format!("/v1/client/sessions/{sid}/tokens/supabase"), &[])
+        .await
+        .ok();
     let jwt = v["jwt"].as_str().unwrap();
-    let claims = decode(jwt, &DecodingKey::from_secret(SHARED.as_bytes()), Algorithm::HS256);
-    assert_eq!((claims["role"].as_str(), claims["sub"].as_str()), (Some("authenticated"), Some(user.as_str())));
+    let claims = decode(
+        jwt,
+        &DecodingKey::from_secret(SHARED.as_bytes()),
+        Algorithm::HS256,
+    );
+    assert_eq!(
+        (claims["role"].as_str(), claims["sub"].as_str()),
+        (Some("authenticated"), Some(user.as_str()))
+    );
 
-    let e = b.post(&format!("/v1/client/sessions/{sid}/tokens/nope"), &[]).await.err(404, "resource_not_found");
+    let e = b
+        .post(&format!("/v1/client/sessions/{sid}/tokens/nope"), &[])
+        .await
+        .err(404, "resource_not_found");
     assert!(e["long_message"].as_str().unwrap().contains("nope"));
     // Another client's session is not this browser's.
     let stranger = server.browser(Mode::Cookie);
@@ -92,8 +114,12 @@ async fn a_template_token_carries_the_users_data_and_its_own_lifetime() {
         .err(404, "resource_not_found");
     // Signed out: refused as a session token is.
     b.sign_out().await;
-    let plain = b.post(&format!("/v1/client/sessions/{sid}/tokens"), &[]).await;
-    let templated = b.post(&format!("/v1/client/sessions/{sid}/tokens/hasura"), &[]).await;
+    let plain = b
+        .post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
+        .await;
+    let templated = b
+        .post(&format!("/v1/client/sessions/{sid}/tokens/hasura"), &[])
+        .await;
     assert!(plain.status.is_client_error());
     assert_eq!(
         (templated.status, &templated.json["errors"][0]["code"]),
@@ -108,14 +134,34 @@ fn templates_are_checked_at_start() {
         s.jwt_templates = vec![t];
         s.validate().err().map(|e| e.to_string())
     };
-    assert_eq!(check(template("ok", json!({"a": "{{user.id}}"}), None)), None);
-    assert!(check(template("bad name!", json!({}), None)).unwrap().contains("name"));
-    assert!(check(template("t", json!({"sub": "x"}), None)).unwrap().contains("sub is set by the server"));
-    assert!(check(template("t", json!({"a": "{{user.password}}"}), None)).unwrap().contains("unknown shortcode"));
-    assert!(check(template("t", json!({}), Some("short"))).unwrap().contains("signing_key"));
+    assert_eq!(
+        check(template("ok", json!({"a": "{{user.id}}"}), None)),
+        None
+    );
+    assert!(check(template("bad name!", json!({}), None))
+        .unwrap()
+        .contains("name"));
+    assert!(check(template("t", json!({"sub": "x"}), None))
+        .unwrap()
+        .contains("sub is set by the server"));
+    assert!(
+        check(template("t", json!({"a": "{{user.password}}"}), None))
+            .unwrap()
+            .contains("unknown shortcode")
+    );
+    assert!(check(template("t", json!({}), Some("short")))
+        .unwrap()
+        .contains("signing_key"));
     let mut s = Settings::default();
-    s.jwt_templates = vec![template("t", json!({}), None), template("t", json!({}), None)];
-    assert!(s.validate().unwrap_err().to_string().contains("two templates"));
+    s.jwt_templates = vec![
+        template("t", json!({}), None),
+        template("t", json!({}), None),
+    ];
+    assert!(s
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("two templates"));
     let mut s = Settings::default();
     s.jwt_templates = vec![template("t", json!({}), Some(SHARED))];
     assert!(!s.printable().unwrap().contains(SHARED));
@@ -133,7 +179,10 @@ async fn a_pending_session_gets_no_template_token() {
     let b = server.browser(Mode::Cookie);
     let id = b.start_sign_up("pending+clerk_test@example.com", &[]).await;
     let v = b.finish_sign_up(&id, "424242").await.ok();
-    let sid = v["response"]["created_session_id"].as_str().unwrap().to_owned();
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     b.post(&format!("/v1/client/sessions/{sid}/tokens/hasura"), &[])
         .await
         .err(403, "session_task_pending");

@@ -44,7 +44,10 @@ async fn receiver_on(listener: tokio::net::TcpListener) -> Receiver {
                 .iter()
                 .map(|(n, v)| (n.as_str(), v.to_str().unwrap()))
                 .collect();
-            let event = Webhook::new(SECRET).unwrap().event(pairs, &body).expect("signed");
+            let event = Webhook::new(SECRET)
+                .unwrap()
+                .event(pairs, &body)
+                .expect("signed");
             let id = headers["svix-id"].to_str().unwrap().to_owned();
             r.got.lock().unwrap().push((id, event));
         }
@@ -76,7 +79,12 @@ impl Receiver {
             .lock()
             .unwrap()
             .iter()
-            .map(|(_, e)| (e.kind.clone(), e.data["id"].as_str().unwrap_or("").to_owned()))
+            .map(|(_, e)| {
+                (
+                    e.kind.clone(),
+                    e.data["id"].as_str().unwrap_or("").to_owned(),
+                )
+            })
             .collect()
     }
 
@@ -109,20 +117,31 @@ async fn each_event_arrives_once_signed_in_clerks_shape() {
     .await;
     let b = server.browser(Mode::Cookie);
     b.sign_up(&server, "hook@example.com", "Hook").await;
-    let user = b.get("/v1/me").await.ok()["response"]["id"].as_str().unwrap().to_owned();
+    let user = b.get("/v1/me").await.ok()["response"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let first = session_id(&b);
     b.patch("/v1/me", &[("first_name", "Hooked")]).await.ok();
     // A second device; the administrator's server revokes it.
     let other = server.browser(Mode::Cookie);
-    let v = other.sign_in_password("hook@example.com", PASSWORD).await.ok();
-    let second = v["response"]["created_session_id"].as_str().unwrap().to_owned();
+    let v = other
+        .sign_in_password("hook@example.com", PASSWORD)
+        .await
+        .ok();
+    let second = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     reqwest::Client::new()
         .post(format!("{}/v1/sessions/{second}/revoke", server.base))
         .bearer_auth("sk_test_webhookswebhookswebhookswebhooks01")
         .send()
         .await
         .unwrap();
-    b.post(&format!("/v1/client/sessions/{first}/end"), &[]).await.ok();
+    b.post(&format!("/v1/client/sessions/{first}/end"), &[])
+        .await
+        .ok();
 
     let got = receiver.wait_for(6).await;
     let expected: Vec<(String, String)> = [
@@ -146,7 +165,10 @@ async fn each_event_arrives_once_signed_in_clerks_shape() {
     assert_eq!(created.object, "event");
     assert!(created.instance_id.as_deref().unwrap().starts_with("ins_"));
     assert_eq!(created.data["object"], "user");
-    assert_eq!(created.data["email_addresses"][0]["email_address"], "hook@example.com");
+    assert_eq!(
+        created.data["email_addresses"][0]["email_address"],
+        "hook@example.com"
+    );
     assert_eq!(events[2].1.data["first_name"], "Hooked");
     let revoked = &events[4].1;
     assert_eq!(revoked.data["object"], "session");
@@ -154,8 +176,14 @@ async fn each_event_arrives_once_signed_in_clerks_shape() {
     assert_eq!(revoked.data["user"]["id"], user.as_str());
     // The deletion: the user is gone, the event says so.
     let fresh = server.browser(Mode::Cookie);
-    let v = fresh.sign_in_password("hook@example.com", PASSWORD).await.ok();
-    let sid = v["response"]["created_session_id"].as_str().unwrap().to_owned();
+    let v = fresh
+        .sign_in_password("hook@example.com", PASSWORD)
+        .await
+        .ok();
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     fresh.activate(&sid).await;
     let got = receiver.wait_for(7).await;
     assert_eq!(got[6], ("session.created".to_owned(), sid));
@@ -179,7 +207,9 @@ async fn an_endpoint_gets_only_what_it_asked_for_and_a_refused_one_is_retried() 
     // Refused: recorded, tried again later.
     let mut tried = None;
     for _ in 0..100 {
-        let rows = fapi_server::store::webhook_events::recent(db, 10).await.unwrap();
+        let rows = fapi_server::store::webhook_events::recent(db, 10)
+            .await
+            .unwrap();
         if let Some(row) = rows.first().filter(|r| r.attempts > 0) {
             tried = Some(row.clone());
             break;
@@ -187,7 +217,10 @@ async fn an_endpoint_gets_only_what_it_asked_for_and_a_refused_one_is_retried() 
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let tried = tried.expect("a delivery was tried");
-    assert_eq!((tried.kind.as_str(), tried.last_status), ("user.created", Some(503)));
+    assert_eq!(
+        (tried.kind.as_str(), tried.last_status),
+        ("user.created", Some(503))
+    );
     assert!(tried.delivered_at.is_none() && tried.next_attempt_at > tried.created_at);
     assert!(receiver.kinds().is_empty());
     // The endpoint is back; the retry's time has come.
@@ -199,7 +232,9 @@ async fn an_endpoint_gets_only_what_it_asked_for_and_a_refused_one_is_retried() 
     let got = receiver.wait_for(1).await;
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].0, "user.created");
-    let rows = fapi_server::store::webhook_events::recent(db, 10).await.unwrap();
+    let rows = fapi_server::store::webhook_events::recent(db, 10)
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1, "only user.created was wanted");
     assert_eq!((rows[0].attempts, rows[0].last_status), (2, Some(200)));
 }
@@ -259,11 +294,19 @@ async fn a_sigkill_before_the_delivery_loses_no_event() {
     let b = Browser::new(&base, Mode::Cookie);
     let id = b.start_sign_up("killed+clerk_test@example.com", &[]).await;
     let v = b.finish_sign_up(&id, "424242").await.ok();
-    let user = v["response"]["created_user_id"].as_str().unwrap().to_owned();
+    let user = v["response"]["created_user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     running.0.kill().unwrap();
     running.0.wait().unwrap();
 
-    let receiver = receiver_on(tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap()).await;
+    let receiver = receiver_on(
+        tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap(),
+    )
+    .await;
     let (_running, _base) = spawn_binary(dir.path(), &config);
     // Retries come 5 s after a refused try: within the wait.
     let got = receiver.wait_for(2).await;
@@ -288,19 +331,30 @@ async fn three_instances_deliver_each_event_once() {
     };
     let mut servers = Vec::new();
     for _ in 0..3 {
-        servers.push(TestServer::in_dir(tempfile::tempdir().unwrap(), settings(&receiver.url)).await);
+        servers
+            .push(TestServer::in_dir(tempfile::tempdir().unwrap(), settings(&receiver.url)).await);
     }
     for (n, server) in servers.iter().enumerate() {
         for m in 0..3 {
             let b = server.browser(Mode::Cookie);
-            b.sign_up(server, &format!("three{n}{m}+clerk_test@example.com"), "Three")
-                .await;
+            b.sign_up(
+                server,
+                &format!("three{n}{m}+clerk_test@example.com"),
+                "Three",
+            )
+            .await;
         }
     }
     // 9 users: user.created and session.created each.
     let got = receiver.wait_for(18).await;
     assert_eq!(got.len(), 18, "{got:?}");
-    let mut ids: Vec<String> = receiver.got.lock().unwrap().iter().map(|(id, _)| id.clone()).collect();
+    let mut ids: Vec<String> = receiver
+        .got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(id, _)| id.clone())
+        .collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 18, "no event twice");

@@ -3,7 +3,9 @@
 //! factors again. The UI for it is [`crate::components::UserVerification`] and the
 //! retry logic is [`crate::hooks::use_reverification`]; these are the raw calls.
 
-use fapi_types::{params, SessionVerification, SessionVerificationLevel, SessionVerificationStatus};
+use fapi_types::{
+    params, SessionVerification, SessionVerificationLevel, SessionVerificationStatus,
+};
 
 use super::Clerk;
 use crate::{

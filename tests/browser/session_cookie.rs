@@ -60,7 +60,10 @@ async fn a_jwt_template_token_for_a_third_party() {
     .unwrap();
     assert_eq!(claims["aud"], "integration");
     assert_eq!(claims["email"], email.as_str());
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 120);
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        120
+    );
     match clerk.get_token_with("no-such-template").await {
         Err(yew_clerk::ClerkError::Api(e)) => {
             assert_eq!((e.status, e.code.as_str()), (404, "resource_not_found"))

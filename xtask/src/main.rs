@@ -970,33 +970,56 @@ fn demo_data_dir(root: &Path) -> PathBuf {
     root.join("target").join("demo")
 }
 
-/// The two processes of `cargo xtask demo`; both stop when this is dropped.
+/// The three processes of `cargo xtask demo`; all stop when this is dropped.
 struct Demo {
     server: std::process::Child,
+    api: std::process::Child,
     trunk: std::process::Child,
 }
 
 impl Drop for Demo {
     fn drop(&mut self) {
-        for child in [&mut self.trunk, &mut self.server] {
+        for child in [&mut self.trunk, &mut self.api, &mut self.server] {
             let _ = child.kill();
             let _ = child.wait();
         }
     }
 }
 
-/// What the demo serves on: trunk's port (Trunk.toml) and the API it proxies to.
+/// What the demo serves on: trunk's port (Trunk.toml), the Frontend API and the
+/// demo's own API it proxies to.
 const DEMO_PORT: u16 = 8080;
 const DEMO_API_PORT: u16 = 3000;
+const DEMO_APP_API_PORT: u16 = 3001;
+
+/// A Backend API secret key for one run of the demo, shared by fapi-server and the
+/// demo's API: random, never written anywhere.
+fn demo_secret_key() -> Result<String> {
+    use std::io::Read;
+    let mut bytes = [0u8; 24];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(|e| format!("/dev/urandom: {e}"))?;
+    Ok(format!(
+        "sk_test_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    ))
+}
 
 /// Starts fapi-server (embedded defaults, data in [`demo_data_dir`]) and
 /// `trunk serve --offline` in front of it, exactly as `cargo xtask demo` does.
 /// `trunk_output` takes trunk's log (the demo test reads it); `None` shows it.
-fn start_demo(root: &Path, trunk_output: Option<std::fs::File>) -> Result<Demo> {
+/// `step_up_minutes`: how recent a second factor the demo's API wants for "delete all
+/// my notes" (10 when `None`; the tests shorten it).
+fn start_demo(
+    root: &Path,
+    trunk_output: Option<std::fs::File>,
+    step_up_minutes: Option<u32>,
+) -> Result<Demo> {
     ensure_wasm_target(root)?;
     ensure_wasm_bindgen(root)?;
     ensure_trunk(root)?;
-    for port in [DEMO_PORT, DEMO_API_PORT] {
+    for port in [DEMO_PORT, DEMO_API_PORT, DEMO_APP_API_PORT] {
         if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
             return Err(format!(
                 "port {port} is taken (is another `cargo xtask demo` running?)"
@@ -1005,8 +1028,9 @@ fn start_demo(root: &Path, trunk_output: Option<std::fs::File>) -> Result<Demo> 
     }
     build_portal(root)?;
     let mut build = cargo();
-    build.args(["build", "--quiet", "-p", "fapi-server"]);
+    build.args(["build", "--quiet", "-p", "fapi-server", "-p", "demo-api"]);
     run(root, build)?;
+    let secret_key = demo_secret_key()?;
     let data = demo_data_dir(root);
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
     // Earlier versions kept it in the watched folder: bring the accounts along.
@@ -1023,8 +1047,25 @@ fn start_demo(root: &Path, trunk_output: Option<std::fs::File>) -> Result<Demo> 
             "FAPI_DATABASE_URL",
             format!("sqlite://{}/fapi.db", data.display()),
         )
+        .env("FAPI_SECRET_KEY", &secret_key)
         .spawn()
         .map_err(|e| format!("fapi-server: {e}"))?;
+    let origin = format!("http://127.0.0.1:{DEMO_PORT}");
+    let api = Command::new(root.join("target").join("debug").join("demo-api"))
+        .env("DEMO_API_LISTEN", format!("127.0.0.1:{DEMO_APP_API_PORT}"))
+        .env("CLERK_FRONTEND_API", &origin)
+        .env("CLERK_AUTHORIZED_PARTY", &origin)
+        .env("CLERK_API_URL", format!("http://127.0.0.1:{DEMO_API_PORT}"))
+        .env("CLERK_SECRET_KEY", &secret_key)
+        .envs(step_up_minutes.map(|m| ("DEMO_STEP_UP_MINUTES", m.to_string())))
+        .spawn();
+    let mut api = match api {
+        Ok(child) => child,
+        Err(e) => {
+            let _ = server.kill();
+            return Err(format!("demo-api: {e}"));
+        }
+    };
     let mut trunk = self::trunk(root)?;
     trunk
         .args(["serve", "--offline", "--release"])
@@ -1038,10 +1079,11 @@ fn start_demo(root: &Path, trunk_output: Option<std::fs::File>) -> Result<Demo> 
         Ok(child) => child,
         Err(e) => {
             let _ = server.kill();
+            let _ = api.kill();
             return Err(format!("trunk: {e}"));
         }
     };
-    Ok(Demo { server, trunk })
+    Ok(Demo { server, api, trunk })
 }
 
 /// fapi-server with its embedded defaults (and its hosted pages), and the demo
@@ -1049,9 +1091,9 @@ fn start_demo(root: &Path, trunk_output: Option<std::fs::File>) -> Result<Demo> 
 /// /dev). `hosted`: the demo is opened in hosted-pages mode, talking to fapi-server
 /// on its own origin. Ctrl-C stops both.
 fn demo(root: &Path, hosted: bool) -> Result {
-    let mut demo = start_demo(root, None)?;
+    let mut demo = start_demo(root, None, None)?;
     eprintln!(
-        "\nxtask: the demo is at http://127.0.0.1:{DEMO_PORT}  (Frontend API: http://127.0.0.1:{DEMO_API_PORT})\n\
+        "\nxtask: the demo is at http://127.0.0.1:{DEMO_PORT}  (Frontend API: http://127.0.0.1:{DEMO_API_PORT}, the demo's own API: http://127.0.0.1:{DEMO_APP_API_PORT}/api)\n\
          xtask: test phone +1 201 555 0100 and emails with +clerk_test take code 424242;\n\
          xtask: other codes appear in this terminal (and at /dev/outbox). Ctrl-C stops both.\n{}",
         if std::env::var_os("FAPI_DASHBOARD_PASSWORD").is_some() {
@@ -1113,7 +1155,8 @@ fn wait_until_served(
 fn demo_served(root: &Path, tally: &mut Tally) -> Result {
     let log_path = root.join("target").join("demo-trunk.log");
     let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
-    let mut demo = start_demo(root, Some(log))?;
+    // "Delete all my notes" asks "Verify it's you" once the sign-in is a minute old.
+    let mut demo = start_demo(root, Some(log), Some(0))?;
     let url = format!("http://127.0.0.1:{DEMO_PORT}");
     wait_until_served(
         &format!("{url}/"),

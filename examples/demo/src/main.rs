@@ -2,6 +2,7 @@
 
 mod custom_sign_in;
 mod home;
+mod notes;
 
 use yew::prelude::*;
 use yew_clerk::prelude::*;
@@ -26,6 +27,8 @@ pub enum Route {
     Protected,
     #[at("/custom-sign-in")]
     CustomSignIn,
+    #[at("/notes")]
+    Notes,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -112,6 +115,12 @@ fn switch(route: Route) -> Html {
             </>
         },
         Route::CustomSignIn => html! { <custom_sign_in::CustomSignIn /> },
+        Route::Notes => html! {
+            <>
+                <SignedIn><notes::Notes /></SignedIn>
+                <SignedOut><RedirectToSignIn /></SignedOut>
+            </>
+        },
         Route::NotFound => html! { <p>{ "Not found" }</p> },
     }
 }
@@ -159,6 +168,7 @@ fn TopBar(props: &TopBarProps) -> Html {
             <Link<Route> to={Route::Home} classes="brand">{ "yew-clerk demo" }</Link<Route>>
             <nav>
                 <Link<Route> to={Route::Protected}>{ "Protected" }</Link<Route>>
+                <Link<Route> to={Route::Notes}>{ "Notes" }</Link<Route>>
                 <Link<Route> to={Route::CustomSignIn}>{ "Custom flow" }</Link<Route>>
                 <SignedOut>
                     if props.hosted {

@@ -184,12 +184,23 @@ mod tests {
 
     #[test]
     fn shortcodes_are_checked_and_filled() {
-        assert!(check_shortcodes(&json!({"email": "{{user.primary_email_address}}",
+        assert!(
+            check_shortcodes(&json!({"email": "{{user.primary_email_address}}",
             "plan": "{{ user.public_metadata.plan }}", "x": ["a {{user.id}} b"]}))
-        .is_ok());
-        assert_eq!(check_shortcodes(&json!({"a": "{{user.password}}"})), Err("{{user.password}}".into()));
-        assert_eq!(check_shortcodes(&json!({"a": "{{session.id}}"})), Err("{{session.id}}".into()));
-        assert_eq!(check_shortcodes(&json!({"a": "{{user.id.x}}"})), Err("{{user.id.x}}".into()));
+            .is_ok()
+        );
+        assert_eq!(
+            check_shortcodes(&json!({"a": "{{user.password}}"})),
+            Err("{{user.password}}".into())
+        );
+        assert_eq!(
+            check_shortcodes(&json!({"a": "{{session.id}}"})),
+            Err("{{session.id}}".into())
+        );
+        assert_eq!(
+            check_shortcodes(&json!({"a": "{{user.id.x}}"})),
+            Err("{{user.id.x}}".into())
+        );
         let context = json!({"user": {"id": "user_1", "public_metadata": {"plan": "pro", "seats": 3},
             "first_name": null}});
         let filled = fill(

@@ -35,7 +35,11 @@ pub async fn run(state: AppState) {
     let http = reqwest::Client::builder()
         .timeout(TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("fapi-server/", env!("CARGO_PKG_VERSION"), " (webhooks)"))
+        .user_agent(concat!(
+            "fapi-server/",
+            env!("CARGO_PKG_VERSION"),
+            " (webhooks)"
+        ))
         .build()
         .expect("an HTTP client");
     loop {
@@ -142,7 +146,10 @@ async fn deliver_due(state: &AppState, http: &reqwest::Client) {
         let mut sends = tokio::task::JoinSet::new();
         for delivery in batch {
             let (state, http) = (state.clone(), http.clone());
-            let endpoint = endpoints.iter().find(|e| e.url == delivery.endpoint).cloned();
+            let endpoint = endpoints
+                .iter()
+                .find(|e| e.url == delivery.endpoint)
+                .cloned();
             sends.spawn(async move { deliver(&state, &http, endpoint, delivery).await });
         }
         while sends.join_next().await.is_some() {}
@@ -168,7 +175,12 @@ async fn deliver(
         return;
     };
     let timestamp = now_ms() / 1000;
-    let signature = sign(&key, &delivery.event_id, timestamp, delivery.payload.as_bytes());
+    let signature = sign(
+        &key,
+        &delivery.event_id,
+        timestamp,
+        delivery.payload.as_bytes(),
+    );
     let sent = http
         .post(&endpoint.url)
         .header("content-type", "application/json")
@@ -229,7 +241,12 @@ mod tests {
             .decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
             .unwrap();
         assert_eq!(
-            super::sign(&key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, br#"{"test": 2432232314}"#),
+            super::sign(
+                &key,
+                "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                1614265330,
+                br#"{"test": 2432232314}"#
+            ),
             "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
         );
     }

@@ -224,8 +224,11 @@ pub struct ProfileChange<'a> {
 }
 
 pub async fn update_profile(db: &Db, id: &str, c: ProfileChange<'_>) -> Result<(), sqlx::Error> {
-    update_recorded(db, id, sqlx::query(
-        "UPDATE users SET
+    update_recorded(
+        db,
+        id,
+        sqlx::query(
+            "UPDATE users SET
             first_name = COALESCE($1, first_name),
             last_name = COALESCE($2, last_name),
             username = COALESCE($3, username),
@@ -233,16 +236,17 @@ pub async fn update_profile(db: &Db, id: &str, c: ProfileChange<'_>) -> Result<(
             primary_phone_number_id = COALESCE($5, primary_phone_number_id),
             updated_at = $6
          WHERE id = $7",
+        )
+        .bind(c.first_name)
+        .bind(c.last_name)
+        .bind(c.username)
+        .bind(c.primary_email_address_id)
+        .bind(c.primary_phone_number_id)
+        .bind(now_ms())
+        .bind(id),
     )
-    .bind(c.first_name)
-    .bind(c.last_name)
-    .bind(c.username)
-    .bind(c.primary_email_address_id)
-    .bind(c.primary_phone_number_id)
-    .bind(now_ms())
-    .bind(id))
-        .await
-        .map(|_| ())
+    .await
+    .map(|_| ())
 }
 
 /// Replaces the user's `unsafe_metadata` with what `change` makes of the stored
@@ -323,10 +327,7 @@ pub async fn mark_mfa(db: &Db, id: &str, enabled: bool) -> Result<(), sqlx::Erro
         "UPDATE users SET mfa_disabled_at = $1, updated_at = $2 WHERE id = $3"
     };
     let now = now_ms();
-    update_recorded(db, id, sqlx::query(sql)
-        .bind(now)
-        .bind(now)
-        .bind(id))
+    update_recorded(db, id, sqlx::query(sql).bind(now).bind(now).bind(id))
         .await
         .map(|_| ())
 }
@@ -380,13 +381,18 @@ pub async fn set_banned(db: &Db, id: &str, banned: bool) -> Result<bool, sqlx::E
 /// Lifts an administrator's lock and any timed lockout, and forgets failed tries
 /// (a ban stays, and its lock with it).
 pub async fn admin_unlock(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
-    Ok(update_recorded(db, id, sqlx::query(
-        "UPDATE users SET locked_by_admin_at = NULL, failed_attempts = 0,
+    Ok(update_recorded(
+        db,
+        id,
+        sqlx::query(
+            "UPDATE users SET locked_by_admin_at = NULL, failed_attempts = 0,
             locked_until = CASE WHEN banned_at IS NULL THEN NULL ELSE locked_until END,
             updated_at = $1 WHERE id = $2",
+        )
+        .bind(now_ms())
+        .bind(id),
     )
-    .bind(now_ms())
-    .bind(id)).await?
+    .await?
         == 1)
 }
 
@@ -682,8 +688,5 @@ pub async fn set_required(
             "UPDATE users SET {column} = NULL, updated_at = $1 WHERE id = $2 AND {column} IS NOT NULL"
         )
     };
-    Ok(update_recorded(db, id, sqlx::query(&sql)
-        .bind(now_ms())
-        .bind(id)).await?
-        == 1)
+    Ok(update_recorded(db, id, sqlx::query(&sql).bind(now_ms()).bind(id)).await? == 1)
 }

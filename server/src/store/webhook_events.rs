@@ -88,7 +88,11 @@ pub struct EventRow {
 }
 
 /// Claims up to `limit` events not yet fanned out, for `lease_ms`, oldest first.
-pub async fn claim_waiting(db: &Db, lease_ms: i64, limit: i64) -> Result<Vec<EventRow>, sqlx::Error> {
+pub async fn claim_waiting(
+    db: &Db,
+    lease_ms: i64,
+    limit: i64,
+) -> Result<Vec<EventRow>, sqlx::Error> {
     let now = now_ms();
     sqlx::query_as(
         "UPDATE webhook_events SET claimed_until = $1
@@ -153,7 +157,11 @@ pub struct DeliveryRow {
 
 /// Claims up to `limit` deliveries that are due, for `lease_ms`: no other worker
 /// (on any instance) sends them until the lease runs out.
-pub async fn claim_due(db: &Db, lease_ms: i64, limit: i64) -> Result<Vec<DeliveryRow>, sqlx::Error> {
+pub async fn claim_due(
+    db: &Db,
+    lease_ms: i64,
+    limit: i64,
+) -> Result<Vec<DeliveryRow>, sqlx::Error> {
     let now = now_ms();
     let ids: Vec<String> = sqlx::query_scalar(
         "UPDATE webhook_deliveries SET claimed_until = $1
