@@ -649,6 +649,9 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
         Some(&demo_dir(root).join("dist")),
         &[("FAPI_DASHBOARD_PASSWORD", E2E_DASHBOARD_PASSWORD)],
     )?;
+    // The demo's own API in front of the MFA-required instance: a pending session
+    // (no second factor set up yet) must be signed out for it.
+    let demo_api = DemoApi::start(root, &mfa_required.url)?;
     let (driver, webdriver_url) = start_chromedriver()?;
     let mut tests = cargo();
     tests
@@ -656,6 +659,8 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
             "test",
             "-p",
             "e2e",
+            "--test",
+            "demo_api",
             "--test",
             "journey",
             "--test",
@@ -672,11 +677,13 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
         .env("DEMO_URL", &server.url)
         .env("REVERIFY_URL", &reverify.url)
         .env("MFA_REQUIRED_URL", &mfa_required.url)
+        .env("DEMO_API_URL", &demo_api.url)
         .env("DASHBOARD_URL", &dashboard.url)
         .env("DASHBOARD_PASSWORD", E2E_DASHBOARD_PASSWORD)
         .env("WEBDRIVER_URL", &webdriver_url);
     let result = run_tests(root, tests, tally);
     drop(driver);
+    drop(demo_api);
     drop(dashboard);
     drop(hosted_app);
     drop(hosted_fapi);
@@ -690,6 +697,49 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
         );
     }
     result
+}
+
+/// The demo's own API (`examples/demo-api`) for a test: on a free port, trusting
+/// the fapi-server at `fapi` (its tokens' issuer, and the app's origin: it serves
+/// the demo too). Stops when dropped.
+struct DemoApi {
+    child: std::process::Child,
+    url: String,
+}
+
+impl DemoApi {
+    fn start(root: &Path, fapi: &str) -> Result<DemoApi> {
+        let mut build = cargo();
+        build.args(["build", "--quiet", "-p", "demo-api"]);
+        run(root, build)?;
+        let port = free_port()?;
+        let child = Command::new(root.join("target").join("debug").join("demo-api"))
+            .env("DEMO_API_LISTEN", format!("127.0.0.1:{port}"))
+            .env("CLERK_FRONTEND_API", fapi)
+            .env("CLERK_AUTHORIZED_PARTY", fapi)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("demo-api: {e}"))?;
+        let api = DemoApi {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(api);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Err("demo-api did not start".into())
+    }
+}
+
+impl Drop for DemoApi {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// The official clerk-js the conformance suite runs (README: "tested with").
