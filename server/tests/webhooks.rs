@@ -359,3 +359,38 @@ async fn three_instances_deliver_each_event_once() {
     ids.dedup();
     assert_eq!(ids.len(), 18, "no event twice");
 }
+
+/// The dashboard's Developers page: the Backend API's state (never a key), the
+/// endpoints (never a secret) with their latest deliveries, and the JWT templates.
+#[tokio::test]
+async fn the_dashboard_shows_keys_endpoints_deliveries_and_templates() {
+    const KEY: &str = "sk_test_dashboarddashboarddashboarddash01";
+    let receiver = receiver().await;
+    let url = receiver.url.clone();
+    let server = TestServer::with(|s| {
+        common::admin::with_admin(s);
+        s.backend_api.secret_keys = vec![KEY.into()];
+        s.webhook_endpoints = vec![endpoint(&url, &["user.created"])];
+        s.jwt_templates = vec![fapi_server::config::JwtTemplate {
+            name: "hasura".into(),
+            lifetime_seconds: 300,
+            claims: serde_json::json!({"aud": "hasura"}).as_object().unwrap().clone(),
+            signing_key: None,
+        }];
+    })
+    .await;
+    let b = server.browser(Mode::Cookie);
+    b.sign_up(&server, "dash@example.com", "Dash").await;
+    receiver.wait_for(1).await;
+    let admin = common::admin::signed_in_admin(&server).await;
+    let page = admin.get("/dashboard/developers").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for shown in ["1 secret key is set", "ES256", &url, "user.created", "delivered", "hasura", "300 s"] {
+        assert!(page.body.contains(shown), "{shown} in {}", page.body);
+    }
+    assert!(!page.body.contains(KEY) && !page.body.contains(SECRET));
+    // Signed out, nothing.
+    let stranger = common::admin::AdminBrowser::new(&server);
+    let page = stranger.get("/dashboard/developers").await;
+    assert!(!page.body.contains(&url));
+}

@@ -5,6 +5,7 @@
 //! administrator's action. Off until an administrator is configured.
 
 mod auth;
+mod developers_page;
 mod layout;
 mod log_page;
 mod recoveries_page;
@@ -45,6 +46,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             .route("/users/{id}", get(users_page::show))
             .route("/users/{id}/{action}", post(users_page::act))
             .route("/recoveries", get(recoveries_page::list))
+            .route("/developers", get(developers_page::show))
             .route("/log", get(log_page::show))
             .fallback(|| async {
                 layout::message(StatusCode::NOT_FOUND, "Not found", "No such page.")
