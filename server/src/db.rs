@@ -26,6 +26,9 @@ pub struct Db {
     pub engine: Engine,
     /// The last second's session and client reads (see `store::recent`).
     pub recent: Arc<crate::store::recent::RecentReads>,
+    /// Whether any webhook endpoint is configured: without one, no event is
+    /// recorded (`store::webhook_events`), and sign-ins write nothing for them.
+    pub webhooks: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Which database engine a URL names.
@@ -109,6 +112,7 @@ impl Db {
             read: pool,
             engine: Engine::Postgres,
             recent: Arc::default(),
+            webhooks: Arc::default(),
         })
     }
 
@@ -162,6 +166,7 @@ impl Db {
             read,
             engine: Engine::Sqlite,
             recent: Arc::default(),
+            webhooks: Arc::default(),
         })
     }
 

@@ -163,6 +163,11 @@ impl Server {
         )
         .await?;
         let code_key = keys::load_or_create_secret(&db, "code_hmac").await?;
+        // Events are recorded only while an endpoint may want them.
+        db.webhooks.store(
+            !settings.webhook_endpoints.is_empty(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let instance_id = format!(
             "ins_{}",
             &hex::encode(keys::load_or_create_secret(&db, "instance_id").await?)[..27]

@@ -42,6 +42,10 @@ pub async fn run(state: AppState) {
         ))
         .build()
         .expect("an HTTP client");
+    // Without an endpoint nothing is recorded, and there is nothing to do.
+    if !events::on(&state.db) {
+        return;
+    }
     loop {
         fan_out_waiting(&state).await;
         deliver_due(&state, &http).await;

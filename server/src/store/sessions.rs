@@ -69,6 +69,7 @@ pub const RESET_PASSWORD: &str = "reset-password";
 const COLUMNS: &str = "id, client_id, user_id, status, expire_at, abandon_at, last_active_at, first_factor_at, second_factor_at, user_agent, ip_address, created_at, updated_at, task";
 
 pub(super) async fn insert(
+    db: &Db,
     tx: &mut Transaction<'_, Any>,
     id: &str,
     user_id: &str,
@@ -98,7 +99,7 @@ pub(super) async fn insert(
     .bind(s.task)
     .execute(&mut **tx)
     .await?;
-    super::webhook_events::record(tx, super::webhook_events::SESSION_CREATED, id).await?;
+    super::webhook_events::record(db, tx, super::webhook_events::SESSION_CREATED, id).await?;
     // A session on this client: it is a known device for this user from now on.
     super::trusted_clients::trust(tx, s.client_id, user_id).await
 }
@@ -138,7 +139,7 @@ pub async fn complete_sign_in(
     if !moved {
         return Ok(None);
     }
-    insert(&mut tx, &session_id, user_id, s, second_factor).await?;
+    insert(db, &mut tx, &session_id, user_id, s, second_factor).await?;
     let client_token = crate::ids::new_token();
     sqlx::query(&format!("UPDATE clients SET last_active_session_id = $1, last_authentication_strategy = $2, token_hash = $3, {} WHERE id = $5", super::clients::next_version("$4")))
         .bind(&session_id)
@@ -228,7 +229,7 @@ pub async fn touch(db: &Db, id: &str, idle_ms: i64) -> Result<(), sqlx::Error> {
 pub async fn finish(db: &Db, id: &str, status: &str) -> Result<(), sqlx::Error> {
     let mut tx = db.write.begin().await?;
     let event = super::webhook_events::session_finished(status);
-    super::webhook_events::record_for_live_sessions(&mut tx, event, "id = $3", &[id]).await?;
+    super::webhook_events::record_for_live_sessions(db, &mut tx, event, "id = $3", &[id]).await?;
     sqlx::query("UPDATE sessions SET status = $1, updated_at = $2 WHERE id = $3 AND status IN ('active', 'pending', 'ended')")
         .bind(status)
         .bind(now_ms())
@@ -248,7 +249,7 @@ pub async fn finish_all_for_client(
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.write.begin().await?;
     let event = super::webhook_events::session_finished(status);
-    super::webhook_events::record_for_live_sessions(&mut tx, event, "client_id = $3", &[client_id])
+    super::webhook_events::record_for_live_sessions(db, &mut tx, event, "client_id = $3", &[client_id])
         .await?;
     sqlx::query("UPDATE sessions SET status = $1, updated_at = $2 WHERE client_id = $3 AND status IN ('active', 'pending')")
         .bind(status)
@@ -265,6 +266,7 @@ pub async fn finish_all_for_client(
 pub async fn revoke_others(db: &Db, user_id: &str, keep: &str) -> Result<(), sqlx::Error> {
     let mut tx = db.write.begin().await?;
     super::webhook_events::record_for_live_sessions(
+        db,
         &mut tx,
         "session.revoked",
         "user_id = $3 AND id <> $4",
@@ -313,6 +315,7 @@ pub async fn mark_second_factor(db: &Db, id: &str) -> Result<(), sqlx::Error> {
 pub async fn revoke_all_for_user(db: &Db, user_id: &str) -> Result<u64, sqlx::Error> {
     let mut tx = db.write.begin().await?;
     super::webhook_events::record_for_live_sessions(
+        db,
         &mut tx,
         "session.revoked",
         "user_id = $3",

@@ -181,7 +181,7 @@ pub async fn complete(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    super::webhook_events::record(&mut tx, super::webhook_events::USER_CREATED, &user_id).await?;
+    super::webhook_events::record(db, &mut tx, super::webhook_events::USER_CREATED, &user_id).await?;
     for (kind, value, verification_id, primary_column) in [
         (
             super::identifications::EMAIL,
@@ -220,7 +220,7 @@ pub async fn complete(
         .execute(&mut *tx)
         .await?;
     }
-    super::sessions::insert(&mut tx, &session_id, &user_id, session, false).await?;
+    super::sessions::insert(db, &mut tx, &session_id, &user_id, session, false).await?;
     sqlx::query(&format!("UPDATE clients SET last_active_session_id = $1, last_authentication_strategy = $2, {} WHERE id = $4", super::clients::next_version("$3")))
         .bind(&session_id)
         .bind(session.strategy)

@@ -66,7 +66,7 @@ async fn update_recorded<'q>(
     let mut tx = db.write.begin().await?;
     let changed = query.execute(&mut *tx).await?.rows_affected();
     if changed > 0 {
-        super::webhook_events::record(&mut tx, super::webhook_events::USER_UPDATED, id).await?;
+        super::webhook_events::record(db, &mut tx, super::webhook_events::USER_UPDATED, id).await?;
     }
     tx.commit().await?;
     Ok(changed)
@@ -305,7 +305,7 @@ pub async fn change_metadata<E: From<sqlx::Error>>(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    super::webhook_events::record(&mut tx, super::webhook_events::USER_UPDATED, id).await?;
+    super::webhook_events::record(db, &mut tx, super::webhook_events::USER_UPDATED, id).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -651,7 +651,7 @@ pub async fn delete_account(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
         .rows_affected()
         == 1;
     if deleted {
-        super::webhook_events::record(&mut tx, super::webhook_events::USER_DELETED, id).await?;
+        super::webhook_events::record(db, &mut tx, super::webhook_events::USER_DELETED, id).await?;
     }
     tx.commit().await?;
     db.recent.forget_all();

@@ -35,13 +35,22 @@ pub fn session_finished(status: &str) -> &'static str {
     }
 }
 
+/// Whether events are recorded on `db`: only while an endpoint may want them.
+pub fn on(db: &Db) -> bool {
+    db.webhooks.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Records that `kind` happened to `resource_id`, on the connection of the change's
-/// transaction.
+/// transaction (when [`on`]).
 pub async fn record(
+    db: &Db,
     conn: &mut AnyConnection,
     kind: &str,
     resource_id: &str,
 ) -> Result<(), sqlx::Error> {
+    if !on(db) {
+        return Ok(());
+    }
     sqlx::query(
         "INSERT INTO webhook_events (id, kind, resource_id, created_at) VALUES ($1, $2, $3, $4)",
     )
@@ -58,11 +67,15 @@ pub async fn record(
 /// `sessions` with placeholders from `$3`, each bound in turn to `binds`), before
 /// the statement that ends them runs in the same transaction.
 pub async fn record_for_live_sessions(
+    db: &Db,
     conn: &mut AnyConnection,
     kind: &'static str,
     live_where: &str,
     binds: &[&str],
 ) -> Result<(), sqlx::Error> {
+    if !on(db) {
+        return Ok(());
+    }
     let sql = format!(
         "INSERT INTO webhook_events (id, kind, resource_id, created_at)
          SELECT $1 || id, '{kind}', id, $2 FROM sessions
