@@ -14,9 +14,9 @@
 //!     ("svix-signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="),
 //! ];
 //! // Svix's published example, checked at the time it was signed.
-//! webhook.verify_at(&headers, body, 1614265330).unwrap();
+//! webhook.verify_at(headers, body, 1614265330).unwrap();
 //! // Ten minutes later, the same message is a replay.
-//! assert!(matches!(webhook.verify_at(&headers, body, 1614265930), Err(WebhookError::Timestamp)));
+//! assert!(matches!(webhook.verify_at(headers, body, 1614265930), Err(WebhookError::Timestamp)));
 //! ```
 
 use base64::{engine::general_purpose::STANDARD, Engine};

@@ -47,7 +47,10 @@ async fn a_pending_session_is_signed_out_for_the_apps_api() {
         vec![("strategy", "email_code".into()), ("code", "424242".into())],
     )
     .await;
-    let sid = v["response"]["created_session_id"].as_str().unwrap().to_owned();
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let token = |sid: String| {
         let post = &post;
         async move {
@@ -63,7 +66,10 @@ async fn a_pending_session_is_signed_out_for_the_apps_api() {
             .bearer_auth(jwt);
         async move {
             let response = request.send().await.unwrap();
-            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+            (
+                response.status().as_u16(),
+                response.json::<Value>().await.unwrap(),
+            )
         }
     };
 

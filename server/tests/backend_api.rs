@@ -144,7 +144,7 @@ async fn get_list_and_count_users_by_filter_and_page() {
         )
         .await
         .ok()),
-        [cy.clone()]
+        [cy.as_str()]
     );
     // A list is the key repeated; any case matches an address.
     let two = bapi(
@@ -159,7 +159,7 @@ async fn get_list_and_count_users_by_filter_and_page() {
         ids(&bapi(&server, Method::GET, "/v1/users?query=example.org")
             .await
             .ok()),
-        [cy.clone()]
+        [cy.as_str()]
     );
     let count = bapi(&server, Method::GET, "/v1/users/count?query=example.com")
         .await

@@ -130,8 +130,10 @@ async fn a_template_token_carries_the_users_data_and_its_own_lifetime() {
 #[test]
 fn templates_are_checked_at_start() {
     let check = |t: JwtTemplate| {
-        let mut s = Settings::default();
-        s.jwt_templates = vec![t];
+        let s = Settings {
+            jwt_templates: vec![t],
+            ..Settings::default()
+        };
         s.validate().err().map(|e| e.to_string())
     };
     assert_eq!(
@@ -152,18 +154,22 @@ fn templates_are_checked_at_start() {
     assert!(check(template("t", json!({}), Some("short")))
         .unwrap()
         .contains("signing_key"));
-    let mut s = Settings::default();
-    s.jwt_templates = vec![
-        template("t", json!({}), None),
-        template("t", json!({}), None),
-    ];
+    let s = Settings {
+        jwt_templates: vec![
+            template("t", json!({}), None),
+            template("t", json!({}), None),
+        ],
+        ..Settings::default()
+    };
     assert!(s
         .validate()
         .unwrap_err()
         .to_string()
         .contains("two templates"));
-    let mut s = Settings::default();
-    s.jwt_templates = vec![template("t", json!({}), Some(SHARED))];
+    let s = Settings {
+        jwt_templates: vec![template("t", json!({}), Some(SHARED))],
+        ..Settings::default()
+    };
     assert!(!s.printable().unwrap().contains(SHARED));
 }
 

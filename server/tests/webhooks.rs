@@ -374,7 +374,10 @@ async fn the_dashboard_shows_keys_endpoints_deliveries_and_templates() {
         s.jwt_templates = vec![fapi_server::config::JwtTemplate {
             name: "hasura".into(),
             lifetime_seconds: 300,
-            claims: serde_json::json!({"aud": "hasura"}).as_object().unwrap().clone(),
+            claims: serde_json::json!({"aud": "hasura"})
+                .as_object()
+                .unwrap()
+                .clone(),
             signing_key: None,
         }];
     })
@@ -385,7 +388,15 @@ async fn the_dashboard_shows_keys_endpoints_deliveries_and_templates() {
     let admin = common::admin::signed_in_admin(&server).await;
     let page = admin.get("/dashboard/developers").await;
     assert_eq!(page.status, StatusCode::OK);
-    for shown in ["1 secret key is set", "ES256", &url, "user.created", "delivered", "hasura", "300 s"] {
+    for shown in [
+        "1 secret key is set",
+        "ES256",
+        &url,
+        "user.created",
+        "delivered",
+        "hasura",
+        "300 s",
+    ] {
         assert!(page.body.contains(shown), "{shown} in {}", page.body);
     }
     assert!(!page.body.contains(KEY) && !page.body.contains(SECRET));

@@ -306,6 +306,8 @@ fn test(root: &Path) -> Result {
         "fapi-types",
         "-p",
         "fapi-server",
+        "-p",
+        "yew-clerk-backend",
     ])
     .env("RUSTDOCFLAGS", "-D warnings");
     run(root, doc)?;

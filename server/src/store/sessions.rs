@@ -249,8 +249,14 @@ pub async fn finish_all_for_client(
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.write.begin().await?;
     let event = super::webhook_events::session_finished(status);
-    super::webhook_events::record_for_live_sessions(db, &mut tx, event, "client_id = $3", &[client_id])
-        .await?;
+    super::webhook_events::record_for_live_sessions(
+        db,
+        &mut tx,
+        event,
+        "client_id = $3",
+        &[client_id],
+    )
+    .await?;
     sqlx::query("UPDATE sessions SET status = $1, updated_at = $2 WHERE client_id = $3 AND status IN ('active', 'pending')")
         .bind(status)
         .bind(now_ms())

@@ -181,7 +181,8 @@ pub async fn complete(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    super::webhook_events::record(db, &mut tx, super::webhook_events::USER_CREATED, &user_id).await?;
+    super::webhook_events::record(db, &mut tx, super::webhook_events::USER_CREATED, &user_id)
+        .await?;
     for (kind, value, verification_id, primary_column) in [
         (
             super::identifications::EMAIL,

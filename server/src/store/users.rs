@@ -48,7 +48,6 @@ impl UserRow {
     }
 
     /// Seconds left of a lockout, if one is running.
-
     pub fn locked_for(&self, now: i64) -> Option<i64> {
         self.locked_until
             .filter(|until| *until > now)
