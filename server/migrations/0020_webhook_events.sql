@@ -9,6 +9,9 @@ CREATE TABLE webhook_events (
     kind TEXT NOT NULL,
     resource_id TEXT NOT NULL,
     payload TEXT,
+    -- A payload that carries a code (email.created, sms.created): rendered with the
+    -- message and sealed with the secrets key, bound to the event's id.
+    sealed BOOLEAN NOT NULL DEFAULT FALSE,
     claimed_until BIGINT,
     fanned_out_at BIGINT,
     created_at BIGINT NOT NULL

@@ -126,15 +126,26 @@ pub struct WebhookEndpoint {
     /// The signing secret, `whsec_` and base64 of at least 24 random bytes (Svix's
     /// and Clerk's format): `whsec_$(openssl rand -base64 32)`.
     pub secret: String,
-    /// The events it wants (`user.created`, `session.revoked`, …); none: all.
+    /// The events it wants (`user.created`, `session.revoked`, …); none: all but
+    /// `email.created` and `sms.created`, which carry codes and come only by name.
     #[serde(default)]
     pub events: Vec<String>,
 }
 
 impl WebhookEndpoint {
-    /// Whether it wants events of `kind`.
+    /// Whether it wants events of `kind`. `email.created` and `sms.created` carry
+    /// codes: only an endpoint that names them gets them.
     pub fn wants(&self, kind: &str) -> bool {
-        self.events.is_empty() || self.events.iter().any(|e| e == kind)
+        if self.events.is_empty() {
+            !crate::store::webhook_events::OPT_IN.contains(&kind)
+        } else {
+            self.events.iter().any(|e| e == kind)
+        }
+    }
+
+    /// Whether any endpoint wants `kind`.
+    pub fn any_wants(endpoints: &[WebhookEndpoint], kind: &str) -> bool {
+        endpoints.iter().any(|e| e.wants(kind))
     }
 
     /// The signing key the secret names.

@@ -46,7 +46,7 @@ pub async fn show(State(state): State<AppState>, signed: Signed) -> Response {
                         @for e in &settings.webhook_endpoints {
                             tr {
                                 td { (e.url) }
-                                td { @if e.events.is_empty() { "all" } @else { (e.events.join(", ")) } }
+                                td { @if e.events.is_empty() { "all but email.created and sms.created" } @else { (e.events.join(", ")) } }
                                 td { "set (never shown)" }
                             }
                         }

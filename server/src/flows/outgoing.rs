@@ -23,18 +23,27 @@ const LEASE_MS: i64 = 60_000;
 /// Messages claimed (and sent side by side) at a time.
 const BATCH: i64 = 16;
 
-/// Queues `message` (or, to the development outbox, delivers it at once).
+/// Queues `message` (or, to the development outbox, delivers it at once), with its
+/// `email.created` / `sms.created` webhook event when an endpoint wants it.
 pub async fn send(state: &AppState, message: &Message) -> ApiResult<()> {
+    let id = new_id("msg");
+    let event = super::webhooks::message_event(state, message, &id);
+    let event = event
+        .as_ref()
+        .map(|(event_id, kind, sealed)| (event_id.as_str(), *kind, sealed.as_str()));
     if state.delivery.is_in_memory(message.channel) {
+        if let Some((event_id, kind, sealed)) = event {
+            let mut conn = state.db.write.acquire().await?;
+            store::webhook_events::record_sealed(&mut conn, event_id, kind, &id, sealed).await?;
+        }
         return state.delivery.send(message).await.map_err(|e| {
             tracing::error!(error = %e, "outbox delivery failed");
             ApiError::delivery_failed()
         });
     }
-    let id = new_id("msg");
     let json = serde_json::to_vec(message).map_err(|_| ApiError::internal())?;
     let sealed = state.secrets.seal(&json, &id);
-    store::outgoing::insert(&state.db, &id, &sealed).await?;
+    store::outgoing::insert(&state.db, &id, &sealed, event).await?;
     state.outgoing.notify_one();
     Ok(())
 }

@@ -15,7 +15,8 @@ use sha2::Sha256;
 
 use crate::{
     config::WebhookEndpoint,
-    ids::now_ms,
+    delivery::{Channel, Kind, Message},
+    ids::{new_id, now_ms},
     render,
     state::AppState,
     store::{self, webhook_events as events},
@@ -74,6 +75,9 @@ async fn fan_out_waiting(state: &AppState) {
                 .collect();
             let payload = if wanting.is_empty() {
                 None
+            } else if event.payload.is_some() {
+                // Rendered and sealed when recorded (a message): kept as it is.
+                event.payload.clone()
             } else {
                 match payload(state, &event).await {
                     Ok(payload) => payload,
@@ -100,6 +104,8 @@ async fn payload(
     event: &events::EventRow,
 ) -> Result<Option<String>, crate::error::ApiError> {
     let data = match event.kind.as_str() {
+        // Rendered when recorded; never here.
+        events::EMAIL_CREATED | events::SMS_CREATED => return Ok(None),
         events::USER_DELETED => json!({"object": "user", "id": event.resource_id, "deleted": true}),
         kind if kind.starts_with("user.") => {
             match store::users::get(&state.db, &event.resource_id).await? {
@@ -123,15 +129,76 @@ async fn payload(
             session
         }
     };
-    let body = json!({
-        "type": event.kind,
+    Ok(Some(envelope(state, &event.kind, data, event.created_at)))
+}
+
+/// Clerk's event body around `data`.
+fn envelope(state: &AppState, kind: &str, data: Value, at: i64) -> String {
+    json!({
+        "type": kind,
         "object": "event",
         "data": data,
-        "timestamp": event.created_at,
+        "timestamp": at,
         "instance_id": state.instance_id,
         "event_attributes": {"http_request": {"client_ip": "", "user_agent": ""}},
-    });
-    Ok(Some(body.to_string()))
+    })
+    .to_string()
+}
+
+/// The `email.created` or `sms.created` event of a message on its way (queued as
+/// `message_id`), when an endpoint wants it: its id, kind and payload, sealed (the
+/// message may carry a code). Clerk's email and SMS shapes.
+pub fn message_event(
+    state: &AppState,
+    message: &Message,
+    message_id: &str,
+) -> Option<(String, &'static str, String)> {
+    let settings = state.settings();
+    let kind = match message.channel {
+        Channel::Email => events::EMAIL_CREATED,
+        Channel::Sms => events::SMS_CREATED,
+    };
+    if !events::on(&state.db) || !WebhookEndpoint::any_wants(&settings.webhook_endpoints, kind) {
+        return None;
+    }
+    let slug = match message.kind {
+        Kind::Code => "verification_code",
+        Kind::Notice => "account_notice",
+    };
+    let data = match message.channel {
+        Channel::Email => json!({
+            "object": "email",
+            "id": message_id,
+            "slug": slug,
+            "from_email_name": settings.application_name,
+            "to_email_address": message.to,
+            "email_address_id": null,
+            "user_id": null,
+            "subject": message.subject,
+            "body": message.body,
+            "body_plain": message.body,
+            "status": "queued",
+            "data": {},
+            "delivered_by_clerk": true,
+        }),
+        Channel::Sms => json!({
+            "object": "sms_message",
+            "id": message_id,
+            "slug": slug,
+            "from_phone_number": "",
+            "to_phone_number": message.to,
+            "phone_number_id": null,
+            "user_id": null,
+            "message": message.body,
+            "status": "queued",
+            "data": {},
+            "delivered_by_clerk": true,
+        }),
+    };
+    let event_id = new_id("msg");
+    let body = envelope(state, kind, data, now_ms());
+    let sealed = state.secrets.seal(body.as_bytes(), &event_id);
+    Some((event_id, kind, sealed))
 }
 
 async fn deliver_due(state: &AppState, http: &reqwest::Client) {
@@ -178,20 +245,27 @@ async fn deliver(
         let _ = events::failed(&state.db, &delivery.id, None, "endpoint removed", None).await;
         return;
     };
+    let payload = if delivery.sealed == 1 {
+        match state.secrets.open(&delivery.payload, &delivery.event_id) {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                // Sealed under another key (the secrets key changed): nobody can read it.
+                let _ = events::failed(&state.db, &delivery.id, None, "does not open", None).await;
+                return;
+            }
+        }
+    } else {
+        delivery.payload.clone().into_bytes()
+    };
     let timestamp = now_ms() / 1000;
-    let signature = sign(
-        &key,
-        &delivery.event_id,
-        timestamp,
-        delivery.payload.as_bytes(),
-    );
+    let signature = sign(&key, &delivery.event_id, timestamp, &payload);
     let sent = http
         .post(&endpoint.url)
         .header("content-type", "application/json")
         .header("svix-id", &delivery.event_id)
         .header("svix-timestamp", timestamp.to_string())
         .header("svix-signature", signature)
-        .body(delivery.payload.clone())
+        .body(payload)
         .send()
         .await;
     let outcome = match sent {

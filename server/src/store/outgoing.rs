@@ -13,8 +13,16 @@ pub struct OutgoingRow {
     pub attempts: i64,
 }
 
-pub async fn insert(db: &Db, id: &str, sealed: &str) -> Result<(), sqlx::Error> {
+/// Queues a message; with `event` (id, kind, sealed payload), its `email.created` or
+/// `sms.created` webhook event in the same transaction.
+pub async fn insert(
+    db: &Db,
+    id: &str,
+    sealed: &str,
+    event: Option<(&str, &str, &str)>,
+) -> Result<(), sqlx::Error> {
     let now = now_ms();
+    let mut tx = db.write.begin().await?;
     sqlx::query(
         "INSERT INTO outgoing_messages (id, sealed, attempts, next_attempt_at, created_at)
          VALUES ($1, $2, 0, $3, $4)",
@@ -23,9 +31,12 @@ pub async fn insert(db: &Db, id: &str, sealed: &str) -> Result<(), sqlx::Error> 
     .bind(sealed)
     .bind(now)
     .bind(now)
-    .execute(&db.write)
-    .await
-    .map(|_| ())
+    .execute(&mut *tx)
+    .await?;
+    if let Some((event_id, kind, payload)) = event {
+        super::webhook_events::record_sealed(&mut tx, event_id, kind, id, payload).await?;
+    }
+    tx.commit().await
 }
 
 /// Claims up to `limit` messages that are due and not claimed by anyone else, for

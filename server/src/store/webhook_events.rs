@@ -14,6 +14,12 @@ pub const USER_CREATED: &str = "user.created";
 pub const USER_UPDATED: &str = "user.updated";
 pub const USER_DELETED: &str = "user.deleted";
 pub const SESSION_CREATED: &str = "session.created";
+pub const EMAIL_CREATED: &str = "email.created";
+pub const SMS_CREATED: &str = "sms.created";
+
+/// Events an endpoint gets only when it names them: they carry the message, codes
+/// included (for an app that delivers its own emails and texts).
+pub const OPT_IN: &[&str] = &[EMAIL_CREATED, SMS_CREATED];
 
 /// Every event kind this server sends, for settings and the dashboard.
 pub const KINDS: &[&str] = &[
@@ -24,6 +30,8 @@ pub const KINDS: &[&str] = &[
     "session.ended",
     "session.removed",
     "session.revoked",
+    EMAIL_CREATED,
+    SMS_CREATED,
 ];
 
 /// The event of a session that ended with `status` (`ended`, `removed`, `revoked`).
@@ -57,6 +65,29 @@ pub async fn record(
     .bind(new_id("msg"))
     .bind(kind)
     .bind(resource_id)
+    .bind(now_ms())
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Records an event whose payload is already rendered and sealed (it carries a
+/// code), under `id` (what the payload is bound to).
+pub async fn record_sealed(
+    conn: &mut AnyConnection,
+    id: &str,
+    kind: &str,
+    resource_id: &str,
+    sealed_payload: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO webhook_events (id, kind, resource_id, payload, sealed, created_at)
+         VALUES ($1, $2, $3, $4, TRUE, $5)",
+    )
+    .bind(id)
+    .bind(kind)
+    .bind(resource_id)
+    .bind(sealed_payload)
     .bind(now_ms())
     .execute(conn)
     .await
@@ -97,6 +128,8 @@ pub struct EventRow {
     pub id: String,
     pub kind: String,
     pub resource_id: String,
+    /// Rendered (and sealed) when the event was recorded; else rendered at fan-out.
+    pub payload: Option<String>,
     pub created_at: i64,
 }
 
@@ -114,7 +147,7 @@ pub async fn claim_waiting(
              WHERE fanned_out_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2)
              ORDER BY created_at, id LIMIT $3)
            AND fanned_out_at IS NULL AND (claimed_until IS NULL OR claimed_until < $4)
-         RETURNING id, kind, resource_id, created_at",
+         RETURNING id, kind, resource_id, payload, created_at",
     )
     .bind(now + lease_ms)
     .bind(now)
@@ -135,7 +168,9 @@ pub async fn fan_out(
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
     let mut tx = db.write.begin().await?;
-    sqlx::query("UPDATE webhook_events SET payload = $1, fanned_out_at = $2 WHERE id = $3")
+    sqlx::query(
+        "UPDATE webhook_events SET payload = COALESCE(payload, $1), fanned_out_at = $2 WHERE id = $3",
+    )
         .bind(payload)
         .bind(now)
         .bind(event_id)
@@ -166,6 +201,9 @@ pub struct DeliveryRow {
     pub endpoint: String,
     pub attempts: i64,
     pub payload: String,
+    /// 1: the payload is sealed, bound to the event's id (a `BOOLEAN` read as 0/1:
+    /// sqlx's `Any` driver cannot hand over a SQLite `BOOLEAN`).
+    pub sealed: i64,
 }
 
 /// Claims up to `limit` deliveries that are due, for `lease_ms`: no other worker
@@ -197,7 +235,8 @@ pub async fn claim_due(
     let mut rows = Vec::with_capacity(ids.len());
     for id in ids {
         let row: Option<DeliveryRow> = sqlx::query_as(
-            "SELECT d.id, d.event_id, d.endpoint, d.attempts, e.payload FROM webhook_deliveries d
+            "SELECT d.id, d.event_id, d.endpoint, d.attempts, e.payload,
+                CASE WHEN e.sealed THEN 1 ELSE 0 END AS sealed FROM webhook_deliveries d
              JOIN webhook_events e ON e.id = d.event_id WHERE d.id = $1",
         )
         .bind(&id)
