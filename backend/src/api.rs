@@ -220,7 +220,11 @@ impl BackendApi {
         query: &[(&'static str, String)],
         body: Option<serde_json::Value>,
     ) -> Result<T, BackendApiError> {
-        // Each part is one path segment, escaped: an id can never reach another path.
+        // Each part is one path segment, escaped, and never empty, `.` or `..` (which
+        // a URL drops or climbs): an id can never reach another path.
+        if let Some(bad) = path.iter().find(|p| matches!(**p, "" | "." | "..")) {
+            return Err(BackendApiError::Decode(format!("{bad:?} is not an id")));
+        }
         let mut url = self.base.clone();
         url.path_segments_mut()
             .expect("an http(s) URL")

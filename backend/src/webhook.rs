@@ -94,7 +94,7 @@ impl Webhook {
         let timestamp = timestamp.ok_or(WebhookError::MissingHeader("svix-timestamp"))?;
         let signatures = signatures.ok_or(WebhookError::MissingHeader("svix-signature"))?;
         let at: i64 = timestamp.parse().map_err(|_| WebhookError::BadTimestamp)?;
-        if (now - at).abs() > TOLERANCE_SECONDS {
+        if now.abs_diff(at) > TOLERANCE_SECONDS as u64 {
             return Err(WebhookError::Timestamp);
         }
         // Several signatures (`v1,AAA v1,BBB`) while a secret is rolled: one is enough.

@@ -220,8 +220,11 @@ impl JwtTemplate {
     }
 
     /// Clerk's claims a template cannot set.
-    pub const RESERVED: &'static [&'static str] =
-        &["azp", "exp", "iat", "iss", "jti", "nbf", "sub"];
+    /// With a session token's own (`sid`, `sts`, `v`, `fva`): a template token must
+    /// never pass for one.
+    pub const RESERVED: &'static [&'static str] = &[
+        "azp", "exp", "iat", "iss", "jti", "nbf", "sub", "sid", "sts", "v", "fva",
+    ];
 
     fn check(&self, seen: &mut Vec<String>) -> Result<(), ConfigError> {
         let invalid = |m: String| {
@@ -943,6 +946,10 @@ impl Settings {
                             if let toml::Value::String(url) = v {
                                 *url = redact_url_password(url);
                             }
+                        } else if key == "url" {
+                            if let toml::Value::String(url) = v {
+                                *url = shown_url(url);
+                            }
                         } else {
                             redact(v);
                         }
@@ -955,6 +962,24 @@ impl Settings {
         let mut value = toml::Value::try_from(self)?;
         redact(&mut value);
         toml::to_string_pretty(&value)
+    }
+}
+
+/// A webhook URL as logs, pages and `--print-config` show it: credentials and the
+/// query (where a token may ride) replaced.
+pub fn shown_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) => {
+            if !parsed.username().is_empty() || parsed.password().is_some() {
+                let _ = parsed.set_username("redacted");
+                let _ = parsed.set_password(None);
+            }
+            if parsed.query().is_some() {
+                parsed.set_query(Some("redacted"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => "<not a URL>".into(),
     }
 }
 
@@ -1439,6 +1464,31 @@ mod tests {
             matches!(s.delivery.sms, SmsDelivery::Twilio(ref t) if t.base_url == "https://api.twilio.com")
         );
         assert!(toml::from_str::<Settings>("aplication_name = \"typo\"").is_err());
+    }
+
+    #[test]
+    fn webhook_urls_are_shown_without_credentials_or_query() {
+        assert_eq!(
+            shown_url("https://u:secret@hooks.example.com/x?token=abc"),
+            "https://redacted@hooks.example.com/x?redacted"
+        );
+        assert_eq!(
+            shown_url("https://hooks.example.com/x"),
+            "https://hooks.example.com/x"
+        );
+        let s = Settings {
+            webhook_endpoints: vec![WebhookEndpoint {
+                url: "https://hooks.example.com/x?token=abc".into(),
+                secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8G".into(),
+                events: Vec::new(),
+            }],
+            ..Settings::default()
+        };
+        let printed = s.printable().unwrap();
+        assert!(
+            !printed.contains("token=abc") && !printed.contains("MfKQ9r8"),
+            "{printed}"
+        );
     }
 
     #[test]

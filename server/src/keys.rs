@@ -81,10 +81,9 @@ impl SigningKey {
     }
 
     fn from_rsa(kid: String, secret: &RsaPrivateKey, pem: &str) -> Result<Self, KeyError> {
-        if secret.size() < 256 {
-            return Err(KeyError(
-                "an RSA signing key needs at least 2048 bits".into(),
-            ));
+        // ring, which signs, takes 2048 to 4096 bits.
+        if !(256..=512).contains(&secret.size()) {
+            return Err(KeyError("an RSA signing key has 2048 to 4096 bits".into()));
         }
         let jwk = Jwk {
             kty: "RSA".into(),

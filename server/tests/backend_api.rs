@@ -229,6 +229,17 @@ async fn metadata_merges_and_the_browser_sees_only_the_public_part() {
     )
     .await
     .err(422, "form_param_format_invalid");
+    // All or nothing: a valid public patch beside an oversized private one is not
+    // stored either.
+    call(
+        &server,
+        Some(KEY),
+        Method::PATCH,
+        &path,
+        Some(json!({"public_metadata": {"x": 1}, "private_metadata": {"big": big}})),
+    )
+    .await
+    .err(422, "form_param_format_invalid");
     let me = b.get("/v1/me").await.ok();
     assert_eq!(
         me["response"]["public_metadata"],

@@ -143,6 +143,9 @@ fn templates_are_checked_at_start() {
     assert!(check(template("bad name!", json!({}), None))
         .unwrap()
         .contains("name"));
+    assert!(check(template("t", json!({"sid": "sess_1"}), None))
+        .unwrap()
+        .contains("sid is set by the server"));
     assert!(check(template("t", json!({"sub": "x"}), None))
         .unwrap()
         .contains("sub is set by the server"));

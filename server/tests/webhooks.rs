@@ -463,3 +463,58 @@ async fn messages_go_only_to_an_endpoint_that_asks_for_them() {
         assert!(!stored[0].contains(&email), "sealed");
     }
 }
+
+/// The user's addresses are part of the user: adding one and verifying it each tell
+/// `user.updated`, as Clerk's do (apps that keep emails in step rely on it).
+#[tokio::test]
+async fn a_new_email_address_is_a_user_update() {
+    let receiver = receiver().await;
+    let url = receiver.url.clone();
+    let server =
+        TestServer::with(move |s| s.webhook_endpoints = vec![endpoint(&url, &["user.updated"])])
+            .await;
+    let b = server.browser(Mode::Cookie);
+    b.sign_up(&server, "first@example.com", "Two").await;
+    let v = b
+        .post(
+            "/v1/me/email_addresses",
+            &[("email_address", "second@example.com")],
+        )
+        .await
+        .ok();
+    let id = v["response"]["id"].as_str().unwrap().to_owned();
+    b.post(
+        &format!("/v1/me/email_addresses/{id}/prepare_verification"),
+        &[("strategy", "email_code")],
+    )
+    .await
+    .ok();
+    let code = server.last_code_to("second@example.com").await;
+    b.post(
+        &format!("/v1/me/email_addresses/{id}/attempt_verification"),
+        &[("code", &code)],
+    )
+    .await
+    .ok();
+    let got = receiver.wait_for(2).await;
+    assert!(got.len() >= 2, "{got:?}");
+    let events = receiver.got.lock().unwrap().clone();
+    let last = &events.last().unwrap().1;
+    assert_eq!(last.kind, "user.updated");
+    let emails: Vec<&str> = last.data["email_addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["email_address"].as_str().unwrap())
+        .collect();
+    assert!(emails.contains(&"second@example.com"), "{emails:?}");
+    assert_eq!(
+        last.data["email_addresses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["email_address"] == "second@example.com")
+            .unwrap()["verification"]["status"],
+        "verified"
+    );
+}

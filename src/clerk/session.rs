@@ -139,6 +139,7 @@ impl Clerk {
         }
         let clerk = self.clone();
         let sid = session_id.clone();
+        let generation = self.0.tokens.generation();
         let minting = self.0.tokens.minting(&session_id, move || {
             async move {
                 let path = format!("/client/sessions/{sid}/tokens");
@@ -152,10 +153,13 @@ impl Clerk {
             .boxed_local()
         });
         let result = minting.await;
-        self.0.tokens.done_minting(&session_id);
+        self.0.tokens.done_minting(&session_id, generation);
         let jwt = result?;
-        self.0.tokens.store(&session_id, &jwt);
-        crate::browser::set_cookie("__session", &jwt, 365 * 24 * 3600);
+        // Cleared meanwhile (a reverification, a sign-out): this token tells the
+        // session as it was; the next caller mints anew.
+        if self.0.tokens.store(generation, &session_id, &jwt) {
+            crate::browser::set_cookie("__session", &jwt, 365 * 24 * 3600);
+        }
         Ok(Some(jwt))
     }
 

@@ -1,7 +1,7 @@
 //! Session tokens: cached until 15 s before they expire, and one request however
 //! many callers ask at the same time.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use futures::{
@@ -20,7 +20,10 @@ type Minting = Shared<LocalBoxFuture<'static, Result<String, ClerkError>>>;
 #[derive(Default)]
 pub(super) struct Tokens {
     cached: RefCell<Vec<(String, String, f64)>>,
-    minting: RefCell<Vec<(String, Minting)>>,
+    minting: RefCell<Vec<(String, u64, Minting)>>,
+    /// Moves on at each [`Tokens::clear`]: a mint started before it (its token tells
+    /// the session as it was, e.g. before a reverification) is not kept.
+    generation: Cell<u64>,
 }
 
 impl Tokens {
@@ -32,15 +35,29 @@ impl Tokens {
             .map(|(_, jwt, _)| jwt.clone())
     }
 
-    pub fn store(&self, session_id: &str, jwt: &str) {
+    /// The current generation, to hand back to [`Tokens::store`].
+    pub fn generation(&self) -> u64 {
+        self.generation.get()
+    }
+
+    /// Keeps `jwt` unless the tokens were cleared since its mint started
+    /// (`generation`); whether it was kept.
+    pub fn store(&self, generation: u64, session_id: &str, jwt: &str) -> bool {
+        if generation != self.generation.get() {
+            return false;
+        }
         let exp = jwt_expiry(jwt).map_or(0.0, |s| s as f64 * 1000.0);
         let mut cached = self.cached.borrow_mut();
         cached.retain(|(sid, _, _)| sid != session_id);
         cached.push((session_id.to_owned(), jwt.to_owned(), exp));
+        true
     }
 
+    /// Forgets every token, and the mints under way: the next caller mints anew.
     pub fn clear(&self) {
         self.cached.borrow_mut().clear();
+        self.minting.borrow_mut().clear();
+        self.generation.set(self.generation.get() + 1);
     }
 
     /// The request already under way for this session, or the one `start` makes.
@@ -50,18 +67,20 @@ impl Tokens {
         start: impl FnOnce() -> LocalBoxFuture<'static, Result<String, ClerkError>>,
     ) -> Minting {
         let mut minting = self.minting.borrow_mut();
-        if let Some((_, m)) = minting.iter().find(|(sid, _)| sid == session_id) {
+        let generation = self.generation.get();
+        if let Some((_, _, m)) = minting.iter().find(|(sid, _, _)| sid == session_id) {
             return m.clone();
         }
         let m = start().shared();
-        minting.push((session_id.to_owned(), m.clone()));
+        minting.push((session_id.to_owned(), generation, m.clone()));
         m
     }
 
-    pub fn done_minting(&self, session_id: &str) {
+    /// The mint of this session started in `generation` is over.
+    pub fn done_minting(&self, session_id: &str, generation: u64) {
         self.minting
             .borrow_mut()
-            .retain(|(sid, _)| sid != session_id);
+            .retain(|(sid, g, _)| sid != session_id || *g != generation);
     }
 }
 
@@ -89,9 +108,20 @@ mod tests {
     }
 
     #[test]
+    fn a_token_minted_before_a_clear_is_not_kept() {
+        let t = Tokens::default();
+        let before = t.generation();
+        t.clear();
+        assert!(!t.store(before, "sess_1", &jwt_expiring_at(1000)));
+        assert!(t.fresh("sess_1", 0.0).is_none());
+        assert!(t.store(t.generation(), "sess_1", &jwt_expiring_at(1000)));
+        assert!(t.fresh("sess_1", 0.0).is_some());
+    }
+
+    #[test]
     fn cached_tokens_are_fresh_until_the_margin() {
         let t = Tokens::default();
-        t.store("sess_1", &jwt_expiring_at(1000));
+        t.store(t.generation(), "sess_1", &jwt_expiring_at(1000));
         assert!(t.fresh("sess_1", 984_000.0).is_some());
         assert!(
             t.fresh("sess_1", 985_000.0).is_none(),

@@ -45,7 +45,7 @@ pub async fn show(State(state): State<AppState>, signed: Signed) -> Response {
                     tbody {
                         @for e in &settings.webhook_endpoints {
                             tr {
-                                td { (e.url) }
+                                td { (crate::config::shown_url(&e.url)) }
                                 td { @if e.events.is_empty() { "all but email.created and sms.created" } @else { (e.events.join(", ")) } }
                                 td { "set (never shown)" }
                             }
@@ -63,7 +63,7 @@ pub async fn show(State(state): State<AppState>, signed: Signed) -> Response {
                         @for d in &deliveries {
                             tr {
                                 td { (d.kind) br; small { (d.resource_id) } }
-                                td { (d.endpoint) }
+                                td { (crate::config::shown_url(&d.endpoint)) }
                                 td {
                                     @if d.delivered_at.is_some() {
                                         span.badge.on { "delivered" }

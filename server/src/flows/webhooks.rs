@@ -88,8 +88,14 @@ async fn fan_out_waiting(state: &AppState) {
                     }
                 }
             };
-            if let Err(e) =
-                events::fan_out(&state.db, &event.id, payload.as_deref(), &wanting).await
+            if let Err(e) = events::fan_out(
+                &state.db,
+                &event.id,
+                event.lease,
+                payload.as_deref(),
+                &wanting,
+            )
+            .await
             {
                 tracing::warn!(error = %e, event = %event.id, "fanning out a webhook event failed");
             }
@@ -242,7 +248,15 @@ async fn deliver(
     // The endpoint left the settings: nobody wants it any more.
     let (Some(endpoint), Some(key)) = (endpoint.clone(), endpoint.as_ref().and_then(|e| e.key()))
     else {
-        let _ = events::failed(&state.db, &delivery.id, None, "endpoint removed", None).await;
+        let _ = events::failed(
+            &state.db,
+            &delivery.id,
+            delivery.lease,
+            None,
+            "endpoint removed",
+            None,
+        )
+        .await;
         return;
     };
     let payload = if delivery.sealed == 1 {
@@ -250,7 +264,15 @@ async fn deliver(
             Ok(bytes) => bytes,
             Err(_) => {
                 // Sealed under another key (the secrets key changed): nobody can read it.
-                let _ = events::failed(&state.db, &delivery.id, None, "does not open", None).await;
+                let _ = events::failed(
+                    &state.db,
+                    &delivery.id,
+                    delivery.lease,
+                    None,
+                    "does not open",
+                    None,
+                )
+                .await;
                 return;
             }
         }
@@ -270,14 +292,21 @@ async fn deliver(
         .await;
     let outcome = match sent {
         Ok(response) if response.status().is_success() => {
-            events::delivered(&state.db, &delivery.id, response.status().as_u16() as i64).await
+            events::delivered(
+                &state.db,
+                &delivery.id,
+                delivery.lease,
+                response.status().as_u16() as i64,
+            )
+            .await
         }
         Ok(response) => {
             let status = response.status().as_u16();
-            tracing::warn!(endpoint = %endpoint.url, status, attempt, "webhook not taken");
+            tracing::warn!(endpoint = %crate::config::shown_url(&endpoint.url), status, attempt, "webhook not taken");
             events::failed(
                 &state.db,
                 &delivery.id,
+                delivery.lease,
                 Some(status as i64),
                 &format!("answered {status}"),
                 next(attempt),
@@ -292,8 +321,16 @@ async fn deliver(
             } else {
                 "the request failed".to_owned()
             };
-            tracing::warn!(endpoint = %endpoint.url, error = %e, attempt, "webhook not delivered");
-            events::failed(&state.db, &delivery.id, None, &error, next(attempt)).await
+            tracing::warn!(endpoint = %crate::config::shown_url(&endpoint.url), error = %e, attempt, "webhook not delivered");
+            events::failed(
+                &state.db,
+                &delivery.id,
+                delivery.lease,
+                None,
+                &error,
+                next(attempt),
+            )
+            .await
         }
     };
     if let Err(e) = outcome {

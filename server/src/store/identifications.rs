@@ -102,6 +102,7 @@ pub async fn create(
 ) -> Result<Option<String>, sqlx::Error> {
     let id = new_id("idn");
     let now = now_ms();
+    let mut tx = db.write.begin().await?;
     let added = sqlx::query(
         "INSERT INTO identifications (id, user_id, kind, value, reserved_for_second_factor, created_at, updated_at)
          SELECT $1, $2, $3, $4, $5, $6, $7
@@ -116,9 +117,14 @@ pub async fn create(
     .bind(now)
     .bind(user_id)
     .bind(max_unverified)
-    .execute(&db.write)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
+    if added == 1 {
+        super::webhook_events::record(db, &mut tx, super::webhook_events::USER_UPDATED, user_id)
+            .await?;
+    }
+    tx.commit().await?;
     Ok((added == 1).then_some(id))
 }
 
@@ -135,28 +141,48 @@ pub async fn set_verification(db: &Db, id: &str, verification_id: &str) -> Resul
 /// Marks verified; fails with a unique violation if another account verified it first.
 pub async fn mark_verified(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     let now = now_ms();
-    sqlx::query("UPDATE identifications SET verified_at = $1, updated_at = $2 WHERE id = $3 AND verified_at IS NULL")
+    changed_recorded(
+        db,
+        sqlx::query_scalar(
+            "UPDATE identifications SET verified_at = $1, updated_at = $2
+             WHERE id = $3 AND verified_at IS NULL RETURNING user_id",
+        )
         .bind(now)
         .bind(now)
-        .bind(id)
-        .execute(&db.write)
-        .await
-        .map(|_| ())
+        .bind(id),
+    )
+    .await
+}
+
+/// Runs a change of an address or number that returns its user's id, and records
+/// `user.updated` for that user with it, in one transaction.
+async fn changed_recorded<'q>(
+    db: &Db,
+    query: sqlx::query::QueryScalar<'q, sqlx::Any, String, sqlx::any::AnyArguments<'q>>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.write.begin().await?;
+    let users = query.fetch_all(&mut *tx).await?;
+    for user_id in users {
+        super::webhook_events::record(db, &mut tx, super::webhook_events::USER_UPDATED, &user_id)
+            .await?;
+    }
+    tx.commit().await
 }
 
 pub async fn set_reserved(db: &Db, id: &str, reserved: bool) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE identifications SET reserved_for_second_factor = $1,
-            default_second_factor = CASE WHEN $2 THEN default_second_factor ELSE FALSE END,
-            updated_at = $3 WHERE id = $4",
+    changed_recorded(
+        db,
+        sqlx::query_scalar(
+            "UPDATE identifications SET reserved_for_second_factor = $1,
+                default_second_factor = CASE WHEN $2 THEN default_second_factor ELSE FALSE END,
+                updated_at = $3 WHERE id = $4 RETURNING user_id",
+        )
+        .bind(reserved)
+        .bind(reserved)
+        .bind(now_ms())
+        .bind(id),
     )
-    .bind(reserved)
-    .bind(reserved)
-    .bind(now_ms())
-    .bind(id)
-    .execute(&db.write)
     .await
-    .map(|_| ())
 }
 
 /// Makes one phone the default second factor and the others not, in one statement.
@@ -178,11 +204,11 @@ pub async fn make_default_second_factor(
 }
 
 pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM identifications WHERE id = $1")
-        .bind(id)
-        .execute(&db.write)
-        .await
-        .map(|_| ())
+    changed_recorded(
+        db,
+        sqlx::query_scalar("DELETE FROM identifications WHERE id = $1 RETURNING user_id").bind(id),
+    )
+    .await
 }
 
 /// Keeps one default second factor while any exists: the oldest reserved phone

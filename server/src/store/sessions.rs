@@ -225,19 +225,40 @@ pub async fn touch(db: &Db, id: &str, idle_ms: i64) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Ends a signed-in session with a final status (`ended`, `removed`, `revoked`).
+/// Ends a signed-in session with a final status (`ended`, `removed`, `revoked`); an
+/// ended one may still be removed or revoked. Its event goes with it.
 pub async fn finish(db: &Db, id: &str, status: &str) -> Result<(), sqlx::Error> {
     let mut tx = db.write.begin().await?;
-    let event = super::webhook_events::session_finished(status);
-    super::webhook_events::record_for_live_sessions(db, &mut tx, event, "id = $3", &[id]).await?;
-    sqlx::query("UPDATE sessions SET status = $1, updated_at = $2 WHERE id = $3 AND status IN ('active', 'pending', 'ended')")
-        .bind(status)
-        .bind(now_ms())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    let ended: Vec<String> = sqlx::query_scalar(
+        "UPDATE sessions SET status = $1, updated_at = $2
+         WHERE id = $3 AND status IN ('active', 'pending', 'ended') AND status <> $4
+         RETURNING id",
+    )
+    .bind(status)
+    .bind(now_ms())
+    .bind(id)
+    .bind(status)
+    .fetch_all(&mut *tx)
+    .await?;
+    record_each(db, &mut tx, status, &ended).await?;
     tx.commit().await?;
     db.recent.forget_all();
+    Ok(())
+}
+
+/// The `session.*` event of each session a statement just ended with `status`, in
+/// its transaction: only the sessions the statement itself changed, so a racing
+/// sign-out and revoke never both tell.
+async fn record_each(
+    db: &Db,
+    tx: &mut Transaction<'_, Any>,
+    status: &str,
+    ids: &[String],
+) -> Result<(), sqlx::Error> {
+    let event = super::webhook_events::session_finished(status);
+    for id in ids {
+        super::webhook_events::record(db, tx, event, id).await?;
+    }
     Ok(())
 }
 
@@ -248,21 +269,16 @@ pub async fn finish_all_for_client(
     status: &str,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.write.begin().await?;
-    let event = super::webhook_events::session_finished(status);
-    super::webhook_events::record_for_live_sessions(
-        db,
-        &mut tx,
-        event,
-        "client_id = $3",
-        &[client_id],
+    let ended: Vec<String> = sqlx::query_scalar(
+        "UPDATE sessions SET status = $1, updated_at = $2
+         WHERE client_id = $3 AND status IN ('active', 'pending') RETURNING id",
     )
+    .bind(status)
+    .bind(now_ms())
+    .bind(client_id)
+    .fetch_all(&mut *tx)
     .await?;
-    sqlx::query("UPDATE sessions SET status = $1, updated_at = $2 WHERE client_id = $3 AND status IN ('active', 'pending')")
-        .bind(status)
-        .bind(now_ms())
-        .bind(client_id)
-        .execute(&mut *tx)
-        .await?;
+    record_each(db, &mut tx, status, &ended).await?;
     tx.commit().await?;
     db.recent.forget_all();
     Ok(())
@@ -271,20 +287,16 @@ pub async fn finish_all_for_client(
 /// Revokes a user's other sessions (after a password change).
 pub async fn revoke_others(db: &Db, user_id: &str, keep: &str) -> Result<(), sqlx::Error> {
     let mut tx = db.write.begin().await?;
-    super::webhook_events::record_for_live_sessions(
-        db,
-        &mut tx,
-        "session.revoked",
-        "user_id = $3 AND id <> $4",
-        &[user_id, keep],
+    let revoked: Vec<String> = sqlx::query_scalar(
+        "UPDATE sessions SET status = 'revoked', updated_at = $1
+         WHERE user_id = $2 AND id <> $3 AND status IN ('active', 'pending') RETURNING id",
     )
+    .bind(now_ms())
+    .bind(user_id)
+    .bind(keep)
+    .fetch_all(&mut *tx)
     .await?;
-    sqlx::query("UPDATE sessions SET status = 'revoked', updated_at = $1 WHERE user_id = $2 AND id <> $3 AND status IN ('active', 'pending')")
-        .bind(now_ms())
-        .bind(user_id)
-        .bind(keep)
-        .execute(&mut *tx)
-        .await?;
+    record_each(db, &mut tx, "revoked", &revoked).await?;
     tx.commit().await?;
     db.recent.forget_all();
     Ok(())
@@ -320,23 +332,18 @@ pub async fn mark_second_factor(db: &Db, id: &str) -> Result<(), sqlx::Error> {
 /// returns how many.
 pub async fn revoke_all_for_user(db: &Db, user_id: &str) -> Result<u64, sqlx::Error> {
     let mut tx = db.write.begin().await?;
-    super::webhook_events::record_for_live_sessions(
-        db,
-        &mut tx,
-        "session.revoked",
-        "user_id = $3",
-        &[user_id],
+    let revoked: Vec<String> = sqlx::query_scalar(
+        "UPDATE sessions SET status = 'revoked', updated_at = $1
+         WHERE user_id = $2 AND status IN ('active', 'pending') RETURNING id",
     )
+    .bind(now_ms())
+    .bind(user_id)
+    .fetch_all(&mut *tx)
     .await?;
-    let revoked = sqlx::query("UPDATE sessions SET status = 'revoked', updated_at = $1 WHERE user_id = $2 AND status IN ('active', 'pending')")
-        .bind(now_ms())
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    record_each(db, &mut tx, "revoked", &revoked).await?;
     tx.commit().await?;
     db.recent.forget_all();
-    Ok(revoked)
+    Ok(revoked.len() as u64)
 }
 
 /// The `reset-password` task is done: each session of the user waiting on it goes on

@@ -278,6 +278,52 @@ impl Metadata {
     }
 }
 
+/// Changes several of the user's metadata objects at once, in one transaction that
+/// holds the row: `change` makes each new value from the stored one, and an error
+/// from any of them stores nothing. One `user.updated`. `Ok(false)`: no such user.
+pub async fn change_metadata_all<E: From<sqlx::Error>>(
+    db: &Db,
+    id: &str,
+    which: &[Metadata],
+    mut change: impl FnMut(Metadata, &str) -> Result<String, E>,
+) -> Result<bool, E> {
+    let mut tx = db.write.begin().await?;
+    // A write first, so PostgreSQL holds the row (and returns its latest values).
+    let stored: Option<(String, String, String)> = sqlx::query_as(
+        "UPDATE users SET updated_at = $1 WHERE id = $2
+         RETURNING unsafe_metadata, public_metadata, private_metadata",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((unsafe_, public, private)) = stored else {
+        return Ok(false);
+    };
+    let mut changed = Vec::with_capacity(which.len());
+    for &w in which {
+        let before = match w {
+            Metadata::Unsafe => &unsafe_,
+            Metadata::Public => &public,
+            Metadata::Private => &private,
+        };
+        changed.push((w, change(w, before)?));
+    }
+    for (w, value) in changed {
+        sqlx::query(&format!(
+            "UPDATE users SET {} = $1 WHERE id = $2",
+            w.column()
+        ))
+        .bind(value)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    super::webhook_events::record(db, &mut tx, super::webhook_events::USER_UPDATED, id).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// [`change_unsafe_metadata`] for any of the three.
 pub async fn change_metadata<E: From<sqlx::Error>>(
     db: &Db,
@@ -337,11 +383,13 @@ pub async fn clear_primary(db: &Db, id: &str, identification_id: &str) -> Result
         "UPDATE users SET
             primary_email_address_id = CASE WHEN primary_email_address_id = $1 THEN NULL ELSE primary_email_address_id END,
             primary_phone_number_id = CASE WHEN primary_phone_number_id = $2 THEN NULL ELSE primary_phone_number_id END
-         WHERE id = $3",
+         WHERE id = $3 AND (primary_email_address_id = $4 OR primary_phone_number_id = $5)",
     )
     .bind(identification_id)
     .bind(identification_id)
-    .bind(id))
+    .bind(id)
+    .bind(identification_id)
+    .bind(identification_id))
         .await
         .map(|_| ())
 }

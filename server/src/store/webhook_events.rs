@@ -94,35 +94,6 @@ pub async fn record_sealed(
     .map(|_| ())
 }
 
-/// Records `kind` for every live session `live_where` picks (a condition on
-/// `sessions` with placeholders from `$3`, each bound in turn to `binds`), before
-/// the statement that ends them runs in the same transaction.
-pub async fn record_for_live_sessions(
-    db: &Db,
-    conn: &mut AnyConnection,
-    kind: &'static str,
-    live_where: &str,
-    binds: &[&str],
-) -> Result<(), sqlx::Error> {
-    if !on(db) {
-        return Ok(());
-    }
-    let sql = format!(
-        "INSERT INTO webhook_events (id, kind, resource_id, created_at)
-         SELECT $1 || id, '{kind}', id, $2 FROM sessions
-         WHERE status IN ('active', 'pending') AND {live_where}"
-    );
-    // Unique per session within this one statement; unique across statements by
-    // the fresh prefix.
-    let mut query = sqlx::query(&sql)
-        .bind(format!("{}_", new_id("msg")))
-        .bind(now_ms());
-    for value in binds {
-        query = query.bind(*value);
-    }
-    query.execute(conn).await.map(|_| ())
-}
-
 #[derive(Debug, Clone, FromRow)]
 pub struct EventRow {
     pub id: String,
@@ -131,6 +102,9 @@ pub struct EventRow {
     /// Rendered (and sealed) when the event was recorded; else rendered at fan-out.
     pub payload: Option<String>,
     pub created_at: i64,
+    /// The claim's lease (its `claimed_until`): only its holder may finish it.
+    #[sqlx(skip)]
+    pub lease: i64,
 }
 
 /// Claims up to `limit` events not yet fanned out, for `lease_ms`, oldest first.
@@ -140,7 +114,7 @@ pub async fn claim_waiting(
     limit: i64,
 ) -> Result<Vec<EventRow>, sqlx::Error> {
     let now = now_ms();
-    sqlx::query_as(
+    let mut rows: Vec<EventRow> = sqlx::query_as(
         "UPDATE webhook_events SET claimed_until = $1
          WHERE id IN (
              SELECT id FROM webhook_events
@@ -154,29 +128,37 @@ pub async fn claim_waiting(
     .bind(limit)
     .bind(now)
     .fetch_all(&db.write)
-    .await
+    .await?;
+    rows.iter_mut().for_each(|row| row.lease = now + lease_ms);
+    Ok(rows)
 }
 
 /// The event's payload, and a delivery to each endpoint that wants it, in one
 /// transaction; `payload: None` (its resource is gone, or no endpoint wants it)
-/// only marks it done.
+/// only marks it done. Only while `lease` is still this worker's: one that stalled
+/// past it leaves the event to the worker that claimed it since.
 pub async fn fan_out(
     db: &Db,
     event_id: &str,
+    lease: i64,
     payload: Option<&str>,
     endpoints: &[String],
 ) -> Result<(), sqlx::Error> {
     let now = now_ms();
     let mut tx = db.write.begin().await?;
-    sqlx::query(
-        "UPDATE webhook_events SET payload = COALESCE(payload, $1), fanned_out_at = $2 WHERE id = $3",
+    let held = sqlx::query(
+        "UPDATE webhook_events SET payload = COALESCE(payload, $1), fanned_out_at = $2
+         WHERE id = $3 AND claimed_until = $4 AND fanned_out_at IS NULL",
     )
-        .bind(payload)
-        .bind(now)
-        .bind(event_id)
-        .execute(&mut *tx)
-        .await?;
-    if payload.is_some() {
+    .bind(payload)
+    .bind(now)
+    .bind(event_id)
+    .bind(lease)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if held && payload.is_some() {
         for endpoint in endpoints {
             sqlx::query(
                 "INSERT INTO webhook_deliveries (id, event_id, endpoint, next_attempt_at, created_at)
@@ -204,6 +186,9 @@ pub struct DeliveryRow {
     /// 1: the payload is sealed, bound to the event's id (a `BOOLEAN` read as 0/1:
     /// sqlx's `Any` driver cannot hand over a SQLite `BOOLEAN`).
     pub sealed: i64,
+    /// The claim's lease (its `claimed_until`): only its holder records the outcome.
+    #[sqlx(skip)]
+    pub lease: i64,
 }
 
 /// Claims up to `limit` deliveries that are due, for `lease_ms`: no other worker
@@ -242,29 +227,35 @@ pub async fn claim_due(
         .bind(&id)
         .fetch_optional(&db.write)
         .await?;
-        rows.extend(row);
+        rows.extend(row.map(|row| DeliveryRow {
+            lease: now + lease_ms,
+            ..row
+        }));
     }
     Ok(rows)
 }
 
 /// The endpoint took it (a 2xx).
-pub async fn delivered(db: &Db, id: &str, status: i64) -> Result<(), sqlx::Error> {
+pub async fn delivered(db: &Db, id: &str, lease: i64, status: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE webhook_deliveries SET delivered_at = $1, attempts = attempts + 1, last_status = $2,
-            last_error = NULL, claimed_until = NULL WHERE id = $3",
+            last_error = NULL, claimed_until = NULL WHERE id = $3 AND claimed_until = $4",
     )
     .bind(now_ms())
     .bind(status)
     .bind(id)
+    .bind(lease)
     .execute(&db.write)
     .await
     .map(|_| ())
 }
 
-/// Not taken: again at `next_attempt_at`, or never (`None`: given up).
+/// Not taken: again at `next_attempt_at`, or never (`None`: given up). Recorded
+/// only by the lease's holder.
 pub async fn failed(
     db: &Db,
     id: &str,
+    lease: i64,
     status: Option<i64>,
     error: &str,
     next_attempt_at: Option<i64>,
@@ -274,7 +265,7 @@ pub async fn failed(
         "UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $1, last_error = $2,
             next_attempt_at = COALESCE($3, next_attempt_at),
             given_up_at = CASE WHEN $4 THEN $5 ELSE NULL END, claimed_until = NULL
-         WHERE id = $6",
+         WHERE id = $6 AND claimed_until = $7",
     )
     .bind(status)
     .bind(error)
@@ -282,6 +273,7 @@ pub async fn failed(
     .bind(next_attempt_at.is_none())
     .bind(now)
     .bind(id)
+    .bind(lease)
     .execute(&db.write)
     .await
     .map(|_| ())

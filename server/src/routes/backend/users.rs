@@ -88,16 +88,22 @@ pub async fn update_metadata(
             }
         }
     }
-    user(&state, &id).await?;
-    for (which, name, patch) in changes {
-        let Some(patch) = patch else { continue };
-        let found = store::users::change_metadata(&state.db, &id, which, |stored| {
-            metadata::apply(stored, &patch).map_err(|e| e.param(name))
-        })
-        .await?;
-        if !found {
-            return Err(ApiError::not_found("user", &id));
-        }
+    let given: Vec<(Metadata, &str, serde_json::Value)> = changes
+        .into_iter()
+        .filter_map(|(which, name, patch)| patch.map(|p| (which, name, p)))
+        .collect();
+    let which: Vec<Metadata> = given.iter().map(|(w, _, _)| *w).collect();
+    // All or nothing: one object over the limit leaves every one as it was.
+    let found = store::users::change_metadata_all(&state.db, &id, &which, |w, stored| {
+        let (_, name, patch) = given
+            .iter()
+            .find(|(g, _, _)| *g == w)
+            .expect("asked for one given");
+        metadata::apply(stored, patch).map_err(|e| e.param(*name))
+    })
+    .await?;
+    if !found {
+        return Err(ApiError::not_found("user", &id));
     }
     Ok(Json(user(&state, &id).await?))
 }
