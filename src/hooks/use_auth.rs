@@ -23,7 +23,7 @@ impl AuthHandle {
     /// lifetime), for a third-party service that expects them.
     ///
     /// ```no_run
-    /// # async fn run(auth: yew_clerk::AuthHandle) {
+    /// # async fn run(auth: yew_clerk::hooks::AuthHandle) {
     /// if let Ok(Some(jwt)) = auth.get_token_with("supabase").await {
     ///     // Authorization: Bearer {jwt} to the service
     /// }
