@@ -4,12 +4,7 @@
 
 mod common;
 
-use std::{
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
-};
-
-use common::{test_settings, Browser, Mode, TestServer, PASSWORD};
+use common::{spawn_binary, test_settings, Browser, Mode, TestServer, PASSWORD};
 
 #[tokio::test]
 async fn a_restart_keeps_users_sessions_and_signing_keys() {
@@ -45,41 +40,10 @@ async fn a_restart_keeps_users_sessions_and_signing_keys() {
         .ok();
 }
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts the real binary on a free port and reads the address it prints.
-fn spawn_binary(dir: &std::path::Path) -> (Running, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fapi-server"))
-        .env("FAPI_LISTEN", "127.0.0.1:0")
-        .env("FAPI_DATABASE_URL", common::database_url(dir))
-        .env("FAPI_SECRETS_KEY_FILE", dir.join("fapi-secrets.key"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("binary starts");
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("fapi-server listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    (Running(child), base)
-}
-
 #[tokio::test]
 async fn a_crash_loses_no_acknowledged_write() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut running, base) = spawn_binary(dir.path());
+    let (mut running, base) = spawn_binary(dir.path(), None);
     let b = Browser::new(&base, Mode::Cookie);
     let id = b.start_sign_up("crash+clerk_test@example.com", &[]).await;
     let v = b.finish_sign_up(&id, "424242").await.ok();
@@ -91,7 +55,7 @@ async fn a_crash_loses_no_acknowledged_write() {
     running.0.kill().unwrap();
     running.0.wait().unwrap();
 
-    let (_running, base) = spawn_binary(dir.path());
+    let (_running, base) = spawn_binary(dir.path(), None);
     let fresh = Browser::new(&base, Mode::Cookie);
     let v = fresh
         .sign_in_password("crash+clerk_test@example.com", PASSWORD)

@@ -6,8 +6,6 @@
 mod common;
 
 use std::{
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
     sync::{
         atomic::{AtomicU16, Ordering},
         Arc, Mutex,
@@ -16,7 +14,7 @@ use std::{
 };
 
 use axum::{body::Bytes, extract::State, http::HeaderMap, http::StatusCode, routing::post, Router};
-use common::{test_settings, Browser, Mode, TestServer, PASSWORD};
+use common::{spawn_binary, test_settings, Browser, Mode, TestServer, PASSWORD};
 use fapi_server::config::{Settings, WebhookEndpoint};
 use yew_clerk_backend::webhook::{Event, Webhook};
 
@@ -239,39 +237,6 @@ async fn an_endpoint_gets_only_what_it_asked_for_and_a_refused_one_is_retried() 
     assert_eq!((rows[0].attempts, rows[0].last_status), (2, Some(200)));
 }
 
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn spawn_binary(dir: &std::path::Path, config: &std::path::Path) -> (Running, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fapi-server"))
-        .arg("--config")
-        .arg(config)
-        .env("FAPI_LISTEN", "127.0.0.1:0")
-        .env("FAPI_DATABASE_URL", common::database_url(dir))
-        .env("FAPI_SECRETS_KEY_FILE", dir.join("fapi-secrets.key"))
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("binary starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .strip_prefix("fapi-server listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    (Running(child), base)
-}
-
 /// The events are written with the change: a SIGKILL right after the
 /// acknowledgement, with the endpoint down, loses none of them.
 #[tokio::test]
@@ -290,7 +255,7 @@ async fn a_sigkill_before_the_delivery_loses_no_event() {
         ),
     )
     .unwrap();
-    let (mut running, base) = spawn_binary(dir.path(), &config);
+    let (mut running, base) = spawn_binary(dir.path(), Some(&config));
     let b = Browser::new(&base, Mode::Cookie);
     let id = b.start_sign_up("killed+clerk_test@example.com", &[]).await;
     let v = b.finish_sign_up(&id, "424242").await.ok();
@@ -307,7 +272,7 @@ async fn a_sigkill_before_the_delivery_loses_no_event() {
             .unwrap(),
     )
     .await;
-    let (_running, _base) = spawn_binary(dir.path(), &config);
+    let (_running, _base) = spawn_binary(dir.path(), Some(&config));
     // Retries come 5 s after a refused try: within the wait.
     let got = receiver.wait_for(2).await;
     // Retries go out side by side: in any order (as Svix's).

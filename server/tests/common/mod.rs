@@ -621,3 +621,41 @@ impl Browser {
 fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+/// The real binary, killed (SIGKILL) when dropped.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the real binary on a free port, its data in `dir` (and its settings from
+/// `config`), and reads the address it prints.
+pub fn spawn_binary(dir: &std::path::Path, config: Option<&std::path::Path>) -> (Running, String) {
+    use std::io::{BufRead, BufReader};
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fapi-server"));
+    if let Some(config) = config {
+        command.arg("--config").arg(config);
+    }
+    let mut child = command
+        .env("FAPI_LISTEN", "127.0.0.1:0")
+        .env("FAPI_DATABASE_URL", database_url(dir))
+        .env("FAPI_SECRETS_KEY_FILE", dir.join("fapi-secrets.key"))
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("fapi-server listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (Running(child), base)
+}
