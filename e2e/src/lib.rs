@@ -288,3 +288,76 @@ pub fn totp_code(secret_base32: &str, offset: i64) -> String {
     let n = u32::from_be_bytes([hash[at] & 0x7f, hash[at + 1], hash[at + 2], hash[at + 3]]);
     format!("{:06}", n % 1_000_000)
 }
+
+/// A browser's calls to the Frontend API without a page (cookies kept, the app's
+/// `Origin` sent): for tests of the app's own backend, which need a signed-in user.
+pub struct FapiClient {
+    http: reqwest::Client,
+    base: String,
+    origin: String,
+}
+
+impl FapiClient {
+    /// For the Frontend API at `base`, as the app at `origin` calls it.
+    pub fn new(base: &str, origin: &str) -> FapiClient {
+        FapiClient {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            base: base.to_owned(),
+            origin: origin.to_owned(),
+        }
+    }
+
+    /// A form POST; asserts a 2xx and gives the JSON.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> serde_json::Value {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("origin", &self.origin)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let json: serde_json::Value = response.json().await.unwrap();
+        assert!(status.is_success(), "{path}: {status} {json}");
+        json
+    }
+
+    /// Signs up a test-mode address (`+clerk_test`: code 424242) with [`PASSWORD`]:
+    /// the new user's id and session id.
+    pub async fn sign_up(&self, email: &str) -> (String, String) {
+        let v = self
+            .post(
+                "/v1/client/sign_ups",
+                &[("email_address", email), ("password", PASSWORD)],
+            )
+            .await;
+        let id = v["response"]["id"].as_str().unwrap().to_owned();
+        self.post(
+            &format!("/v1/client/sign_ups/{id}/prepare_verification"),
+            &[("strategy", "email_code")],
+        )
+        .await;
+        let done = self
+            .post(
+                &format!("/v1/client/sign_ups/{id}/attempt_verification"),
+                &[("strategy", "email_code"), ("code", "424242")],
+            )
+            .await;
+        assert_eq!(done["response"]["status"], "complete", "{done}");
+        let field = |name: &str| done["response"][name].as_str().unwrap().to_owned();
+        (field("created_user_id"), field("created_session_id"))
+    }
+
+    /// A fresh session token of `session_id`.
+    pub async fn token(&self, session_id: &str) -> String {
+        self.post(&format!("/v1/client/sessions/{session_id}/tokens"), &[])
+            .await["jwt"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}

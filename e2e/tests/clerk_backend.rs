@@ -20,61 +20,6 @@ fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is set by `cargo xtask test`"))
 }
 
-/// A new user with a session, through the Frontend API as a browser would:
-/// (user id, email, session id, session token).
-async fn signed_up_user(api: &str) -> (String, String, String, String) {
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let post = |path: &str, form: Vec<(&str, String)>| {
-        let request = http
-            .post(format!("{api}{path}"))
-            .header("origin", ORIGIN)
-            .form(&form);
-        let path = path.to_owned();
-        async move {
-            let response = request.send().await.unwrap();
-            let status = response.status();
-            let json: Value = response.json().await.unwrap();
-            assert!(status.is_success(), "{path}: {status} {json}");
-            json
-        }
-    };
-    let email = format!("backend-sdk-{}+clerk_test@example.com", std::process::id());
-    let sign_up = post(
-        "/v1/client/sign_ups",
-        vec![
-            ("email_address", email.clone()),
-            ("password", "correct horse battery staple".into()),
-        ],
-    )
-    .await;
-    let id = sign_up["response"]["id"].as_str().unwrap().to_owned();
-    post(
-        &format!("/v1/client/sign_ups/{id}/prepare_verification"),
-        vec![("strategy", "email_code".into())],
-    )
-    .await;
-    let done = post(
-        &format!("/v1/client/sign_ups/{id}/attempt_verification"),
-        vec![("strategy", "email_code".into()), ("code", "424242".into())],
-    )
-    .await;
-    assert_eq!(done["response"]["status"], "complete", "{done}");
-    let user_id = done["response"]["created_user_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let session_id = done["response"]["created_session_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let token = post(&format!("/v1/client/sessions/{session_id}/tokens"), vec![]).await;
-    let jwt = token["jwt"].as_str().unwrap().to_owned();
-    (user_id, email, session_id, jwt)
-}
-
 /// The webhooks fapi-server sends: each request's headers (as JSON) and raw body.
 type Received = Arc<Mutex<Vec<(Value, String)>>>;
 
@@ -107,7 +52,10 @@ async fn clerk_backend_sdk_against_fapi_server() {
     let api = env("BACKEND_API_URL");
     let port: u16 = env("WEBHOOK_RECEIVER_PORT").parse().unwrap();
     let received = webhook_receiver(port).await;
-    let (user_id, email, session_id, token) = signed_up_user(&api).await;
+    let fapi = e2e::FapiClient::new(&api, ORIGIN);
+    let email = format!("backend-sdk-{}+clerk_test@example.com", std::process::id());
+    let (user_id, session_id) = fapi.sign_up(&email).await;
+    let token = fapi.token(&session_id).await;
     // fapi-server's `user.created`, as it sent it.
     let mut webhook = None;
     for _ in 0..100 {

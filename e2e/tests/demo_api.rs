@@ -6,60 +6,16 @@
 //! Needs `MFA_REQUIRED_URL` (fapi-server, `[mfa] required`) and `DEMO_API_URL` (the
 //! demo's API trusting it); `cargo xtask test` starts both.
 
-use e2e::{env, totp_code, unique, PASSWORD};
+use e2e::{env, totp_code, unique};
 use serde_json::Value;
 
 #[tokio::test]
 async fn a_pending_session_is_signed_out_for_the_apps_api() {
     let fapi = env("MFA_REQUIRED_URL");
     let api = env("DEMO_API_URL");
-    let http = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let post = |path: String, form: Vec<(&'static str, String)>| {
-        let request = http
-            .post(format!("{fapi}{path}"))
-            .header("origin", &fapi)
-            .form(&form);
-        async move {
-            let response = request.send().await.unwrap();
-            let status = response.status();
-            let json: Value = response.json().await.unwrap();
-            assert!(status.is_success(), "{path}: {status} {json}");
-            json
-        }
-    };
+    let client = e2e::FapiClient::new(&fapi, &fapi);
     let email = format!("pending.{}+clerk_test@example.com", unique());
-    let v = post(
-        "/v1/client/sign_ups".into(),
-        vec![("email_address", email), ("password", PASSWORD.into())],
-    )
-    .await;
-    let id = v["response"]["id"].as_str().unwrap().to_owned();
-    post(
-        format!("/v1/client/sign_ups/{id}/prepare_verification"),
-        vec![("strategy", "email_code".into())],
-    )
-    .await;
-    let v = post(
-        format!("/v1/client/sign_ups/{id}/attempt_verification"),
-        vec![("strategy", "email_code".into()), ("code", "424242".into())],
-    )
-    .await;
-    let sid = v["response"]["created_session_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let token = |sid: String| {
-        let post = &post;
-        async move {
-            post(format!("/v1/client/sessions/{sid}/tokens"), vec![]).await["jwt"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        }
-    };
+    let (_, sid) = client.sign_up(&email).await;
     let notes = |jwt: String| {
         let request = reqwest::Client::new()
             .get(format!("{api}/api/notes"))
@@ -74,19 +30,20 @@ async fn a_pending_session_is_signed_out_for_the_apps_api() {
     };
 
     // Pending (MFA required, none set up): signed out for the app's API.
-    let (status, body) = notes(token(sid.clone()).await).await;
+    let (status, body) = notes(client.token(&sid).await).await;
     assert_eq!(status, 401, "{body}");
     assert_eq!(body["errors"][0]["code"], "authentication_invalid");
 
     // An authenticator app set up: the session is active, the API answers.
-    let totp = post("/v1/me/totp".into(), vec![]).await;
+    let totp = client.post("/v1/me/totp", &[]).await;
     let secret = totp["response"]["secret"].as_str().unwrap().to_owned();
-    post(
-        "/v1/me/totp/attempt_verification".into(),
-        vec![("code", totp_code(&secret, 0))],
-    )
-    .await;
-    let (status, body) = notes(token(sid).await).await;
+    client
+        .post(
+            "/v1/me/totp/attempt_verification",
+            &[("code", &totp_code(&secret, 0))],
+        )
+        .await;
+    let (status, body) = notes(client.token(&sid).await).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["notes"], serde_json::json!([]));
 }
