@@ -1105,6 +1105,17 @@ impl Settings {
         self.backend_secret_keys()?;
         for (n, endpoint) in self.webhook_endpoints.iter().enumerate() {
             endpoint.check(n + 1, !self.is_development())?;
+            // Deliveries are kept by URL: two endpoints there would be one.
+            if self.webhook_endpoints[..n]
+                .iter()
+                .any(|e| e.url == endpoint.url)
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "webhook_endpoints {}: {} is already an endpoint",
+                    n + 1,
+                    shown_url(&endpoint.url)
+                )));
+            }
         }
         let mut names = Vec::new();
         for template in &self.jwt_templates {

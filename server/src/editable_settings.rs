@@ -1,10 +1,15 @@
 //! The settings the dashboard may change, as `key = JSON value` pairs that overlay
 //! the file's. The file gives the defaults; a saved value wins until it is removed.
 //! Deployment facts (database, keys, origins, limits) stay in the file alone.
+//! Two keys hold lists the dashboard adds to the file's (webhook endpoints, JWT
+//! templates); their secrets are sealed at rest.
 
 use serde_json::Value;
 
-use crate::config::{Requirement, Settings};
+use crate::{
+    config::{JwtTemplate, Requirement, Settings, WebhookEndpoint},
+    secret_box::SecretBox,
+};
 
 /// Every key the dashboard saves, in the order its form shows them.
 pub const KEYS: [&str; 17] = [
@@ -27,6 +32,80 @@ pub const KEYS: [&str; 17] = [
     "user.delete_self",
 ];
 
+/// The lists the dashboard adds to the file's, saved apart from the settings form:
+/// "Use the config file's values again" leaves them.
+pub const LISTS: [&str; 2] = ["webhook_endpoints", "jwt_templates"];
+
+/// A list entry's secret field, and the field that names the entry (what its seal is
+/// bound to, so a sealed secret copied onto another entry does not open).
+fn secret_fields(key: &str) -> Option<(&'static str, &'static str)> {
+    match key {
+        "webhook_endpoints" => Some(("secret", "url")),
+        "jwt_templates" => Some(("signing_key", "name")),
+        _ => None,
+    }
+}
+
+/// What is saved for a list: each entry's secret replaced by `<field>_sealed`.
+///
+/// ```
+/// use fapi_server::{editable_settings::{open_secrets, seal_secrets}, secret_box::SecretBox};
+/// let b = SecretBox::new(&[7; 32]);
+/// let list = serde_json::json!([{"url": "https://a.example/h", "secret": "whsec_x"}]);
+/// let sealed = seal_secrets("webhook_endpoints", &list, &b);
+/// assert!(!sealed.to_string().contains("whsec_x"));
+/// assert_eq!(open_secrets("webhook_endpoints", &sealed, &b).unwrap(), list);
+/// ```
+pub fn seal_secrets(key: &str, value: &Value, secrets: &SecretBox) -> Value {
+    let Some((field, name)) = secret_fields(key) else {
+        return value.clone();
+    };
+    let mut value = value.clone();
+    for entry in value.as_array_mut().into_iter().flatten() {
+        let Some(entry) = entry.as_object_mut() else {
+            continue;
+        };
+        let bound_to = format!(
+            "{key} {}",
+            entry.get(name).and_then(Value::as_str).unwrap_or("")
+        );
+        if let Some(Value::String(secret)) = entry.remove(field) {
+            let sealed = secrets.seal(secret.as_bytes(), &bound_to);
+            entry.insert(format!("{field}_sealed"), Value::from(sealed));
+        }
+    }
+    value
+}
+
+/// The saved list with its secrets opened; the inverse of [`seal_secrets`].
+pub fn open_secrets(key: &str, value: &Value, secrets: &SecretBox) -> Result<Value, BadSetting> {
+    let Some((field, name)) = secret_fields(key) else {
+        return Ok(value.clone());
+    };
+    let mut value = value.clone();
+    for entry in value.as_array_mut().into_iter().flatten() {
+        let Some(entry) = entry.as_object_mut() else {
+            continue;
+        };
+        let bound_to = format!(
+            "{key} {}",
+            entry.get(name).and_then(Value::as_str).unwrap_or("")
+        );
+        if let Some(Value::String(sealed)) = entry.remove(&format!("{field}_sealed")) {
+            let secret = secrets
+                .open(&sealed, &bound_to)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .ok_or_else(|| BadSetting {
+                    key: key.to_owned(),
+                    message: "a sealed secret did not open (another secrets key?)".into(),
+                })?;
+            entry.insert(field.to_owned(), Value::from(secret));
+        }
+    }
+    Ok(value)
+}
+
 /// A saved value that cannot apply: unknown key, or a value of the wrong kind.
 #[derive(Debug, thiserror::Error)]
 #[error("saved setting {key}: {message}")]
@@ -42,7 +121,7 @@ fn typed<T: serde::de::DeserializeOwned>(key: &str, value: &Value) -> Result<T, 
     })
 }
 
-/// Sets one key on `settings`.
+/// Sets one key on `settings`; a list (see [`LISTS`]) is added to what is there.
 ///
 /// ```
 /// use fapi_server::{config::Settings, editable_settings::apply};
@@ -105,6 +184,14 @@ pub fn apply(settings: &mut Settings, key: &str, value: &Value) -> Result<(), Ba
             settings.mfa.remember_device_when_required = typed(key, value)?
         }
         "user.delete_self" => settings.user.delete_self = typed(key, value)?,
+        "webhook_endpoints" => {
+            let added: Vec<WebhookEndpoint> = typed(key, value)?;
+            settings.webhook_endpoints.extend(added);
+        }
+        "jwt_templates" => {
+            let added: Vec<JwtTemplate> = typed(key, value)?;
+            settings.jwt_templates.extend(added);
+        }
         _ => {
             return Err(BadSetting {
                 key: key.into(),
@@ -147,12 +234,22 @@ pub fn value_of(settings: &Settings, key: &str) -> Value {
     }
 }
 
-/// The file's settings with the saved pairs on top. A pair that cannot apply is
+/// The file's settings with the saved pairs on top, the lists' secrets opened with
+/// `secrets` (without it, the lists are left out). A pair that cannot apply is
 /// skipped and logged: a newer server's key must not stop an older one.
-pub fn overlay(base: &Settings, saved: &[(String, Value)]) -> Settings {
+pub fn overlay(
+    base: &Settings,
+    saved: &[(String, Value)],
+    secrets: Option<&SecretBox>,
+) -> Settings {
     let mut settings = base.clone();
     for (key, value) in saved {
-        if let Err(e) = apply(&mut settings, key, value) {
+        let opened = match (secret_fields(key), secrets) {
+            (None, _) => Ok(value.clone()),
+            (Some(_), Some(secrets)) => open_secrets(key, value, secrets),
+            (Some(_), None) => continue,
+        };
+        if let Err(e) = opened.and_then(|value| apply(&mut settings, key, &value)) {
             tracing::warn!(error = %e, "saved setting ignored");
         }
     }
@@ -191,7 +288,7 @@ mod tests {
             ("second_factors.totp".to_owned(), Value::from("yes")),
             ("listen".to_owned(), Value::from("0.0.0.0:1")),
         ];
-        let s = overlay(&base, &saved);
+        let s = overlay(&base, &saved, None);
         assert!(s.mfa.required);
         assert!(
             s.second_factors.totp,
@@ -200,5 +297,35 @@ mod tests {
         assert_eq!(s.listen, base.listen);
         let mut s = Settings::default();
         assert!(apply(&mut s, "application_name", &Value::from("  ")).is_err());
+    }
+
+    #[test]
+    fn saved_lists_add_to_the_files_and_open_only_with_their_key() {
+        let mut base = Settings::default();
+        base.jwt_templates.push(JwtTemplate {
+            name: "file".into(),
+            lifetime_seconds: 60,
+            claims: Default::default(),
+            signing_key: None,
+        });
+        let list = serde_json::json!([
+            {"name": "added", "lifetime_seconds": 90, "signing_key": "k".repeat(32)}
+        ]);
+        let b = SecretBox::new(&[1; 32]);
+        let saved = vec![(
+            "jwt_templates".to_owned(),
+            seal_secrets("jwt_templates", &list, &b),
+        )];
+        let s = overlay(&base, &saved, Some(&b));
+        let names: Vec<_> = s.jwt_templates.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["file", "added"]);
+        assert_eq!(s.jwt_templates[1].signing_key, Some("k".repeat(32)));
+        let other = SecretBox::new(&[2; 32]);
+        assert_eq!(overlay(&base, &saved, Some(&other)).jwt_templates.len(), 1);
+        assert_eq!(overlay(&base, &saved, None).jwt_templates.len(), 1);
+        // A seal moved to another entry does not open.
+        let mut moved = saved[0].1.clone();
+        moved[0]["name"] = Value::from("renamed");
+        assert!(open_secrets("jwt_templates", &moved, &b).is_err());
     }
 }

@@ -124,9 +124,21 @@ impl Server {
             settings.check_listen_address(addr)?;
         }
         let db = Db::open(&settings.database_url).await?;
+        let secrets = match settings.secrets_key_path() {
+            Some(path) => secret_box::SecretBox::from_file(&path)?,
+            None if db.engine == db::Engine::Postgres => {
+                return Err(StartError::SecretsKeyRequired)
+            }
+            None => {
+                let mut key = [0u8; 32];
+                rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
+                secret_box::SecretBox::new(&key)
+            }
+        };
         let live = live_settings::LiveSettings::new(
             settings.clone(),
             store::instance_settings::all(&db).await?,
+            secrets.clone(),
         );
         let settings = live.current();
         if let Err(e) = settings.validate() {
@@ -172,17 +184,6 @@ impl Server {
             "ins_{}",
             &hex::encode(keys::load_or_create_secret(&db, "instance_id").await?)[..27]
         );
-        let secrets = match settings.secrets_key_path() {
-            Some(path) => secret_box::SecretBox::from_file(&path)?,
-            None if db.engine == db::Engine::Postgres => {
-                return Err(StartError::SecretsKeyRequired)
-            }
-            None => {
-                let mut key = [0u8; 32];
-                rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
-                secret_box::SecretBox::new(&key)
-            }
-        };
         let delivery = Delivery::from_settings(&settings)?;
         let credential = |name: &str, secret: &str| {
             CodeHasher::new(secrets.subkey("dashboard-admin")).hash(name, secret)
@@ -357,7 +358,16 @@ pub async fn effective_settings(settings: &Settings) -> Result<Settings, StartEr
     let db = Db::open(&settings.database_url).await?;
     let saved = store::instance_settings::all(&db).await;
     db.close().await;
-    Ok(editable_settings::overlay(settings, &saved?))
+    // The lists' secrets open with the secrets key; none is made just to print.
+    let secrets = match settings.secrets_key_path().filter(|path| path.exists()) {
+        Some(path) => Some(secret_box::SecretBox::from_file(&path)?),
+        None => None,
+    };
+    Ok(editable_settings::overlay(
+        settings,
+        &saved?,
+        secrets.as_ref(),
+    ))
 }
 
 /// Forgets every value the dashboard saved; returns how many there were.

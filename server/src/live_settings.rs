@@ -7,7 +7,7 @@ use std::{sync::Arc, time::Duration};
 use arc_swap::ArcSwap;
 use serde_json::Value;
 
-use crate::{config::Settings, db::Db, editable_settings, store};
+use crate::{config::Settings, db::Db, editable_settings, secret_box::SecretBox, store};
 
 /// How often an instance looks for settings another instance saved.
 pub const POLL: Duration = Duration::from_secs(1);
@@ -15,6 +15,8 @@ pub const POLL: Duration = Duration::from_secs(1);
 pub struct LiveSettings {
     /// The file's settings (and the environment's): the defaults.
     base: Settings,
+    /// Opens the saved lists' secrets.
+    secrets: SecretBox,
     current: ArcSwap<Settings>,
     /// The saved pairs `current` was built from, to notice a change.
     saved: std::sync::Mutex<Vec<(String, Value)>>,
@@ -24,17 +26,17 @@ impl LiveSettings {
     /// `base` with `saved` on top.
     ///
     /// ```
-    /// use fapi_server::{config::Settings, live_settings::LiveSettings};
-    /// let live = LiveSettings::new(Settings::default(), vec![
-    ///     ("mfa.required".into(), serde_json::json!(true)),
-    /// ]);
+    /// use fapi_server::{config::Settings, live_settings::LiveSettings, secret_box::SecretBox};
+    /// let saved = vec![("mfa.required".into(), serde_json::json!(true))];
+    /// let live = LiveSettings::new(Settings::default(), saved, SecretBox::new(&[7; 32]));
     /// assert!(live.current().mfa.required);
     /// assert!(!live.base().mfa.required);
     /// ```
-    pub fn new(base: Settings, saved: Vec<(String, Value)>) -> LiveSettings {
-        let current = editable_settings::overlay(&base, &saved);
+    pub fn new(base: Settings, saved: Vec<(String, Value)>, secrets: SecretBox) -> LiveSettings {
+        let current = editable_settings::overlay(&base, &saved, Some(&secrets));
         LiveSettings {
             base,
+            secrets,
             current: ArcSwap::from_pointee(current),
             saved: std::sync::Mutex::new(saved),
         }
@@ -55,7 +57,7 @@ impl LiveSettings {
         if *last == saved {
             return false;
         }
-        let next = editable_settings::overlay(&self.base, &saved);
+        let next = editable_settings::overlay(&self.base, &saved, Some(&self.secrets));
         if let Err(e) = next.validate() {
             tracing::error!(error = %e, "saved settings refused; keeping the ones in force");
             *last = saved;
@@ -67,9 +69,15 @@ impl LiveSettings {
         true
     }
 
-    /// Reads the saved pairs from `db` and applies them.
+    /// Reads the saved pairs from `db` and applies them. Events are recorded only
+    /// while an endpoint may want them, so this also says whether one does.
     pub async fn reload(&self, db: &Db) -> Result<bool, sqlx::Error> {
         let saved = store::instance_settings::all(db).await?;
-        Ok(self.update(saved))
+        let changed = self.update(saved);
+        db.webhooks.store(
+            !self.current().webhook_endpoints.is_empty(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        Ok(changed)
     }
 }

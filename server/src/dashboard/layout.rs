@@ -90,11 +90,11 @@ section, .card { background: #fff; border: 1px solid var(--line); border-radius:
 label { display: block; margin: .35rem 0; }
 .row { display: flex; gap: .75rem; align-items: center; flex-wrap: wrap; }
 .hint { color: var(--muted); font-size: .875rem; margin: .25rem 0 .5rem; }
-input[type=text], input[type=password], input[type=number], input[type=search], select { font: inherit; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; color: var(--ink); }
+input[type=text], input[type=url], input[type=password], input[type=number], input[type=search], select, textarea { font: inherit; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 6px; background: #fff; color: var(--ink); }
 button { font: inherit; padding: .4rem .9rem; border-radius: 6px; border: 1px solid var(--line); background: #fff; color: var(--ink); cursor: pointer; }
 button.primary { background: var(--accent); border-color: var(--accent); color: #fff; font-weight: 600; }
 button.danger { color: var(--bad); border-color: var(--bad); }
-button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible, summary:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); border-radius: 8px; }
 td:first-child { white-space: nowrap; }
 th, td { text-align: left; padding: .5rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -105,6 +105,10 @@ th { font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; color: 
 .badge { display: inline-block; font-size: .75rem; padding: 0 .4rem; border-radius: 999px; border: 1px solid var(--line); color: var(--muted); }
 .badge.on { color: var(--good); border-color: #a6d8b5; }
 .badge.bad { color: var(--bad); border-color: #f4b4ad; }
+fieldset { border: 1px solid var(--line); border-radius: 6px; margin: .5rem 0; }
+details { margin: .5rem 0; }
+summary { cursor: pointer; color: var(--accent); font-weight: 550; }
+textarea { font-family: ui-monospace, monospace; font-size: .875rem; }
 pre { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .75rem; overflow-x: auto; }
 .pages { display: flex; gap: 1rem; margin-top: .75rem; }
 a { color: var(--accent); }

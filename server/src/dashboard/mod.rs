@@ -47,6 +47,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             .route("/users/{id}/{action}", post(users_page::act))
             .route("/recoveries", get(recoveries_page::list))
             .route("/developers", get(developers_page::show))
+            .route("/developers/{list}/{action}", post(developers_page::act))
             .route("/log", get(log_page::show))
             .fallback(|| async {
                 layout::message(StatusCode::NOT_FOUND, "Not found", "No such page.")

@@ -55,6 +55,7 @@ async fn saved_keys(state: &AppState) -> Result<HashSet<String>, sqlx::Error> {
         .await?
         .into_iter()
         .map(|(k, _)| k)
+        .filter(|k| !editable_settings::LISTS.contains(&k.as_str()))
         .collect())
 }
 

@@ -5,6 +5,7 @@ pub mod account_recovery;
 pub mod admin_users;
 pub mod backup_codes;
 pub mod codes;
+pub mod developer_settings;
 pub mod factor_reset;
 pub mod identifiers;
 pub mod jwt_templates;

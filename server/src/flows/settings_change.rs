@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::{
     config::Settings,
-    editable_settings::{value_of, KEYS},
+    editable_settings::{self, value_of, KEYS},
     state::AppState,
     store,
 };
@@ -92,7 +92,8 @@ fn in_use(method: &'static str, users: Vec<String>) -> Result<(), Refused> {
 pub async fn forget_all(state: &AppState, by: &str) -> Result<Vec<Changed>, Refused> {
     let base = state.live.base().clone();
     let changed = apply(state, &base, by).await?;
-    store::instance_settings::clear(&state.db).await?;
+    // The Developers page's lists are not the form's: they stay.
+    store::instance_settings::clear_except(&state.db, &editable_settings::LISTS).await?;
     state.live.reload(&state.db).await?;
     Ok(changed)
 }

@@ -43,13 +43,16 @@ pub async fn run(state: AppState) {
         ))
         .build()
         .expect("an HTTP client");
-    // Without an endpoint nothing is recorded, and there is nothing to do.
-    if !events::on(&state.db) {
-        return;
-    }
+    // Until an endpoint is set (in the file, or later in the dashboard) nothing is
+    // recorded and there is nothing to do: no query at all. From then on, the
+    // passes run even if the last endpoint is removed, to settle what is left.
+    let mut started = false;
     loop {
-        fan_out_waiting(&state).await;
-        deliver_due(&state, &http).await;
+        started |= events::on(&state.db);
+        if started {
+            fan_out_waiting(&state).await;
+            deliver_due(&state, &http).await;
+        }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }

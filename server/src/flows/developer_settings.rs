@@ -1,0 +1,244 @@
+//! The Developers page's edits: webhook endpoints and JWT templates added in the
+//! dashboard beside the settings file's. A change is checked as the server checks
+//! its file at start, saved with its secrets sealed, and applied here at once (other
+//! instances within a second, see `live_settings`). The file's entries stay the
+//! file's: the dashboard shows them but does not change them.
+
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
+
+use crate::{
+    config::{JwtTemplate, Settings, WebhookEndpoint},
+    editable_settings::{self, open_secrets, seal_secrets},
+    flows::settings_change::Refused,
+    state::AppState,
+    store,
+};
+
+const ENDPOINTS: &str = "webhook_endpoints";
+const TEMPLATES: &str = "jwt_templates";
+
+/// How often a change is tried again when another administrator's landed first.
+const TRIES: usize = 3;
+
+/// A new endpoint's signing secret, in Svix's format: `whsec_` and 32 random bytes.
+pub fn new_webhook_secret() -> String {
+    use base64::Engine;
+    let mut key = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
+    format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(key)
+    )
+}
+
+/// The endpoints added in the dashboard, secrets opened.
+pub async fn endpoints(state: &AppState) -> Result<Vec<WebhookEndpoint>, Refused> {
+    Ok(read::<WebhookEndpoint>(state, ENDPOINTS).await?.1)
+}
+
+/// The templates added in the dashboard, signing keys opened.
+pub async fn templates(state: &AppState) -> Result<Vec<JwtTemplate>, Refused> {
+    Ok(read::<JwtTemplate>(state, TEMPLATES).await?.1)
+}
+
+/// Adds an endpoint; `secret` empty makes one. Returns the secret it made, to show
+/// once.
+pub async fn add_endpoint(
+    state: &AppState,
+    mut endpoint: WebhookEndpoint,
+    by: &str,
+) -> Result<Option<String>, Refused> {
+    let made = endpoint.secret.trim().is_empty().then(new_webhook_secret);
+    if let Some(secret) = &made {
+        endpoint.secret = secret.clone();
+    }
+    endpoint.secret = endpoint.secret.trim().to_owned();
+    change(state, ENDPOINTS, by, |list: &mut Vec<WebhookEndpoint>| {
+        list.push(endpoint.clone());
+        Ok(())
+    })
+    .await?;
+    Ok(made)
+}
+
+/// A change to an endpoint the dashboard added.
+pub struct EndpointChange {
+    pub events: Vec<String>,
+    /// A new signing secret (`Some("")`: make one), or keep the one it has.
+    pub secret: Option<String>,
+}
+
+/// Changes the events of the endpoint at `url` or its secret; returns a secret it
+/// made, to show once.
+pub async fn change_endpoint(
+    state: &AppState,
+    url: &str,
+    edit: EndpointChange,
+    by: &str,
+) -> Result<Option<String>, Refused> {
+    let made = edit
+        .secret
+        .as_deref()
+        .is_some_and(|s| s.trim().is_empty())
+        .then(new_webhook_secret);
+    let secret = made.clone().or(edit.secret.map(|s| s.trim().to_owned()));
+    change(state, ENDPOINTS, by, |list: &mut Vec<WebhookEndpoint>| {
+        let endpoint = list
+            .iter_mut()
+            .find(|e| e.url == url)
+            .ok_or_else(not_added)?;
+        endpoint.events = edit.events.clone();
+        if let Some(secret) = &secret {
+            endpoint.secret = secret.clone();
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(made)
+}
+
+/// Removes the endpoint at `url`; deliveries still due to it are given up.
+pub async fn remove_endpoint(state: &AppState, url: &str, by: &str) -> Result<(), Refused> {
+    change(state, ENDPOINTS, by, |list: &mut Vec<WebhookEndpoint>| {
+        let before = list.len();
+        list.retain(|e| e.url != url);
+        if list.len() == before {
+            return Err(not_added());
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Adds a template.
+pub async fn add_template(
+    state: &AppState,
+    template: JwtTemplate,
+    by: &str,
+) -> Result<(), Refused> {
+    change(state, TEMPLATES, by, |list: &mut Vec<JwtTemplate>| {
+        list.push(template.clone());
+        Ok(())
+    })
+    .await
+}
+
+/// What happens to a template's own HS256 secret.
+pub enum SigningKeyChange {
+    Keep,
+    /// Sign with the instance's key again.
+    Drop,
+    Set(String),
+}
+
+/// Changes the template `name`'s lifetime, claims and signing key.
+pub async fn change_template(
+    state: &AppState,
+    name: &str,
+    lifetime_seconds: u64,
+    claims: serde_json::Map<String, Value>,
+    signing_key: SigningKeyChange,
+    by: &str,
+) -> Result<(), Refused> {
+    change(state, TEMPLATES, by, |list: &mut Vec<JwtTemplate>| {
+        let template = list
+            .iter_mut()
+            .find(|t| t.name == name)
+            .ok_or_else(not_added)?;
+        template.lifetime_seconds = lifetime_seconds;
+        template.claims = claims.clone();
+        match &signing_key {
+            SigningKeyChange::Keep => {}
+            SigningKeyChange::Drop => template.signing_key = None,
+            SigningKeyChange::Set(key) => template.signing_key = Some(key.clone()),
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Removes the template `name`: asking for it answers 404 from then on.
+pub async fn remove_template(state: &AppState, name: &str, by: &str) -> Result<(), Refused> {
+    change(state, TEMPLATES, by, |list: &mut Vec<JwtTemplate>| {
+        let before = list.len();
+        list.retain(|t| t.name != name);
+        if list.len() == before {
+            return Err(not_added());
+        }
+        Ok(())
+    })
+    .await
+}
+
+fn not_added() -> Refused {
+    Refused::Invalid(
+        "not one the dashboard added (the settings file's are changed in the file), or \
+         another administrator removed it"
+            .into(),
+    )
+}
+
+/// The list saved under `key` as stored (to swap it) and opened.
+async fn read<T: DeserializeOwned>(
+    state: &AppState,
+    key: &str,
+) -> Result<(Option<String>, Vec<T>), Refused> {
+    let Some(text) = store::instance_settings::stored(&state.db, key).await? else {
+        return Ok((None, Vec::new()));
+    };
+    let invalid = |e: String| Refused::Invalid(format!("the saved {key}: {e}"));
+    let sealed: Value = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+    let opened = open_secrets(key, &sealed, &state.secrets).map_err(|e| invalid(e.message))?;
+    let list = serde_json::from_value(opened).map_err(|e| invalid(e.to_string()))?;
+    Ok((Some(text), list))
+}
+
+/// Changes the dashboard's list under `key` with `edit`, if the settings in force
+/// with it are ones the server would start with; saves it sealed and applies it.
+async fn change<T, F>(state: &AppState, key: &str, by: &str, mut edit: F) -> Result<(), Refused>
+where
+    T: Serialize + DeserializeOwned,
+    F: FnMut(&mut Vec<T>) -> Result<(), Refused>,
+{
+    for _ in 0..TRIES {
+        let (stored, mut list) = read::<T>(state, key).await?;
+        edit(&mut list)?;
+        let plain = serde_json::to_value(&list).map_err(|e| Refused::Invalid(e.to_string()))?;
+        let next = with_list(&state.settings(), state.live.base(), key, &plain)?;
+        next.validate()
+            .map_err(|e| Refused::Invalid(e.to_string()))?;
+        let saved =
+            (!list.is_empty()).then(|| seal_secrets(key, &plain, &state.secrets).to_string());
+        let swapped =
+            store::instance_settings::swap(&state.db, key, stored.as_deref(), saved.as_deref(), by)
+                .await?;
+        if swapped {
+            state.live.reload(&state.db).await?;
+            return Ok(());
+        }
+    }
+    Err(Refused::Invalid(
+        "another administrator changed this list at the same moment; look again and retry".into(),
+    ))
+}
+
+/// The settings in force with the file's list under `key` and `list` after it.
+fn with_list(
+    current: &Settings,
+    base: &Settings,
+    key: &str,
+    list: &Value,
+) -> Result<Settings, Refused> {
+    let mut next = current.clone();
+    next.webhook_endpoints = base.webhook_endpoints.clone();
+    next.jwt_templates = base.jwt_templates.clone();
+    // The other list as it is in force: what the file has, plus the dashboard's.
+    if key == ENDPOINTS {
+        next.jwt_templates = current.jwt_templates.clone();
+    } else {
+        next.webhook_endpoints = current.webhook_endpoints.clone();
+    }
+    editable_settings::apply(&mut next, key, list).map_err(|e| Refused::Invalid(e.message))?;
+    Ok(next)
+}
