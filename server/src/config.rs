@@ -117,7 +117,7 @@ pub struct BackendApi {
 
 /// An endpoint of the app's that receives Clerk's events as Svix sends them
 /// (`svix-id`, `svix-timestamp`, `svix-signature`), retried until it takes them.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookEndpoint {
     /// `https://app.example.com/webhooks/clerk` (`http` only to loopback, or in
@@ -158,8 +158,18 @@ impl WebhookEndpoint {
             .filter(|key| key.len() >= 24)
     }
 
-    fn check(&self, n: usize, production: bool) -> Result<(), ConfigError> {
+    /// Refuses an endpoint that cannot work, or one at the URL of one `before` it
+    /// (deliveries are kept by URL: two endpoints there would be one).
+    pub(crate) fn check(
+        &self,
+        before: &[WebhookEndpoint],
+        production: bool,
+    ) -> Result<(), ConfigError> {
+        let n = before.len() + 1;
         let invalid = |m: String| Err(ConfigError::Invalid(format!("webhook_endpoints {n}: {m}")));
+        if before.iter().any(|e| e.url == self.url) {
+            return invalid(format!("{} is already an endpoint", shown_url(&self.url)));
+        }
         let Ok(url) = reqwest::Url::parse(&self.url) else {
             return invalid(format!("url {:?} is not a URL", self.url));
         };
@@ -198,7 +208,7 @@ impl WebhookEndpoint {
 /// `sub`) and `claims`, whose strings may name the user's data with Clerk's
 /// shortcodes (`"{{user.primary_email_address}}"`, `"{{user.public_metadata.plan}}"`);
 /// a string that is one shortcode takes its value's JSON type.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JwtTemplate {
     /// What the app asks for: `get_token_with("supabase")`. Letters, digits, `-`, `_`.
@@ -226,7 +236,9 @@ impl JwtTemplate {
         "azp", "exp", "iat", "iss", "jti", "nbf", "sub", "sid", "sts", "v", "fva",
     ];
 
-    fn check(&self, seen: &mut Vec<String>) -> Result<(), ConfigError> {
+    /// Refuses a template that cannot work, or one named as one in `seen`; adds its
+    /// name to `seen`.
+    pub(crate) fn check(&self, seen: &mut Vec<String>) -> Result<(), ConfigError> {
         let invalid = |m: String| {
             Err(ConfigError::Invalid(format!(
                 "jwt_templates {:?}: {m}",
@@ -1104,18 +1116,7 @@ impl Settings {
         let invalid = |m: &str| Err(ConfigError::Invalid(m.into()));
         self.backend_secret_keys()?;
         for (n, endpoint) in self.webhook_endpoints.iter().enumerate() {
-            endpoint.check(n + 1, !self.is_development())?;
-            // Deliveries are kept by URL: two endpoints there would be one.
-            if self.webhook_endpoints[..n]
-                .iter()
-                .any(|e| e.url == endpoint.url)
-            {
-                return Err(ConfigError::Invalid(format!(
-                    "webhook_endpoints {}: {} is already an endpoint",
-                    n + 1,
-                    shown_url(&endpoint.url)
-                )));
-            }
+            endpoint.check(&self.webhook_endpoints[..n], !self.is_development())?;
         }
         let mut names = Vec::new();
         for template in &self.jwt_templates {

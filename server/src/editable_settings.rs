@@ -36,6 +36,20 @@ pub const KEYS: [&str; 17] = [
 /// "Use the config file's values again" leaves them.
 pub const LISTS: [&str; 2] = ["webhook_endpoints", "jwt_templates"];
 
+/// What names a list entry in a form without showing it (an endpoint's URL may
+/// carry a token): a short hash of its URL or name.
+///
+/// ```
+/// use fapi_server::editable_settings::handle;
+/// assert_eq!(handle("https://a.example/h"), handle("https://a.example/h"));
+/// assert!(!handle("https://a.example/h?token=x").contains("token"));
+/// ```
+pub fn handle(url: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(url.as_bytes());
+    format!("e{}", hex::encode(&digest[..8]))
+}
+
 /// A list entry's secret field, and the field that names the entry (what its seal is
 /// bound to, so a sealed secret copied onto another entry does not open).
 fn secret_fields(key: &str) -> Option<(&'static str, &'static str)> {
@@ -49,12 +63,12 @@ fn secret_fields(key: &str) -> Option<(&'static str, &'static str)> {
 /// What is saved for a list: each entry's secret replaced by `<field>_sealed`.
 ///
 /// ```
-/// use fapi_server::{editable_settings::{open_secrets, seal_secrets}, secret_box::SecretBox};
+/// use fapi_server::{editable_settings::{open_entries, seal_secrets}, secret_box::SecretBox};
 /// let b = SecretBox::new(&[7; 32]);
 /// let list = serde_json::json!([{"url": "https://a.example/h", "secret": "whsec_x"}]);
 /// let sealed = seal_secrets("webhook_endpoints", &list, &b);
 /// assert!(!sealed.to_string().contains("whsec_x"));
-/// assert_eq!(open_secrets("webhook_endpoints", &sealed, &b).unwrap(), list);
+/// assert_eq!(open_entries("webhook_endpoints", &sealed, &b), (vec![list[0].clone()], 0));
 /// ```
 pub fn seal_secrets(key: &str, value: &Value, secrets: &SecretBox) -> Value {
     let Some((field, name)) = secret_fields(key) else {
@@ -77,33 +91,87 @@ pub fn seal_secrets(key: &str, value: &Value, secrets: &SecretBox) -> Value {
     value
 }
 
-/// The saved list with its secrets opened; the inverse of [`seal_secrets`].
-pub fn open_secrets(key: &str, value: &Value, secrets: &SecretBox) -> Result<Value, BadSetting> {
+/// The entries of a saved list with their secrets opened (the inverse of
+/// [`seal_secrets`]), and how many were left out because a seal did not open (the
+/// secrets key changed): one such entry must not take the others with it.
+pub fn open_entries(key: &str, value: &Value, secrets: &SecretBox) -> (Vec<Value>, usize) {
     let Some((field, name)) = secret_fields(key) else {
-        return Ok(value.clone());
+        return (Vec::new(), 0);
     };
-    let mut value = value.clone();
-    for entry in value.as_array_mut().into_iter().flatten() {
-        let Some(entry) = entry.as_object_mut() else {
+    let mut opened = Vec::new();
+    let mut unreadable = 0;
+    for entry in value.as_array().into_iter().flatten() {
+        let mut entry = entry.clone();
+        let Some(object) = entry.as_object_mut() else {
+            unreadable += 1;
             continue;
         };
         let bound_to = format!(
             "{key} {}",
-            entry.get(name).and_then(Value::as_str).unwrap_or("")
+            object.get(name).and_then(Value::as_str).unwrap_or("")
         );
-        if let Some(Value::String(sealed)) = entry.remove(&format!("{field}_sealed")) {
-            let secret = secrets
-                .open(&sealed, &bound_to)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .ok_or_else(|| BadSetting {
-                    key: key.to_owned(),
-                    message: "a sealed secret did not open (another secrets key?)".into(),
-                })?;
-            entry.insert(field.to_owned(), Value::from(secret));
+        if let Some(sealed) = object.remove(&format!("{field}_sealed")) {
+            let secret = sealed
+                .as_str()
+                .and_then(|sealed| secrets.open(sealed, &bound_to).ok())
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            let Some(secret) = secret else {
+                unreadable += 1;
+                continue;
+            };
+            object.insert(field.to_owned(), Value::from(secret));
+        }
+        opened.push(entry);
+    }
+    (opened, unreadable)
+}
+
+/// Adds the entries of list `key` to `settings`'s. `strict` (a change in the
+/// dashboard): the first that cannot work refuses the whole change. Otherwise (the
+/// saved list at start or reload): such an entry is left out and logged, so that
+/// one the file has come to clash with cannot stop a start.
+fn add_entries(
+    settings: &mut Settings,
+    key: &str,
+    entries: Vec<Value>,
+    strict: bool,
+) -> Result<(), BadSetting> {
+    let production = !settings.is_development();
+    for entry in entries {
+        let checked = match key {
+            "webhook_endpoints" => typed::<WebhookEndpoint>(key, &entry).and_then(|e| {
+                e.check(&settings.webhook_endpoints, production)
+                    .map_err(|c| bad(key, c))?;
+                settings.webhook_endpoints.push(e);
+                Ok(())
+            }),
+            _ => typed::<JwtTemplate>(key, &entry).and_then(|t| {
+                let mut seen = settings
+                    .jwt_templates
+                    .iter()
+                    .map(|t| t.name.clone())
+                    .collect();
+                t.check(&mut seen).map_err(|c| bad(key, c))?;
+                settings.jwt_templates.push(t);
+                Ok(())
+            }),
+        };
+        match checked {
+            Err(e) if strict => return Err(e),
+            Err(e) => {
+                tracing::error!(error = %e, "an entry saved in the dashboard is not in force")
+            }
+            Ok(()) => {}
         }
     }
-    Ok(value)
+    Ok(())
+}
+
+fn bad(key: &str, e: crate::config::ConfigError) -> BadSetting {
+    BadSetting {
+        key: key.to_owned(),
+        message: e.to_string(),
+    }
 }
 
 /// A saved value that cannot apply: unknown key, or a value of the wrong kind.
@@ -121,7 +189,8 @@ fn typed<T: serde::de::DeserializeOwned>(key: &str, value: &Value) -> Result<T, 
     })
 }
 
-/// Sets one key on `settings`; a list (see [`LISTS`]) is added to what is there.
+/// Sets one key on `settings`; a list (see [`LISTS`]) is added to what is there,
+/// each entry checked as the file's are at start.
 ///
 /// ```
 /// use fapi_server::{config::Settings, editable_settings::apply};
@@ -184,13 +253,9 @@ pub fn apply(settings: &mut Settings, key: &str, value: &Value) -> Result<(), Ba
             settings.mfa.remember_device_when_required = typed(key, value)?
         }
         "user.delete_self" => settings.user.delete_self = typed(key, value)?,
-        "webhook_endpoints" => {
-            let added: Vec<WebhookEndpoint> = typed(key, value)?;
-            settings.webhook_endpoints.extend(added);
-        }
-        "jwt_templates" => {
-            let added: Vec<JwtTemplate> = typed(key, value)?;
-            settings.jwt_templates.extend(added);
+        "webhook_endpoints" | "jwt_templates" => {
+            let entries: Vec<Value> = typed(key, value)?;
+            add_entries(settings, key, entries, true)?;
         }
         _ => {
             return Err(BadSetting {
@@ -235,8 +300,9 @@ pub fn value_of(settings: &Settings, key: &str) -> Value {
 }
 
 /// The file's settings with the saved pairs on top, the lists' secrets opened with
-/// `secrets` (without it, the lists are left out). A pair that cannot apply is
-/// skipped and logged: a newer server's key must not stop an older one.
+/// `secrets` (without it, the lists are left out). A pair or list entry that cannot
+/// apply is skipped and logged: a newer server's key, or an entry the file has come
+/// to clash with, must not stop a start.
 pub fn overlay(
     base: &Settings,
     saved: &[(String, Value)],
@@ -244,12 +310,24 @@ pub fn overlay(
 ) -> Settings {
     let mut settings = base.clone();
     for (key, value) in saved {
-        let opened = match (secret_fields(key), secrets) {
-            (None, _) => Ok(value.clone()),
-            (Some(_), Some(secrets)) => open_secrets(key, value, secrets),
-            (Some(_), None) => continue,
+        let applied = match (secret_fields(key), secrets) {
+            (None, _) => apply(&mut settings, key, value),
+            (Some(_), Some(secrets)) => {
+                let (entries, unreadable) = open_entries(key, value, secrets);
+                if unreadable > 0 {
+                    tracing::error!(key, unreadable, "saved entries whose secret does not open (another secrets key?) are not in force");
+                }
+                add_entries(&mut settings, key, entries, false)
+            }
+            (Some(_), None) => {
+                tracing::warn!(
+                    key,
+                    "saved entries left out: the secrets key that opens them is not there"
+                );
+                continue;
+            }
         };
-        if let Err(e) = opened.and_then(|value| apply(&mut settings, key, &value)) {
+        if let Err(e) = applied {
             tracing::warn!(error = %e, "saved setting ignored");
         }
     }
@@ -326,6 +404,37 @@ mod tests {
         // A seal moved to another entry does not open.
         let mut moved = saved[0].1.clone();
         moved[0]["name"] = Value::from("renamed");
-        assert!(open_secrets("jwt_templates", &moved, &b).is_err());
+        assert_eq!(open_entries("jwt_templates", &moved, &b), (vec![], 1));
+    }
+
+    #[test]
+    fn a_saved_entry_the_file_clashes_with_is_left_out_not_fatal() {
+        let mut base = Settings::default();
+        base.jwt_templates.push(JwtTemplate {
+            name: "same".into(),
+            lifetime_seconds: 60,
+            claims: Default::default(),
+            signing_key: None,
+        });
+        let b = SecretBox::new(&[1; 32]);
+        let list = serde_json::json!([
+            {"name": "same", "lifetime_seconds": 90},
+            {"name": "other", "lifetime_seconds": 90}
+        ]);
+        let saved = vec![(
+            "jwt_templates".to_owned(),
+            seal_secrets("jwt_templates", &list, &b),
+        )];
+        let s = overlay(&base, &saved, Some(&b));
+        let kept: Vec<_> = s
+            .jwt_templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.lifetime_seconds))
+            .collect();
+        assert_eq!(kept, [("same", 60), ("other", 90)]);
+        s.validate().unwrap();
+        // A change in the dashboard is refused instead.
+        let mut s = base.clone();
+        assert!(apply(&mut s, "jwt_templates", &list).is_err());
     }
 }

@@ -370,10 +370,12 @@ pub async fn effective_settings(settings: &Settings) -> Result<Settings, StartEr
     ))
 }
 
-/// Forgets every value the dashboard saved; returns how many there were.
+/// Forgets the settings the dashboard saved (its webhook endpoints and JWT templates
+/// stay: they cannot stop a start, and a made secret cannot be had again); returns
+/// how many there were.
 pub async fn forget_saved_settings(settings: &Settings) -> Result<u64, StartError> {
     let db = Db::open(&settings.database_url).await?;
-    let forgotten = store::instance_settings::clear(&db).await;
+    let forgotten = store::instance_settings::clear_except(&db, &editable_settings::LISTS).await;
     db.close().await;
     Ok(forgotten?)
 }

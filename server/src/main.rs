@@ -17,7 +17,8 @@ struct Cli {
     /// dashboard saved in the database on top.
     #[arg(long)]
     print_config: bool,
-    /// Forget every setting the dashboard saved (the file's apply again) and exit.
+    /// Forget the settings the dashboard saved (the file's apply again; its webhook
+    /// endpoints and JWT templates stay) and exit.
     #[arg(long)]
     forget_saved_settings: bool,
     /// Read a password from standard input, print its Argon2id hash (for

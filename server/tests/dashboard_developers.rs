@@ -16,7 +16,10 @@ use common::{
     admin::{signed_in_admin, with_admin, AdminBrowser},
     Mode, TestServer,
 };
-use fapi_server::config::{JwtTemplate, WebhookEndpoint};
+use fapi_server::{
+    config::{JwtTemplate, WebhookEndpoint},
+    editable_settings::handle,
+};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -122,7 +125,8 @@ async fn stored(server: &TestServer, key: &str) -> String {
 #[tokio::test]
 async fn an_endpoint_added_in_the_dashboard_gets_events_signed_with_its_secret() {
     let receiver = receiver().await;
-    let url = receiver.url.clone();
+    // A token in the query is the app's: the page and the log never show it.
+    let url = format!("{}?token=s3cr3t-query", receiver.url);
     let server = TestServer::with(with_admin).await;
     let admin = signed_in_admin(&server).await;
 
@@ -138,8 +142,9 @@ async fn an_endpoint_added_in_the_dashboard_gets_events_signed_with_its_secret()
     let secret = shown_secret(&page.body);
     assert!(yew_clerk_backend::webhook::Webhook::new(&secret).is_ok());
     let page = admin.get("/dashboard/developers").await;
-    assert!(page.body.contains(&url) && page.body.contains("user.created"));
+    assert!(page.body.contains("/hooks?redacted") && page.body.contains("user.created"));
     assert!(!page.body.contains(&secret), "shown once only");
+    assert!(!page.body.contains("s3cr3t"), "{}", page.body);
     // Sealed at rest: the database alone does not hold it.
     let saved = stored(&server, "webhook_endpoints").await;
     assert!(saved.contains("secret_sealed") && !saved.contains(&secret[6..16]));
@@ -156,7 +161,7 @@ async fn an_endpoint_added_in_the_dashboard_gets_events_signed_with_its_secret()
         &admin,
         "endpoints/change",
         &[
-            ("url", &url),
+            ("endpoint", &handle(&url)),
             ("events", "session.created"),
             ("make_secret", "on"),
         ],
@@ -182,7 +187,11 @@ async fn an_endpoint_added_in_the_dashboard_gets_events_signed_with_its_secret()
     let page = post(
         &admin,
         "endpoints/change",
-        &[("url", &url), ("events", "user.created"), ("secret", GIVEN)],
+        &[
+            ("endpoint", &handle(&url)),
+            ("events", "user.created"),
+            ("secret", GIVEN),
+        ],
     )
     .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
@@ -195,6 +204,7 @@ async fn an_endpoint_added_in_the_dashboard_gets_events_signed_with_its_secret()
         assert!(log.contains(action), "{action} in {log}");
     }
     assert!(!log.contains(&secret) && !log.contains(&rolled) && !log.contains(GIVEN));
+    assert!(!log.contains("s3cr3t"));
 
     let dir = server.stop().await;
     let mut settings = common::test_settings(dir.path());
@@ -213,7 +223,7 @@ async fn an_endpoint_added_in_the_dashboard_gets_events_signed_with_its_secret()
     // Removed: nothing more is sent.
     receiver.clear();
     let admin = signed_in_admin(&server).await;
-    let page = post(&admin, "endpoints/remove", &[("url", &url)]).await;
+    let page = post(&admin, "endpoints/remove", &[("endpoint", &handle(&url))]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     server
         .browser(Mode::Cookie)
@@ -250,6 +260,7 @@ async fn what_the_server_would_refuse_is_refused_and_changes_nothing() {
     })
     .await;
     let admin = signed_in_admin(&server).await;
+    let file_handle = handle(FILE_ENDPOINT);
     // (form, fields, why)
     type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
     let refused: [Case; 12] = [
@@ -276,12 +287,12 @@ async fn what_the_server_would_refuse_is_refused_and_changes_nothing() {
         ),
         (
             "endpoints/change",
-            vec![("url", FILE_ENDPOINT)],
+            vec![("endpoint", &file_handle)],
             "not one the dashboard added",
         ),
         (
             "endpoints/remove",
-            vec![("url", FILE_ENDPOINT)],
+            vec![("endpoint", &file_handle)],
             "not one the dashboard added",
         ),
         (
@@ -469,4 +480,66 @@ async fn a_template_added_in_the_dashboard_mints_tokens_until_removed() {
         assert!(log.contains(action), "{action} in {log}");
     }
     assert!(!log.contains(SHARED));
+}
+
+/// A template the dashboard saved, which the settings file later names too, does
+/// not stop the server: the file's is in force, the page says the saved one is not,
+/// and it can be removed there. `--forget-saved-settings` leaves the lists.
+#[tokio::test]
+async fn a_saved_entry_the_file_came_to_clash_with_does_not_stop_a_start() {
+    let server = TestServer::with(with_admin).await;
+    let admin = signed_in_admin(&server).await;
+    for name in ["shared", "own"] {
+        let page = post(
+            &admin,
+            "templates/add",
+            &[("name", name), ("lifetime_seconds", "90")],
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    }
+    let page = post(&admin, "templates/add", &[("name", "shared")]).await;
+    assert!(
+        page.body.contains("two templates have this name"),
+        "{}",
+        page.body
+    );
+    let dir = server.stop().await;
+
+    let mut settings = common::test_settings(dir.path());
+    with_admin(&mut settings);
+    fapi_server::forget_saved_settings(&settings).await.unwrap();
+    settings.jwt_templates = vec![JwtTemplate {
+        name: "shared".into(),
+        ..file_template()
+    }];
+    let server = TestServer::in_dir(dir, settings).await;
+    let in_force: Vec<_> = server
+        .state()
+        .settings()
+        .jwt_templates
+        .iter()
+        .map(|t| (t.name.clone(), t.lifetime_seconds))
+        .collect();
+    assert_eq!(in_force, [("shared".into(), 60), ("own".into(), 90)]);
+    let admin = signed_in_admin(&server).await;
+    let page = admin.get("/dashboard/developers").await;
+    assert_eq!(
+        page.body.matches("not in force").count(),
+        1,
+        "{}",
+        page.body
+    );
+    // Any change names the clash; removing the saved one clears it.
+    let page = post(&admin, "templates/add", &[("name", "third")]).await;
+    assert!(
+        page.body.contains("two templates have this name"),
+        "{}",
+        page.body
+    );
+    let page = post(&admin, "templates/remove", &[("name", "shared")]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = admin.get("/dashboard/developers").await;
+    assert!(!page.body.contains("not in force"));
+    assert_eq!(server.state().settings().jwt_templates.len(), 2);
 }

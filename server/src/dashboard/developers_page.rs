@@ -20,6 +20,7 @@ use super::{
 };
 use crate::{
     config::{shown_url, JwtTemplate, WebhookEndpoint},
+    editable_settings::handle,
     flows::{
         developer_settings::{self, EndpointChange, SigningKeyChange},
         settings_change::Refused,
@@ -87,6 +88,7 @@ pub async fn act(
         .collect();
     let by = signed.admin.as_str();
     let url = field("url");
+    let endpoint = field("endpoint");
     let name = field("name");
     // (what it did, the log's action, its target, its detail, a secret made)
     let outcome = match (list.as_str(), action.as_str()) {
@@ -120,29 +122,30 @@ pub async fn act(
                 events: events.clone(),
                 secret,
             };
-            developer_settings::change_endpoint(&state, url, edit, by)
+            developer_settings::change_endpoint(&state, endpoint, edit, by)
                 .await
-                .map(|made| {
+                .map(|(url, made)| {
                     let secret = if replaced { given(&made) } else { "kept" };
                     let detail = format!("{}; secret {secret}", events_text(&events));
+                    let target = shown_url(&url);
                     (
                         "endpoint-changed",
                         "webhook-endpoint-change",
-                        shown_url(url),
+                        target,
                         detail,
                         made,
                     )
                 })
         }
-        ("endpoints", "remove") => developer_settings::remove_endpoint(&state, url, by)
+        ("endpoints", "remove") => developer_settings::remove_endpoint(&state, endpoint, by)
             .await
-            .map(|()| {
-                let detail = String::new();
+            .map(|url| {
+                let target = shown_url(&url);
                 (
                     "endpoint-removed",
                     "webhook-endpoint-remove",
-                    shown_url(url),
-                    detail,
+                    target,
+                    String::new(),
                     None,
                 )
             }),
@@ -328,7 +331,7 @@ async fn render(
         Ok(rows) => rows,
         Err(e) => return server_error(e),
     };
-    let (added_endpoints, added_templates) = match (
+    let (endpoints, templates) = match (
         developer_settings::endpoints(state).await,
         developer_settings::templates(state).await,
     ) {
@@ -336,16 +339,31 @@ async fn render(
         (Err(Refused::Db(e)), _) | (_, Err(Refused::Db(e))) => return server_error(e),
         (Err(e), _) | (_, Err(e)) => {
             tracing::error!(error = %e, "dashboard: saved developer settings");
-            (Vec::new(), Vec::new())
+            return layout::message(StatusCode::INTERNAL_SERVER_ERROR, "Error", &e.to_string());
         }
     };
     let base = state.live.base();
+    let current = state.settings();
+    // What the dashboard saved is in force unless the file came to clash with it.
+    let endpoint_in_force = |e: &WebhookEndpoint| {
+        current.webhook_endpoints[base
+            .webhook_endpoints
+            .len()
+            .min(current.webhook_endpoints.len())..]
+            .contains(e)
+    };
+    let template_in_force = |t: &JwtTemplate| {
+        current.jwt_templates[base.jwt_templates.len().min(current.jwt_templates.len())..]
+            .contains(t)
+    };
+    let (added_endpoints, added_templates) = (&endpoints.entries, &templates.entries);
     let body = html! {
         @if let Some(note) = note { (note) }
         (keys_section(state))
         section aria-labelledby="endpoints" {
             h2 #endpoints { "Webhook endpoints" }
             p.hint { "Clerk's events, signed as Svix signs them (" code { "svix-id" } ", " code { "svix-timestamp" } ", " code { "svix-signature" } "), retried until the endpoint takes them. Endpoints in the settings file (" code { "[[webhook_endpoints]]" } ") are changed there." }
+            (unreadable(endpoints.unreadable))
             @if base.webhook_endpoints.is_empty() && added_endpoints.is_empty() {
                 p { "None yet." }
             } @else {
@@ -359,9 +377,9 @@ async fn render(
                                 td { span.badge { "settings file" } }
                             }
                         }
-                        @for e in &added_endpoints {
+                        @for e in added_endpoints {
                             tr {
-                                td { (shown_url(&e.url)) }
+                                td { (shown_url(&e.url)) (not_in_force(endpoint_in_force(e))) }
                                 td { (wanted(e)) }
                                 td { (edit_endpoint(signed, e)) }
                             }
@@ -395,6 +413,7 @@ async fn render(
         section aria-labelledby="templates" {
             h2 #templates { "JWT templates" }
             p.hint { "Tokens with their own claims and lifetime for a third-party service: the app asks with " code { "get_token_with(\"name\")" } ". Templates in the settings file (" code { "[[jwt_templates]]" } ") are changed there." }
+            (unreadable(templates.unreadable))
             @if base.jwt_templates.is_empty() && added_templates.is_empty() {
                 p { "None yet." }
             } @else {
@@ -403,13 +422,13 @@ async fn render(
                     tbody {
                         @for t in &base.jwt_templates {
                             tr {
-                                (template_cells(t))
+                                (template_cells(t, true))
                                 td { span.badge { "settings file" } }
                             }
                         }
-                        @for t in &added_templates {
+                        @for t in added_templates {
                             tr {
-                                (template_cells(t))
+                                (template_cells(t, template_in_force(t)))
                                 td { (edit_template(signed, t)) }
                             }
                         }
@@ -450,6 +469,24 @@ fn keys_section(state: &AppState) -> Markup {
     }
 }
 
+/// Marks a saved entry the server left out (it clashes with the settings file, or
+/// no longer fits its environment; the log says why).
+fn not_in_force(in_force: bool) -> Markup {
+    html! {
+        @if !in_force {
+            br; span.badge.bad title="It clashes with the settings file or no longer fits it; the server's log says why. Remove it, or change the file." { "not in force" }
+        }
+    }
+}
+
+fn unreadable(count: usize) -> Markup {
+    html! {
+        @if count > 0 {
+            p.error role="alert" { (count) " saved " (if count == 1 { "entry does" } else { "entries do" }) " not open with this server's secrets key (was it changed?): not in force, and dropped by the next change here." }
+        }
+    }
+}
+
 fn wanted(e: &WebhookEndpoint) -> String {
     if e.events.is_empty() {
         "all but email.created and sms.created".into()
@@ -476,13 +513,13 @@ fn event_boxes(form: &str, ticked: &[String]) -> Markup {
 }
 
 fn edit_endpoint(signed: &Signed, e: &WebhookEndpoint) -> Markup {
-    let id = form_id(&e.url);
+    let id = handle(&e.url);
     html! {
         details {
-            summary { "Edit" }
+            summary aria-label={ "Edit " (shown_url(&e.url)) } { "Edit" }
             form method="post" action="/dashboard/developers/endpoints/change" {
                 (layout::csrf_field(signed))
-                input type="hidden" name="url" value=(e.url);
+                input type="hidden" name="endpoint" value=(id);
                 (event_boxes(&id, &e.events))
                 div.row {
                     label for={ (id) "-secret" } { "New signing secret" }
@@ -497,16 +534,16 @@ fn edit_endpoint(signed: &Signed, e: &WebhookEndpoint) -> Markup {
             }
             form method="post" action="/dashboard/developers/endpoints/remove" {
                 (layout::csrf_field(signed))
-                input type="hidden" name="url" value=(e.url);
+                input type="hidden" name="endpoint" value=(id);
                 button.danger type="submit" { "Remove endpoint" }
             }
         }
     }
 }
 
-fn template_cells(t: &JwtTemplate) -> Markup {
+fn template_cells(t: &JwtTemplate, in_force: bool) -> Markup {
     html! {
-        td { code { (t.name) } }
+        td { code { (t.name) } (not_in_force(in_force)) }
         td { (t.lifetime_seconds) " s" }
         td { code { (Value::Object(t.claims.clone())) } }
         td { @if t.signing_key.is_some() { "a shared HS256 secret" } @else { "the instance's key" } }
@@ -538,10 +575,10 @@ fn template_fields(form: &str, t: Option<&JwtTemplate>) -> Markup {
 }
 
 fn edit_template(signed: &Signed, t: &JwtTemplate) -> Markup {
-    let id = form_id(&t.name);
+    let id = handle(&t.name);
     html! {
         details {
-            summary { "Edit" }
+            summary aria-label={ "Edit " (t.name) } { "Edit" }
             form method="post" action="/dashboard/developers/templates/change" {
                 (layout::csrf_field(signed))
                 input type="hidden" name="name" value=(t.name);
@@ -561,13 +598,6 @@ fn edit_template(signed: &Signed, t: &JwtTemplate) -> Markup {
             }
         }
     }
-}
-
-/// An id prefix for one entry's form, from what names it (a URL is no id).
-fn form_id(name: &str) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(name.as_bytes());
-    format!("e{}", hex::encode(&digest[..4]))
 }
 
 fn deliveries_table(deliveries: &[store::webhook_events::DeliveryStatus]) -> Markup {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::{
     config::{JwtTemplate, Settings, WebhookEndpoint},
-    editable_settings::{self, open_secrets, seal_secrets},
+    editable_settings::{self, handle, open_entries, seal_secrets},
     flows::settings_change::Refused,
     state::AppState,
     store,
@@ -32,14 +32,29 @@ pub fn new_webhook_secret() -> String {
     )
 }
 
+/// What the dashboard saved of a list: the entries, and how many of them could not
+/// be read (their secret was sealed with another secrets key).
+pub struct Saved<T> {
+    pub entries: Vec<T>,
+    pub unreadable: usize,
+}
+
 /// The endpoints added in the dashboard, secrets opened.
-pub async fn endpoints(state: &AppState) -> Result<Vec<WebhookEndpoint>, Refused> {
-    Ok(read::<WebhookEndpoint>(state, ENDPOINTS).await?.1)
+pub async fn endpoints(state: &AppState) -> Result<Saved<WebhookEndpoint>, Refused> {
+    let (_, entries, unreadable) = read(state, ENDPOINTS).await?;
+    Ok(Saved {
+        entries,
+        unreadable,
+    })
 }
 
 /// The templates added in the dashboard, signing keys opened.
-pub async fn templates(state: &AppState) -> Result<Vec<JwtTemplate>, Refused> {
-    Ok(read::<JwtTemplate>(state, TEMPLATES).await?.1)
+pub async fn templates(state: &AppState) -> Result<Saved<JwtTemplate>, Refused> {
+    let (_, entries, unreadable) = read(state, TEMPLATES).await?;
+    Ok(Saved {
+        entries,
+        unreadable,
+    })
 }
 
 /// Adds an endpoint; `secret` empty makes one. Returns the secret it made, to show
@@ -69,46 +84,55 @@ pub struct EndpointChange {
     pub secret: Option<String>,
 }
 
-/// Changes the events of the endpoint at `url` or its secret; returns a secret it
-/// made, to show once.
+/// Changes the events or the secret of the endpoint with this [`handle`]; returns
+/// its URL and a secret it made, to show once.
 pub async fn change_endpoint(
     state: &AppState,
-    url: &str,
+    endpoint: &str,
     edit: EndpointChange,
     by: &str,
-) -> Result<Option<String>, Refused> {
+) -> Result<(String, Option<String>), Refused> {
     let made = edit
         .secret
         .as_deref()
         .is_some_and(|s| s.trim().is_empty())
         .then(new_webhook_secret);
     let secret = made.clone().or(edit.secret.map(|s| s.trim().to_owned()));
+    let mut url = String::new();
     change(state, ENDPOINTS, by, |list: &mut Vec<WebhookEndpoint>| {
-        let endpoint = list
+        let found = list
             .iter_mut()
-            .find(|e| e.url == url)
+            .find(|e| handle(&e.url) == endpoint)
             .ok_or_else(not_added)?;
-        endpoint.events = edit.events.clone();
+        found.events = edit.events.clone();
         if let Some(secret) = &secret {
-            endpoint.secret = secret.clone();
+            found.secret = secret.clone();
         }
+        url = found.url.clone();
         Ok(())
     })
     .await?;
-    Ok(made)
+    Ok((url, made))
 }
 
-/// Removes the endpoint at `url`; deliveries still due to it are given up.
-pub async fn remove_endpoint(state: &AppState, url: &str, by: &str) -> Result<(), Refused> {
+/// Removes the endpoint with this [`handle`]; deliveries still due to it are given
+/// up. Returns its URL.
+pub async fn remove_endpoint(
+    state: &AppState,
+    endpoint: &str,
+    by: &str,
+) -> Result<String, Refused> {
+    let mut url = String::new();
     change(state, ENDPOINTS, by, |list: &mut Vec<WebhookEndpoint>| {
-        let before = list.len();
-        list.retain(|e| e.url != url);
-        if list.len() == before {
-            return Err(not_added());
-        }
+        let at = list
+            .iter()
+            .position(|e| handle(&e.url) == endpoint)
+            .ok_or_else(not_added)?;
+        url = list.remove(at).url;
         Ok(())
     })
-    .await
+    .await?;
+    Ok(url)
 }
 
 /// Adds a template.
@@ -179,19 +203,25 @@ fn not_added() -> Refused {
     )
 }
 
-/// The list saved under `key` as stored (to swap it) and opened.
+/// The list saved under `key` as stored (to swap it), its entries whose secrets
+/// open, and how many did not (those are dropped by the next change).
 async fn read<T: DeserializeOwned>(
     state: &AppState,
     key: &str,
-) -> Result<(Option<String>, Vec<T>), Refused> {
+) -> Result<(Option<String>, Vec<T>, usize), Refused> {
     let Some(text) = store::instance_settings::stored(&state.db, key).await? else {
-        return Ok((None, Vec::new()));
+        return Ok((None, Vec::new(), 0));
     };
-    let invalid = |e: String| Refused::Invalid(format!("the saved {key}: {e}"));
-    let sealed: Value = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
-    let opened = open_secrets(key, &sealed, &state.secrets).map_err(|e| invalid(e.message))?;
-    let list = serde_json::from_value(opened).map_err(|e| invalid(e.to_string()))?;
-    Ok((Some(text), list))
+    let sealed: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let (entries, mut unreadable) = open_entries(key, &sealed, &state.secrets);
+    let mut list = Vec::new();
+    for entry in entries {
+        match serde_json::from_value(entry) {
+            Ok(entry) => list.push(entry),
+            Err(_) => unreadable += 1,
+        }
+    }
+    Ok((Some(text), list, unreadable))
 }
 
 /// Changes the dashboard's list under `key` with `edit`, if the settings in force
@@ -202,7 +232,7 @@ where
     F: FnMut(&mut Vec<T>) -> Result<(), Refused>,
 {
     for _ in 0..TRIES {
-        let (stored, mut list) = read::<T>(state, key).await?;
+        let (stored, mut list, _) = read::<T>(state, key).await?;
         edit(&mut list)?;
         let plain = serde_json::to_value(&list).map_err(|e| Refused::Invalid(e.to_string()))?;
         let next = with_list(&state.settings(), state.live.base(), key, &plain)?;

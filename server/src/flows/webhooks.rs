@@ -57,6 +57,16 @@ pub async fn run(state: AppState) {
     }
 }
 
+/// The endpoints as saved this moment: another instance's dashboard may have added
+/// one within the last second, and an event must not miss it (nor a delivery to it
+/// be given up as "removed").
+async fn endpoints_now(state: &AppState) -> Vec<WebhookEndpoint> {
+    if let Err(e) = state.live.reload(&state.db).await {
+        tracing::warn!(error = %e, "reading the saved settings failed");
+    }
+    state.settings().webhook_endpoints.clone()
+}
+
 async fn fan_out_waiting(state: &AppState) {
     loop {
         let batch = match events::claim_waiting(&state.db, LEASE_MS, BATCH).await {
@@ -69,7 +79,7 @@ async fn fan_out_waiting(state: &AppState) {
         if batch.is_empty() {
             return;
         }
-        let endpoints = state.settings().webhook_endpoints.clone();
+        let endpoints = endpoints_now(state).await;
         for event in batch {
             let wanting: Vec<String> = endpoints
                 .iter()
@@ -222,7 +232,7 @@ async fn deliver_due(state: &AppState, http: &reqwest::Client) {
         if batch.is_empty() {
             return;
         }
-        let endpoints = state.settings().webhook_endpoints.clone();
+        let endpoints = endpoints_now(state).await;
         let mut sends = tokio::task::JoinSet::new();
         for delivery in batch {
             let (state, http) = (state.clone(), http.clone());

@@ -128,11 +128,3 @@ pub async fn clear_except(db: &Db, keep: &[&str]) -> Result<u64, sqlx::Error> {
     }
     Ok(forgotten)
 }
-
-/// Forgets every saved value: the file's settings apply again.
-pub async fn clear(db: &Db) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM instance_settings")
-        .execute(&db.write)
-        .await?
-        .rows_affected())
-}
