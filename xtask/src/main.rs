@@ -1102,6 +1102,7 @@ fn start_demo(
         .env("FAPI_SECRET_KEY", &secret_key)
         .spawn()
         .map_err(|e| format!("fapi-server: {e}"))?;
+    wait_until_listening(&mut server, DEMO_API_PORT)?;
     let origin = format!("http://127.0.0.1:{DEMO_PORT}");
     let api = Command::new(root.join("target").join("debug").join("demo-api"))
         .env("DEMO_API_LISTEN", format!("127.0.0.1:{DEMO_APP_API_PORT}"))
@@ -1136,6 +1137,27 @@ fn start_demo(
         }
     };
     Ok(Demo { server, api, trunk })
+}
+
+/// Waits until `server` listens on `port`. One that stopped (a database it refuses,
+/// settings it cannot run with) says why above; the demo must not go on without it.
+fn wait_until_listening(server: &mut std::process::Child, port: u16) -> Result {
+    let started = Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(60) {
+        if let Ok(Some(status)) = server.try_wait() {
+            return Err(format!(
+                "fapi-server stopped ({status}); its reason is above"
+            ));
+        }
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = server.kill();
+    Err(format!(
+        "fapi-server did not listen on {port} within a minute"
+    ))
 }
 
 /// fapi-server with its embedded defaults (and its hosted pages), and the demo

@@ -381,8 +381,9 @@ async fn render(
                             tr {
                                 td { (shown_url(&e.url)) (not_in_force(endpoint_in_force(e))) }
                                 td { (wanted(e)) }
-                                td { (edit_endpoint(signed, e)) }
+                                td { span.badge { "dashboard" } }
                             }
+                            tr { td colspan="3" { (edit_endpoint(signed, e)) } }
                         }
                     }
                 }
@@ -429,8 +430,9 @@ async fn render(
                         @for t in added_templates {
                             tr {
                                 (template_cells(t, template_in_force(t)))
-                                td { (edit_template(signed, t)) }
+                                td { span.badge { "dashboard" } }
                             }
+                            tr { td colspan="5" { (edit_template(signed, t)) } }
                         }
                     }
                 }
@@ -516,7 +518,7 @@ fn edit_endpoint(signed: &Signed, e: &WebhookEndpoint) -> Markup {
     let id = handle(&e.url);
     html! {
         details {
-            summary aria-label={ "Edit " (shown_url(&e.url)) } { "Edit" }
+            summary { "Edit " (shown_url(&e.url)) }
             form method="post" action="/dashboard/developers/endpoints/change" {
                 (layout::csrf_field(signed))
                 input type="hidden" name="endpoint" value=(id);
@@ -578,7 +580,7 @@ fn edit_template(signed: &Signed, t: &JwtTemplate) -> Markup {
     let id = handle(&t.name);
     html! {
         details {
-            summary aria-label={ "Edit " (t.name) } { "Edit" }
+            summary { "Edit " code { (t.name) } }
             form method="post" action="/dashboard/developers/templates/change" {
                 (layout::csrf_field(signed))
                 input type="hidden" name="name" value=(t.name);

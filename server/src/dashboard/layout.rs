@@ -97,6 +97,7 @@ button.danger { color: var(--bad); border-color: var(--bad); }
 button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible, summary:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); border-radius: 8px; }
 td:first-child { white-space: nowrap; }
+td[colspan] { white-space: normal; }
 th, td { text-align: left; padding: .5rem .75rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
 .notice { padding: .6rem .9rem; border-radius: 6px; background: #eef1ff; border: 1px solid #c9cff8; }
@@ -108,7 +109,8 @@ th { font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; color: 
 fieldset { border: 1px solid var(--line); border-radius: 6px; margin: .5rem 0; }
 details { margin: .5rem 0; }
 summary { cursor: pointer; color: var(--accent); font-weight: 550; }
-textarea { font-family: ui-monospace, monospace; font-size: .875rem; }
+textarea { font-family: ui-monospace, monospace; font-size: .875rem; width: 100%; box-sizing: border-box; }
+td code { overflow-wrap: anywhere; }
 pre { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .75rem; overflow-x: auto; }
 .pages { display: flex; gap: 1rem; margin-top: .75rem; }
 a { color: var(--accent); }
