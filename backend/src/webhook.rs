@@ -20,6 +20,7 @@
 //! ```
 
 use base64::{engine::general_purpose::STANDARD, Engine};
+use fapi_types::backend;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -165,6 +166,53 @@ pub struct Event {
     pub event_attributes: Option<serde_json::Value>,
 }
 
+/// What an event is about, typed by its `type`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Resource {
+    /// `user.created`, `user.updated`.
+    User(Box<backend::User>),
+    /// `user.deleted`: the id (and external id) of the user that was.
+    DeletedUser(backend::DeletedObject),
+    /// `session.created`, `session.ended`, `session.removed`, `session.revoked`.
+    Session(Box<backend::SessionEvent>),
+    /// `email.created`.
+    Email(Box<backend::Email>),
+    /// `sms.created`.
+    Sms(Box<backend::SmsMessage>),
+    /// A type this crate does not know (organizations, billing, …): read `data`.
+    Other,
+}
+
+impl Event {
+    /// `data` as the type its event `type` names.
+    ///
+    /// ```
+    /// use yew_clerk_backend::webhook::{Event, Resource};
+    /// let event: Event = serde_json::from_str(r#"{"type": "user.deleted", "object": "event",
+    ///     "data": {"object": "user", "id": "user_1", "deleted": true}, "timestamp": 1}"#).unwrap();
+    /// match event.resource().unwrap() {
+    ///     Resource::DeletedUser(gone) => assert_eq!(gone.id.as_deref(), Some("user_1")),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// ```
+    pub fn resource(&self) -> Result<Resource, serde_json::Error> {
+        let data = || self.data.clone();
+        Ok(match self.kind.as_str() {
+            "user.created" | "user.updated" => {
+                Resource::User(Box::new(serde_json::from_value(data())?))
+            }
+            "user.deleted" => Resource::DeletedUser(serde_json::from_value(data())?),
+            "session.created" | "session.ended" | "session.removed" | "session.revoked" => {
+                Resource::Session(Box::new(serde_json::from_value(data())?))
+            }
+            "email.created" => Resource::Email(Box::new(serde_json::from_value(data())?)),
+            "sms.created" => Resource::Sms(Box::new(serde_json::from_value(data())?)),
+            _ => Resource::Other,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +277,54 @@ mod tests {
             Webhook::new("whsec_not*base64"),
             Err(WebhookError::Secret)
         ));
+    }
+
+    /// A user as real Clerk answered it (`/v1/me`), with the metadata the Backend API
+    /// adds, as a `user.created` would carry it.
+    #[test]
+    fn a_real_clerk_user_comes_typed() {
+        let mut user: serde_json::Value = serde_json::from_str(include_str!(
+            "../../types/tests/clerk-json/fixtures/rec-me-two-phones.json"
+        ))
+        .unwrap();
+        let user = user.get_mut("response").map(|r| r.take()).unwrap_or(user);
+        let id = user["id"].as_str().unwrap().to_owned();
+        let mut data = user.clone();
+        data["private_metadata"] = serde_json::json!({"plan": "pro"});
+        let event = Event {
+            kind: "user.created".into(),
+            object: "event".into(),
+            data,
+            timestamp: 1,
+            instance_id: None,
+            event_attributes: None,
+        };
+        match event.resource().unwrap() {
+            Resource::User(u) => {
+                assert_eq!(u.id, id);
+                assert_eq!(u.private_metadata["plan"], "pro");
+            }
+            other => panic!("{other:?}"),
+        }
+        let session = Event {
+            kind: "session.revoked".into(),
+            data: serde_json::json!({"object": "session", "id": "sess_1", "client_id": "client_1",
+                "user_id": id, "status": "revoked", "last_active_at": 1, "expire_at": 2,
+                "abandon_at": 3, "created_at": 1, "updated_at": 2, "user": user}),
+            ..event.clone()
+        };
+        match session.resource().unwrap() {
+            Resource::Session(s) => {
+                assert_eq!(s.session.id, "sess_1");
+                assert_eq!(s.user.map(|u| u.id.clone()), Some(id));
+            }
+            other => panic!("{other:?}"),
+        }
+        let other = Event {
+            kind: "organization.created".into(),
+            ..event
+        };
+        assert_eq!(other.resource().unwrap(), Resource::Other);
     }
 
     #[test]

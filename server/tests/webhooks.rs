@@ -16,7 +16,7 @@ use std::{
 use axum::{body::Bytes, extract::State, http::HeaderMap, http::StatusCode, routing::post, Router};
 use common::{spawn_binary, test_settings, Browser, Mode, TestServer, PASSWORD};
 use fapi_server::config::{Settings, WebhookEndpoint};
-use yew_clerk_backend::webhook::{Event, Webhook};
+use yew_clerk_backend::webhook::{Event, Resource, Webhook};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwMfKQ9r8G";
 
@@ -168,6 +168,16 @@ async fn each_event_arrives_once_signed_in_clerks_shape() {
         "hook@example.com"
     );
     assert_eq!(events[2].1.data["first_name"], "Hooked");
+    // Typed as the crate reads them.
+    for (_, event) in &events {
+        match event.resource().expect("typed") {
+            Resource::User(u) => assert_eq!(u.id, user),
+            Resource::Session(s) => {
+                assert_eq!(s.user.as_ref().map(|u| u.id.as_str()), Some(user.as_str()))
+            }
+            other => panic!("{}: {other:?}", event.kind),
+        }
+    }
     let revoked = &events[4].1;
     assert_eq!(revoked.data["object"], "session");
     assert_eq!(revoked.data["status"], "revoked");
@@ -189,7 +199,12 @@ async fn each_event_arrives_once_signed_in_clerks_shape() {
     let got = receiver.wait_for(8).await;
     assert_eq!(got.len(), 8, "{got:?}");
     assert_eq!(got[7], ("user.deleted".to_owned(), user.clone()));
-    assert_eq!(receiver.got.lock().unwrap()[7].1.data["deleted"], true);
+    let deleted = receiver.got.lock().unwrap()[7].1.clone();
+    assert_eq!(deleted.data["deleted"], true);
+    match deleted.resource().unwrap() {
+        Resource::DeletedUser(gone) => assert_eq!(gone.id, Some(user)),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -412,6 +427,10 @@ async fn messages_go_only_to_an_endpoint_that_asks_for_them() {
         assert_eq!(event.data["object"], "email");
         assert_eq!(event.data["to_email_address"], email.as_str());
         assert_eq!(event.data["slug"], "verification_code");
+        let Resource::Email(mail) = event.resource().unwrap() else {
+            panic!("an email: {event:?}")
+        };
+        assert_eq!(mail.to_email_address.as_deref(), Some(email.as_str()));
         let body = event.data["body"].as_str().unwrap();
         assert!(
             body.chars().filter(char::is_ascii_digit).count() >= 6,
@@ -482,4 +501,27 @@ async fn a_new_email_address_is_a_user_update() {
             .unwrap()["verification"]["status"],
         "verified"
     );
+}
+
+/// `sms.created` comes in Clerk's SMS shape, typed as the crate reads it.
+#[tokio::test]
+async fn a_text_comes_as_an_sms_message() {
+    let receiver = receiver().await;
+    let url = receiver.url.clone();
+    let server =
+        TestServer::with(move |s| s.webhook_endpoints = vec![endpoint(&url, &["sms.created"])])
+            .await;
+    let b = server.browser(Mode::Cookie);
+    b.sign_up(&server, "texts@example.com", "Texts").await;
+    b.add_verified_phone(&server, "+14155557303").await;
+    let got = receiver.wait_for(1).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    let (_, event) = receiver.got.lock().unwrap()[0].clone();
+    let Resource::Sms(text) = event.resource().unwrap() else {
+        panic!("a text: {event:?}")
+    };
+    assert_eq!(text.object, "sms_message");
+    assert_eq!(text.to_phone_number, "+14155557303");
+    assert_eq!(text.slug.as_deref(), Some("verification_code"));
+    assert!(text.message.chars().filter(char::is_ascii_digit).count() >= 6);
 }

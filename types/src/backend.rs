@@ -92,3 +92,80 @@ pub struct MetadataUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<Value>,
 }
+
+/// `user.deleted`'s data (Clerk's `UserDeletedJSON`): what is left of the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeletedObject {
+    pub object: String,
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub deleted: bool,
+    #[serde(default)]
+    pub external_id: Option<String>,
+}
+
+/// `session.created`, `session.ended`, `session.removed` and `session.revoked`'s data
+/// (Clerk's `SessionWebhookEventJSON`): the session, with its user when there is one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionEvent {
+    #[serde(flatten)]
+    pub session: Session,
+    #[serde(default)]
+    pub user: Option<User>,
+}
+
+/// `email.created`'s data (Clerk's `EmailJSON`): an email on its way, for an app that
+/// delivers its own. It may carry a code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Email {
+    pub object: String,
+    pub id: String,
+    /// `verification_code`, `account_notice`, …
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub from_email_name: String,
+    #[serde(default)]
+    pub to_email_address: Option<String>,
+    #[serde(default)]
+    pub email_address_id: Option<String>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub body_plain: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub data: Option<Value>,
+    #[serde(default)]
+    pub delivered_by_clerk: bool,
+}
+
+/// `sms.created`'s data (Clerk's `SMSMessageJSON`): a text on its way. It may carry a
+/// code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SmsMessage {
+    pub object: String,
+    pub id: String,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub from_phone_number: String,
+    pub to_phone_number: String,
+    #[serde(default)]
+    pub phone_number_id: Option<String>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    pub message: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub data: Option<Value>,
+    #[serde(default)]
+    pub delivered_by_clerk: bool,
+}
