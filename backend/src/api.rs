@@ -213,6 +213,16 @@ impl BackendApi {
             .await
     }
 
+    /// The session, if `token` is a live session token of it (Clerk's
+    /// `verifySession`). Checking the token offline with [`crate::verify::Clerk`] needs no
+    /// call at all; this asks the server, which also knows whether the session
+    /// has ended since the token was minted.
+    pub async fn verify_session(&self, id: &str, token: &str) -> Result<Session, BackendApiError> {
+        let body = serde_json::json!({ "token": token });
+        self.call(Method::POST, &["sessions", id, "verify"], &[], Some(body))
+            .await
+    }
+
     async fn call<T: DeserializeOwned>(
         &self,
         method: Method,

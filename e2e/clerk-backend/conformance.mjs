@@ -115,6 +115,13 @@ await step('sessions.getSessionList', async () => {
   return { totalCount };
 });
 
+await step('sessions.verifySession', async () => {
+  const session = await clerk.sessions.verifySession(env.SESSION_ID, env.SESSION_TOKEN);
+  expect(session.id === env.SESSION_ID && session.userId === env.USER_ID, 'the session');
+  const refusal = await refused(() => clerk.sessions.verifySession(env.SESSION_ID, 'not.a.token'), 400, 'token_invalid');
+  return { status: session.status, refusal };
+});
+
 await step('sessions.revokeSession', async () => {
   const session = await clerk.sessions.revokeSession(env.SESSION_ID);
   expect(session.id === env.SESSION_ID && session.status === 'revoked', 'revoked');

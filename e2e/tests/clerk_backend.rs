@@ -111,6 +111,7 @@ async fn clerk_backend_sdk_against_fapi_server() {
         "verifyToken",
         "verifyToken refuses a forged token",
         "sessions.getSessionList",
+        "sessions.verifySession",
         "sessions.revokeSession",
         "verifyWebhook",
         "users.deleteUser",

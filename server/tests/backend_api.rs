@@ -498,3 +498,93 @@ fn secret_keys_must_fit_the_environment_and_be_long() {
     s.environment = Environment::Development;
     assert!(!s.printable().unwrap().contains(KEY));
 }
+
+/// `POST /v1/sessions/{id}/verify` (Clerk's `verifySession`): a live session token
+/// of that session gives the session; another session's, a template's, a forged or
+/// an ended session's token does not.
+#[tokio::test]
+async fn a_session_token_is_verified_for_its_session_only() {
+    let server = TestServer::with(|s| {
+        s.backend_api.secret_keys = vec![KEY.into()];
+        s.jwt_templates = vec![fapi_server::config::JwtTemplate {
+            name: "partner".into(),
+            lifetime_seconds: 60,
+            claims: Default::default(),
+            signing_key: None,
+        }];
+    })
+    .await;
+    let (b, user_id) = user(&server, "verify@example.com", "Vera").await;
+    let sid = b.session_id.lock().unwrap().clone().unwrap();
+    let token = b.session_token(&sid).await;
+    let verify = |sid: String, token: Value| {
+        let server = &server;
+        async move {
+            call(
+                server,
+                Some(KEY),
+                Method::POST,
+                &format!("/v1/sessions/{sid}/verify"),
+                Some(json!({ "token": token })),
+            )
+            .await
+        }
+    };
+    let session = verify(sid.clone(), json!(token)).await.ok();
+    assert_eq!(
+        (session["object"].as_str(), session["id"].as_str()),
+        (Some("session"), Some(sid.as_str()))
+    );
+    assert_eq!(session["user_id"], user_id.as_str());
+    // The crate's client asks the same.
+    let api = yew_clerk_backend::api::BackendApi::new(&server.base, KEY);
+    assert_eq!(api.verify_session(&sid, &token).await.unwrap().id, sid);
+
+    // Another session of another user: not this token's.
+    let (other, _) = user(&server, "other@example.com", "Otto").await;
+    let other_sid = other.session_id.lock().unwrap().clone().unwrap();
+    let e = verify(other_sid, json!(token))
+        .await
+        .err(400, "token_invalid");
+    assert!(e["long_message"]
+        .as_str()
+        .unwrap()
+        .contains("another session"));
+    // A template's token is not a session token; a tampered one is not signed here.
+    let template = b
+        .post(&format!("/v1/client/sessions/{sid}/tokens/partner"), &[])
+        .await
+        .ok()["jwt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    verify(sid.clone(), json!(template))
+        .await
+        .err(400, "token_invalid");
+    let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+    parts[2] = parts[2].chars().rev().collect();
+    verify(sid.clone(), json!(parts.join(".")))
+        .await
+        .err(400, "token_invalid");
+    verify(sid.clone(), json!("not a jwt"))
+        .await
+        .err(400, "token_invalid");
+    assert_eq!(verify(sid.clone(), json!("")).await.status.as_u16(), 422);
+    verify("sess_nope".into(), json!(token))
+        .await
+        .err(404, "resource_not_found");
+    // Without the secret key, nothing.
+    let e = call(
+        &server,
+        None,
+        Method::POST,
+        &format!("/v1/sessions/{sid}/verify"),
+        Some(json!({ "token": token })),
+    )
+    .await;
+    assert_eq!(e.status, StatusCode::UNAUTHORIZED);
+    // Signed out: the token is still within its minute, but the session has ended.
+    b.sign_out().await;
+    let e = verify(sid, json!(token)).await.err(400, "token_invalid");
+    assert!(e["long_message"].as_str().unwrap().contains("ended"));
+}

@@ -19,6 +19,7 @@ pub mod passwords;
 pub mod remembered_devices;
 pub mod reverification;
 pub mod second_factor_codes;
+pub mod session_token_check;
 pub mod settings_change;
 pub mod totp;
 pub mod webhooks;

@@ -1,5 +1,5 @@
-//! Clerk's Backend API, the part an app's own server needs: users, sessions and the
-//! JWKS, in Clerk's shapes, opened by the instance's secret key
+//! Clerk's Backend API, the part an app's own server needs: users, sessions (and
+//! checking a session token) and the JWKS, in Clerk's shapes, opened by the instance's secret key
 //! (`Authorization: Bearer sk_…`). Server to server only: it answers no browser
 //! (no CORS, and a request carrying an `Origin` is refused), and every call is in
 //! the administrators' log.
@@ -40,6 +40,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/v1/sessions", get(sessions::list))
         .route("/v1/sessions/{id}", get(sessions::get))
         .route("/v1/sessions/{id}/revoke", post(sessions::revoke))
+        .route("/v1/sessions/{id}/verify", post(sessions::verify))
         .route("/v1/jwks", get(jwks))
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
 }

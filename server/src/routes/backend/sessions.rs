@@ -2,6 +2,7 @@
 //! its next token refresh, within a token's lifetime).
 
 use axum::{
+    body::Bytes,
     extract::{Path, RawQuery, State},
     Json,
 };
@@ -9,6 +10,7 @@ use fapi_types::backend::{Page, Session};
 
 use crate::{
     error::{ApiError, ApiResult},
+    flows::session_token_check,
     ids::now_ms,
     render,
     state::AppState,
@@ -96,4 +98,44 @@ pub async fn revoke(
         .await?
         .ok_or_else(|| ApiError::not_found("session", &id))?;
     Ok(Json(render::backend_session(&row, now_ms())))
+}
+
+/// `POST /v1/sessions/{id}/verify` with `{"token": …}` (Clerk's `verifySession`;
+/// Clerk now points to checking the token offline, as yew-clerk-backend does): the
+/// session, if the token is a session token of it, signed here, within its lifetime,
+/// and the session is still live.
+pub async fn verify(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Session>> {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        token: String,
+    }
+    // Clerk's SDKs send JSON; a form is taken too.
+    let token = serde_json::from_slice::<Body>(&body)
+        .map(|b| b.token)
+        .ok()
+        .or_else(|| {
+            form_urlencoded::parse(&body)
+                .find(|(k, _)| k == "token")
+                .map(|(_, v)| v.into_owned())
+        })
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::param_missing("token"))?;
+    let row = store::sessions::get(&state.db, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("session", &id))?;
+    let claims = session_token_check::check(&state, &token).await?;
+    let refused =
+        |why: &str| ApiError::from(session_token_check::TokenRefused::Invalid(why.to_owned()));
+    if claims.sid != row.id || claims.sub != row.user_id {
+        return Err(refused("it is another session's"));
+    }
+    let now = now_ms();
+    if !row.is_live(now) {
+        return Err(refused("the session has ended"));
+    }
+    Ok(Json(render::backend_session(&row, now)))
 }
