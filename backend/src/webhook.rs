@@ -173,7 +173,7 @@ pub enum Resource {
     /// `user.created`, `user.updated`.
     User(Box<backend::User>),
     /// `user.deleted`: the id (and external id) of the user that was.
-    DeletedUser(backend::DeletedObject),
+    DeletedUser(backend::DeletedUser),
     /// `session.created`, `session.ended`, `session.removed`, `session.revoked`.
     Session(Box<backend::SessionEvent>),
     /// `email.created`.
@@ -185,7 +185,8 @@ pub enum Resource {
 }
 
 impl Event {
-    /// `data` as the type its event `type` names.
+    /// `data` as the type its event `type` names. A known type whose `data` does not
+    /// have the shape Clerk documents gives `Err`; `data` is still there to read.
     ///
     /// ```
     /// use yew_clerk_backend::webhook::{Event, Resource};
@@ -325,6 +326,46 @@ mod tests {
             ..event
         };
         assert_eq!(other.resource().unwrap(), Resource::Other);
+    }
+
+    /// A `user.created` as Clerk's documentation shows one: older fields
+    /// (`profile_image_url`, `gender`), and none of `has_image`, `totp_enabled`,
+    /// `backup_code_enabled` or the addresses' dates.
+    #[test]
+    fn a_documented_user_created_comes_typed() {
+        let event: Event = serde_json::from_value(serde_json::json!({
+            "type": "user.created", "object": "event", "timestamp": 1654012591835_i64,
+            "instance_id": "ins_123",
+            "data": {
+                "object": "user", "id": "user_29w83sxmDNGwOuEthce5gg56FcC",
+                "birthday": "", "gender": "", "external_id": "567772",
+                "first_name": "Example", "last_name": "Example", "username": null,
+                "image_url": "https://img.clerk.com/xxxxxx",
+                "profile_image_url": "https://www.gravatar.com/avatar?d=mp",
+                "email_addresses": [{
+                    "object": "email_address", "id": "idn_29w83yL7CwVlJXylYLxcslromF1",
+                    "email_address": "example@example.org", "linked_to": [],
+                    "verification": {"status": "verified", "strategy": "ticket"}
+                }],
+                "phone_numbers": [], "web3_wallets": [], "external_accounts": [],
+                "primary_email_address_id": "idn_29w83yL7CwVlJXylYLxcslromF1",
+                "primary_phone_number_id": null, "primary_web3_wallet_id": null,
+                "password_enabled": true, "two_factor_enabled": false,
+                "private_metadata": {}, "public_metadata": {}, "unsafe_metadata": {},
+                "last_sign_in_at": 1654012591514_i64,
+                "created_at": 1654012591514_i64, "updated_at": 1654012591835_i64
+            }
+        }))
+        .unwrap();
+        let Resource::User(user) = event.resource().unwrap() else {
+            panic!("a user")
+        };
+        assert_eq!(user.external_id.as_deref(), Some("567772"));
+        assert_eq!(
+            user.primary_email_address()
+                .map(|e| e.email_address.as_str()),
+            Some("example@example.org")
+        );
     }
 
     #[test]

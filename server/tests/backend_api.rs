@@ -506,12 +506,16 @@ fn secret_keys_must_fit_the_environment_and_be_long() {
 async fn a_session_token_is_verified_for_its_session_only() {
     let server = TestServer::with(|s| {
         s.backend_api.secret_keys = vec![KEY.into()];
-        s.jwt_templates = vec![fapi_server::config::JwtTemplate {
-            name: "partner".into(),
+        let template = |name: &str, signing_key: Option<&str>| fapi_server::config::JwtTemplate {
+            name: name.into(),
             lifetime_seconds: 60,
             claims: Default::default(),
-            signing_key: None,
-        }];
+            signing_key: signing_key.map(str::to_owned),
+        };
+        s.jwt_templates = vec![
+            template("partner", None),
+            template("shared", Some("a-partner-secret-of-at-least-32-bytes")),
+        ];
     })
     .await;
     let (b, user_id) = user(&server, "verify@example.com", "Vera").await;
@@ -561,6 +565,52 @@ async fn a_session_token_is_verified_for_its_session_only() {
     verify(sid.clone(), json!(template))
         .await
         .err(400, "token_invalid");
+    let shared = b
+        .post(&format!("/v1/client/sessions/{sid}/tokens/shared"), &[])
+        .await
+        .ok()["jwt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    verify(sid.clone(), json!(shared))
+        .await
+        .err(400, "token_invalid");
+    // The same claims under `alg: none`, with the real key's kid: no signature, no entry.
+    let kid = server.jwks().await.keys[0].kid.clone();
+    let b64 = |v: Value| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    let claims = token.split('.').nth(1).unwrap().to_owned();
+    let unsigned = format!("{}.{claims}.", b64(json!({"alg": "none", "kid": kid})));
+    verify(sid.clone(), json!(unsigned))
+        .await
+        .err(400, "token_invalid");
+    // Signed by the instance's key, but past its life.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let expired = server.state().signing.sign(&fapi_types::SessionClaims {
+        sid: sid.clone(),
+        sub: user_id.clone(),
+        iss: "http://127.0.0.1".into(),
+        azp: None,
+        exp: now - 120,
+        iat: now - 180,
+        nbf: now - 190,
+        jti: None,
+        v: Some(2),
+        fva: None,
+        sts: Some("active".into()),
+    });
+    let e = verify(sid.clone(), json!(expired))
+        .await
+        .err(400, "token_invalid");
+    assert!(e["long_message"].as_str().unwrap().contains("expired"));
+    verify(sid.clone(), json!(42))
+        .await
+        .err(422, "form_param_format_invalid");
     let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
     parts[2] = parts[2].chars().rev().collect();
     verify(sid.clone(), json!(parts.join(".")))

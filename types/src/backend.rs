@@ -95,7 +95,7 @@ pub struct MetadataUpdate {
 
 /// `user.deleted`'s data (Clerk's `UserDeletedJSON`): what is left of the user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeletedObject {
+pub struct DeletedUser {
     pub object: String,
     #[serde(default)]
     pub id: Option<String>,

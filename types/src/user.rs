@@ -16,6 +16,7 @@ pub struct User {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub image_url: String,
+    #[serde(default)]
     pub has_image: bool,
     pub primary_email_address_id: Option<String>,
     pub primary_phone_number_id: Option<String>,
@@ -24,7 +25,10 @@ pub struct User {
     pub password_enabled: bool,
     /// True once the user has a second factor (a verified phone reserved for it).
     pub two_factor_enabled: bool,
+    // Absent from older answers (and Clerk's documented webhook examples).
+    #[serde(default)]
     pub totp_enabled: bool,
+    #[serde(default)]
     pub backup_code_enabled: bool,
     pub email_addresses: Vec<EmailAddress>,
     pub phone_numbers: Vec<PhoneNumber>,
@@ -87,7 +91,9 @@ pub struct EmailAddress {
     /// The backup codes, once, in the answer that turned two-step verification on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
+    #[serde(default)]
     pub created_at: Millis,
+    #[serde(default)]
     pub updated_at: Millis,
 }
 
@@ -102,12 +108,16 @@ pub struct PhoneNumber {
     pub verification: Option<Verification>,
     #[serde(default)]
     pub linked_to: Vec<IdentificationLink>,
+    #[serde(default)]
     pub reserved_for_second_factor: bool,
+    #[serde(default)]
     pub default_second_factor: bool,
     /// Filled only in the response that first enables MFA through this phone.
     #[serde(default)]
     pub backup_codes: Option<Vec<String>>,
+    #[serde(default)]
     pub created_at: Millis,
+    #[serde(default)]
     pub updated_at: Millis,
 }
 
@@ -132,14 +142,14 @@ impl FromJson for User {
                 first_name: req("first_name"),
                 last_name: req("last_name"),
                 image_url: req("image_url"),
-                has_image: req("has_image"),
+                has_image: def("has_image"),
                 primary_email_address_id: req("primary_email_address_id"),
                 primary_phone_number_id: req("primary_phone_number_id"),
                 primary_web3_wallet_id: req("primary_web3_wallet_id"),
                 password_enabled: req("password_enabled"),
                 two_factor_enabled: req("two_factor_enabled"),
-                totp_enabled: req("totp_enabled"),
-                backup_code_enabled: req("backup_code_enabled"),
+                totp_enabled: def("totp_enabled"),
+                backup_code_enabled: def("backup_code_enabled"),
                 email_addresses: req("email_addresses"),
                 phone_numbers: req("phone_numbers"),
                 web3_wallets: def("web3_wallets"),
@@ -179,8 +189,8 @@ impl FromJson for EmailAddress {
                 linked_to: def("linked_to"),
                 reserved_for_second_factor: def("reserved_for_second_factor"),
                 backup_codes: def("backup_codes"),
-                created_at: req("created_at"),
-                updated_at: req("updated_at"),
+                created_at: def("created_at"),
+                updated_at: def("updated_at"),
             }
         )
     }
@@ -199,11 +209,11 @@ impl FromJson for PhoneNumber {
                 reserved: def("reserved"),
                 verification: req("verification"),
                 linked_to: def("linked_to"),
-                reserved_for_second_factor: req("reserved_for_second_factor"),
-                default_second_factor: req("default_second_factor"),
+                reserved_for_second_factor: def("reserved_for_second_factor"),
+                default_second_factor: def("default_second_factor"),
                 backup_codes: req("backup_codes"),
-                created_at: req("created_at"),
-                updated_at: req("updated_at"),
+                created_at: def("created_at"),
+                updated_at: def("updated_at"),
             }
         )
     }

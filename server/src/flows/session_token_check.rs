@@ -1,7 +1,8 @@
 //! Checks a session token against the keys this instance and the others on its
 //! database publish, for the Backend API's `POST /v1/sessions/{id}/verify`: a
 //! signature by a published key, within its lifetime, of a session token (a
-//! template's token has no `sid` and is not one).
+//! template's token is not one: it cannot carry `sid`, see
+//! `config::JwtTemplate::RESERVED`, and one signed with a shared secret has no `kid`).
 
 use fapi_types::SessionClaims;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
@@ -16,21 +17,18 @@ const LEEWAY_SECONDS: u64 = 5;
 pub enum TokenRefused {
     #[error("the token is not a session token signed by this instance: {0}")]
     Invalid(String),
-    #[error("the signing keys could not be read")]
-    Keys,
 }
 
+/// Clerk does not publish this endpoint's error codes: `token_invalid` is ours.
 impl From<TokenRefused> for ApiError {
     fn from(refused: TokenRefused) -> ApiError {
-        match refused {
-            TokenRefused::Invalid(why) => ApiError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                "token_invalid",
-                "Invalid token",
-                format!("The session token is not valid: {why}."),
-            ),
-            TokenRefused::Keys => ApiError::internal(),
-        }
+        let TokenRefused::Invalid(why) = refused;
+        ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "token_invalid",
+            "Invalid token",
+            format!("The session token is not valid: {why}."),
+        )
     }
 }
 
@@ -40,12 +38,14 @@ pub async fn check(state: &AppState, token: &str) -> Result<SessionClaims, Token
     let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("not a JWT"))?;
     let kid = header.kid.ok_or_else(|| invalid("no kid"))?;
     let lifetime = state.settings().session.token_lifetime_seconds as i64 * 1000;
-    let jwks = crate::keys::published(&state.db, &state.signing, lifetime)
-        .await
-        .map_err(|e| {
+    // As `/.well-known/jwks.json`: if the database cannot answer, this instance's.
+    let jwks = match crate::keys::published(&state.db, &state.signing, lifetime).await {
+        Ok(jwks) => jwks,
+        Err(e) => {
             tracing::error!(error = %e, "reading the signing keys");
-            TokenRefused::Keys
-        })?;
+            state.signing.jwks()
+        }
+    };
     let jwk = jwks
         .keys
         .iter()

@@ -109,21 +109,24 @@ pub async fn verify(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<Session>> {
-    #[derive(serde::Deserialize)]
-    struct Body {
-        token: String,
-    }
     // Clerk's SDKs send JSON; a form is taken too.
-    let token = serde_json::from_slice::<Body>(&body)
-        .map(|b| b.token)
-        .ok()
-        .or_else(|| {
-            form_urlencoded::parse(&body)
-                .find(|(k, _)| k == "token")
-                .map(|(_, v)| v.into_owned())
-        })
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::param_missing("token"))?;
+    let token = match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(json) => match json.get("token") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(token)) => Some(token.clone()),
+            Some(_) => {
+                return Err(ApiError::param_format_invalid(
+                    "token",
+                    "token must be a string.",
+                ))
+            }
+        },
+        Err(_) => form_urlencoded::parse(&body)
+            .find(|(k, _)| k == "token")
+            .map(|(_, v)| v.into_owned()),
+    }
+    .filter(|t| !t.is_empty())
+    .ok_or_else(|| ApiError::param_missing("token"))?;
     let row = store::sessions::get(&state.db, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("session", &id))?;
