@@ -6,7 +6,7 @@ mod common;
 
 use common::{Mode, TestServer};
 use fapi_server::config::{JwtTemplate, Settings};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::{json, Value};
 
 fn template(name: &str, claims: Value, signing_key: Option<&str>) -> JwtTemplate {
@@ -19,14 +19,6 @@ fn template(name: &str, claims: Value, signing_key: Option<&str>) -> JwtTemplate
 }
 
 const SHARED: &str = "a-supabase-jwt-secret-of-at-least-32-bytes";
-
-fn decode(jwt: &str, key: &DecodingKey, alg: Algorithm) -> Value {
-    let mut validation = Validation::new(alg);
-    validation.validate_aud = false;
-    jsonwebtoken::decode::<Value>(jwt, key, &validation)
-        .unwrap()
-        .claims
-}
 
 #[tokio::test]
 async fn a_template_token_carries_the_users_data_and_its_own_lifetime() {
@@ -67,12 +59,8 @@ async fn a_template_token_carries_the_users_data_and_its_own_lifetime() {
     let header = jsonwebtoken::decode_header(jwt).unwrap();
     let jwks = server.jwks().await;
     assert_eq!(header.kid.as_deref(), Some(jwks.keys[0].kid.as_str()));
-    let key = DecodingKey::from_ec_components(
-        jwks.keys[0].x.as_deref().unwrap(),
-        jwks.keys[0].y.as_deref().unwrap(),
-    )
-    .unwrap();
-    let claims = decode(jwt, &key, Algorithm::ES256);
+    let key = server.current_key().await;
+    let claims = common::claims_of(jwt, &key, Algorithm::ES256);
     assert_eq!(claims["sub"], user.as_str());
     assert_eq!(claims["aud"], "authenticated");
     assert_eq!(claims["email"], "tpl@example.com");
@@ -91,7 +79,7 @@ async fn a_template_token_carries_the_users_data_and_its_own_lifetime() {
         .await
         .ok();
     let jwt = v["jwt"].as_str().unwrap();
-    let claims = decode(
+    let claims = common::claims_of(
         jwt,
         &DecodingKey::from_secret(SHARED.as_bytes()),
         Algorithm::HS256,

@@ -71,13 +71,7 @@ pub async fn act(
     Path((list, action)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .unwrap_or("")
-    };
+    let field = |name: &str| trimmed(&fields, name);
     if !signed.csrf_ok(field("csrf")) {
         return forged();
     }
@@ -151,7 +145,12 @@ pub async fn act(
             }),
         ("templates", "add") => match template_from(&fields, name) {
             Ok(template) => {
-                let detail = template_text(&template);
+                let signing = if template.signing_key.is_some() {
+                    "own HS256 secret"
+                } else {
+                    "signed with the instance's key"
+                };
+                let detail = template_text(template.lifetime_seconds, &template.claims, signing);
                 developer_settings::add_template(&state, template, by)
                     .await
                     .map(|()| {
@@ -173,16 +172,12 @@ pub async fn act(
                     (true, Some(key)) => SigningKeyChange::Set(key),
                     (true, None) => SigningKeyChange::Keep,
                 };
-                let detail = format!(
-                    "lifetime {} s; claims {}; {}",
-                    template.lifetime_seconds,
-                    claim_names(&template.claims),
-                    match key {
-                        SigningKeyChange::Keep => "signing key kept",
-                        SigningKeyChange::Drop => "signed with the instance's key",
-                        SigningKeyChange::Set(_) => "new HS256 secret",
-                    }
-                );
+                let signing = match key {
+                    SigningKeyChange::Keep => "signing key kept",
+                    SigningKeyChange::Drop => "signed with the instance's key",
+                    SigningKeyChange::Set(_) => "new HS256 secret",
+                };
+                let detail = template_text(template.lifetime_seconds, &template.claims, signing);
                 developer_settings::change_template(
                     &state,
                     name,
@@ -256,13 +251,7 @@ pub async fn act(
 /// A template as the add and change forms send it; the signing key is `None` when
 /// the field was left empty.
 fn template_from(fields: &[(String, String)], name: &str) -> Result<JwtTemplate, Refused> {
-    let field = |n: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == n)
-            .map(|(_, v)| v.trim())
-            .unwrap_or("")
-    };
+    let field = |name: &str| trimmed(fields, name);
     let lifetime_seconds = match field("lifetime_seconds") {
         "" => 60,
         n => n.parse().map_err(|_| {
@@ -283,6 +272,11 @@ fn template_from(fields: &[(String, String)], name: &str) -> Result<JwtTemplate,
         claims,
         signing_key: Some(field("signing_key").to_owned()).filter(|k| !k.is_empty()),
     })
+}
+
+/// A posted field, trimmed; empty when absent.
+fn trimmed<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    layout::form_field(fields, name).map_or("", str::trim)
 }
 
 fn events_text(events: &[String]) -> String {
@@ -308,16 +302,15 @@ fn claim_names(claims: &serde_json::Map<String, Value>) -> String {
     claims.keys().cloned().collect::<Vec<_>>().join(", ")
 }
 
-fn template_text(t: &JwtTemplate) -> String {
+/// What the log says of a template: its lifetime, its claims' names, how it is signed.
+fn template_text(
+    lifetime_seconds: u64,
+    claims: &serde_json::Map<String, Value>,
+    signing: &str,
+) -> String {
     format!(
-        "lifetime {} s; claims {}; {}",
-        t.lifetime_seconds,
-        claim_names(&t.claims),
-        if t.signing_key.is_some() {
-            "own HS256 secret"
-        } else {
-            "signed with the instance's key"
-        }
+        "lifetime {lifetime_seconds} s; claims {}; {signing}",
+        claim_names(claims)
     )
 }
 

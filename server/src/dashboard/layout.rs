@@ -46,6 +46,14 @@ pub fn page(title: &str, signed: Option<&Signed>, body: Markup) -> Markup {
     }
 }
 
+/// The first value of `name` in a posted form (checkboxes: present when ticked).
+pub fn form_field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
 /// The hidden field every state-changing form carries.
 pub fn csrf_field(signed: &Signed) -> Markup {
     html! { input type="hidden" name="csrf" value=(signed.csrf); }

@@ -65,12 +65,7 @@ pub async fn apply(
     signed: Signed,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let field = |name: &str| layout::form_field(&fields, name);
     if !signed.csrf_ok(field("csrf").unwrap_or("")) {
         return forged();
     }

@@ -46,6 +46,19 @@ pub fn on_postgres() -> bool {
     database_url(std::path::Path::new("/")).starts_with("postgres")
 }
 
+/// A token's claims, its signature checked with `key` (any audience).
+pub fn claims_of(
+    jwt: &str,
+    key: &jsonwebtoken::DecodingKey,
+    alg: jsonwebtoken::Algorithm,
+) -> Value {
+    let mut validation = jsonwebtoken::Validation::new(alg);
+    validation.validate_aud = false;
+    jsonwebtoken::decode::<Value>(jwt, key, &validation)
+        .unwrap()
+        .claims
+}
+
 /// Limits high enough that only the tests about limits meet them.
 pub fn test_settings(dir: &std::path::Path) -> Settings {
     Settings {
@@ -122,6 +135,17 @@ impl TestServer {
             .json()
             .await
             .unwrap()
+    }
+
+    /// The key the instance signs with now (ES256, first in its JWKS).
+    pub async fn current_key(&self) -> jsonwebtoken::DecodingKey {
+        let jwks = self.jwks().await;
+        let key = &jwks.keys[0];
+        jsonwebtoken::DecodingKey::from_ec_components(
+            key.x.as_deref().unwrap(),
+            key.y.as_deref().unwrap(),
+        )
+        .unwrap()
     }
 
     pub fn browser(&self, mode: Mode) -> Browser {
