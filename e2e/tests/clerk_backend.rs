@@ -56,10 +56,18 @@ async fn clerk_backend_sdk_against_fapi_server() {
     let email = format!("backend-sdk-{}+clerk_test@example.com", std::process::id());
     let (user_id, session_id) = fapi.sign_up(&email).await;
     let token = fapi.token(&session_id).await;
-    // fapi-server's `user.created`, as it sent it.
+    // fapi-server's `user.created`, as it sent it. Deliveries go out side by side, so
+    // the sign-up's `session.created` may well arrive first.
     let mut webhook = None;
     for _ in 0..100 {
-        webhook = received.lock().unwrap().first().cloned();
+        webhook = received
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(_, body)| {
+                serde_json::from_str::<Value>(body).is_ok_and(|e| e["type"] == "user.created")
+            })
+            .cloned();
         if webhook.is_some() {
             break;
         }
