@@ -98,3 +98,19 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
     let promise = w.navigator().clipboard().write_text(text);
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
+
+/// `ms` (unix milliseconds) as a date, and the time when `with_time`, in the user's
+/// language and zone.
+pub fn local_time(ms: i64, locale: &str, with_time: bool) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    let options = js_sys::Object::new();
+    let styles: &[(&str, &str)] = if with_time {
+        &[("dateStyle", "long"), ("timeStyle", "short")]
+    } else {
+        &[("dateStyle", "medium")]
+    };
+    for (key, value) in styles {
+        let _ = js_sys::Reflect::set(&options, &(*key).into(), &(*value).into());
+    }
+    date.to_locale_string(locale, &options).into()
+}

@@ -116,7 +116,10 @@ impl ClerkContext {
                     .map(|env| &env.user_settings.password_settings);
                 self.localization.api_error(a, password)
             }
-            None => e.to_string(),
+            None => match e {
+                crate::ClerkError::Passkey(p) => self.localization.error(p.code(), &p.to_string()),
+                _ => e.to_string(),
+            },
         }
     }
 }

@@ -2,6 +2,8 @@
 
 use fapi_types::{ErrorEnvelope, ErrorMeta};
 
+use crate::webauthn::PasskeyError;
+
 /// Everything a FAPI call can fail with.
 ///
 /// ```
@@ -33,6 +35,9 @@ pub enum ClerkError {
     /// The user closed the "Verify it's you" card: nothing was done, nothing to show.
     #[error("verification cancelled")]
     Cancelled,
+    /// The browser made or used no passkey (its dialog closed, no support, ...).
+    #[error(transparent)]
+    Passkey(#[from] PasskeyError),
 }
 
 /// One failure as the server described it (the first error of the envelope).
@@ -80,9 +85,13 @@ impl ClerkError {
         }
     }
 
-    /// Clerk's error code, such as `form_password_incorrect`.
+    /// Clerk's error code, such as `form_password_incorrect`, or a passkey's, such as
+    /// `passkey_retrieval_cancelled`.
     pub fn code(&self) -> Option<&str> {
-        self.api().map(|a| a.code.as_str())
+        match self {
+            ClerkError::Passkey(p) => Some(p.code()),
+            _ => self.api().map(|a| a.code.as_str()),
+        }
     }
 
     /// The form field this error belongs to.

@@ -2,7 +2,8 @@
 
 use fapi_types::{SignInFactor, Strategy};
 
-/// The second factor to start with, as Clerk's UI chooses: an authenticator app,
+/// The second factor to start with, as Clerk's UI chooses: a passkey (the one factor
+/// a phishing page cannot relay) where this browser can use it, an authenticator app,
 /// else the default SMS phone, else (a new device's check) the primary email, else
 /// any SMS phone, else the first offered.
 ///
@@ -17,9 +18,8 @@ use fapi_types::{SignInFactor, Strategy};
 /// assert_eq!(starting_second_factor(&offered).unwrap().phone_number_id.as_deref(), Some("idn_b"));
 /// ```
 pub fn starting_second_factor(factors: &[SignInFactor]) -> Option<&SignInFactor> {
-    factors
-        .iter()
-        .find(|f| f.strategy == Strategy::Totp)
+    usable_passkey(factors)
+        .or_else(|| factors.iter().find(|f| f.strategy == Strategy::Totp))
         .or_else(|| {
             factors
                 .iter()
@@ -34,13 +34,24 @@ pub fn starting_second_factor(factors: &[SignInFactor]) -> Option<&SignInFactor>
         .or_else(|| factors.first())
 }
 
-/// The first factor to start with: the password when the account has one (and the
-/// instance prefers passwords), else a code to the identifier that was typed.
+/// A passkey among `factors`, when this browser can use one.
+fn usable_passkey(factors: &[SignInFactor]) -> Option<&SignInFactor> {
+    factors
+        .iter()
+        .find(|f| f.strategy == Strategy::Passkey && supported(&f.strategy))
+}
+
+/// The first factor to start with: a passkey where this browser can use one (as
+/// Clerk's UI does), then the password when the account has one (and the instance
+/// prefers passwords), else a code to the identifier that was typed.
 pub fn starting_first_factor<'a>(
     factors: &'a [SignInFactor],
     identifier: Option<&str>,
     prefer_password: bool,
 ) -> Option<&'a SignInFactor> {
+    if let Some(passkey) = usable_passkey(factors) {
+        return Some(passkey);
+    }
     let password = factors.iter().find(|f| f.strategy == Strategy::Password);
     let matching_code = factors.iter().find(|f| {
         matches!(f.strategy, Strategy::EmailCode | Strategy::PhoneCode)
@@ -98,16 +109,18 @@ pub fn alternatives<'a>(
         .collect()
 }
 
-/// The strategies these components know how to step through.
+/// The strategies these components know how to step through (a passkey only where
+/// this browser has WebAuthn).
 pub fn supported(strategy: &Strategy) -> bool {
-    matches!(
-        strategy,
+    match strategy {
         Strategy::Password
-            | Strategy::EmailCode
-            | Strategy::PhoneCode
-            | Strategy::Totp
-            | Strategy::BackupCode
-    )
+        | Strategy::EmailCode
+        | Strategy::PhoneCode
+        | Strategy::Totp
+        | Strategy::BackupCode => true,
+        Strategy::Passkey => crate::webauthn::supported(),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -159,7 +172,7 @@ mod tests {
     fn alternatives_leave_out_the_current_and_the_unknown() {
         let pw = SignInFactor::bare(Strategy::Password);
         let email = code(Strategy::EmailCode, "a@b.co");
-        let passkey = SignInFactor::bare(Strategy::Other("passkey".into()));
+        let passkey = SignInFactor::bare(Strategy::Other("web3_metamask_signature".into()));
         let all = [pw.clone(), email.clone(), passkey];
         assert_eq!(alternatives(&all, &pw), vec![&email]);
     }

@@ -35,10 +35,12 @@ pub mod factors;
 pub mod hooks;
 pub mod localization;
 pub mod navigation;
+pub mod webauthn;
 
 pub use appearance::{Appearance, Variables};
 pub use clerk::{
-    jwt_expiry, Clerk, ClerkState, IdentificationKind, Modal, RedirectOptions, Subscription, Urls,
+    jwt_expiry, Clerk, ClerkState, IdentificationKind, Modal, PasskeyFlow, RedirectOptions,
+    Subscription, Urls,
 };
 pub use context::ClerkContext;
 pub use error::{ApiFailure, ClerkError};

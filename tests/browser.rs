@@ -29,6 +29,8 @@ mod languages;
 mod mfa_required;
 #[path = "browser/modals.rs"]
 mod modals;
+#[path = "browser/passkeys.rs"]
+mod passkeys;
 #[path = "browser/profile.rs"]
 mod profile;
 #[path = "browser/routes.rs"]

@@ -42,14 +42,33 @@ impl Page {
     }
 
     pub async fn at(base: &str) -> Page {
+        Self::with_args(base, &[]).await
+    }
+
+    /// [`Page::at`] in a browser that does not say it is driven
+    /// (`navigator.webdriver` false): clerk-js refuses passkeys to a driven browser.
+    pub async fn undeclared_at(base: &str) -> Page {
+        Self::with_args(base, &["--disable-blink-features=AutomationControlled"]).await
+    }
+
+    async fn with_args(base: &str, extra: &[&str]) -> Page {
+        let mut args = vec![
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,900",
+        ];
+        args.extend_from_slice(extra);
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
-            serde_json::json!({ "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=1280,900"
-            ] }),
+            serde_json::json!({ "args": args }),
         );
         let c = ClientBuilder::rustls()
             .expect("tls config")
@@ -192,6 +211,63 @@ impl Page {
             .collect()
     }
 
+    /// A virtual platform authenticator in this browser (the WebDriver WebAuthn
+    /// extension ChromeDriver implements): CTAP2, internal, resident keys, and a user
+    /// who verifies. Its id, for [`Page::user_verifies`].
+    pub async fn add_virtual_authenticator(&self) -> String {
+        let made = self
+            .webauthn(
+                reqwest::Method::POST,
+                "authenticator",
+                serde_json::json!({
+                    "protocol": "ctap2",
+                    "transport": "internal",
+                    "hasResidentKey": true,
+                    "hasUserVerification": true,
+                    "isUserConsenting": true,
+                    "isUserVerified": true,
+                }),
+            )
+            .await;
+        made.as_str().expect("an authenticator id").to_owned()
+    }
+
+    /// The person passes the authenticator's check (fingerprint, PIN) from now on,
+    /// or fails it.
+    pub async fn user_verifies(&self, authenticator: &str, verified: bool) {
+        self.webauthn(
+            reqwest::Method::POST,
+            &format!("authenticator/{authenticator}/uv"),
+            serde_json::json!({ "isUserVerified": verified }),
+        )
+        .await;
+    }
+
+    /// A WebAuthn extension command on this session (no client method has it).
+    async fn webauthn(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let session = self.c.session_id().await.unwrap().expect("a session");
+        let url = format!(
+            "{}/session/{session}/webauthn/{path}",
+            env("WEBDRIVER_URL").trim_end_matches('/')
+        );
+        let answer = self
+            .http
+            .request(method, url)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = answer.status();
+        let body: serde_json::Value = answer.json().await.unwrap();
+        assert!(status.is_success(), "{path}: {status} {body}");
+        body["value"].clone()
+    }
+
     /// Every code the server sent to `to`, oldest first.
     pub async fn outbox(&self, to: &str) -> Vec<String> {
         self.sent(to, "code", "code").await
@@ -211,7 +287,7 @@ impl Page {
             .execute_async(
                 "const done = arguments[arguments.length - 1];
                  axe.run(document, { resultTypes: ['violations'] })
-                    .then(r => done(r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.length})`)));",
+                    .then(r => done(r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.map(n => n.target.join(' ') + ' ' + n.failureSummary).join('; ')}`)));",
                 vec![],
             )
             .await
@@ -267,6 +343,12 @@ impl Page {
         let code = self.code(email, 1).await;
         self.type_into("input[name=code]", &code).await;
     }
+}
+
+/// `url` on `localhost` instead of `127.0.0.1` (the same server): WebAuthn takes no
+/// IP address as a relying party.
+pub fn on_localhost(url: &str) -> String {
+    url.replace("127.0.0.1", "localhost")
 }
 
 /// The code an authenticator app shows `offset` seconds from now (RFC 6238: HMAC-SHA1,

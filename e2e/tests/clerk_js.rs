@@ -739,3 +739,68 @@ async fn clerk_js_signs_in_from_a_new_device_with_the_emailed_code() {
     verify_token(&other, done["jwt"].as_str().unwrap()).await;
     other.c.clone().close().await.unwrap();
 }
+
+/// Passkeys with the official SDK, in Chromium with a virtual authenticator, on
+/// `localhost` (WebAuthn takes no IP address): `user.createPasskey()` (the creation
+/// options in the verification's `nonce`, the credential back as
+/// `public_key_credential`), `passkey.update({ name })`, then after signing out
+/// `signIn.authenticateWithPasskey({ flow: 'discoverable' })` (no identifier) and the
+/// identifier-first flow (`prepareFirstFactor({ strategy: 'passkey' })` inside
+/// `authenticateWithPasskey()`), each completing without a second step.
+#[tokio::test]
+async fn clerk_js_creates_a_passkey_and_signs_in_with_it() {
+    // clerk-js offers passkeys only where `navigator.webdriver` is false.
+    let page = Page::undeclared_at(&e2e::on_localhost(&e2e::env("DEMO_URL"))).await;
+    page.add_virtual_authenticator().await;
+    page.goto("/").await;
+    loaded(&page).await;
+    let email = format!("passkey.js.{}@example.com", unique());
+    sign_up_with_email_code(&page, &email).await;
+    let made = ok(
+        &page,
+        "const pk = await Clerk.user.createPasskey();
+         await pk.update({ name: 'Virtual key' });
+         await Clerk.user.reload();
+         return { verified: pk.verification && pk.verification.status,
+                  names: Clerk.user.passkeys.map(p => p.name),
+                  twoFactor: Clerk.user.twoFactorEnabled };",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        made,
+        json!({ "verified": "verified", "names": ["Virtual key"], "twoFactor": true })
+    );
+    sign_out(&page).await;
+
+    let discoverable = ok(
+        &page,
+        "const si = await Clerk.client.signIn.authenticateWithPasskey({ flow: 'discoverable' });
+         await Clerk.setActive({ session: si.createdSessionId });
+         return { status: si.status, email: Clerk.user.primaryEmailAddress.emailAddress };",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        discoverable,
+        json!({ "status": "complete", "email": email })
+    );
+    sign_out(&page).await;
+
+    let identified = ok(
+        &page,
+        "const si = await Clerk.client.signIn.create({ identifier: args.email });
+         const offered = si.supportedFirstFactors.map(f => f.strategy);
+         const done = await Clerk.client.signIn.authenticateWithPasskey();
+         await Clerk.setActive({ session: done.createdSessionId });
+         const used = Clerk.user.passkeys[0].lastUsedAt;
+         return { offered: offered.includes('passkey'), status: done.status, used: !!used };",
+        json!({ "email": email }),
+    )
+    .await;
+    assert_eq!(
+        identified,
+        json!({ "offered": true, "status": "complete", "used": true })
+    );
+    page.c.close().await.unwrap();
+}

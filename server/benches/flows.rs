@@ -1,6 +1,7 @@
 //! How long the flows a user waits on take, against a real server over loopback HTTP:
-//! a password sign-in (one Argon2id check), a token mint (one ES256 signature), and
-//! password sign-ins from many clients at once (the bounded hashing pool at work).
+//! a password sign-in (one Argon2id check), a passkey sign-in (a challenge, then one
+//! signature check), a token mint (one ES256 signature), and password sign-ins from
+//! many clients at once (the bounded hashing pool at work).
 //!
 //! `cargo xtask bench` (or `cargo bench -p fapi-server`). Prints medians and p95,
 //! on SQLite, and again on PostgreSQL when `FAPI_BENCH_POSTGRES_URL` names a server
@@ -191,6 +192,7 @@ async fn flows(engine: &Engine) {
             .to_owned();
     }
     stats("password sign-in (create, complete)", samples);
+    passkey_sign_ins(&http, &base, &session).await;
 
     let mut samples = Vec::new();
     for _ in 0..500 {
@@ -582,4 +584,111 @@ async fn enumeration_timing() {
         (k.as_secs_f64() - u.as_secs_f64()) / u.as_secs_f64() * 100.0
     );
     server.stop().await;
+}
+
+/// A person at a software authenticator (1Password's `passkey`): present and verified.
+struct Verified;
+
+#[async_trait::async_trait]
+impl passkey::authenticator::UserValidationMethod for Verified {
+    type PasskeyItem = passkey::types::Passkey;
+
+    async fn check_user<'a>(
+        &self,
+        _hint: passkey::authenticator::UiHint<'a, passkey::types::Passkey>,
+        _presence: bool,
+        _verification: bool,
+    ) -> Result<passkey::authenticator::UserCheck, passkey::types::ctap2::Ctap2Error> {
+        Ok(passkey::authenticator::UserCheck {
+            presence: true,
+            verification: true,
+        })
+    }
+
+    fn is_verification_enabled(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    fn is_presence_enabled(&self) -> bool {
+        true
+    }
+}
+
+/// Adds a passkey to `session`'s account, then times discoverable passkey sign-ins:
+/// the server's part only (the challenge, then the answer's check), not the
+/// authenticator's signing, which happens on the person's device.
+async fn passkey_sign_ins(http: &reqwest::Client, base: &str, session: &str) {
+    use passkey::{
+        authenticator::Authenticator,
+        client::{Client, DefaultClientData},
+        types::{ctap2::Aaguid, webauthn::*},
+    };
+    let origin = reqwest::Url::parse("http://localhost:8080").unwrap();
+    let mut device = Client::new(Authenticator::new(
+        Aaguid::new_empty(),
+        None::<passkey::types::Passkey>,
+        Verified,
+        passkey::crypto::rust_crypto::RustCryptoBackend,
+    ))
+    .allows_insecure_localhost(true);
+    let me = format!("_clerk_session_id={session}");
+    let v = post(http, format!("{base}/v1/me/passkeys?{me}"), &[]).await;
+    let id = v["response"]["id"].as_str().unwrap().to_owned();
+    let nonce = v["response"]["verification"]["nonce"].as_str().unwrap();
+    let public_key: PublicKeyCredentialCreationOptions = serde_json::from_str(nonce).unwrap();
+    let made = device
+        .register(
+            &origin,
+            CredentialCreationOptions { public_key },
+            DefaultClientData,
+        )
+        .await
+        .unwrap();
+    post(
+        http,
+        format!("{base}/v1/me/passkeys/{id}/attempt_verification?{me}"),
+        &[
+            ("strategy", "passkey"),
+            (
+                "public_key_credential",
+                &serde_json::to_string(&made).unwrap(),
+            ),
+        ],
+    )
+    .await;
+    let mut samples = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        let v = post(
+            http,
+            format!("{base}/v1/client/sign_ins"),
+            &[("strategy", "passkey")],
+        )
+        .await;
+        let server_part = t.elapsed();
+        let sign_in = v["response"]["id"].as_str().unwrap().to_owned();
+        let nonce = v["response"]["first_factor_verification"]["nonce"]
+            .as_str()
+            .unwrap();
+        let public_key: PublicKeyCredentialRequestOptions = serde_json::from_str(nonce).unwrap();
+        let answer = device
+            .authenticate(
+                &origin,
+                CredentialRequestOptions { public_key },
+                DefaultClientData,
+            )
+            .await
+            .unwrap();
+        let answer = serde_json::to_string(&answer).unwrap();
+        let t = Instant::now();
+        let v = post(
+            http,
+            format!("{base}/v1/client/sign_ins/{sign_in}/attempt_first_factor"),
+            &[("strategy", "passkey"), ("public_key_credential", &answer)],
+        )
+        .await;
+        samples.push(server_part + t.elapsed());
+        assert_eq!(v["response"]["status"], "complete");
+    }
+    stats("passkey sign-in (create, attempt)", samples);
 }

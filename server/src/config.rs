@@ -78,6 +78,7 @@ pub struct Settings {
     pub urls: Urls,
     pub identifiers: Identifiers,
     pub second_factors: SecondFactors,
+    pub passkeys: Passkeys,
     pub mfa: Mfa,
     pub password: PasswordPolicy,
     /// What users may do with their own account.
@@ -593,6 +594,83 @@ impl Default for SecondFactors {
     }
 }
 
+/// Passkeys (WebAuthn): a sign-in without a password, and a second factor a
+/// phishing page cannot relay, because the browser binds each signature to the
+/// page's origin and the relying party's id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Passkeys {
+    /// On by default, as Clerk's instances offer them (and the demo shows them).
+    pub enabled: bool,
+    /// The relying party id: the app's registrable domain (`example.com`), which
+    /// every origin below is, or is under. In development, `localhost` when unset.
+    pub rp_id: Option<String>,
+    /// Where the sign-in runs (`https://app.example.com`). In development, unset:
+    /// `http://localhost` on any port.
+    pub origins: Vec<String>,
+}
+
+impl Default for Passkeys {
+    fn default() -> Self {
+        Passkeys {
+            enabled: true,
+            rp_id: None,
+            origins: Vec::new(),
+        }
+    }
+}
+
+impl Passkeys {
+    /// The relying party id and origins in force; `None` when passkeys are off.
+    /// Production needs both set, each origin https and on the relying party's
+    /// domain: a wrong one would make every passkey fail, or bind to the wrong site.
+    pub fn relying_party(
+        &self,
+        production: bool,
+    ) -> Result<Option<(String, Vec<reqwest::Url>)>, ConfigError> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        let invalid = |m: String| Err(ConfigError::Invalid(format!("[passkeys] {m}")));
+        let rp_id = match (&self.rp_id, production) {
+            (Some(id), _) if !id.trim().is_empty() => id.trim().to_ascii_lowercase(),
+            (_, true) => {
+                return invalid(
+                    "rp_id is required in production: your app's domain (example.com), \
+                     or enabled = false"
+                        .into(),
+                )
+            }
+            (_, false) => "localhost".to_owned(),
+        };
+        if rp_id.parse::<std::net::IpAddr>().is_ok() || rp_id.contains(['/', ':']) {
+            return invalid(format!(
+                "rp_id {rp_id:?} must be a domain name (browsers refuse IP addresses and URLs)"
+            ));
+        }
+        if production && self.origins.is_empty() {
+            return invalid("origins is required in production: where your sign-in page runs (https://app.example.com)".into());
+        }
+        let mut origins = Vec::new();
+        for origin in &self.origins {
+            let Ok(url) = reqwest::Url::parse(origin) else {
+                return invalid(format!("origin {origin:?} is not a URL"));
+            };
+            let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+            if host != rp_id && !host.ends_with(&format!(".{rp_id}")) {
+                return invalid(format!(
+                    "origin {origin} is not on rp_id {rp_id}: a passkey made there would not work"
+                ));
+            }
+            if production && url.scheme() != "https" {
+                return invalid(format!("origin {origin} must be https in production"));
+            }
+            origins.push(url);
+        }
+        Ok(Some((rp_id, origins)))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Mfa {
@@ -888,6 +966,7 @@ impl Default for Settings {
             urls: Urls::default(),
             identifiers: Identifiers::default(),
             second_factors: SecondFactors::default(),
+            passkeys: Passkeys::default(),
             mfa: Mfa::default(),
             password: PasswordPolicy::default(),
             user: UserPolicy::default(),
@@ -1283,6 +1362,7 @@ impl Settings {
                 )));
             }
         }
+        self.passkeys.relying_party(!self.is_development())?;
         Ok(())
     }
 
@@ -1545,9 +1625,72 @@ mod tests {
         let s = Settings {
             environment: Environment::Production,
             frontend_api_url: "https://clerk.example.com".into(),
+            passkeys: production_passkeys(),
             ..Settings::default()
         };
         s.validate().unwrap();
+    }
+
+    /// Passkeys as a production instance sets them: its domain, its app's origin.
+    fn production_passkeys() -> Passkeys {
+        Passkeys {
+            rp_id: Some("example.com".into()),
+            origins: vec!["https://app.example.com".into()],
+            ..Passkeys::default()
+        }
+    }
+
+    #[test]
+    fn passkeys_need_their_relying_party_in_production() {
+        let production = |passkeys: Passkeys| Settings {
+            environment: Environment::Production,
+            frontend_api_url: "https://clerk.example.com".into(),
+            passkeys,
+            ..Settings::default()
+        };
+        let refused = |passkeys: Passkeys, why: &str| {
+            let e = production(passkeys).validate().unwrap_err().to_string();
+            assert!(e.contains(why), "{why} in {e}");
+        };
+        refused(Passkeys::default(), "rp_id is required");
+        refused(
+            Passkeys {
+                rp_id: Some("example.com".into()),
+                ..Passkeys::default()
+            },
+            "origins is required",
+        );
+        refused(
+            Passkeys {
+                origins: vec!["https://app.other.com".into()],
+                ..production_passkeys()
+            },
+            "is not on rp_id",
+        );
+        refused(
+            Passkeys {
+                origins: vec!["http://app.example.com".into()],
+                ..production_passkeys()
+            },
+            "must be https",
+        );
+        refused(
+            Passkeys {
+                rp_id: Some("127.0.0.1".into()),
+                ..production_passkeys()
+            },
+            "must be a domain name",
+        );
+        production(production_passkeys()).validate().unwrap();
+        production(Passkeys {
+            enabled: false,
+            ..Passkeys::default()
+        })
+        .validate()
+        .unwrap();
+        // Development: localhost on any port, nothing to set.
+        let (rp_id, origins) = Passkeys::default().relying_party(false).unwrap().unwrap();
+        assert_eq!((rp_id.as_str(), origins.len()), ("localhost", 0));
     }
 
     #[test]
@@ -1555,6 +1698,7 @@ mod tests {
         let mut s = Settings {
             environment: Environment::Production,
             frontend_api_url: "https://clerk.example.com".into(),
+            passkeys: production_passkeys(),
             ..Settings::default()
         };
         assert_eq!(s.mfa.recovery_wait_seconds, 72 * 3600);
@@ -1585,6 +1729,7 @@ mod tests {
         let s = Settings {
             environment: Environment::Production,
             frontend_api_url: "https://clerk.example.com".into(),
+            passkeys: production_passkeys(),
             listen: "0.0.0.0:3000".parse().unwrap(),
             ..Settings::default()
         };

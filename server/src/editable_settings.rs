@@ -12,7 +12,7 @@ use crate::{
 };
 
 /// Every key the dashboard saves, in the order its form shows them.
-pub const KEYS: [&str; 17] = [
+pub const KEYS: [&str; 18] = [
     "application_name",
     "theme.primary_color",
     "theme.background_color",
@@ -26,6 +26,7 @@ pub const KEYS: [&str; 17] = [
     "second_factors.totp",
     "second_factors.backup_code",
     "second_factors.email_code",
+    "passkeys.enabled",
     "mfa.required",
     "mfa.remember_device_days",
     "mfa.remember_device_when_required",
@@ -238,6 +239,7 @@ pub fn apply(settings: &mut Settings, key: &str, value: &Value) -> Result<(), Ba
         "second_factors.totp" => settings.second_factors.totp = typed(key, value)?,
         "second_factors.backup_code" => settings.second_factors.backup_code = typed(key, value)?,
         "second_factors.email_code" => settings.second_factors.email_code = typed(key, value)?,
+        "passkeys.enabled" => settings.passkeys.enabled = typed(key, value)?,
         "mfa.required" => settings.mfa.required = typed(key, value)?,
         "mfa.remember_device_days" => {
             let days: u32 = typed(key, value)?;
@@ -289,6 +291,7 @@ pub fn value_of(settings: &Settings, key: &str) -> Value {
         "second_factors.totp" => Value::from(settings.second_factors.totp),
         "second_factors.backup_code" => Value::from(settings.second_factors.backup_code),
         "second_factors.email_code" => Value::from(settings.second_factors.email_code),
+        "passkeys.enabled" => Value::from(settings.passkeys.enabled),
         "mfa.required" => Value::from(settings.mfa.required),
         "mfa.remember_device_days" => Value::from(settings.mfa.remember_device_days),
         "mfa.remember_device_when_required" => {

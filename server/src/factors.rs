@@ -5,11 +5,35 @@ use fapi_types::{SignInFactor, Strategy};
 
 use crate::{
     config::Settings,
+    db::Db,
     store::{
+        self,
         identifications::{IdentificationRow, EMAIL, PHONE},
         users::UserRow,
     },
 };
+
+/// What an account has for a second factor besides codes to its addresses: an
+/// authenticator app, passkeys. Each keeps working for its user even if the
+/// instance stops offering new ones (a passkey while passkeys are on).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Devices {
+    /// A verified authenticator app.
+    pub totp: bool,
+    /// At least one passkey.
+    pub passkeys: bool,
+}
+
+impl Devices {
+    pub async fn of(db: &Db, user_id: &str) -> Result<Devices, sqlx::Error> {
+        Ok(Devices {
+            totp: store::totps::enabled(db, user_id).await?,
+            passkeys: !store::passkeys::list_verified(db, user_id)
+                .await?
+                .is_empty(),
+        })
+    }
+}
 
 /// `+1******0100`: enough to recognise your phone, not enough to learn someone's.
 pub fn mask_phone(e164: &str) -> String {
@@ -82,18 +106,21 @@ pub fn protected_identifier_id(
         .unwrap_or_else(|| format!("idn_{}", &codes.hash("enumeration", identifier)[..27]))
 }
 
-/// `totp`: the user has a verified authenticator app (see [`second_factors_after`]).
+/// `devices`: the user's app and passkeys (see [`second_factors_after`]).
 pub fn first_factors(
     settings: &Settings,
     user: &UserRow,
     idents: &[IdentificationRow],
-    totp: bool,
+    devices: Devices,
 ) -> Vec<SignInFactor> {
     let mut out = Vec::new();
+    if devices.passkeys && settings.passkeys.enabled {
+        out.push(SignInFactor::bare(Strategy::Passkey));
+    }
     if user.password_hash.is_some() {
         out.push(SignInFactor::bare(Strategy::Password));
     }
-    let has_2fa = two_factor_enabled(settings, idents, totp);
+    let has_2fa = two_factor_enabled(settings, idents, devices);
     // "Forgot password?": a reset code to the same places a sign-in code goes, listed
     // after the sign-in factors as Clerk lists them.
     let mut resets = Vec::new();
@@ -101,7 +128,7 @@ pub fn first_factors(
         // An address or phone that is the account's only second factor cannot also be
         // the first, nor reset the password: one mailbox or SIM would be both.
         let only_second_factor =
-            has_2fa && second_factors_after(settings, idents, Some(&i.value), totp).is_empty();
+            has_2fa && second_factors_after(settings, idents, Some(&i.value), devices).is_empty();
         if i.kind == EMAIL && settings.identifiers.email_address.on() && !only_second_factor {
             let email = SignInFactor {
                 safe_identifier: Some(i.value.clone()),
@@ -134,28 +161,30 @@ pub fn first_factors(
     out
 }
 
-/// The second factors: an authenticator app first (as Clerk picks it), then the
-/// phones, the default one first, then the email addresses reserved for it.
+/// The second factors: a passkey, then an authenticator app (as Clerk picks it),
+/// then the phones, the default one first, then the email addresses reserved for it.
 pub fn second_factors(
     settings: &Settings,
     idents: &[IdentificationRow],
-    totp: bool,
+    devices: Devices,
 ) -> Vec<SignInFactor> {
-    second_factors_after(settings, idents, None, totp)
+    second_factors_after(settings, idents, None, devices)
 }
 
 /// The second factors left once a first factor was a code to `first_target` (a
-/// phone or an email address): never the same one again. `totp`: the user has a
-/// verified authenticator app, which keeps working for them even if the instance
-/// stops offering new ones.
+/// phone or an email address): never the same one again. A passkey comes first,
+/// as the one a phishing page cannot relay.
 pub fn second_factors_after(
     settings: &Settings,
     idents: &[IdentificationRow],
     first_target: Option<&str>,
-    totp: bool,
+    devices: Devices,
 ) -> Vec<SignInFactor> {
     let mut out = Vec::new();
-    if totp {
+    if devices.passkeys && settings.passkeys.enabled {
+        out.push(SignInFactor::bare(Strategy::Passkey));
+    }
+    if devices.totp {
         out.push(SignInFactor::bare(Strategy::Totp));
     }
     let usable =
@@ -219,8 +248,12 @@ pub fn client_trust_factors(user: &UserRow, idents: &[IdentificationRow]) -> Vec
 }
 
 /// Two-step verification is on when a second factor exists.
-pub fn two_factor_enabled(settings: &Settings, idents: &[IdentificationRow], totp: bool) -> bool {
-    !second_factors(settings, idents, totp).is_empty()
+pub fn two_factor_enabled(
+    settings: &Settings,
+    idents: &[IdentificationRow],
+    devices: Devices,
+) -> bool {
+    !second_factors(settings, idents, devices).is_empty()
 }
 
 #[cfg(test)]

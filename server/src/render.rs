@@ -24,6 +24,7 @@ fn verification_object(strategy: &str) -> &'static str {
         "password" => "verification_password",
         "totp" => "verification_totp",
         "backup_code" => "verification_backup_code",
+        "passkey" => "verification_passkey",
         _ => "verification_otp",
     }
 }
@@ -43,6 +44,11 @@ pub fn verification(row: &VerificationRow, now: i64) -> t::Verification {
         expire_at: row.expire_at,
         error: None,
         channel: (row.strategy == "phone_code").then(|| "sms".into()),
+        // The challenge only while it can be answered.
+        nonce: row
+            .nonce
+            .clone()
+            .filter(|_| status == t::VerificationStatus::Unverified),
     }
 }
 
@@ -63,7 +69,7 @@ fn image_url() -> String {
 pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
     let now = now_ms();
     let idents = store::identifications::list_for_user(&state.db, &row.id).await?;
-    let totp = store::totps::enabled(&state.db, &row.id).await?;
+    let devices = factors::Devices::of(&state.db, &row.id).await?;
     let backup_codes = store::backup_codes::remaining(&state.db, &row.id).await? > 0;
     let mut email_addresses = Vec::new();
     let mut phone_numbers = Vec::new();
@@ -93,13 +99,17 @@ pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
         primary_phone_number_id: row.primary_phone_number_id.clone(),
         primary_web3_wallet_id: None,
         password_enabled: row.password_hash.is_some(),
-        two_factor_enabled: factors::two_factor_enabled(&state.settings(), &idents, totp),
-        totp_enabled: totp,
+        two_factor_enabled: factors::two_factor_enabled(&state.settings(), &idents, devices),
+        totp_enabled: devices.totp,
         backup_code_enabled: backup_codes,
         email_addresses,
         phone_numbers,
         web3_wallets: Vec::new(),
-        passkeys: Vec::new(),
+        passkeys: store::passkeys::list_verified(&state.db, &row.id)
+            .await?
+            .iter()
+            .map(|p| passkey(p, None))
+            .collect(),
         external_accounts: Vec::new(),
         public_metadata: serde_json::from_str(&row.public_metadata)
             .unwrap_or_else(|_| serde_json::json!({})),
@@ -325,9 +335,9 @@ pub async fn session_verification(
         .as_ref()
         .filter(|v| store::sign_ins::is_code_strategy(&v.strategy) && v.status == "verified")
         .and_then(|v| v.target.clone());
-    let totp = store::totps::enabled(&state.db, &user_row.id).await?;
+    let devices = factors::Devices::of(&state.db, &user_row.id).await?;
     let mut second =
-        factors::second_factors_after(&state.settings(), &idents, first_phone.as_deref(), totp);
+        factors::second_factors_after(&state.settings(), &idents, first_phone.as_deref(), devices);
     with_backup_codes(state, &user_row.id, &mut second).await?;
     let rendered_user = user(state, &user_row).await?;
     Ok(t::SessionVerification {
@@ -339,7 +349,7 @@ pub async fn session_verification(
             .unwrap_or(t::SessionVerificationStatus::Unknown),
         // "Verify it's you" proves a factor; a password reset is not one.
         supported_first_factors: Some(
-            factors::first_factors(&state.settings(), &user_row, &idents, totp)
+            factors::first_factors(&state.settings(), &user_row, &idents, devices)
                 .into_iter()
                 .filter(|f| !f.strategy.is_password_reset())
                 .collect(),
@@ -390,14 +400,14 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
         }
         (Some(u), _) => {
             let idents = store::identifications::list_for_user(&state.db, &u.id).await?;
-            let totp = store::totps::enabled(&state.db, &u.id).await?;
+            let devices = factors::Devices::of(&state.db, &u.id).await?;
             let second = if row.status == "needs_second_factor" {
                 let first = store::sign_ins::first_factor_target(&state.db, row).await?;
                 let mut second = factors::second_factors_after(
                     &state.settings(),
                     &idents,
                     first.as_deref(),
-                    totp,
+                    devices,
                 );
                 with_backup_codes(state, &u.id, &mut second).await?;
                 Some(second)
@@ -407,7 +417,7 @@ pub async fn sign_in(state: &AppState, row: &SignInRow) -> ApiResult<t::SignIn> 
                 None
             };
             (
-                factors::first_factors(&state.settings(), u, &idents, totp),
+                factors::first_factors(&state.settings(), u, &idents, devices),
                 second,
                 Some(t::SignInUserData {
                     first_name: u.first_name.clone(),
@@ -523,6 +533,7 @@ fn sign_up_verification(
                 expire_at: None,
                 error: None,
                 channel: None,
+                nonce: None,
             },
             next_action: t::NextAction::NeedsPrepare,
             supported_strategies: vec![strategy.into()],
@@ -673,4 +684,30 @@ pub async fn client_knowing(
         created_at: row.created_at,
         updated_at: row.updated_at,
     }))
+}
+
+/// Clerk's passkey JSON; `nonce`: the creation options, while it waits for them.
+pub fn passkey(row: &crate::store::passkeys::PasskeyRow, nonce: Option<String>) -> t::Passkey {
+    t::Passkey {
+        object: "passkey".into(),
+        id: row.id.clone(),
+        name: row.name.clone(),
+        last_used_at: row.last_used_at,
+        verification: Some(t::Verification {
+            object: Some("verification_passkey".into()),
+            status: if row.verified() {
+                t::VerificationStatus::Verified
+            } else {
+                t::VerificationStatus::Unverified
+            },
+            strategy: t::Strategy::Passkey,
+            attempts: None,
+            expire_at: None,
+            error: None,
+            channel: None,
+            nonce,
+        }),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
 }

@@ -400,6 +400,7 @@ async fn production_ignores_test_mode() {
         s.environment = fapi_server::config::Environment::Production;
         s.frontend_api_url = "https://clerk.example.com".into();
         s.allowed_origins = vec![common::ORIGIN.into()];
+        common::production_passkeys(s);
     })
     .await;
     let b = Browser::new(&server.base, Mode::Cookie);

@@ -367,6 +367,7 @@ async fn a_foreign_origin_is_refused_and_cors_allows_the_app() {
         s.environment = fapi_server::config::Environment::Production;
         s.frontend_api_url = "https://clerk.example.com".into();
         s.allowed_origins = vec!["https://app.example.com".into()];
+        common::production_passkeys(s);
     })
     .await;
     let http = reqwest::Client::new();

@@ -115,6 +115,7 @@ async fn production_sends_people_back_to_allowed_origins_only() {
         s.environment = Environment::Production;
         s.frontend_api_url = "https://clerk.example.com".into();
         s.allowed_redirect_origins = vec!["https://app.example.com".into()];
+        common::production_passkeys(s);
         s.allowed_origins = vec!["https://other.example.com".into()];
         s.delivery = Default::default();
     })
@@ -198,6 +199,7 @@ async fn a_cookie_domain_shares_the_client_with_sibling_subdomains() {
         s.environment = Environment::Production;
         s.frontend_api_url = "https://clerk.example.com".into();
         s.cookie_domain = Some("example.com".into());
+        common::production_passkeys(s);
     })
     .await;
     let r = reqwest::Client::new()
@@ -219,6 +221,7 @@ async fn a_cookie_domain_shares_the_client_with_sibling_subdomains() {
         cookie_domain: Some("elsewhere.com".into()),
         ..Settings::default()
     };
+    common::production_passkeys(&mut s);
     assert!(s
         .validate()
         .unwrap_err()

@@ -4,6 +4,7 @@
 
 mod modal;
 mod navigate;
+mod passkey;
 mod reverification;
 mod session;
 mod sign_in;
@@ -22,6 +23,7 @@ use serde_json::Value;
 
 pub use modal::Modal;
 pub use navigate::RedirectOptions;
+pub use passkey::PasskeyFlow;
 pub use state::ClerkState;
 pub use token::jwt_expiry;
 pub use user::IdentificationKind;
@@ -82,6 +84,9 @@ struct Inner {
     navigator: RefCell<Option<yew_router::prelude::Navigator>>,
     /// Sign-ins whose second-factor code was already sent: a remount must not send another.
     second_factor_sent: RefCell<Vec<String>>,
+    /// One new sign-in at a time: the sign-in a passkey autofill starts on mount must
+    /// not overtake the one the person then submits (the last made is the client's).
+    sign_in_creation: futures::lock::Mutex<()>,
 }
 
 impl PartialEq for Clerk {
@@ -123,6 +128,7 @@ impl Clerk {
             tokens: token::Tokens::default(),
             navigator: RefCell::new(None),
             second_factor_sent: RefCell::new(Vec::new()),
+            sign_in_creation: futures::lock::Mutex::new(()),
         }))
     }
 

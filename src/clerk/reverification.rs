@@ -36,6 +36,7 @@ impl Clerk {
     ///         strategy: Strategy::Password,
     ///         password: Some("correct horse battery staple".into()),
     ///         code: None,
+    ///         public_key_credential: None,
     ///     })
     ///     .await?;
     /// // `v.status` is `NeedsSecondFactor` for a user with 2FA, else `Complete`.

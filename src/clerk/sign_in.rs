@@ -16,6 +16,7 @@ impl Clerk {
 
     /// `POST /v1/client/sign_ins`: starts a new sign-in, replacing any earlier one.
     pub async fn create_sign_in(&self, p: &params::CreateSignIn) -> Result<SignIn, ClerkError> {
+        let _turn = self.0.sign_in_creation.lock().await;
         self.call(Method::Post, "/client/sign_ins", Some(form_body(p)))
             .await
     }

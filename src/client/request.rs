@@ -29,7 +29,7 @@ impl Method {
 /// ```
 /// use yew_clerk::client::form_body;
 /// use yew_clerk::types::{params::AttemptSecondFactor, Strategy};
-/// let body = form_body(&AttemptSecondFactor { strategy: Strategy::PhoneCode, code: Some("123456".into()), remember_device: None });
+/// let body = form_body(&AttemptSecondFactor { strategy: Strategy::PhoneCode, code: Some("123456".into()), remember_device: None, public_key_credential: None });
 /// assert_eq!(body, "strategy=phone_code&code=123456");
 /// ```
 pub fn form_body<T: Serialize>(params: &T) -> String {

@@ -10,7 +10,8 @@ use super::{
     status::LoadingCard,
     ui::LinkButton,
     user_profile::{
-        email_second_factor::EmailCodeSection, security::MfaSection, two_step::AuthenticatorApp,
+        email_second_factor::EmailCodeSection, passkeys::AddPasskey, security::MfaSection,
+        two_step::AuthenticatorApp,
     },
 };
 use crate::context::use_clerk_context;
@@ -24,6 +25,7 @@ pub struct TaskSetupMfaProps {
 
 #[derive(Clone, Copy, PartialEq)]
 enum Method {
+    Passkey,
     App,
     Sms,
     Email,
@@ -84,9 +86,18 @@ pub fn TaskSetupMfa(props: &TaskSetupMfaProps) -> Html {
     let app = ctx.state.offers_second_factor("totp");
     let sms = ctx.state.offers_second_factor("phone_code");
     let email = ctx.state.offers_second_factor("email_code");
-    let offered = usize::from(app) + usize::from(sms) + usize::from(email);
+    // A passkey is a second factor too, where the instance offers passkeys and this
+    // browser can make one.
+    let passkey = ctx
+        .state
+        .environment
+        .as_deref()
+        .is_some_and(|e| e.user_settings.enabled("passkey").is_some())
+        && crate::factors::supported(&fapi_types::Strategy::Passkey);
+    let offered = usize::from(passkey) + usize::from(app) + usize::from(sms) + usize::from(email);
     let chosen = match *method {
         Some(m) => Some(m),
+        None if offered == 1 && passkey => Some(Method::Passkey),
         None if offered == 1 && app => Some(Method::App),
         None if offered == 1 && sms => Some(Method::Sms),
         None if offered == 1 && email => Some(Method::Email),
@@ -131,11 +142,20 @@ pub fn TaskSetupMfa(props: &TaskSetupMfaProps) -> Html {
                 </div>
                 {
                     match chosen {
+                        Some(Method::Passkey) => html! {
+                            <div class={ctx.class("mfaAdd")} data-section="passkeys">
+                                <p class={ctx.class("formFieldHintText")}>{ ctx.t("userProfile.start.passkeysSection.subtitle") }</p>
+                                <AddPasskey on_added={on_enabled.clone()} autostart=true />
+                            </div>
+                        },
                         Some(Method::App) => html! { <AuthenticatorApp user={user.clone()} on_enabled={on_enabled.clone()} autostart=true /> },
                         Some(Method::Sms) => html! { <MfaSection user={user.clone()} on_enabled={on_enabled.clone()} autostart=true /> },
                         Some(Method::Email) => html! { <EmailCodeSection user={user.clone()} on_enabled={on_enabled.clone()} autostart=true /> },
                         None => html! {
                             <div class={ctx.class("alternativeMethods")}>
+                                if passkey {
+                                    { choose(Method::Passkey, "taskSetupMfa.start.methodSelection.passkey", "setupMfaPasskey") }
+                                }
                                 if app {
                                     { choose(Method::App, "taskSetupMfa.start.methodSelection.totp", "setupMfaTotp") }
                                 }

@@ -1,7 +1,8 @@
 //! `<UserVerification/>`: the "Verify it's you" card a sensitive change asks for when
 //! the session's verification is old, at the level asked (Clerk's): the second factor
-//! (an app, SMS or backup code), the first (the password, or without one a code to
-//! the primary email or phone), or the first and then the second. Shown by the
+//! (a passkey, an app, SMS or backup code), the first (a passkey, which stands for
+//! both, the password, or without one a code to the primary email or phone), or the
+//! first and then the second. Shown by the
 //! provider as a dialog whenever [`crate::hooks::use_reverification`] meets
 //! `session_reverification_required`, at the level the refusal names.
 
@@ -20,6 +21,8 @@ use crate::{
         },
     },
     context::use_clerk_context,
+    webauthn::PasskeyError,
+    ClerkError,
 };
 
 #[derive(Properties, PartialEq)]
@@ -61,6 +64,8 @@ pub fn UserVerification(props: &UserVerificationProps) -> Html {
             });
         });
     }
+    // "Use another method" from the passkey, to the codes and the password.
+    let other = use_state(|| false);
     let complete = verification
         .as_ref()
         .is_some_and(|v| v.status == SessionVerificationStatus::Complete);
@@ -93,7 +98,34 @@ pub fn UserVerification(props: &UserVerificationProps) -> Html {
             None => html! { <LoadingCard /> },
         };
     };
+    let passkey_offered = |factors: &Option<Vec<SignInFactor>>| {
+        !*other
+            && factors
+                .iter()
+                .flatten()
+                .any(|f| f.strategy == Strategy::Passkey)
+            && crate::factors::supported(&Strategy::Passkey)
+    };
+    // Offered only where there is another method to go to.
+    let use_other = |factors: &Option<Vec<SignInFactor>>| {
+        let other = other.clone();
+        factors
+            .iter()
+            .flatten()
+            .any(|f| f.strategy != Strategy::Passkey && crate::factors::supported(&f.strategy))
+            .then(|| Callback::from(move |_| other.set(true)))
+    };
     match v.status {
+        SessionVerificationStatus::NeedsFirstFactor
+            if passkey_offered(&v.supported_first_factors) =>
+        {
+            html! { <PasskeyStep first=true on_advance={advance} footer={cancel} on_other={use_other(&v.supported_first_factors)} /> }
+        }
+        SessionVerificationStatus::NeedsSecondFactor
+            if passkey_offered(&v.supported_second_factors) =>
+        {
+            html! { <PasskeyStep first=false on_advance={advance} footer={cancel} on_other={use_other(&v.supported_second_factors)} /> }
+        }
         SessionVerificationStatus::NeedsFirstFactor => {
             let factors = v.supported_first_factors.clone().unwrap_or_default();
             let pick = |s: Strategy| factors.iter().find(|f| f.strategy == s).cloned();
@@ -116,7 +148,8 @@ pub fn UserVerification(props: &UserVerificationProps) -> Html {
             }
         }
         SessionVerificationStatus::NeedsSecondFactor => {
-            let factors = v.supported_second_factors.clone().unwrap_or_default();
+            let mut factors = v.supported_second_factors.clone().unwrap_or_default();
+            factors.retain(|f| f.strategy != Strategy::Passkey);
             match crate::factors::starting_second_factor(&factors).cloned() {
                 Some(factor) => {
                     html! { <CodeStep {factor} first=false on_advance={advance} footer={cancel} /> }
@@ -125,6 +158,68 @@ pub fn UserVerification(props: &UserVerificationProps) -> Html {
             }
         }
         _ => html! { <LoadingCard /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PasskeyStepProps {
+    /// The first step (a passkey stands for both factors) or the second.
+    first: bool,
+    on_advance: Callback<SessionVerification>,
+    footer: Html,
+    /// "Use another method": the codes, or the password.
+    #[prop_or_default]
+    on_other: Option<Callback<()>>,
+}
+
+/// The passkey, offered first where the account has one: the dialog opens on the
+/// click; closing it leaves the card here, told why.
+#[component]
+fn PasskeyStep(props: &PasskeyStepProps) -> Html {
+    let ctx = use_clerk_context();
+    let form = use_form(&[]);
+    let onsubmit = {
+        let (ctx, form, advance, first) = (
+            ctx.clone(),
+            form.clone(),
+            props.on_advance.clone(),
+            props.first,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
+            form.submit(&ctx, async move {
+                let v = if first {
+                    clerk.verify_first_factor_with_passkey().await
+                } else {
+                    clerk.verify_second_factor_with_passkey().await
+                };
+                match v {
+                    Ok(v) => advance.emit(v),
+                    Err(ClerkError::Passkey(PasskeyError::Aborted)) => {}
+                    Err(e) => return Err(e),
+                }
+                Ok(())
+            });
+        })
+    };
+    let footer = html! {
+        <>
+            if let Some(other) = &props.on_other {
+                <LinkButton label={ctx.t("footerActionLink__useAnotherMethod")}
+                    onclick={other.reform(|_| ())} />
+            }
+            { props.footer.clone() }
+        </>
+    };
+    html! {
+        <Card title={ctx.t("reverification.password.title")}
+            subtitle={ctx.t("reverification.passkey.subtitle")} {footer}>
+            <form class={ctx.class("form")} {onsubmit} novalidate=true>
+                <Alert message={form.errors.global.clone()} />
+                <SubmitButton label={ctx.t("reverification.passkey.blockButton__passkey")} busy={form.busy} />
+            </form>
+        </Card>
     }
 }
 
@@ -152,6 +247,7 @@ fn PasswordStep(props: &StepProps) -> Html {
                 strategy: Strategy::Password,
                 password: Some((*password).clone()),
                 code: None,
+                public_key_credential: None,
             };
             let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
             form.submit(&ctx, async move {
@@ -230,10 +326,15 @@ fn CodeStep(props: &CodeStepProps) -> Html {
                         strategy,
                         password: None,
                         code: Some(code),
+                        public_key_credential: None,
                     };
                     clerk.attempt_first_factor_verification(&p).await?
                 } else {
-                    let p = params::AttemptSessionSecondFactor { strategy, code };
+                    let p = params::AttemptSessionSecondFactor {
+                        strategy,
+                        code: Some(code),
+                        public_key_credential: None,
+                    };
                     clerk.attempt_second_factor_verification(&p).await?
                 };
                 advance.emit(v);

@@ -1,7 +1,7 @@
 use fapi_types::{params, SignIn, SignInFactor, Strategy};
 use yew::prelude::*;
 
-use crate::{context::use_clerk_context, Clerk, ClerkError};
+use crate::{clerk::PasskeyFlow, context::use_clerk_context, Clerk, ClerkError};
 
 /// The sign-in in progress and the steps of a custom sign-in flow.
 #[derive(Clone, PartialEq)]
@@ -114,6 +114,7 @@ impl SignInHandle {
                 strategy,
                 code,
                 password,
+                public_key_credential: None,
             })
             .await
     }
@@ -166,8 +167,31 @@ impl SignInHandle {
                 strategy,
                 code: Some(code.trim().to_owned()),
                 remember_device,
+                public_key_credential: None,
             })
             .await
+    }
+
+    /// Signs in with a passkey (Clerk's `signIn.authenticateWithPasskey({ flow })`):
+    /// with [`PasskeyFlow::Discoverable`] no identifier is needed, the browser offers
+    /// the passkeys it holds; [`PasskeyFlow::Autofill`] offers them in the identifier
+    /// field's suggestions and resolves when one is picked; [`PasskeyFlow::Identified`]
+    /// uses the account's own after [`create_with`](Self::create_with) an identifier,
+    /// and at `NeedsSecondFactor` (when `supported_second_factors` has `Passkey`) it is
+    /// the second factor. A closed dialog is
+    /// [`ClerkError::Passkey`](crate::ClerkError::Passkey).
+    ///
+    /// ```no_run
+    /// # async fn f(sign_in: yew_clerk::hooks::SignInHandle) -> Result<(), yew_clerk::ClerkError> {
+    /// use yew_clerk::{types::SignInStatus, PasskeyFlow};
+    /// let si = sign_in.authenticate_with_passkey(PasskeyFlow::Discoverable).await?;
+    /// if si.status == SignInStatus::Complete {
+    ///     sign_in.set_active(si.created_session_id.as_deref().unwrap_or_default()).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn authenticate_with_passkey(&self, flow: PasskeyFlow) -> Result<SignIn, ClerkError> {
+        self.clerk.authenticate_with_passkey(flow).await
     }
 
     /// "I lost access to my second factor" (fapi-server's account recovery, offered in

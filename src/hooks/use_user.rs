@@ -1,4 +1,4 @@
-use fapi_types::{BackupCodes, DeletedObject, Totp, User};
+use fapi_types::{BackupCodes, DeletedObject, Passkey, Totp, User};
 use yew::prelude::*;
 
 use crate::{context::use_clerk_context, Clerk, ClerkError};
@@ -44,6 +44,31 @@ impl UserHandle {
     /// A new set of backup codes, voiding the old (sensitive).
     pub async fn create_backup_codes(&self) -> Result<BackupCodes, ClerkError> {
         self.clerk.create_backup_codes().await
+    }
+
+    /// Adds a passkey: the browser asks the person to make one (Clerk's
+    /// `user.createPasskey()`). Sensitive: wrap it in
+    /// [`crate::hooks::use_reverification`]. Once the account has one, it is also a
+    /// second factor, offered first.
+    ///
+    /// ```no_run
+    /// # async fn f(user: yew_clerk::hooks::UserHandle, reverification: yew_clerk::hooks::ReverificationHandle) -> Result<(), yew_clerk::ClerkError> {
+    /// let passkey = reverification.run(|| user.create_passkey()).await?;
+    /// user.update_passkey(&passkey.id, "Work laptop").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_passkey(&self) -> Result<Passkey, ClerkError> {
+        self.clerk.create_passkey().await
+    }
+
+    /// Renames a passkey (`user.passkeys`).
+    pub async fn update_passkey(&self, id: &str, name: &str) -> Result<Passkey, ClerkError> {
+        self.clerk.update_passkey(id, name).await
+    }
+
+    /// Removes a passkey (sensitive).
+    pub async fn delete_passkey(&self, id: &str) -> Result<DeletedObject, ClerkError> {
+        self.clerk.delete_passkey(id).await
     }
 
     /// Deletes the account for good (Clerk's `user.delete()`): only where the

@@ -22,9 +22,10 @@ async fn sign_in_without_two_step_verification() {
         "focus starts on the first field"
     );
     let input = wait_for(root, "input[name=identifier]").await;
+    // Passkeys are on (fapi-server's default): they are offered among its suggestions.
     assert_eq!(
         input.get_attribute("autocomplete").as_deref(),
-        Some("username")
+        Some("username webauthn")
     );
     let pw = wait_for(root, "input[name=password]").await;
     assert_eq!(

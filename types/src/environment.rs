@@ -108,6 +108,9 @@ pub struct UserSettings {
     /// What users may do with their own account (`delete_self`).
     #[serde(default)]
     pub actions: Option<UserActions>,
+    /// How sign-in offers passkeys (when `attributes.passkey` is enabled).
+    #[serde(default)]
+    pub passkey_settings: Option<PasskeySettings>,
 }
 
 impl UserSettings {
@@ -215,6 +218,16 @@ pub struct UserActions {
     pub delete_self: bool,
     #[serde(default)]
     pub create_organization: bool,
+}
+
+/// Clerk's `user_settings.passkey_settings`: a passkey offered in the identifier
+/// field's autofill (WebAuthn conditional mediation), and as a button.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PasskeySettings {
+    #[serde(default)]
+    pub allow_autofill: bool,
+    #[serde(default)]
+    pub show_sign_in_button: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -344,6 +357,7 @@ impl FromJson for UserSettings {
                 password_settings: req("password_settings"),
                 attack_protection: req("attack_protection"),
                 actions: req("actions"),
+                passkey_settings: req("passkey_settings"),
             }
         )
     }
@@ -456,6 +470,20 @@ impl FromJson for UserActions {
             UserActions {
                 delete_self: def("delete_self"),
                 create_organization: def("create_organization"),
+            }
+        )
+    }
+}
+
+impl FromJson for PasskeySettings {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "PasskeySettings")?;
+        from_fields!(
+            f,
+            PasskeySettings {
+                allow_autofill: def("allow_autofill"),
+                show_sign_in_button: def("show_sign_in_button"),
             }
         )
     }

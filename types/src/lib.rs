@@ -24,6 +24,7 @@ mod environment;
 mod error;
 mod jwt;
 pub mod params;
+mod passkey;
 mod session;
 mod session_verification;
 mod sign_in;
@@ -41,6 +42,7 @@ pub use envelope::Envelope;
 pub use environment::*;
 pub use error::{ApiError, ErrorEnvelope, ErrorMeta, ReverificationRequirement};
 pub use jwt::{Jwk, Jwks, SessionClaims, Token};
+pub use passkey::Passkey;
 pub use session::{
     LatestActivity, PublicUserData, Session, SessionStatus, SessionTask, SessionWithActivity,
 };

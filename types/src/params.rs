@@ -91,6 +91,8 @@ sdk_extras! {
     PrepareSessionSecondFactor => ["proof_token"];
     AttemptSessionSecondFactor => [];
     AttemptTotpVerification => [];
+    AttemptPasskeyVerification => [];
+    UpdatePasskey => [];
 }
 
 /// `POST /v1/client/sign_ins`.
@@ -141,6 +143,9 @@ pub struct AttemptFirstFactor {
     pub code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    /// A passkey's answer: the browser's credential as a JSON string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key_credential: Option<String>,
 }
 
 /// `POST /v1/client/sign_ins/{id}/reset_password`, once a reset code was right
@@ -169,6 +174,9 @@ pub struct AttemptSecondFactor {
     pub strategy: Strategy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// A passkey's answer: the browser's credential as a JSON string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key_credential: Option<String>,
     /// fapi-server: "Don't ask again on this device" (see the environment's
     /// `auth_config.remember_device_days`). Clerk has no such parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -332,6 +340,9 @@ pub struct AttemptSessionFirstFactor {
     pub password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// A passkey's answer: the browser's credential as a JSON string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key_credential: Option<String>,
 }
 
 /// `POST /v1/client/sessions/{id}/verify/prepare_second_factor`.
@@ -344,11 +355,29 @@ pub struct PrepareSessionSecondFactor {
     pub email_address_id: Option<String>,
 }
 
-/// `POST /v1/client/sessions/{id}/verify/attempt_second_factor`.
+/// `POST /v1/client/sessions/{id}/verify/attempt_second_factor`: a code, or a passkey.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttemptSessionSecondFactor {
     pub strategy: Strategy,
-    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// A passkey's answer: the browser's credential as a JSON string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key_credential: Option<String>,
+}
+
+/// `POST /v1/me/passkeys/{id}/attempt_verification`: the browser's answer to the
+/// passkey's creation options, as the JSON string clerk-js sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptPasskeyVerification {
+    pub strategy: Strategy,
+    pub public_key_credential: String,
+}
+
+/// `PATCH /v1/me/passkeys/{id}`: a new name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdatePasskey {
+    pub name: String,
 }
 
 /// `POST /v1/me/totp/attempt_verification`: the first code from the app.

@@ -7,7 +7,7 @@ use crate::decode::FromJson;
 /// A verification or sign-in strategy.
 ///
 /// Strategies this project implements are variants; any other string (Clerk has
-/// many: `oauth_google`, `passkey`, ...) survives a round trip as [`Strategy::Other`],
+/// many: `oauth_google`, `web3_metamask_signature`, ...) survives a round trip as [`Strategy::Other`],
 /// so a client talking to real Clerk never fails on an unknown value.
 ///
 /// ```
@@ -29,6 +29,8 @@ pub enum Strategy {
     /// wait is over completes, an account recovery (see [`crate::AccountRecovery`]).
     /// Clerk has no such strategy.
     RecoveryEmailCode,
+    /// A passkey (WebAuthn): the browser signs the server's challenge.
+    Passkey,
     Other(String),
 }
 
@@ -63,6 +65,7 @@ impl Strategy {
             Strategy::ResetPasswordEmailCode => "reset_password_email_code",
             Strategy::ResetPasswordPhoneCode => "reset_password_phone_code",
             Strategy::RecoveryEmailCode => "recovery_email_code",
+            Strategy::Passkey => "passkey",
             Strategy::Other(s) => s,
         }
     }
@@ -80,6 +83,7 @@ impl From<&str> for Strategy {
             "reset_password_email_code" => Strategy::ResetPasswordEmailCode,
             "reset_password_phone_code" => Strategy::ResetPasswordPhoneCode,
             "recovery_email_code" => Strategy::RecoveryEmailCode,
+            "passkey" => Strategy::Passkey,
             other => Strategy::Other(other.to_owned()),
         }
     }

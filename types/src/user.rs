@@ -35,7 +35,7 @@ pub struct User {
     #[serde(default)]
     pub web3_wallets: Vec<serde_json::Value>,
     #[serde(default)]
-    pub passkeys: Vec<serde_json::Value>,
+    pub passkeys: Vec<crate::Passkey>,
     #[serde(default)]
     pub external_accounts: Vec<serde_json::Value>,
     #[serde(default)]

@@ -22,6 +22,10 @@ pub struct Verification {
     pub error: Option<ApiError>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
+    /// A passkey's challenge: the WebAuthn options as a JSON string (creation
+    /// options to add one, request options to sign in with one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
 }
 
 /// `unverified` until proven; `failed` after too many wrong codes.
@@ -51,6 +55,7 @@ impl FromJson for Verification {
                 expire_at: req("expire_at"),
                 error: req("error"),
                 channel: req("channel"),
+                nonce: req("nonce"),
             }
         )
     }

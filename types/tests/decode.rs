@@ -126,8 +126,8 @@ fn unknown_fields_and_values_are_accepted_alike() {
     assert_eq!(s, SignInStatus::Unknown);
     let n: NextAction = both(r#""""#).unwrap();
     assert_eq!(n, NextAction::None);
-    let s: Strategy = both(r#""passkey""#).unwrap();
-    assert_eq!(s, Strategy::Other("passkey".into()));
+    let s: Strategy = both(r#""web3_metamask_signature""#).unwrap();
+    assert_eq!(s, Strategy::Other("web3_metamask_signature".into()));
     assert!(both::<SessionVerificationLevel>(r#""third_factor""#).is_none());
     let f: SignInFactor = both(r#"{"strategy":"totp","brand_new":{"nested":[1,2]}}"#).unwrap();
     assert_eq!(f, SignInFactor::bare(Strategy::Totp));

@@ -29,7 +29,7 @@ fn environment_reports_second_factors_and_password_policy() {
 }
 
 #[test]
-fn sign_in_envelope_keeps_unknown_strategies() {
+fn sign_in_envelope_reads_every_second_factor() {
     let env: Envelope<SignIn> =
         round_trip(include_str!("fixtures/sign_in_needs_second_factor.json"));
     let si = env.response;
@@ -37,7 +37,7 @@ fn sign_in_envelope_keeps_unknown_strategies() {
     let second = si.supported_second_factors.unwrap();
     assert_eq!(second[0].strategy, Strategy::PhoneCode);
     assert_eq!(second[0].phone_number_id.as_deref(), Some("idn_2"));
-    assert_eq!(second[1].strategy, Strategy::Other("passkey".into()));
+    assert_eq!(second[1].strategy, Strategy::Passkey);
     let ff = si.first_factor_verification.unwrap();
     assert_eq!(ff.status, VerificationStatus::Verified);
     assert_eq!(env.client.unwrap().id, "client_1");

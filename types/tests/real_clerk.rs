@@ -481,9 +481,16 @@ fn user(c: &mut Check, at: &str, u: &User, raw: &Value) {
     for (at, p, r) in c.items(format!("{at}.phone_numbers"), &u.phone_numbers, phones) {
         phone_number(c, &at, p, r);
     }
+    let keys = &raw["passkeys"];
+    for (at, p, r) in c.items(format!("{at}.passkeys"), &u.passkeys, keys) {
+        c.str(&at, "id", Some(&p.id), r);
+        c.str(&at, "name", p.name.as_deref(), r);
+        if let Some((at, v, r)) = c.opt(&at, "verification", p.verification.as_ref(), r) {
+            verification(c, &at, v, r);
+        }
+    }
     // Kept as raw JSON by the type: whole and in order.
     for (key, decoded) in [
-        ("passkeys", &u.passkeys),
         ("external_accounts", &u.external_accounts),
         ("web3_wallets", &u.web3_wallets),
     ] {

@@ -673,6 +673,8 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
             "dashboard",
             "--test",
             "hosted",
+            "--test",
+            "passkeys",
         ])
         .env("HOSTED_FAPI_URL", &hosted_fapi.url)
         .env("HOSTED_APP_URL", &hosted_app.url)
@@ -1103,7 +1105,10 @@ fn start_demo(
         .spawn()
         .map_err(|e| format!("fapi-server: {e}"))?;
     wait_until_listening(&mut server, DEMO_API_PORT)?;
-    let origin = format!("http://127.0.0.1:{DEMO_PORT}");
+    // `localhost`, not `127.0.0.1`: WebAuthn takes no IP address as a relying party,
+    // so passkeys work only there (trunk and the servers listen on 127.0.0.1, which
+    // `localhost` reaches).
+    let origin = format!("http://localhost:{DEMO_PORT}");
     let api = Command::new(root.join("target").join("debug").join("demo-api"))
         .env("DEMO_API_LISTEN", format!("127.0.0.1:{DEMO_APP_API_PORT}"))
         .env("CLERK_FRONTEND_API", &origin)
@@ -1167,18 +1172,18 @@ fn wait_until_listening(server: &mut std::process::Child, port: u16) -> Result {
 fn demo(root: &Path, hosted: bool) -> Result {
     let mut demo = start_demo(root, None, None)?;
     eprintln!(
-        "\nxtask: the demo is at http://127.0.0.1:{DEMO_PORT}  (Frontend API: http://127.0.0.1:{DEMO_API_PORT}, the demo's own API: http://127.0.0.1:{DEMO_APP_API_PORT}/api)\n\
+        "\nxtask: the demo is at http://localhost:{DEMO_PORT}  (Frontend API: http://localhost:{DEMO_API_PORT}, the demo's own API: http://localhost:{DEMO_APP_API_PORT}/api)\n\
          xtask: test phone +1 201 555 0100 and emails with +clerk_test take code 424242;\n\
          xtask: other codes appear in this terminal (and at /dev/outbox). Ctrl-C stops both.\n{}",
         if std::env::var_os("FAPI_DASHBOARD_PASSWORD").is_some() {
-            format!("xtask: the dashboard is at http://127.0.0.1:{DEMO_API_PORT}/dashboard (user admin)\n")
+            format!("xtask: the dashboard is at http://localhost:{DEMO_API_PORT}/dashboard (user admin)\n")
         } else {
             "xtask: the dashboard is off; run with FAPI_DASHBOARD_PASSWORD='at least 12 characters' to turn it on\n".to_owned()
         }
     );
     if hosted {
         eprintln!(
-            "xtask: hosted pages: open http://127.0.0.1:{DEMO_PORT}/?hosted=http://127.0.0.1:{DEMO_API_PORT}\n\
+            "xtask: hosted pages: open http://localhost:{DEMO_PORT}/?hosted=http://localhost:{DEMO_API_PORT}\n\
              xtask: (sign-in, sign-up and the profile are then fapi-server's pages on :{DEMO_API_PORT})\n"
         );
     }
@@ -1231,9 +1236,8 @@ fn demo_served(root: &Path, tally: &mut Tally) -> Result {
     let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
     // "Delete all my notes" asks "Verify it's you" once the sign-in is a minute old.
     let mut demo = start_demo(root, Some(log), Some(0))?;
-    let url = format!("http://127.0.0.1:{DEMO_PORT}");
     wait_until_served(
-        &format!("{url}/"),
+        &format!("http://127.0.0.1:{DEMO_PORT}/"),
         &mut demo.trunk,
         std::time::Duration::from_secs(900),
     )
@@ -1242,7 +1246,8 @@ fn demo_served(root: &Path, tally: &mut Tally) -> Result {
     let mut tests = cargo();
     tests
         .args(["test", "-p", "e2e", "--test", "demo_served"])
-        .env("DEMO_URL", &url)
+        // As the README tells people to open it.
+        .env("DEMO_URL", format!("http://localhost:{DEMO_PORT}"))
         .env("TRUNK_LOG", &log_path)
         .env("WEBDRIVER_URL", &webdriver_url);
     let result = run_tests(root, tests, tally);

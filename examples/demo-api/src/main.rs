@@ -8,8 +8,8 @@
 //! Settings from the environment (`cargo xtask demo` sets them):
 //! - `DEMO_API_LISTEN`: where it listens (`127.0.0.1:3001`).
 //! - `CLERK_FRONTEND_API`: the Frontend API's URL as tokens name it in `iss`
-//!   (`http://127.0.0.1:8080`, trunk's, which proxies fapi-server).
-//! - `CLERK_AUTHORIZED_PARTY`: the app's origin (`http://127.0.0.1:8080`).
+//!   (`http://localhost:8080`, trunk's, which proxies fapi-server).
+//! - `CLERK_AUTHORIZED_PARTY`: the app's origin (`http://localhost:8080`).
 //! - `CLERK_API_URL` and `CLERK_SECRET_KEY`: the Backend API (fapi-server's).
 //! - `DEMO_STEP_UP_MINUTES`: how recent the second factor must be to delete (10).
 
@@ -36,8 +36,8 @@ async fn main() {
         .parse()
         .expect("DEMO_API_LISTEN is an address");
     let clerk = Clerk::new(
-        Config::new(&setting("CLERK_FRONTEND_API", "http://127.0.0.1:8080"))
-            .authorized_party(&setting("CLERK_AUTHORIZED_PARTY", "http://127.0.0.1:8080")),
+        Config::new(&setting("CLERK_FRONTEND_API", "http://localhost:8080"))
+            .authorized_party(&setting("CLERK_AUTHORIZED_PARTY", "http://localhost:8080")),
     );
     let backend = std::env::var("CLERK_SECRET_KEY")
         .ok()

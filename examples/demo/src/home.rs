@@ -59,6 +59,7 @@ fn MethodsPanel() -> Html {
     };
     let offered = env.user_settings.second_factors();
     let names: Vec<&str> = [
+        ("passkey", "a passkey"),
         ("totp", "an authenticator app"),
         ("phone_code", "an SMS code"),
         ("backup_code", "backup codes"),

@@ -45,6 +45,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
             .route("/users", get(users_page::list))
             .route("/users/{id}", get(users_page::show))
             .route("/users/{id}/{action}", post(users_page::act))
+            .route(
+                "/users/{id}/passkeys/{passkey}/remove",
+                post(users_page::remove_passkey),
+            )
             .route("/recoveries", get(recoveries_page::list))
             .route("/developers", get(developers_page::show))
             .route("/developers/{list}/{action}", post(developers_page::act))

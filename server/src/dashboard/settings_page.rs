@@ -279,6 +279,7 @@ fn form(signed: &Signed, s: &Settings, saved: &HashSet<String>, note: Option<Mar
                 (checkbox("Authenticator application", "second_factors.totp", f.totp, saved, "A code from an authenticator app (TOTP, RFC 6238)."))
                 (checkbox("Backup codes", "second_factors.backup_code", f.backup_code, saved, "Ten single-use codes for when the other methods are out of reach; needs one of them."))
                 (checkbox("Email verification code", "second_factors.email_code", f.email_code, saved, "A one-time code sent to a verified email address the user reserved for two-step verification. Weaker than the others when the mailbox shares the password."))
+                (checkbox("Passkeys", "passkeys.enabled", s.passkeys.enabled, saved, "Sign-in without a password, and a second factor a phishing page cannot relay (WebAuthn). Production also needs [passkeys] rp_id and origins in the settings file."))
                 (checkbox("Require multi-factor authentication", "mfa.required", s.mfa.required, saved, "Every user must set up a second factor; until then their session is pending with the set-up-MFA task."))
                 div.row {
                     label for="mfa.remember_device_days" { "Remember a device for (days)" }

@@ -22,6 +22,7 @@ use crate::{
     store::{
         self,
         identifications::{IdentificationRow, EMAIL, PHONE},
+        passkeys::PasskeyRow,
         users::UserRow,
     },
 };
@@ -40,6 +41,7 @@ pub struct ListQuery {
 struct Mfa {
     phones: Vec<String>,
     app: bool,
+    passkeys: Vec<PasskeyRow>,
     backup_codes: i64,
 }
 
@@ -56,12 +58,13 @@ impl Mfa {
                 .map(|i| i.value.clone())
                 .collect(),
             app: store::totps::enabled(&state.db, user).await?,
+            passkeys: store::passkeys::list_verified(&state.db, user).await?,
             backup_codes: store::backup_codes::remaining(&state.db, user).await?,
         })
     }
 
     fn on(&self) -> bool {
-        !self.phones.is_empty() || self.app
+        !self.phones.is_empty() || self.app || !self.passkeys.is_empty()
     }
 
     fn summary(&self) -> Markup {
@@ -69,6 +72,7 @@ impl Mfa {
             @if self.on() {
                 span.badge.on { "On" } " "
                 @if !self.phones.is_empty() { "SMS (" (self.phones.len()) ") " }
+                @if !self.passkeys.is_empty() { "Passkeys (" (self.passkeys.len()) ") " }
                 @if self.app { "Authenticator app " }
                 @if self.backup_codes > 0 { "Backup codes (" (self.backup_codes) " left)" }
             } @else {
@@ -252,6 +256,15 @@ async fn render_user(
             @if !mfa.phones.is_empty() {
                 p { "SMS codes go to: " (mfa.phones.join(", ")) }
             }
+            @for passkey in &mfa.passkeys {
+                form.row method="post" action={ "/dashboard/users/" (user.id) "/passkeys/" (passkey.id) "/remove" } {
+                    (layout::csrf_field(signed))
+                    span { "Passkey " strong { (passkey.name.as_deref().unwrap_or("without a name")) }
+                        ", added " (layout::when(passkey.created_at)) ", last used "
+                        @match passkey.last_used_at { Some(t) => (layout::when(t)), None => "never" } }
+                    button.danger type="submit" { "Remove" }
+                }
+            }
             @if let Some(r) = &recovery {
                 p { span.badge.bad { "Account recovery open" } " since " (layout::when(r.created_at))
                     "; it removes every second factor at the next sign-in after " (layout::when(r.completes_at)) "." }
@@ -269,7 +282,7 @@ async fn render_user(
             } @else {
                 (action(Action::Lock, "Lock", "danger", "No sign-in until an administrator unlocks the account."))
             }
-            (action(Action::ResetSecondFactors, "Reset second factors", "danger", "Removes the phones from 2-step verification, the authenticator app and the backup codes; the user is told by email."))
+            (action(Action::ResetSecondFactors, "Reset second factors", "danger", "Removes the phones from 2-step verification, the authenticator app, the passkeys and the backup codes; the user is told by email."))
             @if user.mfa_required_at.is_some() {
                 (action(Action::StopRequiringMfa, "Stop requiring 2-step verification", "", "The user may turn 2-step verification off again (unless the instance requires it of everyone)."))
             } @else {
@@ -286,6 +299,34 @@ async fn render_user(
             (action(Action::SignOut, "Sign out of all sessions", "danger", "Ends every session on every device."))
         }
     })
+}
+
+/// `POST /dashboard/users/{id}/passkeys/{passkey}/remove`: one passkey (a lost
+/// device); the owner is told, and it is in the log.
+pub async fn remove_passkey(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path((id, passkey)): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !signed.csrf_ok(&form.csrf) {
+        return forged();
+    }
+    match admin_users::remove_passkey(&state, &id, &passkey).await {
+        Ok(Some(name)) => {
+            let detail = format!("passkey {name} removed");
+            if let Err(e) = signed.log(&state, "passkey-remove", &id, &detail).await {
+                return server_error(e);
+            }
+            Redirect::to(&format!("/dashboard/users/{id}")).into_response()
+        }
+        Ok(None) => layout::message(
+            StatusCode::NOT_FOUND,
+            "No such passkey",
+            "This user has no passkey with this id.",
+        ),
+        Err(e) => server_error(e),
+    }
 }
 
 /// `POST /dashboard/users/{id}/{action}`.

@@ -101,8 +101,8 @@ pub async fn offer(
     }
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     // Nothing to recover from (a recovery just completed on another sign-in).
-    let totp = store::totps::enabled(&state.db, &user.id).await?;
-    if !factors::two_factor_enabled(&state.settings(), &idents, totp) {
+    let devices = factors::Devices::of(&state.db, &user.id).await?;
+    if !factors::two_factor_enabled(&state.settings(), &idents, devices) {
         return Ok(None);
     }
     let Some(email) = recovery_email(state, user, &idents) else {
@@ -220,10 +220,11 @@ pub async fn complete(
     notices::notify_everywhere(state, user_id, Notice::RecoveryCompleted).await;
     let ip = identity.ip_string();
     let detail = format!(
-        "completed from {}: {} phones or emails, {} authenticator app, {} backup codes removed; {sessions} sessions signed out",
+        "completed from {}: {} phones or emails, {} authenticator app, {} passkeys, {} backup codes removed; {sessions} sessions signed out",
         ip.as_deref().unwrap_or("an unknown address"),
         removed.code_targets,
         if removed.authenticator_app { "the" } else { "no" },
+        removed.passkeys,
         removed.backup_codes,
     );
     log(

@@ -179,13 +179,14 @@ pub async fn run(
                 notices::notify(state, &user.id, Notice::SecondFactorsReset).await;
             }
             format!(
-                "second factors reset: {} phones, {} authenticator app, {} backup codes",
+                "second factors reset: {} phones, {} authenticator app, {} passkeys, {} backup codes",
                 removed.code_targets,
                 if removed.authenticator_app {
                     "the"
                 } else {
                     "no"
                 },
+                removed.passkeys,
                 removed.backup_codes
             )
         }
@@ -216,4 +217,30 @@ pub async fn run(
         }
     };
     Ok(Some(Done { summary }))
+}
+
+/// An administrator removes one passkey of `user_id` (a lost device); its name, or
+/// `None` when the user has no such passkey. The owner is told; two-step
+/// verification goes off with the last second factor, as with a reset.
+pub async fn remove_passkey(
+    state: &AppState,
+    user_id: &str,
+    passkey_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let Some(row) = store::passkeys::get(&state.db, user_id, passkey_id).await? else {
+        return Ok(None);
+    };
+    if !store::passkeys::delete(&state.db, user_id, passkey_id).await? {
+        return Ok(None);
+    }
+    let name = row.name.clone().unwrap_or_else(|| "without a name".into());
+    if row.verified() {
+        notices::notify(state, user_id, Notice::PasskeyRemoved(&name)).await;
+        let idents = store::identifications::list_for_user(&state.db, user_id).await?;
+        let devices = crate::factors::Devices::of(&state.db, user_id).await?;
+        if !crate::factors::two_factor_enabled(&state.settings(), &idents, devices) {
+            store::users::mark_mfa(&state.db, user_id, false).await?;
+        }
+    }
+    Ok(Some(name))
 }

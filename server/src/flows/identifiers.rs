@@ -143,6 +143,24 @@ pub fn time_zone(param: &str, raw: &str) -> Result<String, ApiError> {
     }
 }
 
+/// What an authenticator app or a passkey lists the account as: the primary email, else phone, else username.
+pub async fn account_label(
+    state: &crate::state::AppState,
+    user: &crate::store::users::UserRow,
+) -> Result<String, sqlx::Error> {
+    let idents = crate::store::identifications::list_for_user(&state.db, &user.id).await?;
+    let primary = |id: &Option<String>| {
+        idents
+            .iter()
+            .find(|i| Some(&i.id) == id.as_ref())
+            .map(|i| i.value.clone())
+    };
+    Ok(primary(&user.primary_email_address_id)
+        .or_else(|| primary(&user.primary_phone_number_id))
+        .or_else(|| user.username.clone())
+        .unwrap_or_else(|| user.id.clone()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

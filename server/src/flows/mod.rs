@@ -15,6 +15,7 @@ pub mod mfa_required;
 pub mod new_session;
 pub mod notices;
 pub mod outgoing;
+pub mod passkeys;
 pub mod passwords;
 pub mod remembered_devices;
 pub mod reverification;

@@ -92,6 +92,6 @@ pub async fn needs_second_factor(state: &AppState, user: &UserRow) -> Result<boo
         return Ok(false);
     }
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let totp = store::totps::enabled(&state.db, &user.id).await?;
-    Ok(!factors::two_factor_enabled(&settings, &idents, totp))
+    let devices = factors::Devices::of(&state.db, &user.id).await?;
+    Ok(!factors::two_factor_enabled(&settings, &idents, devices))
 }

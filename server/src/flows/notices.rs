@@ -18,6 +18,16 @@ use crate::{
 /// How an authenticator app is named among the second factors a notice compares.
 pub const AUTHENTICATOR_APP: &str = "an authenticator app";
 
+/// How a passkey is named among them: by its name, and its id so two of one name
+/// stay two.
+pub fn passkey_name(passkey: &store::passkeys::PasskeyRow) -> String {
+    format!(
+        "the passkey {} ({})",
+        passkey.name.as_deref().unwrap_or("without a name"),
+        passkey.id
+    )
+}
+
 /// What changed.
 pub enum Notice<'a> {
     PasswordChanged,
@@ -28,6 +38,9 @@ pub enum Notice<'a> {
     },
     IdentificationAdded(&'a str),
     IdentificationRemoved(&'a str),
+    /// A passkey, by its name, was added to or removed from the account.
+    PasskeyAdded(&'a str),
+    PasskeyRemoved(&'a str),
     PrimaryEmailChanged {
         from: &'a str,
         to: &'a str,
@@ -155,6 +168,16 @@ impl Notice<'_> {
             Notice::IdentificationRemoved(v) => (
                 format!("{} was removed from your account", shown(v)),
                 format!("{} was removed from your account.", shown(v)),
+            ),
+            Notice::PasskeyAdded(name) => (
+                "A passkey was added to your account".to_owned(),
+                format!(
+                    "A passkey ({name}) was added to your account: it signs you in without a password."
+                ),
+            ),
+            Notice::PasskeyRemoved(name) => (
+                "A passkey was removed from your account".to_owned(),
+                format!("A passkey ({name}) was removed from your account."),
             ),
             Notice::SignUpAttempted(v) => (
                 "Someone tried to sign up with your address".to_owned(),

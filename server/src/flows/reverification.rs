@@ -24,8 +24,8 @@ pub async fn require_fresh(state: &AppState, session: &SessionRow) -> ApiResult<
     let now = now_ms();
     let fresh = |at: i64| now - at < window;
     let idents = store::identifications::list_for_user(&state.db, &session.user_id).await?;
-    let totp = store::totps::enabled(&state.db, &session.user_id).await?;
-    let has_second = factors::two_factor_enabled(&settings, &idents, totp);
+    let devices = factors::Devices::of(&state.db, &session.user_id).await?;
+    let has_second = factors::two_factor_enabled(&settings, &idents, devices);
     let level = settings.session.reverification_level;
     let first_ok = fresh(session.first_factor_at);
     let second_ok = session.second_factor_at.is_some_and(fresh);

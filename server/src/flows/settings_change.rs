@@ -50,6 +50,10 @@ pub async fn apply(state: &AppState, next: &Settings, by: &str) -> Result<Vec<Ch
         .await?;
         in_use("Email verification code", users)?;
     }
+    if now.passkeys.enabled && !next.passkeys.enabled {
+        let users = store::passkeys::users_with_passkeys(&state.db, 11).await?;
+        in_use("Passkeys", users)?;
+    }
     if now.second_factors.totp && !next.second_factors.totp {
         let users = store::totps::users_with_totp(&state.db, 11).await?;
         in_use("Authenticator application", users)?;

@@ -296,8 +296,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Identity {
 /// The URL this server is reached at when no `frontend_api_url` is configured: the
 /// request's `Host`. A development proxy in front (trunk's, as `cargo xtask demo`
 /// runs it) passes the host without its port; the page's `Origin` on that same host
-/// then names the port the browser really used, so links the server hands out (a
-/// recovery's cancel link) lead back through the proxy.
+/// (or on `localhost`, when the proxy reaches a loopback address) then names the port
+/// the browser really used, so links the server hands out (a recovery's cancel link)
+/// and the tokens' `iss` lead back through the proxy.
 fn development_issuer(host: &str, loopback: bool, origin: Option<&str>) -> String {
     let scheme = if loopback { "http" } else { "https" };
     let has_port = match host.strip_prefix('[') {
@@ -306,10 +307,16 @@ fn development_issuer(host: &str, loopback: bool, origin: Option<&str>) -> Strin
     };
     if !has_port {
         if let Some(origin) = origin {
-            let same_host = origin
-                .strip_prefix(&format!("{scheme}://{host}:"))
-                .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()));
-            if same_host {
+            let on = |name: &str| {
+                origin
+                    .strip_prefix(&format!("{scheme}://{name}:"))
+                    .is_some_and(|port| {
+                        !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+                    })
+            };
+            // The same host, or, behind a proxy on a loopback address, `localhost`:
+            // the same machine by another name (the one WebAuthn accepts).
+            if on(host) || (loopback && on("localhost")) {
                 return origin.to_owned();
             }
         }
@@ -340,6 +347,20 @@ mod tests {
         );
         assert_eq!(
             development_issuer("127.0.0.1", true, Some("http://127.0.0.1:80/x")),
+            "http://127.0.0.1"
+        );
+        // The page on `localhost` (passkeys need it), the proxy to 127.0.0.1.
+        assert_eq!(
+            development_issuer("127.0.0.1", true, Some("http://localhost:8080")),
+            "http://localhost:8080"
+        );
+        // Only for a loopback proxy, and never another name.
+        assert_eq!(
+            development_issuer("10.0.0.2", false, Some("http://localhost:8080")),
+            "https://10.0.0.2"
+        );
+        assert_eq!(
+            development_issuer("127.0.0.1", true, Some("http://localhost.evil:8080")),
             "http://127.0.0.1"
         );
         assert_eq!(development_issuer("[::1]", true, None), "http://[::1]");

@@ -122,6 +122,16 @@ pub fn build(state: &AppState, issuer: &str) -> t::Environment {
             &[],
         ),
     );
+    // A passkey signs in, and is a second factor once an account has one; it is
+    // made in the profile, never asked for at sign-up.
+    let passkeys = s.passkeys.enabled;
+    attributes.insert(
+        "passkey".into(),
+        t::AttributeSettings {
+            verify_at_sign_up: false,
+            ..attribute(passkeys, false, &["passkey"], &["passkey"], &["passkey"])
+        },
+    );
     let any_second =
         s.second_factors.phone_code || s.second_factors.totp || s.second_factors.email_code;
     t::Environment {
@@ -208,6 +218,10 @@ pub fn build(state: &AppState, issuer: &str) -> t::Environment {
             actions: Some(t::UserActions {
                 delete_self: s.user.delete_self,
                 create_organization: false,
+            }),
+            passkey_settings: Some(t::PasskeySettings {
+                allow_autofill: passkeys,
+                show_sign_in_button: passkeys,
             }),
         },
         maintenance_mode: false,

@@ -534,7 +534,7 @@ pub async fn attempt_verification(
 }
 
 /// The account's second factors, as the owner's notices name them: the numbers and
-/// addresses that get its codes, and its authenticator app.
+/// addresses that get its codes, its authenticator app, and its passkeys.
 pub(super) async fn second_factor_phones(
     state: &AppState,
     user_id: &str,
@@ -544,11 +544,16 @@ pub(super) async fn second_factor_phones(
     if store::totps::enabled(&state.db, user_id).await? {
         out.push(notices::AUTHENTICATOR_APP.to_owned());
     }
+    if state.settings().passkeys.enabled {
+        for passkey in store::passkeys::list_verified(&state.db, user_id).await? {
+            out.push(notices::passkey_name(&passkey));
+        }
+    }
     Ok(out)
 }
 
 fn phones_of(settings: &crate::config::Settings, idents: &[IdentificationRow]) -> Vec<String> {
-    let factors = factors::second_factors(settings, idents, false);
+    let factors = factors::second_factors(settings, idents, factors::Devices::default());
     idents
         .iter()
         .filter(|i| {

@@ -6,6 +6,7 @@ mod client;
 mod dev;
 mod environment;
 mod me;
+mod passkeys;
 mod reverification;
 mod sessions;
 mod sign_ins;
@@ -160,6 +161,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/me/totp", post(totp::create).delete(totp::delete))
         .route("/me/backup_codes", post(totp::regenerate_backup_codes))
+        .route("/me/passkeys", post(passkeys::create))
+        .route(
+            "/me/passkeys/{id}",
+            axum::routing::patch(passkeys::update).delete(passkeys::delete),
+        )
+        .route(
+            "/me/passkeys/{id}/attempt_verification",
+            post(passkeys::attempt_verification),
+        )
         .route(
             "/me/totp/attempt_verification",
             post(totp::attempt_verification),

@@ -1,6 +1,7 @@
 //! `/v1/client/sessions/{id}/verify`: the step-up a sensitive change asks for
 //! (see [`crate::flows::reverification`]). The first factor (a password or a code
-//! to a verified email or phone), then the second when the user has one; each right
+//! to a verified email or phone, or a passkey, which is both), then the second when
+//! the user has one; each right
 //! answer stamps the session, each wrong one counts toward the account lockout.
 
 use axum::{
@@ -20,7 +21,8 @@ use crate::{
     render,
     state::AppState,
     store::{
-        self, session_verifications::SessionVerificationRow, sessions::SessionRow, users::UserRow,
+        self, passkey_challenges::Purpose, session_verifications::SessionVerificationRow,
+        sessions::SessionRow, users::UserRow,
     },
 };
 
@@ -74,12 +76,69 @@ async fn respond(
 
 async fn has_second_factor(state: &AppState, user: &UserRow) -> ApiResult<bool> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let totp = store::totps::enabled(&state.db, &user.id).await?;
+    let devices = factors::Devices::of(&state.db, &user.id).await?;
     Ok(factors::two_factor_enabled(
         &state.settings(),
         &idents,
-        totp,
+        devices,
     ))
+}
+
+/// A passkey challenge for the reverification's `first` or second stage (the
+/// user's own passkeys only).
+async fn prepare_passkey(
+    state: &AppState,
+    user: &UserRow,
+    row: &SessionVerificationRow,
+    first: bool,
+) -> ApiResult<()> {
+    if !factors::Devices::of(&state.db, &user.id).await?.passkeys {
+        return Err(ApiError::strategy_for_user_invalid());
+    }
+    let verification = crate::ids::new_id("ver");
+    let nonce = flows::passkeys::start_authentication(
+        state,
+        Purpose::Reverification,
+        &verification,
+        Some(&user.id),
+    )
+    .await?;
+    let expire_at = now_ms() + flows::passkeys::challenge_lifetime_ms();
+    store::verifications::create_passkey(&state.db, &verification, &nonce, expire_at).await?;
+    store::session_verifications::set_verification(&state.db, &row.id, first, &verification)
+        .await?;
+    Ok(())
+}
+
+/// The passkey's answer at either stage. A passkey is both factors (possession and
+/// the device's biometric or PIN): whatever the level, the reverification completes.
+async fn attempt_passkey(
+    state: &AppState,
+    session: &SessionRow,
+    user: &UserRow,
+    row: &SessionVerificationRow,
+    first: bool,
+    answer: &str,
+) -> ApiResult<()> {
+    let (prepared, from) = if first {
+        (row.first_factor_verification_id.as_deref(), NEEDS_FIRST)
+    } else {
+        (row.second_factor_verification_id.as_deref(), NEEDS_SECOND)
+    };
+    flows::passkeys::answer_challenge(
+        state,
+        Purpose::Reverification,
+        prepared,
+        answer,
+        flows::passkeys::Answerer::Session(session),
+        Some(&user.id),
+    )
+    .await?;
+    if !store::session_verifications::complete_with_passkey(&state.db, row, from, COMPLETE).await? {
+        return Err(ApiError::verification_already_verified());
+    }
+    flows::lockout::clear(state, &user.id, &Source::session(session)).await?;
+    Ok(())
 }
 
 /// `POST /v1/client/sessions/{id}/verify`.
@@ -114,12 +173,16 @@ pub async fn prepare_first_factor(
     state.limits.check(Bucket::Prepare, identity.ip()).await?;
     let (session, user) = signed_in(&state, &identity, &id).await?;
     let row = in_progress(&state, &session, NEEDS_FIRST, "prepare_first_factor").await?;
+    if p.strategy == Strategy::Passkey {
+        prepare_passkey(&state, &user, &row, true).await?;
+        return respond(&state, &identity, &row.id).await;
+    }
     if !matches!(p.strategy, Strategy::EmailCode | Strategy::PhoneCode) {
         return Err(ApiError::verification_strategy_invalid());
     }
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let totp = store::totps::enabled(&state.db, &user.id).await?;
-    let offered = factors::first_factors(&state.settings(), &user, &idents, totp);
+    let devices = factors::Devices::of(&state.db, &user.id).await?;
+    let offered = factors::first_factors(&state.settings(), &user, &idents, devices);
     let target = p
         .email_address_id
         .as_deref()
@@ -178,6 +241,18 @@ pub async fn attempt_first_factor(
     // Only `multi_factor` goes on to the second factor (the level was brought down to
     // the first for a user without one when it started).
     let second = row.level == SessionVerificationLevel::MultiFactor.as_str();
+    if p.strategy == Strategy::Passkey {
+        if p.code.is_some() || p.password.is_some() {
+            return Err(ApiError::param_unknown(if p.code.is_some() {
+                "code"
+            } else {
+                "password"
+            }));
+        }
+        let answer = form_required(&p.public_key_credential, "public_key_credential")?;
+        attempt_passkey(&state, &session, &user, &row, true, answer).await?;
+        return respond(&state, &identity, &row.id).await;
+    }
     match p.strategy {
         Strategy::Password => {
             if p.code.is_some() {
@@ -242,6 +317,10 @@ pub async fn prepare_second_factor(
     state.limits.check(Bucket::Prepare, identity.ip()).await?;
     let (session, user) = signed_in(&state, &identity, &id).await?;
     let row = in_progress(&state, &session, NEEDS_SECOND, "prepare_second_factor").await?;
+    if p.strategy == Strategy::Passkey {
+        prepare_passkey(&state, &user, &row, false).await?;
+        return respond(&state, &identity, &row.id).await;
+    }
     if !matches!(p.strategy, Strategy::PhoneCode | Strategy::EmailCode) {
         return Err(ApiError::verification_strategy_invalid());
     }
@@ -285,6 +364,18 @@ pub async fn attempt_second_factor(
         .await?;
     let (session, user) = signed_in(&state, &identity, &id).await?;
     let row = in_progress(&state, &session, NEEDS_SECOND, "attempt_second_factor").await?;
+    if p.strategy == Strategy::Passkey {
+        if p.code.is_some() {
+            return Err(ApiError::param_unknown("code"));
+        }
+        let answer = form_required(&p.public_key_credential, "public_key_credential")?;
+        attempt_passkey(&state, &session, &user, &row, false, answer).await?;
+        return respond(&state, &identity, &row.id).await;
+    }
+    if p.public_key_credential.is_some() {
+        return Err(ApiError::param_unknown("public_key_credential"));
+    }
+    let code = form_required(&p.code, "code")?;
     match p.strategy {
         Strategy::PhoneCode | Strategy::EmailCode => {
             let sent = row.second_factor_verification_id.as_deref();
@@ -294,16 +385,16 @@ pub async fn attempt_second_factor(
             flows::codes::check(
                 &state,
                 row.second_factor_verification_id.as_deref(),
-                &p.code,
+                code,
                 flows::codes::Guard::Account(&user, &Source::session(&session)),
             )
             .await?;
         }
         Strategy::Totp => {
-            flows::totp::check(&state, &user, &Source::session(&session), &p.code).await?
+            flows::totp::check(&state, &user, &Source::session(&session), code).await?
         }
         Strategy::BackupCode => {
-            flows::backup_codes::check(&state, &user, &Source::session(&session), &p.code).await?
+            flows::backup_codes::check(&state, &user, &Source::session(&session), code).await?
         }
         ref other => return Err(ApiError::param_value_invalid("strategy", other.as_str())),
     }

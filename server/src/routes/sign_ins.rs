@@ -26,6 +26,7 @@ use crate::{
     store::{
         self,
         identifications::{EMAIL, PHONE},
+        passkey_challenges::Purpose,
         sign_ins::SignInRow,
         users::UserRow,
     },
@@ -112,12 +113,15 @@ async fn after_factor(
     strategy: &str,
 ) -> ApiResult<()> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let totp = store::totps::enabled(&state.db, &user.id).await?;
+    let devices = factors::Devices::of(&state.db, &user.id).await?;
     // A device the user asked not to be asked on again skips the second factor of a
     // password sign-in (and so the new-device check: it is a known device).
     let remembered = strategy == "password"
         && flows::remembered_devices::skips_second_factor(state, &sign_in.client_id, user).await?;
-    if factors::two_factor_enabled(&state.settings(), &idents, totp) && !remembered {
+    // A passkey is two factors in one: the device, and the PIN or biometric that
+    // unlocked it (user verification is required). No second step follows it.
+    let passkey = strategy == Strategy::Passkey.as_str();
+    if factors::two_factor_enabled(&state.settings(), &idents, devices) && !remembered && !passkey {
         store::sign_ins::advance(&state.db, &sign_in.id, from, "needs_second_factor").await?;
         return Ok(());
     }
@@ -139,9 +143,15 @@ async fn after_factor(
         Owner::User(&user.id),
     )
     .await?;
-    let created =
-        store::sessions::complete_sign_in(&state.db, &sign_in.id, from, &user.id, false, &session)
-            .await?;
+    let created = store::sessions::complete_sign_in(
+        &state.db,
+        &sign_in.id,
+        from,
+        &user.id,
+        passkey,
+        &session,
+    )
+    .await?;
     if let Some(done) = created {
         identity.switch_to(sign_in.client_id.clone(), done.client_token);
         flows::lockout::clear(state, &user.id, source).await?;
@@ -187,8 +197,8 @@ async fn finishes_sign_in(
         }
     }
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let totp = store::totps::enabled(&state.db, &user.id).await?;
-    if factors::two_factor_enabled(&state.settings(), &idents, totp) {
+    let devices = factors::Devices::of(&state.db, &user.id).await?;
+    if factors::two_factor_enabled(&state.settings(), &idents, devices) {
         return Ok(false);
     }
     Ok(!needs_client_trust(state, user, client_id).await?)
@@ -226,16 +236,20 @@ pub async fn create(
         (None, None) => None,
     };
     if let Some(s) = &strategy {
-        if !(*s == Strategy::Password || s.is_sent_code()) {
+        if !(*s == Strategy::Password || s.is_sent_code() || *s == Strategy::Passkey) {
             return Err(ApiError::param_value_invalid("strategy", s.as_str()));
         }
     }
+    // A passkey needs no identifier: the authenticator knows whose it is.
+    let passkey = strategy == Some(Strategy::Passkey);
     let identifier = match &p.identifier {
         Some(_) => Some(flows::identifiers::sign_in_identifier(form_required(
             &p.identifier,
             "identifier",
         )?)?),
-        None if strategy.is_some() => return Err(ApiError::param_missing("identifier")),
+        None if strategy.is_some() && !passkey => {
+            return Err(ApiError::param_missing("identifier"))
+        }
         None => None,
     };
     let password = match strategy {
@@ -267,7 +281,7 @@ pub async fn create(
         .await?;
     }
     let client_id = identity.client_or_create(&state).await?;
-    let status = if identifier.is_some() {
+    let status = if identifier.is_some() || passkey {
         "needs_first_factor"
     } else {
         "needs_identifier"
@@ -283,6 +297,9 @@ pub async fn create(
     .await?;
     let row = own_sign_in(&state, &identity, &id).await?;
     match (&strategy, &user) {
+        (Some(Strategy::Passkey), _) => {
+            start_passkey(&state, &row, user.as_ref(), Factor::First).await?
+        }
         (Some(Strategy::Password), Some(u)) => {
             after_first_factor(&state, &identity, &row, u, &source, "password").await?
         }
@@ -354,9 +371,9 @@ async fn offers_code_to_typed(
 ) -> ApiResult<bool> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let shown = factors::protected_identifier_id(&state.codes, identifier, &idents);
-    let totp = store::totps::enabled(&state.db, &user.id).await?;
+    let devices = factors::Devices::of(&state.db, &user.id).await?;
     Ok(
-        factors::first_factors(&state.settings(), user, &idents, totp)
+        factors::first_factors(&state.settings(), user, &idents, devices)
             .iter()
             .any(|f| {
                 f.strategy == *strategy
@@ -376,8 +393,8 @@ async fn prepare_first(
     ip: Option<std::net::IpAddr>,
 ) -> ApiResult<()> {
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let totp = store::totps::enabled(&state.db, &user.id).await?;
-    let factors = factors::first_factors(&state.settings(), user, &idents, totp);
+    let devices = factors::Devices::of(&state.db, &user.id).await?;
+    let factors = factors::first_factors(&state.settings(), user, &idents, devices);
     let wanted = |f: &&fapi_types::SignInFactor| {
         f.strategy == *strategy
             && match target_id {
@@ -430,6 +447,101 @@ async fn prepare_first(
     .await
 }
 
+/// Which of a sign-in's factors a passkey answers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Factor {
+    First,
+    Second,
+}
+
+/// A passkey challenge as the sign-in's first or second factor (the options in the
+/// verification's `nonce`).
+async fn start_passkey(
+    state: &AppState,
+    sign_in: &SignInRow,
+    user: Option<&UserRow>,
+    factor: Factor,
+) -> ApiResult<()> {
+    let verification = crate::ids::new_id("ver");
+    let nonce = flows::passkeys::start_authentication(
+        state,
+        Purpose::SignIn,
+        &verification,
+        user.map(|u| u.id.as_str()),
+    )
+    .await?;
+    let expire_at = now_ms() + flows::passkeys::challenge_lifetime_ms();
+    store::verifications::create_passkey(&state.db, &verification, &nonce, expire_at).await?;
+    match factor {
+        Factor::First => {
+            store::sign_ins::set_first_factor(&state.db, &sign_in.id, &verification).await?
+        }
+        Factor::Second => {
+            store::sign_ins::set_second_factor(&state.db, &sign_in.id, &verification).await?
+        }
+    }
+    Ok(())
+}
+
+/// Checks a passkey's answer to the sign-in's second-factor challenge: only the
+/// account's own passkeys count.
+async fn attempt_passkey_second(
+    state: &AppState,
+    sign_in: &SignInRow,
+    user: &UserRow,
+    p: &params::AttemptSecondFactor,
+    identity: &Identity,
+) -> ApiResult<()> {
+    let answer = form_required(&p.public_key_credential, "public_key_credential")?;
+    if p.code.is_some() {
+        return Err(ApiError::param_unknown("code"));
+    }
+    flows::passkeys::answer_challenge(
+        state,
+        Purpose::SignIn,
+        sign_in.second_factor_verification_id.as_deref(),
+        answer,
+        flows::passkeys::Answerer::Caller(identity),
+        Some(&user.id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Checks a passkey's answer to the sign-in's challenge; the account it signs in.
+/// An account typed first must be the passkey's; a locked one signs in with nothing.
+async fn attempt_passkey(
+    state: &AppState,
+    sign_in: &SignInRow,
+    typed: Option<&UserRow>,
+    p: &params::AttemptFirstFactor,
+    identity: &Identity,
+) -> ApiResult<UserRow> {
+    let answer = form_required(&p.public_key_credential, "public_key_credential")?;
+    if p.code.is_some() {
+        return Err(ApiError::param_unknown("code"));
+    }
+    if p.password.is_some() {
+        return Err(ApiError::param_unknown("password"));
+    }
+    let owner = flows::passkeys::answer_challenge(
+        state,
+        Purpose::SignIn,
+        sign_in.first_factor_verification_id.as_deref(),
+        answer,
+        flows::passkeys::Answerer::Caller(identity),
+        typed.map(|u| u.id.as_str()),
+    )
+    .await?;
+    let signer = store::users::get(&state.db, &owner)
+        .await?
+        .ok_or(flows::passkeys::PasskeyError::NotRegistered)?;
+    if typed.is_none() {
+        store::sign_ins::set_user(&state.db, &sign_in.id, &signer.id).await?;
+    }
+    Ok(signer)
+}
+
 pub async fn prepare_first_factor(
     State(state): State<AppState>,
     identity: Identity,
@@ -440,6 +552,25 @@ pub async fn prepare_first_factor(
     let row = own_sign_in(&state, &identity, &id).await?;
     if row.status != "needs_first_factor" {
         return Err(ApiError::client_state_invalid("prepare_first_factor"));
+    }
+    if p.strategy == Strategy::Passkey {
+        // The account's passkeys when one was typed; any discoverable one when not,
+        // or when it has none (which must look the same). With enumeration
+        // protection every identifier gets the discoverable kind and no lock is told
+        // before an answer: the credentials named, or a refusal, would say the
+        // account exists. The answer must still be the typed account's.
+        let user = account(&state, &row).await?;
+        let named = if state.settings().enumeration_protection {
+            None
+        } else {
+            if let Some(user) = &user {
+                let source = Source::of(&state, &identity, Some(&user.id)).await?;
+                flows::lockout::ensure_unlocked(&state, user, &source).await?;
+            }
+            user.as_ref()
+        };
+        start_passkey(&state, &row, named, Factor::First).await?;
+        return respond(&state, &identity, &id).await;
     }
     if !p.strategy.is_sent_code() {
         return Err(ApiError::verification_strategy_invalid());
@@ -507,6 +638,21 @@ pub async fn attempt_first_factor(
     }
     let user = account(&state, &row).await?;
     let source = Source::of(&state, &identity, user.as_ref().map(|u| u.id.as_str())).await?;
+    if p.strategy == Strategy::Passkey {
+        let signer = attempt_passkey(&state, &row, user.as_ref(), &p, &identity).await?;
+        let source = Source::of(&state, &identity, Some(&signer.id)).await?;
+        let row = own_sign_in(&state, &identity, &id).await?;
+        after_first_factor(
+            &state,
+            &identity,
+            &row,
+            &signer,
+            &source,
+            p.strategy.as_str(),
+        )
+        .await?;
+        return respond(&state, &identity, &id).await;
+    }
     match p.strategy {
         Strategy::Password => {
             let password = flows::required_secret(&p.password, "password")?;
@@ -680,6 +826,18 @@ pub async fn prepare_second_factor(
         prepare_recovery(&state, &identity, &row).await?;
         return respond(&state, &identity, &id).await;
     }
+    if p.strategy == Strategy::Passkey {
+        let user = account(&state, &row)
+            .await?
+            .ok_or_else(ApiError::internal)?;
+        let source = Source::of(&state, &identity, Some(&user.id)).await?;
+        flows::lockout::ensure_unlocked(&state, &user, &source).await?;
+        if !factors::Devices::of(&state.db, &user.id).await?.passkeys {
+            return Err(ApiError::strategy_for_user_invalid());
+        }
+        start_passkey(&state, &row, Some(&user), Factor::Second).await?;
+        return respond(&state, &identity, &id).await;
+    }
     // Only codes by SMS or email are prepared; an authenticator app needs none.
     if !matches!(p.strategy, Strategy::PhoneCode | Strategy::EmailCode) {
         return Err(ApiError::verification_strategy_invalid());
@@ -691,8 +849,12 @@ pub async fn prepare_second_factor(
     flows::lockout::ensure_unlocked(&state, &user, &source).await?;
     let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
     let first = store::sign_ins::first_factor_target(&state.db, &row).await?;
-    let offered =
-        factors::second_factors_after(&state.settings(), &idents, first.as_deref(), false);
+    let offered = factors::second_factors_after(
+        &state.settings(),
+        &idents,
+        first.as_deref(),
+        factors::Devices::default(),
+    );
     flows::second_factor_codes::send(
         &state,
         &row.id,
@@ -806,11 +968,19 @@ pub async fn attempt_second_factor(
     if row.status != "needs_second_factor" && !trust {
         return Err(ApiError::client_state_invalid("attempt_second_factor"));
     }
-    let code = form_required(&p.code, "code")?;
     let user = account(&state, &row)
         .await?
         .ok_or_else(ApiError::internal)?;
     let source = Source::of(&state, &identity, Some(&user.id)).await?;
+    if p.strategy == Strategy::Passkey {
+        if trust {
+            return Err(ApiError::verification_strategy_invalid());
+        }
+        flows::lockout::ensure_unlocked(&state, &user, &source).await?;
+        attempt_passkey_second(&state, &row, &user, &p, &identity).await?;
+        return finish_second_factor(&state, &identity, &row, &user, &source, &p, trust).await;
+    }
+    let code = form_required(&p.code, "code")?;
     flows::lockout::ensure_unlocked(&state, &user, &source).await?;
     // A code that was sent: by SMS or email (a second factor), or, for a new client
     // (Device Trust), to the user's email or phone.
@@ -844,6 +1014,19 @@ pub async fn attempt_second_factor(
         recover(&state, &identity, &row, &user, &source).await?;
         return respond(&state, &identity, &id).await;
     }
+    finish_second_factor(&state, &identity, &row, &user, &source, &p, trust).await
+}
+
+/// Every factor is passed: the session, and what a right second factor settles.
+async fn finish_second_factor(
+    state: &AppState,
+    identity: &Identity,
+    row: &SignInRow,
+    user: &UserRow,
+    source: &Source,
+    p: &params::AttemptSecondFactor,
+    trust: bool,
+) -> ApiResult<Json<Envelope<SignIn>>> {
     let first = match &row.first_factor_verification_id {
         Some(v) => store::verifications::get(&state.db, v)
             .await?
@@ -852,11 +1035,11 @@ pub async fn attempt_second_factor(
     }
     .unwrap_or_else(|| "password".into());
     // Every factor is passed: a new password from a reset takes effect now.
-    apply_reset(&state, &row.id, &user).await?;
+    apply_reset(state, &row.id, user).await?;
     let ip = identity.ip_string();
     let session = new_session(
-        &state,
-        &identity,
+        state,
+        identity,
         &row.client_id,
         &ip,
         &first,
@@ -877,15 +1060,15 @@ pub async fn attempt_second_factor(
         return Err(ApiError::verification_already_verified());
     };
     identity.switch_to(row.client_id.clone(), done.client_token);
-    flows::lockout::clear(&state, &user.id, &source).await?;
+    flows::lockout::clear(state, &user.id, source).await?;
     if !trust {
         // The owner still has a second factor: a recovery someone opened is cancelled.
-        flows::account_recovery::cancel_by_second_factor(&state, &user.id).await?;
+        flows::account_recovery::cancel_by_second_factor(state, &user.id).await?;
         if p.remember_device == Some(true) {
-            flows::remembered_devices::remember(&state, &row.client_id, &user).await?;
+            flows::remembered_devices::remember(state, &row.client_id, user).await?;
         }
     }
-    respond(&state, &identity, &id).await
+    respond(state, identity, &row.id).await
 }
 
 /// A right recovery code: opens the account recovery (the sign-in stays where it

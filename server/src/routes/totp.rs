@@ -16,7 +16,7 @@ use crate::{
     http::{Form, Identity},
     limits::Bucket,
     state::AppState,
-    store::{self, totps::TotpRow, users::UserRow},
+    store::{self, totps::TotpRow},
     totp,
 };
 
@@ -31,21 +31,6 @@ fn json(row: &TotpRow, secret: Option<String>, uri: Option<String>) -> Totp {
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
-}
-
-/// What the app lists the account as: the primary email, else phone, else username.
-async fn account_label(state: &AppState, user: &UserRow) -> ApiResult<String> {
-    let idents = store::identifications::list_for_user(&state.db, &user.id).await?;
-    let primary = |id: &Option<String>| {
-        idents
-            .iter()
-            .find(|i| Some(&i.id) == id.as_ref())
-            .map(|i| i.value.clone())
-    };
-    Ok(primary(&user.primary_email_address_id)
-        .or_else(|| primary(&user.primary_phone_number_id))
-        .or_else(|| user.username.clone())
-        .unwrap_or_else(|| user.id.clone()))
 }
 
 /// `POST /v1/me/totp`: a new secret (replacing one not yet confirmed).
@@ -63,7 +48,7 @@ pub async fn create(
     let row = store::totps::create_unverified(&state.db, &user.id, &sealed)
         .await?
         .ok_or_else(ApiError::totp_already_enabled)?;
-    let label = account_label(&state, &user).await?;
+    let label = flows::identifiers::account_label(&state, &user).await?;
     let uri = totp::otpauth_uri(&state.settings().application_name, &label, &secret);
     let body = json(&row, Some(totp::encode_secret(&secret)), Some(uri));
     envelope(&state, &identity, body).await

@@ -9,6 +9,8 @@ pub mod clients;
 pub mod identifications;
 pub mod instance_settings;
 pub mod outgoing;
+pub mod passkey_challenges;
+pub mod passkeys;
 pub mod prune;
 pub mod rate_limits;
 pub mod recent;

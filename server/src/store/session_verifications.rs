@@ -129,6 +129,43 @@ pub async fn advance(
     Ok(true)
 }
 
+/// A passkey answered: the reverification completes from `from`, and the session's
+/// first and second factors are both fresh (the device, and the PIN or biometric).
+pub async fn complete_with_passkey(
+    db: &Db,
+    row: &SessionVerificationRow,
+    from: &str,
+    to: &str,
+) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    let mut tx = db.write.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE session_verifications SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+    )
+    .bind(to)
+    .bind(now)
+    .bind(&row.id)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !moved {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE sessions SET first_factor_at = $1, second_factor_at = $1, updated_at = $1
+         WHERE id = $2",
+    )
+    .bind(now)
+    .bind(&row.session_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    db.recent.forget_all();
+    Ok(true)
+}
+
 pub async fn get(db: &Db, id: &str) -> Result<Option<SessionVerificationRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM session_verifications WHERE id = $1"

@@ -121,6 +121,21 @@ pub async fn set_second_factor(
     .map(|_| ())
 }
 
+/// A sign-in begun without an identifier (a discoverable passkey) learns whose it
+/// is; `false` when it already had an account.
+pub async fn set_user(db: &Db, id: &str, user_id: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE sign_ins SET user_id = $1, updated_at = $2 WHERE id = $3 AND user_id IS NULL",
+    )
+    .bind(user_id)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&db.write)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
 /// Moves the sign-in from one status to the next; false if another request moved it first.
 pub async fn advance(db: &Db, id: &str, from: &str, to: &str) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(

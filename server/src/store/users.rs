@@ -622,7 +622,7 @@ pub async fn delete_account(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
     let mut tx = db.write.begin().await?;
     // Each statement with how many placeholders it binds to the user's id (as
     // everywhere in the store, a placeholder is used once).
-    let statements: [(&str, usize); 11] = [
+    let statements: [(&str, usize); 12] = [
         (
             "DELETE FROM verifications WHERE
                 id IN (SELECT verification_id FROM identifications WHERE user_id = $1)
@@ -648,6 +648,7 @@ pub async fn delete_account(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
         ("DELETE FROM account_recoveries WHERE user_id = $1", 1),
         ("DELETE FROM backup_codes WHERE user_id = $1", 1),
         ("DELETE FROM totps WHERE user_id = $1", 1),
+        ("DELETE FROM passkeys WHERE user_id = $1", 1),
         ("DELETE FROM identifications WHERE user_id = $1", 1),
         ("DELETE FROM sessions WHERE user_id = $1", 1),
     ];

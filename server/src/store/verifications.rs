@@ -22,6 +22,8 @@ pub struct VerificationRow {
     pub expire_at: Option<i64>,
     pub verified_at: Option<i64>,
     pub created_at: i64,
+    /// A passkey's challenge: the WebAuthn options the browser gets (Clerk's `nonce`).
+    pub nonce: Option<String>,
 }
 
 impl VerificationRow {
@@ -34,8 +36,8 @@ impl VerificationRow {
     }
 }
 
-const COLUMNS: &str =
-    "id, strategy, target, code_hash, status, attempts, expire_at, verified_at, created_at";
+const COLUMNS: &str = "id, strategy, target, code_hash, status, attempts, expire_at, \
+                       verified_at, created_at, nonce";
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<VerificationRow>, sqlx::Error> {
     sqlx::query_as(&format!(
@@ -77,6 +79,42 @@ pub async fn create_code(
     .execute(&db.write)
     .await
     .map(|_| ())
+}
+
+/// A passkey verification: its challenge (`nonce`, the options the browser gets),
+/// answered by [`passkey_verified`] or not at all.
+pub async fn create_passkey(
+    db: &Db,
+    id: &str,
+    nonce: &str,
+    expire_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO verifications (id, strategy, status, attempts, expire_at, nonce, created_at)
+         VALUES ($1, 'passkey', 'unverified', 0, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(expire_at)
+    .bind(nonce)
+    .bind(now_ms())
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}
+
+/// The passkey verification `id` is done; `false` when it was done already.
+pub async fn passkey_verified(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    Ok(sqlx::query(
+        "UPDATE verifications SET status = 'verified', attempts = attempts + 1, verified_at = $1
+         WHERE id = $2 AND strategy = 'passkey' AND status = 'unverified'",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&db.write)
+    .await?
+    .rows_affected()
+        == 1)
 }
 
 /// A verification that is already done (a password that was just checked).

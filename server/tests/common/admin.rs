@@ -116,7 +116,7 @@ pub async fn signed_in_admin(server: &TestServer) -> AdminBrowser {
 }
 
 /// The form as the settings page first shows it on a default instance.
-pub const DEFAULTS: [(&str, &str); 10] = [
+pub const DEFAULTS: [(&str, &str); 11] = [
     ("application_name", "Test App"),
     ("identifiers.email_address", "required"),
     ("identifiers.phone_number", "off"),
@@ -127,6 +127,7 @@ pub const DEFAULTS: [(&str, &str); 10] = [
     ("second_factors.phone_code", "on"),
     ("second_factors.totp", "on"),
     ("second_factors.backup_code", "on"),
+    ("passkeys.enabled", "on"),
 ];
 
 pub fn form_with<'a>(changes: &[(&'a str, Option<&'a str>)]) -> Vec<(&'a str, &'a str)> {

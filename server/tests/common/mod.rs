@@ -59,6 +59,13 @@ pub fn claims_of(
         .claims
 }
 
+/// What a production instance must set for passkeys: its domain and its app's
+/// origin (`example.com`, as the tests' production settings use).
+pub fn production_passkeys(s: &mut Settings) {
+    s.passkeys.rp_id = Some("example.com".into());
+    s.passkeys.origins = vec!["https://app.example.com".into()];
+}
+
 /// Limits high enough that only the tests about limits meet them.
 pub fn test_settings(dir: &std::path::Path) -> Settings {
     Settings {

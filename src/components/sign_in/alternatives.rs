@@ -30,6 +30,7 @@ pub(super) fn label(ctx: &ClerkContext, f: &SignInFactor) -> String {
         ),
         Strategy::Totp => ctx.t("signIn.alternativeMethods.totp"),
         Strategy::BackupCode => ctx.t("signIn.alternativeMethods.backupCode"),
+        Strategy::Passkey => ctx.t("signIn.alternativeMethods.passkey"),
         _ => f.strategy.to_string(),
     }
 }

@@ -81,6 +81,7 @@ fn PasswordStep(props: &FactorOneProps) -> Html {
                 strategy: Strategy::Password,
                 password: Some((*password).clone()),
                 code: None,
+                public_key_credential: None,
             };
             let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
             form.submit(&ctx, async move {
@@ -160,6 +161,7 @@ fn CodeStep(props: &FactorOneProps) -> Html {
                     strategy,
                     code: Some(code),
                     password: None,
+                    public_key_credential: None,
                 };
                 advance.emit(clerk.attempt_first_factor(&p).await?);
                 Ok(())

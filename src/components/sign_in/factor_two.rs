@@ -73,6 +73,7 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
                     strategy,
                     code: Some(code),
                     remember_device,
+                    public_key_credential: None,
                 };
                 advance.emit(clerk.attempt_second_factor(&p).await?);
                 Ok(())

@@ -7,6 +7,7 @@ mod factor_one;
 mod factor_two;
 mod forgot_password;
 mod new_password;
+mod passkey;
 mod recovery;
 mod start;
 
@@ -275,6 +276,17 @@ pub fn SignIn(props: &SignInProps) -> Html {
         })
     };
     match (step, sign_in) {
+        (Step::FirstFactor(factor) | Step::SecondFactor(factor), Some(si))
+            if factor.strategy == fapi_types::Strategy::Passkey =>
+        {
+            let second = matches!(
+                si.status,
+                SignInStatus::NeedsSecondFactor | SignInStatus::NeedsClientTrust
+            );
+            html! {
+                <passkey::PasskeyStep {factor} sign_in={si} {second} on_advance={advance} on_choose={choose} />
+            }
+        }
         (Step::FirstFactor(factor), Some(si)) => html! {
             <factor_one::FactorOne {factor} sign_in={si} on_advance={advance} on_choose={choose} />
         },

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use super::{factor_one::identity, Step};
 use crate::{
+    browser::local_time,
     components::ui::{use_code_sender, Action, Alert, Card, CodeForm, LinkButton},
     context::{use_clerk_context, ClerkContext},
 };
@@ -31,16 +32,6 @@ enum Stage {
     Code,
     /// The code opened one (or one was already open): when it can be finished.
     Requested,
-}
-
-/// `ms` (unix milliseconds) as a date and time in the user's language and zone.
-fn local_time(ms: i64, locale: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    let options = js_sys::Object::new();
-    for (key, value) in [("dateStyle", "long"), ("timeStyle", "short")] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
-    date.to_locale_string(locale, &options).into()
 }
 
 #[component]
@@ -90,7 +81,7 @@ pub fn Recovery(props: &RecoveryProps) -> Html {
                         "signIn.accountRecovery.explain",
                         &[
                             ("identifier", &recovery.safe_identifier),
-                            ("date", &local_time(after, ctx.localization.locale())),
+                            ("date", &local_time(after, ctx.localization.locale(), true)),
                         ],
                     ),
                 )
@@ -115,7 +106,7 @@ pub fn Recovery(props: &RecoveryProps) -> Html {
 fn requested(ctx: &ClerkContext, recovery: &AccountRecovery, footer: Html) -> Html {
     let date = recovery
         .completes_at
-        .map(|at| local_time(at, ctx.localization.locale()))
+        .map(|at| local_time(at, ctx.localization.locale(), true))
         .unwrap_or_default();
     html! {
         <Card title={ctx.t("signIn.accountRecovery.pendingTitle")} {footer}>
@@ -167,6 +158,7 @@ fn RecoveryCode(props: &RecoveryCodeProps) -> Html {
                     strategy: Strategy::RecoveryEmailCode,
                     code: Some(code),
                     remember_device: None,
+                    public_key_credential: None,
                 };
                 let sign_in = clerk.attempt_second_factor(&p).await?;
                 if sign_in.status == SignInStatus::Complete {

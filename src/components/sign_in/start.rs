@@ -2,11 +2,13 @@ use fapi_types::{params, SignIn, Strategy};
 use yew::prelude::*;
 
 use crate::{
+    clerk::PasskeyFlow,
     components::ui::{
         use_focus_on_mount, use_form, Alert, Card, Field, FieldKind, LinkButton, SubmitButton,
     },
     context::use_clerk_context,
-    Modal,
+    webauthn::{self, PasskeyError},
+    ClerkError, Modal,
 };
 
 #[derive(Properties, PartialEq)]
@@ -62,6 +64,52 @@ pub fn Start(props: &StartProps) -> Html {
         _ => ctx.t("formFieldLabel__emailAddress"),
     };
 
+    // Passkeys, where the instance offers them and this browser has WebAuthn: a
+    // button, and the identifier field's autofill (conditional mediation).
+    let passkeys = env
+        .as_deref()
+        .filter(|e| e.user_settings.enabled("passkey").is_some() && webauthn::supported())
+        .map(|e| e.user_settings.passkey_settings.clone().unwrap_or_default());
+    let autofill = passkeys.as_ref().is_some_and(|p| p.allow_autofill);
+    {
+        let (ctx, advance) = (ctx.clone(), props.on_advance.clone());
+        use_effect_with(autofill, move |on| {
+            if *on {
+                yew::platform::spawn_local(async move {
+                    if !webauthn::autofill_available().await {
+                        return;
+                    }
+                    // Picked from the suggestions: signed in like the button's flow.
+                    // Anything else (replaced by a submit, left) is no error to show.
+                    if let Ok(sign_in) = ctx
+                        .clerk
+                        .authenticate_with_passkey(PasskeyFlow::Autofill)
+                        .await
+                    {
+                        advance.emit(sign_in);
+                    }
+                });
+            }
+            move || webauthn::cancel_pending()
+        });
+    }
+    let with_passkey = passkeys.filter(|p| p.show_sign_in_button).map(|_| {
+        let (form, ctx, advance) = (form.clone(), ctx.clone(), props.on_advance.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
+            form.submit(&ctx, async move {
+                match clerk
+                    .authenticate_with_passkey(PasskeyFlow::Discoverable)
+                    .await
+                {
+                    Ok(sign_in) => advance.emit(sign_in),
+                    Err(ClerkError::Passkey(PasskeyError::Aborted)) => {}
+                    Err(e) => return Err(e),
+                }
+                Ok(())
+            });
+        })
+    });
     let onsubmit = {
         let (identifier, password, form, ctx, advance) = (
             identifier.clone(),
@@ -72,6 +120,8 @@ pub fn Start(props: &StartProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            // A pending autofill request would answer a sign-in this one replaces.
+            webauthn::cancel_pending();
             let with_password = !password.is_empty();
             let p = params::CreateSignIn {
                 strategy: with_password.then_some(Strategy::Password),
@@ -149,7 +199,8 @@ pub fn Start(props: &StartProps) -> Html {
             <Alert message={form.errors.global.clone()} />
             <form class={ctx.class("form")} {onsubmit} novalidate=true>
                 <Field name="identifier" {label} node_ref={first} required=true
-                    kind={FieldKind::Text} autocomplete={AttrValue::Static("username")}
+                    kind={FieldKind::Text}
+                    autocomplete={AttrValue::Static(if autofill { "username webauthn" } else { "username" })}
                     value={(*identifier).clone()}
                     oninput={let s = identifier.clone(); Callback::from(move |v| s.set(v))}
                     error={form.errors.field("identifier")} />
@@ -162,6 +213,12 @@ pub fn Start(props: &StartProps) -> Html {
                     element="formFieldAction__forgotPassword" disabled={form.busy} />
                 <SubmitButton label={ctx.t("formButtonPrimary")} busy={form.busy} />
             </form>
+            if let Some(onclick) = with_passkey {
+                <button type="button" class={classes!(ctx.class("button"), ctx.class("passkeyButton"))}
+                    {onclick} disabled={form.busy}>
+                    { ctx.t("signIn.start.actionLink__use_passkey") }
+                </button>
+            }
         </Card>
     }
 }

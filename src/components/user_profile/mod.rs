@@ -6,6 +6,7 @@ mod account;
 mod delete_account;
 pub(crate) mod email_second_factor;
 mod identifications;
+pub(crate) mod passkeys;
 pub(crate) mod security;
 pub(crate) mod two_step;
 

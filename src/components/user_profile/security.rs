@@ -5,6 +5,7 @@ use super::{
     account::PageProps,
     email_second_factor::EmailCodeSection,
     identifications::{run, VerifyIdentification},
+    passkeys::PasskeysSection,
     two_step::{may_remove_a_factor, AuthenticatorApp, BackupCodeList, BackupCodes, MethodProps},
 };
 use crate::{
@@ -43,6 +44,9 @@ pub fn SecurityPage(props: &PageProps) -> Html {
                         <BackupCodes user={user.clone()} />
                     }
                 </section>
+            }
+            if ctx.state.environment.as_deref().is_some_and(|e| e.user_settings.enabled("passkey").is_some()) {
+                <PasskeysSection user={user.clone()} />
             }
             <ActiveDevices />
             if user.delete_self_enabled {

@@ -34,10 +34,11 @@ pub struct MethodProps {
     pub autostart: bool,
 }
 
-/// How many second factors the user has (an authenticator app, each SMS phone,
-/// each email address reserved for codes).
+/// How many second factors the user has (an authenticator app, each passkey, each
+/// SMS phone, each email address reserved for codes).
 pub(crate) fn second_factor_count(user: &User) -> usize {
     usize::from(user.totp_enabled)
+        + user.passkeys.len()
         + user
             .phone_numbers
             .iter()
