@@ -116,6 +116,14 @@ pub async fn autofill_available() -> bool {
 thread_local! {
     /// The pending `get()`: a new one aborts it, as the browser allows one at a time.
     static PENDING: std::cell::RefCell<Option<web_sys::AbortController>> = const { std::cell::RefCell::new(None) };
+    /// Counts [`cancel_pending`] calls: an autofill still starting when one comes
+    /// (its sign-in in flight) sees the count moved and stops before asking.
+    static CANCELLED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many times pending requests were cancelled so far (see [`cancel_pending`]).
+pub fn cancellations() -> u64 {
+    CANCELLED.with(|c| c.get())
 }
 
 fn fresh_signal() -> Option<web_sys::AbortSignal> {
@@ -127,8 +135,10 @@ fn fresh_signal() -> Option<web_sys::AbortSignal> {
     Some(signal)
 }
 
-/// Stops a pending autofill request (the sign-in card is leaving).
+/// Stops a pending autofill request, and one still starting (the sign-in card is
+/// leaving, or the person submitted the form).
 pub fn cancel_pending() {
+    CANCELLED.with(|c| c.set(c.get() + 1));
     if let Some(old) = PENDING.with(|p| p.borrow_mut().take()) {
         old.abort();
     }

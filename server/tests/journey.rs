@@ -531,7 +531,7 @@ async fn the_environment_reports_the_instance_settings() {
     );
     let mut offered = env.user_settings.second_factors();
     offered.sort();
-    assert_eq!(offered, ["backup_code", "phone_code", "totp"]);
+    assert_eq!(offered, ["backup_code", "passkey", "phone_code", "totp"]);
     assert!(env.user_settings.sign_up.mfa.unwrap().required);
     assert!(env.user_settings.sign_in.second_factor.required);
     assert_eq!(env.user_settings.password_settings.min_length, 8);

@@ -884,8 +884,56 @@ async fn identifier_first_passkeys_tell_nothing_under_enumeration_protection() {
         options["challenge"] = "…".into();
         shapes.push(options);
     }
+    // A sign-in started with the identifier and the strategy at once: the same.
+    for who in ["ada@example.com", "nobody@example.com"] {
+        let v = b
+            .post(
+                "/v1/client/sign_ins",
+                &[("identifier", who), ("strategy", "passkey")],
+            )
+            .await
+            .ok();
+        let nonce = v["response"]["first_factor_verification"]["nonce"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut options: serde_json::Value = serde_json::from_str(&nonce).unwrap();
+        options["challenge"] = "…".into();
+        shapes.push(options);
+    }
     assert_eq!(shapes[0], shapes[1], "with and without passkeys");
     assert_eq!(shapes[0], shapes[2], "known and unknown");
+    assert_eq!(shapes[0], shapes[3], "at creation, known");
+    assert_eq!(shapes[0], shapes[4], "at creation, unknown");
+
+    // Ada's passkey answering for an identifier that names nobody: refused like a
+    // wrong answer (signing Ada in would say that account does not exist).
+    let v = b
+        .post(
+            "/v1/client/sign_ins",
+            &[("identifier", "nobody@example.com")],
+        )
+        .await
+        .ok();
+    let nobody = v["response"]["id"].as_str().unwrap().to_owned();
+    let v = b
+        .post(
+            &format!("/v1/client/sign_ins/{nobody}/prepare_first_factor"),
+            &[("strategy", "passkey")],
+        )
+        .await
+        .ok();
+    let nonce = v["response"]["first_factor_verification"]["nonce"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let answer = assertion!(ada_key, &nonce);
+    b.post(
+        &format!("/v1/client/sign_ins/{nobody}/attempt_first_factor"),
+        &[("strategy", "passkey"), ("public_key_credential", &answer)],
+    )
+    .await
+    .err(400, "passkey_authentication_failure");
     assert_eq!(
         shapes[0]["allowCredentials"].as_array().map_or(0, Vec::len),
         0
@@ -946,4 +994,103 @@ async fn identifier_first_passkeys_tell_nothing_under_enumeration_protection() {
         .await
         .ok();
     assert_eq!(v["response"]["status"], "complete", "{v}");
+}
+
+/// Someone with the password opened an account recovery; the owner then signs in
+/// with a passkey, a second factor they still hold: the recovery is cancelled, as a
+/// sign-in with a code cancels it.
+#[tokio::test]
+async fn a_passkey_sign_in_cancels_an_open_account_recovery() {
+    let server = TestServer::start().await;
+    let owner = server.browser(Mode::Cookie);
+    owner.sign_up(&server, "keeps@example.com", "Keeps").await;
+    let mut key = soft_client!();
+    add_passkey!(owner, key);
+
+    let attacker = server.browser(Mode::Cookie);
+    let v = attacker
+        .sign_in_password("keeps@example.com", common::PASSWORD)
+        .await
+        .ok();
+    let sia = v["response"]["id"].as_str().unwrap().to_owned();
+    attacker
+        .post(
+            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
+            &[("strategy", "recovery_email_code")],
+        )
+        .await
+        .ok();
+    let code = server.last_code_to("keeps@example.com").await;
+    let v = attacker
+        .attempt_second_factor(&sia, "recovery_email_code", &code)
+        .await
+        .ok();
+    assert_eq!(
+        v["response"]["account_recovery"]["status"], "pending",
+        "{v}"
+    );
+
+    let b = server.browser(Mode::Cookie);
+    let v = b
+        .post("/v1/client/sign_ins", &[("strategy", "passkey")])
+        .await
+        .ok();
+    let id = v["response"]["id"].as_str().unwrap().to_owned();
+    let nonce = v["response"]["first_factor_verification"]["nonce"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let answer = assertion!(key, &nonce);
+    let v = b
+        .post(
+            &format!("/v1/client/sign_ins/{id}/attempt_first_factor"),
+            &[("strategy", "passkey"), ("public_key_credential", &answer)],
+        )
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "complete");
+
+    let v = attacker
+        .sign_in_password("keeps@example.com", common::PASSWORD)
+        .await
+        .ok();
+    assert_eq!(
+        v["response"]["account_recovery"]["status"], "available",
+        "no recovery pending any more: {v}"
+    );
+}
+
+/// Challenges past their time, and passkeys added but never answered, are pruned;
+/// a verified passkey stays.
+#[tokio::test]
+async fn expired_challenges_and_unanswered_passkeys_are_pruned() {
+    use fapi_server::store::prune::prune;
+    let server = TestServer::start().await;
+    let b = server.browser(Mode::Cookie);
+    b.sign_up(&server, "tidy@example.com", "Tidy").await;
+    let mut key = soft_client!();
+    add_passkey!(b, key);
+    b.post("/v1/me/passkeys", &[]).await.ok();
+    server
+        .browser(Mode::Cookie)
+        .post("/v1/client/sign_ins", &[("strategy", "passkey")])
+        .await
+        .ok();
+    let db = &server.state().db;
+    let count = |table: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&db.read)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count("passkey_challenges").await, 2);
+    assert_eq!(count("passkeys").await, 2);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let pruned = prune(db, now + 25 * 3600 * 1000).await.unwrap();
+    assert_eq!(pruned.passkey_challenges, 2, "{pruned:?}");
+    assert_eq!(pruned.unfinished_passkeys, 1, "{pruned:?}");
+    assert_eq!(count("passkeys").await, 1, "the verified one stays");
 }

@@ -145,12 +145,18 @@ impl Clerk {
                 (started, Mediation::Optional)
             }
             PasskeyFlow::Discoverable | PasskeyFlow::Autofill => {
+                let cancellations = webauthn::cancellations();
                 let started = self
                     .create_sign_in(&params::CreateSignIn {
                         strategy: Some(Strategy::Passkey),
                         ..Default::default()
                     })
                     .await?;
+                // Cancelled while its sign-in was being made (the card left, or the
+                // form was submitted): no request nobody would cancel.
+                if flow == PasskeyFlow::Autofill && webauthn::cancellations() != cancellations {
+                    return Err(webauthn::PasskeyError::Aborted.into());
+                }
                 let mediation = if flow == PasskeyFlow::Autofill {
                     Mediation::Conditional
                 } else {

@@ -145,7 +145,7 @@ pub fn TaskSetupMfa(props: &TaskSetupMfaProps) -> Html {
                         Some(Method::Passkey) => html! {
                             <div class={ctx.class("mfaAdd")} data-section="passkeys">
                                 <p class={ctx.class("formFieldHintText")}>{ ctx.t("userProfile.start.passkeysSection.subtitle") }</p>
-                                <AddPasskey on_added={on_enabled.clone()} autostart=true />
+                                <AddPasskey on_added={on_enabled.clone()} />
                             </div>
                         },
                         Some(Method::App) => html! { <AuthenticatorApp user={user.clone()} on_enabled={on_enabled.clone()} autostart=true /> },

@@ -66,6 +66,12 @@ pub fn UserVerification(props: &UserVerificationProps) -> Html {
     }
     // "Use another method" from the passkey, to the codes and the password.
     let other = use_state(|| false);
+    {
+        // A choice made at one step is not carried to the next.
+        let other = other.clone();
+        let status = verification.as_ref().map(|v| v.status);
+        use_effect_with(status, move |_| other.set(false));
+    }
     let complete = verification
         .as_ref()
         .is_some_and(|v| v.status == SessionVerificationStatus::Complete);
@@ -154,7 +160,12 @@ pub fn UserVerification(props: &UserVerificationProps) -> Html {
                 Some(factor) => {
                     html! { <CodeStep {factor} first=false on_advance={advance} footer={cancel} /> }
                 }
-                None => html! { <LoadingCard /> },
+                // Only a passkey, and this browser cannot use one.
+                None => html! {
+                    <Card title={ctx.t("reverification.noAvailableMethods.title")} footer={cancel}>
+                        <Alert message={Some(ctx.t("reverification.noAvailableMethods.message"))} />
+                    </Card>
+                },
             }
         }
         _ => html! { <LoadingCard /> },

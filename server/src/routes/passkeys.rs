@@ -38,6 +38,8 @@ pub async fn create(
     State(state): State<AppState>,
     identity: Identity,
 ) -> ApiResult<Json<Envelope<Passkey>>> {
+    // Each one keeps a challenge and a row until answered or pruned.
+    state.limits.check(Bucket::Prepare, identity.ip()).await?;
     let (session, user) = signed_in(&state, &identity).await?;
     flows::passkeys::relying_party(&state)?;
     flows::reverification::require_fresh(&state, &session).await?;

@@ -155,6 +155,11 @@ async fn after_factor(
     if let Some(done) = created {
         identity.switch_to(sign_in.client_id.clone(), done.client_token);
         flows::lockout::clear(state, &user.id, source).await?;
+        if passkey {
+            // A passkey is a second factor too: the owner still has one, so a
+            // recovery someone opened is cancelled.
+            flows::account_recovery::cancel_by_second_factor(state, &user.id).await?;
+        }
     }
     Ok(())
 }
@@ -298,7 +303,8 @@ pub async fn create(
     let row = own_sign_in(&state, &identity, &id).await?;
     match (&strategy, &user) {
         (Some(Strategy::Passkey), _) => {
-            start_passkey(&state, &row, user.as_ref(), Factor::First).await?
+            let named = passkeys_named(&state, &identity, user.as_ref()).await?;
+            start_passkey(&state, &row, named, Factor::First).await?
         }
         (Some(Strategy::Password), Some(u)) => {
             after_first_factor(&state, &identity, &row, u, &source, "password").await?
@@ -524,13 +530,20 @@ async fn attempt_passkey(
     if p.password.is_some() {
         return Err(ApiError::param_unknown("password"));
     }
+    // An identifier that names no account has no passkey: signing in whoever
+    // answered would tell that the account does not exist.
+    let expected = match (typed, &sign_in.identifier) {
+        (Some(u), _) => Some(u.id.as_str()),
+        (None, Some(_)) => Some(""),
+        (None, None) => None,
+    };
     let owner = flows::passkeys::answer_challenge(
         state,
         Purpose::SignIn,
         sign_in.first_factor_verification_id.as_deref(),
         answer,
         flows::passkeys::Answerer::Caller(identity),
-        typed.map(|u| u.id.as_str()),
+        expected,
     )
     .await?;
     let signer = store::users::get(&state.db, &owner)
@@ -540,6 +553,27 @@ async fn attempt_passkey(
         store::sign_ins::set_user(&state.db, &sign_in.id, &signer.id).await?;
     }
     Ok(signer)
+}
+
+/// Whose passkeys a first-factor challenge names: the typed account's (refused when
+/// it is locked); any discoverable one when none was typed, or when it has none
+/// (which must look the same). With enumeration protection every identifier gets
+/// the discoverable kind and no lock is told before an answer: the credentials
+/// named, or a refusal, would say the account exists. The answer must still be the
+/// typed account's ([`attempt_passkey`]).
+async fn passkeys_named<'a>(
+    state: &AppState,
+    identity: &Identity,
+    user: Option<&'a UserRow>,
+) -> ApiResult<Option<&'a UserRow>> {
+    if state.settings().enumeration_protection {
+        return Ok(None);
+    }
+    if let Some(user) = user {
+        let source = Source::of(state, identity, Some(&user.id)).await?;
+        flows::lockout::ensure_unlocked(state, user, &source).await?;
+    }
+    Ok(user)
 }
 
 pub async fn prepare_first_factor(
@@ -554,21 +588,8 @@ pub async fn prepare_first_factor(
         return Err(ApiError::client_state_invalid("prepare_first_factor"));
     }
     if p.strategy == Strategy::Passkey {
-        // The account's passkeys when one was typed; any discoverable one when not,
-        // or when it has none (which must look the same). With enumeration
-        // protection every identifier gets the discoverable kind and no lock is told
-        // before an answer: the credentials named, or a refusal, would say the
-        // account exists. The answer must still be the typed account's.
         let user = account(&state, &row).await?;
-        let named = if state.settings().enumeration_protection {
-            None
-        } else {
-            if let Some(user) = &user {
-                let source = Source::of(&state, &identity, Some(&user.id)).await?;
-                flows::lockout::ensure_unlocked(&state, user, &source).await?;
-            }
-            user.as_ref()
-        };
+        let named = passkeys_named(&state, &identity, user.as_ref()).await?;
         start_passkey(&state, &row, named, Factor::First).await?;
         return respond(&state, &identity, &id).await;
     }

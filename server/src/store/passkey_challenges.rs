@@ -72,14 +72,3 @@ pub async fn take(
     .fetch_optional(&db.write)
     .await
 }
-
-/// Forgets expired challenges; how many.
-pub async fn prune(db: &Db) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM passkey_challenges WHERE expires_at <= $1")
-            .bind(now_ms())
-            .execute(&db.write)
-            .await?
-            .rows_affected(),
-    )
-}

@@ -1,6 +1,7 @@
 //! Forgetting what nobody can use any more: abandoned sign-ins and sign-ups, code
-//! verifications nothing points at, step-up verifications past their hour, old resend-cooldown and wrong-code rows, and
-//! clients idle for a month with no session left. Run in the background; bounded work per run.
+//! verifications nothing points at, step-up verifications past their hour, old resend-cooldown and wrong-code rows,
+//! passkey challenges past their time and passkeys never answered, and clients idle
+//! for a month with no session left. Run in the background; bounded work per run.
 
 use crate::{db::Db, ids::now_ms};
 
@@ -25,6 +26,9 @@ pub struct Pruned {
     pub session_verifications: u64,
     pub clients: u64,
     pub admin_sessions: u64,
+    pub passkey_challenges: u64,
+    /// Added but never answered ("Add a passkey", then the dialog closed).
+    pub unfinished_passkeys: u64,
 }
 
 /// Removes everything that expired before `now` (unix ms), in one transaction.
@@ -146,6 +150,19 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
     .bind(now - WEBHOOK_KEPT_MS)
     .execute(&mut *tx)
     .await?;
+
+    pruned.passkey_challenges =
+        sqlx::query("DELETE FROM passkey_challenges WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    pruned.unfinished_passkeys =
+        sqlx::query("DELETE FROM passkeys WHERE verified_at IS NULL AND created_at < $1")
+            .bind(leftover)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
 
     pruned.admin_sessions = sqlx::query("DELETE FROM admin_sessions WHERE expires_at <= $1")
         .bind(now)

@@ -96,6 +96,8 @@ pub fn Start(props: &StartProps) -> Html {
     let with_passkey = passkeys.filter(|p| p.show_sign_in_button).map(|_| {
         let (form, ctx, advance) = (form.clone(), ctx.clone(), props.on_advance.clone());
         Callback::from(move |_: MouseEvent| {
+            // The autofill's request (or its sign-in still being made) gives way.
+            webauthn::cancel_pending();
             let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
             form.submit(&ctx, async move {
                 match clerk

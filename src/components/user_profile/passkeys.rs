@@ -52,7 +52,7 @@ pub fn PasskeysSection(props: &MethodProps) -> Html {
                     }) }
                 </ul>
             }
-            <AddPasskey {on_added} autostart={props.autostart} />
+            <AddPasskey {on_added} />
         </section>
     }
 }
@@ -61,48 +61,39 @@ pub fn PasskeysSection(props: &MethodProps) -> Html {
 pub struct AddPasskeyProps {
     /// The passkey is made and checked.
     pub on_added: Callback<()>,
-    /// Ask for it at once (the set-up task, where the person already chose it).
-    #[prop_or_default]
-    pub autostart: bool,
 }
 
 /// "Add a passkey": the browser makes one, behind "Verify it's you" when the session
-/// is not fresh. Alone in the set-up task; with the list in the profile.
+/// is not fresh. Alone in the set-up task; with the list in the profile. Only on a
+/// click: Safari opens the dialog for nothing else.
 #[component]
 pub fn AddPasskey(props: &AddPasskeyProps) -> Html {
     let ctx = use_clerk_context();
-    let error = use_state(|| None::<String>);
+    let form = use_form(&[]);
     let reverification = use_reverification();
-    let add = {
-        let (ctx, error, reverification, on_added) = (
+    let onclick = {
+        let (ctx, form, reverification, on_added) = (
             ctx.clone(),
-            error.clone(),
+            form.clone(),
             reverification.clone(),
             props.on_added.clone(),
         );
-        Callback::from(move |()| {
+        Callback::from(move |_: MouseEvent| {
             let (clerk, reverification, on_added) =
                 (ctx.clerk.clone(), reverification.clone(), on_added.clone());
-            run(&ctx, &error, async move {
+            // One at a time: a second click would ask the authenticator again.
+            form.submit(&ctx, async move {
                 reverification.run(|| clerk.create_passkey()).await?;
                 on_added.emit(());
                 Ok(())
             });
         })
     };
-    {
-        let add = add.clone();
-        use_effect_with(props.autostart, move |start| {
-            if *start {
-                add.emit(());
-            }
-        });
-    }
     html! {
         <>
-            <Alert message={(*error).clone()} />
+            <Alert message={form.errors.global.clone()} />
             <button type="button" class={classes!(ctx.class("button"), "cl-passkeyAddButton")}
-                onclick={add.reform(|_| ())}>
+                {onclick} disabled={form.busy} aria-busy={form.busy.to_string()}>
                 { ctx.t("userProfile.start.passkeysSection.primaryButton") }
             </button>
         </>
