@@ -1094,3 +1094,69 @@ async fn expired_challenges_and_unanswered_passkeys_are_pruned() {
     assert_eq!(pruned.unfinished_passkeys, 1, "{pruned:?}");
     assert_eq!(count("passkeys").await, 1, "the verified one stays");
 }
+
+/// A passkey removed from the account (a lost laptop) signs nobody in any more,
+/// neither alone nor as the second step.
+#[tokio::test]
+async fn a_removed_passkey_signs_nobody_in() {
+    let server = TestServer::start().await;
+    let owner = server.browser(Mode::Cookie);
+    owner.sign_up(&server, "lost@example.com", "Lost").await;
+    let mut lost = soft_client!();
+    let id = add_passkey!(owner, lost);
+    let mut kept = soft_client!();
+    add_passkey!(owner, kept);
+    owner.delete(&format!("/v1/me/passkeys/{id}")).await.ok();
+
+    let b = server.browser(Mode::Cookie);
+    let v = b
+        .post("/v1/client/sign_ins", &[("strategy", "passkey")])
+        .await
+        .ok();
+    let sia = v["response"]["id"].as_str().unwrap().to_owned();
+    let nonce = v["response"]["first_factor_verification"]["nonce"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let answer = assertion!(lost, &nonce);
+    b.post(
+        &format!("/v1/client/sign_ins/{sia}/attempt_first_factor"),
+        &[("strategy", "passkey"), ("public_key_credential", &answer)],
+    )
+    .await
+    .err(400, "passkey_authentication_failure");
+
+    let v = b
+        .sign_in_password("lost@example.com", common::PASSWORD)
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "needs_second_factor");
+    let sia = v["response"]["id"].as_str().unwrap().to_owned();
+    let v = b
+        .post(
+            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
+            &[("strategy", "passkey")],
+        )
+        .await
+        .ok();
+    let nonce = v["response"]["second_factor_verification"]["nonce"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let options: serde_json::Value = serde_json::from_str(&nonce).unwrap();
+    assert_eq!(
+        options["allowCredentials"].as_array().unwrap().len(),
+        1,
+        "only the kept passkey is asked for"
+    );
+    // The lost authenticator answers anyway (its credential named by hand).
+    let mut wide = options.clone();
+    wide["allowCredentials"] = serde_json::json!([]);
+    let answer = assertion!(lost, &wide.to_string());
+    b.post(
+        &format!("/v1/client/sign_ins/{sia}/attempt_second_factor"),
+        &[("strategy", "passkey"), ("public_key_credential", &answer)],
+    )
+    .await
+    .err(400, "passkey_authentication_failure");
+}

@@ -565,8 +565,14 @@ fn environment(c: &mut Check, env: &Environment, raw: &Value) {
         &r["sign_in"]["second_factor"],
     );
     let attributes = r["attributes"].as_object();
+    // As sets: a JSON object's key order is the build's (serde_json's
+    // `preserve_order`, which a dev-dependency may turn on), never Clerk's meaning.
     let keys: Vec<&str> = s.attributes.keys().map(String::as_str).collect();
-    let json: Option<Vec<&str>> = attributes.map(|a| a.keys().map(String::as_str).collect());
+    let json: Option<Vec<&str>> = attributes.map(|a| {
+        let mut keys: Vec<&str> = a.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        keys
+    });
     c.eq(format_args!("{at}.attributes"), Some(keys), json);
     let mut second_factors: Vec<String> = Vec::new();
     for (key, a) in attributes.into_iter().flatten() {
@@ -587,7 +593,9 @@ fn environment(c: &mut Check, env: &Environment, raw: &Value) {
             }
         }
     }
-    let decoded = s.second_factors();
+    let mut decoded = s.second_factors();
+    decoded.sort_unstable();
+    second_factors.sort_unstable();
     c.eq(
         format_args!("{at}.second_factors()"),
         decoded,
