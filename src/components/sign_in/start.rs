@@ -1,4 +1,6 @@
-use fapi_types::{params, SignIn, Strategy};
+use std::{cell::Cell, rc::Rc};
+
+use fapi_types::{params, SignIn, SignInStatus, Strategy};
 use yew::prelude::*;
 
 use crate::{
@@ -10,6 +12,10 @@ use crate::{
     webauthn::{self, PasskeyError},
     ClerkError, Modal,
 };
+
+/// How long the first card waits before offering passkeys in the identifier's
+/// autofill (which starts a sign-in on the server).
+const AUTOFILL_AFTER_MS: u32 = 400;
 
 #[derive(Properties, PartialEq)]
 pub struct StartProps {
@@ -70,13 +76,27 @@ pub fn Start(props: &StartProps) -> Html {
         .as_deref()
         .filter(|e| e.user_settings.enabled("passkey").is_some() && webauthn::supported())
         .map(|e| e.user_settings.passkey_settings.clone().unwrap_or_default());
-    let autofill = passkeys.as_ref().is_some_and(|p| p.allow_autofill);
+    // Not while a sign-in this card's steps can return to is in progress (Back from
+    // the code step, then Forward): the autofill's own sign-in would replace it.
+    let resumable = ctx.state.sign_in().is_some_and(|si| match si.status {
+        SignInStatus::NeedsFirstFactor => si.identifier.is_some(),
+        SignInStatus::NeedsSecondFactor
+        | SignInStatus::NeedsClientTrust
+        | SignInStatus::NeedsNewPassword => true,
+        _ => false,
+    });
+    let autofill = !resumable && passkeys.as_ref().is_some_and(|p| p.allow_autofill);
     {
         let (ctx, advance) = (ctx.clone(), props.on_advance.clone());
         use_effect_with(autofill, move |on| {
+            let shown = Rc::new(Cell::new(true));
             if *on {
+                let shown = shown.clone();
                 yew::platform::spawn_local(async move {
-                    if !webauthn::autofill_available().await {
+                    // Not at once: a card shown only for a moment (a redirect on its
+                    // way) starts no sign-in. Nobody picks a suggestion that fast.
+                    gloo_timers::future::TimeoutFuture::new(AUTOFILL_AFTER_MS).await;
+                    if !shown.get() || !webauthn::autofill_available().await || !shown.get() {
                         return;
                     }
                     // Picked from the suggestions: signed in like the button's flow.
@@ -90,7 +110,10 @@ pub fn Start(props: &StartProps) -> Html {
                     }
                 });
             }
-            move || webauthn::cancel_pending()
+            move || {
+                shown.set(false);
+                webauthn::cancel_pending();
+            }
         });
     }
     let with_passkey = passkeys.filter(|p| p.show_sign_in_button).map(|_| {
