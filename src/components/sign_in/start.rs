@@ -92,11 +92,16 @@ pub fn Start(props: &StartProps) -> Html {
             let shown = Rc::new(Cell::new(true));
             if *on {
                 let shown = shown.clone();
+                // Anything that makes a sign-in meanwhile (the form, "Forgot
+                // password?", the button) cancels, and this one must not follow it:
+                // the last sign-in made is the client's.
+                let untouched = webauthn::cancellations();
                 yew::platform::spawn_local(async move {
                     // Not at once: a card shown only for a moment (a redirect on its
                     // way) starts no sign-in. Nobody picks a suggestion that fast.
                     gloo_timers::future::TimeoutFuture::new(AUTOFILL_AFTER_MS).await;
-                    if !shown.get() || !webauthn::autofill_available().await || !shown.get() {
+                    let still = || shown.get() && webauthn::cancellations() == untouched;
+                    if !still() || !webauthn::autofill_available().await || !still() {
                         return;
                     }
                     // Picked from the suggestions: signed in like the button's flow.
@@ -179,6 +184,7 @@ pub fn Start(props: &StartProps) -> Html {
             props.on_forgot.clone(),
         );
         Callback::from(move |_: MouseEvent| {
+            webauthn::cancel_pending();
             let p = params::CreateSignIn {
                 identifier: Some(identifier.trim().to_owned()),
                 ..Default::default()
