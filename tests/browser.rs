@@ -17,6 +17,8 @@ mod control;
 mod custom_flow;
 #[path = "browser/delete_account.rs"]
 mod delete_account;
+#[path = "browser/early.rs"]
+mod early;
 #[path = "browser/email_second_factor.rs"]
 mod email_second_factor;
 #[path = "browser/forgot_password.rs"]

@@ -58,7 +58,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 .route(page, get(serve))
                 .route(&format!("{page}/{{*rest}}"), get(serve));
         }
-        router = router.nest_service(ASSETS, tower_http::services::ServeDir::new(dir));
+        router = router.nest_service(ASSETS, crate::static_files::service(dir, None));
     } else if wanted(&settings) {
         for page in PAGES {
             router = router.route(page, get(not_built));

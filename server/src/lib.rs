@@ -32,6 +32,7 @@ mod render;
 mod routes;
 pub mod secret_box;
 pub mod state;
+mod static_files;
 pub mod store;
 pub mod totp;
 

@@ -33,6 +33,10 @@ use crate::{
     ClerkError,
 };
 
+/// What a load asks for first (and the page may start early, `client::early`).
+const ENVIRONMENT: &str = "/environment";
+const CLIENT: &str = "/client";
+
 /// Where to send people; unset ones fall back to the instance's `display_config`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Urls {
@@ -187,22 +191,23 @@ impl Clerk {
         let result = async {
             self.0.transport.setup_dev_browser().await?;
             let (env, client) = futures::join!(
-                self.0
-                    .transport
-                    .send(Method::Get, "/environment", None, None),
-                self.0.transport.send(Method::Get, "/client", None, None),
+                self.0.transport.send(Method::Get, ENVIRONMENT, None, None),
+                self.0.transport.send(Method::Get, CLIENT, None, None),
             );
-            let env = decoded::<Environment>("/environment", env?)?;
-            let (response, client) = split_envelope("/client", client?)?;
+            let env = decoded::<Environment>(ENVIRONMENT, env?)?;
+            let (response, client) = split_envelope(CLIENT, client?)?;
             let client = match client {
                 Some(c) => Some(c),
-                None => decoded::<Option<Client>>("/client", response)?,
+                None => decoded::<Option<Client>>(CLIENT, response)?,
             };
             Ok::<_, ClerkError>((env, client))
         }
         .await;
         match result {
             Ok((env, client)) => {
+                self.0
+                    .transport
+                    .start_early_next_time(&[ENVIRONMENT, CLIENT]);
                 let take = self.state().takes_client(client.as_ref());
                 self.update(|s| {
                     s.environment = Some(Rc::new(env));

@@ -1,11 +1,13 @@
 //! The FAPI transport: where requests go, how they are encoded, how the browser is
 //! identified (cookie or dev browser token), and how answers become typed results.
 
+mod early;
 mod key;
 mod request;
 mod transport;
 mod url;
 
+pub use early::EARLY_SCRIPT;
 pub use key::{FrontendApi, InstanceType};
 pub use request::{form_body, Method};
 pub(crate) use transport::Transport;

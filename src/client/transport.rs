@@ -3,11 +3,11 @@
 use std::cell::RefCell;
 
 use fapi_types::FromJson;
-use gloo_net::http::{Request, RequestBuilder};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde_json::Value;
 use web_sys::RequestCredentials;
 
-use super::{request_url, AuthMode, Method, RequestUrl};
+use super::{early, request_url, AuthMode, Method, RequestUrl};
 use crate::ClerkError;
 
 const DEV_BROWSER_KEY: &str = "__clerk_db_jwt";
@@ -80,6 +80,25 @@ impl Transport {
         *self.dev_token.borrow_mut() = Some(token);
     }
 
+    /// Lets the next page load start GETs of `paths` early ([`early`]), with this
+    /// browser's token as it is now.
+    pub fn start_early_next_time(&self, paths: &[&str]) {
+        let token = self.dev_token.borrow().clone();
+        let urls: Vec<String> = paths
+            .iter()
+            .map(|path| {
+                request_url(&RequestUrl {
+                    base_url: &self.base_url,
+                    path,
+                    method: Method::Get,
+                    session_id: None,
+                    dev_browser_token: token.as_deref(),
+                })
+            })
+            .collect();
+        early::remember(&urls);
+    }
+
     /// Sends a request and parses a 2xx body; a stale dev browser is replaced once.
     ///
     /// Not generic on purpose: one copy of the fetch, error and parse machinery in the
@@ -115,22 +134,14 @@ impl Transport {
             session_id,
             dev_browser_token: token.as_deref(),
         });
-        let builder: RequestBuilder = match method {
-            Method::Get => Request::get(&url),
-            _ => Request::post(&url),
-        }
-        .credentials(RequestCredentials::Include);
-        let request = match method {
-            Method::Get => builder.build(),
-            _ => builder
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(body.unwrap_or_default()),
-        }
-        .map_err(|e| ClerkError::Network(e.to_string()))?;
-        let response = request
-            .send()
-            .await
-            .map_err(|e| ClerkError::Network(e.to_string()))?;
+        let started = match method {
+            Method::Get => early::take(&url).await,
+            _ => None,
+        };
+        let response = match started {
+            Some(raw) => Response::from(raw),
+            None => fetch(&url, method, body).await?,
+        };
         if let Some(fresh) = response.headers().get("clerk-db-jwt") {
             if self.mode == AuthMode::DevBrowser && !fresh.is_empty() {
                 self.store_token(fresh);
@@ -150,6 +161,26 @@ impl Transport {
         }
         fapi_types::decode::parse(&text).map_err(|e| ClerkError::Decode(format!("{path}: {e}")))
     }
+}
+
+/// Sends one request to the network, with the browser's cookies for the FAPI.
+async fn fetch(url: &str, method: Method, body: Option<String>) -> Result<Response, ClerkError> {
+    let builder: RequestBuilder = match method {
+        Method::Get => Request::get(url),
+        _ => Request::post(url),
+    }
+    .credentials(RequestCredentials::Include);
+    let request = match method {
+        Method::Get => builder.build(),
+        _ => builder
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.unwrap_or_default()),
+    }
+    .map_err(|e| ClerkError::Network(e.to_string()))?;
+    request
+        .send()
+        .await
+        .map_err(|e| ClerkError::Network(e.to_string()))
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

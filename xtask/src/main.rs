@@ -25,8 +25,9 @@ fn main() -> ExitCode {
         Some("portal") => build_portal(&root),
         Some("bench") => bench(&root),
         Some("size") => size(&root),
+        Some("pageload") => pageload(&root),
         _ => {
-            eprintln!("usage: cargo xtask <test|demo|portal|bench|size>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults;\n        --hosted: the demo with fapi-server's hosted pages instead of its own\n  portal  build fapi-server's hosted pages (portal/) into target/portal/dist\n  bench time sign-in, token minting and second-factor attempts, on SQLite and PostgreSQL\n  size  the browser bundle of the minimal app (provider + sign-in) and of the demo: wasm, JS, total; raw, gzip, brotli");
+            eprintln!("usage: cargo xtask <test|demo|portal|bench|size>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults;\n        --hosted: the demo with fapi-server's hosted pages instead of its own\n  portal  build fapi-server's hosted pages (portal/) into target/portal/dist\n  bench time sign-in, token minting and second-factor attempts, on SQLite and PostgreSQL\n  size  the browser bundle of the minimal app (provider + sign-in) and of the demo: wasm, JS, total; raw, gzip, brotli\n  pageload  time until a sign-in form is usable: the minimal app and the demo against Clerk's own page, desktop and mobile profile");
             return ExitCode::from(2);
         }
     };
@@ -560,7 +561,33 @@ fn build_portal(root: &Path) -> Result {
         ])
         .arg(&dist)
         .current_dir(root.join("portal"));
-    run(&root.join("portal"), build)
+    run(&root.join("portal"), build)?;
+    precompress(root, &dist)
+}
+
+/// Writes `x.br` (brotli -q 11) and `x.gz` (gzip -9) next to each built wasm, JS,
+/// CSS and HTML file, as a CDN would: fapi-server sends them to browsers that take
+/// them, instead of compressing as it goes at lower levels.
+fn precompress(root: &Path, dist: &Path) -> Result {
+    ensure_brotli(root)?;
+    let entries = std::fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let wanted = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "wasm" | "js" | "css" | "html"));
+        if !wanted || !path.is_file() {
+            continue;
+        }
+        let mut brotli = Command::new("brotli");
+        brotli.args(["-q", "11", "-f", "-k"]).arg(&path);
+        run(dist, brotli)?;
+        let mut gzip = Command::new("gzip");
+        gzip.args(["-9", "-f", "-k", "-n"]).arg(&path);
+        run(dist, gzip)?;
+    }
+    Ok(())
 }
 
 fn demo_dir(root: &Path) -> PathBuf {
@@ -612,6 +639,7 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
         .args(["build", "--offline", "--release"])
         .current_dir(demo_dir(root));
     run(&demo_dir(root), build)?;
+    precompress(root, &demo_dir(root).join("dist"))?;
     let server = start_test_server(
         root,
         Some(&test_config(root)),
@@ -783,6 +811,87 @@ fn ensure_clerk_js(root: &Path) -> Result<PathBuf> {
     )
     .map_err(|e| format!("conformance page: {e}"))?;
     Ok(site)
+}
+
+/// The prebuilt components clerk-js 6 mounts (`@clerk/ui`), for `pageload`'s Clerk page.
+const CLERK_UI_VERSION: &str = "1.36.0";
+
+/// `@clerk/ui` from npm, unpacked once into `target/clerk-ui/<version>/`, its
+/// browser files precompressed as a CDN would serve them.
+fn ensure_clerk_ui(root: &Path) -> Result<PathBuf> {
+    let home = root.join("target").join("clerk-ui").join(CLERK_UI_VERSION);
+    let dist = home.join("dist");
+    if !dist.join("ui.browser.js.br").exists() {
+        ensure_npm(root)?;
+        let _ = std::fs::remove_dir_all(&home);
+        std::fs::create_dir_all(&home).map_err(|e| e.to_string())?;
+        let mut pack = Command::new("npm");
+        pack.args(["pack", "--silent", &format!("@clerk/ui@{CLERK_UI_VERSION}")]);
+        run(&home, pack)?;
+        let tarball = home.join(format!("clerk-ui-{CLERK_UI_VERSION}.tgz"));
+        let mut untar = Command::new("tar");
+        untar.arg("xzf").arg(&tarball);
+        run(&home, untar)?;
+        std::fs::rename(home.join("package").join("dist"), &dist)
+            .map_err(|e| format!("@clerk/ui dist: {e}"))?;
+        let _ = std::fs::remove_file(&tarball);
+        precompress(root, &dist)?;
+    }
+    Ok(dist)
+}
+
+/// `cargo xtask pageload`: the minimal app and the demo's sign-in page, each built as
+/// it ships and precompressed, against Clerk's own sign-in page (clerk-js and
+/// @clerk/ui from npm), each served by a fapi-server with the same settings; the
+/// loads run in headless Chromium (`e2e/src/bin/pageload.rs`).
+fn pageload(root: &Path) -> Result {
+    let out = root.join("target").join("pageload");
+    let mut built = Vec::new();
+    for (app, dir) in [
+        ("minimal", root.join("examples").join("minimal")),
+        ("demo", demo_dir(root)),
+    ] {
+        let dist = out.join(app);
+        let mut build = trunk(root)?;
+        build
+            .args(["build", "--offline", "--release", "--dist"])
+            .arg(&dist)
+            .current_dir(&dir);
+        run(&dir, build)?;
+        precompress(root, &dist)?;
+        built.push(dist);
+    }
+    let clerk_js = ensure_clerk_js(root)?.join("clerk");
+    precompress(root, &clerk_js)?;
+    let clerk_ui = ensure_clerk_ui(root)?;
+    let clerk_site = out.join("clerk");
+    let _ = std::fs::remove_dir_all(&clerk_site);
+    std::fs::create_dir_all(&clerk_site).map_err(|e| e.to_string())?;
+    std::fs::copy(
+        root.join("e2e").join("pageload").join("index.html"),
+        clerk_site.join("index.html"),
+    )
+    .map_err(|e| format!("Clerk's page: {e}"))?;
+    for (name, target) in [("clerk", &clerk_js), ("ui", &clerk_ui)] {
+        std::os::unix::fs::symlink(target, clerk_site.join(name))
+            .map_err(|e| format!("{name}: {e}"))?;
+    }
+    let config = root.join("xtask").join("clerk-js-server.toml");
+    let minimal = start_test_server(root, Some(&config), Some(&built[0]))?;
+    let demo = start_test_server(root, Some(&config), Some(&built[1]))?;
+    let clerk = start_test_server(root, Some(&config), Some(&clerk_site))?;
+    let (driver, webdriver_url) = start_chromedriver()?;
+    let mut bench = cargo();
+    bench
+        .args(["run", "--quiet", "-p", "e2e", "--bin", "pageload"])
+        .env("PAGELOAD_MINIMAL_URL", format!("{}/", minimal.url))
+        .env("PAGELOAD_DEMO_URL", format!("{}/sign-in", demo.url))
+        .env("PAGELOAD_CLERK_URL", format!("{}/", clerk.url))
+        .env("WEBDRIVER_URL", &webdriver_url);
+    let result = run(root, bench);
+    drop(driver);
+    drop((minimal, demo, clerk));
+    result
 }
 
 /// The clerk-js conformance suite: the official SDK in headless Chromium against a

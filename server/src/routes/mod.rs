@@ -21,7 +21,6 @@ use axum::{
 };
 use fapi_types::Envelope;
 use serde::Serialize;
-use tower::Layer;
 
 use crate::{
     error::{ApiError, ApiResult},
@@ -214,10 +213,8 @@ pub fn router(state: AppState) -> Router {
         // The app's files; any other path is a client-side route: index.html. Public
         // files, readable from the allowed origins too (as the API).
         Some(dir) => app.fallback_service(
-            http::origin::cors(state.live.base().clone()).layer(
-                tower_http::services::ServeDir::new(dir)
-                    .fallback(tower_http::services::ServeFile::new(dir.join("index.html"))),
-            ),
+            crate::static_files::service(dir, Some(&dir.join("index.html")))
+                .layer(http::origin::cors(state.live.base().clone())),
         ),
         None => app.fallback(not_found),
     };
