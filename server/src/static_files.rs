@@ -12,11 +12,12 @@ use std::path::Path;
 
 use axum::{
     extract::Request,
-    http::{header, HeaderValue},
+    http::{self, header, HeaderValue, StatusCode},
     middleware::{self, Next},
     response::Response,
     Router,
 };
+use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer,
     services::{ServeDir, ServeFile},
@@ -34,9 +35,16 @@ pub fn service(dir: &Path, fallback: Option<&Path>) -> Router {
     let router = match fallback {
         Some(index) => Router::new().fallback_service(
             files.fallback(
-                ServeFile::new(index)
-                    .precompressed_br()
-                    .precompressed_gzip(),
+                ServiceBuilder::new()
+                    .map_response(|mut response: http::Response<_>| {
+                        response.extensions_mut().insert(AppPage);
+                        response
+                    })
+                    .service(
+                        ServeFile::new(index)
+                            .precompressed_br()
+                            .precompressed_gzip(),
+                    ),
             ),
         ),
         None => Router::new().fallback_service(files),
@@ -46,18 +54,20 @@ pub fn service(dir: &Path, fallback: Option<&Path>) -> Router {
         .layer(middleware::from_fn(caching))
 }
 
+/// Marks an answer of the fallback file (the app's page at a path with no file).
+#[derive(Clone, Copy)]
+struct AppPage;
+
 /// Sets `Cache-Control` by name and `Vary: Accept-Encoding` (the body depends on it).
 async fn caching(request: Request, next: Next) -> Response {
     let hashed = hashed_name(request.uri().path());
     let mut response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
     // A missing hashed file answered with the app's index.html (an old page asking
-    // for last release's wasm) must not be kept for a year under that name.
-    let policy = if hashed && !is_html && response.status().is_success() {
+    // for last release's wasm) must not be kept for a year under that name. A 304
+    // keeps the policy too: browsers take a 304's headers onto their copy.
+    let status = response.status();
+    let found = status.is_success() || status == StatusCode::NOT_MODIFIED;
+    let policy = if hashed && found && response.extensions().get::<AppPage>().is_none() {
         IMMUTABLE
     } else {
         REVALIDATE

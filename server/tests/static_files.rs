@@ -80,6 +80,19 @@ async fn get(url: &str, accept: Option<&str>) -> (StatusCode, header::HeaderMap,
     (status, headers, r.bytes().await.unwrap().to_vec())
 }
 
+async fn get_if_modified(url: &str, since: &str) -> (StatusCode, header::HeaderMap, Vec<u8>) {
+    let r = reqwest::Client::new()
+        .get(url)
+        .header(header::ACCEPT_ENCODING, "br")
+        .header(header::IF_MODIFIED_SINCE, since)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let headers = r.headers().clone();
+    (status, headers, r.bytes().await.unwrap().to_vec())
+}
+
 fn header(headers: &header::HeaderMap, name: header::HeaderName) -> &str {
     headers
         .get(&name)
@@ -109,6 +122,15 @@ async fn served_compressed_and_cacheable(base: &str, dir: &Path) {
     assert!(header(&headers, header::VARY)
         .to_ascii_lowercase()
         .contains("accept-encoding"));
+
+    // Revalidated: the 304 keeps the year (browsers take its headers onto their copy).
+    let modified = header(&headers, header::LAST_MODIFIED).to_owned();
+    let (status, headers, _) = get_if_modified(&url, &modified).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        header(&headers, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
 
     let (_, headers, body) = get(&url, Some("gzip")).await;
     assert_eq!(header(&headers, header::CONTENT_ENCODING), "gzip");
@@ -178,6 +200,15 @@ async fn the_apps_files_go_out_compressed_and_cacheable() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&headers, header::CACHE_CONTROL), "no-cache");
+    // Nor when the browser revalidates it (a 304 says nothing of its type).
+    let modified = header(&headers, header::LAST_MODIFIED).to_owned();
+    let (status, headers, _) = get_if_modified(
+        &format!("{}/app-fedcba9876543210_bg.wasm", server.base),
+        &modified,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert_eq!(header(&headers, header::CACHE_CONTROL), "no-cache");
 
     // The API is not a file: untouched.

@@ -29,13 +29,12 @@ pub use token::jwt_expiry;
 pub use user::IdentificationKind;
 
 use crate::{
-    client::{AuthMode, FrontendApi, Method, Transport},
+    client::{
+        early::{CLIENT, ENVIRONMENT},
+        AuthMode, FrontendApi, Method, Transport,
+    },
     ClerkError,
 };
-
-/// What a load asks for first (and the page may start early, `client::early`).
-const ENVIRONMENT: &str = "/environment";
-const CLIENT: &str = "/client";
 
 /// Where to send people; unset ones fall back to the instance's `display_config`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -205,9 +204,7 @@ impl Clerk {
         .await;
         match result {
             Ok((env, client)) => {
-                self.0
-                    .transport
-                    .start_early_next_time(&[ENVIRONMENT, CLIENT]);
+                self.0.transport.after_first_load();
                 let take = self.state().takes_client(client.as_ref());
                 self.update(|s| {
                     s.environment = Some(Rc::new(env));

@@ -1,8 +1,10 @@
 //! The page can start the first two requests (the environment and the client) while
 //! the wasm is still on its way: [`EARLY_SCRIPT`], inline in the page's `<head>`,
 //! fetches the URLs the last load of this library asked for. [`take`] hands such an
-//! answer to a request for exactly that URL (so a changed token, version or origin
-//! simply goes to the network), and [`remember`] records them after a load.
+//! answer to a request for exactly that URL, once (so a changed token, version or
+//! origin simply goes to the network), and [`remember`] records them after a load and
+//! whenever the dev browser token changes. What nobody took is dropped after the
+//! first load ([`forget`]) and, by the script, 30 s after the page opened.
 //!
 //! Without the script nothing changes: every request goes to the network.
 
@@ -16,6 +18,11 @@ use wasm_bindgen_futures::JsFuture;
 /// assert!(yew_clerk::client::EARLY_SCRIPT.contains("__clerk_early"));
 /// ```
 pub const EARLY_SCRIPT: &str = include_str!("early.js");
+
+/// What a load asks for first: the only requests the page may start early.
+pub(crate) const ENVIRONMENT: &str = "/environment";
+pub(crate) const CLIENT: &str = "/client";
+pub(crate) const FIRST_REQUESTS: [&str; 2] = [ENVIRONMENT, CLIENT];
 
 /// Where the URLs to start early are kept (this origin's `localStorage`).
 const STORAGE_KEY: &str = "__clerk_early";
@@ -35,6 +42,14 @@ pub(crate) async fn take(url: &str) -> Option<web_sys::Response> {
     let _ = js_sys::Reflect::delete_property(started.unchecked_ref::<js_sys::Object>(), &key);
     let promise = promise.dyn_into::<js_sys::Promise>().ok()?;
     JsFuture::from(promise).await.ok()?.dyn_into().ok()
+}
+
+/// Drops what the page started and nobody took: after the first load, an answer
+/// started at page load is too old for anyone else.
+pub(crate) fn forget() {
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::delete_property(&window, &JsValue::from_str(STARTED));
+    }
 }
 
 /// Records the URLs the next page load may start early (written by the browser's

@@ -1,7 +1,7 @@
 //! The FAPI transport: where requests go, how they are encoded, how the browser is
 //! identified (cookie or dev browser token), and how answers become typed results.
 
-mod early;
+pub(crate) mod early;
 mod key;
 mod request;
 mod transport;

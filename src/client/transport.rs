@@ -77,14 +77,26 @@ impl Transport {
         if let Some(storage) = local_storage() {
             let _ = storage.set_item(&self.storage_key(), &token);
         }
+        let changed = self.dev_token.borrow().as_deref() != Some(token.as_str());
         *self.dev_token.borrow_mut() = Some(token);
+        // The server hands out a new token at sign-in and sign-out: the next page's
+        // early requests must carry it.
+        if changed {
+            self.remember_first_requests();
+        }
     }
 
-    /// Lets the next page load start GETs of `paths` early ([`early`]), with this
-    /// browser's token as it is now.
-    pub fn start_early_next_time(&self, paths: &[&str]) {
+    /// Lets the next page load start the first requests early ([`early`]), with this
+    /// browser's token as it is now; and drops what this page started and nobody took.
+    pub fn after_first_load(&self) {
+        self.remember_first_requests();
+        early::forget();
+    }
+
+    /// Records the first requests' URLs with this browser's token as it is now.
+    fn remember_first_requests(&self) {
         let token = self.dev_token.borrow().clone();
-        let urls: Vec<String> = paths
+        let urls: Vec<String> = early::FIRST_REQUESTS
             .iter()
             .map(|path| {
                 request_url(&RequestUrl {

@@ -100,6 +100,11 @@ pub async fn fresh_browser() {
         .unwrap()
         .unwrap()
         .clear();
+    // What a test's page script started and nobody took (tests/browser/early.rs).
+    let _ = js_sys::Reflect::delete_property(
+        &web_sys::window().unwrap(),
+        &wasm_bindgen::JsValue::from_str("__clerkEarly"),
+    );
     reset_location();
 }
 

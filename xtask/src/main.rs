@@ -873,8 +873,7 @@ fn pageload(root: &Path) -> Result {
     )
     .map_err(|e| format!("Clerk's page: {e}"))?;
     for (name, target) in [("clerk", &clerk_js), ("ui", &clerk_ui)] {
-        std::os::unix::fs::symlink(target, clerk_site.join(name))
-            .map_err(|e| format!("{name}: {e}"))?;
+        link_dir(target, &clerk_site.join(name)).map_err(|e| format!("{name}: {e}"))?;
     }
     let config = root.join("xtask").join("clerk-js-server.toml");
     let minimal = start_test_server(root, Some(&config), Some(&built[0]))?;
@@ -892,6 +891,17 @@ fn pageload(root: &Path) -> Result {
     drop(driver);
     drop((minimal, demo, clerk));
     result
+}
+
+/// `link` names `target` (a symbolic link where there are such).
+#[cfg(unix)]
+fn link_dir(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(windows)]
+fn link_dir(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::windows::fs::symlink_dir(target, link)
 }
 
 /// The clerk-js conformance suite: the official SDK in headless Chromium against a
