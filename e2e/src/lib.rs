@@ -87,6 +87,27 @@ impl Page {
         }
     }
 
+    /// A Chrome DevTools Protocol command on this window (chromedriver's
+    /// `goog/cdp/execute`): its answer.
+    pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> serde_json::Value {
+        let session = self.c.session_id().await.unwrap().expect("a session");
+        let url = format!(
+            "{}/session/{session}/goog/cdp/execute",
+            env("WEBDRIVER_URL").trim_end_matches('/')
+        );
+        let answer = self
+            .http
+            .post(url)
+            .json(&serde_json::json!({ "cmd": cmd, "params": params }))
+            .send()
+            .await
+            .unwrap();
+        let status = answer.status();
+        let body: serde_json::Value = answer.json().await.unwrap();
+        assert!(status.is_success(), "{cmd}: {status} {body}");
+        body["value"].clone()
+    }
+
     /// Codes come from this Frontend API's outbox (an app on another origin).
     pub fn with_outbox(mut self, fapi: &str) -> Page {
         self.outbox_base = fapi.trim_end_matches('/').to_owned();

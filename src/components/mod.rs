@@ -3,6 +3,7 @@
 pub mod buttons;
 pub mod control;
 pub mod flow_route;
+pub(crate) mod lazy;
 pub mod modal;
 pub mod provider;
 pub mod redirect;

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::{
     components::{
         flow_route::{use_flow_route, Routing, TASK_RESET_PASSWORD, TASK_SETUP_MFA},
+        lazy::chunk,
         modal::InModal,
         session_task::{task_card, task_step},
         status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
@@ -21,7 +22,7 @@ use crate::{
     Modal,
 };
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct SignUpProps {
     /// Always go here after signing up (wins over `redirect_url`).
     #[prop_or_default]
@@ -109,6 +110,20 @@ fn shown_step(at: &str, chosen: &Step, sign_up: Option<&SignUpResource>) -> Step
 /// ```
 #[component]
 pub fn SignUp(props: &SignUpProps) -> Html {
+    SIGN_UP.render(props.clone())
+}
+
+chunk! {
+    /// In a split build, its own chunk: a sign-in page carries no sign-up.
+    static SIGN_UP: SignUpProps = sign_up => draw_sign_up
+}
+
+fn draw_sign_up(props: &SignUpProps) -> Html {
+    html! { <SignUpFlow ..props.clone() /> }
+}
+
+#[component]
+fn SignUpFlow(props: &SignUpProps) -> Html {
     let ctx = use_clerk_context();
     let finish_error = use_state(|| None::<String>);
     let chosen = use_state(|| Step::Form);

@@ -14,6 +14,7 @@ use yew::{platform::spawn_local, prelude::*};
 
 use crate::{
     components::{
+        lazy::chunk,
         status::LoadingCard,
         ui::{
             use_code_sender, use_form, Action, Alert, Card, CodeForm, CodeShape, Field, FieldKind,
@@ -25,7 +26,7 @@ use crate::{
     ClerkError,
 };
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct UserVerificationProps {
     /// What to verify: the second factor by default (Clerk's `strict`; the first for
     /// a user without one), the first factor, or both in turn (`MultiFactor`).
@@ -49,6 +50,20 @@ pub struct UserVerificationProps {
 /// ```
 #[component]
 pub fn UserVerification(props: &UserVerificationProps) -> Html {
+    VERIFICATION.render(props.clone())
+}
+
+chunk! {
+    /// Only asked for by a sensitive action: in a split build, its own chunk.
+    static VERIFICATION: UserVerificationProps = user_verification => draw_verification
+}
+
+fn draw_verification(props: &UserVerificationProps) -> Html {
+    html! { <Verification ..props.clone() /> }
+}
+
+#[component]
+fn Verification(props: &UserVerificationProps) -> Html {
     let ctx = use_clerk_context();
     let verification = use_state(|| None::<SessionVerification>);
     let error = use_state(|| None::<String>);

@@ -12,6 +12,7 @@ use std::{
 };
 
 mod postgres;
+mod split;
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -26,8 +27,9 @@ fn main() -> ExitCode {
         Some("bench") => bench(&root),
         Some("size") => size(&root),
         Some("pageload") => pageload(&root),
+        Some("e2e") => end_to_end(&root, &mut Tally::default()),
         _ => {
-            eprintln!("usage: cargo xtask <test|demo|portal|bench|size>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults;\n        --hosted: the demo with fapi-server's hosted pages instead of its own\n  portal  build fapi-server's hosted pages (portal/) into target/portal/dist\n  bench time sign-in, token minting and second-factor attempts, on SQLite and PostgreSQL\n  size  the browser bundle of the minimal app (provider + sign-in) and of the demo: wasm, JS, total; raw, gzip, brotli\n  pageload  time until a sign-in form is usable: the minimal app and the demo against Clerk's own page, desktop and mobile profile");
+            eprintln!("usage: cargo xtask <test|demo|portal|bench|size|pageload|e2e>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults;\n        --hosted: the demo with fapi-server's hosted pages instead of its own\n  portal  build fapi-server's hosted pages (portal/) into target/portal/dist\n  bench time sign-in, token minting and second-factor attempts, on SQLite and PostgreSQL\n  size  the browser bundle of the minimal app (provider + sign-in) and of the demo: wasm, JS, total; raw, gzip, brotli\n  pageload  time until a sign-in form is usable: the minimal app and the demo against Clerk's own page, desktop and mobile profile\n  e2e   only the WebDriver journeys on the demo (split build), a part of `test`");
             return ExitCode::from(2);
         }
     };
@@ -333,6 +335,21 @@ fn test(root: &Path) -> Result {
         "warnings",
     ]);
     run(root, clippy_wasm)?;
+    // The split build's own code paths (yew-clerk's feature `split`).
+    let mut clippy_split = cargo();
+    clippy_split.args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "yew-clerk",
+        "--features",
+        "split",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    run(root, clippy_split)?;
 
     let mut tally = Tally::default();
     let mut tests = cargo();
@@ -542,6 +559,7 @@ fn build_portal(root: &Path) -> Result {
         root.join("src"),
         root.join("styles"),
         root.join("types").join("src"),
+        root.join("split").join("src"),
         root.join("Cargo.lock"),
     ];
     if let (Ok(built), Some(newest)) = (built, newest_file(&sources)) {
@@ -562,6 +580,8 @@ fn build_portal(root: &Path) -> Result {
         .arg(&dist)
         .current_dir(root.join("portal"));
     run(&root.join("portal"), build)?;
+    // Hosted pages are first visits more often than not: the split build.
+    split::split_into(root, "portal", &dist, None)?;
     precompress(root, &dist)
 }
 
@@ -639,6 +659,9 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
         .args(["build", "--offline", "--release"])
         .current_dir(demo_dir(root));
     run(&demo_dir(root), build)?;
+    // The journeys run the split build: every step behind a split point must load
+    // and work as it does in one bundle (the browser tests cover the one bundle).
+    split::split_into(root, "demo", &demo_dir(root).join("dist"), None)?;
     precompress(root, &demo_dir(root).join("dist"))?;
     let server = start_test_server(
         root,
@@ -703,6 +726,8 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
             "hosted",
             "--test",
             "passkeys",
+            "--test",
+            "split",
         ])
         .env("HOSTED_FAPI_URL", &hosted_fapi.url)
         .env("HOSTED_APP_URL", &hosted_app.url)
@@ -847,10 +872,12 @@ fn ensure_clerk_ui(root: &Path) -> Result<PathBuf> {
 fn pageload(root: &Path) -> Result {
     let out = root.join("target").join("pageload");
     let mut built = Vec::new();
-    for (app, dir) in [
-        ("minimal", root.join("examples").join("minimal")),
-        ("demo", demo_dir(root)),
+    for (app, package, split) in [
+        ("minimal", "minimal", false),
+        ("minimal-split", "minimal", true),
+        ("demo", "demo", false),
     ] {
+        let dir = root.join("examples").join(package);
         let dist = out.join(app);
         let mut build = trunk(root)?;
         build
@@ -858,6 +885,9 @@ fn pageload(root: &Path) -> Result {
             .arg(&dist)
             .current_dir(&dir);
         run(&dir, build)?;
+        if split {
+            split::split_into(root, package, &dist, None)?;
+        }
         precompress(root, &dist)?;
         built.push(dist);
     }
@@ -877,19 +907,24 @@ fn pageload(root: &Path) -> Result {
     }
     let config = root.join("xtask").join("clerk-js-server.toml");
     let minimal = start_test_server(root, Some(&config), Some(&built[0]))?;
-    let demo = start_test_server(root, Some(&config), Some(&built[1]))?;
+    let minimal_split = start_test_server(root, Some(&config), Some(&built[1]))?;
+    let demo = start_test_server(root, Some(&config), Some(&built[2]))?;
     let clerk = start_test_server(root, Some(&config), Some(&clerk_site))?;
     let (driver, webdriver_url) = start_chromedriver()?;
     let mut bench = cargo();
     bench
         .args(["run", "--quiet", "-p", "e2e", "--bin", "pageload"])
         .env("PAGELOAD_MINIMAL_URL", format!("{}/", minimal.url))
+        .env(
+            "PAGELOAD_MINIMAL_SPLIT_URL",
+            format!("{}/", minimal_split.url),
+        )
         .env("PAGELOAD_DEMO_URL", format!("{}/sign-in", demo.url))
         .env("PAGELOAD_CLERK_URL", format!("{}/", clerk.url))
         .env("WEBDRIVER_URL", &webdriver_url);
     let result = run(root, bench);
     drop(driver);
-    drop((minimal, demo, clerk));
+    drop((minimal, minimal_split, demo, clerk));
     result
 }
 
@@ -1056,7 +1091,41 @@ fn size(root: &Path) -> Result {
             "total", total[0], total[1], total[2]
         );
     }
+    let out = root.join("target").join("size").join("minimal-split");
+    let split = split::split_build(root, "minimal", &out)?;
+    println!("minimal app, split build (yew-clerk's feature `split`):");
+    println!(
+        "  {:<28} {:>9} {:>9} {:>9}",
+        "", "bytes", "gzip -9", "brotli"
+    );
+    let mut first = [0u64; 3];
+    for path in &split.first {
+        let sizes = [file_size(path)?, gzip_size(path)?, brotli_size(path)?];
+        for (t, n) in first.iter_mut().zip(sizes) {
+            *t += n;
+        }
+        print_row(path, sizes);
+    }
+    println!(
+        "  {:<28} {:>9} {:>9} {:>9}",
+        "first load", first[0], first[1], first[2]
+    );
+    println!("  chunks, each when needed:");
+    for chunk in &split.chunks {
+        print_row(
+            chunk,
+            [file_size(chunk)?, gzip_size(chunk)?, brotli_size(chunk)?],
+        );
+    }
     Ok(())
+}
+
+fn print_row(path: &Path, sizes: [u64; 3]) {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    println!(
+        "  {name:<28} {:>9} {:>9} {:>9}",
+        sizes[0], sizes[1], sizes[2]
+    );
 }
 
 /// Builds `package` for the browser as it ships: the optimised wasm and its JS glue.
@@ -1088,19 +1157,23 @@ fn optimised_bundle(root: &Path, package: &str, wasm_opt: &Path) -> Result<(Path
     let optimised = out.join(format!("{package}_opt.wasm"));
     let mut opt = Command::new(wasm_opt);
     opt.arg("-Oz")
-        .args([
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-reference-types",
-            "--enable-multivalue",
-            "-o",
-        ])
+        .args(WASM_FEATURES)
+        .arg("-o")
         .arg(&optimised)
         .arg(&bound);
     run(root, opt)?;
     Ok((optimised, out.join(format!("{package}.js"))))
 }
+
+/// What wasm-opt may assume of the browser: what today's rustc emits for
+/// wasm32-unknown-unknown (the same list the apps' `index.html` give trunk).
+const WASM_FEATURES: [&str; 5] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
 
 /// Brotli from Debian's packages, for what a CDN would serve.
 fn ensure_brotli(root: &Path) -> Result {

@@ -65,21 +65,7 @@ struct Load {
 }
 
 async fn cdp(page: &Page, cmd: &str, params: Value) -> Value {
-    let session = page.c.session_id().await.unwrap().expect("a session");
-    let url = format!(
-        "{}/session/{session}/goog/cdp/execute",
-        env("WEBDRIVER_URL").trim_end_matches('/')
-    );
-    let answer = reqwest::Client::new()
-        .post(url)
-        .json(&json!({ "cmd": cmd, "params": params }))
-        .send()
-        .await
-        .unwrap();
-    let status = answer.status();
-    let body: Value = answer.json().await.unwrap();
-    assert!(status.is_success(), "{cmd}: {status} {body}");
-    body["value"].clone()
+    page.cdp(cmd, params).await
 }
 
 /// A browser on `url`'s origin with `profile` applied and the probe installed.
@@ -228,6 +214,7 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
     let minimal = env("PAGELOAD_MINIMAL_URL");
+    let split = env("PAGELOAD_MINIMAL_SPLIT_URL");
     let demo = env("PAGELOAD_DEMO_URL");
     let clerk = std::env::var("PAGELOAD_CLERK_URL").ok();
     println!("time until the sign-in form is usable, median of {runs} loads:");
@@ -248,6 +235,15 @@ async fn main() {
                 profile,
                 runs,
                 Visit::Returning { early: false },
+            )
+            .await,
+            measure("minimal, split, cold", &split, profile, runs, Visit::Cold).await,
+            measure(
+                "  returning",
+                &split,
+                profile,
+                runs,
+                Visit::Returning { early: true },
             )
             .await,
             measure("demo's /sign-in, cold", &demo, profile, runs, Visit::Cold).await,

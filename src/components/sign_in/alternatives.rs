@@ -8,7 +8,7 @@ use crate::{
     factors::alternatives,
 };
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct AlternativesProps {
     pub second: bool,
     pub current: SignInFactor,

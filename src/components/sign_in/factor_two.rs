@@ -10,7 +10,7 @@ use crate::{
     context::use_clerk_context,
 };
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct FactorTwoProps {
     pub factor: SignInFactor,
     pub sign_in: SignIn,

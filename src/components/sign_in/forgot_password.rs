@@ -11,7 +11,7 @@ use crate::{
     factors::{alternatives, password_reset_factor},
 };
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct ForgotPasswordProps {
     /// The password factor the user came from.
     pub current: SignInFactor,

@@ -17,6 +17,7 @@ use yew::prelude::*;
 use crate::{
     components::{
         flow_route::{use_flow_route, Routing, TASK_RESET_PASSWORD, TASK_SETUP_MFA},
+        lazy::chunk,
         modal::InModal,
         session_task::{task_card, task_step},
         status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
@@ -283,28 +284,58 @@ pub fn SignIn(props: &SignInProps) -> Html {
                 si.status,
                 SignInStatus::NeedsSecondFactor | SignInStatus::NeedsClientTrust
             );
-            html! {
-                <passkey::PasskeyStep {factor} sign_in={si} {second} on_advance={advance} on_choose={choose} />
-            }
+            later(Later::Passkey(passkey::PasskeyStepProps {
+                factor,
+                sign_in: si,
+                second,
+                on_advance: advance,
+                on_choose: choose,
+            }))
         }
-        (Step::FirstFactor(factor), Some(si)) => html! {
-            <factor_one::FactorOne {factor} sign_in={si} on_advance={advance} on_choose={choose} />
-        },
-        (Step::SecondFactor(factor), Some(si)) => html! {
-            <factor_two::FactorTwo {factor} sign_in={si} on_advance={advance} on_choose={choose} />
-        },
-        (Step::Alternatives { second, current }, Some(si)) => html! {
-            <alternatives::Alternatives {second} {current} sign_in={si} on_choose={choose} />
-        },
-        (Step::ForgotPassword(current), Some(si)) => html! {
-            <forgot_password::ForgotPassword {current} sign_in={si} on_choose={choose} />
-        },
-        (Step::Recovery(current), Some(si)) => html! {
-            <recovery::Recovery {current} sign_in={si} on_advance={advance} on_choose={choose} />
-        },
-        (Step::NewPassword, Some(si)) => html! {
-            <new_password::NewPassword sign_in={si} on_advance={advance} on_choose={choose} />
-        },
+        (Step::FirstFactor(factor), Some(si)) => {
+            later(Later::FactorOne(factor_one::FactorOneProps {
+                factor,
+                sign_in: si,
+                on_advance: advance,
+                on_choose: choose,
+            }))
+        }
+        (Step::SecondFactor(factor), Some(si)) => {
+            later(Later::FactorTwo(factor_two::FactorTwoProps {
+                factor,
+                sign_in: si,
+                on_advance: advance,
+                on_choose: choose,
+            }))
+        }
+        (Step::Alternatives { second, current }, Some(si)) => {
+            later(Later::Alternatives(alternatives::AlternativesProps {
+                second,
+                current,
+                sign_in: si,
+                on_choose: choose,
+            }))
+        }
+        (Step::ForgotPassword(current), Some(si)) => later(Later::ForgotPassword(
+            forgot_password::ForgotPasswordProps {
+                current,
+                sign_in: si,
+                on_choose: choose,
+            },
+        )),
+        (Step::Recovery(current), Some(si)) => later(Later::Recovery(recovery::RecoveryProps {
+            current,
+            sign_in: si,
+            on_advance: advance,
+            on_choose: choose,
+        })),
+        (Step::NewPassword, Some(si)) => {
+            later(Later::NewPassword(new_password::NewPasswordProps {
+                sign_in: si,
+                on_advance: advance,
+                on_choose: choose,
+            }))
+        }
         (Step::Finishing, _) => html! { <LoadingCard error={(*finish_error).clone()} /> },
         _ => html! {
             <start::Start
@@ -315,6 +346,39 @@ pub fn SignIn(props: &SignInProps) -> Html {
             />
         },
     }
+}
+
+/// The cards after the first one: in a split build, one chunk that the first card
+/// fetches in the background.
+#[derive(Clone, PartialEq)]
+pub(crate) enum Later {
+    Passkey(passkey::PasskeyStepProps),
+    FactorOne(factor_one::FactorOneProps),
+    FactorTwo(factor_two::FactorTwoProps),
+    Alternatives(alternatives::AlternativesProps),
+    ForgotPassword(forgot_password::ForgotPasswordProps),
+    Recovery(recovery::RecoveryProps),
+    NewPassword(new_password::NewPasswordProps),
+}
+
+fn later(step: Later) -> Html {
+    LATER_STEPS.render(step)
+}
+
+fn draw_later(step: &Later) -> Html {
+    match step.clone() {
+        Later::Passkey(p) => html! { <passkey::PasskeyStep ..p /> },
+        Later::FactorOne(p) => html! { <factor_one::FactorOne ..p /> },
+        Later::FactorTwo(p) => html! { <factor_two::FactorTwo ..p /> },
+        Later::Alternatives(p) => html! { <alternatives::Alternatives ..p /> },
+        Later::ForgotPassword(p) => html! { <forgot_password::ForgotPassword ..p /> },
+        Later::Recovery(p) => html! { <recovery::Recovery ..p /> },
+        Later::NewPassword(p) => html! { <new_password::NewPassword ..p /> },
+    }
+}
+
+chunk! {
+    static LATER_STEPS: Later = sign_in_steps => draw_later
 }
 
 #[cfg(test)]

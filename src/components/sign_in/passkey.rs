@@ -13,7 +13,7 @@ use crate::{
     ClerkError,
 };
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct PasskeyStepProps {
     pub factor: SignInFactor,
     pub sign_in: SignIn,

@@ -16,7 +16,7 @@ use crate::{
     context::{use_clerk_context, ClerkContext},
 };
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct RecoveryProps {
     /// The second factor the user came from ("Back").
     pub current: SignInFactor,

@@ -5,8 +5,11 @@ use yew::prelude::*;
 
 use crate::{
     clerk::PasskeyFlow,
-    components::ui::{
-        use_focus_on_mount, use_form, Alert, Card, Field, FieldKind, LinkButton, SubmitButton,
+    components::{
+        session_task::prefetch_tasks,
+        ui::{
+            use_focus_on_mount, use_form, Alert, Card, Field, FieldKind, LinkButton, SubmitButton,
+        },
     },
     context::use_clerk_context,
     webauthn::{self, PasskeyError},
@@ -44,6 +47,16 @@ pub fn Start(props: &StartProps) -> Html {
     let form = use_form(&["identifier", "password"]);
     let first = use_node_ref();
     use_focus_on_mount(first.clone());
+    // This card is up: the cards after it start loading (in a split build), so the
+    // next step does not wait on the network; so does the set-up-MFA card where MFA
+    // is required, as a sign-in can end in it.
+    let mfa_required = ctx.state.mfa_required();
+    use_effect_with((), move |_| {
+        super::LATER_STEPS.prefetch();
+        if mfa_required {
+            prefetch_tasks();
+        }
+    });
 
     let env = ctx.state.environment.clone();
     let ids: Vec<&str> = env

@@ -12,7 +12,10 @@ pub(crate) mod two_step;
 
 use yew::prelude::*;
 
-use crate::{components::status::LoadingCard, context::use_clerk_context};
+use crate::{
+    components::{lazy::chunk, status::LoadingCard},
+    context::use_clerk_context,
+};
 
 /// The profile's pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,6 +48,21 @@ pub struct UserProfileProps {
 /// ```
 #[component]
 pub fn UserProfile(props: &UserProfileProps) -> Html {
+    PROFILE.render(props.initial_page)
+}
+
+chunk! {
+    /// The profile is never the first thing a visitor sees: in a split build, its own
+    /// chunk, loaded when a page or a modal shows it.
+    static PROFILE: UserProfilePage = user_profile => draw_profile
+}
+
+fn draw_profile(page: &UserProfilePage) -> Html {
+    html! { <Profile initial_page={*page} /> }
+}
+
+#[component]
+fn Profile(props: &UserProfileProps) -> Html {
     let ctx = use_clerk_context();
     let page = use_state(|| props.initial_page);
     if !ctx.state.loaded {

@@ -1,0 +1,48 @@
+//! The split build (yew-clerk's feature `split`) on the built demo, in headless
+//! Chromium: the first card works without the chunk of the steps after it; a chunk
+//! that cannot be fetched says so with a way to try again, instead of spinning; and
+//! once it comes, the step it holds works. (Every other journey of this suite runs
+//! on the same split build.)
+//!
+//! Needs `DEMO_URL` (the demo on a fapi-server) and `WEBDRIVER_URL`; `cargo xtask
+//! test` starts both.
+
+use e2e::{unique, FapiClient, Page, PASSWORD};
+use serde_json::json;
+
+/// The module `<SignIn/>`'s cards after the first one are split into.
+const STEPS_CHUNK: &str = "*split_sign_in_steps.wasm*";
+
+#[tokio::test]
+async fn a_step_whose_chunk_cannot_be_fetched_says_so_and_comes_on_retry() {
+    let base = e2e::env("DEMO_URL");
+    // An account with a password (a test-mode address, so signing up needs no mail).
+    let email = format!("split.{}+clerk_test@example.com", unique());
+    FapiClient::new(&base, &base).sign_up(&email).await;
+
+    let p = Page::at(&base).await;
+    p.cdp("Network.enable", json!({})).await;
+    p.cdp("Network.setBlockedURLs", json!({ "urls": [STEPS_CHUNK] }))
+        .await;
+    p.goto("/sign-in").await;
+
+    // The first card needs nothing from the chunk: it is up, and it works (the
+    // identifier alone; the password step comes next).
+    p.type_into("input[name=identifier]", &email).await;
+    p.click("button.cl-formButtonPrimary").await;
+
+    // The next card is in the chunk, which does not come.
+    p.wait_text("[role=alert]", "could not be loaded").await;
+    p.screenshot(".cl-card", "split-chunk-failed.png").await;
+    p.audit("a chunk that did not load").await;
+
+    // Back online: "Try again" fetches it, and the step works.
+    p.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await;
+    p.click_text("button", "Try again").await;
+    p.type_into("input[name=password]", PASSWORD).await;
+    p.click("button.cl-formButtonPrimary").await;
+    p.wait_path("/").await;
+    p.wait_text("#greeting", "Welcome").await;
+
+    p.c.close().await.unwrap();
+}
