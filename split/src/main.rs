@@ -6,8 +6,9 @@
 //!
 //! The splitter reads rustc's own output (with its relocations), so it must run
 //! between cargo and wasm-bindgen, where trunk has no hook: this builds the app again
-//! with the feature, splits it, runs wasm-bindgen and wasm-opt, and writes the files
-//! under trunk's names, so the page trunk wrote loads them unchanged.
+//! with the feature, splits it, runs wasm-bindgen and wasm-opt, and puts the files in
+//! place of trunk's: named by a hash of the split build, with the page's references,
+//! integrity hashes and a preload of the chunk loader made to match.
 //!
 //! ```text
 //! trunk build --release
@@ -57,10 +58,13 @@ struct Args {
     /// page's `data-cargo-profile-release`).
     #[arg(long, default_value = "release")]
     profile: String,
-    /// Where cargo builds the split wasm: apart from trunk's build, which has other
-    /// link flags.
-    #[arg(long, default_value = "target/split")]
-    target_dir: PathBuf,
+    /// Where cargo builds (default: cargo's own, which trunk uses too: only the app
+    /// and yew-clerk are built again).
+    #[arg(long)]
+    target_dir: Option<PathBuf>,
+    /// The app's binary, if its package has more than one target.
+    #[arg(long)]
+    bin: Option<String>,
     /// The app's own cargo features, if the page asks trunk for some.
     #[arg(long)]
     features: Vec<String>,
@@ -70,8 +74,8 @@ struct Args {
     /// wasm-opt (binaryen): every module is optimised with `-Oz`.
     #[arg(long, env = "WASM_OPT", default_value = "wasm-opt")]
     wasm_opt: PathBuf,
-    /// The name of the app's files (`<name>_bg.wasm`, `<name>.js`); by default the
-    /// one trunk gave them in `--dist`.
+    /// The name of the app's files (`<name>_bg.wasm`, `<name>.js`), as it is; by
+    /// default trunk's name in `--dist` with the hash of the split build.
     #[arg(long)]
     out_name: Option<String>,
     /// Set by trunk in a hook: a debug build stays one bundle.
@@ -85,16 +89,39 @@ fn main() -> Result<()> {
         eprintln!("yew-clerk-split: a debug build stays one bundle");
         return Ok(());
     }
-    let stem = match &args.out_name {
-        Some(name) => name.clone(),
-        None => page::app_stem(&args.dist, &args.package)?,
+    let trunk_stem = match &args.out_name {
+        Some(_) => None,
+        None => Some(page::app_stem(&args.dist, &args.package)?),
     };
     std::fs::create_dir_all(&args.dist)?;
     let wasm = build(&args)?;
-    let stage = args.target_dir.join("stage").join(&args.package);
+    let input = std::fs::read(&wasm).wrap_err_with(|| format!("{}", wasm.display()))?;
+    let (input, dropped) = exports::drop_uncalled_split_points(&input)?;
+    if !dropped.is_empty() {
+        eprintln!(
+            "yew-clerk-split: {} split point(s) this app never calls, left out",
+            dropped.len()
+        );
+    }
+    // Trunk's hash is of the one bundle; a server keeps hashed names for a year, so
+    // the split files get a name of their own.
+    let stem = match (&args.out_name, &trunk_stem) {
+        (Some(name), _) => name.clone(),
+        (None, Some(trunk)) => page::rehashed(trunk, &build_hash(&args, &input)),
+        (None, None) => unreachable!("trunk's name is read when no name is given"),
+    };
+    let target = match &args.target_dir {
+        Some(dir) => dir.clone(),
+        None => wasm
+            .ancestors()
+            .nth(3)
+            .ok_or_else(|| eyre!("no target folder above {}", wasm.display()))?
+            .to_path_buf(),
+    };
+    let stage = target.join("split").join(&args.package);
     let _ = std::fs::remove_dir_all(&stage);
     std::fs::create_dir_all(&stage)?;
-    let chunks = split(&wasm, &stage, &stem)?;
+    let chunks = split(&input, &stage, &stem)?;
     bind(&args, &stage, &stem)?;
 
     let bound = stage.join("bound");
@@ -111,6 +138,7 @@ fn main() -> Result<()> {
         &stage.join("__wasm_split.js"),
         &args.dist.join("__wasm_split.js"),
     )?;
+    copy_snippets(&bound.join("snippets"), &args.dist.join("snippets"))?;
     for chunk in &chunks {
         let name = chunk
             .file_name()
@@ -119,7 +147,13 @@ fn main() -> Result<()> {
     }
     let index = args.dist.join("index.html");
     if index.exists() {
-        let html = std::fs::read_to_string(&index)?;
+        let mut html = std::fs::read_to_string(&index)?;
+        if let Some(trunk) = trunk_stem.as_deref().filter(|t| *t != stem) {
+            html = html.replace(trunk, &stem);
+            for old in [format!("{trunk}_bg.wasm"), format!("{trunk}.js")] {
+                let _ = std::fs::remove_file(args.dist.join(old));
+            }
+        }
         let html = page::without_integrity(&html, &stem);
         std::fs::write(&index, page::with_loader_preload(&html, &stem))?;
     }
@@ -132,50 +166,84 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// The app with yew-clerk's feature `split`, linked with its relocations.
+/// The app with yew-clerk's feature `split`, linked with its relocations: the flag
+/// goes to the app's own link only (`cargo rustc`), so the app's rustflags stay as
+/// they are and nothing else is built again for it. Answers the wasm cargo wrote.
 fn build(args: &Args) -> Result<PathBuf> {
     let mut features = vec!["yew-clerk/split".to_owned()];
     features.extend(args.features.iter().cloned());
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cargo
-        .args(["build", "--target", "wasm32-unknown-unknown", "--profile"])
+        .args(["rustc", "--target", "wasm32-unknown-unknown", "--profile"])
         .arg(&args.profile)
         .args(["-p", &args.package, "--features", &features.join(",")])
-        .arg("--target-dir")
-        .arg(&args.target_dir)
-        // The splitter reads the relocations to know which code goes where.
-        .env("CARGO_ENCODED_RUSTFLAGS", "-Clink-args=--emit-relocs");
-    run(cargo)?;
-    let profile_dir = match args.profile.as_str() {
-        "dev" => "debug",
-        p => p,
-    };
-    let out = args
-        .target_dir
-        .join("wasm32-unknown-unknown")
-        .join(profile_dir);
-    [args.package.clone(), args.package.replace('-', "_")]
-        .into_iter()
-        .map(|name| out.join(format!("{name}.wasm")))
-        .find(|p| p.exists())
-        .ok_or_else(|| eyre!("cargo built no {}.wasm in {}", args.package, out.display()))
+        .arg("--message-format=json-render-diagnostics");
+    if let Some(bin) = &args.bin {
+        cargo.args(["--bin", bin]);
+    }
+    if let Some(dir) = &args.target_dir {
+        cargo.arg("--target-dir").arg(dir);
+    }
+    // The splitter reads the relocations to know which code goes where.
+    cargo.args(["--", "-Clink-args=--emit-relocs"]);
+    eprintln!("yew-clerk-split: $ {cargo:?}");
+    let out = cargo
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .wrap_err("cargo")?;
+    if !out.status.success() {
+        bail!("cargo rustc failed ({})", out.status);
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter(|m| {
+            m["target"]["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "bin"))
+        })
+        .flat_map(|m| {
+            m["filenames"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|f| f.as_str().map(PathBuf::from))
+                .collect::<Vec<_>>()
+        })
+        .find(|f| f.extension().is_some_and(|e| e == "wasm"))
+        .ok_or_else(|| eyre!("cargo built no wasm binary for {}", args.package))
 }
 
-/// Cuts `wasm` at its split points into `stage`: `<stem>.wasm` (for wasm-bindgen),
+/// A hash of what makes the split files what they are: the app's wasm, this tool
+/// and the versions of wasm-bindgen and wasm-opt.
+fn build_hash(args: &Args, input: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let version = |tool: &Path| {
+        Command::new(tool)
+            .arg("--version")
+            .output()
+            .map(|o| o.stdout)
+            .unwrap_or_default()
+    };
+    let mut hash = Sha256::new();
+    hash.update(input);
+    hash.update(env!("CARGO_PKG_VERSION"));
+    hash.update(version(&args.wasm_bindgen));
+    hash.update(version(&args.wasm_opt));
+    hash.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Cuts `input` at its split points into `stage`: `<stem>.wasm` (for wasm-bindgen),
 /// the chunks, and `__wasm_split.js`, which loads them.
-fn split(wasm: &Path, stage: &Path, stem: &str) -> Result<Vec<PathBuf>> {
-    let input = std::fs::read(wasm).wrap_err_with(|| format!("{}", wasm.display()))?;
-    let (input, dropped) = exports::drop_uncalled_split_points(&input)?;
-    if !dropped.is_empty() {
-        eprintln!(
-            "yew-clerk-split: {} split point(s) this app never calls, left out",
-            dropped.len()
-        );
-    }
+fn split(input: &[u8], stage: &Path, stem: &str) -> Result<Vec<PathBuf>> {
     let main_out = stage.join(format!("{stem}.wasm"));
     let main_module = format!("./{stem}.js");
     let split = wasm_split_cli_support::transform({
-        let mut opts = wasm_split_cli_support::Options::new(&input);
+        let mut opts = wasm_split_cli_support::Options::new(input);
         opts.output_dir = stage;
         opts.main_out_path = &main_out;
         opts.main_module = &main_module;
@@ -183,6 +251,24 @@ fn split(wasm: &Path, stage: &Path, stem: &str) -> Result<Vec<PathBuf>> {
         opts
     })?;
     Ok(split.split_modules)
+}
+
+/// wasm-bindgen's JS snippets (`#[wasm_bindgen(inline_js)]`, `module = "/x.js"`),
+/// which the glue imports from `snippets/`.
+fn copy_snippets(from: &Path, to: &Path) -> Result<()> {
+    if !from.is_dir() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)?.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_snippets(&path, &to.join(entry.file_name()))?;
+        } else {
+            copy(&path, &to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
 }
 
 fn bind(args: &Args, stage: &Path, stem: &str) -> Result<()> {

@@ -6,16 +6,23 @@ use std::path::Path;
 use eyre::{eyre, Result};
 
 /// The name trunk gave the app's files (`<package>-<hash>`, from
-/// `<package>-<hash>_bg.wasm`).
+/// `<package>-<hash>_bg.wasm`; the package's `-` may be `_` there).
 pub fn app_stem(dist: &Path, package: &str) -> Result<String> {
-    let prefix = format!("{}-", package.replace('-', "_"));
-    let alt_prefix = format!("{package}-");
+    let prefixes = [
+        format!("{package}-"),
+        format!("{}-", package.replace('-', "_")),
+    ];
     std::fs::read_dir(dist)?
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let stem = name.strip_suffix("_bg.wasm")?;
-            (stem.starts_with(&prefix) || stem.starts_with(&alt_prefix)).then(|| stem.to_owned())
+            let hash = prefixes
+                .iter()
+                .find_map(|p| stem.strip_prefix(p.as_str()))?;
+            // Not `my-app-worker-<hash>`: only hex digits after the package.
+            (!hash.is_empty() && hash.chars().all(|c| c.is_ascii_hexdigit()))
+                .then(|| stem.to_owned())
         })
         .next()
         .ok_or_else(|| {
@@ -24,6 +31,15 @@ pub fn app_stem(dist: &Path, package: &str) -> Result<String> {
                 dist.display()
             )
         })
+}
+
+/// `stem` with its hash replaced by `hash` (`my_app-<hash>`), so a name a server
+/// caches for a year never stands for two contents.
+pub fn rehashed(stem: &str, hash: &str) -> String {
+    match stem.rsplit_once('-') {
+        Some((name, _)) => format!("{name}-{hash}"),
+        None => format!("{stem}-{hash}"),
+    }
 }
 
 /// `html` without the `integrity` attribute of the tags that name `stem`'s files.
@@ -50,6 +66,9 @@ pub fn without_integrity(html: &str, stem: &str) -> String {
 /// `html` with the chunk loader preloaded beside the app's JS glue: the glue imports
 /// it, and without a preload the browser learns of it only once the glue is parsed.
 pub fn with_loader_preload(html: &str, stem: &str) -> String {
+    if html.contains("__wasm_split.js") {
+        return html.to_owned();
+    }
     let glue = format!("{stem}.js\"");
     let Some(tag_start) = html.match_indices("<link").map(|(at, _)| at).find(|&at| {
         let tag = &html[at..html[at..].find('>').map_or(html.len(), |e| at + e)];
@@ -125,6 +144,10 @@ mod tests {
             "my_app-0123456789abcdef"
         );
         assert!(app_stem(&dist, "other").is_err());
+        assert_eq!(
+            rehashed("my_app-0123456789abcdef", "fedcba9876543210"),
+            "my_app-fedcba9876543210"
+        );
         std::fs::remove_dir_all(&dist).unwrap();
     }
 }

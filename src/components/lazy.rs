@@ -4,8 +4,9 @@
 //!
 //! A [`Chunk`] is reached only through a function pointer that a split function
 //! hands back, so the first module never names the components inside it. Without the
-//! feature the pointer is there from the start and [`Lazy`] draws it at once: same
-//! tree, nothing suspends, one bundle.
+//! feature the pointer is there from the start and is drawn in place: nothing
+//! suspends, one bundle. (The public components of a chunk, such as `<SignUp/>`, draw
+//! an inner component in both builds: same DOM, same state.)
 
 #[cfg(feature = "split")]
 use std::sync::OnceLock;

@@ -32,7 +32,7 @@ pub const DE_DE: &[(&str, &str)] = &[
     ("backButton", "Zurück"),
     ("loading", "Wird geladen…"),
     ("lazy.title", "Etwas ist schiefgelaufen"),
-    ("lazy.failed", "Dieser Teil der Seite konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut."),
+    ("lazy.failed", "Dieser Teil der Seite konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut, oder laden Sie die Seite neu."),
     ("lazy.retry", "Erneut versuchen"),
     ("footerActionLink__useAnotherMethod", "Verwenden Sie eine andere Methode"),
     ("signIn.start.title", "In {{applicationName}} einloggen"),

@@ -31,7 +31,7 @@ pub const EN_US: &[(&str, &str)] = &[
     ("backButton", "Back"),
     ("loading", "Loading…"),
     ("lazy.title", "Something went wrong"),
-    ("lazy.failed", "This part of the page could not be loaded. Check your connection and try again."),
+    ("lazy.failed", "This part of the page could not be loaded. Check your connection and try again, or reload the page."),
     ("lazy.retry", "Try again"),
     ("footerActionLink__useAnotherMethod", "Use another method"),
     ("signIn.start.title", "Sign in to {{applicationName}}"),

@@ -32,7 +32,7 @@ pub const ES_ES: &[(&str, &str)] = &[
     ("backButton", "Atrás"),
     ("loading", "Cargando…"),
     ("lazy.title", "Algo salió mal"),
-    ("lazy.failed", "No se pudo cargar esta parte de la página. Comprueba tu conexión e inténtalo de nuevo."),
+    ("lazy.failed", "No se pudo cargar esta parte de la página. Comprueba tu conexión e inténtalo de nuevo, o vuelve a cargar la página."),
     ("lazy.retry", "Reintentar"),
     ("footerActionLink__useAnotherMethod", "Usar otro método"),
     ("signIn.start.title", "Entrar"),

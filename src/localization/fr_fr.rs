@@ -32,7 +32,7 @@ pub const FR_FR: &[(&str, &str)] = &[
     ("backButton", "Retour"),
     ("loading", "Chargement…"),
     ("lazy.title", "Une erreur s’est produite"),
-    ("lazy.failed", "Cette partie de la page n’a pas pu être chargée. Vérifiez votre connexion et réessayez."),
+    ("lazy.failed", "Cette partie de la page n’a pas pu être chargée. Vérifiez votre connexion et réessayez, ou rechargez la page."),
     ("lazy.retry", "Réessayer"),
     ("footerActionLink__useAnotherMethod", "Utiliser une autre méthode"),
     ("signIn.start.title", "Se connecter"),

@@ -32,7 +32,7 @@ pub const JA_JP: &[(&str, &str)] = &[
     ("backButton", "戻る"),
     ("loading", "読み込み中…"),
     ("lazy.title", "問題が発生しました"),
-    ("lazy.failed", "ページのこの部分を読み込めませんでした。接続を確認して、もう一度お試しください。"),
+    ("lazy.failed", "ページのこの部分を読み込めませんでした。接続を確認してもう一度お試しいただくか、ページを再読み込みしてください。"),
     ("lazy.retry", "再試行"),
     ("footerActionLink__useAnotherMethod", "別の方法を使用する"),
     ("signIn.start.title", "{{applicationName}} にサインイン"),

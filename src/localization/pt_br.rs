@@ -32,7 +32,7 @@ pub const PT_BR: &[(&str, &str)] = &[
     ("backButton", "Voltar"),
     ("loading", "Carregando…"),
     ("lazy.title", "Algo deu errado"),
-    ("lazy.failed", "Não foi possível carregar esta parte da página. Verifique sua conexão e tente novamente."),
+    ("lazy.failed", "Não foi possível carregar esta parte da página. Verifique sua conexão e tente novamente, ou recarregue a página."),
     ("lazy.retry", "Tentar novamente"),
     ("footerActionLink__useAnotherMethod", "Utilize outro método"),
     ("signIn.start.title", "Entrar"),

@@ -27,7 +27,9 @@ fn main() -> ExitCode {
         Some("bench") => bench(&root),
         Some("size") => size(&root),
         Some("pageload") => pageload(&root),
-        Some("e2e") => end_to_end(&root, &mut Tally::default()),
+        Some("e2e") => ensure_chromium(&root)
+            .and_then(|()| ensure_axe_core(&root))
+            .and_then(|_| end_to_end(&root, &mut Tally::default())),
         _ => {
             eprintln!("usage: cargo xtask <test|demo|portal|bench|size|pageload|e2e>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults;\n        --hosted: the demo with fapi-server's hosted pages instead of its own\n  portal  build fapi-server's hosted pages (portal/) into target/portal/dist\n  bench time sign-in, token minting and second-factor attempts, on SQLite and PostgreSQL\n  size  the browser bundle of the minimal app (provider + sign-in) and of the demo: wasm, JS, total; raw, gzip, brotli\n  pageload  time until a sign-in form is usable: the minimal app and the demo against Clerk's own page, desktop and mobile profile\n  e2e   only the WebDriver journeys on the demo (split build), a part of `test`");
             return ExitCode::from(2);

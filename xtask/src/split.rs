@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use crate::{cargo, ensure_wasm_opt, run, Result};
 
-/// Runs `yew-clerk-split` on `dist`: a split build of `package` under trunk's names
-/// there, or under `out_name` when there is no trunk build (`cargo xtask size`).
+/// Runs `yew-clerk-split` on `dist`: a split build of `package` in place of trunk's
+/// one bundle there, or named `out_name` when there is no trunk build (`cargo xtask
+/// size`).
 pub fn split_into(root: &Path, package: &str, dist: &Path, out_name: Option<&str>) -> Result {
     let wasm_opt = ensure_wasm_opt(root)?;
     let mut split = cargo();
@@ -15,8 +16,6 @@ pub fn split_into(root: &Path, package: &str, dist: &Path, out_name: Option<&str
         .args(["run", "--release", "--quiet", "-p", "yew-clerk-split", "--"])
         .args(["--package", package, "--profile", "release-wasm", "--dist"])
         .arg(dist)
-        .arg("--target-dir")
-        .arg(root.join("target").join("split"))
         .arg("--wasm-opt")
         .arg(wasm_opt);
     if let Some(name) = out_name {
