@@ -98,6 +98,9 @@ pub struct Settings {
     /// Named JWT templates (`[[jwt_templates]]`): tokens with their own claims and
     /// lifetime for a third-party service (Clerk's `getToken({ template })`).
     pub jwt_templates: Vec<JwtTemplate>,
+    /// Sign-in with a provider (`[[social]]`): Google, Microsoft, GitLab, Apple or any
+    /// OpenID Connect provider, as Clerk's "Continue with Google".
+    pub social: Vec<SocialProvider>,
     /// `FAPI_DASHBOARD_PASSWORD`: an administrator named by `FAPI_DASHBOARD_ADMIN`
     /// (default `admin`), hashed at start. Never printed.
     #[serde(skip)]
@@ -200,6 +203,122 @@ impl WebhookEndpoint {
                     crate::store::webhook_events::KINDS.join(", ")
                 ));
             }
+        }
+        Ok(())
+    }
+}
+
+/// An identity provider people sign in with (`[[social]]`). OpenID Connect: the
+/// provider's endpoints and keys come from its issuer's discovery document.
+///
+/// ```
+/// let s: fapi_server::config::Settings = toml::from_str(r#"
+///     [[social]]
+///     provider = "google"
+///     client_id = "1234.apps.googleusercontent.com"
+///     client_secret = "GOCSPX-…"
+/// "#).unwrap();
+/// assert_eq!(s.social[0].strategy(), "oauth_google");
+/// assert_eq!(s.social[0].issuer(), "https://accounts.google.com");
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SocialProvider {
+    /// `google`, `gitlab`, or a name of your own (lowercase letters, digits, `_`) for
+    /// any other OpenID Connect provider, which then needs `issuer` (Microsoft: your
+    /// tenant's, `https://login.microsoftonline.com/<tenant id>/v2.0`).
+    /// The strategy is `oauth_<provider>`.
+    pub provider: String,
+    pub client_id: String,
+    /// Better set through `FAPI_SOCIAL_<PROVIDER>_CLIENT_SECRET`. Never printed.
+    #[serde(default)]
+    pub client_secret: String,
+    /// The issuer whose discovery document names the endpoints; the provider's own
+    /// for the known ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The button's name ("Continue with …"); the known providers have theirs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the provider's `email_verified` is taken as proof that the person owns
+    /// the address, so that a sign-in joins the account with that email. Only for
+    /// providers that own or check the addresses they vouch for: the default for Google
+    /// only (Microsoft's `email`, for one, is not checked by Microsoft). Otherwise the
+    /// account with that email keeps signing in as before, and a sign-up with it is
+    /// refused as taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_verified_email: Option<bool>,
+}
+
+impl SocialProvider {
+    /// Providers whose settings are known: (name, issuer, button name, trusted emails).
+    const KNOWN: &'static [(&'static str, &'static str, &'static str, bool)] = &[
+        ("google", "https://accounts.google.com", "Google", true),
+        ("gitlab", "https://gitlab.com", "GitLab", false),
+    ];
+
+    fn known(&self) -> Option<&'static (&'static str, &'static str, &'static str, bool)> {
+        Self::KNOWN.iter().find(|k| k.0 == self.provider)
+    }
+
+    /// `oauth_<provider>`, as Clerk names the strategy.
+    pub fn strategy(&self) -> String {
+        format!("oauth_{}", self.provider)
+    }
+
+    pub fn issuer(&self) -> &str {
+        match (&self.issuer, self.known()) {
+            (Some(issuer), _) => issuer,
+            (None, Some(k)) => k.1,
+            (None, None) => "",
+        }
+    }
+
+    pub fn display_name(&self) -> String {
+        match (&self.name, self.known()) {
+            (Some(name), _) => name.clone(),
+            (None, Some(k)) => k.2.to_owned(),
+            (None, None) => self.provider.clone(),
+        }
+    }
+
+    pub fn trusts_verified_email(&self) -> bool {
+        self.trust_verified_email
+            .unwrap_or_else(|| self.known().is_some_and(|k| k.3))
+    }
+
+    /// Refuses a provider that cannot work, or one configured twice.
+    fn check(&self, earlier: &[SocialProvider], production: bool) -> Result<(), ConfigError> {
+        let invalid = |m: &str| {
+            Err(ConfigError::Invalid(format!(
+                "social {:?}: {m}",
+                self.provider
+            )))
+        };
+        let name_ok = !self.provider.is_empty()
+            && self.provider.len() <= 32
+            && self
+                .provider
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !name_ok {
+            return invalid("the provider must be 1 to 32 lowercase letters, digits or _");
+        }
+        if earlier.iter().any(|p| p.provider == self.provider) {
+            return invalid("configured twice");
+        }
+        if self.client_id.is_empty() || self.client_secret.is_empty() {
+            return invalid("client_id and client_secret are required");
+        }
+        let issuer = self.issuer();
+        if issuer.is_empty() {
+            return invalid("issuer is required for a provider that is not built in");
+        }
+        let loopback = issuer.starts_with("http://127.0.0.1:")
+            || issuer.starts_with("http://localhost:")
+            || issuer.starts_with("http://[::1]:");
+        if !issuer.starts_with("https://") && (production || !loopback) {
+            return invalid("the issuer must be https (http only to loopback in development)");
         }
         Ok(())
     }
@@ -981,6 +1100,7 @@ impl Default for Settings {
             backend_api: BackendApi::default(),
             webhook_endpoints: Vec::new(),
             jwt_templates: Vec::new(),
+            social: Vec::new(),
             dashboard_password: None,
         }
     }
@@ -1013,6 +1133,7 @@ const SECRET_KEYS: &[&str] = &[
     "password_hash",
     "secret_keys",
     "signing_key",
+    "client_secret",
 ];
 
 impl Settings {
@@ -1111,10 +1232,7 @@ impl Settings {
     }
 
     /// Applies overrides from a variable lookup (the process environment in `load`).
-    pub fn apply_env(
-        &mut self,
-        var: impl Fn(&'static str) -> Option<String>,
-    ) -> Result<(), ConfigError> {
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         if let Some(v) = var("FAPI_LISTEN") {
             self.listen = v.parse().map_err(|e| ConfigError::Env {
                 name: "FAPI_LISTEN",
@@ -1147,6 +1265,15 @@ impl Settings {
         }
         if let Some(v) = var("FAPI_SECRET_KEY").filter(|v| !v.is_empty()) {
             self.backend_api.secret_keys.push(v);
+        }
+        for provider in &mut self.social {
+            let name = format!(
+                "FAPI_SOCIAL_{}_CLIENT_SECRET",
+                provider.provider.to_uppercase()
+            );
+            if let Some(v) = var(&name).filter(|v| !v.is_empty()) {
+                provider.client_secret = v;
+            }
         }
         if let Some(v) = var("FAPI_SECRETS_KEY_FILE") {
             self.secrets_key_file = Some(v.into());
@@ -1200,6 +1327,9 @@ impl Settings {
         let mut names = Vec::new();
         for template in &self.jwt_templates {
             template.check(&mut names)?;
+        }
+        for (n, provider) in self.social.iter().enumerate() {
+            provider.check(&self.social[..n], !self.is_development())?;
         }
         if !self.identifiers.email_address.on()
             && !self.identifiers.phone_number.on()
@@ -1556,6 +1686,67 @@ mod tests {
             matches!(s.delivery.sms, SmsDelivery::Twilio(ref t) if t.base_url == "https://api.twilio.com")
         );
         assert!(toml::from_str::<Settings>("aplication_name = \"typo\"").is_err());
+    }
+
+    #[test]
+    fn social_providers_are_checked_and_their_secrets_never_printed() {
+        let google = SocialProvider {
+            provider: "google".into(),
+            client_id: "1234.apps.googleusercontent.com".into(),
+            client_secret: "GOCSPX-very-secret".into(),
+            issuer: None,
+            name: None,
+            trust_verified_email: None,
+        };
+        let s = Settings {
+            social: vec![google.clone()],
+            ..Settings::default()
+        };
+        s.validate().unwrap();
+        let printed = s.printable().unwrap();
+        assert!(!printed.contains("very-secret"), "{printed}");
+        assert!(google.trusts_verified_email());
+        // Two of one provider, an own provider without an issuer, a plain-http issuer
+        // off loopback, a missing secret: refused.
+        for bad in [
+            vec![google.clone(), google.clone()],
+            vec![SocialProvider {
+                provider: "acme".into(),
+                ..google.clone()
+            }],
+            vec![SocialProvider {
+                provider: "acme".into(),
+                issuer: Some("http://login.acme.example".into()),
+                ..google.clone()
+            }],
+            vec![SocialProvider {
+                client_secret: String::new(),
+                ..google.clone()
+            }],
+        ] {
+            let s = Settings {
+                social: bad,
+                ..Settings::default()
+            };
+            assert!(s.validate().is_err());
+        }
+        let acme = SocialProvider {
+            provider: "acme".into(),
+            issuer: Some("https://login.acme.example".into()),
+            ..google
+        };
+        assert!(
+            !acme.trusts_verified_email(),
+            "only the built-in ones are trusted by default"
+        );
+        assert_eq!(acme.display_name(), "acme");
+        let mut s = Settings {
+            social: vec![acme],
+            ..Settings::default()
+        };
+        s.apply_env(|name| (name == "FAPI_SOCIAL_ACME_CLIENT_SECRET").then(|| "from-env".into()))
+            .unwrap();
+        assert_eq!(s.social[0].client_secret, "from-env");
     }
 
     #[test]

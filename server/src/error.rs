@@ -327,6 +327,38 @@ impl ApiError {
 
     // --- state and identity ---
 
+    /// A provider's callback that finishes nothing: no such trip (made up, used
+    /// already, expired) or one another browser started.
+    pub fn oauth_callback_invalid() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "oauth_callback_invalid",
+            "is invalid",
+            "This sign-in with the provider expired, was used already, or was started in another browser. Start again.",
+        )
+    }
+
+    /// Sign-in with a provider from a client known by a token, not a cookie (a
+    /// development browser or a native app): its callback could not be bound to it.
+    pub fn oauth_needs_cookie() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "oauth_cookie_required",
+            "needs a browser cookie",
+            "Sign-in with a provider needs the app and this server on one site, where the browser keeps the client's cookie.",
+        )
+    }
+
+    /// The provider cannot be reached or its discovery document is unusable.
+    pub fn provider_unavailable() -> Self {
+        Self::new(
+            StatusCode::BAD_GATEWAY,
+            "oauth_provider_unavailable",
+            "provider unavailable",
+            "The sign-in provider could not be reached. Try again later.",
+        )
+    }
+
     pub fn session_exists(session_id: &str) -> Self {
         let mut e = Self::new(
             StatusCode::BAD_REQUEST,

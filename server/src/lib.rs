@@ -234,6 +234,7 @@ impl Server {
             secret_keys,
             instance_id,
             portal: hosted_pages::find_dir(&settings),
+            providers: flows::social::Providers::default(),
         }));
         let addr = listener.local_addr().map_err(|source| StartError::Bind {
             addr: settings.listen,

@@ -25,6 +25,8 @@ fn verification_object(strategy: &str) -> &'static str {
         "totp" => "verification_totp",
         "backup_code" => "verification_backup_code",
         "passkey" => "verification_passkey",
+        s if s.starts_with("oauth_") => "verification_oauth",
+        s if s.starts_with("from_oauth_") => "verification_from_oauth",
         _ => "verification_otp",
     }
 }
@@ -34,6 +36,7 @@ pub fn verification(row: &VerificationRow, now: i64) -> t::Verification {
         "verified" => t::VerificationStatus::Verified,
         "failed" => t::VerificationStatus::Failed,
         "expired" => t::VerificationStatus::Expired,
+        "transferable" => t::VerificationStatus::Transferable,
         _ => t::VerificationStatus::Unverified,
     };
     t::Verification {
@@ -42,11 +45,18 @@ pub fn verification(row: &VerificationRow, now: i64) -> t::Verification {
         strategy: t::Strategy::from(row.strategy.as_str()),
         attempts: Some(row.attempts as u32),
         expire_at: row.expire_at,
-        error: None,
+        error: row
+            .error_code
+            .as_deref()
+            .map(flows::social::verification_error),
         channel: (row.strategy == "phone_code").then(|| "sms".into()),
         // The challenge only while it can be answered.
         nonce: row
             .nonce
+            .clone()
+            .filter(|_| status == t::VerificationStatus::Unverified),
+        external_verification_redirect_url: row
+            .external_url
             .clone()
             .filter(|_| status == t::VerificationStatus::Unverified),
     }
@@ -110,7 +120,11 @@ pub async fn user(state: &AppState, row: &UserRow) -> ApiResult<t::User> {
             .iter()
             .map(|p| passkey(p, None))
             .collect(),
-        external_accounts: Vec::new(),
+        external_accounts: store::external_accounts::list_for_user(&state.db, &row.id)
+            .await?
+            .iter()
+            .map(external_account)
+            .collect(),
         public_metadata: serde_json::from_str(&row.public_metadata)
             .unwrap_or_else(|_| serde_json::json!({})),
         unsafe_metadata: serde_json::from_str(&row.unsafe_metadata)
@@ -534,6 +548,7 @@ fn sign_up_verification(
                 error: None,
                 channel: None,
                 nonce: None,
+                external_verification_redirect_url: None,
             },
             next_action: t::NextAction::NeedsPrepare,
             supported_strategies: vec![strategy.into()],
@@ -556,13 +571,15 @@ pub async fn sign_up(state: &AppState, row: &SignUpRow) -> ApiResult<t::SignUp> 
         verification_by_id(state, row.phone_verification_id.as_deref()).await?,
         &row.phone_number,
     );
+    let external_v = verification_by_id(state, row.external_verification_id.as_deref()).await?;
     let given = |f: &str| match f {
         "email_address" => row.email_address.is_some(),
         "phone_number" => row.phone_number.is_some(),
         "username" => row.username.is_some(),
         "first_name" => row.first_name.is_some(),
         "last_name" => row.last_name.is_some(),
-        "password" => row.password_hash.is_some(),
+        // A provider's account signs this person in: no password needed.
+        "password" => row.password_hash.is_some() || external_v.is_some(),
         _ => false,
     };
     let missing_fields = required_fields
@@ -601,7 +618,9 @@ pub async fn sign_up(state: &AppState, row: &SignUpRow) -> ApiResult<t::SignUp> 
                 .as_ref()
                 .map(|_| sign_up_verification(phone_v.as_ref(), "phone_code", now)),
             web3_wallet: None,
-            external_account: None,
+            external_account: external_v
+                .as_ref()
+                .map(|v| sign_up_verification(Some(v), &v.strategy, now)),
         },
         username: row.username.clone(),
         email_address: row.email_address.clone(),
@@ -687,6 +706,39 @@ pub async fn client_knowing(
 }
 
 /// Clerk's passkey JSON; `nonce`: the creation options, while it waits for them.
+/// A provider account joined to the user, as Clerk's `external_account`.
+pub fn external_account(
+    row: &crate::store::external_accounts::ExternalAccountRow,
+) -> serde_json::Value {
+    serde_json::json!({
+        "object": "external_account",
+        "id": row.id,
+        "provider": row.provider,
+        "identification_id": row.identification_id,
+        "provider_user_id": row.provider_user_id,
+        "approved_scopes": row.approved_scopes,
+        "email_address": row.email_address,
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "avatar_url": "",
+        "image_url": "",
+        "username": null,
+        "phone_number": null,
+        "public_metadata": {},
+        "label": null,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "verification": {
+            "object": "verification_oauth",
+            "status": "verified",
+            "strategy": row.provider,
+            "attempts": null,
+            "expire_at": null,
+            "error": null,
+        },
+    })
+}
+
 pub fn passkey(row: &crate::store::passkeys::PasskeyRow, nonce: Option<String>) -> t::Passkey {
     t::Passkey {
         object: "passkey".into(),
@@ -706,6 +758,7 @@ pub fn passkey(row: &crate::store::passkeys::PasskeyRow, nonce: Option<String>) 
             error: None,
             channel: None,
             nonce,
+            external_verification_redirect_url: None,
         }),
         created_at: row.created_at,
         updated_at: row.updated_at,

@@ -35,6 +35,8 @@ pub struct Shared {
     /// This instance's id in Clerk's form (`ins_…`), as webhook events name it: made
     /// once per database.
     pub instance_id: String,
+    /// Sign-in with a provider: its discovery documents and HTTP client.
+    pub providers: crate::flows::social::Providers,
 }
 
 /// An administrator as the dashboard checks them.

@@ -111,6 +111,9 @@ pub struct UserSettings {
     /// How sign-in offers passkeys (when `attributes.passkey` is enabled).
     #[serde(default)]
     pub passkey_settings: Option<PasskeySettings>,
+    /// Sign-in with a provider, keyed by strategy (`oauth_google`).
+    #[serde(default)]
+    pub social: BTreeMap<String, SocialSettings>,
 }
 
 impl UserSettings {
@@ -228,6 +231,31 @@ pub struct PasskeySettings {
     pub allow_autofill: bool,
     #[serde(default)]
     pub show_sign_in_button: bool,
+}
+
+/// Clerk's `user_settings.social.<strategy>`: a provider people may sign in with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SocialSettings {
+    #[serde(default)]
+    pub enabled: bool,
+    #[serde(default)]
+    pub required: bool,
+    /// Whether it signs people in (not only connects accounts).
+    #[serde(default)]
+    pub authenticatable: bool,
+    #[serde(default)]
+    pub block_email_subaddresses: bool,
+    #[serde(default)]
+    pub strategy: String,
+    #[serde(default)]
+    pub not_selectable: bool,
+    #[serde(default)]
+    pub deprecated: bool,
+    /// The button's name: "Continue with {name}".
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub logo_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -358,6 +386,7 @@ impl FromJson for UserSettings {
                 attack_protection: req("attack_protection"),
                 actions: req("actions"),
                 passkey_settings: req("passkey_settings"),
+                social: def("social"),
             }
         )
     }
@@ -484,6 +513,27 @@ impl FromJson for PasskeySettings {
             PasskeySettings {
                 allow_autofill: def("allow_autofill"),
                 show_sign_in_button: def("show_sign_in_button"),
+            }
+        )
+    }
+}
+
+impl FromJson for SocialSettings {
+    #[inline(never)]
+    fn from_json(value: Value) -> Result<Self, DecodeError> {
+        let mut f = Fields::new(value, "SocialSettings")?;
+        from_fields!(
+            f,
+            SocialSettings {
+                enabled: def("enabled"),
+                required: def("required"),
+                authenticatable: def("authenticatable"),
+                block_email_subaddresses: def("block_email_subaddresses"),
+                strategy: def("strategy"),
+                not_selectable: def("not_selectable"),
+                deprecated: def("deprecated"),
+                name: def("name"),
+                logo_url: def("logo_url"),
             }
         )
     }

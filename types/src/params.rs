@@ -209,6 +209,10 @@ pub struct CreateSignUp {
     pub action_complete_redirect_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_accepted: Option<bool>,
+    /// Turns the client's sign-in, whose provider proved someone who has no account
+    /// (`transferable`), into this sign-up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// IANA zone name, as clerk-js sends it (`Europe/Paris`).

@@ -26,6 +26,10 @@ pub struct Verification {
     /// options to add one, request options to sign in with one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
+    /// A provider's verification (`oauth_google`): where the browser goes to prove
+    /// it, while it is unverified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_verification_redirect_url: Option<String>,
 }
 
 /// `unverified` until proven; `failed` after too many wrong codes.
@@ -56,6 +60,7 @@ impl FromJson for Verification {
                 error: req("error"),
                 channel: req("channel"),
                 nonce: req("nonce"),
+                external_verification_redirect_url: req("external_verification_redirect_url"),
             }
         )
     }

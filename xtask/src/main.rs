@@ -353,6 +353,7 @@ fn test(root: &Path) -> Result {
     ]);
     run(root, clippy_split)?;
 
+    ensure_oidc_provider(root)?;
     let mut tally = Tally::default();
     let mut tests = cargo();
     tests.args(["test", "--workspace", "--exclude", "e2e"]);
@@ -414,6 +415,35 @@ fn server_tests_on_postgres(root: &Path, tally: &mut Tally) -> Result {
 }
 
 /// The components in headless Chromium against a real fapi-server.
+/// The OpenID Connect provider fapi-server's sign-in-with-a-provider tests run on
+/// loopback (`server/tests/social.rs`): `oidc-provider`, pinned, from npm, in
+/// `target/oidc-provider`, where the tests look for it.
+fn ensure_oidc_provider(root: &Path) -> Result {
+    const VERSION: &str = "9.13.3";
+    let home = root.join("target").join("oidc-provider");
+    let package = home.join("node_modules").join("oidc-provider");
+    let installed = std::fs::read_to_string(package.join("package.json"))
+        .is_ok_and(|json| json.contains(&format!("\"version\": \"{VERSION}\"")));
+    if installed {
+        return Ok(());
+    }
+    ensure_npm(root)?;
+    std::fs::create_dir_all(&home).map_err(|e| e.to_string())?;
+    // Its own package.json: npm installs here, not in a folder above.
+    std::fs::write(home.join("package.json"), "{\"private\": true}\n")
+        .map_err(|e| e.to_string())?;
+    let mut npm = Command::new("npm");
+    npm.args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--ignore-scripts",
+        &format!("oidc-provider@{VERSION}"),
+    ])
+    .current_dir(&home);
+    run(&home, npm)
+}
+
 /// axe-core, pinned, from npm (the browser tests' accessibility audits), and a
 /// folder holding it that the browser tests' server serves.
 fn ensure_axe_core(root: &Path) -> Result<PathBuf> {

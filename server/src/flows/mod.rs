@@ -22,6 +22,7 @@ pub mod reverification;
 pub mod second_factor_codes;
 pub mod session_token_check;
 pub mod settings_change;
+pub mod social;
 pub mod totp;
 pub mod webhooks;
 

@@ -41,6 +41,9 @@ pub enum Notice<'a> {
     /// A passkey, by its name, was added to or removed from the account.
     PasskeyAdded(&'a str),
     PasskeyRemoved(&'a str),
+    /// A sign-in provider (its name) was joined to the account by the email it
+    /// vouched for: it signs the account in from now on.
+    ProviderConnected(&'a str),
     PrimaryEmailChanged {
         from: &'a str,
         to: &'a str,
@@ -178,6 +181,14 @@ impl Notice<'_> {
             Notice::PasskeyRemoved(name) => (
                 "A passkey was removed from your account".to_owned(),
                 format!("A passkey ({name}) was removed from your account."),
+            ),
+            Notice::ProviderConnected(name) => (
+                format!("{name} was connected to your account"),
+                format!(
+                    "You signed in with {name}, which vouched for your email address: {name} \
+                     now signs you in to this account. If this was not you, change your \
+                     password and tell us."
+                ),
             ),
             Notice::SignUpAttempted(v) => (
                 "Someone tried to sign up with your address".to_owned(),

@@ -30,6 +30,17 @@ pub enum Mode {
     Native,
 }
 
+impl Mode {
+    /// As kept in the database.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Cookie => "cookie",
+            Mode::DevBrowser => "dev_browser",
+            Mode::Native => "native",
+        }
+    }
+}
+
 /// The request's client and where to send a new client token.
 #[derive(Clone)]
 pub struct Identity(Arc<Inner>);

@@ -223,6 +223,25 @@ pub fn build(state: &AppState, issuer: &str) -> t::Environment {
                 allow_autofill: passkeys,
                 show_sign_in_button: passkeys,
             }),
+            social: s
+                .social
+                .iter()
+                .map(|p| {
+                    let strategy = p.strategy();
+                    let settings = t::SocialSettings {
+                        enabled: true,
+                        required: false,
+                        authenticatable: true,
+                        block_email_subaddresses: false,
+                        strategy: strategy.clone(),
+                        not_selectable: false,
+                        deprecated: false,
+                        name: p.display_name(),
+                        logo_url: String::new(),
+                    };
+                    (strategy, settings)
+                })
+                .collect(),
         },
         maintenance_mode: false,
     }

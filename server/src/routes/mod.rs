@@ -6,6 +6,7 @@ mod client;
 mod dev;
 mod environment;
 mod me;
+mod oauth;
 mod passkeys;
 mod reverification;
 mod sessions;
@@ -77,6 +78,7 @@ pub fn router(state: AppState) -> Router {
                 .delete(client::destroy),
         )
         .route("/client/sessions", delete(client::sign_out_all))
+        .route("/oauth_callback", get(oauth::callback))
         .route("/client/sign_ins", post(sign_ins::create))
         .route("/client/sign_ins/{id}", get(sign_ins::get))
         .route(

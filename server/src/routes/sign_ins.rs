@@ -8,6 +8,7 @@ use axum::{
 use fapi_types::{params, Envelope, SignIn, Strategy};
 
 use crate::{
+    config::SocialProvider,
     error::{ApiError, ApiResult},
     factors,
     flows::{
@@ -19,7 +20,7 @@ use crate::{
         notices::{self, Notice},
     },
     http::{Form, Identity},
-    ids::now_ms,
+    ids::{new_id, now_ms},
     limits::Bucket,
     render,
     state::AppState,
@@ -80,7 +81,7 @@ pub async fn refuse_if_signed_in(state: &AppState, identity: &Identity) -> ApiRe
 
 /// After a verified first factor: on to the second factor if the account has one,
 /// else the session is created.
-async fn after_first_factor(
+pub(super) async fn after_first_factor(
     state: &AppState,
     identity: &Identity,
     sign_in: &SignInRow,
@@ -235,6 +236,13 @@ pub async fn create(
         .check(Bucket::CreateSignIn, identity.ip())
         .await?;
     refuse_if_signed_in(&state, &identity).await?;
+    if let Some(provider) = p
+        .strategy
+        .as_ref()
+        .and_then(|s| flows::social::provider_for(&state, s.as_str()))
+    {
+        return start_with_provider(&state, &identity, &p, &provider).await;
+    }
     let strategy = match (&p.strategy, &p.password) {
         (Some(s), _) => Some(s.clone()),
         (None, Some(_)) => Some(Strategy::Password),
@@ -333,6 +341,59 @@ pub async fn create(
         _ => {}
     }
     respond(&state, &identity, &id).await
+}
+
+/// "Continue with Google": a sign-in whose first factor is a trip to the provider
+/// (`external_verification_redirect_url`); the callback settles it and sends the
+/// browser back to `redirect_url` (or `action_complete_redirect_url` once signed in).
+async fn start_with_provider(
+    state: &AppState,
+    identity: &Identity,
+    p: &params::CreateSignIn,
+    provider: &SocialProvider,
+) -> ApiResult<Json<Envelope<SignIn>>> {
+    // The callback must tell the browser that started the trip from any other: only
+    // the `__client` cookie comes along with the provider's redirect.
+    if identity.mode() != crate::http::identity::Mode::Cookie {
+        return Err(ApiError::oauth_needs_cookie());
+    }
+    let redirect_url =
+        flows::social::return_url(state, identity, p.redirect_url.as_deref(), "redirect_url")?
+            .ok_or_else(|| ApiError::param_missing("redirect_url"))?;
+    let complete_url = flows::social::return_url(
+        state,
+        identity,
+        p.action_complete_redirect_url.as_deref(),
+        "action_complete_redirect_url",
+    )?;
+    let client_id = identity.client_or_create(state).await?;
+    let id = store::sign_ins::create(&state.db, &client_id, "needs_identifier", None, None, false)
+        .await?;
+    let verification_id = new_id("ver");
+    let url = flows::social::start(
+        state,
+        provider,
+        &flows::social::Trip {
+            client_id: &client_id,
+            client_mode: identity.mode().name(),
+            sign_in_id: &id,
+            verification_id: &verification_id,
+            callback: &flows::social::callback_url(identity.issuer()),
+            redirect_url: &redirect_url,
+            action_complete_redirect_url: complete_url.as_deref(),
+        },
+    )
+    .await?;
+    store::verifications::create_external(
+        &state.db,
+        &verification_id,
+        &provider.strategy(),
+        &url,
+        now_ms() + flows::social::FLOW_LIFETIME_MS,
+    )
+    .await?;
+    store::sign_ins::set_first_factor(&state.db, &id, &verification_id).await?;
+    respond(state, identity, &id).await
 }
 
 pub async fn get(

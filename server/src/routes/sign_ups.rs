@@ -162,6 +162,9 @@ pub async fn create(
         .await?;
     refuse_if_signed_in(&state, &identity).await?;
     let mut row = store::sign_ups::new_row("");
+    if p.transfer == Some(true) {
+        from_provider(&state, &identity, &mut row).await?;
+    }
     merge(&state, &mut row, &p).await?;
     row.client_id = identity.client_or_create(&state).await?;
     store::sign_ups::save(&state.db, &row).await?;
@@ -173,6 +176,69 @@ pub async fn create(
     // Nothing to verify (a username and a password): done at once, as Clerk's.
     try_complete(&state, &identity, &row.id).await?;
     respond(&state, &identity, &row.id).await
+}
+
+/// A sign-up from the client's sign-in whose provider proved someone with no
+/// account (Clerk's transfer): the provider's email (verified when the provider
+/// vouched for it), names, and the provider account to join to the new user. An
+/// email someone's account has already is refused: its owner signs in and connects
+/// the provider from their profile.
+async fn from_provider(
+    state: &AppState,
+    identity: &Identity,
+    row: &mut SignUpRow,
+) -> ApiResult<()> {
+    let not_transferable = || ApiError::client_state_invalid("transfer");
+    let client_id = identity.client_id().ok_or_else(not_transferable)?;
+    let client = store::clients::get(&state.db, &client_id)
+        .await?
+        .ok_or_else(not_transferable)?;
+    let sign_in = match &client.sign_in_id {
+        Some(id) => store::sign_ins::get(&state.db, id).await?,
+        None => None,
+    }
+    .ok_or_else(not_transferable)?;
+    let verification_id = sign_in
+        .first_factor_verification_id
+        .clone()
+        .ok_or_else(not_transferable)?;
+    let found: flows::social::Identity = {
+        let held = store::verifications::get(&state.db, &verification_id)
+            .await?
+            .filter(|v| v.status == "transferable")
+            .and_then(|v| v.external_identity)
+            .ok_or_else(not_transferable)?;
+        serde_json::from_str(&held).map_err(|_| not_transferable())?
+    };
+    let settings = state.settings();
+    if !found.email.is_empty() && settings.identifiers.email_address != Requirement::Off {
+        if store::identifications::verified_exists(&state.db, EMAIL, &found.email).await? {
+            return Err(ApiError::identifier_exists("email_address"));
+        }
+        row.email_address = Some(found.email.clone());
+    }
+    if settings.identifiers.first_name != Requirement::Off {
+        row.first_name = non_empty(&found.first_name);
+    }
+    if settings.identifiers.last_name != Requirement::Off {
+        row.last_name = non_empty(&found.last_name);
+    }
+    // Taken once: the same proof makes one sign-up.
+    store::verifications::take_transferable(&state.db, &verification_id)
+        .await?
+        .ok_or_else(not_transferable)?;
+    if found.email_verified && row.email_address.is_some() {
+        let provider = flows::social::provider_for(state, &found.provider);
+        if provider.is_some_and(|p| p.trusts_verified_email()) {
+            let strategy = format!("from_{}", found.provider);
+            row.email_verification_id = Some(
+                store::verifications::create_verified_to(&state.db, &strategy, &found.email)
+                    .await?,
+            );
+        }
+    }
+    row.external_verification_id = Some(verification_id);
+    Ok(())
 }
 
 pub async fn get(
@@ -327,10 +393,18 @@ async fn try_complete(state: &AppState, identity: &Identity, id: &str) -> ApiRes
     if !rendered.missing_fields.is_empty() || !rendered.unverified_fields.is_empty() {
         return Ok(());
     }
-    let strategy = if row.email_address.is_some() {
-        "email_code"
-    } else {
-        "phone_code"
+    // A sign-up from a provider joins the provider's account to the new user.
+    let external = match &row.external_verification_id {
+        Some(id) => store::verifications::get(&state.db, id)
+            .await?
+            .and_then(|v| v.external_identity)
+            .and_then(|held| serde_json::from_str::<flows::social::Identity>(&held).ok()),
+        None => None,
+    };
+    let strategy = match (&external, row.email_address.is_some()) {
+        (Some(found), _) => found.provider.as_str(),
+        (None, true) => "email_code",
+        (None, false) => "phone_code",
     };
     let ip = identity.ip_string();
     let session = new_session(
@@ -342,7 +416,8 @@ async fn try_complete(state: &AppState, identity: &Identity, id: &str) -> ApiRes
         Owner::NewAccount,
     )
     .await?;
-    match store::sign_ups::complete(&state.db, &row, &session).await {
+    let profile = external.as_ref().map(|e| e.profile());
+    match store::sign_ups::complete(&state.db, &row, &session, profile.as_ref()).await {
         Ok(Some(_)) => identity.rotate(state).await,
         Ok(None) => Ok(()),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {

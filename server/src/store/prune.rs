@@ -27,6 +27,8 @@ pub struct Pruned {
     pub clients: u64,
     pub admin_sessions: u64,
     pub passkey_challenges: u64,
+    /// Trips to a provider nobody came back from.
+    pub oauth_flows: u64,
     /// Added but never answered ("Add a passkey", then the dialog closed).
     pub unfinished_passkeys: u64,
 }
@@ -77,6 +79,7 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
             AND id NOT IN (SELECT second_factor_verification_id FROM sign_ins WHERE second_factor_verification_id IS NOT NULL)
             AND id NOT IN (SELECT email_verification_id FROM sign_ups WHERE email_verification_id IS NOT NULL)
             AND id NOT IN (SELECT phone_verification_id FROM sign_ups WHERE phone_verification_id IS NOT NULL)
+            AND id NOT IN (SELECT external_verification_id FROM sign_ups WHERE external_verification_id IS NOT NULL)
             AND id NOT IN (SELECT first_factor_verification_id FROM session_verifications WHERE first_factor_verification_id IS NOT NULL)
             AND id NOT IN (SELECT second_factor_verification_id FROM session_verifications WHERE second_factor_verification_id IS NOT NULL)",
     )
@@ -157,6 +160,11 @@ pub async fn prune(db: &Db, now: i64) -> Result<Pruned, sqlx::Error> {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+    pruned.oauth_flows = sqlx::query("DELETE FROM oauth_flows WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     pruned.unfinished_passkeys =
         sqlx::query("DELETE FROM passkeys WHERE verified_at IS NULL AND created_at < $1")
             .bind(leftover)

@@ -19,6 +19,8 @@ pub struct SignUpRow {
     pub unsafe_metadata: String,
     pub email_verification_id: Option<String>,
     pub phone_verification_id: Option<String>,
+    /// A sign-up handed over from a provider's sign-in: its verification.
+    pub external_verification_id: Option<String>,
     pub created_user_id: Option<String>,
     pub created_session_id: Option<String>,
     pub locale: Option<String>,
@@ -28,7 +30,7 @@ pub struct SignUpRow {
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "id, client_id, status, email_address, phone_number, username, first_name, last_name, password_hash, unsafe_metadata, email_verification_id, phone_verification_id, created_user_id, created_session_id, locale, timezone, abandon_at, created_at, updated_at";
+const COLUMNS: &str = "id, client_id, status, email_address, phone_number, username, first_name, last_name, password_hash, unsafe_metadata, email_verification_id, phone_verification_id, external_verification_id, created_user_id, created_session_id, locale, timezone, abandon_at, created_at, updated_at";
 
 const LIFETIME_MS: i64 = 24 * 3600 * 1000;
 
@@ -59,8 +61,8 @@ pub async fn save(db: &Db, row: &SignUpRow) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO sign_ups (id, client_id, status, email_address, phone_number, username, first_name, last_name,
             password_hash, unsafe_metadata, email_verification_id, phone_verification_id, locale, timezone,
-            abandon_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            abandon_at, created_at, updated_at, external_verification_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
          ON CONFLICT (id) DO UPDATE SET
             email_address = excluded.email_address, phone_number = excluded.phone_number,
             username = excluded.username, first_name = excluded.first_name, last_name = excluded.last_name,
@@ -87,6 +89,7 @@ pub async fn save(db: &Db, row: &SignUpRow) -> Result<(), sqlx::Error> {
     .bind(row.abandon_at)
     .bind(row.created_at)
     .bind(row.updated_at)
+    .bind(&row.external_verification_id)
     .execute(&db.write)
     .await
     .map(|_| ())
@@ -134,6 +137,7 @@ pub async fn complete(
     db: &Db,
     row: &SignUpRow,
     session: &super::sessions::NewSession<'_>,
+    external: Option<&super::external_accounts::Profile<'_>>,
 ) -> Result<Option<(String, String)>, sqlx::Error> {
     let now = now_ms();
     let user_id = new_id("user");
@@ -220,6 +224,15 @@ pub async fn complete(
         .bind(&user_id)
         .execute(&mut *tx)
         .await?;
+    }
+    if let Some(profile) = external {
+        // Someone else's already (a race): the account is not made with it.
+        if super::external_accounts::insert(&mut tx, &user_id, profile)
+            .await?
+            .is_none()
+        {
+            return Ok(None);
+        }
     }
     super::sessions::insert(db, &mut tx, &session_id, &user_id, session, false).await?;
     sqlx::query(&format!("UPDATE clients SET last_active_session_id = $1, last_authentication_strategy = $2, {} WHERE id = $4", super::clients::next_version("$3")))

@@ -24,6 +24,12 @@ pub struct VerificationRow {
     pub created_at: i64,
     /// A passkey's challenge: the WebAuthn options the browser gets (Clerk's `nonce`).
     pub nonce: Option<String>,
+    /// A provider's verification: where the browser goes to prove it.
+    pub external_url: Option<String>,
+    /// Why a provider's verification failed or was handed on (Clerk's error code).
+    pub error_code: Option<String>,
+    /// The identity a provider vouched for (JSON), until a sign-up takes it over.
+    pub external_identity: Option<String>,
 }
 
 impl VerificationRow {
@@ -37,7 +43,7 @@ impl VerificationRow {
 }
 
 const COLUMNS: &str = "id, strategy, target, code_hash, status, attempts, expire_at, \
-                       verified_at, created_at, nonce";
+                       verified_at, created_at, nonce, external_url, error_code, external_identity";
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<VerificationRow>, sqlx::Error> {
     sqlx::query_as(&format!(
@@ -100,6 +106,93 @@ pub async fn create_passkey(
     .execute(&db.write)
     .await
     .map(|_| ())
+}
+
+/// A provider's verification (`oauth_google`, …): the browser goes to `url` to prove
+/// it, and the provider's callback settles it with [`settle_external`].
+pub async fn create_external(
+    db: &Db,
+    id: &str,
+    strategy: &str,
+    url: &str,
+    expire_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO verifications (id, strategy, status, attempts, expire_at, external_url, created_at)
+         VALUES ($1, $2, 'unverified', 0, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(strategy)
+    .bind(expire_at)
+    .bind(url)
+    .bind(now_ms())
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}
+
+/// What the provider said of a verification: `verified`, `failed` or `transferable`
+/// (the person is proven but has no account yet), with Clerk's error code and the
+/// identity. Only an unverified one is settled, once: `false` otherwise.
+pub async fn settle_external(
+    db: &Db,
+    id: &str,
+    status: &str,
+    error_code: Option<&str>,
+    identity: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let now = now_ms();
+    Ok(sqlx::query(
+        "UPDATE verifications SET status = $1, error_code = $2, external_identity = $3,
+             external_url = NULL, attempts = attempts + 1,
+             verified_at = CASE WHEN $1 = 'failed' THEN NULL ELSE $4 END
+         WHERE id = $5 AND status = 'unverified' AND external_url IS NOT NULL",
+    )
+    .bind(status)
+    .bind(error_code)
+    .bind(identity)
+    .bind(now)
+    .bind(id)
+    .execute(&db.write)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// A verification already done for `target`: an email address a provider vouched
+/// for (`from_oauth_google`).
+pub async fn create_verified_to(
+    db: &Db,
+    strategy: &str,
+    target: &str,
+) -> Result<String, sqlx::Error> {
+    let id = new_id("ver");
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO verifications (id, strategy, target, status, attempts, verified_at, created_at)
+         VALUES ($1, $2, $3, 'verified', 1, $4, $5)",
+    )
+    .bind(&id)
+    .bind(strategy)
+    .bind(target)
+    .bind(now)
+    .bind(now)
+    .execute(&db.write)
+    .await?;
+    Ok(id)
+}
+
+/// Takes over a provider's `transferable` verification for a sign-up, once: its
+/// identity (JSON), and the verification counts as verified from then on.
+pub async fn take_transferable(db: &Db, id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE verifications SET status = 'verified', error_code = NULL
+         WHERE id = $1 AND status = 'transferable' AND external_identity IS NOT NULL
+         RETURNING external_identity",
+    )
+    .bind(id)
+    .fetch_optional(&db.write)
+    .await
 }
 
 /// The passkey verification `id` is done; `false` when it was done already.

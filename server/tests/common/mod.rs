@@ -231,6 +231,9 @@ pub enum Mode {
 pub struct Browser {
     base: String,
     http: reqwest::Client,
+    /// The same cookies, following no redirect: a top-level navigation whose
+    /// `Location` the test reads (a provider's callback sends the browser on).
+    nav: reqwest::Client,
     pub mode: Mode,
     token: Arc<Mutex<Option<String>>>,
     pub session_id: Arc<Mutex<Option<String>>>,
@@ -267,13 +270,20 @@ impl Resp {
 
 impl Browser {
     pub fn new(base: &str, mode: Mode) -> Browser {
-        let http = reqwest::Client::builder()
-            .cookie_store(mode == Mode::Cookie)
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let mut http = reqwest::Client::builder();
+        if mode == Mode::Cookie {
+            http = http.cookie_provider(jar.clone());
+        }
+        let nav = reqwest::Client::builder()
+            .cookie_provider(jar)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
         Browser {
             base: base.to_owned(),
-            http,
+            http: http.build().unwrap(),
+            nav,
             mode,
             token: Arc::new(Mutex::new(None)),
             session_id: Arc::new(Mutex::new(None)),
@@ -415,6 +425,22 @@ impl Browser {
             json,
             headers,
         }
+    }
+
+    /// Goes to `url` as a top-level navigation (no `Origin`, no token added): its
+    /// status and where it sends the browser on.
+    pub async fn navigate(&self, url: &str) -> (StatusCode, Option<String>) {
+        let res = self
+            .nav
+            .get(url)
+            .send()
+            .await
+            .expect("navigation reaches the server");
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned());
+        (res.status(), location)
     }
 
     pub async fn get(&self, path: &str) -> Resp {

@@ -1,0 +1,183 @@
+//! The provider's way back: `GET /v1/oauth_callback?code&state` (Clerk's path, the
+//! redirect URI registered with each provider). The trip is found by its `state`,
+//! used once; the provider's answer settles the sign-in's first factor, which then
+//! goes on as after a password (a second factor when the account has one), and the
+//! browser is sent back to the app.
+
+use axum::{
+    extract::{Query, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+
+use crate::{
+    error::{ApiError, ApiResult},
+    flows::{
+        self,
+        lockout::Source,
+        social::{self, Refusal},
+    },
+    http::{identity::Mode, Identity},
+    state::AppState,
+    store,
+};
+
+#[derive(Debug, Deserialize)]
+pub struct Callback {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// `GET /v1/oauth_callback`.
+pub async fn callback(
+    State(state): State<AppState>,
+    identity: Identity,
+    Query(p): Query<Callback>,
+) -> ApiResult<Response> {
+    let flow = match p.state.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => store::oauth_flows::take(&state.db, s).await?,
+        None => None,
+    }
+    .ok_or_else(ApiError::oauth_callback_invalid)?;
+    // The trip belongs to the browser that started it: a link to someone else's
+    // trip must not sign its maker in as whoever follows it.
+    if flow.client_mode != Mode::Cookie.name()
+        || identity.client_id().as_deref() != Some(flow.client_id.as_str())
+    {
+        tracing::warn!("oauth callback from another browser than the one that started it");
+        return Err(ApiError::oauth_callback_invalid());
+    }
+    let sign_in = store::sign_ins::get(&state.db, &flow.sign_in_id)
+        .await?
+        .filter(|s| s.client_id == flow.client_id && s.status == "needs_identifier")
+        .ok_or_else(ApiError::oauth_callback_invalid)?;
+    let provider = social::provider_for(&state, &flow.provider)
+        .ok_or_else(ApiError::oauth_callback_invalid)?;
+
+    let outcome = match (&p.error, &p.code) {
+        (None, Some(code)) if !code.is_empty() => {
+            social::finish(&state, &provider, &flow, code).await
+        }
+        _ => Err(Refusal::AccessDenied),
+    };
+    let identity_found = match outcome {
+        Ok(found) => found,
+        Err(refusal) => {
+            store::verifications::settle_external(
+                &state.db,
+                &flow.verification_id,
+                "failed",
+                Some(refusal.code()),
+                None,
+            )
+            .await?;
+            return Ok(back_to(&flow.redirect_url, Some(refusal.code())));
+        }
+    };
+    let account = social::account_for(&state, &provider, &identity_found).await?;
+    let Some((user_id, _)) = account else {
+        // Proven, but nobody's: the sign-in hands over to a sign-up (Clerk's
+        // `transferable`), which takes the identity from the verification.
+        let kept = serde_json::to_string(&identity_found).map_err(|_| ApiError::internal())?;
+        store::verifications::settle_external(
+            &state.db,
+            &flow.verification_id,
+            "transferable",
+            Some("external_account_not_found"),
+            Some(&kept),
+        )
+        .await?;
+        return Ok(back_to(&flow.redirect_url, None));
+    };
+    let user = store::users::get(&state.db, &user_id)
+        .await?
+        .ok_or_else(ApiError::oauth_callback_invalid)?;
+    // A banned, administrator-locked or locked-out account stays shut, whatever the
+    // provider says.
+    let source = Source::of(&state, &identity, Some(&user.id)).await?;
+    if let Err(locked) = flows::lockout::ensure_unlocked(&state, &user, &source).await {
+        let code = locked.code;
+        store::verifications::settle_external(
+            &state.db,
+            &flow.verification_id,
+            "failed",
+            Some(code),
+            None,
+        )
+        .await?;
+        return Ok(back_to(&flow.redirect_url, Some(code)));
+    }
+    if !store::verifications::settle_external(
+        &state.db,
+        &flow.verification_id,
+        "verified",
+        None,
+        None,
+    )
+    .await?
+    {
+        return Err(ApiError::oauth_callback_invalid());
+    }
+    store::sign_ins::set_user(&state.db, &sign_in.id, &user.id).await?;
+    store::sign_ins::advance(
+        &state.db,
+        &sign_in.id,
+        "needs_identifier",
+        "needs_first_factor",
+    )
+    .await?;
+    super::sign_ins::after_first_factor(
+        &state,
+        &identity,
+        &sign_in,
+        &user,
+        &source,
+        &flow.provider,
+    )
+    .await?;
+    let done = store::sign_ins::get(&state.db, &sign_in.id)
+        .await?
+        .is_some_and(|s| s.status == "complete");
+    let target = match (&flow.action_complete_redirect_url, done) {
+        (Some(complete), true) => complete.as_str(),
+        _ => flow.redirect_url.as_str(),
+    };
+    Ok(back_to(target, None))
+}
+
+/// A 303 to the app's `url`, with Clerk's failure parameters when the trip failed.
+/// Query parameters go before the `#`: with hash routing the app's route lives there.
+fn back_to(url: &str, error: Option<&str>) -> Response {
+    let (base, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let mut extra = Vec::new();
+    if let Some(code) = error {
+        extra.push(("__clerk_status", "failed"));
+        extra.push(("__clerk_error_code", code));
+    }
+    let mut target = base.to_owned();
+    if !extra.is_empty() {
+        let query = serde_urlencoded::to_string(&extra).unwrap_or_default();
+        target.push(if base.contains('?') { '&' } else { '?' });
+        target.push_str(&query);
+    }
+    if let Some(f) = fragment {
+        target.push('#');
+        target.push_str(f);
+    }
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, target),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+    )
+        .into_response()
+}

@@ -1,0 +1,594 @@
+//! Sign-in with a provider, against a real OpenID Connect provider on loopback
+//! (`oidc-provider` from npm, OpenID Certified, standing in for Google): the code
+//! flow with PKCE, `state` used once and bound to the browser, an account with two-
+//! step verification still asked for its code, an unverified email never joined to
+//! an account, a new person handed over to sign-up.
+//!
+//! `cargo xtask test` installs the provider into `target/oidc-provider`; without it
+//! (a bare `cargo test`) these tests say so and pass over.
+
+mod common;
+
+use std::{
+    io::{BufRead, BufReader},
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+};
+
+use common::{account_with_2fa, Browser, Mode, TestServer};
+use fapi_server::config::SocialProvider;
+use reqwest::StatusCode;
+
+const CLIENT_ID: &str = "fapi-test-client";
+const CLIENT_SECRET: &str = "a secret the provider and the server share";
+const APP: &str = "http://localhost:8080";
+
+/// The provider's folder (`node_modules/oidc-provider` inside), if installed.
+fn provider_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("OIDC_PROVIDER_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/oidc-provider")
+        });
+    dir.join("node_modules/oidc-provider")
+        .is_dir()
+        .then_some(dir)
+}
+
+/// The provider process, stopped with the test.
+struct Provider {
+    child: Child,
+    issuer: String,
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// fapi-server with Google pointed at the provider, and the provider told where
+/// to send people back. `None` when the provider is not installed.
+async fn server_and_provider(
+    configure: impl FnOnce(&mut fapi_server::config::Settings),
+) -> Option<(TestServer, Provider)> {
+    let Some(dir) = provider_dir() else {
+        eprintln!("oidc-provider is not installed (cargo xtask test installs it): skipped");
+        return None;
+    };
+    let port = free_port();
+    let issuer = format!("http://127.0.0.1:{port}");
+    let server = TestServer::with(|s| {
+        s.social = vec![SocialProvider {
+            provider: "google".into(),
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+            issuer: Some(issuer.clone()),
+            name: None,
+            trust_verified_email: None,
+        }];
+        configure(s);
+    })
+    .await;
+    // Beside its node_modules: an ES module finds its imports from where it lies.
+    static COPY: std::sync::Once = std::sync::Once::new();
+    COPY.call_once(|| {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/provider.mjs");
+        std::fs::copy(script, dir.join("provider.mjs")).expect("the provider's script");
+    });
+    let mut child = Command::new("node")
+        .arg(dir.join("provider.mjs"))
+        .args([
+            &port.to_string(),
+            &format!("{}/v1/oauth_callback", server.base),
+            CLIENT_ID,
+            CLIENT_SECRET,
+        ])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("node runs");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = lines.any(|l| l.is_ok_and(|l| l.starts_with("listening ")));
+    assert!(ready, "the provider started");
+    // Read on: a closed pipe would end the provider at its next line of output.
+    std::thread::spawn(move || lines.for_each(drop));
+    Some((server, Provider { child, issuer }))
+}
+
+/// The person at the provider: signs in there as `login` (the provider's accounts
+/// are named by their email; `unverified:` makes the email unverified) and is sent
+/// back; answers the callback URL the provider sent the browser to.
+async fn at_provider(authorize: &str, login: &str) -> String {
+    let person = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let location = |r: &reqwest::Response| {
+        r.headers()
+            .get("location")
+            .unwrap_or_else(|| panic!("a redirect, got {}", r.status()))
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let issuer = authorize.split("/auth").next().unwrap().to_owned();
+    let absolute = |l: String| {
+        if l.starts_with('/') {
+            format!("{issuer}{l}")
+        } else {
+            l
+        }
+    };
+    let r = person.get(authorize).send().await.unwrap();
+    let interaction = absolute(location(&r));
+    let r = person
+        .post(&interaction)
+        .form(&[("login", login)])
+        .send()
+        .await
+        .unwrap();
+    let resume = absolute(location(&r));
+    let r = person.get(&resume).send().await.unwrap();
+    location(&r)
+}
+
+/// Starts "Continue with Google" on `browser`: the sign-in and the provider's URL.
+async fn continue_with_google(browser: &Browser) -> (String, String) {
+    let v = browser
+        .post(
+            "/v1/client/sign_ins",
+            &[
+                ("strategy", "oauth_google"),
+                ("redirect_url", &format!("{APP}/sign-in#/sso-callback")),
+                ("action_complete_redirect_url", &format!("{APP}/welcome")),
+            ],
+        )
+        .await
+        .ok();
+    let sign_in = &v["response"];
+    let ff = &sign_in["first_factor_verification"];
+    assert_eq!(ff["object"], "verification_oauth", "{v}");
+    assert_eq!(ff["status"], "unverified");
+    assert_eq!(ff["strategy"], "oauth_google");
+    let url = ff["external_verification_redirect_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (sign_in["id"].as_str().unwrap().to_owned(), url)
+}
+
+#[tokio::test]
+async fn a_known_account_signs_in_with_the_provider_and_it_is_joined() {
+    let Some((server, provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    browser.sign_up(&server, "alice@example.com", "Alice").await;
+    browser.sign_out().await;
+
+    let (sign_in, authorize) = continue_with_google(&browser).await;
+    assert!(authorize.starts_with(&format!("{}/auth?", provider.issuer)));
+    for part in [
+        "code_challenge_method=S256",
+        "nonce=",
+        "state=",
+        "scope=openid",
+    ] {
+        assert!(authorize.contains(part), "{part} in {authorize}");
+    }
+    let callback = at_provider(&authorize, "alice@example.com").await;
+    assert!(callback.starts_with(&format!("{}/v1/oauth_callback?", server.base)));
+    let (status, location) = browser.navigate(&callback).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some(&*format!("{APP}/welcome")));
+
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+    assert_eq!(
+        v["response"]["first_factor_verification"]["status"],
+        "verified"
+    );
+    let sid = v["response"]["created_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    browser.activate(&sid).await;
+    let me = browser.get("/v1/me").await.ok();
+    let accounts = &me["response"]["external_accounts"];
+    assert_eq!(accounts.as_array().unwrap().len(), 1, "{me}");
+    assert_eq!(accounts[0]["provider"], "oauth_google");
+    assert_eq!(accounts[0]["email_address"], "alice@example.com");
+    assert_eq!(accounts[0]["verification"]["status"], "verified");
+    // Joined by the email Google vouched for: the owner is told.
+    let notices = server.notices_to("alice@example.com").await;
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.contains("Google now signs you in")),
+        "{notices:?}"
+    );
+
+    // The next time, the provider account itself says whose account this is.
+    browser.sign_out().await;
+    let (_, authorize) = continue_with_google(&browser).await;
+    let callback = at_provider(&authorize, "alice@example.com").await;
+    let (_, location) = browser.navigate(&callback).await;
+    assert_eq!(location.as_deref(), Some(&*format!("{APP}/welcome")));
+}
+
+#[tokio::test]
+async fn a_banned_account_stays_shut() {
+    let Some((server, _provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    browser.sign_up(&server, "gina@example.com", "Gina").await;
+    let me = browser.get("/v1/me").await.ok();
+    let user_id = me["response"]["id"].as_str().unwrap().to_owned();
+    browser.sign_out().await;
+    fapi_server::store::users::set_banned(&server.state().db, &user_id, true)
+        .await
+        .unwrap();
+    let (sign_in, authorize) = continue_with_google(&browser).await;
+    let callback = at_provider(&authorize, "gina@example.com").await;
+    let (_, location) = browser.navigate(&callback).await;
+    assert!(
+        location.unwrap().contains("__clerk_error_code=user_locked"),
+        "back to the sign-in with the reason"
+    );
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(
+        v["response"]["first_factor_verification"]["status"],
+        "failed"
+    );
+    assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_account_with_two_step_verification_still_needs_its_code() {
+    let Some((server, _provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let browser = account_with_2fa(&server, "bob@example.com", "+14155553261").await;
+    let (sign_in, authorize) = continue_with_google(&browser).await;
+    let callback = at_provider(&authorize, "bob@example.com").await;
+    let (status, location) = browser.navigate(&callback).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Not signed in yet: back to the sign-in, which asks for the second factor.
+    assert_eq!(
+        location.as_deref(),
+        Some(&*format!("{APP}/sign-in#/sso-callback"))
+    );
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "needs_second_factor", "{v}");
+    assert!(v["response"]["created_session_id"].is_null());
+    assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
+
+    browser
+        .post(
+            &format!("/v1/client/sign_ins/{sign_in}/prepare_second_factor"),
+            &[("strategy", "phone_code")],
+        )
+        .await
+        .ok();
+    let code = server.last_code_to("+14155553261").await;
+    let v = browser.attempt_sms_code(&sign_in, &code).await.ok();
+    assert_eq!(v["response"]["status"], "complete");
+}
+
+#[tokio::test]
+async fn a_new_person_is_handed_over_to_sign_up() {
+    let Some((server, _provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    let (sign_in, authorize) = continue_with_google(&browser).await;
+    let callback = at_provider(&authorize, "newcomer@example.com").await;
+    let (_, location) = browser.navigate(&callback).await;
+    assert_eq!(
+        location.as_deref(),
+        Some(&*format!("{APP}/sign-in#/sso-callback"))
+    );
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    let ff = &v["response"]["first_factor_verification"];
+    assert_eq!(ff["status"], "transferable", "{v}");
+    assert_eq!(ff["error"]["code"], "external_account_not_found");
+    assert!(ff["external_verification_redirect_url"].is_null());
+    assert!(v["response"]["created_session_id"].is_null());
+
+    // clerk-js then turns it into a sign-up: the provider's email (verified, as
+    // Google vouched for it) and names, no password asked, and the account is made.
+    let v = browser
+        .post("/v1/client/sign_ups", &[("transfer", "true")])
+        .await
+        .ok();
+    let sign_up = &v["response"];
+    assert_eq!(sign_up["status"], "complete", "{v}");
+    assert_eq!(sign_up["email_address"], "newcomer@example.com");
+    assert_eq!(sign_up["first_name"], "Oidc");
+    assert_eq!(
+        sign_up["verifications"]["external_account"]["status"],
+        "verified"
+    );
+    assert_eq!(
+        sign_up["verifications"]["email_address"]["strategy"],
+        "from_oauth_google"
+    );
+    let sid = sign_up["created_session_id"].as_str().unwrap().to_owned();
+    browser.activate(&sid).await;
+    let me = browser.get("/v1/me").await.ok();
+    assert_eq!(
+        me["response"]["external_accounts"][0]["provider"],
+        "oauth_google"
+    );
+    assert_eq!(
+        me["response"]["email_addresses"][0]["verification"]["status"],
+        "verified"
+    );
+    assert_eq!(me["response"]["password_enabled"], false);
+
+    // The same proof makes one account.
+    browser.sign_out().await;
+    browser
+        .post("/v1/client/sign_ups", &[("transfer", "true")])
+        .await
+        .err(400, "client_state_invalid");
+
+    // Signing in with the provider again opens that account.
+    let (sign_in, authorize) = continue_with_google(&browser).await;
+    let callback = at_provider(&authorize, "newcomer@example.com").await;
+    let (_, location) = browser.navigate(&callback).await;
+    assert_eq!(location.as_deref(), Some(&*format!("{APP}/welcome")));
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "complete");
+}
+
+#[tokio::test]
+async fn an_unverified_email_from_the_provider_is_proven_by_code_at_sign_up() {
+    let Some((server, _provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    let (_, authorize) = continue_with_google(&browser).await;
+    let callback = at_provider(&authorize, "unverified:frank@example.com").await;
+    browser.navigate(&callback).await;
+    let v = browser
+        .post("/v1/client/sign_ups", &[("transfer", "true")])
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "missing_requirements", "{v}");
+    assert_eq!(
+        v["response"]["unverified_fields"],
+        serde_json::json!(["email_address"])
+    );
+    let id = v["response"]["id"].as_str().unwrap().to_owned();
+    browser
+        .post(
+            &format!("/v1/client/sign_ups/{id}/prepare_verification"),
+            &[("strategy", "email_code")],
+        )
+        .await
+        .ok();
+    let code = server.last_code_to("frank@example.com").await;
+    let v = browser.finish_sign_up(&id, &code).await.ok();
+    assert_eq!(v["response"]["status"], "complete");
+}
+
+#[tokio::test]
+async fn an_unverified_email_is_not_joined_to_the_account_with_it() {
+    let Some((server, _provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let owner = Browser::new(&server.base, Mode::Cookie);
+    owner.sign_up(&server, "carol@example.com", "Carol").await;
+    owner.sign_out().await;
+
+    // Someone registered carol's address at the provider without proving it.
+    let intruder = Browser::new(&server.base, Mode::Cookie);
+    let (sign_in, authorize) = continue_with_google(&intruder).await;
+    let callback = at_provider(&authorize, "unverified:carol@example.com").await;
+    intruder.navigate(&callback).await;
+    let v = intruder
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(
+        v["response"]["first_factor_verification"]["status"],
+        "transferable"
+    );
+    assert!(
+        v["response"]["user_data"].is_null(),
+        "nothing of carol's shows: {v}"
+    );
+    assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
+    // Nor can the proof become a second account with carol's address.
+    intruder
+        .post("/v1/client/sign_ups", &[("transfer", "true")])
+        .await
+        .err(422, "form_identifier_exists");
+}
+
+#[tokio::test]
+async fn an_untrusted_providers_verified_email_is_not_joined() {
+    let Some((server, _provider)) = server_and_provider(|s| {
+        s.social[0].trust_verified_email = Some(false);
+    })
+    .await
+    else {
+        return;
+    };
+    let owner = Browser::new(&server.base, Mode::Cookie);
+    owner.sign_up(&server, "dave@example.com", "Dave").await;
+    owner.sign_out().await;
+    let (sign_in, authorize) = continue_with_google(&owner).await;
+    let callback = at_provider(&authorize, "dave@example.com").await;
+    owner.navigate(&callback).await;
+    let v = owner
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(
+        v["response"]["first_factor_verification"]["status"],
+        "transferable"
+    );
+    assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_state_works_once_and_only_in_the_browser_that_started_it() {
+    let Some((server, _provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let victim = Browser::new(&server.base, Mode::Cookie);
+    victim.sign_up(&server, "erin@example.com", "Erin").await;
+    victim.sign_out().await;
+
+    // A trip someone else started, finished in the victim's browser: refused, and
+    // the one who started it is not signed in as the victim.
+    let attacker = Browser::new(&server.base, Mode::Cookie);
+    let (attack, authorize) = continue_with_google(&attacker).await;
+    let callback = at_provider(&authorize, "erin@example.com").await;
+    let (status, _) = victim.navigate(&callback).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let v = attacker
+        .get(&format!("/v1/client/sign_ins/{attack}"))
+        .await
+        .ok();
+    assert_ne!(v["response"]["status"], "complete");
+    assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
+
+    // A made-up state, and a callback without one.
+    let made_up = format!("{}/v1/oauth_callback?code=x&state=made-up", server.base);
+    assert_eq!(victim.navigate(&made_up).await.0, StatusCode::BAD_REQUEST);
+    let bare = format!("{}/v1/oauth_callback?code=x", server.base);
+    assert_eq!(victim.navigate(&bare).await.0, StatusCode::BAD_REQUEST);
+
+    // The right browser's callback works once; the same again is refused.
+    let (_, authorize) = continue_with_google(&victim).await;
+    let callback = at_provider(&authorize, "erin@example.com").await;
+    assert_eq!(victim.navigate(&callback).await.0, StatusCode::SEE_OTHER);
+    victim.sign_out().await;
+    assert_eq!(victim.navigate(&callback).await.0, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_refusal_at_the_provider_fails_the_verification() {
+    let Some((server, _provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    let (sign_in, authorize) = continue_with_google(&browser).await;
+    let state = authorize
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("state="))
+        .unwrap();
+    let denied = format!(
+        "{}/v1/oauth_callback?error=access_denied&state={state}",
+        server.base
+    );
+    let (status, location) = browser.navigate(&denied).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location.as_deref(),
+        Some(&*format!(
+            "{APP}/sign-in?__clerk_status=failed&__clerk_error_code=oauth_access_denied#/sso-callback"
+        ))
+    );
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    let ff = &v["response"]["first_factor_verification"];
+    assert_eq!(ff["status"], "failed");
+    assert_eq!(ff["error"]["code"], "oauth_access_denied");
+}
+
+#[tokio::test]
+async fn the_way_back_must_be_an_allowed_origin_and_providers_are_listed() {
+    let Some((server, _provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    for (param, url) in [
+        ("redirect_url", "https://evil.example/sso-callback"),
+        (
+            "action_complete_redirect_url",
+            "https://evil.example/welcome",
+        ),
+    ] {
+        let mut form = vec![
+            ("strategy", "oauth_google"),
+            ("redirect_url", "http://localhost:8080/sso-callback"),
+        ];
+        form.retain(|(k, _)| *k != param);
+        form.push((param, url));
+        let e = browser
+            .post("/v1/client/sign_ins", &form)
+            .await
+            .err(422, "form_param_value_invalid");
+        assert_eq!(e["meta"]["param_name"], param);
+    }
+    let e = browser
+        .post("/v1/client/sign_ins", &[("strategy", "oauth_google")])
+        .await
+        .err(422, "form_param_missing");
+    assert_eq!(e["meta"]["param_name"], "redirect_url");
+    // A provider that is not configured is no strategy at all.
+    browser
+        .post(
+            "/v1/client/sign_ins",
+            &[
+                ("strategy", "oauth_github"),
+                ("redirect_url", "http://localhost:8080/cb"),
+            ],
+        )
+        .await
+        .err(422, "form_param_value_invalid");
+
+    // A client known by a token, not a cookie, cannot be told apart at the callback.
+    let app = Browser::new(&server.base, Mode::DevBrowser);
+    app.setup().await;
+    app.post(
+        "/v1/client/sign_ins",
+        &[
+            ("strategy", "oauth_google"),
+            ("redirect_url", "http://localhost:8080/cb"),
+        ],
+    )
+    .await
+    .err(400, "oauth_cookie_required");
+
+    let env = browser.get("/v1/environment").await.ok();
+    let google = &env["user_settings"]["social"]["oauth_google"];
+    assert_eq!(google["enabled"], true, "{env}");
+    assert_eq!(google["authenticatable"], true);
+    assert_eq!(google["name"], "Google");
+    assert!(!env.to_string().contains(CLIENT_SECRET));
+}
