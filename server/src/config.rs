@@ -98,8 +98,8 @@ pub struct Settings {
     /// Named JWT templates (`[[jwt_templates]]`): tokens with their own claims and
     /// lifetime for a third-party service (Clerk's `getToken({ template })`).
     pub jwt_templates: Vec<JwtTemplate>,
-    /// Sign-in with a provider (`[[social]]`): Google, Microsoft, GitLab, Apple or any
-    /// OpenID Connect provider, as Clerk's "Continue with Google".
+    /// Sign-in with a provider (`[[social]]`): Google, GitLab or any OpenID Connect
+    /// provider, as Clerk's "Continue with Google".
     pub social: Vec<SocialProvider>,
     /// `FAPI_DASHBOARD_PASSWORD`: an administrator named by `FAPI_DASHBOARD_ADMIN`
     /// (default `admin`), hashed at start. Never printed.
@@ -242,8 +242,10 @@ pub struct SocialProvider {
     pub name: Option<String>,
     /// Whether the provider's `email_verified` is taken as proof that the person owns
     /// the address, so that a sign-in joins the account with that email. Only for
-    /// providers that own or check the addresses they vouch for: the default for Google
-    /// only (Microsoft's `email`, for one, is not checked by Microsoft). Otherwise the
+    /// providers that own or check every address they vouch for. Unset: only Google's
+    /// own addresses (`@gmail.com`) from Google's own issuer; a Google account can
+    /// carry any address whose mail its maker once received (a lapsed company domain
+    /// bought again), and Microsoft's `email` is not checked at all. Otherwise the
     /// account with that email keeps signing in as before, and a sign-up with it is
     /// refused as taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -251,13 +253,32 @@ pub struct SocialProvider {
 }
 
 impl SocialProvider {
-    /// Providers whose settings are known: (name, issuer, button name, trusted emails).
-    const KNOWN: &'static [(&'static str, &'static str, &'static str, bool)] = &[
-        ("google", "https://accounts.google.com", "Google", true),
-        ("gitlab", "https://gitlab.com", "GitLab", false),
+    /// Providers whose settings are known: (name, issuer, button name, the email
+    /// domains the provider owns).
+    const KNOWN: &'static [(
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+    )] = &[
+        (
+            "google",
+            "https://accounts.google.com",
+            "Google",
+            &["gmail.com", "googlemail.com"],
+        ),
+        ("gitlab", "https://gitlab.com", "GitLab", &[]),
     ];
 
-    fn known(&self) -> Option<&'static (&'static str, &'static str, &'static str, bool)> {
+    #[allow(clippy::type_complexity)]
+    fn known(
+        &self,
+    ) -> Option<&'static (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+    )> {
         Self::KNOWN.iter().find(|k| k.0 == self.provider)
     }
 
@@ -282,9 +303,21 @@ impl SocialProvider {
         }
     }
 
-    pub fn trusts_verified_email(&self) -> bool {
-        self.trust_verified_email
-            .unwrap_or_else(|| self.known().is_some_and(|k| k.3))
+    /// Whether this provider's `email_verified` proves `email` is the person's (see
+    /// `trust_verified_email`): by default only for the addresses a built-in provider
+    /// owns, and only when it is the provider's own issuer.
+    pub fn vouches_for(&self, email: &str) -> bool {
+        if let Some(trusted) = self.trust_verified_email {
+            return trusted;
+        }
+        let Some(known) = self.known().filter(|k| self.issuer() == k.1) else {
+            return false;
+        };
+        let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+        known
+            .3
+            .iter()
+            .any(|owned| domain.eq_ignore_ascii_case(owned))
     }
 
     /// Refuses a provider that cannot work, or one configured twice.
@@ -1705,7 +1738,19 @@ mod tests {
         s.validate().unwrap();
         let printed = s.printable().unwrap();
         assert!(!printed.contains("very-secret"), "{printed}");
-        assert!(google.trusts_verified_email());
+        assert!(google.vouches_for("someone@gmail.com"));
+        assert!(
+            !google.vouches_for("alice@startup.example"),
+            "a Google account may carry any address whose mail its maker once received"
+        );
+        let lookalike = SocialProvider {
+            issuer: Some("https://login.acme.example".into()),
+            ..google.clone()
+        };
+        assert!(
+            !lookalike.vouches_for("someone@gmail.com"),
+            "not Google's issuer"
+        );
         // Two of one provider, an own provider without an issuer, a plain-http issuer
         // off loopback, a missing secret: refused.
         for bad in [
@@ -1736,7 +1781,7 @@ mod tests {
             ..google
         };
         assert!(
-            !acme.trusts_verified_email(),
+            !acme.vouches_for("someone@gmail.com"),
             "only the built-in ones are trusted by default"
         );
         assert_eq!(acme.display_name(), "acme");

@@ -74,7 +74,8 @@ async fn server_and_provider(
             client_secret: CLIENT_SECRET.into(),
             issuer: Some(issuer.clone()),
             name: None,
-            trust_verified_email: None,
+            // The stand-in is no Google: the instance trusts it to check emails.
+            trust_verified_email: Some(true),
         }];
         configure(s);
     })
@@ -320,8 +321,17 @@ async fn a_new_person_is_handed_over_to_sign_up() {
     assert!(ff["external_verification_redirect_url"].is_null());
     assert!(v["response"]["created_session_id"].is_null());
 
-    // clerk-js then turns it into a sign-up: the provider's email (verified, as
-    // Google vouched for it) and names, no password asked, and the account is made.
+    // A sign-up refused for what it was sent does not use the handover up.
+    browser
+        .post(
+            "/v1/client/sign_ups",
+            &[("transfer", "true"), ("username", "not-on-this-instance")],
+        )
+        .await
+        .err(422, "form_param_unknown");
+
+    // clerk-js then turns it into a sign-up: the provider's email (verified, as the
+    // provider vouched for it) and names, no password asked, and the account is made.
     let v = browser
         .post("/v1/client/sign_ups", &[("transfer", "true")])
         .await

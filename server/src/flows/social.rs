@@ -356,7 +356,7 @@ pub async fn account_for(
         store::external_accounts::refresh(&state.db, &account.id, &identity.profile()).await?;
         return Ok(Some((account.user_id.clone(), account)));
     }
-    let vouched = provider.trusts_verified_email() && identity.email_verified;
+    let vouched = provider.vouches_for(&identity.email) && identity.email_verified;
     if !vouched || identity.email.is_empty() {
         return Ok(None);
     }

@@ -166,6 +166,12 @@ pub async fn create(
         from_provider(&state, &identity, &mut row).await?;
     }
     merge(&state, &mut row, &p).await?;
+    if let Some(handed_over) = &row.external_verification_id {
+        // Taken once, and only once the sign-up is sound: the same proof makes one.
+        store::verifications::take_transferable(&state.db, handed_over)
+            .await?
+            .ok_or_else(|| ApiError::client_state_invalid("transfer"))?;
+    }
     row.client_id = identity.client_or_create(&state).await?;
     store::sign_ups::save(&state.db, &row).await?;
     store::sign_ups::abandon_others(&state.db, &row.client_id, &row.id).await?;
@@ -223,13 +229,9 @@ async fn from_provider(
     if settings.identifiers.last_name != Requirement::Off {
         row.last_name = non_empty(&found.last_name);
     }
-    // Taken once: the same proof makes one sign-up.
-    store::verifications::take_transferable(&state.db, &verification_id)
-        .await?
-        .ok_or_else(not_transferable)?;
     if found.email_verified && row.email_address.is_some() {
         let provider = flows::social::provider_for(state, &found.provider);
-        if provider.is_some_and(|p| p.trusts_verified_email()) {
+        if provider.is_some_and(|p| p.vouches_for(&found.email)) {
             let strategy = format!("from_{}", found.provider);
             row.email_verification_id = Some(
                 store::verifications::create_verified_to(&state.db, &strategy, &found.email)
