@@ -697,3 +697,34 @@ fn a_type_name_the_test_does_not_know_fails() {
         "{err}"
     );
 }
+
+/// Sign-in with a provider, as real Clerk answers it: the environment's `social`
+/// entry (what fapi-server now writes for `[[social]]`), and a sign-in whose
+/// provider proved someone with no account (`transferable`, with Clerk's error).
+#[test]
+fn provider_sign_in_reads_as_real_clerk_writes_it() {
+    let read = |name: &str| {
+        let text = std::fs::read_to_string(format!("{DIR}/fixtures/{name}")).unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        v.get("response").cloned().unwrap_or(v).to_string()
+    };
+    let env: Environment = both(
+        "test-environment-clerk-js.json",
+        &read("test-environment-clerk-js.json"),
+    )
+    .unwrap();
+    let google = &env.user_settings.social["oauth_google"];
+    assert!(google.enabled && google.authenticatable);
+    assert_eq!(google.strategy, "oauth_google");
+    assert_eq!(google.name, "Google");
+
+    let si: SignIn = both(
+        "spec-sign-in-oauth-transferable.json",
+        &read("spec-sign-in-oauth-transferable.json"),
+    )
+    .unwrap();
+    let ff = si.first_factor_verification.unwrap();
+    assert_eq!(ff.status, VerificationStatus::Transferable);
+    assert_eq!(ff.error.unwrap().code, "external_account_not_found");
+    assert_eq!(ff.external_verification_redirect_url, None);
+}
