@@ -55,6 +55,13 @@ pub fn take_query_param(name: &str) -> Option<String> {
     Some(value)
 }
 
+/// Full page navigation that adds a history entry (Back returns here).
+pub fn assign(url: &str) {
+    if let Some(w) = window() {
+        let _ = w.location().assign(url);
+    }
+}
+
 /// Full page navigation that replaces the current history entry.
 pub fn replace(url: &str) {
     if let Some(w) = window() {

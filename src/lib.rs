@@ -40,7 +40,7 @@ pub mod webauthn;
 pub use appearance::{Appearance, Variables};
 pub use clerk::{
     jwt_expiry, Clerk, ClerkState, IdentificationKind, Modal, PasskeyFlow, RedirectOptions,
-    Subscription, Urls,
+    RedirectOutcome, Subscription, Urls,
 };
 pub use context::ClerkContext;
 pub use error::{ApiFailure, ClerkError};
@@ -52,11 +52,11 @@ pub use localization::Localization;
 pub mod prelude {
     pub use crate::{
         components::{
-            ButtonMode, ClerkLoaded, ClerkLoading, ClerkProvider, Protect, RedirectToSignIn,
-            RedirectToSignUp, RedirectToUserProfile, Routing, Show, SignIn, SignInButton,
-            SignOutButton, SignUp, SignUpButton, SignedIn, SignedOut, TaskResetPassword,
-            TaskSetupMfa, TaskUrls, UserButton, UserProfile, UserProfileMode, UserProfilePage,
-            UserVerification, When,
+            AuthenticateWithRedirectCallback, ButtonMode, ClerkLoaded, ClerkLoading, ClerkProvider,
+            Protect, RedirectToSignIn, RedirectToSignUp, RedirectToUserProfile, Routing, Show,
+            SignIn, SignInButton, SignOutButton, SignUp, SignUpButton, SignedIn, SignedOut,
+            TaskResetPassword, TaskSetupMfa, TaskUrls, UserButton, UserProfile, UserProfileMode,
+            UserProfilePage, UserVerification, When,
         },
         hooks::{
             use_auth, use_auth_with, use_clerk, use_modals, use_reverification, use_session,

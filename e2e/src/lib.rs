@@ -159,8 +159,16 @@ impl Page {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let text = self
+            .c
+            .execute(
+                "return document.body ? document.body.innerText : '';",
+                vec![],
+            )
+            .await
+            .unwrap_or_default();
         panic!(
-            "never reached {path}; at {}",
+            "never reached {path}; at {}, showing {text}",
             self.c.current_url().await.unwrap()
         );
     }

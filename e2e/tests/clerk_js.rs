@@ -814,3 +814,164 @@ async fn clerk_js_creates_a_passkey_and_signs_in_with_it() {
     );
     page.c.close().await.unwrap();
 }
+
+/// Starts `signIn.authenticateWithRedirect` for the loopback provider (the page then
+/// leaves for it), and signs in there as `login`: the browser comes back through
+/// fapi-server's callback to `/?sso-callback`, or `/?signed-in` when that finished.
+async fn sign_in_at_provider(page: &Page, login: &str) {
+    ok(
+        page,
+        "Clerk.client.signIn.authenticateWithRedirect({ strategy: 'oauth_loopback_id',
+             redirectUrl: location.origin + '/?sso-callback',
+             redirectUrlComplete: location.origin + '/?signed-in' })
+           .catch((e) => { window.ssoError = String(e && (e.longMessage || e.message) || e); });
+         return null;",
+        json!({}),
+    )
+    .await;
+    page.type_into("input[name=login]", login).await;
+    page.click("button").await;
+}
+
+/// `Clerk.handleRedirectCallback` on the way back, with clerk-js's navigation
+/// handed to us (`customNavigate`): where it sent the browser, and who is signed in.
+async fn handle_redirect_callback(page: &Page) -> Value {
+    ok(
+        page,
+        "let to = null;
+         await Clerk.handleRedirectCallback(
+             { signInFallbackRedirectUrl: '/?signed-in', signUpFallbackRedirectUrl: '/?signed-up',
+               secondFactorUrl: '/?factor-two' },
+             (url) => { to = String(url); });
+         return { to, user: Clerk.user ? Clerk.user.primaryEmailAddress.emailAddress : null,
+                  signIn: Clerk.client.signIn.status };",
+        json!({}),
+    )
+    .await
+}
+
+/// Sign-in with a provider through the official SDK, against fapi-server and the
+/// OpenID Connect provider on loopback (offered as `oauth_loopback_id`):
+/// `signIn.authenticateWithRedirect`, then `handleRedirectCallback` makes an account
+/// for someone new (Clerk's `transferable` sign-in into `signUp.create({ transfer })`);
+/// an account with two-step verification is sent to its second factor, which clerk-js
+/// then finishes as after a password.
+#[tokio::test]
+async fn clerk_js_signs_in_with_a_provider() {
+    let base = e2e::env("SOCIAL_CLERK_JS_URL");
+    let page = Page::at(&base).await;
+    page.goto("/").await;
+    loaded(&page).await;
+    let social = ok(
+        &page,
+        "const env = Clerk.__internal_environment ?? Clerk.__unstable__environment;
+         const s = env.userSettings.social.oauth_loopback_id;
+         return { enabled: s.enabled, name: s.name, strategy: s.strategy };",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        social,
+        json!({ "enabled": true, "name": "Loopback ID", "strategy": "oauth_loopback_id" })
+    );
+    let n = unique();
+    let newcomer = format!("sso.new.{n}@example.com");
+    sign_in_at_provider(&page, &newcomer).await;
+    page.wait_path("/").await;
+    loaded(&page).await;
+    let url = page.c.current_url().await.unwrap();
+    assert_eq!(url.query(), Some("sso-callback"), "{url}");
+    let first = ok(
+        &page,
+        "const v = Clerk.client.signIn.firstFactorVerification;
+         return { status: v.status, error: v.error && v.error.code };",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        first,
+        json!({ "status": "transferable", "error": "external_account_not_found" })
+    );
+    // The sign-up is made and its session set active; clerk-js then goes on to the
+    // after-sign-up page itself (`setActive`'s navigation is its own).
+    handle_redirect_callback(&page).await;
+    let mut at = String::new();
+    for _ in 0..100 {
+        at = page.c.current_url().await.unwrap().to_string();
+        if at.ends_with("?signed-up") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(at.ends_with("?signed-up"), "{at}");
+    loaded(&page).await;
+    let signed_in = ok(
+        &page,
+        "return { user: Clerk.user.primaryEmailAddress.emailAddress,
+                  verified: Clerk.user.primaryEmailAddress.verification.status,
+                  password: Clerk.user.passwordEnabled,
+                  accounts: Clerk.user.externalAccounts.map(a => a.provider) };",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        signed_in,
+        json!({ "user": newcomer, "verified": "verified", "password": false,
+                "accounts": ["loopback_id"] })
+    );
+    page.c.close().await.unwrap();
+
+    // An account with two-step verification (its email reserved for it), in another
+    // browser: the provider says yes, clerk-js is sent to the second factor.
+    let page = Page::at(&base).await;
+    page.goto("/").await;
+    loaded(&page).await;
+    let email = format!("sso.2fa.{n}@example.com");
+    sign_up_with_email_code(&page, &email).await;
+    ok(
+        &page,
+        "const id = Clerk.user.primaryEmailAddressId;
+         await Clerk.getFapiClient().request({ method: 'PATCH',
+             path: `/me/email_addresses/${id}`, body: { reservedForSecondFactor: true },
+             sessionId: Clerk.session.id });
+         return null;",
+        json!({}),
+    )
+    .await;
+    sign_out(&page).await;
+    sign_in_at_provider(&page, &email).await;
+    page.wait_path("/").await;
+    loaded(&page).await;
+    let back = handle_redirect_callback(&page).await;
+    assert_eq!(back["signIn"], "needs_second_factor", "{back}");
+    assert_eq!(back["user"], Value::Null);
+    assert!(
+        back["to"].as_str().unwrap().contains("factor-two"),
+        "{back}"
+    );
+    let done = ok(
+        &page,
+        "const si = Clerk.client.signIn;
+         const f = si.supportedSecondFactors.find(f => f.strategy === 'email_code');
+         await si.prepareSecondFactor({ strategy: 'email_code', emailAddressId: f.emailAddressId });
+         return si.status;",
+        json!({}),
+    )
+    .await;
+    assert_eq!(done, "needs_second_factor");
+    let code = page.code(&email, 2).await;
+    let done = ok(
+        &page,
+        "const si = await Clerk.client.signIn.attemptSecondFactor({ strategy: 'email_code', code: args.code });
+         await Clerk.setActive({ session: si.createdSessionId });
+         return { status: si.status, user: Clerk.user.primaryEmailAddress.emailAddress,
+                  accounts: Clerk.user.externalAccounts.map(a => a.provider) };",
+        json!({ "code": code }),
+    )
+    .await;
+    assert_eq!(
+        done,
+        json!({ "status": "complete", "user": email, "accounts": ["loopback_id"] })
+    );
+    page.c.close().await.unwrap();
+}

@@ -709,34 +709,84 @@ pub async fn client_knowing(
 /// A provider account joined to the user, as Clerk's `external_account`.
 pub fn external_account(
     row: &crate::store::external_accounts::ExternalAccountRow,
-) -> serde_json::Value {
-    serde_json::json!({
-        "object": "external_account",
-        "id": row.id,
-        "provider": row.provider,
-        "identification_id": row.identification_id,
-        "provider_user_id": row.provider_user_id,
-        "approved_scopes": row.approved_scopes,
-        "email_address": row.email_address,
-        "first_name": row.first_name,
-        "last_name": row.last_name,
-        "avatar_url": "",
-        "image_url": "",
-        "username": null,
-        "phone_number": null,
-        "public_metadata": {},
-        "label": null,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
-        "verification": {
-            "object": "verification_oauth",
-            "status": "verified",
-            "strategy": row.provider,
-            "attempts": null,
-            "expire_at": null,
-            "error": null,
-        },
-    })
+) -> t::ExternalAccount {
+    t::ExternalAccount {
+        object: "external_account".into(),
+        id: row.id.clone(),
+        provider: row.provider.clone(),
+        identification_id: row.identification_id.clone(),
+        provider_user_id: row.provider_user_id.clone(),
+        approved_scopes: row.approved_scopes.clone(),
+        email_address: row.email_address.clone(),
+        first_name: row.first_name.clone(),
+        last_name: row.last_name.clone(),
+        image_url: String::new(),
+        username: None,
+        phone_number: None,
+        public_metadata: serde_json::json!({}),
+        label: None,
+        verification: Some(oauth_verification(
+            &row.provider,
+            t::VerificationStatus::Verified,
+            None,
+            None,
+        )),
+        created_at: Some(row.created_at),
+        updated_at: Some(row.updated_at),
+    }
+}
+
+/// What connecting a provider answers: an account not yet joined, whose
+/// verification sends the browser to the provider (`url`) until `expire_at`.
+pub fn connecting_account(
+    id: &str,
+    provider: &str,
+    url: &str,
+    expire_at: i64,
+) -> t::ExternalAccount {
+    t::ExternalAccount {
+        object: "external_account".into(),
+        id: id.to_owned(),
+        provider: provider.to_owned(),
+        identification_id: String::new(),
+        provider_user_id: String::new(),
+        approved_scopes: String::new(),
+        email_address: String::new(),
+        first_name: String::new(),
+        last_name: String::new(),
+        image_url: String::new(),
+        username: None,
+        phone_number: None,
+        public_metadata: serde_json::json!({}),
+        label: None,
+        verification: Some(oauth_verification(
+            provider,
+            t::VerificationStatus::Unverified,
+            Some(url),
+            Some(expire_at),
+        )),
+        created_at: None,
+        updated_at: None,
+    }
+}
+
+fn oauth_verification(
+    provider: &str,
+    status: t::VerificationStatus,
+    url: Option<&str>,
+    expire_at: Option<i64>,
+) -> t::Verification {
+    t::Verification {
+        object: Some("verification_oauth".into()),
+        status,
+        strategy: t::Strategy::from(provider),
+        attempts: None,
+        expire_at,
+        error: None,
+        channel: None,
+        nonce: None,
+        external_verification_redirect_url: url.map(str::to_owned),
+    }
 }
 
 pub fn passkey(row: &crate::store::passkeys::PasskeyRow, nonce: Option<String>) -> t::Passkey {

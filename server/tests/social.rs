@@ -602,3 +602,109 @@ async fn the_way_back_must_be_an_allowed_origin_and_providers_are_listed() {
     assert_eq!(google["name"], "Google");
     assert!(!env.to_string().contains(CLIENT_SECRET));
 }
+
+#[tokio::test]
+async fn a_provider_is_connected_from_the_profile_and_removed() {
+    let Some((server, provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    browser.sign_up(&server, "carol@example.com", "Carol").await;
+    let connect = |b: &Browser| {
+        let b = b.clone();
+        async move {
+            b.post(
+                "/v1/me/external_accounts",
+                &[
+                    ("strategy", "oauth_google"),
+                    ("redirect_url", &format!("{APP}/user")),
+                    ("additional_scope", "calendar"),
+                ],
+            )
+            .await
+            .ok()
+        }
+    };
+    let v = connect(&browser).await;
+    let pending = &v["response"];
+    assert_eq!(pending["object"], "external_account", "{v}");
+    assert_eq!(pending["provider"], "oauth_google");
+    assert_eq!(pending["verification"]["status"], "unverified");
+    let authorize = pending["verification"]["external_verification_redirect_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(authorize.starts_with(&format!("{}/auth?", provider.issuer)));
+    // The provider's account has another email: connecting is proof enough.
+    let callback = at_provider(&authorize, "carol.elsewhere@example.com").await;
+    let (status, location) = browser.navigate(&callback).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some(&*format!("{APP}/user")));
+    let me = browser.get("/v1/me").await.ok();
+    let accounts = me["response"]["external_accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 1, "{me}");
+    assert_eq!(accounts[0]["email_address"], "carol.elsewhere@example.com");
+    let id = accounts[0]["id"].as_str().unwrap().to_owned();
+    let notices = server.notices_to("carol@example.com").await;
+    assert!(
+        notices.iter().any(|n| n.contains("from your profile")),
+        "{notices:?}"
+    );
+
+    // The same provider account for someone else: refused, back with the reason.
+    let other = Browser::new(&server.base, Mode::Cookie);
+    other.sign_up(&server, "dave@example.com", "Dave").await;
+    let v = connect(&other).await;
+    let authorize = v["response"]["verification"]["external_verification_redirect_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let callback = at_provider(&authorize, "carol.elsewhere@example.com").await;
+    let (_, location) = other.navigate(&callback).await;
+    assert_eq!(
+        location.as_deref(),
+        Some(&*format!(
+            "{APP}/user?__clerk_status=failed&__clerk_error_code=external_account_exists"
+        ))
+    );
+    let me = other.get("/v1/me").await.ok();
+    assert!(me["response"]["external_accounts"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // A provider nobody configured, and no way back: refused, nothing started.
+    other
+        .post(
+            "/v1/me/external_accounts",
+            &[("strategy", "oauth_nobody"), ("redirect_url", APP)],
+        )
+        .await
+        .err(422, "form_param_value_invalid");
+    other
+        .post("/v1/me/external_accounts", &[("strategy", "oauth_google")])
+        .await
+        .err(422, "form_param_missing");
+
+    // Removed: gone from the user, and the owner is told.
+    let v = browser
+        .delete(&format!("/v1/me/external_accounts/{id}"))
+        .await
+        .ok();
+    assert_eq!(v["response"]["deleted"], true);
+    let me = browser.get("/v1/me").await.ok();
+    assert!(me["response"]["external_accounts"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let notices = server.notices_to("carol@example.com").await;
+    assert!(
+        notices.iter().any(|n| n.contains("disconnected")),
+        "{notices:?}"
+    );
+    // Someone else's account id is nobody's here.
+    other
+        .delete(&format!("/v1/me/external_accounts/{id}"))
+        .await
+        .err(404, "resource_not_found");
+}

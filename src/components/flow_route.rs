@@ -14,6 +14,8 @@ use yew::prelude::*;
 /// Where the "set up two-step verification" task lives in a flow, as in Clerk.
 pub(crate) const TASK_SETUP_MFA: &str = "tasks/setup-mfa";
 pub(crate) const TASK_RESET_PASSWORD: &str = "tasks/reset-password";
+/// Where the browser comes back from a provider (Clerk's name).
+pub(crate) const SSO_CALLBACK: &str = "sso-callback";
 
 /// How `<SignIn/>` and `<SignUp/>` keep their step in the URL (Clerk's `routing`).
 ///
@@ -56,6 +58,9 @@ impl Routing {
 /// assert_eq!(step_of(Routing::Path, "/sign-in", "/sign-in/factor-two", ""), "factor-two");
 /// assert_eq!(step_of(Routing::Path, "/sign-in/", "/sign-in", ""), "");
 /// assert_eq!(step_of(Routing::Path, "/sign-in", "/sign-into/x", ""), "");
+/// // A step in the hash, from a link that could not know the page's routing.
+/// assert_eq!(step_of(Routing::Path, "/sign-in", "/sign-in", "#/sso-callback"), "sso-callback");
+/// assert_eq!(step_of(Routing::Path, "/sign-in", "/sign-in/factor-one", "#/sso-callback"), "factor-one");
 /// assert_eq!(step_of(Routing::Hash, "", "/login", "#/tasks/setup-mfa"), "tasks/setup-mfa");
 /// assert_eq!(step_of(Routing::Hash, "", "/login", "#/factor-one?redirect_url=%2F"), "factor-one");
 /// ```
@@ -64,19 +69,32 @@ pub fn step_of(routing: Routing, base: &str, pathname: &str, hash: &str) -> Stri
         Routing::Path => {
             let base = base.trim_end_matches('/');
             match pathname.strip_prefix(base) {
+                // A link from elsewhere (a provider's way back, another flow) cannot
+                // know how the page routes its steps: a step in the hash counts too.
+                Some("" | "/") if step_in_hash(hash).is_some() => hash_step(hash),
                 Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
                 _ => "",
             }
         }
-        // A hash may carry a query (`#/?redirect_url=…`, as Clerk's hosted pages write).
-        Routing::Hash => hash
-            .trim_start_matches('#')
-            .split('?')
-            .next()
-            .unwrap_or_default(),
+        Routing::Hash => hash_step(hash),
         Routing::Virtual => "",
     };
     step.trim_matches('/').to_owned()
+}
+
+/// The step a hash names. A hash may carry a query (`#/?redirect_url=…`, as Clerk's
+/// hosted pages write).
+fn hash_step(hash: &str) -> &str {
+    hash.trim_start_matches('#')
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .trim_matches('/')
+}
+
+/// A step handed to a path-routed page in its hash (`#/factor-two`).
+fn step_in_hash(hash: &str) -> Option<&str> {
+    Some(hash_step(hash)).filter(|s| hash.starts_with("#/") && !s.is_empty())
 }
 
 /// The URL of `step`, keeping the page's query (its `redirect_url`) and a hash's query.
@@ -89,6 +107,7 @@ pub fn step_of(routing: Routing, base: &str, pathname: &str, hash: &str) -> Stri
 ///     "/sign-in/factor-two?redirect_url=%2Fp"
 /// );
 /// assert_eq!(at(Routing::Path, "/sign-in/", "/sign-in/factor-two", "", "", ""), "/sign-in");
+/// assert_eq!(at(Routing::Path, "/sign-in", "/sign-in", "", "#/sso-callback", "factor-two"), "/sign-in/factor-two");
 /// assert_eq!(
 ///     at(Routing::Path, "/sign-in", "/sign-in", "", "#/?redirect_url=%2F", "factor-one"),
 ///     "/sign-in/factor-one#/?redirect_url=%2F"
@@ -109,6 +128,12 @@ pub fn step_url(
     match routing {
         Routing::Path => {
             let base = base.trim_end_matches('/');
+            // A step handed over in the hash now lives in the path.
+            let hash = if step_in_hash(hash).is_some() {
+                ""
+            } else {
+                hash
+            };
             match (step.is_empty(), base.is_empty()) {
                 (true, true) => format!("/{search}{hash}"),
                 (true, false) => format!("{base}{search}{hash}"),
@@ -130,6 +155,7 @@ pub(crate) struct FlowRoute {
     /// The current step (`""`: the first screen).
     pub step: String,
     go: Callback<(String, bool)>,
+    address: Callback<String, Option<String>>,
 }
 
 impl FlowRoute {
@@ -138,6 +164,11 @@ impl FlowRoute {
         if step != self.step {
             self.go.emit((step.to_owned(), false));
         }
+    }
+
+    /// The page's full URL at `step` (`None` with `Virtual` routing: no URL holds it).
+    pub fn url_of(&self, step: &str) -> Option<String> {
+        self.address.emit(step.to_owned())
     }
 
     /// Corrects the URL to `step` without a new history entry.
@@ -194,7 +225,7 @@ pub(crate) fn use_flow_route(routing: Routing, path: Option<AttrValue>) -> FlowR
         (r, Some((pathname, _, hash))) => step_of(r, &base, &pathname, &hash),
     };
     let go = {
-        let in_memory = in_memory.clone();
+        let (in_memory, base) = (in_memory.clone(), base.clone());
         Callback::from(move |(step, replace): (String, bool)| {
             let history = web_sys::window().and_then(|w| w.history().ok());
             match (routing, location(), history) {
@@ -218,5 +249,15 @@ pub(crate) fn use_flow_route(routing: Routing, path: Option<AttrValue>) -> FlowR
             }
         })
     };
-    FlowRoute { step, go }
+    let address = {
+        Callback::from(move |step: String| {
+            let (pathname, search, hash) = location().filter(|_| routing != Routing::Virtual)?;
+            let origin = web_sys::window()?.location().origin().ok()?;
+            Some(format!(
+                "{origin}{}",
+                step_url(routing, &base, &pathname, &search, &hash, &step)
+            ))
+        })
+    };
+    FlowRoute { step, go, address }
 }

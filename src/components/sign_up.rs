@@ -8,10 +8,11 @@ use yew::prelude::*;
 
 use crate::{
     components::{
-        flow_route::{use_flow_route, Routing, TASK_RESET_PASSWORD, TASK_SETUP_MFA},
+        flow_route::{use_flow_route, Routing, SSO_CALLBACK, TASK_RESET_PASSWORD, TASK_SETUP_MFA},
         lazy::chunk,
         modal::InModal,
         session_task::{task_card, task_step},
+        social::{SocialButtons, SsoCallback},
         status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
         ui::{
             use_code_sender, use_focus_on_mount, use_form, Action, Alert, Card, CodeForm, Field,
@@ -45,6 +46,8 @@ pub struct SignUpProps {
 enum Step {
     Form,
     Verify(Strategy),
+    /// Back from a provider: what it became is being found out.
+    SsoCallback,
     Finishing,
 }
 
@@ -75,7 +78,7 @@ fn url_step(step: &Step) -> Option<&'static str> {
         Step::Form => Some(""),
         Step::Verify(Strategy::PhoneCode) => Some("verify-phone-number"),
         Step::Verify(_) => Some("verify-email-address"),
-        Step::Finishing => None,
+        Step::SsoCallback | Step::Finishing => None,
     }
 }
 
@@ -84,6 +87,9 @@ fn url_step(step: &Step) -> Option<&'static str> {
 fn shown_step(at: &str, chosen: &Step, sign_up: Option<&SignUpResource>) -> Step {
     if *chosen == Step::Finishing {
         return Step::Finishing;
+    }
+    if at == SSO_CALLBACK {
+        return Step::SsoCallback;
     }
     if at.is_empty() {
         return Step::Form;
@@ -126,6 +132,8 @@ fn draw_sign_up(props: &SignUpProps) -> Html {
 fn SignUpFlow(props: &SignUpProps) -> Html {
     let ctx = use_clerk_context();
     let finish_error = use_state(|| None::<String>);
+    // Why a sign-up with a provider did not work, shown on the form.
+    let sso_error = use_state(|| None::<String>);
     let chosen = use_state(|| Step::Form);
     let route = use_flow_route(
         Routing::resolve(props.routing, props.path.as_deref()),
@@ -190,9 +198,72 @@ fn SignUpFlow(props: &SignUpProps) -> Html {
             chosen.set(next);
         })
     };
+    // The buttons start a sign-in with the provider (it signs in whoever already has
+    // an account), which comes back here: someone new is signed up from it.
+    let sso_back = route.url_of(SSO_CALLBACK).unwrap_or_else(|| {
+        let page = props
+            .path
+            .as_ref()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| ctx.clerk.sign_up_url());
+        format!(
+            "{}#/{SSO_CALLBACK}",
+            page.split('#').next().unwrap_or_default()
+        )
+    });
+    let sso_complete = if in_modal {
+        ctx.clerk.after_modal_sign_up(
+            props.force_redirect_url.as_deref(),
+            props.fallback_redirect_url.as_deref(),
+        )
+    } else {
+        sso_back.clone()
+    };
     match step {
-        Step::Form => {
-            html! { <SignUpForm on_advance={advance} sign_in_url={props.sign_in_url.clone()} /> }
+        Step::Form => html! {
+            <SignUpForm on_advance={advance} sign_in_url={props.sign_in_url.clone()}
+                sso_back={AttrValue::from(sso_back)} sso_complete={AttrValue::from(sso_complete)}
+                sso_error={(*sso_error).clone()} />
+        },
+        Step::SsoCallback => {
+            // An account that has two-step verification signs in with its code.
+            let second_factor = {
+                let (clerk, url) = (ctx.clerk.clone(), props.sign_in_url.clone());
+                Callback::from(move |si: fapi_types::SignIn| {
+                    let page = url
+                        .as_ref()
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|| clerk.sign_in_url());
+                    let step = if si.status == fapi_types::SignInStatus::NeedsClientTrust {
+                        "client-trust"
+                    } else if si.status == fapi_types::SignInStatus::NeedsFirstFactor {
+                        "factor-one"
+                    } else {
+                        "factor-two"
+                    };
+                    clerk.navigate(&format!(
+                        "{}#/{step}",
+                        page.split('#').next().unwrap_or_default()
+                    ));
+                })
+            };
+            let resume = {
+                let (chosen, route) = (chosen.clone(), route.clone());
+                Callback::from(move |su: SignUpResource| {
+                    let next = next(&su);
+                    route.replace(url_step(&next).unwrap_or(""));
+                    chosen.set(next);
+                })
+            };
+            let done = {
+                let (chosen, route, sso_error) = (chosen.clone(), route.clone(), sso_error.clone());
+                Callback::from(move |error: Option<String>| {
+                    sso_error.set(error);
+                    route.replace("");
+                    chosen.set(Step::Form);
+                })
+            };
+            html! { <SsoCallback on_sign_in={second_factor} on_sign_up={resume} on_done={done} /> }
         }
         Step::Verify(strategy) => {
             let back = {
@@ -212,6 +283,9 @@ fn SignUpFlow(props: &SignUpProps) -> Html {
 struct FormProps {
     on_advance: Callback<SignUpResource>,
     sign_in_url: Option<AttrValue>,
+    sso_back: AttrValue,
+    sso_complete: AttrValue,
+    sso_error: Option<String>,
 }
 
 const FIELDS: [&str; 6] = [
@@ -332,7 +406,9 @@ fn SignUpForm(props: &FormProps) -> Html {
     };
     html! {
         <Card title={ctx.t("signUp.start.title")} subtitle={ctx.t("signUp.start.subtitle")} {footer}>
-            <Alert message={form.errors.global.clone()} />
+            <Alert message={form.errors.global.clone().or_else(|| props.sso_error.clone())} />
+            <SocialButtons redirect_url={props.sso_back.clone()}
+                redirect_url_complete={props.sso_complete.clone()} />
             <form class={ctx.class("form")} {onsubmit} novalidate=true>
                 if names_first {
                     <div class={ctx.class("formFieldRow")}>

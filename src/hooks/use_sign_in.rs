@@ -1,7 +1,11 @@
 use fapi_types::{params, SignIn, SignInFactor, Strategy};
 use yew::prelude::*;
 
-use crate::{clerk::PasskeyFlow, context::use_clerk_context, Clerk, ClerkError};
+use crate::{
+    clerk::{PasskeyFlow, RedirectOutcome},
+    context::use_clerk_context,
+    Clerk, ClerkError,
+};
 
 /// The sign-in in progress and the steps of a custom sign-in flow.
 #[derive(Clone, PartialEq)]
@@ -192,6 +196,50 @@ impl SignInHandle {
     /// ```
     pub async fn authenticate_with_passkey(&self, flow: PasskeyFlow) -> Result<SignIn, ClerkError> {
         self.clerk.authenticate_with_passkey(flow).await
+    }
+
+    /// "Continue with Google": starts a sign-in with the provider `strategy`
+    /// (`oauth_google`, as the environment's `user_settings.social` names them) and
+    /// sends the browser there. It comes back to `redirect_url`, where
+    /// [`handle_redirect_callback`](Self::handle_redirect_callback) (or
+    /// `<AuthenticateWithRedirectCallback/>`) finishes, or straight to
+    /// `redirect_url_complete` when it signed someone in.
+    ///
+    /// ```no_run
+    /// # async fn google(sign_in: yew_clerk::hooks::SignInHandle) -> Result<(), yew_clerk::ClerkError> {
+    /// use yew_clerk::types::Strategy;
+    /// sign_in
+    ///     .authenticate_with_redirect(Strategy::from("oauth_google"), "/sso-callback", "/dashboard")
+    ///     .await
+    /// # }
+    /// ```
+    pub async fn authenticate_with_redirect(
+        &self,
+        strategy: Strategy,
+        redirect_url: &str,
+        redirect_url_complete: &str,
+    ) -> Result<(), ClerkError> {
+        self.clerk
+            .authenticate_with_redirect(strategy, redirect_url, redirect_url_complete)
+            .await
+    }
+
+    /// Back from the provider: signs in a known account, or says what comes next (its
+    /// second factor, or the rest of a sign-up for someone new).
+    ///
+    /// ```no_run
+    /// # async fn back(sign_in: yew_clerk::hooks::SignInHandle) -> Result<(), yew_clerk::ClerkError> {
+    /// use yew_clerk::RedirectOutcome;
+    /// match sign_in.handle_redirect_callback().await? {
+    ///     RedirectOutcome::SignedIn => { /* to the app */ }
+    ///     RedirectOutcome::SecondFactor(si) => { /* ask for the code: attempt_second_factor */ }
+    ///     RedirectOutcome::Failed(e) => { /* show e */ }
+    ///     _ => { /* a sign-up needing more, or nothing under way */ }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn handle_redirect_callback(&self) -> Result<RedirectOutcome, ClerkError> {
+        self.clerk.handle_redirect_callback().await
     }
 
     /// "I lost access to my second factor" (fapi-server's account recovery, offered in

@@ -1,4 +1,4 @@
-use fapi_types::{BackupCodes, DeletedObject, Passkey, Totp, User};
+use fapi_types::{BackupCodes, DeletedObject, Passkey, Strategy, Totp, User};
 use yew::prelude::*;
 
 use crate::{context::use_clerk_context, Clerk, ClerkError};
@@ -69,6 +69,32 @@ impl UserHandle {
     /// Removes a passkey (sensitive).
     pub async fn delete_passkey(&self, id: &str) -> Result<DeletedObject, ClerkError> {
         self.clerk.delete_passkey(id).await
+    }
+
+    /// Connects a provider's account (`oauth_google`): the browser goes to the
+    /// provider and comes back to `redirect_url` (Clerk's `user.createExternalAccount`,
+    /// then the redirect). Sensitive.
+    ///
+    /// ```no_run
+    /// # async fn f(user: yew_clerk::hooks::UserHandle, reverification: yew_clerk::hooks::ReverificationHandle) -> Result<(), yew_clerk::ClerkError> {
+    /// use yew_clerk::types::Strategy;
+    /// let google = Strategy::from("oauth_google");
+    /// reverification.run(|| user.connect_external_account(&google, "/account")).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_external_account(
+        &self,
+        strategy: &Strategy,
+        redirect_url: &str,
+    ) -> Result<(), ClerkError> {
+        self.clerk
+            .connect_external_account(strategy, redirect_url)
+            .await
+    }
+
+    /// Disconnects a provider's account (`user.external_accounts`). Sensitive.
+    pub async fn delete_external_account(&self, id: &str) -> Result<DeletedObject, ClerkError> {
+        self.clerk.delete_external_account(id).await
     }
 
     /// Deletes the account for good (Clerk's `user.delete()`): only where the

@@ -22,6 +22,7 @@ mod deleted;
 mod envelope;
 mod environment;
 mod error;
+mod external_account;
 mod jwt;
 pub mod params;
 mod passkey;
@@ -41,6 +42,7 @@ pub use deleted::DeletedObject;
 pub use envelope::Envelope;
 pub use environment::*;
 pub use error::{ApiError, ErrorEnvelope, ErrorMeta, ReverificationRequirement};
+pub use external_account::ExternalAccount;
 pub use jwt::{Jwk, Jwks, SessionClaims, Token};
 pub use passkey::Passkey;
 pub use session::{

@@ -93,6 +93,22 @@ sdk_extras! {
     AttemptTotpVerification => [];
     AttemptPasskeyVerification => [];
     UpdatePasskey => [];
+    // More scopes than sign-in needs are not asked for: they would be provider tokens
+    // kept for the app, which fapi-server does not hand out.
+    CreateExternalAccount => [
+        "additional_scope", "enterprise_connection_id", "oidc_login_hint", "oidc_prompt",
+    ];
+}
+
+/// `POST /v1/me/external_accounts`: connect a provider's account to the user.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateExternalAccount {
+    /// The provider's strategy: `oauth_google`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
+    /// Where the provider sends the browser back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
 }
 
 /// `POST /v1/client/sign_ins`.

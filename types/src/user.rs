@@ -37,7 +37,7 @@ pub struct User {
     #[serde(default)]
     pub passkeys: Vec<crate::Passkey>,
     #[serde(default)]
-    pub external_accounts: Vec<serde_json::Value>,
+    pub external_accounts: Vec<crate::ExternalAccount>,
     #[serde(default)]
     pub public_metadata: serde_json::Value,
     #[serde(default)]

@@ -489,14 +489,30 @@ fn user(c: &mut Check, at: &str, u: &User, raw: &Value) {
             verification(c, &at, v, r);
         }
     }
-    // Kept as raw JSON by the type: whole and in order.
-    for (key, decoded) in [
-        ("external_accounts", &u.external_accounts),
-        ("web3_wallets", &u.web3_wallets),
-    ] {
-        let json = raw[key].as_array().map_or(&[][..], Vec::as_slice);
-        c.eq(format_args!("{at}.{key}"), decoded.as_slice(), json);
+    let accounts = &raw["external_accounts"];
+    for (at, a, r) in c.items(
+        format!("{at}.external_accounts"),
+        &u.external_accounts,
+        accounts,
+    ) {
+        c.str(&at, "id", Some(&a.id), r);
+        c.str(&at, "provider", Some(&a.provider), r);
+        c.str(&at, "provider_user_id", Some(&a.provider_user_id), r);
+        c.str(&at, "email_address", Some(&a.email_address), r);
+        c.str(&at, "approved_scopes", Some(&a.approved_scopes), r);
+        if let Some((at, v, r)) = c.opt(&at, "verification", a.verification.as_ref(), r) {
+            verification(c, &at, v, r);
+        }
     }
+    // Kept as raw JSON by the type: whole and in order.
+    let json = raw["web3_wallets"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    c.eq(
+        format_args!("{at}.web3_wallets"),
+        u.web3_wallets.as_slice(),
+        json,
+    );
 }
 
 fn email_address(c: &mut Check, at: &str, e: &EmailAddress, raw: &Value) {

@@ -11,6 +11,7 @@ use std::{
     time::Instant,
 };
 
+mod oidc;
 mod postgres;
 mod split;
 
@@ -30,8 +31,11 @@ fn main() -> ExitCode {
         Some("e2e") => ensure_chromium(&root)
             .and_then(|()| ensure_axe_core(&root))
             .and_then(|_| end_to_end(&root, &mut Tally::default())),
+        Some("clerk-js") => {
+            ensure_chromium(&root).and_then(|()| clerk_js(&root, &mut Tally::default()))
+        }
         _ => {
-            eprintln!("usage: cargo xtask <test|demo|portal|bench|size|pageload|e2e>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults;\n        --hosted: the demo with fapi-server's hosted pages instead of its own\n  portal  build fapi-server's hosted pages (portal/) into target/portal/dist\n  bench time sign-in, token minting and second-factor attempts, on SQLite and PostgreSQL\n  size  the browser bundle of the minimal app (provider + sign-in) and of the demo: wasm, JS, total; raw, gzip, brotli\n  pageload  time until a sign-in form is usable: the minimal app and the demo against Clerk's own page, desktop and mobile profile\n  e2e   only the WebDriver journeys on the demo (split build), a part of `test`");
+            eprintln!("usage: cargo xtask <test|demo|portal|bench|size|pageload|e2e|clerk-js>\n  test  fmt, clippy (native and wasm32), rustdoc, every test\n  demo  the demo app (trunk) against a local fapi-server with embedded defaults;\n        --hosted: the demo with fapi-server's hosted pages instead of its own\n  portal  build fapi-server's hosted pages (portal/) into target/portal/dist\n  bench time sign-in, token minting and second-factor attempts, on SQLite and PostgreSQL\n  size  the browser bundle of the minimal app (provider + sign-in) and of the demo: wasm, JS, total; raw, gzip, brotli\n  pageload  time until a sign-in form is usable: the minimal app and the demo against Clerk's own page, desktop and mobile profile\n  e2e   only the WebDriver journeys on the demo (split build), a part of `test`\n  clerk-js  only the conformance suite of the official clerk-js, a part of `test`");
             return ExitCode::from(2);
         }
     };
@@ -195,14 +199,16 @@ fn start_test_server_with(
     if let Some(config) = config {
         server.arg("--config").arg(config);
     }
-    server.envs(env.iter().copied());
-    let mut child = server
+    server
         .env("FAPI_LISTEN", "127.0.0.1:0")
         .env(
             "FAPI_DATABASE_URL",
             format!("sqlite://{}/fapi.db", data.display()),
         )
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "warn");
+    // Last: a test's own listen address or secret wins.
+    server.envs(env.iter().copied());
+    let mut child = server
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("{}: {e}", binary.display()))?;
@@ -734,6 +740,9 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
         Some(&demo_dir(root).join("dist")),
         &[("FAPI_DASHBOARD_PASSWORD", E2E_DASHBOARD_PASSWORD)],
     )?;
+    // Sign-in with a provider, against an OpenID Connect provider on loopback.
+    let (oidc, social) =
+        oidc::with_instance(root, &test_config(root), &demo_dir(root).join("dist"))?;
     // The demo's own API in front of the MFA-required instance: a pending session
     // (no second factor set up yet) must be signed out for it.
     let demo_api = DemoApi::start(root, &mfa_required.url)?;
@@ -760,10 +769,13 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
             "passkeys",
             "--test",
             "split",
+            "--test",
+            "social",
         ])
         .env("HOSTED_FAPI_URL", &hosted_fapi.url)
         .env("HOSTED_APP_URL", &hosted_app.url)
         .env("DEMO_URL", &server.url)
+        .env("SOCIAL_URL", &social.url)
         .env("REVERIFY_URL", &reverify.url)
         .env("MFA_REQUIRED_URL", &mfa_required.url)
         .env("DEMO_API_URL", &demo_api.url)
@@ -773,6 +785,8 @@ fn end_to_end(root: &Path, tally: &mut Tally) -> Result {
     let result = run_tests(root, tests, tally);
     drop(driver);
     drop(demo_api);
+    drop(social);
+    drop(oidc);
     drop(dashboard);
     drop(hosted_app);
     drop(hosted_fapi);
@@ -980,16 +994,20 @@ fn clerk_js(root: &Path, tally: &mut Tally) -> Result {
     let server = start_test_server(root, Some(&config), Some(&site))?;
     let trust_config = root.join("xtask").join("clerk-js-server-client-trust.toml");
     let client_trust = start_test_server(root, Some(&trust_config), Some(&site))?;
+    let (oidc, social) = oidc::with_instance(root, &config, &site)?;
     let (driver, webdriver_url) = start_chromedriver()?;
     let mut tests = cargo();
     tests
         .args(["test", "-p", "e2e", "--test", "clerk_js"])
         .env("DEMO_URL", &server.url)
         .env("CLIENT_TRUST_URL", &client_trust.url)
+        .env("SOCIAL_CLERK_JS_URL", &social.url)
         .env("CLERK_JS_VERSION", CLERK_JS_VERSION)
         .env("WEBDRIVER_URL", &webdriver_url);
     let result = run_tests(root, tests, tally);
     drop(driver);
+    drop(social);
+    drop(oidc);
     drop(client_trust);
     drop(server);
     result

@@ -44,6 +44,9 @@ pub enum Notice<'a> {
     /// A sign-in provider (its name) was joined to the account by the email it
     /// vouched for: it signs the account in from now on.
     ProviderConnected(&'a str),
+    /// Connected from the profile.
+    ProviderLinked(&'a str),
+    ProviderDisconnected(&'a str),
     PrimaryEmailChanged {
         from: &'a str,
         to: &'a str,
@@ -188,6 +191,21 @@ impl Notice<'_> {
                     "You signed in with {name}, which vouched for your email address: {name} \
                      now signs you in to this account. If this was not you, change your \
                      password and tell us."
+                ),
+            ),
+            Notice::ProviderLinked(name) => (
+                format!("{name} was connected to your account"),
+                format!(
+                    "Your {name} account was connected to this account from your profile: \
+                     {name} now signs you in. If this was not you, remove it from your \
+                     profile and change your password."
+                ),
+            ),
+            Notice::ProviderDisconnected(name) => (
+                format!("{name} was disconnected from your account"),
+                format!(
+                    "Your {name} account was disconnected from this account: it no longer \
+                     signs you in. If this was not you, change your password."
                 ),
             ),
             Notice::SignUpAttempted(v) => (

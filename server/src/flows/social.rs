@@ -237,6 +237,8 @@ pub struct Trip<'a> {
     pub callback: &'a str,
     pub redirect_url: &'a str,
     pub action_complete_redirect_url: Option<&'a str>,
+    /// From the profile: the signed-in user the provider's account joins.
+    pub connect_user_id: Option<&'a str>,
 }
 
 /// The provider's authorization URL for a new trip; its `state`, PKCE verifier and
@@ -271,6 +273,7 @@ pub async fn start(
             callback_url: trip.callback,
             redirect_url: trip.redirect_url,
             action_complete_redirect_url: trip.action_complete_redirect_url,
+            connect_user_id: trip.connect_user_id,
             expires_at: now_ms() + FLOW_LIFETIME_MS,
         },
     )

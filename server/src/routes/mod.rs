@@ -5,6 +5,7 @@ mod backend;
 mod client;
 mod dev;
 mod environment;
+mod external_accounts;
 mod me;
 mod oauth;
 mod passkeys;
@@ -162,6 +163,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/me/totp", post(totp::create).delete(totp::delete))
         .route("/me/backup_codes", post(totp::regenerate_backup_codes))
+        .route("/me/external_accounts", post(external_accounts::create))
+        .route(
+            "/me/external_accounts/{id}",
+            axum::routing::delete(external_accounts::delete),
+        )
         .route("/me/passkeys", post(passkeys::create))
         .route(
             "/me/passkeys/{id}",

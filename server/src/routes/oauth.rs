@@ -16,6 +16,7 @@ use crate::{
     flows::{
         self,
         lockout::Source,
+        notices::{self, Notice},
         social::{self, Refusal},
     },
     http::{identity::Mode, Identity},
@@ -51,6 +52,9 @@ pub async fn callback(
     {
         tracing::warn!("oauth callback from another browser than the one that started it");
         return Err(ApiError::oauth_callback_invalid());
+    }
+    if let Some(user_id) = flow.connect_user_id.clone() {
+        return connect(&state, &flow, &user_id, &p).await;
     }
     let sign_in = store::sign_ins::get(&state.db, &flow.sign_in_id)
         .await?
@@ -149,6 +153,54 @@ pub async fn callback(
     };
     Ok(back_to(target, None))
 }
+
+/// The way back from a trip the profile started: the provider's account joins the
+/// user who started it, unless it is someone else's already; back to the profile.
+async fn connect(
+    state: &AppState,
+    flow: &store::oauth_flows::OauthFlowRow,
+    user_id: &str,
+    p: &Callback,
+) -> ApiResult<Response> {
+    let provider =
+        social::provider_for(state, &flow.provider).ok_or_else(ApiError::oauth_callback_invalid)?;
+    let outcome = match (&p.error, &p.code) {
+        (None, Some(code)) if !code.is_empty() => {
+            social::finish(state, &provider, flow, code).await
+        }
+        _ => Err(Refusal::AccessDenied),
+    };
+    let found = match outcome {
+        Ok(found) => found,
+        Err(refusal) => return Ok(back_to(&flow.redirect_url, Some(refusal.code()))),
+    };
+    let profile = found.profile();
+    if let Some(joined) =
+        store::external_accounts::find(&state.db, &found.provider, &found.subject).await?
+    {
+        if joined.user_id != user_id {
+            return Ok(back_to(&flow.redirect_url, Some(EXTERNAL_ACCOUNT_EXISTS)));
+        }
+        store::external_accounts::refresh(&state.db, &joined.id, &profile).await?;
+        return Ok(back_to(&flow.redirect_url, None));
+    }
+    if store::users::get(&state.db, user_id).await?.is_none() {
+        return Err(ApiError::oauth_callback_invalid());
+    }
+    if store::external_accounts::create(&state.db, user_id, &profile)
+        .await?
+        .is_none()
+    {
+        // Joined to someone else meanwhile.
+        return Ok(back_to(&flow.redirect_url, Some(EXTERNAL_ACCOUNT_EXISTS)));
+    }
+    let name = provider.display_name();
+    notices::notify(state, user_id, Notice::ProviderLinked(&name)).await;
+    Ok(back_to(&flow.redirect_url, None))
+}
+
+/// Clerk's code for a provider account joined to another user.
+const EXTERNAL_ACCOUNT_EXISTS: &str = "external_account_exists";
 
 /// A 303 to the app's `url`, with Clerk's failure parameters when the trip failed.
 /// Query parameters go before the `#`: with hash routing the app's route lives there.

@@ -381,6 +381,7 @@ async fn start_with_provider(
             callback: &flows::social::callback_url(identity.issuer()),
             redirect_url: &redirect_url,
             action_complete_redirect_url: complete_url.as_deref(),
+            connect_user_id: None,
         },
     )
     .await?;

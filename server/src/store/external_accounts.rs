@@ -118,3 +118,13 @@ pub async fn refresh(db: &Db, id: &str, profile: &Profile<'_>) -> Result<(), sql
     .await
     .map(|_| ())
 }
+
+/// Parts `user_id`'s provider account `id`; false when there is none.
+pub async fn delete(db: &Db, user_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM external_accounts WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(&db.write)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}

@@ -23,6 +23,8 @@ pub struct OauthFlowRow {
     pub callback_url: String,
     pub redirect_url: String,
     pub action_complete_redirect_url: Option<String>,
+    /// A trip from the profile: the signed-in user to join the provider's account to.
+    pub connect_user_id: Option<String>,
 }
 
 /// What a new trip keeps until its callback.
@@ -38,6 +40,7 @@ pub struct NewFlow<'a> {
     pub callback_url: &'a str,
     pub redirect_url: &'a str,
     pub action_complete_redirect_url: Option<&'a str>,
+    pub connect_user_id: Option<&'a str>,
     pub expires_at: i64,
 }
 
@@ -45,8 +48,8 @@ pub async fn put(db: &Db, flow: &NewFlow<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO oauth_flows (state_hash, provider, client_id, client_mode, sign_in_id,
              verification_id, pkce_verifier, nonce, callback_url, redirect_url,
-             action_complete_redirect_url, expires_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             action_complete_redirect_url, expires_at, created_at, connect_user_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(token_hash(flow.state))
     .bind(flow.provider)
@@ -61,6 +64,7 @@ pub async fn put(db: &Db, flow: &NewFlow<'_>) -> Result<(), sqlx::Error> {
     .bind(flow.action_complete_redirect_url)
     .bind(flow.expires_at)
     .bind(now_ms())
+    .bind(flow.connect_user_id)
     .execute(&db.write)
     .await
     .map(|_| ())
@@ -72,7 +76,7 @@ pub async fn take(db: &Db, state: &str) -> Result<Option<OauthFlowRow>, sqlx::Er
     sqlx::query_as(
         "DELETE FROM oauth_flows WHERE state_hash = $1 AND expires_at > $2
          RETURNING provider, client_id, client_mode, sign_in_id, verification_id, pkce_verifier, nonce,
-             callback_url, redirect_url, action_complete_redirect_url",
+             callback_url, redirect_url, action_complete_redirect_url, connect_user_id",
     )
     .bind(token_hash(state))
     .bind(now_ms())

@@ -16,10 +16,11 @@ use yew::prelude::*;
 
 use crate::{
     components::{
-        flow_route::{use_flow_route, Routing, TASK_RESET_PASSWORD, TASK_SETUP_MFA},
+        flow_route::{use_flow_route, Routing, SSO_CALLBACK, TASK_RESET_PASSWORD, TASK_SETUP_MFA},
         lazy::chunk,
         modal::InModal,
         session_task::{task_card, task_step},
+        social::SsoCallback,
         status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
     },
     context::use_clerk_context,
@@ -65,6 +66,8 @@ pub(crate) enum Step {
     NewPassword,
     /// "I lost access to my second factor", from the second factor `current`.
     Recovery(SignInFactor),
+    /// Back from a provider: what the sign-in became is being found out.
+    SsoCallback,
     Finishing,
 }
 
@@ -121,6 +124,7 @@ pub(crate) fn url_step(step: &Step, sign_in: Option<&SignInResource>) -> Option<
         Step::Alternatives { .. }
         | Step::ForgotPassword(_)
         | Step::Recovery(_)
+        | Step::SsoCallback
         | Step::Finishing => None,
     }
 }
@@ -136,6 +140,7 @@ pub(crate) fn shown_step(
 ) -> Step {
     let second = match (at, chosen) {
         (_, Step::Finishing) => return Step::Finishing,
+        (SSO_CALLBACK, _) => return Step::SsoCallback,
         ("reset-password", _) => {
             return match sign_in {
                 Some(s) if s.status == SignInStatus::NeedsNewPassword => Step::NewPassword,
@@ -182,6 +187,8 @@ pub(crate) fn shown_step(
 pub fn SignIn(props: &SignInProps) -> Html {
     let ctx = use_clerk_context();
     let finish_error = use_state(|| None::<String>);
+    // Why a sign-in with a provider did not work, shown on the first screen.
+    let sso_error = use_state(|| None::<String>);
     let chosen = use_state(|| Step::Start);
     let route = use_flow_route(
         Routing::resolve(props.routing, props.path.as_deref()),
@@ -267,6 +274,66 @@ pub fn SignIn(props: &SignInProps) -> Html {
             }
         })
     };
+    // Back from a provider: the account's factor, a sign-up for someone new, or the
+    // first screen again.
+    let resume = {
+        let (chosen, route) = (chosen.clone(), route.clone());
+        Callback::from(move |sign_in: SignInResource| {
+            let next = next_step(&sign_in, prefer_password);
+            route.replace(url_step(&next, Some(&sign_in)).unwrap_or(""));
+            chosen.set(next);
+        })
+    };
+    let continue_sign_up = {
+        let clerk = ctx.clerk.clone();
+        let url = props.sign_up_url.clone();
+        Callback::from(move |sign_up: fapi_types::SignUp| {
+            let page = url
+                .as_ref()
+                .map(|u| u.to_string())
+                .unwrap_or_else(|| clerk.sign_up_url());
+            let step = if sign_up
+                .unverified_fields
+                .iter()
+                .any(|f| f == "phone_number")
+            {
+                "verify-phone-number"
+            } else {
+                "verify-email-address"
+            };
+            clerk.navigate(&format!("{page}#/{step}"));
+        })
+    };
+    let sso_done = {
+        let (chosen, route, sso_error) = (chosen.clone(), route.clone(), sso_error.clone());
+        Callback::from(move |error: Option<String>| {
+            sso_error.set(error);
+            route.replace("");
+            chosen.set(Step::Start);
+        })
+    };
+    // Where a provider sends the browser back: this flow's own step, or (in a modal,
+    // which no URL holds) the sign-in page's; a sign-in done at once goes on as the
+    // flow would after it.
+    let sso_back = route.url_of(SSO_CALLBACK).unwrap_or_else(|| {
+        let page = props
+            .path
+            .as_ref()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| ctx.clerk.sign_in_url());
+        format!(
+            "{}#/{SSO_CALLBACK}",
+            page.split('#').next().unwrap_or_default()
+        )
+    });
+    let sso_complete = if in_modal {
+        ctx.clerk.after_modal_sign_in(
+            props.force_redirect_url.as_deref(),
+            props.fallback_redirect_url.as_deref(),
+        )
+    } else {
+        sso_back.clone()
+    };
     let choose = {
         let (chosen, route, sign_in) = (chosen.clone(), route.clone(), sign_in.clone());
         Callback::from(move |s: Step| {
@@ -337,12 +404,18 @@ pub fn SignIn(props: &SignInProps) -> Html {
             }))
         }
         (Step::Finishing, _) => html! { <LoadingCard error={(*finish_error).clone()} /> },
+        (Step::SsoCallback, _) => html! {
+            <SsoCallback on_sign_in={resume} on_sign_up={continue_sign_up} on_done={sso_done} />
+        },
         _ => html! {
             <start::Start
                 on_advance={advance}
                 on_forgot={forgot}
                 initial_identifier={props.initial_identifier.clone()}
                 sign_up_url={props.sign_up_url.clone()}
+                sso_back={AttrValue::from(sso_back)}
+                sso_complete={AttrValue::from(sso_complete)}
+                sso_error={(*sso_error).clone()}
             />
         },
     }
@@ -550,6 +623,26 @@ mod tests {
         assert_eq!(si.status, SignInStatus::NeedsSecondFactor);
         assert!(si.account_recovery.is_none());
         assert!(matches!(next_step(&si, true), Step::SecondFactor(_)));
+    }
+
+    /// Back from a provider, the way-back step stays up (whatever was chosen before
+    /// the trip, and with no sign-in loaded yet) until it knows what comes next; it
+    /// leaves the URL as it is.
+    #[test]
+    fn the_way_back_from_a_provider_is_its_own_step() {
+        let (phone, si) = waiting_for_sms();
+        for chosen in [Step::Start, Step::SecondFactor(phone)] {
+            for sign_in in [None, Some(&si)] {
+                let step = shown_step("sso-callback", &chosen, sign_in, true);
+                assert_eq!(step, Step::SsoCallback);
+                assert_eq!(url_step(&step, sign_in), None);
+            }
+        }
+        // Once it has sent the flow on, the step it chose is shown.
+        assert_eq!(
+            shown_step("factor-two", &Step::Start, Some(&si), true),
+            next_step(&si, true)
+        );
     }
 
     #[test]

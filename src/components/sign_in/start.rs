@@ -7,6 +7,7 @@ use crate::{
     clerk::PasskeyFlow,
     components::{
         session_task::prefetch_tasks,
+        social::SocialButtons,
         ui::{
             use_focus_on_mount, use_form, Alert, Card, Field, FieldKind, LinkButton, SubmitButton,
         },
@@ -29,6 +30,12 @@ pub struct StartProps {
     pub initial_identifier: Option<AttrValue>,
     #[prop_or_default]
     pub sign_up_url: Option<AttrValue>,
+    /// Where a provider sends the browser back, and where when that signed in.
+    pub sso_back: AttrValue,
+    pub sso_complete: AttrValue,
+    /// Why the last sign-in with a provider did not work.
+    #[prop_or_default]
+    pub sso_error: Option<String>,
 }
 
 /// Identifier and password. With the password left empty, the next step offers the
@@ -240,7 +247,9 @@ pub fn Start(props: &StartProps) -> Html {
     html! {
         <Card title={ctx.t_with("signIn.start.title", &[("applicationName", &app)])}
               subtitle={ctx.t("signIn.start.subtitle")} {footer}>
-            <Alert message={form.errors.global.clone()} />
+            <Alert message={form.errors.global.clone().or_else(|| props.sso_error.clone())} />
+            <SocialButtons redirect_url={props.sso_back.clone()}
+                redirect_url_complete={props.sso_complete.clone()} />
             <form class={ctx.class("form")} {onsubmit} novalidate=true>
                 <Field name="identifier" {label} node_ref={first} required=true
                     kind={FieldKind::Text}

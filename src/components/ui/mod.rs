@@ -9,6 +9,7 @@ mod errors;
 mod field;
 mod focus;
 mod new_password;
+mod provider_logo;
 mod qr_code;
 mod submit;
 
@@ -21,5 +22,6 @@ pub use errors::FormErrors;
 pub use field::{Field, FieldKind};
 pub use focus::use_focus_on_mount;
 pub use new_password::NewPasswordFields;
+pub use provider_logo::provider_logo;
 pub use qr_code::QrCode;
 pub use submit::{use_code_sender, use_form};

@@ -1,7 +1,7 @@
 use fapi_types::{params, User};
 use yew::prelude::*;
 
-use super::identifications::Identifications;
+use super::{connected_accounts::ConnectedAccounts, identifications::Identifications};
 use crate::{
     components::ui::{use_form, Alert, Field, SubmitButton},
     context::use_clerk_context,
@@ -29,6 +29,7 @@ pub fn AccountPage(props: &PageProps) -> Html {
             if phones_on {
                 <Identifications kind={IdentificationKind::PhoneNumber} user={props.user.clone()} />
             }
+            <ConnectedAccounts user={props.user.clone()} />
         </>
     }
 }

@@ -3,6 +3,7 @@
 //! the instance allows it) of the signed-in user.
 
 mod account;
+mod connected_accounts;
 mod delete_account;
 pub(crate) mod email_second_factor;
 mod identifications;
