@@ -40,6 +40,11 @@ impl ApiError {
         }))
     }
 
+    /// Clerk's code for this failure (`session_exists`), as a redirect carries it.
+    pub fn code(&self) -> &'static str {
+        self.0.code
+    }
+
     pub fn param(mut self, name: impl Into<String>) -> Self {
         self.meta.param_name = Some(name.into());
         self

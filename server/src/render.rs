@@ -710,29 +710,17 @@ pub async fn client_knowing(
 pub fn external_account(
     row: &crate::store::external_accounts::ExternalAccountRow,
 ) -> t::ExternalAccount {
+    let verified = oauth_verification(&row.provider, t::VerificationStatus::Verified, None, None);
     t::ExternalAccount {
-        object: "external_account".into(),
-        id: row.id.clone(),
-        provider: row.provider.clone(),
         identification_id: row.identification_id.clone(),
         provider_user_id: row.provider_user_id.clone(),
         approved_scopes: row.approved_scopes.clone(),
         email_address: row.email_address.clone(),
         first_name: row.first_name.clone(),
         last_name: row.last_name.clone(),
-        image_url: String::new(),
-        username: None,
-        phone_number: None,
-        public_metadata: serde_json::json!({}),
-        label: None,
-        verification: Some(oauth_verification(
-            &row.provider,
-            t::VerificationStatus::Verified,
-            None,
-            None,
-        )),
         created_at: Some(row.created_at),
         updated_at: Some(row.updated_at),
+        ..account(&row.id, &row.provider, verified)
     }
 }
 
@@ -744,6 +732,16 @@ pub fn connecting_account(
     url: &str,
     expire_at: i64,
 ) -> t::ExternalAccount {
+    let status = t::VerificationStatus::Unverified;
+    account(
+        id,
+        provider,
+        oauth_verification(provider, status, Some(url), Some(expire_at)),
+    )
+}
+
+/// An external account with nothing known of the person yet.
+fn account(id: &str, provider: &str, verification: t::Verification) -> t::ExternalAccount {
     t::ExternalAccount {
         object: "external_account".into(),
         id: id.to_owned(),
@@ -759,12 +757,7 @@ pub fn connecting_account(
         phone_number: None,
         public_metadata: serde_json::json!({}),
         label: None,
-        verification: Some(oauth_verification(
-            provider,
-            t::VerificationStatus::Unverified,
-            Some(url),
-            Some(expire_at),
-        )),
+        verification: Some(verification),
         created_at: None,
         updated_at: None,
     }

@@ -708,3 +708,42 @@ async fn a_provider_is_connected_from_the_profile_and_removed() {
         .await
         .err(404, "resource_not_found");
 }
+
+/// Signed in with a password in another tab while the provider's page was open: in
+/// single-session mode the way back signs nobody in a second time.
+#[tokio::test]
+async fn a_client_signed_in_meanwhile_keeps_its_one_session() {
+    let Some((server, _provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    browser.sign_up(&server, "erin@example.com", "Erin").await;
+    browser.sign_out().await;
+    let (_, authorize) = continue_with_google(&browser).await;
+    let v = browser
+        .post(
+            "/v1/client/sign_ins",
+            &[
+                ("identifier", "erin@example.com"),
+                ("password", common::PASSWORD),
+                ("strategy", "password"),
+            ],
+        )
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+    let callback = at_provider(&authorize, "erin@example.com").await;
+    let (_, location) = browser.navigate(&callback).await;
+    assert!(
+        location
+            .unwrap()
+            .contains("__clerk_status=failed&__clerk_error_code=session_exists"),
+        "back with the reason"
+    );
+    let v = browser.get("/v1/client").await.ok();
+    assert_eq!(
+        v["response"]["sessions"].as_array().unwrap().len(),
+        1,
+        "{v}"
+    );
+}

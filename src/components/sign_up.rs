@@ -12,7 +12,7 @@ use crate::{
         lazy::chunk,
         modal::InModal,
         session_task::{task_card, task_step},
-        social::{SocialButtons, SsoCallback},
+        social::{sso_urls, SocialButtons, SsoCallback},
         status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
         ui::{
             use_code_sender, use_focus_on_mount, use_form, Action, Alert, Card, CodeForm, Field,
@@ -200,29 +200,24 @@ fn SignUpFlow(props: &SignUpProps) -> Html {
     };
     // The buttons start a sign-in with the provider (it signs in whoever already has
     // an account), which comes back here: someone new is signed up from it.
-    let sso_back = route.url_of(SSO_CALLBACK).unwrap_or_else(|| {
-        let page = props
+    let (sso_back, sso_complete) = sso_urls(
+        &route,
+        props
             .path
             .as_ref()
             .map(|p| p.to_string())
-            .unwrap_or_else(|| ctx.clerk.sign_up_url());
-        format!(
-            "{}#/{SSO_CALLBACK}",
-            page.split('#').next().unwrap_or_default()
-        )
-    });
-    let sso_complete = if in_modal {
-        ctx.clerk.after_modal_sign_up(
-            props.force_redirect_url.as_deref(),
-            props.fallback_redirect_url.as_deref(),
-        )
-    } else {
-        sso_back.clone()
-    };
+            .unwrap_or_else(|| ctx.clerk.sign_up_url()),
+        in_modal.then(|| {
+            ctx.clerk.after_modal_sign_up(
+                props.force_redirect_url.as_deref(),
+                props.fallback_redirect_url.as_deref(),
+            )
+        }),
+    );
     match step {
         Step::Form => html! {
             <SignUpForm on_advance={advance} sign_in_url={props.sign_in_url.clone()}
-                sso_back={AttrValue::from(sso_back)} sso_complete={AttrValue::from(sso_complete)}
+                {sso_back} {sso_complete}
                 sso_error={(*sso_error).clone()} />
         },
         Step::SsoCallback => {

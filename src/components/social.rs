@@ -8,6 +8,7 @@ use yew::{platform::spawn_local, prelude::*};
 use crate::{
     clerk::RedirectOutcome,
     components::{
+        flow_route::{FlowRoute, SSO_CALLBACK},
         status::LoadingCard,
         ui::{provider_logo, use_form, Alert, Card, LinkButton},
     },
@@ -38,6 +39,23 @@ pub(crate) fn offered_providers(ctx: &ClerkContext) -> Vec<(String, String)> {
             (strategy.clone(), name)
         })
         .collect()
+}
+
+/// Where a provider sends a flow back: its own `sso-callback` step, or (in a modal,
+/// which no URL holds) `page`'s `#/sso-callback`. And where, when that signed someone
+/// in at once: `modal_after` in a modal, else the same step, which goes on as the
+/// flow would after a password.
+pub(crate) fn sso_urls(
+    route: &FlowRoute,
+    page: String,
+    modal_after: Option<String>,
+) -> (AttrValue, AttrValue) {
+    let back = route.url_of(SSO_CALLBACK).unwrap_or_else(|| {
+        let page = page.split('#').next().unwrap_or_default();
+        format!("{page}#/{SSO_CALLBACK}")
+    });
+    let complete = modal_after.unwrap_or_else(|| back.clone());
+    (back.into(), complete.into())
 }
 
 #[derive(Properties, PartialEq)]

@@ -62,6 +62,20 @@ pub async fn callback(
         .ok_or_else(ApiError::oauth_callback_invalid)?;
     let provider = social::provider_for(&state, &flow.provider)
         .ok_or_else(ApiError::oauth_callback_invalid)?;
+    // Signed in some other way since the trip began (another tab): in single-session
+    // mode this client keeps that one session.
+    if let Err(e) = super::sign_ins::refuse_if_signed_in(&state, &identity).await {
+        let code = e.code();
+        store::verifications::settle_external(
+            &state.db,
+            &flow.verification_id,
+            "failed",
+            Some(code),
+            None,
+        )
+        .await?;
+        return Ok(back_to(&flow.redirect_url, Some(code)));
+    }
 
     let outcome = match (&p.error, &p.code) {
         (None, Some(code)) if !code.is_empty() => {

@@ -20,7 +20,7 @@ use crate::{
         lazy::chunk,
         modal::InModal,
         session_task::{task_card, task_step},
-        social::SsoCallback,
+        social::{sso_urls, SsoCallback},
         status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
     },
     context::use_clerk_context,
@@ -312,28 +312,20 @@ pub fn SignIn(props: &SignInProps) -> Html {
             chosen.set(Step::Start);
         })
     };
-    // Where a provider sends the browser back: this flow's own step, or (in a modal,
-    // which no URL holds) the sign-in page's; a sign-in done at once goes on as the
-    // flow would after it.
-    let sso_back = route.url_of(SSO_CALLBACK).unwrap_or_else(|| {
-        let page = props
+    let (sso_back, sso_complete) = sso_urls(
+        &route,
+        props
             .path
             .as_ref()
             .map(|p| p.to_string())
-            .unwrap_or_else(|| ctx.clerk.sign_in_url());
-        format!(
-            "{}#/{SSO_CALLBACK}",
-            page.split('#').next().unwrap_or_default()
-        )
-    });
-    let sso_complete = if in_modal {
-        ctx.clerk.after_modal_sign_in(
-            props.force_redirect_url.as_deref(),
-            props.fallback_redirect_url.as_deref(),
-        )
-    } else {
-        sso_back.clone()
-    };
+            .unwrap_or_else(|| ctx.clerk.sign_in_url()),
+        in_modal.then(|| {
+            ctx.clerk.after_modal_sign_in(
+                props.force_redirect_url.as_deref(),
+                props.fallback_redirect_url.as_deref(),
+            )
+        }),
+    );
     let choose = {
         let (chosen, route, sign_in) = (chosen.clone(), route.clone(), sign_in.clone());
         Callback::from(move |s: Step| {
@@ -413,8 +405,8 @@ pub fn SignIn(props: &SignInProps) -> Html {
                 on_forgot={forgot}
                 initial_identifier={props.initial_identifier.clone()}
                 sign_up_url={props.sign_up_url.clone()}
-                sso_back={AttrValue::from(sso_back)}
-                sso_complete={AttrValue::from(sso_complete)}
+                {sso_back}
+                {sso_complete}
                 sso_error={(*sso_error).clone()}
             />
         },
