@@ -21,6 +21,9 @@ use crate::{
 pub enum RedirectOutcome {
     /// A session is active: go on as after any sign-in.
     SignedIn,
+    /// Someone new: the account was made from the provider's answer, and its session
+    /// is active. Go on as after a sign-up.
+    SignedUp,
     /// The account has two-step verification: its second factor comes next.
     SecondFactor(Box<SignIn>),
     /// The sign-in still needs a first factor (not a provider's doing, but possible).
@@ -174,7 +177,7 @@ impl Clerk {
         match (sign_up.status, &sign_up.created_session_id) {
             (SignUpStatus::Complete, Some(session)) => {
                 self.set_active(session).await?;
-                Ok(RedirectOutcome::SignedIn)
+                Ok(RedirectOutcome::SignedUp)
             }
             _ => Ok(RedirectOutcome::ContinueSignUp(Box::new(sign_up))),
         }

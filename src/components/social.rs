@@ -147,7 +147,7 @@ pub(crate) fn SsoCallback(props: &SsoCallbackProps) -> Html {
         use_effect_with((), move |_| {
             spawn_local(async move {
                 match ctx.clerk.handle_redirect_callback().await {
-                    Ok(RedirectOutcome::SignedIn) => {}
+                    Ok(RedirectOutcome::SignedIn | RedirectOutcome::SignedUp) => {}
                     Ok(RedirectOutcome::SecondFactor(si) | RedirectOutcome::FirstFactor(si)) => {
                         on_sign_in.emit(*si)
                     }
@@ -169,7 +169,8 @@ pub struct AuthenticateWithRedirectCallbackProps {
     /// provider's `after_sign_in`, then `/`).
     #[prop_or_default]
     pub sign_in_fallback_redirect_url: Option<AttrValue>,
-    /// After signing up someone new (default: as after signing in).
+    /// After signing up someone new (default: `sign_in_fallback_redirect_url`, then
+    /// the provider's `after_sign_up`).
     #[prop_or_default]
     pub sign_up_fallback_redirect_url: Option<AttrValue>,
     /// Where the account's second factor is asked (default: the sign-in page's
@@ -222,13 +223,11 @@ pub fn AuthenticateWithRedirectCallback(props: &AuthenticateWithRedirectCallback
                             format!("{url}#/{step}")
                         }
                     };
-                    let new_user = clerk.state().sign_up().is_some();
                     match clerk.handle_redirect_callback().await {
-                        Ok(RedirectOutcome::SignedIn) => {
-                            let fallback = if new_user { &after_up } else { &after_in };
-                            clerk
-                                .navigate(&clerk.forced_or_after_sign_in(None, fallback.as_deref()))
-                        }
+                        Ok(RedirectOutcome::SignedIn) => clerk
+                            .navigate(&clerk.forced_or_after_sign_in(None, after_in.as_deref())),
+                        Ok(RedirectOutcome::SignedUp) => clerk
+                            .navigate(&clerk.forced_or_after_sign_up(None, after_up.as_deref())),
                         Ok(RedirectOutcome::SecondFactor(_)) => clerk.navigate(
                             &second
                                 .map(|u| u.to_string())

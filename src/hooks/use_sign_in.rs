@@ -231,7 +231,7 @@ impl SignInHandle {
     /// # async fn back(sign_in: yew_clerk::hooks::SignInHandle) -> Result<(), yew_clerk::ClerkError> {
     /// use yew_clerk::RedirectOutcome;
     /// match sign_in.handle_redirect_callback().await? {
-    ///     RedirectOutcome::SignedIn => { /* to the app */ }
+    ///     RedirectOutcome::SignedIn | RedirectOutcome::SignedUp => { /* to the app */ }
     ///     RedirectOutcome::SecondFactor(si) => { /* ask for the code: attempt_second_factor */ }
     ///     RedirectOutcome::Failed(e) => { /* show e */ }
     ///     _ => { /* a sign-up needing more, or nothing under way */ }
