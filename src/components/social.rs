@@ -2,7 +2,7 @@
 //! offers, the flows' way back from it (their `sso-callback` step), and
 //! `<AuthenticateWithRedirectCallback/>` for a page of its own.
 
-use fapi_types::{SignIn, SignUp, Strategy};
+use fapi_types::{Environment, SignIn, SignUp, Strategy};
 use yew::{platform::spawn_local, prelude::*};
 
 use crate::{
@@ -12,13 +12,13 @@ use crate::{
         status::LoadingCard,
         ui::{provider_logo, use_form, Alert, Card, LinkButton},
     },
-    context::{use_clerk_context, ClerkContext},
+    context::use_clerk_context,
     webauthn,
 };
 
 /// The providers people may sign in with here, as `(strategy, name)`.
-pub(crate) fn offered_providers(ctx: &ClerkContext) -> Vec<(String, String)> {
-    let Some(env) = ctx.state.environment.as_deref() else {
+pub(crate) fn offered_providers(env: Option<&Environment>) -> Vec<(String, String)> {
+    let Some(env) = env else {
         return Vec::new();
     };
     env.user_settings
@@ -71,7 +71,7 @@ pub(crate) struct SocialButtonsProps {
 pub(crate) fn SocialButtons(props: &SocialButtonsProps) -> Html {
     let ctx = use_clerk_context();
     let form = use_form(&[]);
-    let providers = offered_providers(&ctx);
+    let providers = offered_providers(ctx.state.environment.as_deref());
     if providers.is_empty() {
         return html! {};
     }
@@ -264,5 +264,36 @@ pub fn AuthenticateWithRedirectCallback(props: &AuthenticateWithRedirectCallback
         <Card title={ctx.t("signIn.sso.failedTitle")} {footer}>
             <Alert message={Some(message)} />
         </Card>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use fapi_types::{Environment, FromJson};
+
+    use super::offered_providers;
+
+    /// Real Clerk's environment (recorded, `types/tests/clerk-json`): a button for
+    /// each enabled provider, named as Clerk names it; a disabled one has none.
+    #[test]
+    fn real_clerks_enabled_providers_get_a_button() {
+        let recorded: serde_json::Value = serde_json::from_str(include_str!(
+            "../../types/tests/clerk-json/fixtures/rec-environment-mfa-instance.json"
+        ))
+        .unwrap();
+        let response = recorded.get("response").unwrap_or(&recorded).clone();
+        let env = Environment::from_json(response).unwrap();
+        let offered = offered_providers(Some(&env));
+        assert!(offered.contains(&("oauth_apple".to_owned(), "Apple".to_owned())));
+        assert!(offered.contains(&("oauth_box".to_owned(), "Box".to_owned())));
+        assert!(!offered.iter().any(|(s, _)| s == "oauth_custom_spung"));
+        let enabled = env
+            .user_settings
+            .social
+            .values()
+            .filter(|s| s.enabled)
+            .count();
+        assert_eq!(offered.len(), enabled);
+        assert!(offered_providers(None).is_empty());
     }
 }

@@ -65,16 +65,7 @@ pub async fn callback(
     // Signed in some other way since the trip began (another tab): in single-session
     // mode this client keeps that one session.
     if let Err(e) = super::sign_ins::refuse_if_signed_in(&state, &identity).await {
-        let code = e.code();
-        store::verifications::settle_external(
-            &state.db,
-            &flow.verification_id,
-            "failed",
-            Some(code),
-            None,
-        )
-        .await?;
-        return Ok(back_to(&flow.redirect_url, Some(code)));
+        return refused(&state, &flow, e.code()).await;
     }
 
     let outcome = match (&p.error, &p.code) {
@@ -85,17 +76,7 @@ pub async fn callback(
     };
     let identity_found = match outcome {
         Ok(found) => found,
-        Err(refusal) => {
-            store::verifications::settle_external(
-                &state.db,
-                &flow.verification_id,
-                "failed",
-                Some(refusal.code()),
-                None,
-            )
-            .await?;
-            return Ok(back_to(&flow.redirect_url, Some(refusal.code())));
-        }
+        Err(refusal) => return refused(&state, &flow, refusal.code()).await,
     };
     let account = social::account_for(&state, &provider, &identity_found).await?;
     let Some((user_id, _)) = account else {
@@ -119,16 +100,7 @@ pub async fn callback(
     // provider says.
     let source = Source::of(&state, &identity, Some(&user.id)).await?;
     if let Err(locked) = flows::lockout::ensure_unlocked(&state, &user, &source).await {
-        let code = locked.code;
-        store::verifications::settle_external(
-            &state.db,
-            &flow.verification_id,
-            "failed",
-            Some(code),
-            None,
-        )
-        .await?;
-        return Ok(back_to(&flow.redirect_url, Some(code)));
+        return refused(&state, &flow, locked.code).await;
     }
     if !store::verifications::settle_external(
         &state.db,
@@ -166,6 +138,24 @@ pub async fn callback(
         _ => flow.redirect_url.as_str(),
     };
     Ok(back_to(target, None))
+}
+
+/// The sign-in's provider verification failed for Clerk's `code`: back to the app
+/// with the reason.
+async fn refused(
+    state: &AppState,
+    flow: &store::oauth_flows::OauthFlowRow,
+    code: &'static str,
+) -> ApiResult<Response> {
+    store::verifications::settle_external(
+        &state.db,
+        &flow.verification_id,
+        "failed",
+        Some(code),
+        None,
+    )
+    .await?;
+    Ok(back_to(&flow.redirect_url, Some(code)))
 }
 
 /// The way back from a trip the profile started: the provider's account joins the

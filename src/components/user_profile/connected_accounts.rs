@@ -33,7 +33,7 @@ pub fn ConnectedAccounts(props: &ConnectedAccountsProps) -> Html {
         browser::take_query_param("__clerk_status");
         browser::take_query_param("__clerk_error_code");
     });
-    let offered = offered_providers(&ctx);
+    let offered = offered_providers(ctx.state.environment.as_deref());
     let joined: Vec<&ExternalAccount> = props
         .user
         .external_accounts
