@@ -209,7 +209,8 @@ impl WebhookEndpoint {
 }
 
 /// An identity provider people sign in with (`[[social]]`). OpenID Connect: the
-/// provider's endpoints and keys come from its issuer's discovery document.
+/// provider's endpoints and keys come from its issuer's discovery document; GitHub
+/// speaks plain OAuth 2 and says who the person is through its REST API.
 ///
 /// ```
 /// let s: fapi_server::config::Settings = toml::from_str(r#"
@@ -221,65 +222,100 @@ impl WebhookEndpoint {
 /// assert_eq!(s.social[0].strategy(), "oauth_google");
 /// assert_eq!(s.social[0].issuer(), "https://accounts.google.com");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SocialProvider {
-    /// `google`, `gitlab`, or a name of your own (lowercase letters, digits, `_`) for
-    /// any other OpenID Connect provider, which then needs `issuer` (Microsoft: your
-    /// tenant's, `https://login.microsoftonline.com/<tenant id>/v2.0`).
-    /// The strategy is `oauth_<provider>`.
+    /// `google`, `github`, `microsoft`, `gitlab`, or a name of your own (lowercase
+    /// letters, digits, `_`) for any other OpenID Connect provider, which then needs
+    /// `issuer`. The strategy is `oauth_<provider>`.
     pub provider: String,
     pub client_id: String,
     /// Better set through `FAPI_SOCIAL_<PROVIDER>_CLIENT_SECRET`. Never printed.
     #[serde(default)]
     pub client_secret: String,
     /// The issuer whose discovery document names the endpoints; the provider's own
-    /// for the known ones.
+    /// for the known ones. Microsoft: personal accounts unless set to your tenant's
+    /// (`https://login.microsoftonline.com/<tenant id>/v2.0`). GitHub: the site
+    /// (`https://github.com`, or your GitHub Enterprise Server).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
+    /// GitHub only: the REST API's root. `https://api.github.com` for github.com,
+    /// `<issuer>/api/v3` for GitHub Enterprise Server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_url: Option<String>,
     /// The button's name ("Continue with …"); the known providers have theirs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the provider's `email_verified` is taken as proof that the person owns
     /// the address, so that a sign-in joins the account with that email. Only for
     /// providers that own or check every address they vouch for. Unset: only Google's
-    /// own addresses (`@gmail.com`) from Google's own issuer; a Google account can
-    /// carry any address whose mail its maker once received (a lapsed company domain
-    /// bought again), and Microsoft's `email` is not checked at all. Otherwise the
-    /// account with that email keeps signing in as before, and a sign-up with it is
-    /// refused as taken.
+    /// own addresses (`@gmail.com`) from Google's own issuer; a Google or GitHub
+    /// account can carry any address whose mail its maker once received (a lapsed
+    /// company domain bought again), and Microsoft's `email` is not checked at all.
+    /// Otherwise the account with that email keeps signing in as before, and a
+    /// sign-up with it is refused as taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_verified_email: Option<bool>,
 }
 
+/// How a provider says who the person is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// An ID token, checked against the issuer's published keys.
+    OpenIdConnect,
+    /// An OAuth 2 access token, then the user and their emails from GitHub's API.
+    GitHub,
+}
+
+/// What is known of a built-in provider.
+struct Known {
+    provider: &'static str,
+    issuer: &'static str,
+    name: &'static str,
+    /// Email domains the provider owns: its `email_verified` is proof for these.
+    owned_domains: &'static [&'static str],
+    protocol: Protocol,
+}
+
+/// Microsoft's tenant of personal accounts (outlook.com, Xbox): its issuer is
+/// fixed, unlike `common`'s, whose discovery names a placeholder issuer.
+const MICROSOFT_CONSUMERS: &str =
+    "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0";
+
 impl SocialProvider {
-    /// Providers whose settings are known: (name, issuer, button name, the email
-    /// domains the provider owns).
-    const KNOWN: &'static [(
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static [&'static str],
-    )] = &[
-        (
-            "google",
-            "https://accounts.google.com",
-            "Google",
-            &["gmail.com", "googlemail.com"],
-        ),
-        ("gitlab", "https://gitlab.com", "GitLab", &[]),
+    const KNOWN: &'static [Known] = &[
+        Known {
+            provider: "google",
+            issuer: "https://accounts.google.com",
+            name: "Google",
+            owned_domains: &["gmail.com", "googlemail.com"],
+            protocol: Protocol::OpenIdConnect,
+        },
+        Known {
+            provider: "github",
+            issuer: "https://github.com",
+            name: "GitHub",
+            owned_domains: &[],
+            protocol: Protocol::GitHub,
+        },
+        Known {
+            provider: "microsoft",
+            issuer: MICROSOFT_CONSUMERS,
+            name: "Microsoft",
+            owned_domains: &[],
+            protocol: Protocol::OpenIdConnect,
+        },
+        Known {
+            provider: "gitlab",
+            issuer: "https://gitlab.com",
+            name: "GitLab",
+            owned_domains: &[],
+            protocol: Protocol::OpenIdConnect,
+        },
     ];
 
-    #[allow(clippy::type_complexity)]
-    fn known(
-        &self,
-    ) -> Option<&'static (
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static [&'static str],
-    )> {
-        Self::KNOWN.iter().find(|k| k.0 == self.provider)
+    fn known(&self) -> Option<&'static Known> {
+        Self::KNOWN.iter().find(|k| k.provider == self.provider)
     }
 
     /// `oauth_<provider>`, as Clerk names the strategy.
@@ -287,18 +323,35 @@ impl SocialProvider {
         format!("oauth_{}", self.provider)
     }
 
+    pub fn protocol(&self) -> Protocol {
+        self.known()
+            .map(|k| k.protocol)
+            .unwrap_or(Protocol::OpenIdConnect)
+    }
+
     pub fn issuer(&self) -> &str {
         match (&self.issuer, self.known()) {
             (Some(issuer), _) => issuer,
-            (None, Some(k)) => k.1,
+            (None, Some(k)) => k.issuer,
             (None, None) => "",
+        }
+    }
+
+    /// GitHub's REST API root (see `api_url`).
+    pub fn api_url(&self) -> String {
+        match (&self.api_url, self.issuer.as_deref()) {
+            (Some(api), _) => api.trim_end_matches('/').to_owned(),
+            (None, Some(site)) if site.trim_end_matches('/') != "https://github.com" => {
+                format!("{}/api/v3", site.trim_end_matches('/'))
+            }
+            _ => "https://api.github.com".to_owned(),
         }
     }
 
     pub fn display_name(&self) -> String {
         match (&self.name, self.known()) {
             (Some(name), _) => name.clone(),
-            (None, Some(k)) => k.2.to_owned(),
+            (None, Some(k)) => k.name.to_owned(),
             (None, None) => self.provider.clone(),
         }
     }
@@ -310,12 +363,12 @@ impl SocialProvider {
         if let Some(trusted) = self.trust_verified_email {
             return trusted;
         }
-        let Some(known) = self.known().filter(|k| self.issuer() == k.1) else {
+        let Some(known) = self.known().filter(|k| self.issuer() == k.issuer) else {
             return false;
         };
         let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
         known
-            .3
+            .owned_domains
             .iter()
             .any(|owned| domain.eq_ignore_ascii_case(owned))
     }
@@ -347,11 +400,20 @@ impl SocialProvider {
         if issuer.is_empty() {
             return invalid("issuer is required for a provider that is not built in");
         }
-        let loopback = issuer.starts_with("http://127.0.0.1:")
-            || issuer.starts_with("http://localhost:")
-            || issuer.starts_with("http://[::1]:");
-        if !issuer.starts_with("https://") && (production || !loopback) {
+        let secure = |url: &str| {
+            let loopback = url.starts_with("http://127.0.0.1:")
+                || url.starts_with("http://localhost:")
+                || url.starts_with("http://[::1]:");
+            url.starts_with("https://") || (!production && loopback)
+        };
+        if !secure(issuer) {
             return invalid("the issuer must be https (http only to loopback in development)");
+        }
+        if self.api_url.is_some() && self.protocol() != Protocol::GitHub {
+            return invalid("api_url is for GitHub only");
+        }
+        if !secure(&self.api_url()) {
+            return invalid("api_url must be https (http only to loopback in development)");
         }
         Ok(())
     }
@@ -1727,9 +1789,7 @@ mod tests {
             provider: "google".into(),
             client_id: "1234.apps.googleusercontent.com".into(),
             client_secret: "GOCSPX-very-secret".into(),
-            issuer: None,
-            name: None,
-            trust_verified_email: None,
+            ..SocialProvider::default()
         };
         let s = Settings {
             social: vec![google.clone()],
@@ -1768,6 +1828,15 @@ mod tests {
                 client_secret: String::new(),
                 ..google.clone()
             }],
+            vec![SocialProvider {
+                api_url: Some("https://api.acme.example".into()),
+                ..google.clone()
+            }],
+            vec![SocialProvider {
+                provider: "github".into(),
+                api_url: Some("http://api.github.example".into()),
+                ..google.clone()
+            }],
         ] {
             let s = Settings {
                 social: bad,
@@ -1792,6 +1861,40 @@ mod tests {
         s.apply_env(|name| (name == "FAPI_SOCIAL_ACME_CLIENT_SECRET").then(|| "from-env".into()))
             .unwrap();
         assert_eq!(s.social[0].client_secret, "from-env");
+    }
+
+    #[test]
+    fn built_in_providers_know_their_endpoints_and_how_they_speak() {
+        let named = |provider: &str| SocialProvider {
+            provider: provider.into(),
+            client_id: "id".into(),
+            client_secret: "secret".into(),
+            ..SocialProvider::default()
+        };
+        let github = named("github");
+        assert_eq!(github.protocol(), Protocol::GitHub);
+        assert_eq!(github.issuer(), "https://github.com");
+        assert_eq!(github.api_url(), "https://api.github.com");
+        assert_eq!(github.display_name(), "GitHub");
+        assert!(
+            !github.vouches_for("someone@github.com"),
+            "a GitHub account's verified email was once received, not owned"
+        );
+        let enterprise = SocialProvider {
+            issuer: Some("https://git.corp.example/".into()),
+            ..github
+        };
+        assert_eq!(enterprise.api_url(), "https://git.corp.example/api/v3");
+        let microsoft = named("microsoft");
+        assert_eq!(microsoft.protocol(), Protocol::OpenIdConnect);
+        assert_eq!(microsoft.issuer(), MICROSOFT_CONSUMERS);
+        assert!(!microsoft.vouches_for("someone@outlook.com"));
+        assert_eq!(named("acme").protocol(), Protocol::OpenIdConnect);
+        let s = Settings {
+            social: vec![named("github"), named("microsoft"), named("gitlab")],
+            ..Settings::default()
+        };
+        s.validate().unwrap();
     }
 
     #[test]

@@ -56,9 +56,26 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// How the stand-in provider speaks.
+#[derive(Clone, Copy, PartialEq)]
+enum Flavour {
+    /// OpenID Connect, as Google.
+    Google,
+    /// Plain OAuth 2 and a REST API, as GitHub (Enterprise Server's layout).
+    GitHub,
+}
+
 /// fapi-server with Google pointed at the provider, and the provider told where
 /// to send people back. `None` when the provider is not installed.
 async fn server_and_provider(
+    configure: impl FnOnce(&mut fapi_server::config::Settings),
+) -> Option<(TestServer, Provider)> {
+    server_and(Flavour::Google, configure).await
+}
+
+/// fapi-server with the stand-in provider as `flavour` (`google` or `github`).
+async fn server_and(
+    flavour: Flavour,
     configure: impl FnOnce(&mut fapi_server::config::Settings),
 ) -> Option<(TestServer, Provider)> {
     let Some(dir) = provider_dir() else {
@@ -69,13 +86,17 @@ async fn server_and_provider(
     let issuer = format!("http://127.0.0.1:{port}");
     let server = TestServer::with(|s| {
         s.social = vec![SocialProvider {
-            provider: "google".into(),
+            provider: match flavour {
+                Flavour::Google => "google",
+                Flavour::GitHub => "github",
+            }
+            .into(),
             client_id: CLIENT_ID.into(),
             client_secret: CLIENT_SECRET.into(),
             issuer: Some(issuer.clone()),
-            name: None,
             // The stand-in is no Google: the instance trusts it to check emails.
             trust_verified_email: Some(true),
+            ..SocialProvider::default()
         }];
         configure(s);
     })
@@ -94,6 +115,7 @@ async fn server_and_provider(
             CLIENT_ID,
             CLIENT_SECRET,
         ])
+        .args((flavour == Flavour::GitHub).then_some("github"))
         .current_dir(&dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -124,7 +146,10 @@ async fn at_provider(authorize: &str, login: &str) -> String {
             .unwrap()
             .to_owned()
     };
-    let issuer = authorize.split("/auth").next().unwrap().to_owned();
+    let issuer = reqwest::Url::parse(authorize)
+        .unwrap()
+        .origin()
+        .ascii_serialization();
     let absolute = |l: String| {
         if l.starts_with('/') {
             format!("{issuer}{l}")
@@ -147,11 +172,17 @@ async fn at_provider(authorize: &str, login: &str) -> String {
 
 /// Starts "Continue with Google" on `browser`: the sign-in and the provider's URL.
 async fn continue_with_google(browser: &Browser) -> (String, String) {
+    continue_with(browser, "oauth_google").await
+}
+
+/// Starts "Continue with …" (`strategy`) on `browser`: the sign-in and the
+/// provider's URL.
+async fn continue_with(browser: &Browser, strategy: &str) -> (String, String) {
     let v = browser
         .post(
             "/v1/client/sign_ins",
             &[
-                ("strategy", "oauth_google"),
+                ("strategy", strategy),
                 ("redirect_url", &format!("{APP}/sign-in#/sso-callback")),
                 ("action_complete_redirect_url", &format!("{APP}/welcome")),
             ],
@@ -162,7 +193,7 @@ async fn continue_with_google(browser: &Browser) -> (String, String) {
     let ff = &sign_in["first_factor_verification"];
     assert_eq!(ff["object"], "verification_oauth", "{v}");
     assert_eq!(ff["status"], "unverified");
-    assert_eq!(ff["strategy"], "oauth_google");
+    assert_eq!(ff["strategy"], strategy);
     let url = ff["external_verification_redirect_url"]
         .as_str()
         .unwrap()
@@ -746,4 +777,115 @@ async fn a_client_signed_in_meanwhile_keeps_its_one_session() {
         1,
         "{v}"
     );
+}
+
+#[tokio::test]
+async fn github_says_who_it_is_through_its_api() {
+    let Some((server, provider)) = server_and(Flavour::GitHub, |_| {}).await else {
+        return;
+    };
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    let (sign_in, authorize) = continue_with(&browser, "oauth_github").await;
+    assert!(
+        authorize.starts_with(&format!("{}/login/oauth/authorize?", provider.issuer)),
+        "{authorize}"
+    );
+    for part in [
+        "code_challenge_method=S256",
+        "state=",
+        "scope=user%3Aemail+read%3Auser",
+    ] {
+        assert!(authorize.contains(part), "{part} in {authorize}");
+    }
+    assert!(
+        !authorize.contains("nonce="),
+        "no OpenID Connect: {authorize}"
+    );
+
+    // Someone new: GitHub's primary, verified email and name make the sign-up.
+    let callback = at_provider(&authorize, "grace@example.com").await;
+    let (_, location) = browser.navigate(&callback).await;
+    assert_eq!(
+        location.as_deref(),
+        Some(&*format!("{APP}/sign-in#/sso-callback"))
+    );
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(
+        v["response"]["first_factor_verification"]["status"], "transferable",
+        "{v}"
+    );
+    let v = browser
+        .post("/v1/client/sign_ups", &[("transfer", "true")])
+        .await
+        .ok();
+    let sign_up = &v["response"];
+    assert_eq!(sign_up["status"], "complete", "{v}");
+    assert_eq!(sign_up["email_address"], "grace@example.com");
+    assert_eq!(sign_up["first_name"], "Oidc");
+    assert_eq!(sign_up["last_name"], "Tester");
+    browser
+        .activate(sign_up["created_session_id"].as_str().unwrap())
+        .await;
+    let me = browser.get("/v1/me").await.ok();
+    let account = &me["response"]["external_accounts"][0];
+    assert_eq!(account["provider"], "oauth_github", "{me}");
+    let github_id = account["provider_user_id"].as_str().unwrap().to_owned();
+    assert!(
+        github_id.chars().all(|c| c.is_ascii_digit()),
+        "GitHub's numeric user id: {github_id}"
+    );
+    assert!(account["approved_scopes"]
+        .as_str()
+        .unwrap()
+        .contains("user:email"));
+
+    // Next time the same GitHub account opens it.
+    browser.sign_out().await;
+    let (sign_in, authorize) = continue_with(&browser, "oauth_github").await;
+    let callback = at_provider(&authorize, "grace@example.com").await;
+    let (_, location) = browser.navigate(&callback).await;
+    assert_eq!(location.as_deref(), Some(&*format!("{APP}/welcome")));
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+}
+
+#[tokio::test]
+async fn github_with_an_unverified_primary_email_is_not_joined_and_2fa_holds() {
+    let Some((server, _provider)) = server_and(Flavour::GitHub, |_| {}).await else {
+        return;
+    };
+    let owner = Browser::new(&server.base, Mode::Cookie);
+    owner.sign_up(&server, "heidi@example.com", "Heidi").await;
+    owner.sign_out().await;
+    let intruder = Browser::new(&server.base, Mode::Cookie);
+    let (sign_in, authorize) = continue_with(&intruder, "oauth_github").await;
+    let callback = at_provider(&authorize, "unverified:heidi@example.com").await;
+    intruder.navigate(&callback).await;
+    let v = intruder
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(
+        v["response"]["first_factor_verification"]["status"], "transferable",
+        "{v}"
+    );
+    assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
+
+    // A verified address joins its account, and the second factor is still asked.
+    let browser = account_with_2fa(&server, "ivan@example.com", "+14155553262").await;
+    let (sign_in, authorize) = continue_with(&browser, "oauth_github").await;
+    let callback = at_provider(&authorize, "ivan@example.com").await;
+    browser.navigate(&callback).await;
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "needs_second_factor", "{v}");
+    assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
 }

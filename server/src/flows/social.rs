@@ -1,23 +1,18 @@
-//! Sign-in with a provider (OpenID Connect): the trip out (authorization code with
-//! PKCE, `state` and `nonce` kept server-side), and what the provider says when the
-//! browser comes back (the ID token's signature, issuer, audience, expiry and nonce
-//! checked by `openidconnect`), turned into whose account this is.
+//! Sign-in with a provider: the trip out (authorization code with PKCE, `state`
+//! and, for OpenID Connect, `nonce` kept server-side), what the provider says when
+//! the browser comes back (`oidc` or `github`, by how the provider speaks), and
+//! whose account that person is.
 
-use std::{
-    collections::HashMap,
-    sync::Mutex,
-    time::{Duration, Instant},
-};
+mod github;
+mod oidc;
 
-use openidconnect::{
-    core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata},
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
-};
+use std::time::Duration;
+
+use openidconnect::{CsrfToken, PkceCodeChallenge};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    config::SocialProvider,
+    config::{Protocol, SocialProvider},
     error::{ApiError, ApiResult},
     flows::notices,
     ids::now_ms,
@@ -32,19 +27,14 @@ use crate::{
 
 /// How long a trip to the provider may take, as Clerk's 10 minutes.
 pub const FLOW_LIFETIME_MS: i64 = 10 * 60 * 1000;
-/// How long a provider's discovery document (its endpoints and signing keys) is
-/// kept before it is read again: keys rotate.
-const DISCOVERY_TTL: Duration = Duration::from_secs(15 * 60);
 /// How long the provider may take to answer one request.
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
-/// What is asked of the provider: who the person is, their email and their name.
-const SCOPES: [&str; 2] = ["email", "profile"];
 
-/// The providers' discovery documents, read once in a while, and the HTTP client
-/// that talks to them (no redirects followed: OAuth's endpoints answer directly).
+/// The HTTP client that talks to the providers (no redirects followed: OAuth's
+/// endpoints answer directly), and the OpenID Connect discovery documents read.
 pub struct Providers {
     http: reqwest::Client,
-    discovered: Mutex<HashMap<String, (Instant, CoreProviderMetadata)>>,
+    discovery: oidc::Discovery,
 }
 
 impl Default for Providers {
@@ -55,7 +45,7 @@ impl Default for Providers {
                 .timeout(PROVIDER_TIMEOUT)
                 .build()
                 .expect("an HTTP client without options that can fail"),
-            discovered: Mutex::new(HashMap::new()),
+            discovery: oidc::Discovery::default(),
         }
     }
 }
@@ -180,54 +170,6 @@ pub fn callback_url(issuer: &str) -> String {
     format!("{}/v1/oauth_callback", issuer.trim_end_matches('/'))
 }
 
-impl Providers {
-    async fn metadata(&self, provider: &SocialProvider) -> ApiResult<CoreProviderMetadata> {
-        let issuer = provider.issuer().to_owned();
-        if let Some((at, m)) = self.discovered.lock().expect("discovery lock").get(&issuer) {
-            if at.elapsed() < DISCOVERY_TTL {
-                return Ok(m.clone());
-            }
-        }
-        let url = IssuerUrl::new(issuer.clone()).map_err(|_| ApiError::provider_unavailable())?;
-        let metadata = CoreProviderMetadata::discover_async(url, &self.http)
-            .await
-            .map_err(|e| {
-                tracing::warn!(issuer, error = %e, "OpenID Connect discovery failed");
-                ApiError::provider_unavailable()
-            })?;
-        self.discovered
-            .lock()
-            .expect("discovery lock")
-            .insert(issuer, (Instant::now(), metadata.clone()));
-        Ok(metadata)
-    }
-
-    async fn client(
-        &self,
-        provider: &SocialProvider,
-        callback: &str,
-    ) -> ApiResult<
-        CoreClient<
-            openidconnect::EndpointSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointMaybeSet,
-            openidconnect::EndpointMaybeSet,
-        >,
-    > {
-        let metadata = self.metadata(provider).await?;
-        let redirect =
-            RedirectUrl::new(callback.to_owned()).map_err(|_| ApiError::provider_unavailable())?;
-        Ok(CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(provider.client_id.clone()),
-            Some(ClientSecret::new(provider.client_secret.clone())),
-        )
-        .set_redirect_uri(redirect))
-    }
-}
-
 /// Where a trip starts from and where the browser goes back to.
 pub struct Trip<'a> {
     pub client_id: &'a str,
@@ -248,17 +190,24 @@ pub async fn start(
     provider: &SocialProvider,
     trip: &Trip<'_>,
 ) -> ApiResult<String> {
-    let client = state.providers.client(provider, trip.callback).await?;
+    let csrf = CsrfToken::new_random();
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let mut request = client.authorize_url(
-        CoreAuthenticationFlow::AuthorizationCode,
-        CsrfToken::new_random,
-        Nonce::new_random,
-    );
-    for scope in SCOPES {
-        request = request.add_scope(Scope::new(scope.into()));
-    }
-    let (url, csrf, nonce) = request.set_pkce_challenge(challenge).url();
+    let (url, nonce) = match provider.protocol() {
+        Protocol::OpenIdConnect => {
+            oidc::authorize_url(
+                &state.providers,
+                provider,
+                trip.callback,
+                csrf.clone(),
+                challenge,
+            )
+            .await?
+        }
+        Protocol::GitHub => (
+            github::authorize_url(provider, trip.callback, csrf.clone(), challenge)?,
+            String::new(),
+        ),
+    };
     store::oauth_flows::put(
         &state.db,
         &NewFlow {
@@ -269,7 +218,7 @@ pub async fn start(
             sign_in_id: trip.sign_in_id,
             verification_id: trip.verification_id,
             pkce_verifier: verifier.secret(),
-            nonce: nonce.secret(),
+            nonce: &nonce,
             callback_url: trip.callback,
             redirect_url: trip.redirect_url,
             action_complete_redirect_url: trip.action_complete_redirect_url,
@@ -278,70 +227,38 @@ pub async fn start(
         },
     )
     .await?;
-    Ok(url.to_string())
+    Ok(url)
 }
 
-/// The person behind the code the provider sent back: the code exchanged (with the
-/// PKCE verifier), the ID token checked against the flow's nonce.
+/// The person behind the code the provider sent back.
 pub async fn finish(
     state: &AppState,
     provider: &SocialProvider,
     flow: &OauthFlowRow,
     code: &str,
 ) -> Result<Identity, Refusal> {
-    let client = state
-        .providers
-        .client(provider, &flow.callback_url)
-        .await
-        .map_err(|_| Refusal::TokenExchange)?;
-    let refused = |what: &str, e: &dyn std::fmt::Debug| {
+    match provider.protocol() {
+        Protocol::OpenIdConnect => oidc::identify(&state.providers, provider, flow, code).await,
+        Protocol::GitHub => github::identify(&state.providers, provider, flow, code).await,
+    }
+}
+
+/// A failure on the way back, logged with its cause (never the provider's secrets),
+/// as the refusal the person sees.
+fn refused(provider: &SocialProvider) -> impl Fn(&str, &dyn std::fmt::Debug) -> Refusal + '_ {
+    move |what, e| {
         tracing::warn!(provider = provider.provider, error = ?e, "{what}");
         Refusal::TokenExchange
-    };
-    let token = client
-        .exchange_code(AuthorizationCode::new(code.to_owned()))
-        .map_err(|e| refused("no token endpoint", &e))?
-        .set_pkce_verifier(PkceCodeVerifier::new(flow.pkce_verifier.clone()))
-        .request_async(&state.providers.http)
-        .await
-        .map_err(|e| refused("code exchange failed", &e))?;
-    let id_token = token
-        .id_token()
-        .ok_or_else(|| refused("no ID token", &"the token response has none"))?;
-    let claims = id_token
-        .claims(&client.id_token_verifier(), &Nonce::new(flow.nonce.clone()))
-        .map_err(|e| refused("ID token refused", &e))?;
-    let name = |c: Option<&openidconnect::LocalizedClaim<_>>| {
-        c.and_then(|c| c.get(None))
-            .map(|n: &openidconnect::EndUserGivenName| n.to_string())
-            .unwrap_or_default()
-    };
-    let family = claims
-        .family_name()
-        .and_then(|c| c.get(None))
-        .map(|n| n.to_string())
-        .unwrap_or_default();
-    let scopes = token
-        .scopes()
-        .map(|s| {
-            s.iter()
-                .map(|s| s.to_string())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_else(|| format!("openid {}", SCOPES.join(" ")));
-    Ok(Identity {
-        provider: provider.strategy(),
-        subject: claims.subject().to_string(),
-        email: claims
-            .email()
-            .map(|e| e.to_string().to_lowercase())
-            .unwrap_or_default(),
-        email_verified: claims.email_verified().unwrap_or(false),
-        first_name: name(claims.given_name()),
-        last_name: family,
-        scopes,
-    })
+    }
+}
+
+/// Scopes as one space-separated string, as Clerk's `approved_scopes`.
+fn joined<'a>(scopes: impl Iterator<Item = &'a str>) -> String {
+    scopes
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whose account a proven identity opens: the one the provider account is joined

@@ -3,13 +3,22 @@
 // login names the account: `alice@example.com` has that email, verified; a login
 // starting with `unverified:` has its email unverified. Consent is granted at once.
 //
-//   node provider.mjs <port> <redirect_uri> <client_id> <client_secret>
+// With `github` after the arguments it stands in for GitHub instead: plain OAuth 2
+// at GitHub's paths (`/login/oauth/authorize`, `/login/oauth/access_token`, the
+// client's secret in the body), no ID token, and GitHub's REST API at `/api/v3`
+// (`/user`, `/user/emails`) answering for the access token, as GitHub Enterprise
+// Server lays it out.
+//
+//   node provider.mjs <port> <redirect_uri> <client_id> <client_secret> [github]
 //
 // Prints `listening <issuer>` when ready.
+import { createHash } from 'node:crypto';
 import Provider from 'oidc-provider';
 
-const [port, redirectUri, clientId, clientSecret] = process.argv.slice(2);
+const [port, redirectUri, clientId, clientSecret, flavour] = process.argv.slice(2);
+const github = flavour === 'github';
 const issuer = `http://127.0.0.1:${port}`;
+const GITHUB_SCOPES = 'read:user user:email';
 
 function account(login) {
   const unverified = login.startsWith('unverified:');
@@ -37,9 +46,13 @@ const provider = new Provider(issuer, {
       redirect_uris: [redirectUri],
       grant_types: ['authorization_code'],
       response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
+      token_endpoint_auth_method: github ? 'client_secret_post' : 'client_secret_basic',
     },
   ],
+  scopes: github ? ['read:user', 'user:email'] : ['openid', 'offline_access'],
+  routes: github
+    ? { authorization: '/login/oauth/authorize', token: '/login/oauth/access_token' }
+    : {},
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],
@@ -55,12 +68,37 @@ const provider = new Provider(issuer, {
       clientId: ctx.oidc.client.clientId,
       accountId: ctx.oidc.session.accountId,
     });
-    grant.addOIDCScope('openid email profile');
+    grant.addOIDCScope(github ? GITHUB_SCOPES : 'openid email profile');
     await grant.save();
     return grant;
   },
 });
 provider.proxy = false;
+
+// GitHub's REST API: the user and their emails, for a live access token.
+provider.use(async (ctx, next) => {
+  const route = ctx.path.match(/^\/api\/v3\/user(\/emails)?$/);
+  if (!github || !route) return next();
+  const bearer = (ctx.get('authorization') || '').replace(/^Bearer /i, '');
+  const token = bearer && (await provider.AccessToken.find(bearer));
+  const found = token && logins.get(token.accountId);
+  if (!found) {
+    ctx.status = 401;
+    ctx.body = { message: 'Bad credentials' };
+    return;
+  }
+  const { email, email_verified: verified, name } = await found.claims();
+  if (route[1]) {
+    ctx.body = [
+      { email: `${found.accountId}@users.noreply.github.com`, primary: false, verified: true },
+      { email, primary: true, verified, visibility: 'private' },
+    ];
+  } else {
+    // GitHub's ids are numbers; this one is made from the login.
+    const id = parseInt(createHash('sha256').update(email).digest('hex').slice(0, 12), 16);
+    ctx.body = { login: email.split('@')[0], id, name, email: null };
+  }
+});
 
 // The sign-in page: GET shows a form, POST signs in as the login given.
 provider.use(async (ctx, next) => {
