@@ -374,7 +374,11 @@ impl SocialProvider {
     }
 
     /// Refuses a provider that cannot work, or one configured twice.
-    fn check(&self, earlier: &[SocialProvider], production: bool) -> Result<(), ConfigError> {
+    pub(crate) fn check(
+        &self,
+        earlier: &[SocialProvider],
+        production: bool,
+    ) -> Result<(), ConfigError> {
         let invalid = |m: &str| {
             Err(ConfigError::Invalid(format!(
                 "social {:?}: {m}",

@@ -1,13 +1,13 @@
 //! The settings the dashboard may change, as `key = JSON value` pairs that overlay
 //! the file's. The file gives the defaults; a saved value wins until it is removed.
 //! Deployment facts (database, keys, origins, limits) stay in the file alone.
-//! Two keys hold lists the dashboard adds to the file's (webhook endpoints, JWT
-//! templates); their secrets are sealed at rest.
+//! Three keys hold lists the dashboard adds to the file's (webhook endpoints, JWT
+//! templates, sign-in providers); their secrets are sealed at rest.
 
 use serde_json::Value;
 
 use crate::{
-    config::{JwtTemplate, Requirement, Settings, WebhookEndpoint},
+    config::{JwtTemplate, Requirement, Settings, SocialProvider, WebhookEndpoint},
     secret_box::SecretBox,
 };
 
@@ -35,7 +35,7 @@ pub const KEYS: [&str; 18] = [
 
 /// The lists the dashboard adds to the file's, saved apart from the settings form:
 /// "Use the config file's values again" leaves them.
-pub const LISTS: [&str; 2] = ["webhook_endpoints", "jwt_templates"];
+pub const LISTS: [&str; 3] = ["webhook_endpoints", "jwt_templates", "social"];
 
 /// What names a list entry in a form without showing it (an endpoint's URL may
 /// carry a token): a short hash of its URL or name.
@@ -57,6 +57,7 @@ fn secret_fields(key: &str) -> Option<(&'static str, &'static str)> {
     match key {
         "webhook_endpoints" => Some(("secret", "url")),
         "jwt_templates" => Some(("signing_key", "name")),
+        "social" => Some(("client_secret", "provider")),
         _ => None,
     }
 }
@@ -144,6 +145,12 @@ fn add_entries(
                 e.check(&settings.webhook_endpoints, production)
                     .map_err(|c| bad(key, c))?;
                 settings.webhook_endpoints.push(e);
+                Ok(())
+            }),
+            "social" => typed::<SocialProvider>(key, &entry).and_then(|p| {
+                p.check(&settings.social, production)
+                    .map_err(|c| bad(key, c))?;
+                settings.social.push(p);
                 Ok(())
             }),
             _ => typed::<JwtTemplate>(key, &entry).and_then(|t| {
@@ -255,7 +262,7 @@ pub fn apply(settings: &mut Settings, key: &str, value: &Value) -> Result<(), Ba
             settings.mfa.remember_device_when_required = typed(key, value)?
         }
         "user.delete_self" => settings.user.delete_self = typed(key, value)?,
-        "webhook_endpoints" | "jwt_templates" => {
+        "webhook_endpoints" | "jwt_templates" | "social" => {
             let entries: Vec<Value> = typed(key, value)?;
             add_entries(settings, key, entries, true)?;
         }

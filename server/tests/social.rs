@@ -889,3 +889,125 @@ async fn github_with_an_unverified_primary_email_is_not_joined_and_2fa_holds() {
     assert_eq!(v["response"]["status"], "needs_second_factor", "{v}");
     assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
 }
+
+/// Posts a Providers page form with the session's token.
+async fn dashboard_post(
+    admin: &common::admin::AdminBrowser,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> common::admin::Page {
+    let csrf = admin.csrf().await;
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    admin
+        .post(&format!("/dashboard/providers/{action}"), &form)
+        .await
+}
+
+#[tokio::test]
+async fn a_provider_added_in_the_dashboard_signs_people_in_until_removed() {
+    let Some((server, provider)) = server_and(Flavour::Google, |s| {
+        s.social.clear();
+        common::admin::with_admin(s);
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = common::admin::signed_in_admin(&server).await;
+    let page = admin.get("/dashboard/providers").await;
+    assert!(
+        page.body
+            .contains(&format!("{}/v1/oauth_callback", server.base)),
+        "the redirect URI to register: {}",
+        page.body
+    );
+    let fields = [
+        ("provider", "loopback_id"),
+        ("name", "Loopback ID"),
+        ("client_id", CLIENT_ID),
+        ("client_secret", CLIENT_SECRET),
+        ("issuer", provider.issuer.as_str()),
+        ("trust_verified_email", "on"),
+    ];
+    // What the server would refuse at start changes nothing: an issuer off loopback
+    // over plain http, a provider without its secret, an unknown one without issuer.
+    for bad in [
+        vec![("issuer", "http://login.example.com")],
+        vec![("client_secret", "")],
+        vec![("issuer", "")],
+    ] {
+        let mut form: Vec<_> = fields
+            .iter()
+            .filter(|(k, _)| !bad.iter().any(|(b, _)| b == k))
+            .copied()
+            .collect();
+        form.extend(bad.iter().copied());
+        let page = dashboard_post(&admin, "add", &form).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
+        assert!(page.body.contains("Not changed"), "{}", page.body);
+    }
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    let env = browser.get("/v1/environment").await.ok();
+    assert_eq!(env["user_settings"]["social"], serde_json::json!({}));
+
+    let page = dashboard_post(&admin, "add", &fields).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/dashboard/providers?done=added")
+    );
+    let page = admin.get("/dashboard/providers").await;
+    assert!(page.body.contains("oauth_loopback_id"), "{}", page.body);
+    assert!(!page.body.contains(CLIENT_SECRET), "never shown again");
+    let saved = fapi_server::store::instance_settings::stored(&server.state().db, "social")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(saved.contains("client_secret_sealed") && !saved.contains(CLIENT_SECRET));
+    let log = admin.log().await;
+    assert!(log.contains("provider-add") && !log.contains(CLIENT_SECRET));
+
+    // In force at once: its button is offered and a new person signs up through it.
+    let env = browser.get("/v1/environment").await.ok();
+    let offered = &env["user_settings"]["social"]["oauth_loopback_id"];
+    assert_eq!(offered["name"], "Loopback ID", "{env}");
+    let (_, authorize) = continue_with(&browser, "oauth_loopback_id").await;
+    let callback = at_provider(&authorize, "judy@example.com").await;
+    browser.navigate(&callback).await;
+    let v = browser
+        .post("/v1/client/sign_ups", &[("transfer", "true")])
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+    browser
+        .activate(v["response"]["created_session_id"].as_str().unwrap())
+        .await;
+    browser.sign_out().await;
+
+    // Removed: no button, no trip; the account keeps its other ways in.
+    let page = dashboard_post(&admin, "remove", &[("provider", "loopback_id")]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let env = browser.get("/v1/environment").await.ok();
+    assert_eq!(env["user_settings"]["social"], serde_json::json!({}));
+    browser
+        .post(
+            "/v1/client/sign_ins",
+            &[
+                ("strategy", "oauth_loopback_id"),
+                ("redirect_url", &format!("{APP}/cb")),
+            ],
+        )
+        .await
+        .err(422, "form_param_value_invalid");
+    assert!(admin.log().await.contains("provider-remove"));
+
+    // Added again, it lasts across a restart (its secret opened from the seal).
+    dashboard_post(&admin, "add", &fields).await;
+    let dir = server.stop().await;
+    let mut settings = common::test_settings(dir.path());
+    common::admin::with_admin(&mut settings);
+    let effective = fapi_server::effective_settings(&settings).await.unwrap();
+    assert_eq!(effective.social.len(), 1);
+    assert_eq!(effective.social[0].client_secret, CLIENT_SECRET);
+}

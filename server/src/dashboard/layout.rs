@@ -27,6 +27,7 @@ pub fn page(title: &str, signed: Option<&Signed>, body: Markup) -> Markup {
                             a href="/dashboard/settings" { "Settings" }
                             a href="/dashboard/users" { "Users" }
                             a href="/dashboard/recoveries" { "Recoveries" }
+                            a href="/dashboard/providers" { "Providers" }
                             a href="/dashboard/developers" { "Developers" }
                             a href="/dashboard/log" { "Log" }
                         }

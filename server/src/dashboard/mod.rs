@@ -8,6 +8,7 @@ mod auth;
 mod developers_page;
 mod layout;
 mod log_page;
+mod providers_page;
 mod recoveries_page;
 mod settings_page;
 mod users_page;
@@ -52,6 +53,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
             .route("/recoveries", get(recoveries_page::list))
             .route("/developers", get(developers_page::show))
             .route("/developers/{list}/{action}", post(developers_page::act))
+            .route("/providers", get(providers_page::show))
+            .route("/providers/{action}", post(providers_page::act))
             .route("/log", get(log_page::show))
             .fallback(|| async {
                 layout::message(StatusCode::NOT_FOUND, "Not found", "No such page.")

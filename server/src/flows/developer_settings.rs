@@ -1,5 +1,5 @@
-//! The Developers page's edits: webhook endpoints and JWT templates added in the
-//! dashboard beside the settings file's. A change is checked as the server checks
+//! The lists the dashboard adds beside the settings file's: webhook endpoints and
+//! JWT templates (the Developers page), sign-in providers (the Providers page). A change is checked as the server checks
 //! its file at start, saved with its secrets sealed, and applied here at once (other
 //! instances within a second, see `live_settings`). The file's entries stay the
 //! file's: the dashboard shows them but does not change them.
@@ -8,7 +8,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
 use crate::{
-    config::{JwtTemplate, Settings, WebhookEndpoint},
+    config::{JwtTemplate, Settings, SocialProvider, WebhookEndpoint},
     editable_settings::{self, handle, open_entries, seal_secrets},
     flows::settings_change::Refused,
     state::AppState,
@@ -17,6 +17,7 @@ use crate::{
 
 const ENDPOINTS: &str = "webhook_endpoints";
 const TEMPLATES: &str = "jwt_templates";
+const PROVIDERS: &str = "social";
 
 /// How often a change is tried again when another administrator's landed first.
 const TRIES: usize = 3;
@@ -195,6 +196,42 @@ pub async fn remove_template(state: &AppState, name: &str, by: &str) -> Result<(
     .await
 }
 
+/// The sign-in providers added in the dashboard, client secrets opened.
+pub async fn providers(state: &AppState) -> Result<Saved<SocialProvider>, Refused> {
+    let (_, entries, unreadable) = read(state, PROVIDERS).await?;
+    Ok(Saved {
+        entries,
+        unreadable,
+    })
+}
+
+/// Adds a sign-in provider: its button shows from the next page load on.
+pub async fn add_provider(
+    state: &AppState,
+    provider: SocialProvider,
+    by: &str,
+) -> Result<(), Refused> {
+    change(state, PROVIDERS, by, |list: &mut Vec<SocialProvider>| {
+        list.push(provider.clone());
+        Ok(())
+    })
+    .await
+}
+
+/// Removes the provider `name` (`google`): its button goes, and trips already at the
+/// provider fail on their way back. Accounts joined to it keep their other ways in.
+pub async fn remove_provider(state: &AppState, name: &str, by: &str) -> Result<(), Refused> {
+    change(state, PROVIDERS, by, |list: &mut Vec<SocialProvider>| {
+        let before = list.len();
+        list.retain(|p| p.provider != name);
+        if list.len() == before {
+            return Err(not_added());
+        }
+        Ok(())
+    })
+    .await
+}
+
 fn not_added() -> Refused {
     Refused::Invalid(
         "not one the dashboard added (the settings file's are changed in the file), or \
@@ -253,7 +290,8 @@ where
     ))
 }
 
-/// The settings in force with the file's list under `key` and `list` after it.
+/// The settings in force with the file's list under `key` and `list` after it; the
+/// other lists as they are in force.
 fn with_list(
     current: &Settings,
     base: &Settings,
@@ -261,13 +299,10 @@ fn with_list(
     list: &Value,
 ) -> Result<Settings, Refused> {
     let mut next = current.clone();
-    next.webhook_endpoints = base.webhook_endpoints.clone();
-    next.jwt_templates = base.jwt_templates.clone();
-    // The other list as it is in force: what the file has, plus the dashboard's.
-    if key == ENDPOINTS {
-        next.jwt_templates = current.jwt_templates.clone();
-    } else {
-        next.webhook_endpoints = current.webhook_endpoints.clone();
+    match key {
+        ENDPOINTS => next.webhook_endpoints = base.webhook_endpoints.clone(),
+        TEMPLATES => next.jwt_templates = base.jwt_templates.clone(),
+        _ => next.social = base.social.clone(),
     }
     editable_settings::apply(&mut next, key, list).map_err(|e| Refused::Invalid(e.message))?;
     Ok(next)
