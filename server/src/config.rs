@@ -225,14 +225,25 @@ impl WebhookEndpoint {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SocialProvider {
-    /// `google`, `github`, `microsoft`, `gitlab`, or a name of your own (lowercase
-    /// letters, digits, `_`) for any other OpenID Connect provider, which then needs
-    /// `issuer`. The strategy is `oauth_<provider>`.
+    /// `google`, `github`, `microsoft`, `apple`, `gitlab`, or a name of your own
+    /// (lowercase letters, digits, `_`) for any other OpenID Connect provider, which
+    /// then needs `issuer`. The strategy is `oauth_<provider>`.
     pub provider: String,
     pub client_id: String,
     /// Better set through `FAPI_SOCIAL_<PROVIDER>_CLIENT_SECRET`. Never printed.
+    /// Apple has none: the server signs one with `private_key` for each exchange.
     #[serde(default)]
     pub client_secret: String,
+    /// Apple only: the team ID of the Apple developer account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<String>,
+    /// Apple only: the ID of the Sign in with Apple key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// Apple only: that key, the `.p8` file's PEM text. Better set through
+    /// `FAPI_SOCIAL_APPLE_PRIVATE_KEY`. Never printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key: Option<String>,
     /// The issuer whose discovery document names the endpoints; the provider's own
     /// for the known ones. Microsoft: personal accounts unless set to your tenant's
     /// (`https://login.microsoftonline.com/<tenant id>/v2.0`). GitHub: the site
@@ -306,6 +317,18 @@ impl SocialProvider {
             protocol: Protocol::OpenIdConnect,
         },
         Known {
+            provider: "apple",
+            issuer: "https://appleid.apple.com",
+            name: "Apple",
+            owned_domains: &[
+                "privaterelay.appleid.com",
+                "icloud.com",
+                "me.com",
+                "mac.com",
+            ],
+            protocol: Protocol::OpenIdConnect,
+        },
+        Known {
             provider: "gitlab",
             issuer: "https://gitlab.com",
             name: "GitLab",
@@ -335,6 +358,11 @@ impl SocialProvider {
             (None, Some(k)) => k.issuer,
             (None, None) => "",
         }
+    }
+
+    /// Whether the client secret is a JWT the server signs (Apple's).
+    pub fn signs_its_secret(&self) -> bool {
+        self.provider == "apple"
     }
 
     /// GitHub's REST API root (see `api_url`).
@@ -397,8 +425,25 @@ impl SocialProvider {
         if earlier.iter().any(|p| p.provider == self.provider) {
             return invalid("configured twice");
         }
-        if self.client_id.is_empty() || self.client_secret.is_empty() {
-            return invalid("client_id and client_secret are required");
+        if self.client_id.is_empty() {
+            return invalid("client_id is required");
+        }
+        let apple_key = [&self.team_id, &self.key_id, &self.private_key];
+        if self.signs_its_secret() {
+            if apple_key
+                .iter()
+                .any(|v| v.as_deref().is_none_or(str::is_empty))
+            {
+                return invalid("team_id, key_id and private_key are required for Apple");
+            }
+            let pem = self.private_key.as_deref().unwrap_or_default();
+            if jsonwebtoken::EncodingKey::from_ec_pem(pem.as_bytes()).is_err() {
+                return invalid("private_key must be the PEM text of Apple's .p8 key");
+            }
+        } else if self.client_secret.is_empty() {
+            return invalid("client_secret is required");
+        } else if apple_key.iter().any(|v| v.is_some()) {
+            return invalid("team_id, key_id and private_key are for Apple only");
         }
         let issuer = self.issuer();
         if issuer.is_empty() {
@@ -1233,6 +1278,7 @@ const SECRET_KEYS: &[&str] = &[
     "secret_keys",
     "signing_key",
     "client_secret",
+    "private_key",
 ];
 
 impl Settings {
@@ -1372,6 +1418,13 @@ impl Settings {
             );
             if let Some(v) = var(&name).filter(|v| !v.is_empty()) {
                 provider.client_secret = v;
+            }
+            let name = format!(
+                "FAPI_SOCIAL_{}_PRIVATE_KEY",
+                provider.provider.to_uppercase()
+            );
+            if let Some(v) = var(&name).filter(|v| !v.is_empty()) {
+                provider.private_key = Some(v);
             }
         }
         if let Some(v) = var("FAPI_SECRETS_KEY_FILE") {
@@ -1899,6 +1952,47 @@ mod tests {
             ..Settings::default()
         };
         s.validate().unwrap();
+
+        // Apple signs its client secret with the developer's key: the key is needed,
+        // and never printed.
+        let key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgwRzW/wGVijfZWaST\nNF7j1nxhOQdWpEj/6qoSmSdsk+KhRANCAATnevcVGMXSIhAB4wwGoBwpj0UdXBji\n20CKZupwOBdrMsgFbPKqIRIizukXv2C/Nz/Ai7gdVm0yTRHoCoA7FULE\n-----END PRIVATE KEY-----\n";
+        let apple = SocialProvider {
+            provider: "apple".into(),
+            client_id: "com.example.web".into(),
+            team_id: Some("TEAM123456".into()),
+            key_id: Some("KEY1234567".into()),
+            private_key: Some(key.into()),
+            ..SocialProvider::default()
+        };
+        assert_eq!(apple.issuer(), "https://appleid.apple.com");
+        assert!(apple.vouches_for("x@privaterelay.appleid.com"));
+        let s = Settings {
+            social: vec![apple.clone()],
+            ..Settings::default()
+        };
+        s.validate().unwrap();
+        assert!(!s.printable().unwrap().contains("MIGHAgEA"));
+        for bad in [
+            SocialProvider {
+                private_key: None,
+                ..apple.clone()
+            },
+            SocialProvider {
+                private_key: Some("not a key".into()),
+                ..apple.clone()
+            },
+            SocialProvider {
+                provider: "google".into(),
+                client_secret: "secret".into(),
+                ..apple
+            },
+        ] {
+            let s = Settings {
+                social: vec![bad],
+                ..Settings::default()
+            };
+            assert!(s.validate().is_err());
+        }
     }
 
     #[test]

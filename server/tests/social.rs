@@ -63,7 +63,25 @@ enum Flavour {
     Google,
     /// Plain OAuth 2 and a REST API, as GitHub (Enterprise Server's layout).
     GitHub,
+    /// Sign in with Apple: a signed client secret, the answer as a form POST.
+    Apple,
 }
+
+/// A P-256 key made for these tests alone, as Apple hands out (`.p8`, PKCS #8).
+const APPLE_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgwRzW/wGVijfZWaST
+NF7j1nxhOQdWpEj/6qoSmSdsk+KhRANCAATnevcVGMXSIhAB4wwGoBwpj0UdXBji
+20CKZupwOBdrMsgFbPKqIRIizukXv2C/Nz/Ai7gdVm0yTRHoCoA7FULE
+-----END PRIVATE KEY-----
+";
+/// Its public half, which the stand-in for Apple checks client secrets with.
+const APPLE_PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE53r3FRjF0iIQAeMMBqAcKY9FHVwY
+4ttAimbqcDgXazLIBWzyqiESIs7pF79gvzc/wIu4HVZtMk0R6AqAOxVCxA==
+-----END PUBLIC KEY-----
+";
+const APPLE_TEAM: &str = "TEAM123456";
+const APPLE_KEY_ID: &str = "KEY1234567";
 
 /// fapi-server with Google pointed at the provider, and the provider told where
 /// to send people back. `None` when the provider is not installed.
@@ -89,10 +107,18 @@ async fn server_and(
             provider: match flavour {
                 Flavour::Google => "google",
                 Flavour::GitHub => "github",
+                Flavour::Apple => "apple",
             }
             .into(),
             client_id: CLIENT_ID.into(),
-            client_secret: CLIENT_SECRET.into(),
+            client_secret: if flavour == Flavour::Apple {
+                String::new()
+            } else {
+                CLIENT_SECRET.into()
+            },
+            team_id: (flavour == Flavour::Apple).then(|| APPLE_TEAM.into()),
+            key_id: (flavour == Flavour::Apple).then(|| APPLE_KEY_ID.into()),
+            private_key: (flavour == Flavour::Apple).then(|| APPLE_KEY.into()),
             issuer: Some(issuer.clone()),
             // The stand-in is no Google: the instance trusts it to check emails.
             trust_verified_email: Some(true),
@@ -115,7 +141,14 @@ async fn server_and(
             CLIENT_ID,
             CLIENT_SECRET,
         ])
-        .args((flavour == Flavour::GitHub).then_some("github"))
+        .args(match flavour {
+            Flavour::Google => None,
+            Flavour::GitHub => Some("github"),
+            Flavour::Apple => Some("apple"),
+        })
+        .env("APPLE_PUBLIC_KEY", APPLE_PUBLIC_KEY)
+        .env("APPLE_KEY_ID", APPLE_KEY_ID)
+        .env("APPLE_TEAM_ID", APPLE_TEAM)
         .current_dir(&dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -133,19 +166,26 @@ async fn server_and(
 /// are named by their email; `unverified:` makes the email unverified) and is sent
 /// back; answers the callback URL the provider sent the browser to.
 async fn at_provider(authorize: &str, login: &str) -> String {
+    let answer = provider_answer(authorize, login).await;
+    location(&answer)
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .unwrap_or_else(|| panic!("a redirect, got {}", r.status()))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The provider's last answer after the person signed in there as `login`.
+async fn provider_answer(authorize: &str, login: &str) -> reqwest::Response {
     let person = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let location = |r: &reqwest::Response| {
-        r.headers()
-            .get("location")
-            .unwrap_or_else(|| panic!("a redirect, got {}", r.status()))
-            .to_str()
-            .unwrap()
-            .to_owned()
-    };
     let issuer = reqwest::Url::parse(authorize)
         .unwrap()
         .origin()
@@ -166,8 +206,36 @@ async fn at_provider(authorize: &str, login: &str) -> String {
         .await
         .unwrap();
     let resume = absolute(location(&r));
-    let r = person.get(&resume).send().await.unwrap();
-    location(&r)
+    person.get(&resume).send().await.unwrap()
+}
+
+/// Apple's way back: the page the provider answers with posts a form to the
+/// callback. Its action and fields.
+async fn at_apple(authorize: &str, login: &str) -> (String, Vec<(String, String)>) {
+    let page = provider_answer(authorize, login)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let unescape = |v: &str| {
+        v.replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    let attribute = |tag: &str, name: &str| {
+        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        Some(unescape(&tag[start..][..tag[start..].find('"')?]))
+    };
+    let form = page.split("<form").nth(1).expect("a form");
+    let action = attribute(form, "action").expect("its action");
+    let fields = form
+        .split("<input")
+        .skip(1)
+        .filter_map(|tag| Some((attribute(tag, "name")?, attribute(tag, "value")?)))
+        .collect();
+    (action, fields)
 }
 
 /// Starts "Continue with Google" on `browser`: the sign-in and the provider's URL.
@@ -1010,4 +1078,117 @@ async fn a_provider_added_in_the_dashboard_signs_people_in_until_removed() {
     let effective = fapi_server::effective_settings(&settings).await.unwrap();
     assert_eq!(effective.social.len(), 1);
     assert_eq!(effective.social[0].client_secret, CLIENT_SECRET);
+}
+
+#[tokio::test]
+async fn apple_answers_with_a_form_post_and_a_signed_client_secret() {
+    let Some((server, provider)) = server_and(Flavour::Apple, |_| {}).await else {
+        return;
+    };
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    let (sign_in, authorize) = continue_with(&browser, "oauth_apple").await;
+    for part in [
+        "response_mode=form_post",
+        "scope=openid+name+email",
+        "nonce=",
+    ] {
+        assert!(authorize.contains(part), "{part} in {authorize}");
+    }
+    let (action, fields) = at_apple(&authorize, "kim@example.com").await;
+    assert_eq!(action, format!("{}/v1/oauth_callback", server.base));
+    assert!(fields.iter().any(|(k, _)| k == "user"), "{fields:?}");
+
+    // Posted from Apple's site: no cookie comes with it (SameSite=Lax), so it only
+    // turns into a GET, which the browser then makes with its cookie.
+    let apple_site = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = apple_site
+        .post(&action)
+        .header("origin", &provider.issuer)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let get = location(&r);
+    assert!(get.starts_with("/v1/oauth_callback?code="), "{get}");
+    let (_, back) = browser.navigate(&format!("{}{get}", server.base)).await;
+    assert_eq!(
+        back.as_deref(),
+        Some(&*format!("{APP}/sign-in#/sso-callback"))
+    );
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(
+        v["response"]["first_factor_verification"]["status"], "transferable",
+        "the client secret Apple took, the ID token checked: {v}"
+    );
+    // The name from the posted `user`, the email verified (Apple says "true").
+    let v = browser
+        .post("/v1/client/sign_ups", &[("transfer", "true")])
+        .await
+        .ok();
+    let sign_up = &v["response"];
+    assert_eq!(sign_up["status"], "complete", "{v}");
+    assert_eq!(sign_up["first_name"], "Apple");
+    assert_eq!(sign_up["last_name"], "Tester");
+    assert_eq!(sign_up["email_address"], "kim@example.com");
+    assert_eq!(
+        sign_up["verifications"]["email_address"]["status"],
+        "verified"
+    );
+
+    // A GET from a browser that did not start the trip still signs nobody in.
+    let starter = Browser::new(&server.base, Mode::Cookie);
+    let stranger = Browser::new(&server.base, Mode::Cookie);
+    let (_, authorize) = continue_with(&starter, "oauth_apple").await;
+    let (action, fields) = at_apple(&authorize, "kim@example.com").await;
+    let r = apple_site.post(&action).form(&fields).send().await.unwrap();
+    let (status, _) = stranger
+        .navigate(&format!("{}{}", server.base, location(&r)))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_client_secret_apple_cannot_check_fails_the_exchange() {
+    let Some((server, _provider)) = server_and(Flavour::Apple, |s| {
+        s.social[0].key_id = Some("ANOTHERKEY".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    let (sign_in, authorize) = continue_with(&browser, "oauth_apple").await;
+    let (action, fields) = at_apple(&authorize, "leo@example.com").await;
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(&action)
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    let (_, back) = browser
+        .navigate(&format!("{}{}", server.base, location(&r)))
+        .await;
+    assert!(
+        back.unwrap()
+            .contains("__clerk_error_code=oauth_token_exchange_error"),
+        "back with the reason"
+    );
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(
+        v["response"]["first_factor_verification"]["status"],
+        "failed"
+    );
 }

@@ -85,6 +85,8 @@ pub async fn act(
                 api_url: optional(field("api_url")),
                 name: optional(field("name")),
                 trust_verified_email: (!field("trust_verified_email").is_empty()).then_some(true),
+                // Apple's signing key stays in the settings file.
+                ..SocialProvider::default()
             };
             let detail = format!(
                 "{}; issuer {}; client id {}{}",
@@ -204,7 +206,7 @@ async fn render(
                         @for (value, label) in BUILT_IN { option value=(value) { (label) } }
                     }
                 }
-                p.hint { "google, github, microsoft, gitlab, or a name of your own (lowercase letters, digits, _) for any OpenID Connect provider, which then needs its issuer." }
+                p.hint { "google, github, microsoft, gitlab, or a name of your own (lowercase letters, digits, _) for any OpenID Connect provider, which then needs its issuer. Apple signs in with a key of yours: set it up in the settings file." }
                 div.row {
                     label for="client-id" { "Client ID" }
                     input type="text" id="client-id" name="client_id" required size="50" autocomplete="off";

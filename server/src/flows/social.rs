@@ -3,6 +3,7 @@
 //! the browser comes back (`oidc` or `github`, by how the provider speaks), and
 //! whose account that person is.
 
+mod apple;
 mod github;
 mod oidc;
 
@@ -230,15 +231,19 @@ pub async fn start(
     Ok(url)
 }
 
-/// The person behind the code the provider sent back.
+/// The person behind the code the provider sent back (`apple_user`: the `user`
+/// field Apple posted with it).
 pub async fn finish(
     state: &AppState,
     provider: &SocialProvider,
     flow: &OauthFlowRow,
     code: &str,
+    apple_user: Option<&str>,
 ) -> Result<Identity, Refusal> {
     match provider.protocol() {
-        Protocol::OpenIdConnect => oidc::identify(&state.providers, provider, flow, code).await,
+        Protocol::OpenIdConnect => {
+            oidc::identify(&state.providers, provider, flow, code, apple_user).await
+        }
         Protocol::GitHub => github::identify(&state.providers, provider, flow, code).await,
     }
 }

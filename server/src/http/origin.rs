@@ -92,9 +92,12 @@ pub fn own_origin(settings: &Settings, host: Option<&str>) -> Option<String> {
 
 /// A foreign `Origin` is refused before any work is done. Requests with no `Origin`
 /// (native apps, servers, same-origin GETs) pass, and so do pages of this server's
-/// own origin (the dashboard).
+/// own origin (the dashboard), and Apple's form POST to the provider callback, which
+/// only turns it into a `GET` and does nothing else.
 pub async fn refuse_foreign(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if let Some(origin) = req.headers().get(header::ORIGIN) {
+    let apple_answer =
+        req.method() == axum::http::Method::POST && req.uri().path() == "/v1/oauth_callback";
+    if let Some(origin) = req.headers().get(header::ORIGIN).filter(|_| !apple_answer) {
         let settings = state.settings();
         let host = req
             .headers()

@@ -79,7 +79,10 @@ pub fn router(state: AppState) -> Router {
                 .delete(client::destroy),
         )
         .route("/client/sessions", delete(client::sign_out_all))
-        .route("/oauth_callback", get(oauth::callback))
+        .route(
+            "/oauth_callback",
+            get(oauth::callback).post(oauth::form_post),
+        )
         .route("/client/sign_ins", post(sign_ins::create))
         .route("/client/sign_ins/{id}", get(sign_ins::get))
         .route(

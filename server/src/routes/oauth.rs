@@ -32,6 +32,30 @@ pub struct Callback {
     state: Option<String>,
     #[serde(default)]
     error: Option<String>,
+    /// Apple's: the person's name, posted on a first sign-in.
+    #[serde(default)]
+    user: Option<String>,
+}
+
+/// `POST /v1/oauth_callback`: Apple's way back, a form POST from Apple's site, which
+/// brings no `SameSite=Lax` cookie. Turned into the `GET` (a top-level navigation,
+/// which does bring it) that checks it came from the browser that started the trip.
+pub async fn form_post(axum::Form(p): axum::Form<Callback>) -> Response {
+    let query = serde_urlencoded::to_string([
+        ("code", &p.code),
+        ("state", &p.state),
+        ("error", &p.error),
+        ("user", &p.user),
+    ])
+    .unwrap_or_default();
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, format!("/v1/oauth_callback?{query}")),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+    )
+        .into_response()
 }
 
 /// `GET /v1/oauth_callback`.
@@ -70,7 +94,7 @@ pub async fn callback(
 
     let outcome = match (&p.error, &p.code) {
         (None, Some(code)) if !code.is_empty() => {
-            social::finish(&state, &provider, &flow, code).await
+            social::finish(&state, &provider, &flow, code, p.user.as_deref()).await
         }
         _ => Err(Refusal::AccessDenied),
     };
@@ -170,7 +194,7 @@ async fn connect(
         social::provider_for(state, &flow.provider).ok_or_else(ApiError::oauth_callback_invalid)?;
     let outcome = match (&p.error, &p.code) {
         (None, Some(code)) if !code.is_empty() => {
-            social::finish(state, &provider, flow, code).await
+            social::finish(state, &provider, flow, code, p.user.as_deref()).await
         }
         _ => Err(Refusal::AccessDenied),
     };

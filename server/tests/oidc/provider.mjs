@@ -9,14 +9,21 @@
 // (`/user`, `/user/emails`) answering for the access token, as GitHub Enterprise
 // Server lays it out.
 //
-//   node provider.mjs <port> <redirect_uri> <client_id> <client_secret> [github]
+// With `apple` it stands in for Sign in with Apple: the scopes `name email`, the
+// answer only as a form POST (`response_mode=form_post`) carrying the `user` field
+// with the name, `email_verified` as a string, and a client secret that is an ES256
+// JWT signed with the key whose public half is in `APPLE_PUBLIC_KEY` (`kid`
+// `APPLE_KEY_ID`, `iss` `APPLE_TEAM_ID`), taken only in the body.
+//
+//   node provider.mjs <port> <redirect_uri> <client_id> <client_secret> [github|apple]
 //
 // Prints `listening <issuer>` when ready.
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const [port, redirectUri, clientId, clientSecret, flavour] = process.argv.slice(2);
 const github = flavour === 'github';
+const apple = flavour === 'apple';
 const issuer = `http://127.0.0.1:${port}`;
 const GITHUB_SCOPES = 'read:user user:email';
 
@@ -26,14 +33,18 @@ function account(login) {
   const sub = `sub-${Buffer.from(email).toString('hex')}`;
   return {
     accountId: sub,
-    claims: async () => ({
-      sub,
-      email,
-      email_verified: !unverified,
-      given_name: 'Oidc',
-      family_name: 'Tester',
-      name: 'Oidc Tester',
-    }),
+    claims: async () =>
+      apple
+        ? // Apple: no names in the token, a string for a boolean.
+          { sub, email, email_verified: String(!unverified), is_private_email: 'false' }
+        : {
+            sub,
+            email,
+            email_verified: !unverified,
+            given_name: 'Oidc',
+            family_name: 'Tester',
+            name: 'Oidc Tester',
+          },
   };
 }
 const logins = new Map();
@@ -46,10 +57,11 @@ const provider = new Provider(issuer, {
       redirect_uris: [redirectUri],
       grant_types: ['authorization_code'],
       response_types: ['code'],
-      token_endpoint_auth_method: github ? 'client_secret_post' : 'client_secret_basic',
+      token_endpoint_auth_method: github || apple ? 'client_secret_post' : 'client_secret_basic',
     },
   ],
-  scopes: github ? ['read:user', 'user:email'] : ['openid', 'offline_access'],
+  ...(apple ? { clientAuthMethods: ['client_secret_post'] } : {}),
+  scopes: github ? ['read:user', 'user:email'] : apple ? ['openid', 'name'] : ['openid', 'offline_access'],
   routes: github
     ? { authorization: '/login/oauth/authorize', token: '/login/oauth/access_token' }
     : {},
@@ -68,12 +80,66 @@ const provider = new Provider(issuer, {
       clientId: ctx.oidc.client.clientId,
       accountId: ctx.oidc.session.accountId,
     });
-    grant.addOIDCScope(github ? GITHUB_SCOPES : 'openid email profile');
+    grant.addOIDCScope(github ? GITHUB_SCOPES : apple ? 'openid name email' : 'openid email profile');
     await grant.save();
     return grant;
   },
 });
 provider.proxy = false;
+
+// Apple: the answer only as a form POST, with the name beside the code.
+provider.use(async (ctx, next) => {
+  if (!apple) return next();
+  if (ctx.path === '/auth' && ctx.method === 'GET' && !ctx.query.uid) {
+    if (ctx.query.response_mode !== 'form_post') {
+      ctx.status = 400;
+      ctx.body = 'Apple answers a request for the name or email only with response_mode=form_post';
+      return;
+    }
+  }
+  await next();
+  const accountId = ctx.oidc?.session?.accountId;
+  if (typeof ctx.body === 'string' && ctx.body.includes('Submitting Callback') && accountId) {
+    const user = JSON.stringify({ name: { firstName: 'Apple', lastName: 'Tester' } });
+    const field = `<input type="hidden" name="user" value="${user.replace(/"/g, '&quot;')}"/>`;
+    ctx.body = ctx.body.replace('<noscript>', `${field}\n    <noscript>`);
+  }
+});
+
+// Apple: the client secret is a JWT the client signs; checked here, then handed on
+// to oidc-provider as the registered secret.
+function appleSecretValid(jwt) {
+  try {
+    const [head, body, sig] = jwt.split('.');
+    const header = JSON.parse(Buffer.from(head, 'base64url'));
+    const claims = JSON.parse(Buffer.from(body, 'base64url'));
+    const key = createPublicKey(process.env.APPLE_PUBLIC_KEY);
+    const signed = verify('sha256', Buffer.from(`${head}.${body}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'));
+    const now = Math.floor(Date.now() / 1000);
+    return signed && header.alg === 'ES256' && header.kid === process.env.APPLE_KEY_ID
+      && claims.iss === process.env.APPLE_TEAM_ID && claims.sub === clientId
+      && claims.aud === issuer && claims.exp > now && claims.iat <= now + 60;
+  } catch {
+    return false;
+  }
+}
+provider.use(async (ctx, next) => {
+  if (!apple || ctx.path !== '/token' || ctx.method !== 'POST') return next();
+  const raw = await new Promise((resolve) => {
+    let data = '';
+    ctx.req.on('data', (c) => (data += c));
+    ctx.req.on('end', () => resolve(data));
+  });
+  const form = new URLSearchParams(raw);
+  if (appleSecretValid(form.get('client_secret') || '')) {
+    form.set('client_secret', clientSecret);
+  } else {
+    form.delete('client_secret');
+  }
+  // Read: oidc-provider takes the body from here.
+  ctx.req.body = form.toString();
+  return next();
+});
 
 // GitHub's REST API: the user and their emails, for a live access token.
 provider.use(async (ctx, next) => {

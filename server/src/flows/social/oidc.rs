@@ -9,13 +9,13 @@ use std::{
 };
 
 use openidconnect::{
-    core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata},
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
-    EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, Scope, TokenResponse,
+    core::{CoreAuthenticationFlow, CoreClient, CoreClientAuthMethod, CoreProviderMetadata},
+    AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
+    EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 
-use super::{Identity, Providers, Refusal};
+use super::{apple, Identity, Providers, Refusal};
 use crate::{
     config::SocialProvider,
     error::{ApiError, ApiResult},
@@ -74,12 +74,31 @@ async fn client(
     let metadata = metadata(providers, provider).await?;
     let redirect =
         RedirectUrl::new(callback.to_owned()).map_err(|_| ApiError::provider_unavailable())?;
+    let secret = if provider.signs_its_secret() {
+        apple::client_secret(provider).map_err(|e| {
+            tracing::error!(provider = provider.provider, error = %e, "the client secret could not be signed");
+            ApiError::provider_unavailable()
+        })?
+    } else {
+        provider.client_secret.clone()
+    };
+    // The secret in the body where the provider takes it only there (Apple).
+    let auth_type = match metadata.token_endpoint_auth_methods_supported() {
+        Some(methods)
+            if !methods.contains(&CoreClientAuthMethod::ClientSecretBasic)
+                && methods.contains(&CoreClientAuthMethod::ClientSecretPost) =>
+        {
+            AuthType::RequestBody
+        }
+        _ => AuthType::BasicAuth,
+    };
     Ok(CoreClient::from_provider_metadata(
         metadata,
         ClientId::new(provider.client_id.clone()),
-        Some(ClientSecret::new(provider.client_secret.clone())),
+        Some(ClientSecret::new(secret)),
     )
-    .set_redirect_uri(redirect))
+    .set_redirect_uri(redirect)
+    .set_auth_type(auth_type))
 }
 
 /// The authorization URL for `state` and the PKCE `challenge`, and the nonce the
@@ -97,20 +116,31 @@ pub async fn authorize_url(
         move || state,
         Nonce::new_random,
     );
-    for scope in SCOPES {
+    let scopes = if provider.signs_its_secret() {
+        apple::SCOPES
+    } else {
+        SCOPES
+    };
+    for scope in scopes {
         request = request.add_scope(Scope::new(scope.into()));
+    }
+    if provider.signs_its_secret() {
+        // Apple answers a request for the name or email only as a form POST.
+        request = request.add_extra_param("response_mode", "form_post");
     }
     let (url, _, nonce) = request.set_pkce_challenge(challenge).url();
     Ok((url.to_string(), nonce.secret().clone()))
 }
 
 /// The person behind `code`: exchanged with the PKCE verifier, the ID token checked
-/// against the flow's nonce.
+/// against the flow's nonce. `apple_user`: the `user` field Apple posted, the only
+/// place its names come.
 pub async fn identify(
     providers: &Providers,
     provider: &SocialProvider,
     flow: &OauthFlowRow,
     code: &str,
+    apple_user: Option<&str>,
 ) -> Result<Identity, Refusal> {
     let client = client(providers, provider, &flow.callback_url)
         .await
@@ -129,16 +159,22 @@ pub async fn identify(
     let claims = id_token
         .claims(&client.id_token_verifier(), &Nonce::new(flow.nonce.clone()))
         .map_err(|e| refused("ID token refused", &e))?;
-    let first_name = claims
+    let mut first_name = claims
         .given_name()
         .and_then(|c| c.get(None))
         .map(|n| n.to_string())
         .unwrap_or_default();
-    let last_name = claims
+    let mut last_name = claims
         .family_name()
         .and_then(|c| c.get(None))
         .map(|n| n.to_string())
         .unwrap_or_default();
+    if let Some((first, last)) = apple_user
+        .filter(|_| provider.signs_its_secret())
+        .and_then(apple::names)
+    {
+        (first_name, last_name) = (first, last);
+    }
     let scopes = token
         .scopes()
         .map(|s| super::joined(s.iter().map(|s| s.as_str())))
