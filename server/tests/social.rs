@@ -351,6 +351,10 @@ async fn a_banned_account_stays_shut() {
         location.unwrap().contains("__clerk_error_code=user_locked"),
         "back to the sign-in with the reason"
     );
+    assert!(
+        joined_to(&server, &user_id).await.is_empty(),
+        "a shut account is not joined to the provider"
+    );
     let v = browser
         .get(&format!("/v1/client/sign_ins/{sign_in}"))
         .await
@@ -384,6 +388,22 @@ async fn an_account_with_two_step_verification_still_needs_its_code() {
     assert_eq!(v["response"]["status"], "needs_second_factor", "{v}");
     assert!(v["response"]["created_session_id"].is_null());
     assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
+    // Not joined yet: whoever holds the provider account has not given the code.
+    let user_id = v["response"]["user_data"]["id"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_default();
+    let owner = user_of(&server, "bob@example.com").await;
+    assert!(user_id.is_empty() || user_id == owner);
+    assert!(joined_to(&server, &owner).await.is_empty());
+    assert!(
+        !server
+            .notices_to("bob@example.com")
+            .await
+            .iter()
+            .any(|n| n.contains("now signs you in")),
+        "no notice of a join that did not happen"
+    );
 
     browser
         .post(
@@ -395,6 +415,35 @@ async fn an_account_with_two_step_verification_still_needs_its_code() {
     let code = server.last_code_to("+14155553261").await;
     let v = browser.attempt_sms_code(&sign_in, &code).await.ok();
     assert_eq!(v["response"]["status"], "complete");
+    // Both factors given: joined now, and the owner told.
+    assert_eq!(joined_to(&server, &owner).await, ["oauth_google"]);
+    assert!(server
+        .notices_to("bob@example.com")
+        .await
+        .iter()
+        .any(|n| n.contains("Google now signs you in")));
+}
+
+/// The id of the user with this verified email.
+async fn user_of(server: &TestServer, email: &str) -> String {
+    fapi_server::store::identifications::owner_of_verified(
+        &server.state().db,
+        "email_address",
+        email,
+    )
+    .await
+    .unwrap()
+    .expect("a user with that email")
+}
+
+/// The providers joined to `user_id`.
+async fn joined_to(server: &TestServer, user_id: &str) -> Vec<String> {
+    fapi_server::store::external_accounts::list_for_user(&server.state().db, user_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.provider)
+        .collect()
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ use crate::{
     state::AppState,
     store::{
         self,
-        external_accounts::{ExternalAccountRow, Profile},
+        external_accounts::Profile,
         identifications::EMAIL,
         oauth_flows::{NewFlow, OauthFlowRow},
     },
@@ -266,42 +266,74 @@ fn joined<'a>(scopes: impl Iterator<Item = &'a str>) -> String {
         .join(" ")
 }
 
+/// Whose account a proven identity opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Whose {
+    /// The user the provider account is joined to.
+    Joined(String),
+    /// The user with the email the provider vouched for (a provider trusted to say
+    /// so): joined only once the sign-in completes, so that a shut account or a
+    /// second factor not given leaves no join behind.
+    ByEmail(String),
+    /// No account, or one that must first prove it owns that email some other way.
+    Nobody,
+}
+
 /// Whose account a proven identity opens: the one the provider account is joined
 /// to, or, when the provider is trusted to vouch for email addresses and says this
-/// one is verified, the account with that verified email (joined now). `None`: no
-/// account, or one that must first prove it owns that email some other way.
+/// one is verified, the account with that verified email.
 pub async fn account_for(
     state: &AppState,
     provider: &SocialProvider,
     identity: &Identity,
-) -> ApiResult<Option<(String, ExternalAccountRow)>> {
+) -> ApiResult<Whose> {
     if let Some(account) =
         store::external_accounts::find(&state.db, &identity.provider, &identity.subject).await?
     {
         store::external_accounts::refresh(&state.db, &account.id, &identity.profile()).await?;
-        return Ok(Some((account.user_id.clone(), account)));
+        return Ok(Whose::Joined(account.user_id));
     }
     let vouched = provider.vouches_for(&identity.email) && identity.email_verified;
     if !vouched || identity.email.is_empty() {
-        return Ok(None);
+        return Ok(Whose::Nobody);
     }
-    let Some(user_id) =
-        store::identifications::owner_of_verified(&state.db, EMAIL, &identity.email).await?
-    else {
-        return Ok(None);
+    Ok(
+        match store::identifications::owner_of_verified(&state.db, EMAIL, &identity.email).await? {
+            Some(user_id) => Whose::ByEmail(user_id),
+            None => Whose::Nobody,
+        },
+    )
+}
+
+/// Once a sign-in is complete: the provider account its first factor proved by
+/// email (kept on `verification_id`, see [`Whose::ByEmail`]) joins `user_id`, and the
+/// owner is told. Nothing when there is none, when the provider has been removed
+/// since, or when another sign-in joined that provider account to someone first.
+pub async fn join_held(
+    state: &AppState,
+    verification_id: Option<&str>,
+    user_id: &str,
+) -> ApiResult<()> {
+    let Some(verification_id) = verification_id else {
+        return Ok(());
     };
-    let joined_now =
-        store::external_accounts::create(&state.db, &user_id, &identity.profile()).await?;
-    let joined = store::external_accounts::find(&state.db, &identity.provider, &identity.subject)
+    let held = store::verifications::get(&state.db, verification_id)
         .await?
-        .ok_or_else(ApiError::oauth_callback_invalid)?;
-    if joined.user_id != user_id {
-        // Another request joined this provider account to someone else first.
-        return Ok(None);
-    }
-    if joined_now.is_some() {
+        .filter(|v| v.status == "verified" && v.strategy.starts_with("oauth_"))
+        .and_then(|v| v.external_identity)
+        .and_then(|held| serde_json::from_str::<Identity>(&held).ok());
+    let Some(found) = held else {
+        return Ok(());
+    };
+    let Some(provider) = provider_for(state, &found.provider) else {
+        return Ok(());
+    };
+    if store::external_accounts::create(&state.db, user_id, &found.profile())
+        .await?
+        .is_some()
+    {
         let name = provider.display_name();
-        notices::notify(state, &user_id, notices::Notice::ProviderConnected(&name)).await;
+        notices::notify(state, user_id, notices::Notice::ProviderConnected(&name)).await;
     }
-    Ok(Some((user_id, joined)))
+    Ok(())
 }

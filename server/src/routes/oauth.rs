@@ -17,7 +17,7 @@ use crate::{
         self,
         lockout::Source,
         notices::{self, Notice},
-        social::{self, Refusal},
+        social::{self, Refusal, Whose},
     },
     http::{identity::Mode, Identity},
     state::AppState,
@@ -102,20 +102,28 @@ pub async fn callback(
         Ok(found) => found,
         Err(refusal) => return refused(&state, &flow, refusal.code()).await,
     };
-    let account = social::account_for(&state, &provider, &identity_found).await?;
-    let Some((user_id, _)) = account else {
-        // Proven, but nobody's: the sign-in hands over to a sign-up (Clerk's
-        // `transferable`), which takes the identity from the verification.
-        let kept = serde_json::to_string(&identity_found).map_err(|_| ApiError::internal())?;
-        store::verifications::settle_external(
-            &state.db,
-            &flow.verification_id,
-            "transferable",
-            Some("external_account_not_found"),
-            Some(&kept),
-        )
-        .await?;
-        return Ok(back_to(&flow.redirect_url, None));
+    let whose = social::account_for(&state, &provider, &identity_found).await?;
+    let (user_id, held) = match whose {
+        Whose::Joined(user_id) => (user_id, None),
+        // Joined once the sign-in completes (`join_held`): kept on the verification.
+        Whose::ByEmail(user_id) => (
+            user_id,
+            Some(serde_json::to_string(&identity_found).map_err(|_| ApiError::internal())?),
+        ),
+        Whose::Nobody => {
+            // Proven, but nobody's: the sign-in hands over to a sign-up (Clerk's
+            // `transferable`), which takes the identity from the verification.
+            let kept = serde_json::to_string(&identity_found).map_err(|_| ApiError::internal())?;
+            store::verifications::settle_external(
+                &state.db,
+                &flow.verification_id,
+                "transferable",
+                Some("external_account_not_found"),
+                Some(&kept),
+            )
+            .await?;
+            return Ok(back_to(&flow.redirect_url, None));
+        }
     };
     let user = store::users::get(&state.db, &user_id)
         .await?
@@ -131,7 +139,7 @@ pub async fn callback(
         &flow.verification_id,
         "verified",
         None,
-        None,
+        held.as_deref(),
     )
     .await?
     {
@@ -157,6 +165,9 @@ pub async fn callback(
     let done = store::sign_ins::get(&state.db, &sign_in.id)
         .await?
         .is_some_and(|s| s.status == "complete");
+    if done {
+        social::join_held(&state, Some(&flow.verification_id), &user.id).await?;
+    }
     let target = match (&flow.action_complete_redirect_url, done) {
         (Some(complete), true) => complete.as_str(),
         _ => flow.redirect_url.as_str(),
