@@ -1241,3 +1241,54 @@ async fn a_client_secret_apple_cannot_check_fails_the_exchange() {
         "failed"
     );
 }
+
+#[tokio::test]
+async fn with_enumeration_protection_a_taken_email_goes_on_as_a_free_one() {
+    let Some((server, _provider)) = server_and_provider(|s| {
+        s.enumeration_protection = true;
+        s.social[0].trust_verified_email = Some(false);
+    })
+    .await
+    else {
+        return;
+    };
+    let owner = Browser::new(&server.base, Mode::Cookie);
+    owner.sign_up(&server, "mia@example.com", "Mia").await;
+    owner.sign_out().await;
+
+    // Someone at a provider the instance does not trust with mia's address, and
+    // someone with a free address: the same answer.
+    let mut answers = Vec::new();
+    for login in ["mia@example.com", "noah@example.com"] {
+        let browser = Browser::new(&server.base, Mode::Cookie);
+        let (_, authorize) = continue_with_google(&browser).await;
+        let callback = at_provider(&authorize, login).await;
+        browser.navigate(&callback).await;
+        let v = browser
+            .post("/v1/client/sign_ups", &[("transfer", "true")])
+            .await
+            .ok();
+        let sign_up = &v["response"];
+        answers.push((
+            sign_up["status"].clone(),
+            sign_up["unverified_fields"].clone(),
+            sign_up["verifications"]["email_address"]["status"].clone(),
+        ));
+        let id = sign_up["id"].as_str().unwrap().to_owned();
+        browser
+            .post(
+                &format!("/v1/client/sign_ups/{id}/prepare_verification"),
+                &[("strategy", "email_code")],
+            )
+            .await
+            .ok();
+    }
+    assert_eq!(answers[0], answers[1], "{answers:?}");
+    assert_eq!(answers[0].0, "missing_requirements");
+    // Only the free address got a code; mia hears of the attempt instead.
+    assert!(server
+        .notices_to("mia@example.com")
+        .await
+        .iter()
+        .all(|n| !n.contains("verification code")));
+}

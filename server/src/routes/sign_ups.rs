@@ -217,9 +217,15 @@ async fn from_provider(
         serde_json::from_str(&held).map_err(|_| not_transferable())?
     };
     let settings = state.settings();
+    let mut taken = false;
     if !found.email.is_empty() && settings.identifiers.email_address != Requirement::Off {
         if store::identifications::verified_exists(&state.db, EMAIL, &found.email).await? {
-            return Err(ApiError::identifier_exists("email_address"));
+            // With enumeration protection the sign-up goes on as for a free address,
+            // to "verify your email", whose code only the owner could get (a decoy).
+            if !settings.enumeration_protection {
+                return Err(ApiError::identifier_exists("email_address"));
+            }
+            taken = true;
         }
         row.email_address = Some(found.email.clone());
     }
@@ -229,7 +235,7 @@ async fn from_provider(
     if settings.identifiers.last_name != Requirement::Off {
         row.last_name = non_empty(&found.last_name);
     }
-    if found.email_verified && row.email_address.is_some() {
+    if found.email_verified && row.email_address.is_some() && !taken {
         let provider = flows::social::provider_for(state, &found.provider);
         if provider.is_some_and(|p| p.vouches_for(&found.email)) {
             let strategy = format!("from_{}", found.provider);
