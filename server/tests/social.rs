@@ -730,9 +730,9 @@ async fn the_way_back_must_be_an_allowed_origin_and_providers_are_listed() {
         .await
         .err(422, "form_param_value_invalid");
 
-    // A client known by a token, not a cookie, cannot be told apart at the callback.
-    let app = Browser::new(&server.base, Mode::DevBrowser);
-    app.setup().await;
+    // A native app's client rides in a header, which the provider's redirect to the
+    // callback cannot bring.
+    let app = Browser::new(&server.base, Mode::Native);
     app.post(
         "/v1/client/sign_ins",
         &[
@@ -1291,4 +1291,77 @@ async fn with_enumeration_protection_a_taken_email_goes_on_as_a_free_one() {
         .await
         .iter()
         .all(|n| !n.contains("verification code")));
+}
+
+#[tokio::test]
+async fn a_development_browsers_trip_is_refused_to_another_browser() {
+    let Some((server, _provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let owner = Browser::new(&server.base, Mode::Cookie);
+    owner.sign_up(&server, "olga@example.com", "Olga").await;
+    owner.sign_out().await;
+
+    // The app's page holds its client token (`__clerk_db_jwt`); the trip's cookie is
+    // what comes back with the provider's redirect.
+    let browser = Browser::new(&server.base, Mode::DevBrowser);
+    browser.setup().await;
+    let (sign_in, authorize) = continue_with_google(&browser).await;
+    let callback = at_provider(&authorize, "olga@example.com").await;
+
+    // Someone else's browser following the same way back: refused.
+    let stranger = Browser::new(&server.base, Mode::DevBrowser);
+    stranger.setup().await;
+    let (status, _) = stranger.navigate(&callback).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(
+        v["response"]["first_factor_verification"]["status"], "unverified",
+        "the stranger's try used nothing up: {v}"
+    );
+}
+
+#[tokio::test]
+async fn a_development_browser_signs_in_with_a_provider() {
+    let Some((server, _provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let owner = Browser::new(&server.base, Mode::Cookie);
+    owner.sign_up(&server, "pia@example.com", "Pia").await;
+    owner.sign_out().await;
+
+    let browser = Browser::new(&server.base, Mode::DevBrowser);
+    browser.setup().await;
+    let (sign_in, authorize) = continue_with_google(&browser).await;
+    let callback = at_provider(&authorize, "pia@example.com").await;
+    let (status, location) = browser.navigate(&callback).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Signed in: the client's new token handed to the page in the URL, as Clerk's
+    // development instances do; no `__client` cookie.
+    let location = location.unwrap();
+    assert!(
+        location.starts_with(&format!("{APP}/welcome?__clerk_db_jwt=")),
+        "{location}"
+    );
+    let token = reqwest::Url::parse(&location)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "__clerk_db_jwt")
+        .unwrap()
+        .1
+        .into_owned();
+    browser.set_token(Some(token));
+    let v = browser
+        .get(&format!("/v1/client/sign_ins/{sign_in}"))
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+    assert_eq!(v["client"]["sessions"].as_array().unwrap().len(), 1, "{v}");
+
+    // The trip's cookie went with its use: a replay of the way back finds nothing.
+    let (status, _) = browser.navigate(&callback).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -16,6 +16,7 @@ use crate::{
     config::{Protocol, SocialProvider},
     error::{ApiError, ApiResult},
     flows::notices,
+    http::identity::Mode,
     ids::now_ms,
     state::AppState,
     store::{
@@ -184,13 +185,22 @@ pub struct Trip<'a> {
     pub connect_user_id: Option<&'a str>,
 }
 
+/// A trip under way.
+pub struct Started {
+    /// The provider's authorization URL.
+    pub url: String,
+    /// A development browser's: the value of the cookie that binds the trip to it.
+    pub browser_binding: Option<String>,
+}
+
 /// The provider's authorization URL for a new trip; its `state`, PKCE verifier and
 /// nonce are kept until the callback takes them.
 pub async fn start(
     state: &AppState,
     provider: &SocialProvider,
     trip: &Trip<'_>,
-) -> ApiResult<String> {
+) -> ApiResult<Started> {
+    let browser_binding = (trip.client_mode == Mode::DevBrowser.name()).then(crate::ids::new_token);
     let csrf = CsrfToken::new_random();
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, nonce) = match provider.protocol() {
@@ -224,11 +234,37 @@ pub async fn start(
             redirect_url: trip.redirect_url,
             action_complete_redirect_url: trip.action_complete_redirect_url,
             connect_user_id: trip.connect_user_id,
+            browser_binding: browser_binding.as_deref(),
             expires_at: now_ms() + FLOW_LIFETIME_MS,
         },
     )
     .await?;
-    Ok(url)
+    Ok(Started {
+        url,
+        browser_binding,
+    })
+}
+
+/// Whether the callback comes from the browser that started `flow`: its `__client`
+/// cookie names the flow's client, or (a development browser, whose token is in the
+/// page) it brings the trip's own binding cookie. A link to someone else's trip
+/// must not sign its maker in as whoever follows it.
+pub fn same_browser(flow: &OauthFlowRow, identity: &crate::http::Identity) -> bool {
+    if flow.client_mode == Mode::Cookie.name() {
+        return identity.client_id().as_deref() == Some(flow.client_id.as_str());
+    }
+    if flow.client_mode == Mode::DevBrowser.name() {
+        return match (&flow.browser_binding_hash, identity.oauth_binding()) {
+            (Some(kept), Some(sent)) => {
+                use subtle::ConstantTimeEq;
+                kept.as_bytes()
+                    .ct_eq(crate::ids::token_hash(sent).as_bytes())
+                    .into()
+            }
+            _ => false,
+        };
+    }
+    false
 }
 
 /// The person behind the code the provider sent back (`apple_user`: the `user`

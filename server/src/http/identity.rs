@@ -21,6 +21,11 @@ use crate::{error::ApiError, ids::token_hash, state::AppState};
 pub const CLIENT_COOKIE: &str = "__client";
 pub const DEV_BROWSER_PARAM: &str = "__clerk_db_jwt";
 pub const DEV_BROWSER_HEADER: &str = "clerk-db-jwt";
+/// Binds a development browser's trip to a provider to that browser: the provider
+/// sends it back to the callback with cookies only, and its client token lives in
+/// the page (`__clerk_db_jwt`), not in a cookie.
+pub const OAUTH_BINDING_COOKIE: &str = "__clerk_oauth_binding";
+const OAUTH_BINDING_PATH: &str = "/v1/oauth_callback";
 const COOKIE_DAYS: i64 = 365;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +62,10 @@ struct Inner {
     origin: Option<String>,
     session_hint: Option<String>,
     issuer: String,
+    /// The trip binding this request came with (`__clerk_oauth_binding`).
+    oauth_binding: Option<String>,
+    /// A trip binding to send (`Some("")`: remove the cookie).
+    new_oauth_binding: Mutex<Option<String>>,
 }
 
 enum Issued {
@@ -127,6 +136,31 @@ impl Identity {
         Ok(())
     }
 
+    /// The trip binding the browser sent (see [`OAUTH_BINDING_COOKIE`]).
+    pub fn oauth_binding(&self) -> Option<&str> {
+        self.0.oauth_binding.as_deref()
+    }
+
+    /// Sends the browser a trip binding, good for `max_age_seconds`; an empty one
+    /// removes it.
+    pub fn set_oauth_binding(&self, binding: &str) {
+        *self.0.new_oauth_binding.lock().expect("identity lock") = Some(binding.to_owned());
+    }
+
+    /// The client token this request issued (a session was created), taken so that
+    /// it is not sent the usual way: a development browser's callback hands it to the
+    /// page in the URL instead.
+    pub fn take_issued_token(&self) -> Option<String> {
+        let mut issued = self.0.issued.lock().expect("identity lock");
+        match issued.take() {
+            Some(Issued::Token(token)) => Some(token),
+            other => {
+                *issued = other;
+                None
+            }
+        }
+    }
+
     /// Moves this request onto another client (a replacement after `DELETE /v1/client`).
     pub fn switch_to(&self, client_id: String, token: String) {
         *self.0.client_id.lock().expect("identity lock") = Some(client_id);
@@ -140,6 +174,25 @@ impl Identity {
     }
 
     fn apply(&self, headers: &mut HeaderMap) {
+        if let Some(binding) = self
+            .0
+            .new_oauth_binding
+            .lock()
+            .expect("identity lock")
+            .take()
+        {
+            let cookie = Cookie::build((OAUTH_BINDING_COOKIE, binding.clone()))
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .path(OAUTH_BINDING_PATH)
+                .secure(self.0.secure_cookie)
+                .max_age(time::Duration::milliseconds(if binding.is_empty() {
+                    0
+                } else {
+                    crate::flows::social::FLOW_LIFETIME_MS
+                }));
+            append_cookie(headers, cookie.build());
+        }
         let issued = self.0.issued.lock().expect("identity lock").take();
         let Some(issued) = issued else { return };
         match (self.0.mode, issued) {
@@ -285,6 +338,11 @@ pub async fn identify(State(state): State<AppState>, mut req: Request, next: Nex
             .map(str::to_owned),
         session_hint: query_param(query, "_clerk_session_id").filter(|s| !s.is_empty()),
         issuer,
+        oauth_binding: CookieJar::from_headers(headers)
+            .get(OAUTH_BINDING_COOKIE)
+            .map(|c| c.value().to_owned())
+            .filter(|v| !v.is_empty()),
+        new_oauth_binding: Mutex::new(None),
     }));
     req.extensions_mut().insert(identity.clone());
     let mut response = next.run(req).await;

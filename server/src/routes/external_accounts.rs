@@ -40,15 +40,15 @@ pub async fn create(
         .ok_or_else(|| ApiError::param_missing("strategy"))?;
     let provider = flows::social::provider_for(&state, &strategy)
         .ok_or_else(|| ApiError::param_value_invalid("strategy", &strategy))?;
-    // The way back is bound to this browser by its cookie, as for a sign-in.
-    if identity.mode() != Mode::Cookie {
+    // The way back is bound to this browser by a cookie, as for a sign-in.
+    if identity.mode() == Mode::Native {
         return Err(ApiError::oauth_needs_cookie());
     }
     let redirect_url =
         flows::social::return_url(&state, &identity, p.redirect_url.as_deref(), "redirect_url")?
             .ok_or_else(|| ApiError::param_missing("redirect_url"))?;
     flows::reverification::require_fresh(&state, &session).await?;
-    let url = flows::social::start(
+    let started = flows::social::start(
         &state,
         &provider,
         &flows::social::Trip {
@@ -63,11 +63,19 @@ pub async fn create(
         },
     )
     .await?;
+    if let Some(binding) = &started.browser_binding {
+        identity.set_oauth_binding(binding);
+    }
     let expire_at = now_ms() + flows::social::FLOW_LIFETIME_MS;
     envelope(
         &state,
         &identity,
-        render::connecting_account(&new_id("eac"), &provider.strategy(), &url, expire_at),
+        render::connecting_account(
+            &new_id("eac"),
+            &provider.strategy(),
+            &started.url,
+            expire_at,
+        ),
     )
     .await
 }

@@ -19,7 +19,10 @@ use crate::{
         notices::{self, Notice},
         social::{self, Refusal, Whose},
     },
-    http::{identity::Mode, Identity},
+    http::{
+        identity::{Mode, DEV_BROWSER_PARAM},
+        Identity,
+    },
     state::AppState,
     store,
 };
@@ -71,11 +74,14 @@ pub async fn callback(
     .ok_or_else(ApiError::oauth_callback_invalid)?;
     // The trip belongs to the browser that started it: a link to someone else's
     // trip must not sign its maker in as whoever follows it.
-    if flow.client_mode != Mode::Cookie.name()
-        || identity.client_id().as_deref() != Some(flow.client_id.as_str())
-    {
+    if !social::same_browser(&flow, &identity) {
         tracing::warn!("oauth callback from another browser than the one that started it");
         return Err(ApiError::oauth_callback_invalid());
+    }
+    let development_browser = flow.client_mode == Mode::DevBrowser.name();
+    if development_browser {
+        // Used: the binding cookie goes.
+        identity.set_oauth_binding("");
     }
     if let Some(user_id) = flow.connect_user_id.clone() {
         return connect(&state, &flow, &user_id, &p).await;
@@ -88,7 +94,7 @@ pub async fn callback(
         .ok_or_else(ApiError::oauth_callback_invalid)?;
     // Signed in some other way since the trip began (another tab): in single-session
     // mode this client keeps that one session.
-    if let Err(e) = super::sign_ins::refuse_if_signed_in(&state, &identity).await {
+    if let Err(e) = super::sign_ins::refuse_if_client_signed_in(&state, &flow.client_id).await {
         return refused(&state, &flow, e.code()).await;
     }
 
@@ -172,7 +178,16 @@ pub async fn callback(
         (Some(complete), true) => complete.as_str(),
         _ => flow.redirect_url.as_str(),
     };
-    Ok(back_to(target, None))
+    // A development browser's new client token (a session was made) goes to the page
+    // in the URL, as Clerk hands it over, not in a cookie it does not use.
+    let dev_token = development_browser
+        .then(|| identity.take_issued_token())
+        .flatten();
+    let extra: Vec<(&str, &str)> = dev_token
+        .iter()
+        .map(|t| (DEV_BROWSER_PARAM, t.as_str()))
+        .collect();
+    Ok(back_to_with(target, &extra))
 }
 
 /// The sign-in's provider verification failed for Clerk's `code`: back to the app
@@ -242,20 +257,26 @@ async fn connect(
 const EXTERNAL_ACCOUNT_EXISTS: &str = "external_account_exists";
 
 /// A 303 to the app's `url`, with Clerk's failure parameters when the trip failed.
-/// Query parameters go before the `#`: with hash routing the app's route lives there.
 fn back_to(url: &str, error: Option<&str>) -> Response {
+    match error {
+        Some(code) => back_to_with(
+            url,
+            &[("__clerk_status", "failed"), ("__clerk_error_code", code)],
+        ),
+        None => back_to_with(url, &[]),
+    }
+}
+
+/// A 303 to the app's `url` with `extra` query parameters. They go before the `#`:
+/// with hash routing the app's route lives there.
+fn back_to_with(url: &str, extra: &[(&str, &str)]) -> Response {
     let (base, fragment) = match url.split_once('#') {
         Some((b, f)) => (b, Some(f)),
         None => (url, None),
     };
-    let mut extra = Vec::new();
-    if let Some(code) = error {
-        extra.push(("__clerk_status", "failed"));
-        extra.push(("__clerk_error_code", code));
-    }
     let mut target = base.to_owned();
     if !extra.is_empty() {
-        let query = serde_urlencoded::to_string(&extra).unwrap_or_default();
+        let query = serde_urlencoded::to_string(extra).unwrap_or_default();
         target.push(if base.contains('?') { '&' } else { '?' });
         target.push_str(&query);
     }

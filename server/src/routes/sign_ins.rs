@@ -62,14 +62,19 @@ async fn own_sign_in(state: &AppState, identity: &Identity, id: &str) -> ApiResu
 
 /// In single-session mode a client that is signed in cannot sign in again.
 pub async fn refuse_if_signed_in(state: &AppState, identity: &Identity) -> ApiResult<()> {
+    match identity.client_id() {
+        Some(client_id) => refuse_if_client_signed_in(state, &client_id).await,
+        None => Ok(()),
+    }
+}
+
+/// [`refuse_if_signed_in`] for the client `client_id`.
+pub async fn refuse_if_client_signed_in(state: &AppState, client_id: &str) -> ApiResult<()> {
     if !state.settings().single_session_mode {
         return Ok(());
     }
-    let Some(client_id) = identity.client_id() else {
-        return Ok(());
-    };
     let now = now_ms();
-    let live = store::sessions::list_for_client(&state.db, &client_id)
+    let live = store::sessions::list_for_client(&state.db, client_id)
         .await?
         .into_iter()
         .find(|s| s.is_live(now));
@@ -353,8 +358,9 @@ async fn start_with_provider(
     provider: &SocialProvider,
 ) -> ApiResult<Json<Envelope<SignIn>>> {
     // The callback must tell the browser that started the trip from any other: only
-    // the `__client` cookie comes along with the provider's redirect.
-    if identity.mode() != crate::http::identity::Mode::Cookie {
+    // cookies come along with the provider's redirect (`__client`, or a development
+    // browser's trip binding); a native app has none.
+    if identity.mode() == crate::http::identity::Mode::Native {
         return Err(ApiError::oauth_needs_cookie());
     }
     let redirect_url =
@@ -370,7 +376,7 @@ async fn start_with_provider(
     let id = store::sign_ins::create(&state.db, &client_id, "needs_identifier", None, None, false)
         .await?;
     let verification_id = new_id("ver");
-    let url = flows::social::start(
+    let started = flows::social::start(
         state,
         provider,
         &flows::social::Trip {
@@ -385,11 +391,14 @@ async fn start_with_provider(
         },
     )
     .await?;
+    if let Some(binding) = &started.browser_binding {
+        identity.set_oauth_binding(binding);
+    }
     store::verifications::create_external(
         &state.db,
         &verification_id,
         &provider.strategy(),
-        &url,
+        &started.url,
         now_ms() + flows::social::FLOW_LIFETIME_MS,
     )
     .await?;

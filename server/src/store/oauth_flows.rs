@@ -25,6 +25,8 @@ pub struct OauthFlowRow {
     pub action_complete_redirect_url: Option<String>,
     /// A trip from the profile: the signed-in user to join the provider's account to.
     pub connect_user_id: Option<String>,
+    /// A development browser's trip: the hash of the cookie that binds it.
+    pub browser_binding_hash: Option<String>,
 }
 
 /// What a new trip keeps until its callback.
@@ -41,6 +43,8 @@ pub struct NewFlow<'a> {
     pub redirect_url: &'a str,
     pub action_complete_redirect_url: Option<&'a str>,
     pub connect_user_id: Option<&'a str>,
+    /// A development browser's trip: the cookie value that binds it (kept hashed).
+    pub browser_binding: Option<&'a str>,
     pub expires_at: i64,
 }
 
@@ -48,8 +52,9 @@ pub async fn put(db: &Db, flow: &NewFlow<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO oauth_flows (state_hash, provider, client_id, client_mode, sign_in_id,
              verification_id, pkce_verifier, nonce, callback_url, redirect_url,
-             action_complete_redirect_url, expires_at, created_at, connect_user_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             action_complete_redirect_url, expires_at, created_at, connect_user_id,
+             browser_binding_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(token_hash(flow.state))
     .bind(flow.provider)
@@ -65,6 +70,7 @@ pub async fn put(db: &Db, flow: &NewFlow<'_>) -> Result<(), sqlx::Error> {
     .bind(flow.expires_at)
     .bind(now_ms())
     .bind(flow.connect_user_id)
+    .bind(flow.browser_binding.map(token_hash))
     .execute(&db.write)
     .await
     .map(|_| ())
@@ -76,7 +82,8 @@ pub async fn take(db: &Db, state: &str) -> Result<Option<OauthFlowRow>, sqlx::Er
     sqlx::query_as(
         "DELETE FROM oauth_flows WHERE state_hash = $1 AND expires_at > $2
          RETURNING provider, client_id, client_mode, sign_in_id, verification_id, pkce_verifier, nonce,
-             callback_url, redirect_url, action_complete_redirect_url, connect_user_id",
+             callback_url, redirect_url, action_complete_redirect_url, connect_user_id,
+             browser_binding_hash",
     )
     .bind(token_hash(state))
     .bind(now_ms())

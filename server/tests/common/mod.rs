@@ -272,7 +272,8 @@ impl Browser {
     pub fn new(base: &str, mode: Mode) -> Browser {
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let mut http = reqwest::Client::builder();
-        if mode == Mode::Cookie {
+        // A browser keeps cookies whatever its client token rides in; an app none.
+        if mode != Mode::Native {
             http = http.cookie_provider(jar.clone());
         }
         let nav = reqwest::Client::builder()
