@@ -238,6 +238,19 @@ async fn at_apple(authorize: &str, login: &str) -> (String, Vec<(String, String)
     (action, fields)
 }
 
+/// The sign-in `id` as `browser` reads it (the client beside it).
+async fn read_sign_in(browser: &Browser, id: &str) -> serde_json::Value {
+    browser.get(&format!("/v1/client/sign_ins/{id}")).await.ok()
+}
+
+/// clerk-js's handover: the sign-up made from the provider's answer (`transfer`).
+async fn transfer(browser: &Browser) -> serde_json::Value {
+    browser
+        .post("/v1/client/sign_ups", &[("transfer", "true")])
+        .await
+        .ok()
+}
+
 /// Starts "Continue with Google" on `browser`: the sign-in and the provider's URL.
 async fn continue_with_google(browser: &Browser) -> (String, String) {
     continue_with(browser, "oauth_google").await
@@ -294,10 +307,7 @@ async fn a_known_account_signs_in_with_the_provider_and_it_is_joined() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location.as_deref(), Some(&*format!("{APP}/welcome")));
 
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(v["response"]["status"], "complete", "{v}");
     assert_eq!(
         v["response"]["first_factor_verification"]["status"],
@@ -355,10 +365,7 @@ async fn a_banned_account_stays_shut() {
         joined_to(&server, &user_id).await.is_empty(),
         "a shut account is not joined to the provider"
     );
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(
         v["response"]["first_factor_verification"]["status"],
         "failed"
@@ -381,10 +388,7 @@ async fn an_account_with_two_step_verification_still_needs_its_code() {
         location.as_deref(),
         Some(&*format!("{APP}/sign-in#/sso-callback"))
     );
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(v["response"]["status"], "needs_second_factor", "{v}");
     assert!(v["response"]["created_session_id"].is_null());
     assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
@@ -459,10 +463,7 @@ async fn a_new_person_is_handed_over_to_sign_up() {
         location.as_deref(),
         Some(&*format!("{APP}/sign-in#/sso-callback"))
     );
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     let ff = &v["response"]["first_factor_verification"];
     assert_eq!(ff["status"], "transferable", "{v}");
     assert_eq!(ff["error"]["code"], "external_account_not_found");
@@ -480,10 +481,7 @@ async fn a_new_person_is_handed_over_to_sign_up() {
 
     // clerk-js then turns it into a sign-up: the provider's email (verified, as the
     // provider vouched for it) and names, no password asked, and the account is made.
-    let v = browser
-        .post("/v1/client/sign_ups", &[("transfer", "true")])
-        .await
-        .ok();
+    let v = transfer(&browser).await;
     let sign_up = &v["response"];
     assert_eq!(sign_up["status"], "complete", "{v}");
     assert_eq!(sign_up["email_address"], "newcomer@example.com");
@@ -521,10 +519,7 @@ async fn a_new_person_is_handed_over_to_sign_up() {
     let callback = at_provider(&authorize, "newcomer@example.com").await;
     let (_, location) = browser.navigate(&callback).await;
     assert_eq!(location.as_deref(), Some(&*format!("{APP}/welcome")));
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(v["response"]["status"], "complete");
 }
 
@@ -537,10 +532,7 @@ async fn an_unverified_email_from_the_provider_is_proven_by_code_at_sign_up() {
     let (_, authorize) = continue_with_google(&browser).await;
     let callback = at_provider(&authorize, "unverified:frank@example.com").await;
     browser.navigate(&callback).await;
-    let v = browser
-        .post("/v1/client/sign_ups", &[("transfer", "true")])
-        .await
-        .ok();
+    let v = transfer(&browser).await;
     assert_eq!(v["response"]["status"], "missing_requirements", "{v}");
     assert_eq!(
         v["response"]["unverified_fields"],
@@ -573,10 +565,7 @@ async fn an_unverified_email_is_not_joined_to_the_account_with_it() {
     let (sign_in, authorize) = continue_with_google(&intruder).await;
     let callback = at_provider(&authorize, "unverified:carol@example.com").await;
     intruder.navigate(&callback).await;
-    let v = intruder
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&intruder, &sign_in).await;
     assert_eq!(
         v["response"]["first_factor_verification"]["status"],
         "transferable"
@@ -608,10 +597,7 @@ async fn an_untrusted_providers_verified_email_is_not_joined() {
     let (sign_in, authorize) = continue_with_google(&owner).await;
     let callback = at_provider(&authorize, "dave@example.com").await;
     owner.navigate(&callback).await;
-    let v = owner
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&owner, &sign_in).await;
     assert_eq!(
         v["response"]["first_factor_verification"]["status"],
         "transferable"
@@ -679,10 +665,7 @@ async fn a_refusal_at_the_provider_fails_the_verification() {
             "{APP}/sign-in?__clerk_status=failed&__clerk_error_code=oauth_access_denied#/sso-callback"
         ))
     );
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     let ff = &v["response"]["first_factor_verification"];
     assert_eq!(ff["status"], "failed");
     assert_eq!(ff["error"]["code"], "oauth_access_denied");
@@ -926,18 +909,12 @@ async fn github_says_who_it_is_through_its_api() {
         location.as_deref(),
         Some(&*format!("{APP}/sign-in#/sso-callback"))
     );
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(
         v["response"]["first_factor_verification"]["status"], "transferable",
         "{v}"
     );
-    let v = browser
-        .post("/v1/client/sign_ups", &[("transfer", "true")])
-        .await
-        .ok();
+    let v = transfer(&browser).await;
     let sign_up = &v["response"];
     assert_eq!(sign_up["status"], "complete", "{v}");
     assert_eq!(sign_up["email_address"], "grace@example.com");
@@ -965,10 +942,7 @@ async fn github_says_who_it_is_through_its_api() {
     let callback = at_provider(&authorize, "grace@example.com").await;
     let (_, location) = browser.navigate(&callback).await;
     assert_eq!(location.as_deref(), Some(&*format!("{APP}/welcome")));
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(v["response"]["status"], "complete", "{v}");
 }
 
@@ -984,10 +958,7 @@ async fn github_with_an_unverified_primary_email_is_not_joined_and_2fa_holds() {
     let (sign_in, authorize) = continue_with(&intruder, "oauth_github").await;
     let callback = at_provider(&authorize, "unverified:heidi@example.com").await;
     intruder.navigate(&callback).await;
-    let v = intruder
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&intruder, &sign_in).await;
     assert_eq!(
         v["response"]["first_factor_verification"]["status"], "transferable",
         "{v}"
@@ -999,10 +970,7 @@ async fn github_with_an_unverified_primary_email_is_not_joined_and_2fa_holds() {
     let (sign_in, authorize) = continue_with(&browser, "oauth_github").await;
     let callback = at_provider(&authorize, "ivan@example.com").await;
     browser.navigate(&callback).await;
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(v["response"]["status"], "needs_second_factor", "{v}");
     assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
 }
@@ -1092,10 +1060,7 @@ async fn a_provider_added_in_the_dashboard_signs_people_in_until_removed() {
     let (_, authorize) = continue_with(&browser, "oauth_loopback_id").await;
     let callback = at_provider(&authorize, "judy@example.com").await;
     browser.navigate(&callback).await;
-    let v = browser
-        .post("/v1/client/sign_ups", &[("transfer", "true")])
-        .await
-        .ok();
+    let v = transfer(&browser).await;
     assert_eq!(v["response"]["status"], "complete", "{v}");
     browser
         .activate(v["response"]["created_session_id"].as_str().unwrap())
@@ -1168,19 +1133,13 @@ async fn apple_answers_with_a_form_post_and_a_signed_client_secret() {
         back.as_deref(),
         Some(&*format!("{APP}/sign-in#/sso-callback"))
     );
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(
         v["response"]["first_factor_verification"]["status"], "transferable",
         "the client secret Apple took, the ID token checked: {v}"
     );
     // The name from the posted `user`, the email verified (Apple says "true").
-    let v = browser
-        .post("/v1/client/sign_ups", &[("transfer", "true")])
-        .await
-        .ok();
+    let v = transfer(&browser).await;
     let sign_up = &v["response"];
     assert_eq!(sign_up["status"], "complete", "{v}");
     assert_eq!(sign_up["first_name"], "Apple");
@@ -1232,10 +1191,7 @@ async fn a_client_secret_apple_cannot_check_fails_the_exchange() {
             .contains("__clerk_error_code=oauth_token_exchange_error"),
         "back with the reason"
     );
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(
         v["response"]["first_factor_verification"]["status"],
         "failed"
@@ -1264,10 +1220,7 @@ async fn with_enumeration_protection_a_taken_email_goes_on_as_a_free_one() {
         let (_, authorize) = continue_with_google(&browser).await;
         let callback = at_provider(&authorize, login).await;
         browser.navigate(&callback).await;
-        let v = browser
-            .post("/v1/client/sign_ups", &[("transfer", "true")])
-            .await
-            .ok();
+        let v = transfer(&browser).await;
         let sign_up = &v["response"];
         answers.push((
             sign_up["status"].clone(),
@@ -1314,10 +1267,7 @@ async fn a_development_browsers_trip_is_refused_to_another_browser() {
     stranger.setup().await;
     let (status, _) = stranger.navigate(&callback).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(
         v["response"]["first_factor_verification"]["status"], "unverified",
         "the stranger's try used nothing up: {v}"
@@ -1354,10 +1304,7 @@ async fn a_development_browser_signs_in_with_a_provider() {
         .1
         .into_owned();
     browser.set_token(Some(token));
-    let v = browser
-        .get(&format!("/v1/client/sign_ins/{sign_in}"))
-        .await
-        .ok();
+    let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(v["response"]["status"], "complete", "{v}");
     assert_eq!(v["client"]["sessions"].as_array().unwrap().len(), 1, "{v}");
 

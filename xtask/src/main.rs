@@ -1311,6 +1311,7 @@ fn start_demo(
     root: &Path,
     trunk_output: Option<std::fs::File>,
     step_up_minutes: Option<u32>,
+    config: Option<&Path>,
 ) -> Result<Demo> {
     ensure_wasm_target(root)?;
     ensure_wasm_bindgen(root)?;
@@ -1344,6 +1345,7 @@ fn start_demo(
             format!("sqlite://{}/fapi.db", data.display()),
         )
         .env("FAPI_SECRET_KEY", &secret_key)
+        .envs(config.map(|c| ("FAPI_CONFIG", c)))
         .spawn()
         .map_err(|e| format!("fapi-server: {e}"))?;
     wait_until_listening(&mut server, DEMO_API_PORT)?;
@@ -1412,15 +1414,30 @@ fn wait_until_listening(server: &mut std::process::Child, port: u16) -> Result {
 /// /dev). `hosted`: the demo is opened in hosted-pages mode, talking to fapi-server
 /// on its own origin. Ctrl-C stops both.
 fn demo(root: &Path, hosted: bool) -> Result {
-    let mut demo = start_demo(root, None, None)?;
+    // A local OpenID Connect provider, so that "Continue with Loopback ID" can be
+    // tried with no app registered anywhere; the demo runs without it if node or the
+    // provider cannot be had.
+    std::fs::create_dir_all(demo_data_dir(root)).map_err(|e| e.to_string())?;
+    let social = match oidc::for_demo(root, DEMO_PORT, &demo_data_dir(root)) {
+        Ok(started) => Some(started),
+        Err(e) => {
+            eprintln!("xtask: no local sign-in provider for the demo ({e}); going on without it");
+            None
+        }
+    };
+    let mut demo = start_demo(root, None, None, social.as_ref().map(|(_, c)| c.as_path()))?;
     eprintln!(
         "\nxtask: the demo is at http://localhost:{DEMO_PORT}  (Frontend API: http://localhost:{DEMO_API_PORT}, the demo's own API: http://localhost:{DEMO_APP_API_PORT}/api)\n\
          xtask: test phone +1 201 555 0100 and emails with +clerk_test take code 424242;\n\
-         xtask: other codes appear in this terminal (and at /dev/outbox). Ctrl-C stops both.\n{}",
+         xtask: other codes appear in this terminal (and at /dev/outbox). Ctrl-C stops both.\n{}{}",
         if std::env::var_os("FAPI_DASHBOARD_PASSWORD").is_some() {
             format!("xtask: the dashboard is at http://localhost:{DEMO_API_PORT}/dashboard (user admin)\n")
         } else {
             "xtask: the dashboard is off; run with FAPI_DASHBOARD_PASSWORD='at least 12 characters' to turn it on\n".to_owned()
+        },
+        match &social {
+            Some((provider, _)) => format!("xtask: \"Continue with Loopback ID\" is a local OpenID Connect provider at {}: sign in there with any email\n", provider.issuer),
+            None => String::new(),
         }
     );
     if hosted {
@@ -1477,7 +1494,7 @@ fn demo_served(root: &Path, tally: &mut Tally) -> Result {
     let log_path = root.join("target").join("demo-trunk.log");
     let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
     // "Delete all my notes" asks "Verify it's you" once the sign-in is a minute old.
-    let mut demo = start_demo(root, Some(log), Some(0))?;
+    let mut demo = start_demo(root, Some(log), Some(0), None)?;
     wait_until_served(
         &format!("http://127.0.0.1:{DEMO_PORT}/"),
         &mut demo.trunk,

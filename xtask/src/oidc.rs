@@ -67,11 +67,34 @@ pub fn social_config(root: &Path, base: &Path, issuer: &str, name: &str) -> Resu
     let dir = root.join("target").join("browser-tests");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let path = dir.join(name);
-    let social = format!(
-        "\n[[social]]\nprovider = \"loopback_id\"\nname = \"Loopback ID\"\nclient_id = \"{CLIENT_ID}\"\nclient_secret = \"{CLIENT_SECRET}\"\nissuer = \"{issuer}\"\ntrust_verified_email = true\n"
-    );
-    std::fs::write(&path, base + &social).map_err(|e| e.to_string())?;
+    std::fs::write(&path, base + &loopback_id(issuer, true)).map_err(|e| e.to_string())?;
     Ok(path)
+}
+
+/// The `[[social]]` entry offering the provider at `issuer` as "Loopback ID".
+fn loopback_id(issuer: &str, trust_verified_email: bool) -> String {
+    format!(
+        "\n[[social]]\nprovider = \"loopback_id\"\nname = \"Loopback ID\"\nclient_id = \"{CLIENT_ID}\"\nclient_secret = \"{CLIENT_SECRET}\"\nissuer = \"{issuer}\"\ntrust_verified_email = {trust_verified_email}\n"
+    )
+}
+
+/// For `cargo xtask demo`: the provider, sending people back through the demo's
+/// origin (`localhost` or `127.0.0.1`), and settings offering it (the embedded
+/// defaults plus the provider) in `dir`. Its emails are not trusted: any login
+/// works there, so an address it gives is proven by code, and only accounts made
+/// through it sign in through it.
+pub fn for_demo(root: &Path, demo_port: u16, dir: &Path) -> Result<(OidcProvider, PathBuf)> {
+    let callbacks = format!(
+        "http://localhost:{demo_port}/v1/oauth_callback,http://127.0.0.1:{demo_port}/v1/oauth_callback"
+    );
+    let provider = OidcProvider::start(root, &callbacks)?;
+    let path = dir.join("demo-social.toml");
+    let text = format!(
+        "# Written by `cargo xtask demo`: the embedded defaults and a local provider.\n{}",
+        loopback_id(&provider.issuer, false)
+    );
+    std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    Ok((provider, path))
 }
 
 /// The provider, and an instance offering it (settings `base` plus the provider),

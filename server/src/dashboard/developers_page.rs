@@ -11,7 +11,6 @@ use axum::{
     Form,
 };
 use maud::{html, Markup};
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::{
@@ -32,12 +31,6 @@ use crate::{
 /// The latest deliveries shown.
 const SHOWN: i64 = 50;
 
-#[derive(Deserialize)]
-pub struct Flash {
-    #[serde(default)]
-    done: Option<String>,
-}
-
 /// What a change did, for the page it leads to.
 fn said(done: &str) -> Option<&'static str> {
     Some(match done {
@@ -55,11 +48,9 @@ fn said(done: &str) -> Option<&'static str> {
 pub async fn show(
     State(state): State<AppState>,
     signed: Signed,
-    Query(flash): Query<Flash>,
+    Query(flash): Query<layout::Done>,
 ) -> Response {
-    let note = flash.done.as_deref().and_then(said).map(|text| {
-        html! { p.ok role="status" { (text) " Every instance uses it within a second." } }
-    });
+    let note = flash.note(said);
     render(&state, &signed, note, StatusCode::OK).await
 }
 

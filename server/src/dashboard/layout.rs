@@ -47,6 +47,22 @@ pub fn page(title: &str, signed: Option<&Signed>, body: Markup) -> Markup {
     }
 }
 
+/// The `?done=` a change redirects to: what it did, for the page to say.
+#[derive(serde::Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    pub done: Option<String>,
+}
+
+impl Done {
+    /// The note for a change to the settings in force, worded by `said`.
+    pub fn note(&self, said: fn(&str) -> Option<&'static str>) -> Option<Markup> {
+        self.done.as_deref().and_then(said).map(|text| {
+            html! { p.ok role="status" { (text) " Every instance uses it within a second." } }
+        })
+    }
+}
+
 /// The first value of `name` in a posted form (checkboxes: present when ticked).
 pub fn form_field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
     fields

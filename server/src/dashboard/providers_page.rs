@@ -9,7 +9,6 @@ use axum::{
     Form,
 };
 use maud::{html, Markup};
-use serde::Deserialize;
 
 use super::{
     auth::{forged, server_error, Signed},
@@ -33,12 +32,6 @@ const BUILT_IN: [(&str, &str); 4] = [
     ("gitlab", "GitLab"),
 ];
 
-#[derive(Deserialize)]
-pub struct Flash {
-    #[serde(default)]
-    done: Option<String>,
-}
-
 fn said(done: &str) -> Option<&'static str> {
     Some(match done {
         "added" => "Provider added: its button shows on the next page load.",
@@ -52,11 +45,9 @@ pub async fn show(
     State(state): State<AppState>,
     signed: Signed,
     headers: HeaderMap,
-    Query(flash): Query<Flash>,
+    Query(flash): Query<layout::Done>,
 ) -> Response {
-    let note = flash.done.as_deref().and_then(said).map(|text| {
-        html! { p.ok role="status" { (text) " Every instance uses it within a second." } }
-    });
+    let note = flash.note(said);
     render(&state, &signed, &headers, note, StatusCode::OK).await
 }
 

@@ -15,7 +15,7 @@
 // JWT signed with the key whose public half is in `APPLE_PUBLIC_KEY` (`kid`
 // `APPLE_KEY_ID`, `iss` `APPLE_TEAM_ID`), taken only in the body.
 //
-//   node provider.mjs <port> <redirect_uri> <client_id> <client_secret> [github|apple]
+//   node provider.mjs <port> <redirect_uri>[,<redirect_uri>…] <client_id> <client_secret> [github|apple]
 //
 // Prints `listening <issuer>` when ready.
 import { createHash, createPublicKey, verify } from 'node:crypto';
@@ -54,7 +54,7 @@ const provider = new Provider(issuer, {
     {
       client_id: clientId,
       client_secret: clientSecret,
-      redirect_uris: [redirectUri],
+      redirect_uris: redirectUri.split(','),
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: github || apple ? 'client_secret_post' : 'client_secret_basic',
