@@ -1312,3 +1312,33 @@ async fn a_development_browser_signs_in_with_a_provider() {
     let (status, _) = browser.navigate(&callback).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_sign_up_from_a_provider_goes_on_with_what_the_instance_still_needs() {
+    let Some((server, _provider)) = server_and_provider(|s| {
+        s.identifiers.username = fapi_server::config::Requirement::Required;
+    })
+    .await
+    else {
+        return;
+    };
+    let browser = Browser::new(&server.base, Mode::Cookie);
+    let (_, authorize) = continue_with_google(&browser).await;
+    let callback = at_provider(&authorize, "ruth@example.com").await;
+    browser.navigate(&callback).await;
+    let v = transfer(&browser).await;
+    let sign_up = &v["response"];
+    assert_eq!(sign_up["status"], "missing_requirements", "{v}");
+    assert_eq!(sign_up["missing_fields"], serde_json::json!(["username"]));
+    // No password asked of someone who came from a provider.
+    let id = sign_up["id"].as_str().unwrap().to_owned();
+    let v = browser
+        .patch(
+            &format!("/v1/client/sign_ups/{id}"),
+            &[("username", "ruth_r")],
+        )
+        .await
+        .ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+    assert_eq!(v["response"]["username"], "ruth_r");
+}

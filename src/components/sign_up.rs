@@ -1,5 +1,6 @@
 //! `<SignUp/>`: the fields the instance asks for, the password rules it reports,
-//! then the email (or phone) code, then the new session is made active.
+//! what is still missing (after a provider, say), then the email (or phone) code,
+//! then the new session is made active.
 
 use fapi_types::{
     params, NextAction, SignUp as SignUpResource, SignUpStatus, Strategy, VerificationStatus,
@@ -45,6 +46,8 @@ pub struct SignUpProps {
 #[derive(Clone, PartialEq)]
 enum Step {
     Form,
+    /// The sign-up goes on with only what it still misses (Clerk's `continue`).
+    Continue,
     Verify(Strategy),
     /// Back from a provider: what it became is being found out.
     SsoCallback,
@@ -55,6 +58,12 @@ enum Step {
 fn next(sign_up: &SignUpResource) -> Step {
     if sign_up.status == SignUpStatus::Complete {
         Step::Finishing
+    } else if sign_up
+        .missing_fields
+        .iter()
+        .any(|f| FIELDS.contains(&f.as_str()))
+    {
+        Step::Continue
     } else if sign_up
         .unverified_fields
         .iter()
@@ -76,6 +85,7 @@ fn next(sign_up: &SignUpResource) -> Step {
 fn url_step(step: &Step) -> Option<&'static str> {
     match step {
         Step::Form => Some(""),
+        Step::Continue => Some("continue"),
         Step::Verify(Strategy::PhoneCode) => Some("verify-phone-number"),
         Step::Verify(_) => Some("verify-email-address"),
         Step::SsoCallback | Step::Finishing => None,
@@ -260,6 +270,12 @@ fn SignUpFlow(props: &SignUpProps) -> Html {
             };
             html! { <SsoCallback on_sign_in={second_factor} on_sign_up={resume} on_done={done} /> }
         }
+        Step::Continue => match sign_up.filter(|su| su.status != SignUpStatus::Complete) {
+            Some(su) => html! {
+                <ContinueForm missing={su.missing_fields.clone()} on_advance={advance} />
+            },
+            None => html! {},
+        },
         Step::Verify(strategy) => {
             let back = {
                 let (chosen, route) = (chosen.clone(), route.clone());
@@ -271,6 +287,131 @@ fn SignUpFlow(props: &SignUpProps) -> Html {
             html! { <VerifyStep {strategy} on_advance={advance} on_back={back} /> }
         }
         Step::Finishing => html! { <LoadingCard error={(*finish_error).clone()} /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ContinueProps {
+    /// The sign-up's `missing_fields`.
+    missing: Vec<String>,
+    on_advance: Callback<SignUpResource>,
+}
+
+/// What the sign-up in progress still misses, and only that (a username the
+/// instance requires of someone who came from a provider), sent to the same
+/// sign-up.
+#[component]
+fn ContinueForm(props: &ContinueProps) -> Html {
+    let ctx = use_clerk_context();
+    let values = use_state(std::collections::BTreeMap::<&'static str, String>::new);
+    let form = use_form(&FIELDS);
+    let first = use_node_ref();
+    use_focus_on_mount(first.clone());
+    let missing = |name: &str| props.missing.iter().any(|m| m == name);
+    let onsubmit = {
+        let (values, form, ctx, advance) = (
+            values.clone(),
+            form.clone(),
+            ctx.clone(),
+            props.on_advance.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let p = filled(&values);
+            let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
+            form.submit(&ctx, async move {
+                advance.emit(clerk.update_sign_up(&p).await?);
+                Ok(())
+            });
+        })
+    };
+    let mut fields = Vec::new();
+    for (name, label, kind, autocomplete) in FIELD_KINDS {
+        if !missing(name) {
+            continue;
+        }
+        let values = values.clone();
+        let node = if fields.is_empty() {
+            first.clone()
+        } else {
+            NodeRef::default()
+        };
+        fields.push(html! {
+            <Field name={name} label={ctx.t(label)} {kind} node_ref={node}
+                autocomplete={autocomplete.map(AttrValue::Static)} required=true
+                value={values.get(name).cloned().unwrap_or_default()}
+                oninput={Callback::from(move |v: String| { let mut m = (*values).clone(); m.insert(name, v); values.set(m); })}
+                error={form.errors.field(name)} />
+        });
+    }
+    html! {
+        <Card title={ctx.t("signUp.continue.title")} subtitle={ctx.t("signUp.continue.subtitle")}>
+            <Alert message={form.errors.global.clone()} />
+            <form class={ctx.class("form")} {onsubmit} novalidate=true>
+                { for fields }
+                <SubmitButton label={ctx.t("formButtonPrimary")} busy={form.busy} />
+            </form>
+        </Card>
+    }
+}
+
+/// Each field: its label's key, its kind and its autocomplete token.
+const FIELD_KINDS: [(&str, &str, FieldKind, Option<&str>); 6] = [
+    (
+        "first_name",
+        "formFieldLabel__firstName",
+        FieldKind::Text,
+        Some("given-name"),
+    ),
+    (
+        "last_name",
+        "formFieldLabel__lastName",
+        FieldKind::Text,
+        Some("family-name"),
+    ),
+    (
+        "username",
+        "formFieldLabel__username",
+        FieldKind::Text,
+        Some("username"),
+    ),
+    (
+        "email_address",
+        "formFieldLabel__emailAddress",
+        FieldKind::Email,
+        Some("email"),
+    ),
+    (
+        "phone_number",
+        "formFieldLabel__phoneNumber",
+        FieldKind::Tel,
+        Some("tel"),
+    ),
+    (
+        "password",
+        "formFieldLabel__password",
+        FieldKind::NewPassword,
+        None,
+    ),
+];
+
+/// The form's values as sign-up parameters: trimmed, empty ones left out (a
+/// password as typed).
+fn filled(values: &std::collections::BTreeMap<&'static str, String>) -> params::CreateSignUp {
+    let get = |k: &str| {
+        values
+            .get(k)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    params::CreateSignUp {
+        email_address: get("email_address"),
+        phone_number: get("phone_number"),
+        username: get("username"),
+        first_name: get("first_name"),
+        last_name: get("last_name"),
+        password: values.get("password").cloned().filter(|v| !v.is_empty()),
+        ..Default::default()
     }
 }
 
@@ -325,21 +466,7 @@ fn SignUpForm(props: &FormProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let get = |k: &str| {
-                values
-                    .get(k)
-                    .map(|v| v.trim().to_owned())
-                    .filter(|v| !v.is_empty())
-            };
-            let p = params::CreateSignUp {
-                email_address: get("email_address"),
-                phone_number: get("phone_number"),
-                username: get("username"),
-                first_name: get("first_name"),
-                last_name: get("last_name"),
-                password: values.get("password").cloned().filter(|v| !v.is_empty()),
-                ..Default::default()
-            };
+            let p = filled(&values);
             let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
             form.submit(&ctx, async move {
                 advance.emit(clerk.create_sign_up(&p).await?);

@@ -82,6 +82,8 @@ pub const DE_DE: &[(&str, &str)] = &[
     ("signIn.signedIn", "Sie sind angemeldet. Sie werden weitergeleitet…"),
     ("signUp.start.title", "Erstellen Sie Ihr Konto"),
     ("signUp.start.subtitle", "weiter zu {{applicationName}}"),
+    ("signUp.continue.title", "Fehlende Felder ausfüllen"),
+    ("signUp.continue.subtitle", "Bitte füllen Sie die verbleibenden Angaben aus, um fortzufahren."),
     ("signUp.start.actionText", "Haben Sie ein Konto?"),
     ("signUp.start.actionLink", "Einloggen"),
     ("signUp.emailCode.title", "Bestätigen Sie Ihre E-Mail"),

@@ -81,6 +81,8 @@ pub const EN_US: &[(&str, &str)] = &[
     ("signIn.signedIn", "You are signed in. Taking you onward…"),
     ("signUp.start.title", "Create your account"),
     ("signUp.start.subtitle", "Welcome! Please fill in the details to get started."),
+    ("signUp.continue.title", "Fill in missing fields"),
+    ("signUp.continue.subtitle", "Please fill in the remaining details to continue."),
     ("signUp.start.actionText", "Already have an account?"),
     ("signUp.start.actionLink", "Sign in"),
     ("signUp.emailCode.title", "Verify your email"),

@@ -82,6 +82,8 @@ pub const ES_ES: &[(&str, &str)] = &[
     ("signIn.signedIn", "Has iniciado sesión. Redirigiendo…"),
     ("signUp.start.title", "Crea tu cuenta"),
     ("signUp.start.subtitle", "para continuar en {{applicationName}}"),
+    ("signUp.continue.title", "Complete los campos que faltan"),
+    ("signUp.continue.subtitle", "Complete los datos restantes para continuar."),
     ("signUp.start.actionText", "¿Ya tienes una cuenta?"),
     ("signUp.start.actionLink", "Iniciar sesión"),
     ("signUp.emailCode.title", "Verifique su correo electrónico"),

@@ -82,6 +82,8 @@ pub const FR_FR: &[(&str, &str)] = &[
     ("signIn.signedIn", "Vous êtes connecté. Redirection en cours…"),
     ("signUp.start.title", "Créez votre compte"),
     ("signUp.start.subtitle", "pour continuer vers {{applicationName}}"),
+    ("signUp.continue.title", "Remplissez les champs manquants"),
+    ("signUp.continue.subtitle", "Veuillez remplir les informations restantes pour continuer."),
     ("signUp.start.actionText", "Vous avez déjà un compte ?"),
     ("signUp.start.actionLink", "Se connecter"),
     ("signUp.emailCode.title", "Vérifiez votre e-mail"),

@@ -82,6 +82,8 @@ pub const JA_JP: &[(&str, &str)] = &[
     ("signIn.signedIn", "サインインしました。移動しています…"),
     ("signUp.start.title", "アカウントを作成"),
     ("signUp.start.subtitle", "ようこそ！始めるには詳細を入力してください"),
+    ("signUp.continue.title", "不足している項目の入力"),
+    ("signUp.continue.subtitle", "続行するには、残りの情報を入力してください。"),
     ("signUp.start.actionText", "アカウントをお持ちですか？"),
     ("signUp.start.actionLink", "サインイン"),
     ("signUp.emailCode.title", "メールアドレスを確認"),

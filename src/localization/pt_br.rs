@@ -82,6 +82,8 @@ pub const PT_BR: &[(&str, &str)] = &[
     ("signIn.signedIn", "Você entrou. Redirecionando…"),
     ("signUp.start.title", "Criar sua conta"),
     ("signUp.start.subtitle", "para continuar em {{applicationName}}"),
+    ("signUp.continue.title", "Preencha os campos que faltam"),
+    ("signUp.continue.subtitle", "Preencha os dados restantes para continuar."),
     ("signUp.start.actionText", "Possui uma conta?"),
     ("signUp.start.actionLink", "Entrar"),
     ("signUp.emailCode.title", "Verifique seu e-mail"),
