@@ -133,6 +133,19 @@ async fn server_and(
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/provider.mjs");
         std::fs::copy(script, dir.join("provider.mjs")).expect("the provider's script");
     });
+    let child = spawn_provider(&dir, port, &server, flavour, false);
+    Some((server, Provider { child, issuer }))
+}
+
+/// The stand-in provider's process on `port`, sending people back to `server`;
+/// `fresh_keys`: signing with a key of its own, as after a rotation.
+fn spawn_provider(
+    dir: &std::path::Path,
+    port: u16,
+    server: &TestServer,
+    flavour: Flavour,
+    fresh_keys: bool,
+) -> Child {
     let mut child = Command::new("node")
         .arg(dir.join("provider.mjs"))
         .args([
@@ -149,7 +162,8 @@ async fn server_and(
         .env("APPLE_PUBLIC_KEY", APPLE_PUBLIC_KEY)
         .env("APPLE_KEY_ID", APPLE_KEY_ID)
         .env("APPLE_TEAM_ID", APPLE_TEAM)
-        .current_dir(&dir)
+        .env("FRESH_KEYS", if fresh_keys { "1" } else { "0" })
+        .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -159,7 +173,7 @@ async fn server_and(
     assert!(ready, "the provider started");
     // Read on: a closed pipe would end the provider at its next line of output.
     std::thread::spawn(move || lines.for_each(drop));
-    Some((server, Provider { child, issuer }))
+    child
 }
 
 /// The person at the provider: signs in there as `login` (the provider's accounts
@@ -1341,4 +1355,44 @@ async fn a_sign_up_from_a_provider_goes_on_with_what_the_instance_still_needs() 
         .ok();
     assert_eq!(v["response"]["status"], "complete", "{v}");
     assert_eq!(v["response"]["username"], "ruth_r");
+}
+
+#[tokio::test]
+async fn keys_the_provider_rotated_since_discovery_are_read_again() {
+    let Some((server, mut provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    let trip = |login: &'static str| {
+        let server = &server;
+        async move {
+            let browser = Browser::new(&server.base, Mode::Cookie);
+            let (sign_in, authorize) = continue_with_google(&browser).await;
+            let callback = at_provider(&authorize, login).await;
+            browser.navigate(&callback).await;
+            read_sign_in(&browser, &sign_in).await["response"]["first_factor_verification"]
+                ["status"]
+                .clone()
+        }
+    };
+    // The provider's keys are read with its discovery document, and kept.
+    assert_eq!(trip("sam@example.com").await, "transferable");
+    // It starts signing with a new key (same place, same client).
+    let port = reqwest::Url::parse(&provider.issuer)
+        .unwrap()
+        .port()
+        .unwrap();
+    let _ = provider.child.kill();
+    let _ = provider.child.wait();
+    provider.child = spawn_provider(
+        &provider_dir().unwrap(),
+        port,
+        &server,
+        Flavour::Google,
+        true,
+    );
+    assert_eq!(
+        trip("tom@example.com").await,
+        "transferable",
+        "an ID token signed with the new key holds up"
+    );
 }

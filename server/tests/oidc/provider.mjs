@@ -17,8 +17,11 @@
 //
 //   node provider.mjs <port> <redirect_uri>[,<redirect_uri>…] <client_id> <client_secret> [github|apple]
 //
+// With `FRESH_KEYS=1` it signs with a key made at start (a provider that rotated
+// its keys), not oidc-provider's fixed development key.
+//
 // Prints `listening <issuer>` when ready.
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomUUID, verify } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const [port, redirectUri, clientId, clientSecret, flavour] = process.argv.slice(2);
@@ -26,6 +29,12 @@ const github = flavour === 'github';
 const apple = flavour === 'apple';
 const issuer = `http://127.0.0.1:${port}`;
 const GITHUB_SCOPES = 'read:user user:email';
+
+function freshKeys() {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = privateKey.export({ format: 'jwk' });
+  return { keys: [{ ...jwk, kid: randomUUID(), alg: 'RS256', use: 'sig' }] };
+}
 
 function account(login) {
   const unverified = login.startsWith('unverified:');
@@ -61,6 +70,7 @@ const provider = new Provider(issuer, {
     },
   ],
   ...(apple ? { clientAuthMethods: ['client_secret_post'] } : {}),
+  ...(process.env.FRESH_KEYS === '1' ? { jwks: freshKeys() } : {}),
   scopes: github ? ['read:user', 'user:email'] : apple ? ['openid', 'name'] : ['openid', 'offline_access'],
   routes: github
     ? { authorization: '/login/oauth/authorize', token: '/login/oauth/access_token' }

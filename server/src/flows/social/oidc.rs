@@ -10,9 +10,10 @@ use std::{
 
 use openidconnect::{
     core::{CoreAuthenticationFlow, CoreClient, CoreClientAuthMethod, CoreProviderMetadata},
-    AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
-    EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthType, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, SignatureVerificationError,
+    TokenResponse,
 };
 
 use super::{apple, Identity, Providers, Refusal};
@@ -41,14 +42,17 @@ type Client = CoreClient<
 #[derive(Default)]
 pub struct Discovery(Mutex<HashMap<String, (Instant, CoreProviderMetadata)>>);
 
+/// The provider's discovery document: the one read within [`DISCOVERY_TTL`], or
+/// (`fresh`) read now.
 async fn metadata(
     providers: &Providers,
     provider: &SocialProvider,
+    fresh: bool,
 ) -> ApiResult<CoreProviderMetadata> {
     let issuer = provider.issuer().to_owned();
     let cache = &providers.discovery.0;
     if let Some((at, m)) = cache.lock().expect("discovery lock").get(&issuer) {
-        if at.elapsed() < DISCOVERY_TTL {
+        if at.elapsed() < DISCOVERY_TTL && !fresh {
             return Ok(m.clone());
         }
     }
@@ -70,8 +74,9 @@ async fn client(
     providers: &Providers,
     provider: &SocialProvider,
     callback: &str,
+    fresh: bool,
 ) -> ApiResult<Client> {
-    let metadata = metadata(providers, provider).await?;
+    let metadata = metadata(providers, provider, fresh).await?;
     let redirect =
         RedirectUrl::new(callback.to_owned()).map_err(|_| ApiError::provider_unavailable())?;
     let secret = if provider.signs_its_secret() {
@@ -110,7 +115,7 @@ pub async fn authorize_url(
     state: CsrfToken,
     challenge: PkceCodeChallenge,
 ) -> ApiResult<(String, String)> {
-    let client = client(providers, provider, callback).await?;
+    let client = client(providers, provider, callback, false).await?;
     let mut request = client.authorize_url(
         CoreAuthenticationFlow::AuthorizationCode,
         move || state,
@@ -142,7 +147,7 @@ pub async fn identify(
     code: &str,
     apple_user: Option<&str>,
 ) -> Result<Identity, Refusal> {
-    let client = client(providers, provider, &flow.callback_url)
+    let client = client(providers, provider, &flow.callback_url, false)
         .await
         .map_err(|_| Refusal::TokenExchange)?;
     let refused = super::refused(provider);
@@ -156,9 +161,23 @@ pub async fn identify(
     let id_token = token
         .id_token()
         .ok_or_else(|| refused("no ID token", &"the token response has none"))?;
-    let claims = id_token
-        .claims(&client.id_token_verifier(), &Nonce::new(flow.nonce.clone()))
-        .map_err(|e| refused("ID token refused", &e))?;
+    let nonce = Nonce::new(flow.nonce.clone());
+    let claims = match id_token.claims(&client.id_token_verifier(), &nonce) {
+        // Signed with a key the provider published since its keys were read: read
+        // them again, once.
+        Err(ClaimsVerificationError::SignatureVerification(
+            SignatureVerificationError::NoMatchingKey,
+        )) => {
+            let fresh = self::client(providers, provider, &flow.callback_url, true)
+                .await
+                .map_err(|_| Refusal::TokenExchange)?;
+            let verifier = fresh.id_token_verifier();
+            let claims = id_token.claims(&verifier, &nonce).cloned();
+            claims
+        }
+        other => other.cloned(),
+    }
+    .map_err(|e| refused("ID token refused", &e))?;
     let mut first_name = claims
         .given_name()
         .and_then(|c| c.get(None))
