@@ -122,7 +122,7 @@ pub(crate) fn SocialButtons(props: &SocialButtonsProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub(crate) struct SsoCallbackProps {
     /// The sign-in needs a factor next (the account's second factor).
     pub on_sign_in: Callback<SignIn>,

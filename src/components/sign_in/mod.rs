@@ -20,7 +20,7 @@ use crate::{
         lazy::chunk,
         modal::InModal,
         session_task::{task_card, task_step},
-        social::{sso_urls, SsoCallback},
+        social::{sso_urls, SsoCallback, SsoCallbackProps},
         status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
     },
     context::use_clerk_context,
@@ -396,9 +396,11 @@ pub fn SignIn(props: &SignInProps) -> Html {
             }))
         }
         (Step::Finishing, _) => html! { <LoadingCard error={(*finish_error).clone()} /> },
-        (Step::SsoCallback, _) => html! {
-            <SsoCallback on_sign_in={resume} on_sign_up={continue_sign_up} on_done={sso_done} />
-        },
+        (Step::SsoCallback, _) => later(Later::SsoCallback(SsoCallbackProps {
+            on_sign_in: resume,
+            on_sign_up: continue_sign_up,
+            on_done: sso_done,
+        })),
         _ => html! {
             <start::Start
                 on_advance={advance}
@@ -424,6 +426,8 @@ pub(crate) enum Later {
     ForgotPassword(forgot_password::ForgotPasswordProps),
     Recovery(recovery::RecoveryProps),
     NewPassword(new_password::NewPasswordProps),
+    /// Back from a provider: never the first card a visitor sees.
+    SsoCallback(SsoCallbackProps),
 }
 
 fn later(step: Later) -> Html {
@@ -439,6 +443,7 @@ fn draw_later(step: &Later) -> Html {
         Later::ForgotPassword(p) => html! { <forgot_password::ForgotPassword ..p /> },
         Later::Recovery(p) => html! { <recovery::Recovery ..p /> },
         Later::NewPassword(p) => html! { <new_password::NewPassword ..p /> },
+        Later::SsoCallback(p) => html! { <SsoCallback ..p /> },
     }
 }
 
