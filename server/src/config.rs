@@ -222,7 +222,7 @@ impl WebhookEndpoint {
 /// assert_eq!(s.social[0].strategy(), "oauth_google");
 /// assert_eq!(s.social[0].issuer(), "https://accounts.google.com");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SocialProvider {
     /// `google`, `github`, `microsoft`, `apple`, `gitlab`, or a name of your own
@@ -267,6 +267,22 @@ pub struct SocialProvider {
     /// sign-up with it is refused as taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_verified_email: Option<bool>,
+}
+
+/// Without the client secret and Apple's key: a `{:?}` must not print them.
+impl std::fmt::Debug for SocialProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SocialProvider")
+            .field("provider", &self.provider)
+            .field("client_id", &self.client_id)
+            .field("issuer", &self.issuer)
+            .field("api_url", &self.api_url)
+            .field("team_id", &self.team_id)
+            .field("key_id", &self.key_id)
+            .field("name", &self.name)
+            .field("trust_verified_email", &self.trust_verified_email)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How a provider says who the person is.
@@ -1972,6 +1988,7 @@ mod tests {
         };
         s.validate().unwrap();
         assert!(!s.printable().unwrap().contains("MIGHAgEA"));
+        assert!(!format!("{s:?}").contains("MIGHAgEA"), "nor in a debug print");
         for bad in [
             SocialProvider {
                 private_key: None,

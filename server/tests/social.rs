@@ -1140,9 +1140,14 @@ async fn apple_answers_with_a_form_post_and_a_signed_client_secret() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let get = location(&r);
-    assert!(get.starts_with("/v1/oauth_callback?code="), "{get}");
-    let (_, back) = browser.navigate(&format!("{}{get}", server.base)).await;
+    let get = reqwest::Url::parse(&action)
+        .unwrap()
+        .join(&location(&r))
+        .unwrap()
+        .to_string();
+    assert!(get.starts_with(&format!("{action}?code=")), "{get}");
+    assert!(!get.contains("user="), "the name stays off the URL: {get}");
+    let (_, back) = browser.navigate(&get).await;
     assert_eq!(
         back.as_deref(),
         Some(&*format!("{APP}/sign-in#/sso-callback"))
@@ -1170,9 +1175,11 @@ async fn apple_answers_with_a_form_post_and_a_signed_client_secret() {
     let (_, authorize) = continue_with(&starter, "oauth_apple").await;
     let (action, fields) = at_apple(&authorize, "kim@example.com").await;
     let r = apple_site.post(&action).form(&fields).send().await.unwrap();
-    let (status, _) = stranger
-        .navigate(&format!("{}{}", server.base, location(&r)))
-        .await;
+    let get = reqwest::Url::parse(&action)
+        .unwrap()
+        .join(&location(&r))
+        .unwrap();
+    let (status, _) = stranger.navigate(get.as_str()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
@@ -1197,9 +1204,11 @@ async fn a_client_secret_apple_cannot_check_fails_the_exchange() {
         .send()
         .await
         .unwrap();
-    let (_, back) = browser
-        .navigate(&format!("{}{}", server.base, location(&r)))
-        .await;
+    let get = reqwest::Url::parse(&action)
+        .unwrap()
+        .join(&location(&r))
+        .unwrap();
+    let (_, back) = browser.navigate(get.as_str()).await;
     assert!(
         back.unwrap()
             .contains("__clerk_error_code=oauth_token_exchange_error"),
@@ -1284,7 +1293,16 @@ async fn a_development_browsers_trip_is_refused_to_another_browser() {
     let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(
         v["response"]["first_factor_verification"]["status"], "unverified",
-        "the stranger's try used nothing up: {v}"
+        "{v}"
+    );
+    // The stranger's try used nothing up: the browser that started it finishes.
+    let (status, location) = browser.navigate(&callback).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        location
+            .unwrap()
+            .starts_with(&format!("{APP}/welcome?__clerk_db_jwt=")),
+        "signed in"
     );
 }
 

@@ -54,28 +54,22 @@ enum Step {
     Finishing,
 }
 
-/// What to do with a sign-up the server answered with.
+/// What to do with a sign-up the server answered with, in Clerk's order
+/// (`completeSignUpFlow`): the email code, the phone code, then what is missing.
 fn next(sign_up: &SignUpResource) -> Step {
+    let unverified = |field: &str| sign_up.unverified_fields.iter().any(|f| f == field);
     if sign_up.status == SignUpStatus::Complete {
         Step::Finishing
+    } else if unverified("email_address") {
+        Step::Verify(Strategy::EmailCode)
+    } else if unverified("phone_number") {
+        Step::Verify(Strategy::PhoneCode)
     } else if sign_up
         .missing_fields
         .iter()
         .any(|f| FIELDS.contains(&f.as_str()))
     {
         Step::Continue
-    } else if sign_up
-        .unverified_fields
-        .iter()
-        .any(|f| f == "email_address")
-    {
-        Step::Verify(Strategy::EmailCode)
-    } else if sign_up
-        .unverified_fields
-        .iter()
-        .any(|f| f == "phone_number")
-    {
-        Step::Verify(Strategy::PhoneCode)
     } else {
         Step::Form
     }

@@ -1418,7 +1418,7 @@ fn demo(root: &Path, hosted: bool) -> Result {
     // tried with no app registered anywhere; the demo runs without it if node or the
     // provider cannot be had.
     std::fs::create_dir_all(demo_data_dir(root)).map_err(|e| e.to_string())?;
-    let social = match oidc::for_demo(root, DEMO_PORT, &demo_data_dir(root)) {
+    let social = match oidc::for_demo(root, &[DEMO_PORT, DEMO_API_PORT], &demo_data_dir(root)) {
         Ok(started) => Some(started),
         Err(e) => {
             eprintln!("xtask: no local sign-in provider for the demo ({e}); going on without it");

@@ -79,14 +79,19 @@ fn loopback_id(issuer: &str, trust_verified_email: bool) -> String {
 }
 
 /// For `cargo xtask demo`: the provider, sending people back through the demo's
-/// origin (`localhost` or `127.0.0.1`), and settings offering it (the embedded
+/// `ports` (on `localhost` or `127.0.0.1`), and settings offering it (the embedded
 /// defaults plus the provider) in `dir`. Its emails are not trusted: any login
 /// works there, so an address it gives is proven by code, and only accounts made
 /// through it sign in through it.
-pub fn for_demo(root: &Path, demo_port: u16, dir: &Path) -> Result<(OidcProvider, PathBuf)> {
-    let callbacks = format!(
-        "http://localhost:{demo_port}/v1/oauth_callback,http://127.0.0.1:{demo_port}/v1/oauth_callback"
-    );
+pub fn for_demo(root: &Path, ports: &[u16], dir: &Path) -> Result<(OidcProvider, PathBuf)> {
+    // The app's origin, and the Frontend API's own (its hosted pages).
+    let callbacks = ports
+        .iter()
+        .flat_map(|port| {
+            ["localhost", "127.0.0.1"].map(|host| format!("http://{host}:{port}/v1/oauth_callback"))
+        })
+        .collect::<Vec<_>>()
+        .join(",");
     let provider = OidcProvider::start(root, &callbacks)?;
     let path = dir.join("demo-social.toml");
     let text = format!(

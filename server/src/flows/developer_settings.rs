@@ -302,7 +302,8 @@ fn with_list(
     match key {
         ENDPOINTS => next.webhook_endpoints = base.webhook_endpoints.clone(),
         TEMPLATES => next.jwt_templates = base.jwt_templates.clone(),
-        _ => next.social = base.social.clone(),
+        PROVIDERS => next.social = base.social.clone(),
+        other => return Err(Refused::Invalid(format!("{other} is no list"))),
     }
     editable_settings::apply(&mut next, key, list).map_err(|e| Refused::Invalid(e.message))?;
     Ok(next)

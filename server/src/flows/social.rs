@@ -245,28 +245,6 @@ pub async fn start(
     })
 }
 
-/// Whether the callback comes from the browser that started `flow`: its `__client`
-/// cookie names the flow's client, or (a development browser, whose token is in the
-/// page) it brings the trip's own binding cookie. A link to someone else's trip
-/// must not sign its maker in as whoever follows it.
-pub fn same_browser(flow: &OauthFlowRow, identity: &crate::http::Identity) -> bool {
-    if flow.client_mode == Mode::Cookie.name() {
-        return identity.client_id().as_deref() == Some(flow.client_id.as_str());
-    }
-    if flow.client_mode == Mode::DevBrowser.name() {
-        return match (&flow.browser_binding_hash, identity.oauth_binding()) {
-            (Some(kept), Some(sent)) => {
-                use subtle::ConstantTimeEq;
-                kept.as_bytes()
-                    .ct_eq(crate::ids::token_hash(sent).as_bytes())
-                    .into()
-            }
-            _ => false,
-        };
-    }
-    false
-}
-
 /// The person behind the code the provider sent back (`apple_user`: the `user`
 /// field Apple posted with it).
 pub async fn finish(
@@ -286,9 +264,11 @@ pub async fn finish(
 
 /// A failure on the way back, logged with its cause (never the provider's secrets),
 /// as the refusal the person sees.
-fn refused(provider: &SocialProvider) -> impl Fn(&str, &dyn std::fmt::Debug) -> Refusal + '_ {
+/// Displayed, never `Debug`: a token response that did not parse carries the
+/// tokens in its `Debug` form.
+fn refused(provider: &SocialProvider) -> impl Fn(&str, &dyn std::fmt::Display) -> Refusal + '_ {
     move |what, e| {
-        tracing::warn!(provider = provider.provider, error = ?e, "{what}");
+        tracing::warn!(provider = provider.provider, error = %e, "{what}");
         Refusal::TokenExchange
     }
 }
@@ -343,9 +323,18 @@ pub async fn account_for(
 
 /// Once a sign-in is complete: the provider account its first factor proved by
 /// email (kept on `verification_id`, see [`Whose::ByEmail`]) joins `user_id`, and the
-/// owner is told. Nothing when there is none, when the provider has been removed
-/// since, or when another sign-in joined that provider account to someone first.
-pub async fn join_held(
+/// owner is told. Nothing when there is none, when the provider is gone or no longer
+/// trusted with that email, when the email is no longer this user's, or when another
+/// sign-in joined that provider account to someone first. Best effort: the session
+/// exists already, and a failure here must not undo what follows it (the next
+/// sign-in with the provider joins it then).
+pub async fn join_held(state: &AppState, verification_id: Option<&str>, user_id: &str) {
+    if let Err(e) = try_join_held(state, verification_id, user_id).await {
+        tracing::error!(error = %e.code(), "a provider account could not be joined");
+    }
+}
+
+async fn try_join_held(
     state: &AppState,
     verification_id: Option<&str>,
     user_id: &str,
@@ -364,6 +353,10 @@ pub async fn join_held(
     let Some(provider) = provider_for(state, &found.provider) else {
         return Ok(());
     };
+    let owner = store::identifications::owner_of_verified(&state.db, EMAIL, &found.email).await?;
+    if !provider.vouches_for(&found.email) || owner.as_deref() != Some(user_id) {
+        return Ok(());
+    }
     if store::external_accounts::create(&state.db, user_id, &found.profile())
         .await?
         .is_some()

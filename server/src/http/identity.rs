@@ -25,7 +25,6 @@ pub const DEV_BROWSER_HEADER: &str = "clerk-db-jwt";
 /// sends it back to the callback with cookies only, and its client token lives in
 /// the page (`__clerk_db_jwt`), not in a cookie.
 pub const OAUTH_BINDING_COOKIE: &str = "__clerk_oauth_binding";
-const OAUTH_BINDING_PATH: &str = "/v1/oauth_callback";
 const COOKIE_DAYS: i64 = 365;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +140,7 @@ impl Identity {
         self.0.oauth_binding.as_deref()
     }
 
-    /// Sends the browser a trip binding, good for `max_age_seconds`; an empty one
+    /// Sends the browser a trip binding, good for as long as a trip; an empty one
     /// removes it.
     pub fn set_oauth_binding(&self, binding: &str) {
         *self.0.new_oauth_binding.lock().expect("identity lock") = Some(binding.to_owned());
@@ -184,7 +183,7 @@ impl Identity {
             let cookie = Cookie::build((OAUTH_BINDING_COOKIE, binding.clone()))
                 .http_only(true)
                 .same_site(SameSite::Lax)
-                .path(OAUTH_BINDING_PATH)
+                .path(binding_path(&self.0.issuer))
                 .secure(self.0.secure_cookie)
                 .max_age(time::Duration::milliseconds(if binding.is_empty() {
                     0
@@ -233,6 +232,14 @@ impl Identity {
             (_, Issued::Cleared) => {}
         }
     }
+}
+
+/// Where the binding cookie goes: the provider callback's path only.
+fn binding_path(issuer: &str) -> String {
+    let callback = crate::flows::social::callback_url(issuer);
+    reqwest::Url::parse(&callback)
+        .map(|u| u.path().to_owned())
+        .unwrap_or_else(|_| "/v1/oauth_callback".to_owned())
 }
 
 fn time_days(days: i64) -> time::Duration {

@@ -35,26 +35,43 @@ pub struct Callback {
     state: Option<String>,
     #[serde(default)]
     error: Option<String>,
-    /// Apple's: the person's name, posted on a first sign-in.
+}
+
+/// Apple's answer, posted.
+#[derive(Debug, Deserialize)]
+pub struct Posted {
+    #[serde(flatten)]
+    callback: Callback,
+    /// The person's name, posted on a first sign-in.
     #[serde(default)]
     user: Option<String>,
 }
 
 /// `POST /v1/oauth_callback`: Apple's way back, a form POST from Apple's site, which
-/// brings no `SameSite=Lax` cookie. Turned into the `GET` (a top-level navigation,
-/// which does bring it) that checks it came from the browser that started the trip.
-pub async fn form_post(axum::Form(p): axum::Form<Callback>) -> Response {
+/// brings no `SameSite=Lax` cookie. The name it posts is kept on the trip; the rest
+/// becomes the `GET` (a top-level navigation, which does bring the cookie) that
+/// checks it came from the browser that started the trip.
+pub async fn form_post(
+    State(state): State<AppState>,
+    axum::Form(p): axum::Form<Posted>,
+) -> Response {
+    let p_state = p.callback.state.as_deref().filter(|s| !s.is_empty());
+    if let (Some(trip), Some(user)) = (p_state, &p.user) {
+        if let Err(e) = store::oauth_flows::keep_posted_user(&state.db, trip, user).await {
+            tracing::error!(error = %e, "Apple's posted name could not be kept");
+        }
+    }
     let query = serde_urlencoded::to_string([
-        ("code", &p.code),
-        ("state", &p.state),
-        ("error", &p.error),
-        ("user", &p.user),
+        ("code", &p.callback.code),
+        ("state", &p.callback.state),
+        ("error", &p.callback.error),
     ])
     .unwrap_or_default();
     (
         StatusCode::SEE_OTHER,
         [
-            (header::LOCATION, format!("/v1/oauth_callback?{query}")),
+            // Relative: the callback's own path, wherever the server is mounted.
+            (header::LOCATION, format!("oauth_callback?{query}")),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
     )
@@ -67,17 +84,18 @@ pub async fn callback(
     identity: Identity,
     Query(p): Query<Callback>,
 ) -> ApiResult<Response> {
-    let flow = match p.state.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => store::oauth_flows::take(&state.db, s).await?,
+    let found = match p.state.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => {
+            let client = identity.client_id();
+            store::oauth_flows::take(&state.db, s, client.as_deref(), identity.oauth_binding())
+                .await?
+        }
         None => None,
-    }
-    .ok_or_else(ApiError::oauth_callback_invalid)?;
-    // The trip belongs to the browser that started it: a link to someone else's
-    // trip must not sign its maker in as whoever follows it.
-    if !social::same_browser(&flow, &identity) {
-        tracing::warn!("oauth callback from another browser than the one that started it");
+    };
+    let Some(flow) = found else {
+        tracing::warn!("oauth callback with no trip of this browser's");
         return Err(ApiError::oauth_callback_invalid());
-    }
+    };
     let development_browser = flow.client_mode == Mode::DevBrowser.name();
     if development_browser {
         // Used: the binding cookie goes.
@@ -100,7 +118,7 @@ pub async fn callback(
 
     let outcome = match (&p.error, &p.code) {
         (None, Some(code)) if !code.is_empty() => {
-            social::finish(&state, &provider, &flow, code, p.user.as_deref()).await
+            social::finish(&state, &provider, &flow, code, flow.posted_user.as_deref()).await
         }
         _ => Err(Refusal::AccessDenied),
     };
@@ -168,21 +186,21 @@ pub async fn callback(
         &flow.provider,
     )
     .await?;
+    // A development browser's new client token (a session was made) goes to the page
+    // in the URL, as Clerk hands it over, never in a cookie it does not use.
+    let dev_token = development_browser
+        .then(|| identity.take_issued_token())
+        .flatten();
     let done = store::sign_ins::get(&state.db, &sign_in.id)
         .await?
         .is_some_and(|s| s.status == "complete");
     if done {
-        social::join_held(&state, Some(&flow.verification_id), &user.id).await?;
+        social::join_held(&state, Some(&flow.verification_id), &user.id).await;
     }
     let target = match (&flow.action_complete_redirect_url, done) {
         (Some(complete), true) => complete.as_str(),
         _ => flow.redirect_url.as_str(),
     };
-    // A development browser's new client token (a session was made) goes to the page
-    // in the URL, as Clerk hands it over, not in a cookie it does not use.
-    let dev_token = development_browser
-        .then(|| identity.take_issued_token())
-        .flatten();
     let extra: Vec<(&str, &str)> = dev_token
         .iter()
         .map(|t| (DEV_BROWSER_PARAM, t.as_str()))
@@ -220,7 +238,7 @@ async fn connect(
         social::provider_for(state, &flow.provider).ok_or_else(ApiError::oauth_callback_invalid)?;
     let outcome = match (&p.error, &p.code) {
         (None, Some(code)) if !code.is_empty() => {
-            social::finish(state, &provider, flow, code, p.user.as_deref()).await
+            social::finish(state, &provider, flow, code, flow.posted_user.as_deref()).await
         }
         _ => Err(Refusal::AccessDenied),
     };

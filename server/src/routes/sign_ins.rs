@@ -1154,7 +1154,7 @@ async fn finish_second_factor(
     identity.switch_to(row.client_id.clone(), done.client_token);
     flows::lockout::clear(state, &user.id, source).await?;
     // A provider that proved the first factor by email joins the account now.
-    flows::social::join_held(state, row.first_factor_verification_id.as_deref(), &user.id).await?;
+    flows::social::join_held(state, row.first_factor_verification_id.as_deref(), &user.id).await;
     if !trust {
         // The owner still has a second factor: a recovery someone opened is cancelled.
         flows::account_recovery::cancel_by_second_factor(state, &user.id).await?;

@@ -187,8 +187,9 @@ pub async fn create(
 /// A sign-up from the client's sign-in whose provider proved someone with no
 /// account (Clerk's transfer): the provider's email (verified when the provider
 /// vouched for it), names, and the provider account to join to the new user. An
-/// email someone's account has already is refused: its owner signs in and connects
-/// the provider from their profile.
+/// email someone's account has already is refused (with enumeration protection, it
+/// goes on to a code only the owner could get): its owner signs in and connects the
+/// provider from their profile.
 async fn from_provider(
     state: &AppState,
     identity: &Identity,

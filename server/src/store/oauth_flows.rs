@@ -27,6 +27,8 @@ pub struct OauthFlowRow {
     pub connect_user_id: Option<String>,
     /// A development browser's trip: the hash of the cookie that binds it.
     pub browser_binding_hash: Option<String>,
+    /// What Apple posted as `user` (the person's name) with the code.
+    pub posted_user: Option<String>,
 }
 
 /// What a new trip keeps until its callback.
@@ -76,17 +78,51 @@ pub async fn put(db: &Db, flow: &NewFlow<'_>) -> Result<(), sqlx::Error> {
     .map(|_| ())
 }
 
-/// Takes the live trip whose `state` this is: deleted as it is read, so a replayed
-/// callback (or a second one racing it) finds nothing.
-pub async fn take(db: &Db, state: &str) -> Result<Option<OauthFlowRow>, sqlx::Error> {
+/// Takes the live trip whose `state` this is, if the browser calling is the one
+/// that started it: its `__client` cookie names the trip's client (`client_id`),
+/// or, a development browser (whose token lives in the page), it brings the trip's
+/// binding cookie (`binding`). A link to someone else's trip must not sign its maker
+/// in as whoever follows it, nor use the trip up for its owner. Deleted as it is
+/// read, so a replayed callback (or a second one racing it) finds nothing.
+pub async fn take(
+    db: &Db,
+    state: &str,
+    client_id: Option<&str>,
+    binding: Option<&str>,
+) -> Result<Option<OauthFlowRow>, sqlx::Error> {
     sqlx::query_as(
         "DELETE FROM oauth_flows WHERE state_hash = $1 AND expires_at > $2
+             AND ((client_mode = 'cookie' AND client_id = $3)
+                  OR (client_mode = 'dev_browser' AND browser_binding_hash = $4))
          RETURNING provider, client_id, client_mode, sign_in_id, verification_id, pkce_verifier, nonce,
              callback_url, redirect_url, action_complete_redirect_url, connect_user_id,
-             browser_binding_hash",
+             browser_binding_hash, posted_user",
     )
     .bind(token_hash(state))
     .bind(now_ms())
+    .bind(client_id)
+    .bind(binding.map(token_hash))
     .fetch_optional(&db.write)
     .await
 }
+
+/// Keeps what Apple posted as `user` on the live trip `state`, once (the first
+/// post wins); at most `MAX_POSTED_USER` bytes.
+pub async fn keep_posted_user(db: &Db, state: &str, user: &str) -> Result<(), sqlx::Error> {
+    if user.len() > MAX_POSTED_USER {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE oauth_flows SET posted_user = $1
+         WHERE state_hash = $2 AND expires_at > $3 AND posted_user IS NULL",
+    )
+    .bind(user)
+    .bind(token_hash(state))
+    .bind(now_ms())
+    .execute(&db.write)
+    .await
+    .map(|_| ())
+}
+
+/// Apple's `user` is a name and an email in a little JSON: anything longer is not it.
+const MAX_POSTED_USER: usize = 2048;
