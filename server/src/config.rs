@@ -1988,7 +1988,10 @@ mod tests {
         };
         s.validate().unwrap();
         assert!(!s.printable().unwrap().contains("MIGHAgEA"));
-        assert!(!format!("{s:?}").contains("MIGHAgEA"), "nor in a debug print");
+        assert!(
+            !format!("{s:?}").contains("MIGHAgEA"),
+            "nor in a debug print"
+        );
         for bad in [
             SocialProvider {
                 private_key: None,

@@ -41,6 +41,16 @@ struct Provider {
     issuer: String,
 }
 
+impl Provider {
+    /// The same provider (port, client) started again with `env`.
+    fn restart(&mut self, server: &TestServer, env: &[(&str, &str)]) {
+        let port = reqwest::Url::parse(&self.issuer).unwrap().port().unwrap();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.child = spawn_provider(&provider_dir().unwrap(), port, server, Flavour::Google, env);
+    }
+}
+
 impl Drop for Provider {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -133,18 +143,18 @@ async fn server_and(
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/provider.mjs");
         std::fs::copy(script, dir.join("provider.mjs")).expect("the provider's script");
     });
-    let child = spawn_provider(&dir, port, &server, flavour, false);
+    let child = spawn_provider(&dir, port, &server, flavour, &[]);
     Some((server, Provider { child, issuer }))
 }
 
-/// The stand-in provider's process on `port`, sending people back to `server`;
-/// `fresh_keys`: signing with a key of its own, as after a rotation.
+/// The stand-in provider's process on `port`, sending people back to `server`, with
+/// `env` (`FRESH_KEYS`, `TAMPER_ID_TOKEN`: see the script).
 fn spawn_provider(
     dir: &std::path::Path,
     port: u16,
     server: &TestServer,
     flavour: Flavour,
-    fresh_keys: bool,
+    env: &[(&str, &str)],
 ) -> Child {
     let mut child = Command::new("node")
         .arg(dir.join("provider.mjs"))
@@ -162,7 +172,7 @@ fn spawn_provider(
         .env("APPLE_PUBLIC_KEY", APPLE_PUBLIC_KEY)
         .env("APPLE_KEY_ID", APPLE_KEY_ID)
         .env("APPLE_TEAM_ID", APPLE_TEAM)
-        .env("FRESH_KEYS", if fresh_keys { "1" } else { "0" })
+        .envs(env.iter().copied())
         .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -1395,22 +1405,42 @@ async fn keys_the_provider_rotated_since_discovery_are_read_again() {
     // The provider's keys are read with its discovery document, and kept.
     assert_eq!(trip("sam@example.com").await, "transferable");
     // It starts signing with a new key (same place, same client).
-    let port = reqwest::Url::parse(&provider.issuer)
-        .unwrap()
-        .port()
-        .unwrap();
-    let _ = provider.child.kill();
-    let _ = provider.child.wait();
-    provider.child = spawn_provider(
-        &provider_dir().unwrap(),
-        port,
-        &server,
-        Flavour::Google,
-        true,
-    );
+    provider.restart(&server, &[("FRESH_KEYS", "1")]);
     assert_eq!(
         trip("tom@example.com").await,
         "transferable",
         "an ID token signed with the new key holds up"
     );
+}
+
+#[tokio::test]
+async fn an_id_token_for_another_nonce_or_audience_is_refused() {
+    // `resign`: the stand-in's own signing holds up, so what fails below is the claim.
+    for (tamper, outcome) in [
+        ("resign", "transferable"),
+        ("nonce", "failed"),
+        ("audience", "failed"),
+    ] {
+        let Some((server, mut provider)) = server_and_provider(|_| {}).await else {
+            return;
+        };
+        provider.restart(&server, &[("TAMPER_ID_TOKEN", tamper)]);
+        let browser = Browser::new(&server.base, Mode::Cookie);
+        let (sign_in, authorize) = continue_with_google(&browser).await;
+        let callback = at_provider(&authorize, "una@example.com").await;
+        let (_, back) = browser.navigate(&callback).await;
+        let v = read_sign_in(&browser, &sign_in).await;
+        assert_eq!(
+            v["response"]["first_factor_verification"]["status"], outcome,
+            "{tamper}: {v}"
+        );
+        if outcome == "failed" {
+            assert!(
+                back.unwrap()
+                    .contains("__clerk_error_code=oauth_token_exchange_error"),
+                "{tamper}"
+            );
+            assert!(v["client"]["sessions"].as_array().unwrap().is_empty());
+        }
+    }
 }

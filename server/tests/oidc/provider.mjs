@@ -18,10 +18,12 @@
 //   node provider.mjs <port> <redirect_uri>[,<redirect_uri>…] <client_id> <client_secret> [github|apple]
 //
 // With `FRESH_KEYS=1` it signs with a key made at start (a provider that rotated
-// its keys), not oidc-provider's fixed development key.
+// its keys), not oidc-provider's fixed development key. With `TAMPER_ID_TOKEN` set
+// to `nonce` or `audience`, the ID token it hands out says another nonce or another
+// audience, signed again with that key (`resign`: the same claims, signed again).
 //
 // Prints `listening <issuer>` when ready.
-import { createHash, createPublicKey, generateKeyPairSync, randomUUID, verify } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomUUID, sign, verify } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const [port, redirectUri, clientId, clientSecret, flavour] = process.argv.slice(2);
@@ -30,8 +32,12 @@ const apple = flavour === 'apple';
 const issuer = `http://127.0.0.1:${port}`;
 const GITHUB_SCOPES = 'read:user user:email';
 
+const tamper = process.env.TAMPER_ID_TOKEN;
+let signingKey;
+
 function freshKeys() {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  signingKey = privateKey;
   const jwk = privateKey.export({ format: 'jwk' });
   return { keys: [{ ...jwk, kid: randomUUID(), alg: 'RS256', use: 'sig' }] };
 }
@@ -70,7 +76,7 @@ const provider = new Provider(issuer, {
     },
   ],
   ...(apple ? { clientAuthMethods: ['client_secret_post'] } : {}),
-  ...(process.env.FRESH_KEYS === '1' ? { jwks: freshKeys() } : {}),
+  ...(process.env.FRESH_KEYS === '1' || tamper ? { jwks: freshKeys() } : {}),
   scopes: github ? ['read:user', 'user:email'] : apple ? ['openid', 'name'] : ['openid', 'offline_access'],
   routes: github
     ? { authorization: '/login/oauth/authorize', token: '/login/oauth/access_token' }
@@ -149,6 +155,19 @@ provider.use(async (ctx, next) => {
   // Read: oidc-provider takes the body from here.
   ctx.req.body = form.toString();
   return next();
+});
+
+// A tampered ID token, validly signed: the relying party must check the claims.
+provider.use(async (ctx, next) => {
+  await next();
+  if (!tamper || ctx.path !== '/token' || ctx.method !== 'POST' || !ctx.body?.id_token) return;
+  const [head, body] = ctx.body.id_token.split('.');
+  const claims = JSON.parse(Buffer.from(body, 'base64url'));
+  if (tamper === 'nonce') claims.nonce = 'not-the-nonce-it-was-sent';
+  if (tamper === 'audience') claims.aud = 'another-client';
+  const changed = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const signature = sign('sha256', Buffer.from(`${head}.${changed}`), signingKey);
+  ctx.body = { ...ctx.body, id_token: `${head}.${changed}.${signature.toString('base64url')}` };
 });
 
 // GitHub's REST API: the user and their emails, for a live access token.
