@@ -1444,3 +1444,36 @@ async fn an_id_token_for_another_nonce_or_audience_is_refused() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_development_browser_gives_its_second_factor_after_the_provider() {
+    let Some((server, _provider)) = server_and_provider(|_| {}).await else {
+        return;
+    };
+    account_with_2fa(&server, "vera@example.com", "+14155553263").await;
+    let browser = Browser::new(&server.base, Mode::DevBrowser);
+    browser.setup().await;
+    let (sign_in, authorize) = continue_with_google(&browser).await;
+    let callback = at_provider(&authorize, "vera@example.com").await;
+    let (_, location) = browser.navigate(&callback).await;
+    // No session yet: no new token, back to the code step with the page's own.
+    assert_eq!(
+        location.as_deref(),
+        Some(&*format!("{APP}/sign-in#/sso-callback"))
+    );
+    let v = read_sign_in(&browser, &sign_in).await;
+    assert_eq!(v["response"]["status"], "needs_second_factor", "{v}");
+    browser
+        .post(
+            &format!("/v1/client/sign_ins/{sign_in}/prepare_second_factor"),
+            &[("strategy", "phone_code")],
+        )
+        .await
+        .ok();
+    let code = server.last_code_to("+14155553263").await;
+    let v = browser.attempt_sms_code(&sign_in, &code).await.ok();
+    assert_eq!(v["response"]["status"], "complete", "{v}");
+    // Joined once both factors were given.
+    let owner = user_of(&server, "vera@example.com").await;
+    assert_eq!(joined_to(&server, &owner).await, ["oauth_google"]);
+}
