@@ -21,6 +21,7 @@ use crate::{
         },
     },
     context::use_clerk_context,
+    localization::{bring_english, en_us},
     Modal,
 };
 
@@ -129,6 +130,7 @@ chunk! {
 }
 
 fn draw_sign_up(props: &SignUpProps) -> Html {
+    bring_english(en_us::SIGN_UP);
     html! { <SignUpFlow ..props.clone() /> }
 }
 

@@ -14,7 +14,10 @@ use super::{
         two_step::AuthenticatorApp,
     },
 };
-use crate::context::use_clerk_context;
+use crate::{
+    context::use_clerk_context,
+    localization::{bring_english, en_us},
+};
 
 #[derive(Properties, PartialEq)]
 pub struct TaskSetupMfaProps {
@@ -44,6 +47,9 @@ enum Method {
 /// ```
 #[component]
 pub fn TaskSetupMfa(props: &TaskSetupMfaProps) -> Html {
+    // Its sections are the profile's, and so are their strings; an app may show this
+    // card on a page of its own, outside any chunk that brings them.
+    bring_english(en_us::PROFILE);
     let ctx = use_clerk_context();
     let pending = ctx.state.is_pending();
     // Once started, the card stays until its backup codes are put away, even though

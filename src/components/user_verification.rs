@@ -22,6 +22,7 @@ use crate::{
         },
     },
     context::use_clerk_context,
+    localization::{bring_english, en_us},
     webauthn::PasskeyError,
     ClerkError,
 };
@@ -59,6 +60,7 @@ chunk! {
 }
 
 fn draw_verification(props: &UserVerificationProps) -> Html {
+    bring_english(en_us::VERIFICATION);
     html! { <Verification ..props.clone() /> }
 }
 

@@ -4,13 +4,13 @@
 //! (`unstable__errors.<code>`, or `<code>__<param>` for one field).
 
 mod de_de;
-mod en_us;
+pub(crate) mod en_us;
 mod es_es;
 mod fr_fr;
 mod ja_jp;
 mod pt_br;
 
-use std::rc::Rc;
+use std::{cell::RefCell, rc::Rc};
 
 use fapi_types::PasswordSettings;
 
@@ -62,7 +62,8 @@ impl Localization {
 
     /// English (United States), the default.
     pub fn en_us() -> Self {
-        Self::of("en-US", EN_US)
+        // Only the first part: the others come with the chunks that show them.
+        Self::of("en-US", en_us::FIRST)
     }
 
     /// French (France), from Clerk's `frFR`.
@@ -133,7 +134,7 @@ impl Localization {
         let overridden = self.overrides.iter().find(|(k, _)| k == key);
         overridden
             .map(|(_, v)| v.clone())
-            .or_else(|| find(self.table).or_else(|| find(EN_US)).map(str::to_owned))
+            .or_else(|| find(self.table).or_else(|| english(key)).map(str::to_owned))
     }
 
     /// The text of a key (an unknown key is shown as itself, so it is easy to spot).
@@ -221,6 +222,29 @@ impl Localization {
         }
         self.error_for(code, e.meta.param_name.as_deref(), &e.long_message)
     }
+}
+
+thread_local! {
+    /// The English parts brought along so far, besides the first one.
+    static BROUGHT: RefCell<Vec<Table>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Makes a part of the English strings findable. A chunk brings its own part when it
+/// draws, before anything in it asks for a key, so the part's strings travel with the
+/// chunk instead of the first download. Bringing a part again changes nothing.
+pub(crate) fn bring_english(part: Table) {
+    BROUGHT.with_borrow_mut(|brought| {
+        if !brought.iter().any(|t| std::ptr::eq(*t, part)) {
+            brought.push(part);
+        }
+    });
+}
+
+/// The English text of a key: from the first part, else from a part brought along.
+fn english(key: &str) -> Option<&'static str> {
+    let find = |table: Table| table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    find(en_us::FIRST)
+        .or_else(|| BROUGHT.with_borrow(|brought| brought.iter().find_map(|t| find(t))))
 }
 
 #[cfg(test)]
@@ -372,6 +396,84 @@ mod tests {
             Localization::fr_fr().api_error(&by_admin, None),
             "Votre compte est verrouillé. Réessayez plus tard ou contactez le support."
         );
+    }
+
+    #[test]
+    fn a_chunks_english_is_found_once_the_chunk_brings_it() {
+        let (key, text) = en_us::SIGN_IN_STEPS[0];
+        let l = Localization::default();
+        // Each test runs on a thread of its own: nothing is brought yet.
+        assert_eq!(l.t(key), key);
+        bring_english(en_us::SIGN_IN_STEPS);
+        bring_english(en_us::SIGN_IN_STEPS);
+        assert_eq!(l.t(key), text);
+        assert_eq!(BROUGHT.with_borrow(Vec::len), 1);
+        // The first part needs no bringing; another language has every key itself.
+        assert_eq!(l.t("formButtonPrimary"), "Continue");
+        let (profile_key, _) = en_us::PROFILE[0];
+        assert_ne!(Localization::fr_fr().t(profile_key), profile_key);
+    }
+
+    /// A part's keys may be used only in the files of the chunk that brings it: a
+    /// key from a part used anywhere else would show as itself in a split build.
+    #[test]
+    fn a_part_is_used_only_where_it_is_brought() {
+        let in_dir = |dir: &str, names: &str| -> Vec<String> {
+            names
+                .split(' ')
+                .map(|n| format!("src/components/{dir}{n}.rs"))
+                .collect()
+        };
+        let parts: [(Table, Vec<String>); 4] = [
+            (
+                en_us::SIGN_IN_STEPS,
+                in_dir(
+                    "sign_in/",
+                    "alternatives factor_one factor_two forgot_password new_password passkey recovery",
+                ),
+            ),
+            (en_us::SIGN_UP, in_dir("", "sign_up")),
+            (en_us::VERIFICATION, in_dir("", "user_verification")),
+            (
+                en_us::PROFILE,
+                [
+                    in_dir(
+                        "user_profile/",
+                        "account connected_accounts delete_account identifications security \
+                         two_step passkeys email_second_factor",
+                    ),
+                    in_dir("", "task_setup_mfa"),
+                ]
+                .concat(),
+            ),
+        ];
+        fn sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    out.push((path.to_string_lossy().replace('\\', "/"), text));
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        sources(&root.join("src"), &mut files);
+        assert!(files.len() > 50);
+        for (part, allowed) in &parts {
+            for (key, _) in *part {
+                let quoted = format!("\"{key}\"");
+                for (path, text) in &files {
+                    let path = path.strip_prefix(&format!("{}/", root.display())).unwrap();
+                    if path.starts_with("src/localization/") || !text.contains(&quoted) {
+                        continue;
+                    }
+                    assert!(allowed.iter().any(|a| a == path), "{key} is used in {path}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ use crate::{
     },
     context::use_clerk_context,
     factors::{alternatives, password_reset_factor, starting_first_factor, starting_second_factor},
+    localization::{bring_english, en_us},
 };
 
 #[derive(Properties, PartialEq)]
@@ -435,6 +436,7 @@ fn later(step: Later) -> Html {
 }
 
 fn draw_later(step: &Later) -> Html {
+    bring_english(en_us::SIGN_IN_STEPS);
     match step.clone() {
         Later::Passkey(p) => html! { <passkey::PasskeyStep ..p /> },
         Later::FactorOne(p) => html! { <factor_one::FactorOne ..p /> },

@@ -16,6 +16,7 @@ use yew::prelude::*;
 use crate::{
     components::{lazy::chunk, status::LoadingCard},
     context::use_clerk_context,
+    localization::{bring_english, en_us},
 };
 
 /// The profile's pages.
@@ -59,6 +60,7 @@ chunk! {
 }
 
 fn draw_profile(page: &UserProfilePage) -> Html {
+    bring_english(en_us::PROFILE);
     html! { <Profile initial_page={*page} /> }
 }
 
