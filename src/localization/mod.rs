@@ -415,7 +415,7 @@ mod tests {
     }
 
     /// A part's keys may be used only in the files of the chunk that brings it: a
-    /// key from a part used anywhere else would show as itself in a split build.
+    /// key from a part used anywhere else would show as itself until that chunk draws.
     #[test]
     fn a_part_is_used_only_where_it_is_brought() {
         let in_dir = |dir: &str, names: &str| -> Vec<String> {
