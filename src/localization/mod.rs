@@ -62,8 +62,16 @@ impl Localization {
 
     /// English (United States), the default.
     pub fn en_us() -> Self {
-        // Only the first part: the others come with the chunks that show them.
-        Self::of("en-US", en_us::FIRST)
+        // A split build has only the first part here: the others come with the chunks
+        // that show them (see `english`).
+        Self::of(
+            "en-US",
+            if cfg!(feature = "split") {
+                en_us::FIRST
+            } else {
+                EN_US
+            },
+        )
     }
 
     /// French (France), from Clerk's `frFR`.
@@ -130,14 +138,20 @@ impl Localization {
 
     /// An override, else the language's text, else the English one.
     fn lookup(&self, key: &str) -> Option<String> {
-        let find = |table: Table| table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
         let overridden = self.overrides.iter().find(|(k, _)| k == key);
-        overridden
-            .map(|(_, v)| v.clone())
-            .or_else(|| find(self.table).or_else(|| english(key)).map(str::to_owned))
+        overridden.map(|(_, v)| v.clone()).or_else(|| {
+            find(self.table, key)
+                .or_else(|| english(key))
+                .map(str::to_owned)
+        })
     }
 
     /// The text of a key (an unknown key is shown as itself, so it is easy to spot).
+    ///
+    /// In a split build (feature `split`), English comes in parts: a key that only a
+    /// chunk's components show (a later sign-in step, the profile, ...) has its English
+    /// text once that chunk has drawn. An app that shows such a key itself before then
+    /// gets the key back; give it the text with [`Localization::with`].
     pub fn t(&self, key: &str) -> String {
         self.lookup(key).unwrap_or_else(|| key.to_owned())
     }
@@ -240,11 +254,23 @@ pub(crate) fn bring_english(part: Table) {
     });
 }
 
-/// The English text of a key: from the first part, else from a part brought along.
+/// The English text of a key. One bundle links every part anyway, so it has them all
+/// from the start; a split build has the first part and those brought along.
 fn english(key: &str) -> Option<&'static str> {
-    let find = |table: Table| table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-    find(en_us::FIRST)
-        .or_else(|| BROUGHT.with_borrow(|brought| brought.iter().find_map(|t| find(t))))
+    if cfg!(feature = "split") {
+        find(en_us::FIRST, key).or_else(|| brought(key))
+    } else {
+        find(EN_US, key)
+    }
+}
+
+/// The English text of a key, from the parts brought along so far.
+fn brought(key: &str) -> Option<&'static str> {
+    BROUGHT.with_borrow(|brought| brought.iter().find_map(|t| find(t, key)))
+}
+
+fn find(table: Table, key: &str) -> Option<&'static str> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
 }
 
 #[cfg(test)]
@@ -401,17 +427,33 @@ mod tests {
     #[test]
     fn a_chunks_english_is_found_once_the_chunk_brings_it() {
         let (key, text) = en_us::SIGN_IN_STEPS[0];
-        let l = Localization::default();
         // Each test runs on a thread of its own: nothing is brought yet.
-        assert_eq!(l.t(key), key);
+        assert_eq!(brought(key), None);
         bring_english(en_us::SIGN_IN_STEPS);
         bring_english(en_us::SIGN_IN_STEPS);
-        assert_eq!(l.t(key), text);
+        assert_eq!(brought(key), Some(text));
         assert_eq!(BROUGHT.with_borrow(Vec::len), 1);
-        // The first part needs no bringing; another language has every key itself.
-        assert_eq!(l.t("formButtonPrimary"), "Continue");
-        let (profile_key, _) = en_us::PROFILE[0];
+        // One bundle (this build) has every part from the start, as before the parts.
+        let (profile_key, profile_text) = en_us::PROFILE[0];
+        assert_eq!(Localization::default().t(profile_key), profile_text);
+        assert_eq!(Localization::default().t("formButtonPrimary"), "Continue");
+        // Another language has every key itself.
         assert_ne!(Localization::fr_fr().t(profile_key), profile_key);
+    }
+
+    /// Errors are looked up by their code wherever they happen: always in the first part.
+    #[test]
+    fn every_error_text_is_in_the_first_part() {
+        for part in [
+            en_us::SIGN_IN_STEPS,
+            en_us::SIGN_UP,
+            en_us::VERIFICATION,
+            en_us::PROFILE,
+        ] {
+            for (key, _) in part {
+                assert!(!key.starts_with("unstable__errors."), "{key}");
+            }
+        }
     }
 
     /// A part's keys may be used only in the files of the chunk that brings it: a
