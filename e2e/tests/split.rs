@@ -1,7 +1,8 @@
 //! The split build (yew-clerk's feature `split`) on the built demo, in headless
 //! Chromium: the first card works without the chunk of the steps after it; a chunk
-//! that cannot be fetched says so with a way to try again, instead of spinning; and
-//! once it comes, the step it holds works. (Every other journey of this suite runs
+//! that cannot be fetched says so with a way to try again, instead of spinning; one
+//! whose fetch stalls says so too, and turns into its step when the fetch comes after
+//! all; and once it comes, the step it holds works. (Every other journey of this suite runs
 //! on the same split build.)
 //!
 //! Needs `DEMO_URL` (the demo on a fapi-server) and `WEBDRIVER_URL`; `cargo xtask
@@ -39,6 +40,47 @@ async fn a_step_whose_chunk_cannot_be_fetched_says_so_and_comes_on_retry() {
     // Back online: "Try again" fetches it, and the step works.
     p.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await;
     p.click_text("button", "Try again").await;
+    p.type_into("input[name=password]", PASSWORD).await;
+    p.click("button.cl-formButtonPrimary").await;
+    p.wait_path("/").await;
+    p.wait_text("#greeting", "Welcome").await;
+
+    p.c.close().await.unwrap();
+}
+
+/// A fetch that stalls (no answer and no error, as on a phone between cells) does not
+/// leave the loading card up for good: after ten seconds the card says the step did
+/// not come; the fetch goes on, and when it comes at last the step takes the card's
+/// place by itself.
+#[tokio::test]
+async fn a_stalled_chunk_says_so_and_its_step_comes_when_the_fetch_does() {
+    let base = e2e::env("DEMO_URL");
+    let email = format!("stalled.{}+clerk_test@example.com", unique());
+    FapiClient::new(&base, &base).sign_up(&email).await;
+
+    let p = Page::at(&base).await;
+    // The browser holds every request for the chunk, unanswered, until `Fetch.disable`.
+    p.cdp(
+        "Fetch.enable",
+        json!({ "patterns": [{ "urlPattern": STEPS_CHUNK }] }),
+    )
+    .await;
+    p.goto("/sign-in").await;
+    p.type_into("input[name=identifier]", &email).await;
+    p.click("button.cl-formButtonPrimary").await;
+
+    // First the loading card, then, the fetch still unanswered, the failure card.
+    p.wait(".cl-loading").await;
+    p.wait_text("[role=alert]", "could not be loaded").await;
+    assert!(
+        p.c.find(fantoccini::Locator::Css("input[name=password]"))
+            .await
+            .is_err(),
+        "the step cannot be there without its chunk"
+    );
+
+    // The fetch comes through: the step replaces the card, with no "Try again".
+    p.cdp("Fetch.disable", json!({})).await;
     p.type_into("input[name=password]", PASSWORD).await;
     p.click("button.cl-formButtonPrimary").await;
     p.wait_path("/").await;

@@ -18,6 +18,12 @@ use yew::suspense::Suspension;
 #[cfg(feature = "split")]
 use crate::components::{status::LoadingCard, ui::Card};
 
+/// How long the loading card waits for a chunk before it says the chunk did not come.
+/// A fetch that stalls (a phone between cells) never fails by itself; the fetch goes on
+/// after this, and the chunk takes the card's place if it still comes.
+#[cfg(feature = "split")]
+const STALLED_AFTER_MS: u32 = 10_000;
+
 /// Draws a chunk's component from its props.
 pub(crate) type View<P> = fn(&P) -> Html;
 
@@ -171,8 +177,22 @@ where
     }
     let (chunk, failed) = (props.chunk, failed.setter());
     Err(Suspension::from_future(async move {
-        if chunk.load().await.is_err() {
-            failed.set(true);
+        use futures::future::{select, Either};
+        // Never dropped before it ends: the loader allows one fetch at a time, and a
+        // later "Try again" waits on this one.
+        let loading = Box::pin(chunk.load());
+        let stalled = gloo_timers::future::TimeoutFuture::new(STALLED_AFTER_MS);
+        match select(loading, stalled).await {
+            Either::Left((Ok(_), _)) => {}
+            Either::Left((Err(_), _)) => failed.set(true),
+            Either::Right(((), loading)) => {
+                failed.set(true);
+                wasm_bindgen_futures::spawn_local(async move {
+                    if loading.await.is_ok() {
+                        failed.set(false);
+                    }
+                });
+            }
         }
     })
     .into())
