@@ -2,6 +2,8 @@
 //! what is still missing (after a provider, say), then the email (or phone) code,
 //! then the new session is made active.
 
+use std::collections::BTreeMap;
+
 use fapi_types::{
     params, NextAction, SignUp as SignUpResource, SignUpStatus, Strategy, VerificationStatus,
 };
@@ -17,10 +19,10 @@ use crate::{
         status::{activate, not_ready, use_leave_when_signed_in, LoadingCard},
         ui::{
             use_code_sender, use_focus_on_mount, use_form, Action, Alert, Card, CodeForm, Field,
-            FieldKind, LinkButton, SubmitButton,
+            FieldKind, FormHandle, LinkButton, SubmitButton,
         },
     },
-    context::use_clerk_context,
+    context::{use_clerk_context, ClerkContext},
     localization::{bring_english, en_us},
     Modal,
 };
@@ -299,46 +301,23 @@ struct ContinueProps {
 #[component]
 fn ContinueForm(props: &ContinueProps) -> Html {
     let ctx = use_clerk_context();
-    let values = use_state(std::collections::BTreeMap::<&'static str, String>::new);
+    let values = use_state(BTreeMap::<&'static str, String>::new);
     let form = use_form(&FIELDS);
     let first = use_node_ref();
     use_focus_on_mount(first.clone());
     let missing = |name: &str| props.missing.iter().any(|m| m == name);
-    let onsubmit = {
-        let (values, form, ctx, advance) = (
-            values.clone(),
-            form.clone(),
-            ctx.clone(),
-            props.on_advance.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let p = filled(&values);
-            let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
-            form.submit(&ctx, async move {
-                advance.emit(clerk.update_sign_up(&p).await?);
-                Ok(())
-            });
-        })
-    };
+    let onsubmit = send_on_submit(&ctx, &values, &form, &props.on_advance, Send::ToCurrent);
     let mut fields = Vec::new();
-    for (name, label, kind, autocomplete) in FIELD_KINDS {
+    for (name, ..) in FIELD_KINDS {
         if !missing(name) {
             continue;
         }
-        let values = values.clone();
         let node = if fields.is_empty() {
             first.clone()
         } else {
             NodeRef::default()
         };
-        fields.push(html! {
-            <Field name={name} label={ctx.t(label)} {kind} node_ref={node}
-                autocomplete={autocomplete.map(AttrValue::Static)} required=true
-                value={values.get(name).cloned().unwrap_or_default()}
-                oninput={Callback::from(move |v: String| { let mut m = (*values).clone(); m.insert(name, v); values.set(m); })}
-                error={form.errors.field(name)} />
-        });
+        fields.push(value_field(&ctx, &values, &form, name, node, true, None));
     }
     html! {
         <Card title={ctx.t("signUp.continue.title")} subtitle={ctx.t("signUp.continue.subtitle")}>
@@ -393,7 +372,7 @@ const FIELD_KINDS: [(&str, &str, FieldKind, Option<&str>); 6] = [
 
 /// The form's values as sign-up parameters: trimmed, empty ones left out (a
 /// password as typed).
-fn filled(values: &std::collections::BTreeMap<&'static str, String>) -> params::CreateSignUp {
+fn filled(values: &BTreeMap<&'static str, String>) -> params::CreateSignUp {
     let get = |k: &str| {
         values
             .get(k)
@@ -408,6 +387,65 @@ fn filled(values: &std::collections::BTreeMap<&'static str, String>) -> params::
         last_name: get("last_name"),
         password: values.get("password").cloned().filter(|v| !v.is_empty()),
         ..Default::default()
+    }
+}
+
+/// The form's values, by field name.
+type Values = UseStateHandle<BTreeMap<&'static str, String>>;
+
+/// Where a sign-up form's values go.
+#[derive(Clone, Copy)]
+enum Send {
+    /// A new sign-up.
+    New,
+    /// The sign-up in progress (what it still misses).
+    ToCurrent,
+}
+
+/// Sends the form's values on submit, and hands the sign-up the server answers on.
+fn send_on_submit(
+    ctx: &ClerkContext,
+    values: &Values,
+    form: &FormHandle,
+    advance: &Callback<SignUpResource>,
+    to: Send,
+) -> Callback<SubmitEvent> {
+    let (values, form, ctx, advance) = (values.clone(), form.clone(), ctx.clone(), advance.clone());
+    Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        let p = filled(&values);
+        let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
+        form.submit(&ctx, async move {
+            let sign_up = match to {
+                Send::New => clerk.create_sign_up(&p).await?,
+                Send::ToCurrent => clerk.update_sign_up(&p).await?,
+            };
+            advance.emit(sign_up);
+            Ok(())
+        });
+    })
+}
+
+/// One of [`FIELD_KINDS`]' fields, its value kept in `values`.
+fn value_field(
+    ctx: &ClerkContext,
+    values: &Values,
+    form: &FormHandle,
+    name: &'static str,
+    node: NodeRef,
+    required: bool,
+    hint: Option<String>,
+) -> Html {
+    let Some(&(_, label, kind, autocomplete)) = FIELD_KINDS.iter().find(|f| f.0 == name) else {
+        return html! {};
+    };
+    let values = values.clone();
+    html! {
+        <Field name={name} label={ctx.t(label)} {kind} node_ref={node}
+            autocomplete={autocomplete.map(AttrValue::Static)} {required} {hint}
+            value={values.get(name).cloned().unwrap_or_default()}
+            oninput={Callback::from(move |v: String| { let mut m = (*values).clone(); m.insert(name, v); values.set(m); })}
+            error={form.errors.field(name)} />
     }
 }
 
@@ -432,7 +470,7 @@ const FIELDS: [&str; 6] = [
 #[component]
 fn SignUpForm(props: &FormProps) -> Html {
     let ctx = use_clerk_context();
-    let values = use_state(std::collections::BTreeMap::<&'static str, String>::new);
+    let values = use_state(BTreeMap::<&'static str, String>::new);
     let form = use_form(&FIELDS);
     let first = use_node_ref();
     use_focus_on_mount(first.clone());
@@ -453,46 +491,18 @@ fn SignUpForm(props: &FormProps) -> Html {
         .map(|e| e.user_settings.password_settings.min_length)
         .unwrap_or(8);
 
-    let onsubmit = {
-        let (values, form, ctx, advance) = (
-            values.clone(),
-            form.clone(),
-            ctx.clone(),
-            props.on_advance.clone(),
-        );
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let p = filled(&values);
-            let (clerk, advance) = (ctx.clerk.clone(), advance.clone());
-            form.submit(&ctx, async move {
-                advance.emit(clerk.create_sign_up(&p).await?);
-                Ok(())
-            });
-        })
-    };
-    let field = |name: &'static str,
-                 label_key: &str,
-                 kind: FieldKind,
-                 autocomplete: Option<&'static str>,
-                 node: NodeRef| {
+    let onsubmit = send_on_submit(&ctx, &values, &form, &props.on_advance, Send::New);
+    let field = |name: &'static str, node: NodeRef| {
         if !shown(name) {
             return html! {};
         }
-        let values = values.clone();
         let hint = (name == "password").then(|| {
             ctx.t_with(
                 "formFieldHintText__passwordLength",
                 &[("min", &min_length.to_string())],
             )
         });
-        html! {
-            <Field name={name} label={ctx.t(label_key)} {kind} node_ref={node}
-                autocomplete={autocomplete.map(AttrValue::Static)}
-                required={required(name)} {hint}
-                value={values.get(name).cloned().unwrap_or_default()}
-                oninput={Callback::from(move |v: String| { let mut m = (*values).clone(); m.insert(name, v); values.set(m); })}
-                error={form.errors.field(name)} />
-        }
+        value_field(&ctx, &values, &form, name, node, required(name), hint)
     };
     let names_first = shown("first_name") || shown("last_name");
     let sign_in = {
@@ -530,14 +540,14 @@ fn SignUpForm(props: &FormProps) -> Html {
             <form class={ctx.class("form")} {onsubmit} novalidate=true>
                 if names_first {
                     <div class={ctx.class("formFieldRow")}>
-                        { field("first_name", "formFieldLabel__firstName", FieldKind::Text, Some("given-name"), first.clone()) }
-                        { field("last_name", "formFieldLabel__lastName", FieldKind::Text, Some("family-name"), NodeRef::default()) }
+                        { field("first_name", first.clone()) }
+                        { field("last_name", NodeRef::default()) }
                     </div>
                 }
-                { field("username", "formFieldLabel__username", FieldKind::Text, Some("username"), if names_first { NodeRef::default() } else { first.clone() }) }
-                { field("email_address", "formFieldLabel__emailAddress", FieldKind::Email, Some("email"), if names_first { NodeRef::default() } else { first.clone() }) }
-                { field("phone_number", "formFieldLabel__phoneNumber", FieldKind::Tel, Some("tel"), NodeRef::default()) }
-                { field("password", "formFieldLabel__password", FieldKind::NewPassword, None, NodeRef::default()) }
+                { field("username", if names_first { NodeRef::default() } else { first.clone() }) }
+                { field("email_address", if names_first { NodeRef::default() } else { first.clone() }) }
+                { field("phone_number", NodeRef::default()) }
+                { field("password", NodeRef::default()) }
                 <SubmitButton label={ctx.t("formButtonPrimary")} busy={form.busy} />
             </form>
         </Card>

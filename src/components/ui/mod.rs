@@ -24,4 +24,4 @@ pub use focus::use_focus_on_mount;
 pub use new_password::NewPasswordFields;
 pub use provider_logo::provider_logo;
 pub use qr_code::QrCode;
-pub use submit::{use_code_sender, use_form};
+pub use submit::{use_code_sender, use_form, FormHandle};
