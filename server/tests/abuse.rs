@@ -1,7 +1,7 @@
 //! Cheap requests that cost the server a row or an Argon2 hash are limited per IP,
 //! and metadata has Clerk's size cap (security issue, item 11).
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer, PASSWORD};
 

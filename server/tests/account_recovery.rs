@@ -4,7 +4,7 @@
 //! factor, the link or an administrator, and once the wait is over removes every
 //! second factor, signs out every other session and lands in `setup-mfa`.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

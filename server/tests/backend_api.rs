@@ -2,7 +2,7 @@
 //! calls it with the instance's secret key: Clerk's shapes, its errors, and every
 //! change taking effect for the user in the browser.
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, Resp, TestServer, PASSWORD};
 use reqwest::{Method, StatusCode};

@@ -2,7 +2,7 @@
 //! regenerating; each good once, even when twenty sign-ins race with the same one;
 //! a new set voids the old; none without another second factor.
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer, PASSWORD};
 use serde_json::Value;

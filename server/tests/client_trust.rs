@@ -4,7 +4,7 @@
 //! known client, or with MFA (which takes precedence), or with a code as the first
 //! factor, it does not. On by default in production, off in development.
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer, PASSWORD};
 use fapi_server::config::{Environment, Settings};

@@ -2,7 +2,7 @@
 //! answers it: extra parameters its SDKs send are accepted, paths with a trailing
 //! slash route, and each action has its own per-IP limit.
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer, PASSWORD};
 

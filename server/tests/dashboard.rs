@@ -3,7 +3,7 @@
 //! forged forms and settings the server would refuse change nothing; users are
 //! searched, locked, unlocked, reset and signed out; every action is in the log.
 
-mod common;
+use crate::common;
 
 use common::{
     account_with_2fa,

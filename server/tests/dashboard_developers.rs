@@ -4,7 +4,7 @@
 //! a restart, secrets are sealed at rest and never shown again, input the server
 //! would refuse at start changes nothing, and every change is in the log.
 
-mod common;
+use crate::common;
 
 use std::{
     sync::{Arc, Mutex},

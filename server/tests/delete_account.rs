@@ -4,7 +4,7 @@
 //! the account with it, frees its address, tells the owner, and leaves other
 //! accounts alone.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

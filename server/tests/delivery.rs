@@ -4,7 +4,7 @@
 //! worker delivers it, so no answer waits for a provider, and a refused send is tried
 //! again.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

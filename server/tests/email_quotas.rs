@@ -3,7 +3,7 @@
 //! an address's, a client has one live sign-up, and the "someone tried to sign up
 //! with your address" notice goes out once an hour at most.
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer};
 use fapi_server::config::EmailProtection;

@@ -2,7 +2,7 @@
 //! verification gets the second-factor code, in sign-ins and step-ups alike, and is
 //! then never also a first factor or a way to reset the password.
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer, PASSWORD};
 use serde_json::Value;

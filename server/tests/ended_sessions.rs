@@ -2,7 +2,7 @@
 //! up; signing out of everything removes the sessions from the client (security
 //! issue, item 9).
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! with a taken address goes on to "verify your email" while its owner gets a
 //! notice instead of a code (security issue, item 10).
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer, PASSWORD};
 use serde_json::Value;

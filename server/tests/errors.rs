@@ -1,7 +1,7 @@
 //! Every error path answers Clerk's code and HTTP status in Clerk's envelope, and
 //! leaves nothing changed.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! the client wrote into `X-Forwarded-For`; IPv6 clients share their /64
 //! (security issue, item 14).
 
-mod common;
+use crate::common;
 
 use common::{TestServer, ORIGIN};
 use reqwest::StatusCode;

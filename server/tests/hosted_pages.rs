@@ -4,7 +4,7 @@
 //! URLs (unless the instance set its own) and the theme's colours; `cookie_domain`
 //! shares the client cookie with sibling subdomains.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use fapi_server::config::{Environment, Settings};

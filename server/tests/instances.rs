@@ -3,7 +3,7 @@
 //! Runs when `FAPI_TEST_POSTGRES_URL` names a server (`cargo xtask test` starts
 //! one); on SQLite, one process owns the file and there is nothing to share.
 
-mod common;
+use crate::common;
 
 use common::{account_with_2fa, test_settings, Browser, Mode, TestServer, ORIGIN, PASSWORD};
 use futures::future::join_all;

@@ -3,7 +3,7 @@
 //! verification, sign out, sign in with the password, pass the SMS second factor, and
 //! get a session token that verifies against the published JWKS.
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer, PASSWORD};
 use fapi_types::{Jwks, SessionClaims};

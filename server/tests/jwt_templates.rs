@@ -2,7 +2,7 @@
 //! a third-party service expects, filled from the user, with its own lifetime, signed
 //! by the instance's key or a secret the service shares.
 
-mod common;
+use crate::common;
 
 use common::{Mode, TestServer};
 use fapi_server::config::{JwtTemplate, Settings};

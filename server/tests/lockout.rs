@@ -1,7 +1,7 @@
 //! The account lockout holds against an attacker who knows the password, fires a
 //! parallel burst, or waits out a lock (security issue, items 1 and 2).
 
-mod common;
+use crate::common;
 
 use common::{account_with_2fa, Browser, Mode, TestServer, PASSWORD};
 

@@ -2,7 +2,7 @@
 //! `user.update({ unsafeMetadata })` send a user's `unsafe_metadata`: a JSON merge
 //! patch (RFC 7396) into what is stored, capped at 8 KB like sign-up's.
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer};
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! with the `setup-mfa` task (token claim `sts: "pending"`) that can only set one up;
 //! once one is on the session turns active, and the last one cannot be removed.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use common::{Browser, Mode, TestServer, PASSWORD};

@@ -1,7 +1,7 @@
 //! The owner hears of every change to what protects their account: second factors,
 //! the password, email addresses and phones (security issue, item 7).
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer, PASSWORD};
 

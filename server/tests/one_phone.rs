@@ -1,7 +1,7 @@
 //! With phone sign-in on, the phone that was the first factor is never offered as
 //! the second (security issue, item 3): one stolen SIM must not be both factors.
 
-mod common;
+use crate::common;
 
 use common::{account_with_2fa, Browser, TestServer};
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! browser: adding one in Clerk's wire format (options in the verification's
 //! `nonce`, the answer as a JSON string), and what a careful server refuses.
 
-mod common;
+use crate::common;
 
 use common::{Mode, TestServer};
 use passkey::{

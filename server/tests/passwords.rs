@@ -1,7 +1,7 @@
 //! Passwords are taken byte for byte, never trimmed: at sign-up, sign-in and change
 //! (security issue, item 13).
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer};
 

@@ -2,7 +2,7 @@
 //! idle clients are forgotten by the background pruner; anything live is kept
 //! (security issue, item 11).
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer};
 use fapi_server::store::prune::{prune, Pruned};

@@ -1,6 +1,6 @@
 //! Codes stay single-use and attempt limits hold when many requests race.
 
-mod common;
+use crate::common;
 
 use common::{account_with_2fa, Browser, Mode, TestServer, PASSWORD};
 use futures::future::join_all;

@@ -3,7 +3,7 @@
 //! client only, until it expires or the password, the second factors or the device's
 //! session change.
 
-mod common;
+use crate::common;
 
 use common::{account_with_2fa, Browser, Mode, TestServer, PASSWORD};
 use serde_json::Value;

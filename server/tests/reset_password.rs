@@ -2,7 +2,7 @@
 //! under the usual rules, and then the rest of the sign-in — a reset never skips the
 //! second factor.
 
-mod common;
+use crate::common;
 
 use common::{account_with_2fa, Browser, Mode, TestServer, PASSWORD};
 use serde_json::Value;

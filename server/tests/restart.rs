@@ -2,7 +2,7 @@
 //! signing key; a SIGKILL of the real binary loses no acknowledged write. On SQLite,
 //! and on PostgreSQL when `FAPI_TEST_POSTGRES_URL` is set.
 
-mod common;
+use crate::common;
 
 use common::{spawn_binary, test_settings, Browser, Mode, TestServer, PASSWORD};
 

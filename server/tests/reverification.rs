@@ -4,7 +4,7 @@
 //! or sign out another device. The owner proves the first factor again, then the
 //! second, through `/v1/client/sessions/{id}/verify`, and the change goes through.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! races a prepare cannot leave the victim's address holding the attacker's
 //! verification (security issue, item 8).
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer};
 

@@ -1,7 +1,7 @@
 //! The session-signing key can come from a file, and rotates: a retired key stays
 //! in the JWKS until the last token it signed has expired (security issue, item 16).
 
-mod common;
+use crate::common;
 
 use common::{test_settings, Browser, Mode, TestServer};
 use p256::pkcs8::{EncodePrivateKey, LineEnding};

@@ -2,7 +2,7 @@
 //! and for the whole instance, and a user holds at most three unverified contacts
 //! (security issue, item 4).
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer};
 use fapi_server::config::Settings;

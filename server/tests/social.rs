@@ -7,7 +7,7 @@
 //! `cargo xtask test` installs the provider into `target/oidc-provider`; without it
 //! (a bare `cargo test`) these tests say so and pass over.
 
-mod common;
+use crate::common;
 
 use std::{
     io::{BufRead, BufReader},

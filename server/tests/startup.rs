@@ -3,7 +3,7 @@
 //! production instance taking its token issuer from the Host header, and a second
 //! factor turned off while accounts depend on it.
 
-mod common;
+use crate::common;
 
 use common::{account_with_2fa, test_settings, TestServer};
 use fapi_server::{

@@ -4,7 +4,7 @@
 //! `Vary: Accept-Encoding` on all of it. For the app's `static_dir` and the hosted
 //! pages' assets alike.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Wrong codes for an address are counted across every verification sent to it:
 //! asking for a new code buys no fresh guesses (security issue, item 5).
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer, PASSWORD};
 

@@ -4,7 +4,7 @@
 //! memory. Neither may let a revoked session or a replaced client token mint: a
 //! change on this instance is seen by the very next request.
 
-mod common;
+use crate::common;
 
 use common::{Browser, Mode, TestServer, PASSWORD};
 use serde_json::Value;

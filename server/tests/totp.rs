@@ -2,7 +2,7 @@
 //! its first code, then asked for at sign-in and at step-up; codes drift one step,
 //! are never accepted twice, count toward the lockout; the secret is sealed at rest.
 
-mod common;
+use crate::common;
 
 use common::{app_code as code, Browser, Mode, TestServer, PASSWORD};
 use fapi_server::totp;

@@ -2,7 +2,7 @@
 //! serves the app's files beside it: clerk-js reads an HTML page or an empty 405 as
 //! "offline" and retries, where Clerk answers a JSON 404 `resource_not_found`.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! endpoint refused is tried again; an event recorded before a SIGKILL is delivered
 //! after the restart; three instances on one PostgreSQL send each event once.
 
-mod common;
+use crate::common;
 
 use std::{
     sync::{

@@ -3,7 +3,7 @@
 //! sign-in at each step, reverification, sessions, tokens, errors) is decoded both
 //! ways and must come out the same.
 
-mod common;
+use crate::common;
 
 use common::{app_code, Browser, Mode, TestServer, PASSWORD};
 use fapi_types::*;

@@ -19,6 +19,53 @@ pub struct TestServer {
     pub base: String,
     server: Option<Server>,
     pub dir: tempfile::TempDir,
+    /// Declared last: dropped once the server and its folder are gone.
+    database: Option<OwnDatabase>,
+}
+
+/// A test's own PostgreSQL database, dropped when the test ends: the cluster holds
+/// hundreds of them (about 8 MB each) in one run otherwise.
+struct OwnDatabase {
+    url: String,
+}
+
+impl OwnDatabase {
+    /// The server's database, when it is PostgreSQL and named after the server's
+    /// own folder (not one shared with another server).
+    fn of(dir: &std::path::Path, url: &str) -> Option<OwnDatabase> {
+        (url.starts_with("postgres") && url == database_url(dir)).then(|| OwnDatabase {
+            url: url.to_owned(),
+        })
+    }
+}
+
+impl Drop for OwnDatabase {
+    fn drop(&mut self) {
+        let Some((server, name)) = self.url.rsplit_once('/') else {
+            return;
+        };
+        let (server, quoted) = (server.to_owned(), format!("\"{name}\""));
+        // A thread with a runtime of its own: drop may run inside the test's.
+        let dropped = std::thread::spawn(move || {
+            use sqlx::Connection;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres")).await?;
+                // FORCE: the stopped server's pool may still hold a connection.
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await
+                    .map(drop)
+            })
+        })
+        .join();
+        if let Ok(Err(e)) = dropped {
+            eprintln!("test database {name} not dropped: {e}");
+        }
+    }
 }
 
 /// The database of the test whose files live in `dir`: a SQLite file there, or,
@@ -111,12 +158,14 @@ impl TestServer {
 
     pub async fn in_dir(dir: tempfile::TempDir, settings: Settings) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let database = OwnDatabase::of(dir.path(), &settings.database_url);
         let server = Server::start_on(settings, listener)
             .await
             .expect("server starts");
         TestServer {
             base: format!("http://{}", server.addr()),
             server: Some(server),
+            database,
             dir,
         }
     }
@@ -126,6 +175,8 @@ impl TestServer {
         if let Some(s) = self.server.take() {
             s.stop().await;
         }
+        // The folder lives on, and its database with it.
+        std::mem::forget(self.database.take());
         self.dir
     }
 
