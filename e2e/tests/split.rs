@@ -1,9 +1,10 @@
 //! The split build (yew-clerk's feature `split`) on the built demo, in headless
 //! Chromium: the first card works without the chunk of the steps after it; a chunk
-//! that cannot be fetched says so with a way to try again, instead of spinning; one
-//! whose fetch stalls says so too, and turns into its step when the fetch comes after
-//! all; and once it comes, the step it holds works. (Every other journey of this suite runs
-//! on the same split build.)
+//! that cannot be fetched says so with a way to try again, instead of spinning, and
+//! tries again by itself when the browser is back online; one whose fetch stalls says
+//! so too, and turns into its step when the fetch comes after all; and once it comes,
+//! the step it holds works. (Every other journey of this suite runs on the same split
+//! build.)
 //!
 //! Needs `DEMO_URL` (the demo on a fapi-server) and `WEBDRIVER_URL`; `cargo xtask
 //! test` starts both.
@@ -40,6 +41,45 @@ async fn a_step_whose_chunk_cannot_be_fetched_says_so_and_comes_on_retry() {
     // Back online: "Try again" fetches it, and the step works.
     p.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await;
     p.click_text("button", "Try again").await;
+    p.type_into("input[name=password]", PASSWORD).await;
+    p.click("button.cl-formButtonPrimary").await;
+    p.wait_path("/").await;
+    p.wait_text("#greeting", "Welcome").await;
+
+    p.c.close().await.unwrap();
+}
+
+/// A phone that lost its signal: the chunk's fetch fails, and once the browser is back
+/// online the step comes by itself, with no "Try again".
+#[tokio::test]
+async fn a_failed_chunk_comes_by_itself_when_the_browser_is_back_online() {
+    let base = e2e::env("DEMO_URL");
+    let email = format!("online.{}+clerk_test@example.com", unique());
+    FapiClient::new(&base, &base).sign_up(&email).await;
+
+    let p = Page::at(&base).await;
+    p.cdp("Network.enable", json!({})).await;
+    p.cdp("Network.setBlockedURLs", json!({ "urls": [STEPS_CHUNK] }))
+        .await;
+    p.goto("/sign-in").await;
+    p.type_into("input[name=identifier]", &email).await;
+    p.click("button.cl-formButtonPrimary").await;
+    p.wait_text("[role=alert]", "could not be loaded").await;
+
+    // The signal goes and comes back: the browser fires `offline`, then `online`.
+    p.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await;
+    for offline in [true, false] {
+        p.cdp(
+            "Network.emulateNetworkConditions",
+            json!({
+                "offline": offline,
+                "latency": 0,
+                "downloadThroughput": -1,
+                "uploadThroughput": -1,
+            }),
+        )
+        .await;
+    }
     p.type_into("input[name=password]", PASSWORD).await;
     p.click("button.cl-formButtonPrimary").await;
     p.wait_path("/").await;

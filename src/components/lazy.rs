@@ -171,7 +171,7 @@ where
     if *failed {
         let retry = {
             let failed = failed.clone();
-            Callback::from(move |_: MouseEvent| failed.set(false))
+            Callback::from(move |()| failed.set(false))
         };
         return Ok(html! { <Failed {retry} /> });
     }
@@ -201,20 +201,29 @@ where
 #[cfg(feature = "split")]
 #[derive(Properties, PartialEq)]
 struct FailedProps {
-    retry: Callback<MouseEvent>,
+    retry: Callback<()>,
 }
 
 /// The chunk's module did not come (offline, a deploy replaced it): say so, and
-/// fetch it again on request rather than spinning forever.
+/// fetch it again on request rather than spinning forever. The browser coming back
+/// online tries again by itself: a phone that lost its signal gets its step without
+/// a tap.
 #[cfg(feature = "split")]
 #[component]
 fn Failed(props: &FailedProps) -> Html {
     let ctx = crate::context::use_clerk_context();
+    use_effect_with(props.retry.clone(), |retry| {
+        let retry = retry.clone();
+        let online = web_sys::window().map(|window| {
+            gloo_events::EventListener::once(&window, "online", move |_| retry.emit(()))
+        });
+        move || drop(online)
+    });
     html! {
         <Card title={ctx.t("lazy.title")}>
             <div class={ctx.class("alert")} role="alert">{ ctx.t("lazy.failed") }</div>
             <button type="button" class={ctx.class("formButtonPrimary")}
-                onclick={props.retry.clone()}>
+                onclick={props.retry.reform(|_: MouseEvent| ())}>
                 { ctx.t("lazy.retry") }
             </button>
         </Card>
