@@ -90,6 +90,9 @@ struct Inner {
     navigator: RefCell<Option<yew_router::prelude::Navigator>>,
     /// Sign-ins whose second-factor code was already sent: a remount must not send another.
     second_factor_sent: RefCell<Vec<String>>,
+    /// One send of a second-factor code at a time: a step drawn again while its code is
+    /// on its way waits for it, so its form is not answered before the code exists.
+    second_factor_sending: futures::lock::Mutex<()>,
     /// One new sign-in at a time: the sign-in a passkey autofill starts on mount must
     /// not overtake the one the person then submits (the last made is the client's).
     sign_in_creation: futures::lock::Mutex<()>,
@@ -134,6 +137,7 @@ impl Clerk {
             tokens: token::Tokens::default(),
             navigator: RefCell::new(None),
             second_factor_sent: RefCell::new(Vec::new()),
+            second_factor_sending: futures::lock::Mutex::new(()),
             sign_in_creation: futures::lock::Mutex::new(()),
         }))
     }

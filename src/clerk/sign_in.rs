@@ -123,11 +123,14 @@ impl Clerk {
     }
 
     /// Sends the second-factor code once per sign-in: a second call, from a remount
-    /// or a second component, sends nothing (the duplicate-code bug of Clerk's UI).
+    /// or a second component, sends nothing (the duplicate-code bug of Clerk's UI). A
+    /// call made while the code is on its way returns once it has gone (or tries
+    /// again if that send failed).
     pub async fn send_second_factor_code_once(
         &self,
         p: &params::PrepareSecondFactor,
     ) -> Result<bool, ClerkError> {
+        let _one_at_a_time = self.0.second_factor_sending.lock().await;
         let id = sent_key(&self.sign_in_id()?, p);
         if self.second_factor_code_sent(p) {
             return Ok(false);

@@ -107,3 +107,70 @@ async fn the_custom_flow_through_use_sign_in() {
     assert_eq!(stage, "done");
     assert!(clerk.state().is_signed_in());
 }
+
+/// A step drawn again while its code is still on its way (Back, then Forward, before
+/// the send has answered) asks for the code once more: that call sends nothing, and
+/// returns only once the first send has, so the form it makes ready is never answered
+/// before the code exists ("requires verification preparation").
+#[wasm_bindgen_test]
+async fn a_second_send_waits_for_the_code_already_on_its_way() {
+    use std::cell::Cell;
+    use yew_clerk::types::params;
+
+    fresh_browser().await;
+    let email = unique_email("send.once+clerk_test");
+    create_account(&email, Some(&unique_test_phone())).await;
+    let clerk = core();
+    clerk.load().await.unwrap();
+    let si = clerk
+        .create_sign_in(&params::CreateSignIn {
+            strategy: Some(Strategy::Password),
+            identifier: Some(email.clone()),
+            password: Some(PASSWORD.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(si.status, SignInStatus::NeedsSecondFactor);
+    let phone = si
+        .supported_second_factors
+        .iter()
+        .flatten()
+        .find(|f| f.strategy == Strategy::PhoneCode)
+        .expect("the phone is a second factor");
+    let p = params::PrepareSecondFactor {
+        strategy: Strategy::PhoneCode,
+        phone_number_id: phone.phone_number_id.clone(),
+        email_address_id: None,
+    };
+
+    let first_answered = Cell::new(false);
+    let first = async {
+        let sent = clerk.send_second_factor_code_once(&p).await;
+        first_answered.set(true);
+        sent
+    };
+    let second = async {
+        let sent = clerk.send_second_factor_code_once(&p).await;
+        (sent, first_answered.get())
+    };
+    let (first, (second, after_first)) = futures::join!(first, second);
+    assert_eq!(first, Ok(true), "the first call sends the code");
+    assert_eq!(second, Ok(false), "the second sends none");
+    assert!(
+        after_first,
+        "the second call returned while the code was still on its way"
+    );
+
+    let done = clerk
+        .attempt_second_factor(&params::AttemptSecondFactor {
+            strategy: Strategy::PhoneCode,
+            code: Some("424242".into()),
+            remember_device: None,
+            public_key_credential: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(done.status, SignInStatus::Complete);
+    clerk.sign_out().await.unwrap();
+}
