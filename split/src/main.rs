@@ -74,6 +74,10 @@ struct Args {
     /// wasm-opt (binaryen): every module is optimised with `-Oz`.
     #[arg(long, env = "WASM_OPT", default_value = "wasm-opt")]
     wasm_opt: PathBuf,
+    /// terser (npm), if given: the JS glue and the chunk loader are minified with it
+    /// (about 2.5 KB less to download, gzipped); otherwise they go out as written.
+    #[arg(long, env = "TERSER")]
+    minify_js: Option<PathBuf>,
     /// The name of the app's files (`<name>_bg.wasm`, `<name>.js`), as it is; by
     /// default trunk's name in `--dist` with the hash of the split build.
     #[arg(long)]
@@ -130,11 +134,13 @@ fn main() -> Result<()> {
         &bound.join(format!("{stem}_bg.wasm")),
         &args.dist.join(format!("{stem}_bg.wasm")),
     )?;
-    copy(
+    place_js(
+        args.minify_js.as_deref(),
         &bound.join(format!("{stem}.js")),
         &args.dist.join(format!("{stem}.js")),
     )?;
-    copy(
+    place_js(
+        args.minify_js.as_deref(),
         &stage.join("__wasm_split.js"),
         &args.dist.join("__wasm_split.js"),
     )?;
@@ -216,7 +222,7 @@ fn build(args: &Args) -> Result<PathBuf> {
 }
 
 /// A hash of what makes the split files what they are: the app's wasm, this tool
-/// and the versions of wasm-bindgen and wasm-opt.
+/// and the versions of wasm-bindgen, wasm-opt and terser.
 fn build_hash(args: &Args, input: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     let version = |tool: &Path| {
@@ -231,6 +237,9 @@ fn build_hash(args: &Args, input: &[u8]) -> String {
     hash.update(env!("CARGO_PKG_VERSION"));
     hash.update(version(&args.wasm_bindgen));
     hash.update(version(&args.wasm_opt));
+    if let Some(terser) = &args.minify_js {
+        hash.update(version(terser));
+    }
     hash.finalize()[..8]
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -289,6 +298,20 @@ fn optimise(wasm_opt: &Path, from: &Path, to: &Path) -> Result<()> {
         .arg(to)
         .arg(from);
     run(opt)
+}
+
+/// An ES module of JS into `dist`: minified by `terser` when there is one (names
+/// inside it shortened; its exports and the property names wasm calls keep theirs).
+fn place_js(terser: Option<&Path>, from: &Path, to: &Path) -> Result<()> {
+    let Some(terser) = terser else {
+        return copy(from, to);
+    };
+    let mut minify = Command::new(terser);
+    minify
+        .arg(from)
+        .args(["--module", "--compress", "--mangle", "-o"])
+        .arg(to);
+    run(minify)
 }
 
 fn copy(from: &Path, to: &Path) -> Result<()> {

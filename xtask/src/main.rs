@@ -1122,6 +1122,30 @@ fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
     Ok(bin)
 }
 
+/// terser from npm, beside binaryen: the split build minifies its JS glue with it.
+fn ensure_terser(root: &Path) -> Result<PathBuf> {
+    const VERSION: &str = "5.51.4";
+    let tools = root.join("target").join("size-tools");
+    let bin = tools.join("node_modules").join(".bin").join("terser");
+    let installed = std::fs::read_to_string(
+        tools
+            .join("node_modules")
+            .join("terser")
+            .join("package.json"),
+    )
+    .is_ok_and(|json| json.contains(&format!("\"version\": \"{VERSION}\"")));
+    if !installed {
+        ensure_npm(root)?;
+        std::fs::create_dir_all(&tools).map_err(|e| e.to_string())?;
+        let mut npm = Command::new("npm");
+        npm.args(["install", "--no-audit", "--no-fund"])
+            .arg(format!("terser@{VERSION}"))
+            .current_dir(&tools);
+        run(&tools, npm)?;
+    }
+    Ok(bin)
+}
+
 /// What a browser downloads: `examples/minimal` (provider + sign-in) and the demo
 /// (every component), each in the release-wasm profile, after wasm-bindgen and
 /// `wasm-opt -Oz`; wasm, JS glue and their total, raw, gzip -9 and brotli -q 11.

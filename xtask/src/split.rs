@@ -4,20 +4,23 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{cargo, ensure_wasm_opt, run, Result};
+use crate::{cargo, ensure_terser, ensure_wasm_opt, run, Result};
 
 /// Runs `yew-clerk-split` on `dist`: a split build of `package` in place of trunk's
 /// one bundle there, or named `out_name` when there is no trunk build (`cargo xtask
 /// size`).
 pub fn split_into(root: &Path, package: &str, dist: &Path, out_name: Option<&str>) -> Result {
     let wasm_opt = ensure_wasm_opt(root)?;
+    let terser = ensure_terser(root)?;
     let mut split = cargo();
     split
         .args(["run", "--release", "--quiet", "-p", "yew-clerk-split", "--"])
         .args(["--package", package, "--profile", "release-wasm", "--dist"])
         .arg(dist)
         .arg("--wasm-opt")
-        .arg(wasm_opt);
+        .arg(wasm_opt)
+        .arg("--minify-js")
+        .arg(terser);
     if let Some(name) = out_name {
         split.args(["--out-name", name]);
     }
