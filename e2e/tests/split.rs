@@ -15,11 +15,12 @@ use serde_json::json;
 /// The module `<SignIn/>`'s cards after the first one are split into.
 const STEPS_CHUNK: &str = "*split_sign_in_steps.wasm*";
 
-#[tokio::test]
-async fn a_step_whose_chunk_cannot_be_fetched_says_so_and_comes_on_retry() {
+/// A new account's identifier typed into the first card while the browser refuses the
+/// steps' chunk: the card after it says it could not be loaded.
+async fn the_steps_chunk_refused(tag: &str) -> Page {
     let base = e2e::env("DEMO_URL");
     // An account with a password (a test-mode address, so signing up needs no mail).
-    let email = format!("split.{}+clerk_test@example.com", unique());
+    let email = format!("{tag}.{}+clerk_test@example.com", unique());
     FapiClient::new(&base, &base).sign_up(&email).await;
 
     let p = Page::at(&base).await;
@@ -35,6 +36,12 @@ async fn a_step_whose_chunk_cannot_be_fetched_says_so_and_comes_on_retry() {
 
     // The next card is in the chunk, which does not come.
     p.wait_text("[role=alert]", "could not be loaded").await;
+    p
+}
+
+#[tokio::test]
+async fn a_step_whose_chunk_cannot_be_fetched_says_so_and_comes_on_retry() {
+    let p = the_steps_chunk_refused("split").await;
     p.screenshot(".cl-card", "split-chunk-failed.png").await;
     p.audit("a chunk that did not load").await;
 
@@ -53,18 +60,7 @@ async fn a_step_whose_chunk_cannot_be_fetched_says_so_and_comes_on_retry() {
 /// online the step comes by itself, with no "Try again".
 #[tokio::test]
 async fn a_failed_chunk_comes_by_itself_when_the_browser_is_back_online() {
-    let base = e2e::env("DEMO_URL");
-    let email = format!("online.{}+clerk_test@example.com", unique());
-    FapiClient::new(&base, &base).sign_up(&email).await;
-
-    let p = Page::at(&base).await;
-    p.cdp("Network.enable", json!({})).await;
-    p.cdp("Network.setBlockedURLs", json!({ "urls": [STEPS_CHUNK] }))
-        .await;
-    p.goto("/sign-in").await;
-    p.type_into("input[name=identifier]", &email).await;
-    p.click("button.cl-formButtonPrimary").await;
-    p.wait_text("[role=alert]", "could not be loaded").await;
+    let p = the_steps_chunk_refused("online").await;
 
     // The signal goes and comes back: the browser fires `offline`, then `online`.
     p.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await;
