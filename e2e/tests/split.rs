@@ -39,6 +39,15 @@ async fn the_steps_chunk_refused(tag: &str) -> Page {
     p
 }
 
+/// The password step, once its chunk is in, works: it signs in and leads to the app.
+async fn the_password_step_signs_in(p: Page) {
+    p.type_into("input[name=password]", PASSWORD).await;
+    p.click("button.cl-formButtonPrimary").await;
+    p.wait_path("/").await;
+    p.wait_text("#greeting", "Welcome").await;
+    p.c.close().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_step_whose_chunk_cannot_be_fetched_says_so_and_comes_on_retry() {
     let p = the_steps_chunk_refused("split").await;
@@ -48,12 +57,7 @@ async fn a_step_whose_chunk_cannot_be_fetched_says_so_and_comes_on_retry() {
     // Back online: "Try again" fetches it, and the step works.
     p.cdp("Network.setBlockedURLs", json!({ "urls": [] })).await;
     p.click_text("button", "Try again").await;
-    p.type_into("input[name=password]", PASSWORD).await;
-    p.click("button.cl-formButtonPrimary").await;
-    p.wait_path("/").await;
-    p.wait_text("#greeting", "Welcome").await;
-
-    p.c.close().await.unwrap();
+    the_password_step_signs_in(p).await;
 }
 
 /// A phone that lost its signal: the chunk's fetch fails, and once the browser is back
@@ -76,12 +80,7 @@ async fn a_failed_chunk_comes_by_itself_when_the_browser_is_back_online() {
         )
         .await;
     }
-    p.type_into("input[name=password]", PASSWORD).await;
-    p.click("button.cl-formButtonPrimary").await;
-    p.wait_path("/").await;
-    p.wait_text("#greeting", "Welcome").await;
-
-    p.c.close().await.unwrap();
+    the_password_step_signs_in(p).await;
 }
 
 /// A fetch that stalls (no answer and no error, as on a phone between cells) does not
@@ -117,10 +116,5 @@ async fn a_stalled_chunk_says_so_and_its_step_comes_when_the_fetch_does() {
 
     // The fetch comes through: the step replaces the card, with no "Try again".
     p.cdp("Fetch.disable", json!({})).await;
-    p.type_into("input[name=password]", PASSWORD).await;
-    p.click("button.cl-formButtonPrimary").await;
-    p.wait_path("/").await;
-    p.wait_text("#greeting", "Welcome").await;
-
-    p.c.close().await.unwrap();
+    the_password_step_signs_in(p).await;
 }
