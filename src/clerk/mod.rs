@@ -2,6 +2,7 @@
 //! that change it, and the listeners told when it changes. No UI here; the provider
 //! puts a [`Clerk`] into context and the hooks and components use it.
 
+mod code_once;
 mod modal;
 mod navigate;
 mod passkey;
@@ -88,11 +89,8 @@ struct Inner {
     next_listener: Cell<u64>,
     tokens: token::Tokens,
     navigator: RefCell<Option<yew_router::prelude::Navigator>>,
-    /// Sign-ins whose second-factor code was already sent: a remount must not send another.
-    second_factor_sent: RefCell<Vec<String>>,
-    /// One send of a second-factor code at a time: a step drawn again while its code is
-    /// on its way waits for it, so its form is not answered before the code exists.
-    second_factor_sending: futures::lock::Mutex<()>,
+    /// The codes this page has sent: a step drawn again must not send another.
+    sent_codes: code_once::SentCodes,
     /// One new sign-in at a time: the sign-in a passkey autofill starts on mount must
     /// not overtake the one the person then submits (the last made is the client's).
     sign_in_creation: futures::lock::Mutex<()>,
@@ -136,8 +134,7 @@ impl Clerk {
             next_listener: Cell::new(0),
             tokens: token::Tokens::default(),
             navigator: RefCell::new(None),
-            second_factor_sent: RefCell::new(Vec::new()),
-            second_factor_sending: futures::lock::Mutex::new(()),
+            sent_codes: code_once::SentCodes::default(),
             sign_in_creation: futures::lock::Mutex::new(()),
         }))
     }

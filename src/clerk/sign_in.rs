@@ -1,6 +1,9 @@
-use fapi_types::{params, SignIn, Strategy, VerificationStatus};
+use fapi_types::{params, SignIn};
 
-use super::Clerk;
+use super::{
+    code_once::{awaits_code, is_code},
+    Clerk,
+};
 use crate::{
     client::{form_body, Method},
     ClerkError,
@@ -26,12 +29,18 @@ impl Clerk {
         p: &params::PrepareFirstFactor,
     ) -> Result<SignIn, ClerkError> {
         let id = self.sign_in_id()?;
-        self.call(
-            Method::Post,
-            &format!("/client/sign_ins/{id}/prepare_first_factor"),
-            Some(form_body(p)),
-        )
-        .await
+        let result = self
+            .call(
+                Method::Post,
+                &format!("/client/sign_ins/{id}/prepare_first_factor"),
+                Some(form_body(p)),
+            )
+            .await;
+        if result.is_ok() && is_code(&p.strategy) {
+            let step = format!("{id}:first");
+            self.0.sent_codes.record(&step, &first_factor_target(p));
+        }
+        result
     }
 
     pub async fn attempt_first_factor(
@@ -71,11 +80,9 @@ impl Clerk {
                 Some(form_body(p)),
             )
             .await;
-        if result.is_ok() && matches!(p.strategy, Strategy::PhoneCode | Strategy::EmailCode) {
-            self.0
-                .second_factor_sent
-                .borrow_mut()
-                .push(sent_key(&id, p));
+        if result.is_ok() && is_code(&p.strategy) {
+            let step = format!("{id}:second");
+            self.0.sent_codes.record(&step, &second_factor_target(p));
         }
         result
     }
@@ -93,68 +100,69 @@ impl Clerk {
         .await
     }
 
-    /// Was this sign-in's second-factor code to this target (`p`'s phone or email)
-    /// already sent, by any component?
-    pub fn second_factor_code_sent(&self, p: &params::PrepareSecondFactor) -> bool {
-        let Ok(id) = self.sign_in_id() else {
-            return false;
-        };
-        let key = sent_key(&id, p);
-        let sent = self.0.second_factor_sent.borrow();
-        let sent_here = sent.iter().any(|k| k.starts_with(&format!("{id}:")));
-        sent.contains(&key) || !sent_here && self.code_pending_before_reload(p)
+    /// Sends the first-factor code (an email or SMS code, or a password-reset code)
+    /// when its step opens: once per sign-in and target, however often the step is
+    /// drawn again or the page reloaded. Resending is [`Clerk::prepare_first_factor`].
+    pub async fn send_first_factor_code_once(
+        &self,
+        p: &params::PrepareFirstFactor,
+    ) -> Result<bool, ClerkError> {
+        let step = format!("{}:first", self.sign_in_id()?);
+        let target = first_factor_target(p);
+        self.send_code_once(
+            &step,
+            &target,
+            |state| {
+                let v = state
+                    .sign_in()
+                    .and_then(|s| s.first_factor_verification.as_ref())
+                    .filter(|v| v.strategy == p.strategy);
+                awaits_code(v)
+            },
+            || self.prepare_first_factor(p),
+        )
+        .await
     }
 
-    /// The sign-in already carries an unexpired code of this kind, sent before the
-    /// page was reloaded (the step lives in the URL): sending another would only
-    /// make the first one useless. Asked only when this page sent none itself.
-    fn code_pending_before_reload(&self, p: &params::PrepareSecondFactor) -> bool {
-        let state = self.state();
-        let Some(v) = state
-            .sign_in()
-            .and_then(|s| s.second_factor_verification.as_ref())
-        else {
-            return false;
-        };
-        v.strategy == p.strategy
-            && v.status == VerificationStatus::Unverified
-            && v.expire_at
-                .is_some_and(|at| at as f64 > crate::browser::now_ms())
-    }
-
-    /// Sends the second-factor code once per sign-in: a second call, from a remount
-    /// or a second component, sends nothing (the duplicate-code bug of Clerk's UI). A
-    /// call made while the code is on its way returns once it has gone (or tries
-    /// again if that send failed).
+    /// Sends the second-factor code once per sign-in and target: a second call, from
+    /// a remount, a reload or a second component, sends nothing. Resending is
+    /// [`Clerk::prepare_second_factor`].
     pub async fn send_second_factor_code_once(
         &self,
         p: &params::PrepareSecondFactor,
     ) -> Result<bool, ClerkError> {
-        let _one_at_a_time = self.0.second_factor_sending.lock().await;
-        let id = sent_key(&self.sign_in_id()?, p);
-        if self.second_factor_code_sent(p) {
-            return Ok(false);
-        }
-        self.0.second_factor_sent.borrow_mut().push(id.clone());
-        match self.prepare_second_factor(p).await {
-            Ok(_) => Ok(true),
-            Err(e) => {
-                // A cooldown means a code is on its way; anything else may be retried.
-                if !e.is("verification_code_too_many_requests") {
-                    self.0.second_factor_sent.borrow_mut().retain(|s| *s != id);
-                }
-                Err(e)
-            }
-        }
+        let step = format!("{}:second", self.sign_in_id()?);
+        let target = second_factor_target(p);
+        self.send_code_once(
+            &step,
+            &target,
+            |state| {
+                let v = state
+                    .sign_in()
+                    .and_then(|s| s.second_factor_verification.as_ref())
+                    .filter(|v| v.strategy == p.strategy);
+                awaits_code(v)
+            },
+            || self.prepare_second_factor(p),
+        )
+        .await
     }
 }
 
-/// One entry per sign-in and target: another phone, or the email, gets its own code.
-fn sent_key(sign_in_id: &str, p: &params::PrepareSecondFactor) -> String {
-    let target = p
+/// Another phone or email, or another kind of code, is another code.
+fn first_factor_target(p: &params::PrepareFirstFactor) -> String {
+    let to = p
         .phone_number_id
         .as_deref()
-        .or(p.email_address_id.as_deref())
-        .unwrap_or_default();
-    format!("{sign_in_id}:{target}")
+        .or(p.email_address_id.as_deref());
+    format!("{}:{}", p.strategy, to.unwrap_or_default())
+}
+
+/// Another phone, or the email, gets its own code.
+fn second_factor_target(p: &params::PrepareSecondFactor) -> String {
+    let to = p
+        .phone_number_id
+        .as_deref()
+        .or(p.email_address_id.as_deref());
+    format!("{}:{}", p.strategy, to.unwrap_or_default())
 }

@@ -1,6 +1,9 @@
-use fapi_types::{params, SignUp, Strategy};
+use fapi_types::{params, NextAction, SignUp, Strategy};
 
-use super::Clerk;
+use super::{
+    code_once::{awaits_code, is_code},
+    Clerk,
+};
 use crate::{
     client::{form_body, Method},
     ClerkError,
@@ -42,10 +45,38 @@ impl Clerk {
             redirect_url: None,
             channel: None,
         };
-        self.call(
-            Method::Post,
-            &format!("/client/sign_ups/{id}/prepare_verification"),
-            Some(form_body(&p)),
+        let result = self
+            .call(
+                Method::Post,
+                &format!("/client/sign_ups/{id}/prepare_verification"),
+                Some(form_body(&p)),
+            )
+            .await;
+        if result.is_ok() && is_code(&p.strategy) {
+            let step = format!("{id}:verify");
+            self.0.sent_codes.record(&step, p.strategy.as_str());
+        }
+        result
+    }
+
+    /// Sends the sign-up's email or SMS code when its step opens: once per sign-up
+    /// and strategy, however often the step is drawn again or the page reloaded.
+    /// Resending is [`Clerk::prepare_sign_up_verification`].
+    pub async fn send_sign_up_code_once(&self, strategy: Strategy) -> Result<bool, ClerkError> {
+        let step = format!("{}:verify", self.sign_up_id()?);
+        let target = strategy.as_str().to_owned();
+        self.send_code_once(
+            &step,
+            &target,
+            |state| {
+                let v = state.sign_up().and_then(|su| match strategy {
+                    Strategy::PhoneCode => su.verifications.phone_number.as_ref(),
+                    _ => su.verifications.email_address.as_ref(),
+                });
+                let v = v.filter(|v| v.next_action == NextAction::NeedsAttempt);
+                awaits_code(v.map(|v| &v.verification))
+            },
+            || self.prepare_sign_up_verification(strategy.clone()),
         )
         .await
     }

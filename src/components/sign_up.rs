@@ -4,9 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use fapi_types::{
-    params, NextAction, SignUp as SignUpResource, SignUpStatus, Strategy, VerificationStatus,
-};
+use fapi_types::{params, SignUp as SignUpResource, SignUpStatus, Strategy};
 use yew::prelude::*;
 
 use crate::{
@@ -561,38 +559,23 @@ struct VerifyProps {
     on_back: Callback<MouseEvent>,
 }
 
-/// The sign-up's email or phone code: sent when the step opens.
-/// The sign-up waits for a code sent before (the page was reloaded on this step, or
-/// the user went back and forth): a second one would only make the first useless.
-fn code_already_sent(clerk: &crate::Clerk, strategy: &Strategy) -> bool {
-    let state = clerk.state();
-    let Some(su) = state.sign_up() else {
-        return false;
-    };
-    let v = match strategy {
-        Strategy::PhoneCode => su.verifications.phone_number.as_ref(),
-        _ => su.verifications.email_address.as_ref(),
-    };
-    v.is_some_and(|v| {
-        v.next_action == NextAction::NeedsAttempt
-            && v.verification.status == VerificationStatus::Unverified
-            && v.verification
-                .expire_at
-                .is_some_and(|at| at as f64 > crate::browser::now_ms())
-    })
-}
-
+/// The sign-up's email or phone code: sent once when the step opens; "Resend" sends
+/// a new one.
 #[component]
 fn VerifyStep(props: &VerifyProps) -> Html {
     let ctx = use_clerk_context();
-    let send = {
+    let send_once = {
+        let (clerk, strategy) = (ctx.clerk.clone(), props.strategy.clone());
+        Action::new(move |_: ()| {
+            let (clerk, strategy) = (clerk.clone(), strategy.clone());
+            async move { clerk.send_sign_up_code_once(strategy).await.map(|_| ()) }
+        })
+    };
+    let resend = {
         let (clerk, strategy) = (ctx.clerk.clone(), props.strategy.clone());
         Action::new(move |_: ()| {
             let (clerk, strategy) = (clerk.clone(), strategy.clone());
             async move {
-                if code_already_sent(&clerk, &strategy) {
-                    return Ok(());
-                }
                 clerk
                     .prepare_sign_up_verification(strategy)
                     .await
@@ -600,7 +583,7 @@ fn VerifyStep(props: &VerifyProps) -> Html {
             }
         })
     };
-    let sender = use_code_sender((), true, send.clone());
+    let sender = use_code_sender((), true, send_once);
     let submit = {
         let (clerk, advance, strategy) = (
             ctx.clerk.clone(),
@@ -640,7 +623,7 @@ fn VerifyStep(props: &VerifyProps) -> Html {
             title={ctx.t(title_key)}
             subtitle={ctx.t_with(subtitle_key, &[("identifier", &who.unwrap_or_default())])}
             {submit}
-            resend={Some(send)}
+            resend={Some(resend)}
             cooldown_seconds={30}
             ready={sender.sent}
             {footer}

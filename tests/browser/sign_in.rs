@@ -230,6 +230,44 @@ async fn an_empty_password_leads_to_another_first_factor() {
     reset_location();
 }
 
+/// "Use another method", then one of them.
+async fn choose_another_method(root: &web_sys::Element, method: &str) {
+    click_text(root, "button.cl-footerActionLink", "Use another method").await;
+    click_text(root, "button.cl-alternativeMethodsBlockButton", method).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_email_code_step_opened_again_sends_no_second_code() {
+    fresh_browser().await;
+    let email = unique_email("otp.again");
+    create_account(&email, None).await;
+    let sign_up_codes = outbox_to(&email).await.len();
+    let (m, clerk) = mount(html! { <SignIn /> }).await;
+    let root = &m.root;
+    fill(root, "input[name=identifier]", &email).await;
+    click(root, "button.cl-formButtonPrimary").await;
+    wait_for_text(root, ".cl-headerTitle", "Enter your password").await;
+    choose_another_method(root, "Email code to").await;
+    wait_for_text(root, ".cl-headerTitle", "Check your email").await;
+    let code = code_number(&email, sign_up_codes + 1).await;
+    // Past the server's resend cooldown, which would hide a second send.
+    sleep(31_000).await;
+    choose_another_method(root, "Sign in with your password").await;
+    wait_for_text(root, ".cl-headerTitle", "Enter your password").await;
+    choose_another_method(root, "Email code to").await;
+    wait_for_text(root, ".cl-headerTitle", "Check your email").await;
+    wait_for(root, "input[name=code]").await;
+    sleep(800).await;
+    assert_eq!(
+        outbox_to(&email).await.len(),
+        sign_up_codes + 1,
+        "the step opened again sent no second email (the first code still works)"
+    );
+    fill(root, "input[name=code]", &code).await;
+    wait_signed_in(root, &clerk).await;
+    reset_location();
+}
+
 #[wasm_bindgen_test]
 async fn an_already_signed_in_visitor_is_sent_on_not_shown_a_dead_form() {
     fresh_browser().await;

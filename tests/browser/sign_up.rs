@@ -49,6 +49,32 @@ async fn sign_up_with_an_email_code() {
     reset_location();
 }
 
+#[wasm_bindgen_test]
+async fn resend_sends_a_new_code_after_the_cooldown() {
+    fresh_browser().await;
+    let email = unique_email("signup.resend");
+    let (m, clerk) = mount(html! { <SignUp /> }).await;
+    let root = &m.root;
+    fill(root, "input[name=email_address]", &email).await;
+    fill(root, "input[name=password]", PASSWORD).await;
+    click(root, "button.cl-formButtonPrimary").await;
+    wait_for_text(root, ".cl-headerTitle", "Verify your email").await;
+    let first = code_number(&email, 1).await;
+    wait_for_text(root, ".cl-formResendCodeLink", "Resend code in").await;
+    sleep(31_000).await;
+    click_text(root, "button.cl-formResendCodeLink", "Resend").await;
+    wait_for_text(root, ".cl-alert__info", "A new code is on its way.").await;
+    let second = code_number(&email, 2).await;
+    assert_eq!(outbox_to(&email).await.len(), 2, "one new email");
+    if first != second {
+        fill(root, "input[name=code]", &first).await;
+        wait_for(root, "#cl-field-code-error").await;
+    }
+    fill(root, "input[name=code]", &second).await;
+    wait_signed_in(root, &clerk).await;
+    reset_location();
+}
+
 /// A sign-up that still misses something (here the password, left out of the form)
 /// goes on, once its email is verified (Clerk's order), at Clerk's `continue` step
 /// with only that field, on the same sign-up; after a provider the same step asks

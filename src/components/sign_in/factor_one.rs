@@ -129,7 +129,8 @@ fn PasswordStep(props: &FactorOneProps) -> Html {
     }
 }
 
-/// A first-factor code (email or SMS): sent when the step opens, then checked.
+/// A first-factor code (email or SMS): sent once when the step opens, then checked;
+/// "Resend" sends a new one.
 #[component]
 fn CodeStep(props: &FactorOneProps) -> Html {
     let ctx = use_clerk_context();
@@ -140,14 +141,26 @@ fn CodeStep(props: &FactorOneProps) -> Html {
         redirect_url: None,
         channel: None,
     };
-    let send = {
+    let send_once = {
         let (clerk, prepare) = (ctx.clerk.clone(), prepare.clone());
+        Action::new(move |_: ()| {
+            let (clerk, prepare) = (clerk.clone(), prepare.clone());
+            async move {
+                clerk
+                    .send_first_factor_code_once(&prepare)
+                    .await
+                    .map(|_| ())
+            }
+        })
+    };
+    let resend = {
+        let clerk = ctx.clerk.clone();
         Action::new(move |_: ()| {
             let (clerk, prepare) = (clerk.clone(), prepare.clone());
             async move { clerk.prepare_first_factor(&prepare).await.map(|_| ()) }
         })
     };
-    let sender = use_code_sender(props.factor.clone(), true, send.clone());
+    let sender = use_code_sender(props.factor.clone(), true, send_once);
     let submit = {
         let (clerk, advance, strategy) = (
             ctx.clerk.clone(),
@@ -200,7 +213,7 @@ fn CodeStep(props: &FactorOneProps) -> Html {
             {subtitle}
             identity={identity(&ctx, &props.sign_in, &props.on_choose)}
             {submit}
-            resend={Some(send)}
+            resend={Some(resend)}
             cooldown_seconds={30}
             ready={sender.sent}
             {footer}

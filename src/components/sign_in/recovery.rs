@@ -127,7 +127,7 @@ struct RecoveryCodeProps {
     footer: Html,
 }
 
-/// The recovery code, sent when the step opens: right, it finishes a recovery whose
+/// The recovery code, sent once when the step opens: right, it finishes a recovery whose
 /// wait is over (on to the new session) or opens one (`on_requested`).
 #[component]
 fn RecoveryCode(props: &RecoveryCodeProps) -> Html {
@@ -137,14 +137,26 @@ fn RecoveryCode(props: &RecoveryCodeProps) -> Html {
         phone_number_id: None,
         email_address_id: Some(props.recovery.email_address_id.clone()),
     };
-    let send = {
+    let send_once = {
         let (clerk, prepare) = (ctx.clerk.clone(), prepare.clone());
+        Action::new(move |_: ()| {
+            let (clerk, prepare) = (clerk.clone(), prepare.clone());
+            async move {
+                clerk
+                    .send_second_factor_code_once(&prepare)
+                    .await
+                    .map(|_| ())
+            }
+        })
+    };
+    let resend = {
+        let clerk = ctx.clerk.clone();
         Action::new(move |_: ()| {
             let (clerk, prepare) = (clerk.clone(), prepare.clone());
             async move { clerk.prepare_second_factor(&prepare).await.map(|_| ()) }
         })
     };
-    let sender = use_code_sender(props.recovery.email_address_id.clone(), true, send.clone());
+    let sender = use_code_sender(props.recovery.email_address_id.clone(), true, send_once);
     let submit = {
         let (clerk, advance, requested) = (
             ctx.clerk.clone(),
@@ -182,7 +194,7 @@ fn RecoveryCode(props: &RecoveryCodeProps) -> Html {
             subtitle={ctx.t_with("signIn.accountRecovery.codeSubtitle", &[("identifier", &props.recovery.safe_identifier)])}
             identity={identity(&ctx, &props.sign_in, &props.on_choose)}
             {submit}
-            resend={Some(send)}
+            resend={Some(resend)}
             cooldown_seconds={30}
             ready={sender.sent}
             {footer}
