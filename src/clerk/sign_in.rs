@@ -1,7 +1,10 @@
-use fapi_types::{params, SignIn};
+use std::future::Future;
+
+use fapi_types::{params, SignIn, Strategy};
 
 use super::{
     code_once::{awaits_code, is_code},
+    state::ClerkState,
     Clerk,
 };
 use crate::{
@@ -37,8 +40,8 @@ impl Clerk {
             )
             .await;
         if result.is_ok() && is_code(&p.strategy) {
-            let step = format!("{id}:first");
-            self.0.sent_codes.record(&step, &first_factor_target(p));
+            let to = code_target(&p.strategy, &p.phone_number_id, &p.email_address_id);
+            self.0.sent_codes.record(&Factor::First.step(&id), &to);
         }
         result
     }
@@ -81,8 +84,8 @@ impl Clerk {
             )
             .await;
         if result.is_ok() && is_code(&p.strategy) {
-            let step = format!("{id}:second");
-            self.0.sent_codes.record(&step, &second_factor_target(p));
+            let to = code_target(&p.strategy, &p.phone_number_id, &p.email_address_id);
+            self.0.sent_codes.record(&Factor::Second.step(&id), &to);
         }
         result
     }
@@ -107,20 +110,10 @@ impl Clerk {
         &self,
         p: &params::PrepareFirstFactor,
     ) -> Result<bool, ClerkError> {
-        let step = format!("{}:first", self.sign_in_id()?);
-        let target = first_factor_target(p);
-        self.send_code_once(
-            &step,
-            &target,
-            |state| {
-                let v = state
-                    .sign_in()
-                    .and_then(|s| s.first_factor_verification.as_ref())
-                    .filter(|v| v.strategy == p.strategy);
-                awaits_code(v)
-            },
-            || self.prepare_first_factor(p),
-        )
+        let to = code_target(&p.strategy, &p.phone_number_id, &p.email_address_id);
+        self.send_sign_in_code_once(Factor::First, &p.strategy, &to, || {
+            self.prepare_first_factor(p)
+        })
         .await
     }
 
@@ -131,38 +124,55 @@ impl Clerk {
         &self,
         p: &params::PrepareSecondFactor,
     ) -> Result<bool, ClerkError> {
-        let step = format!("{}:second", self.sign_in_id()?);
-        let target = second_factor_target(p);
-        self.send_code_once(
-            &step,
-            &target,
-            |state| {
-                let v = state
-                    .sign_in()
-                    .and_then(|s| s.second_factor_verification.as_ref())
-                    .filter(|v| v.strategy == p.strategy);
-                awaits_code(v)
-            },
-            || self.prepare_second_factor(p),
-        )
+        let to = code_target(&p.strategy, &p.phone_number_id, &p.email_address_id);
+        self.send_sign_in_code_once(Factor::Second, &p.strategy, &to, || {
+            self.prepare_second_factor(p)
+        })
         .await
+    }
+
+    /// A code of `factor` pending on the server counts as sent (see
+    /// [`Clerk::send_code_once`]).
+    async fn send_sign_in_code_once<Fut>(
+        &self,
+        factor: Factor,
+        strategy: &Strategy,
+        to: &str,
+        send: impl FnOnce() -> Fut,
+    ) -> Result<bool, ClerkError>
+    where
+        Fut: Future<Output = Result<SignIn, ClerkError>>,
+    {
+        let step = factor.step(&self.sign_in_id()?);
+        let pending = |state: &ClerkState| {
+            let v = state.sign_in().and_then(|s| match factor {
+                Factor::First => s.first_factor_verification.as_ref(),
+                Factor::Second => s.second_factor_verification.as_ref(),
+            });
+            awaits_code(v.filter(|v| v.strategy == *strategy))
+        };
+        self.send_code_once(&step, to, pending, send).await
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Factor {
+    First,
+    Second,
+}
+
+impl Factor {
+    /// The sign-in's code step this factor is, for [`SentCodes`](super::code_once).
+    fn step(self, sign_in_id: &str) -> String {
+        match self {
+            Factor::First => format!("{sign_in_id}:first"),
+            Factor::Second => format!("{sign_in_id}:second"),
+        }
     }
 }
 
 /// Another phone or email, or another kind of code, is another code.
-fn first_factor_target(p: &params::PrepareFirstFactor) -> String {
-    let to = p
-        .phone_number_id
-        .as_deref()
-        .or(p.email_address_id.as_deref());
-    format!("{}:{}", p.strategy, to.unwrap_or_default())
-}
-
-/// Another phone, or the email, gets its own code.
-fn second_factor_target(p: &params::PrepareSecondFactor) -> String {
-    let to = p
-        .phone_number_id
-        .as_deref()
-        .or(p.email_address_id.as_deref());
-    format!("{}:{}", p.strategy, to.unwrap_or_default())
+fn code_target(strategy: &Strategy, phone: &Option<String>, email: &Option<String>) -> String {
+    let to = phone.as_deref().or(email.as_deref());
+    format!("{strategy}:{}", to.unwrap_or_default())
 }

@@ -377,6 +377,17 @@ pub async fn code_number(to: &str, count: usize) -> String {
     panic!("fewer than {count} messages went to {to}");
 }
 
+/// After a resend: the code sent first is refused (when the server made a new one),
+/// the new one signs in.
+pub async fn only_the_new_code_works(root: &Element, clerk: &Clerk, first: &str, second: &str) {
+    if first != second {
+        fill(root, "input[name=code]", first).await;
+        wait_for(root, "#cl-field-code-error").await;
+    }
+    fill(root, "input[name=code]", second).await;
+    wait_signed_in(root, clerk).await;
+}
+
 /// The newest code sent to `to`, waiting for it to arrive.
 pub async fn code_sent_to(to: &str) -> String {
     for _ in 0..250 {

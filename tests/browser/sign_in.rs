@@ -195,39 +195,36 @@ async fn resend_waits_out_the_cooldown_with_a_visible_countdown() {
     click_text(root, "button.cl-formResendCodeLink", "Resend").await;
     let second = code_number(&phone, enrolment + 2).await;
     wait_for_text(root, ".cl-alert__info", "A new code is on its way.").await;
-    if first != second {
-        fill(root, "input[name=code]", &first).await;
-        wait_for(root, "#cl-field-code-error").await;
-    }
-    fill(root, "input[name=code]", &second).await;
-    wait_signed_in(root, &clerk).await;
+    only_the_new_code_works(root, &clerk, &first, &second).await;
     reset_location();
 }
 
 #[wasm_bindgen_test]
 async fn an_empty_password_leads_to_another_first_factor() {
-    fresh_browser().await;
     let email = unique_email("otp");
-    create_account(&email, None).await;
-    let sign_up_codes = outbox_to(&email).await.len();
-    let (m, clerk) = mount(html! { <SignIn /> }).await;
+    let (m, clerk, sign_up_codes) = to_the_email_code_step(&email).await;
     let root = &m.root;
-    fill(root, "input[name=identifier]", &email).await;
-    click(root, "button.cl-formButtonPrimary").await;
-    wait_for_text(root, ".cl-headerTitle", "Enter your password").await;
-    click_text(root, "button.cl-footerActionLink", "Use another method").await;
-    click_text(
-        root,
-        "button.cl-alternativeMethodsBlockButton",
-        "Email code to",
-    )
-    .await;
-    wait_for_text(root, ".cl-headerTitle", "Check your email").await;
     audit(root, "<SignIn/>, the email code first factor").await;
     let code = code_number(&email, sign_up_codes + 1).await;
     fill(root, "input[name=code]", &code).await;
     wait_signed_in(root, &clerk).await;
     reset_location();
+}
+
+/// A new account with a password, signing in with an email code instead; how many
+/// emails it had before.
+async fn to_the_email_code_step(email: &str) -> (Mounted, Clerk, usize) {
+    fresh_browser().await;
+    create_account(email, None).await;
+    let sign_up_codes = outbox_to(email).await.len();
+    let (m, clerk) = mount(html! { <SignIn /> }).await;
+    let root = &m.root;
+    fill(root, "input[name=identifier]", email).await;
+    click(root, "button.cl-formButtonPrimary").await;
+    wait_for_text(root, ".cl-headerTitle", "Enter your password").await;
+    choose_another_method(root, "Email code to").await;
+    wait_for_text(root, ".cl-headerTitle", "Check your email").await;
+    (m, clerk, sign_up_codes)
 }
 
 /// "Use another method", then one of them.
@@ -238,17 +235,9 @@ async fn choose_another_method(root: &web_sys::Element, method: &str) {
 
 #[wasm_bindgen_test]
 async fn an_email_code_step_opened_again_sends_no_second_code() {
-    fresh_browser().await;
     let email = unique_email("otp.again");
-    create_account(&email, None).await;
-    let sign_up_codes = outbox_to(&email).await.len();
-    let (m, clerk) = mount(html! { <SignIn /> }).await;
+    let (m, clerk, sign_up_codes) = to_the_email_code_step(&email).await;
     let root = &m.root;
-    fill(root, "input[name=identifier]", &email).await;
-    click(root, "button.cl-formButtonPrimary").await;
-    wait_for_text(root, ".cl-headerTitle", "Enter your password").await;
-    choose_another_method(root, "Email code to").await;
-    wait_for_text(root, ".cl-headerTitle", "Check your email").await;
     let code = code_number(&email, sign_up_codes + 1).await;
     // Past the server's resend cooldown, which would hide a second send.
     sleep(31_000).await;

@@ -6,6 +6,7 @@ use super::{
     Step,
 };
 use crate::{
+    clerk::Clerk,
     components::ui::{use_code_sender, Action, Alert, CodeForm, CodeShape},
     context::use_clerk_context,
 };
@@ -16,6 +17,31 @@ pub struct FactorTwoProps {
     pub sign_in: SignIn,
     pub on_advance: Callback<SignIn>,
     pub on_choose: Callback<Step>,
+}
+
+/// A second-factor code's two sends: once when its step opens, and "Resend".
+pub(super) fn code_sends(
+    clerk: &Clerk,
+    prepare: params::PrepareSecondFactor,
+) -> (Action<()>, Action<()>) {
+    let once = {
+        let (clerk, prepare) = (clerk.clone(), prepare.clone());
+        Action::new(move |_: ()| {
+            let (clerk, prepare) = (clerk.clone(), prepare.clone());
+            async move {
+                clerk
+                    .send_second_factor_code_once(&prepare)
+                    .await
+                    .map(|_| ())
+            }
+        })
+    };
+    let clerk = clerk.clone();
+    let resend = Action::new(move |_: ()| {
+        let (clerk, prepare) = (clerk.clone(), prepare.clone());
+        async move { clerk.prepare_second_factor(&prepare).await.map(|_| ()) }
+    });
+    (once, resend)
 }
 
 /// The second factor, or the code that proves a new device (Device Trust, status
@@ -34,22 +60,8 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
         phone_number_id: props.factor.phone_number_id.clone(),
         email_address_id: props.factor.email_address_id.clone(),
     };
-    let sender = {
-        let (clerk, prepare) = (ctx.clerk.clone(), prepare.clone());
-        use_code_sender(
-            props.factor.clone(),
-            is_sms,
-            Action::new(move |_: ()| {
-                let (clerk, prepare) = (clerk.clone(), prepare.clone());
-                async move {
-                    clerk
-                        .send_second_factor_code_once(&prepare)
-                        .await
-                        .map(|_| ())
-                }
-            }),
-        )
-    };
+    let (send_once, resend) = code_sends(&ctx.clerk, prepare);
+    let sender = use_code_sender(props.factor.clone(), is_sms, send_once);
     // "Don't ask again on this device", where the server offers it (not for a new
     // device's check, which is no second factor).
     let remember_days = ctx
@@ -80,13 +92,7 @@ pub fn FactorTwo(props: &FactorTwoProps) -> Html {
             }
         })
     };
-    let resend = is_sms.then(|| {
-        let clerk = ctx.clerk.clone();
-        Action::new(move |_: ()| {
-            let (clerk, prepare) = (clerk.clone(), prepare.clone());
-            async move { clerk.prepare_second_factor(&prepare).await.map(|_| ()) }
-        })
-    });
+    let resend = is_sms.then_some(resend);
     let (title, subtitle) = match props.factor.strategy {
         Strategy::PhoneCode => {
             let sent_to = props.factor.safe_identifier.clone().unwrap_or_default();

@@ -9,7 +9,7 @@ use fapi_types::{
 };
 use yew::prelude::*;
 
-use super::{factor_one::identity, Step};
+use super::{factor_one::identity, factor_two::code_sends, Step};
 use crate::{
     browser::local_time,
     components::ui::{use_code_sender, Action, Alert, Card, CodeForm, LinkButton},
@@ -137,25 +137,7 @@ fn RecoveryCode(props: &RecoveryCodeProps) -> Html {
         phone_number_id: None,
         email_address_id: Some(props.recovery.email_address_id.clone()),
     };
-    let send_once = {
-        let (clerk, prepare) = (ctx.clerk.clone(), prepare.clone());
-        Action::new(move |_: ()| {
-            let (clerk, prepare) = (clerk.clone(), prepare.clone());
-            async move {
-                clerk
-                    .send_second_factor_code_once(&prepare)
-                    .await
-                    .map(|_| ())
-            }
-        })
-    };
-    let resend = {
-        let clerk = ctx.clerk.clone();
-        Action::new(move |_: ()| {
-            let (clerk, prepare) = (clerk.clone(), prepare.clone());
-            async move { clerk.prepare_second_factor(&prepare).await.map(|_| ()) }
-        })
-    };
+    let (send_once, resend) = code_sends(&ctx.clerk, prepare);
     let sender = use_code_sender(props.recovery.email_address_id.clone(), true, send_once);
     let submit = {
         let (clerk, advance, requested) = (
