@@ -100,15 +100,10 @@ async fn a_recovery_waits_tells_every_address_then_removes_every_factor() {
     // An authenticator app (and its backup codes) too, and a session on another device.
     let v = owner.sign_in_password(email, PASSWORD).await.ok();
     let sia = v["response"]["id"].as_str().unwrap().to_owned();
-    owner
-        .post(
-            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
-            &[("strategy", "phone_code")],
-        )
+    let v = owner
+        .answer_second_factor(&server, &sia, "phone_code", phone)
         .await
         .ok();
-    let code = server.last_code_to(phone).await;
-    let v = owner.attempt_sms_code(&sia, &code).await.ok();
     owner
         .activate(v["response"]["created_session_id"].as_str().unwrap())
         .await;

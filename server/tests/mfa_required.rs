@@ -173,16 +173,8 @@ async fn a_new_device_code_does_not_skip_setting_up_mfa() {
     let v = other.sign_in_password(email, PASSWORD).await.ok();
     assert_eq!(v["response"]["status"], "needs_client_trust", "{v}");
     let sia = v["response"]["id"].as_str().unwrap().to_owned();
-    other
-        .post(
-            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
-            &[("strategy", "email_code")],
-        )
-        .await
-        .ok();
-    let code = server.last_code_to(email).await;
     let v = other
-        .attempt_second_factor(&sia, "email_code", &code)
+        .answer_second_factor(&server, &sia, "email_code", email)
         .await
         .ok();
     assert_eq!(v["response"]["status"], "complete", "{v}");

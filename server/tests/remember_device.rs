@@ -150,15 +150,10 @@ async fn a_new_password_new_factors_or_a_signed_out_device_are_asked_again() {
         .await;
     assert_eq!(status(&answer.ok()), "needs_second_factor");
     // The new password takes effect with the second factor.
-    resetter
-        .post(
-            &format!("/v1/client/sign_ins/{sia}/prepare_second_factor"),
-            &[("strategy", "phone_code")],
-        )
+    let v = resetter
+        .answer_second_factor(&server, &sia, "phone_code", phone)
         .await
         .ok();
-    let code = server.last_code_to(phone).await;
-    let v = resetter.attempt_sms_code(&sia, &code).await.ok();
     assert_eq!(status(&v), "complete");
     let v = laptop
         .sign_in_password(email, "another long passphrase")

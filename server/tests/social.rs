@@ -433,7 +433,10 @@ async fn an_account_with_two_step_verification_still_needs_its_code() {
         "no notice of a join that did not happen"
     );
 
-    let v = give_sms_code(&server, &browser, &sign_in, "+14155553261").await;
+    let v = browser
+        .answer_second_factor(&server, &sign_in, "phone_code", "+14155553261")
+        .await
+        .ok();
     assert_eq!(v["response"]["status"], "complete");
     // Both factors given: joined now, and the owner told.
     assert_eq!(joined_to(&server, &owner).await, ["oauth_google"]);
@@ -442,24 +445,6 @@ async fn an_account_with_two_step_verification_still_needs_its_code() {
         .await
         .iter()
         .any(|n| n.contains("Google now signs you in")));
-}
-
-/// The sign-in's second factor: an SMS code sent to `phone`, then given.
-async fn give_sms_code(
-    server: &TestServer,
-    browser: &Browser,
-    sign_in: &str,
-    phone: &str,
-) -> serde_json::Value {
-    browser
-        .post(
-            &format!("/v1/client/sign_ins/{sign_in}/prepare_second_factor"),
-            &[("strategy", "phone_code")],
-        )
-        .await
-        .ok();
-    let code = server.last_code_to(phone).await;
-    browser.attempt_sms_code(sign_in, &code).await.ok()
 }
 
 /// The id of the user with this verified email.
@@ -1473,7 +1458,10 @@ async fn a_development_browser_gives_its_second_factor_after_the_provider() {
     );
     let v = read_sign_in(&browser, &sign_in).await;
     assert_eq!(v["response"]["status"], "needs_second_factor", "{v}");
-    let v = give_sms_code(&server, &browser, &sign_in, "+14155553263").await;
+    let v = browser
+        .answer_second_factor(&server, &sign_in, "phone_code", "+14155553263")
+        .await
+        .ok();
     assert_eq!(v["response"]["status"], "complete", "{v}");
     // Joined once both factors were given.
     let owner = user_of(&server, "vera@example.com").await;

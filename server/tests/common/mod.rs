@@ -642,6 +642,26 @@ impl Browser {
         sia
     }
 
+    /// Sends the sign-in's second-factor code by `strategy` to `to`, then answers it
+    /// with the code from the outbox: the answer.
+    pub async fn answer_second_factor(
+        &self,
+        server: &TestServer,
+        sign_in_id: &str,
+        strategy: &str,
+        to: &str,
+    ) -> Resp {
+        self.post(
+            &format!("/v1/client/sign_ins/{sign_in_id}/prepare_second_factor"),
+            &[("strategy", strategy)],
+        )
+        .await
+        .ok();
+        let code = server.last_code_to(to).await;
+        self.attempt_second_factor(sign_in_id, strategy, &code)
+            .await
+    }
+
     /// `attempt_second_factor` with an SMS code.
     pub async fn attempt_sms_code(&self, sign_in_id: &str, code: &str) -> Resp {
         self.attempt_second_factor(sign_in_id, "phone_code", code)
