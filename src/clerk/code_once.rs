@@ -1,81 +1,88 @@
 //! A code step sends its code once: a remount, Back and Forward, a reload or a second
-//! component showing the same step sends nothing more, since a second code would only
-//! make the one already in the inbox useless (the duplicate-code bug of Clerk's UI).
+//! component showing the same step sends nothing more while the code already sent
+//! still works, since a second code would only make that one useless (the
+//! duplicate-code bug of Clerk's UI). The server keeps one code per step (a sign-in's
+//! first factor, its second factor, a sign-up's email or phone): once another code of
+//! the step went out, or this one expired or was used up, the step sends again.
 //! "Resend" goes around this, straight to the `prepare` call.
 
-use std::{cell::RefCell, future::Future};
+use std::cell::RefCell;
+
+use futures::future::LocalBoxFuture;
 
 use fapi_types::{Strategy, Verification, VerificationStatus};
 
 use super::{state::ClerkState, Clerk};
 use crate::ClerkError;
 
-/// The codes this page has sent, and the one send in flight.
+/// The last code this page sent for each step, and the one send in flight.
 #[derive(Default)]
 pub(super) struct SentCodes {
     /// `(step, target)`: the step is one sign-in's first or second factor, or one
-    /// sign-up; the target is where that code went (a phone, an email, a strategy).
-    sent: RefCell<Vec<(String, String)>>,
+    /// sign-up's email or phone; the target is where its last code went.
+    last: RefCell<Vec<(String, String)>>,
     /// One send at a time: a step drawn again while its code is on its way waits for
     /// it, so its form is not answered before the code exists.
     sending: futures::lock::Mutex<()>,
 }
 
 impl SentCodes {
+    /// The step's code went to `target`, replacing any code it sent before.
     pub(super) fn record(&self, step: &str, target: &str) {
-        self.sent
-            .borrow_mut()
-            .push((step.to_owned(), target.to_owned()));
+        let mut last = self.last.borrow_mut();
+        last.retain(|(s, _)| s != step);
+        last.push((step.to_owned(), target.to_owned()));
     }
 
     fn forget(&self, step: &str, target: &str) {
-        self.sent
+        self.last
             .borrow_mut()
             .retain(|(s, t)| !(s == step && t == target));
     }
 
-    /// This page sent this code (`Some(true)`), another code of the step
-    /// (`Some(false)`), or nothing for the step yet (`None`).
-    fn sent_here(&self, step: &str, target: &str) -> Option<bool> {
-        let sent = self.sent.borrow();
-        let mut of_step = sent.iter().filter(|(s, _)| s == step).peekable();
-        of_step.peek()?;
-        Some(of_step.any(|(_, t)| t == target))
+    /// Where the step's last code from this page went.
+    fn last_to(&self, step: &str) -> Option<String> {
+        let last = self.last.borrow();
+        last.iter().find(|(s, _)| s == step).map(|(_, t)| t.clone())
     }
 }
 
 impl Clerk {
-    /// Sends a step's code unless it is already out: sent by this page, or (when this
-    /// page sent none for the step) still waiting unexpired on the server, as
-    /// `pending` reads it from the state, from before a reload. Returns whether a code
-    /// went out now. A call made while a code is on its way returns once it has gone,
-    /// or tries again if that send failed.
-    pub(super) async fn send_code_once<T, Fut>(
+    /// Sends a step's code to `target` unless a working one is already out: `pending`
+    /// reads from the state whether the server still waits, unexpired, on a code of
+    /// this kind for the step. Returns whether a code went out now. A call made while
+    /// a code is on its way returns once it has gone, or tries again if that send
+    /// failed. (One copy for every step: `pending` and `send` are not generic.)
+    pub(super) async fn send_code_once(
         &self,
         step: &str,
         target: &str,
-        pending: impl FnOnce(&ClerkState) -> bool,
-        send: impl FnOnce() -> Fut,
-    ) -> Result<bool, ClerkError>
-    where
-        Fut: Future<Output = Result<T, ClerkError>>,
-    {
+        pending: &dyn Fn(&ClerkState) -> bool,
+        send: LocalBoxFuture<'_, Result<(), ClerkError>>,
+    ) -> Result<bool, ClerkError> {
         let codes = &self.0.sent_codes;
         let _one_at_a_time = codes.sending.lock().await;
-        let already = match codes.sent_here(step, target) {
-            Some(this_one) => this_one,
+        // From this page: its last code of the step went here and still works. Sent
+        // by none (a reload): the server holds a working code of this kind.
+        let already = match codes.last_to(step) {
+            Some(to) => to == target && pending(&self.state()),
             None => pending(&self.state()),
         };
         if already {
             return Ok(false);
         }
+        let before = codes.last_to(step);
         codes.record(step, target);
-        match send().await {
-            Ok(_) => Ok(true),
+        match send.await {
+            Ok(()) => Ok(true),
             Err(e) => {
-                // A cooldown means a code is on its way; anything else may be retried.
+                // A cooldown means a code is on its way; anything else may be retried,
+                // and the server still holds the step's code from before, if any.
                 if !e.is("verification_code_too_many_requests") {
-                    codes.forget(step, target);
+                    match before {
+                        Some(to) => codes.record(step, &to),
+                        None => codes.forget(step, target),
+                    }
                 }
                 Err(e)
             }

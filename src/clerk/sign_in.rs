@@ -1,6 +1,5 @@
-use std::future::Future;
-
 use fapi_types::{params, SignIn, Strategy};
+use futures::{future::LocalBoxFuture, FutureExt};
 
 use super::{
     code_once::{awaits_code, is_code},
@@ -104,45 +103,42 @@ impl Clerk {
     }
 
     /// Sends the first-factor code (an email or SMS code, or a password-reset code)
-    /// when its step opens: once per sign-in and target, however often the step is
-    /// drawn again or the page reloaded. Resending is [`Clerk::prepare_first_factor`].
+    /// when its step opens, unless the one already sent there still works: a remount,
+    /// Back and Forward or a reload send nothing more; after another first-factor
+    /// code, or once it expired or was used up, the step sends again. Resending is
+    /// [`Clerk::prepare_first_factor`].
     pub async fn send_first_factor_code_once(
         &self,
         p: &params::PrepareFirstFactor,
     ) -> Result<bool, ClerkError> {
         let to = code_target(&p.strategy, &p.phone_number_id, &p.email_address_id);
-        self.send_sign_in_code_once(Factor::First, &p.strategy, &to, || {
-            self.prepare_first_factor(p)
-        })
-        .await
+        let send = self.prepare_first_factor(p).map(|r| r.map(drop));
+        self.send_sign_in_code_once(Factor::First, &p.strategy, &to, send.boxed_local())
+            .await
     }
 
-    /// Sends the second-factor code once per sign-in and target: a second call, from
-    /// a remount, a reload or a second component, sends nothing. Resending is
-    /// [`Clerk::prepare_second_factor`].
+    /// Sends the second-factor code when its step opens, unless the one already sent
+    /// there still works (as [`Clerk::send_first_factor_code_once`] does for the
+    /// first factor). Resending is [`Clerk::prepare_second_factor`].
     pub async fn send_second_factor_code_once(
         &self,
         p: &params::PrepareSecondFactor,
     ) -> Result<bool, ClerkError> {
         let to = code_target(&p.strategy, &p.phone_number_id, &p.email_address_id);
-        self.send_sign_in_code_once(Factor::Second, &p.strategy, &to, || {
-            self.prepare_second_factor(p)
-        })
-        .await
+        let send = self.prepare_second_factor(p).map(|r| r.map(drop));
+        self.send_sign_in_code_once(Factor::Second, &p.strategy, &to, send.boxed_local())
+            .await
     }
 
     /// A code of `factor` pending on the server counts as sent (see
     /// [`Clerk::send_code_once`]).
-    async fn send_sign_in_code_once<Fut>(
+    async fn send_sign_in_code_once(
         &self,
         factor: Factor,
         strategy: &Strategy,
         to: &str,
-        send: impl FnOnce() -> Fut,
-    ) -> Result<bool, ClerkError>
-    where
-        Fut: Future<Output = Result<SignIn, ClerkError>>,
-    {
+        send: LocalBoxFuture<'_, Result<(), ClerkError>>,
+    ) -> Result<bool, ClerkError> {
         let step = factor.step(&self.sign_in_id()?);
         let pending = |state: &ClerkState| {
             let v = state.sign_in().and_then(|s| match factor {
@@ -151,7 +147,7 @@ impl Clerk {
             });
             awaits_code(v.filter(|v| v.strategy == *strategy))
         };
-        self.send_code_once(&step, to, pending, send).await
+        self.send_code_once(&step, to, &pending, send).await
     }
 }
 
@@ -162,7 +158,7 @@ enum Factor {
 }
 
 impl Factor {
-    /// The sign-in's code step this factor is, for [`SentCodes`](super::code_once).
+    /// The sign-in's code step this factor is: the server keeps one code for each.
     fn step(self, sign_in_id: &str) -> String {
         match self {
             Factor::First => format!("{sign_in_id}:first"),

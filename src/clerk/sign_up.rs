@@ -1,7 +1,9 @@
 use fapi_types::{params, NextAction, SignUp, Strategy};
+use futures::FutureExt;
 
 use super::{
     code_once::{awaits_code, is_code},
+    state::ClerkState,
     Clerk,
 };
 use crate::{
@@ -52,33 +54,35 @@ impl Clerk {
                 Some(form_body(&p)),
             )
             .await;
-        if result.is_ok() && is_code(&p.strategy) {
-            let step = format!("{id}:verify");
-            self.0.sent_codes.record(&step, p.strategy.as_str());
+        if let (Ok(su), true) = (&result, is_code(&p.strategy)) {
+            let target = code_target(Some(su), &p.strategy);
+            self.0
+                .sent_codes
+                .record(&code_step(&id, &p.strategy), &target);
         }
         result
     }
 
-    /// Sends the sign-up's email or SMS code when its step opens: once per sign-up
-    /// and strategy, however often the step is drawn again or the page reloaded.
+    /// Sends the sign-up's email or SMS code when its step opens, unless the one
+    /// already sent to that address or number still works (as
+    /// [`Clerk::send_first_factor_code_once`] does for a sign-in).
     /// Resending is [`Clerk::prepare_sign_up_verification`].
     pub async fn send_sign_up_code_once(&self, strategy: Strategy) -> Result<bool, ClerkError> {
-        let step = format!("{}:verify", self.sign_up_id()?);
-        let target = strategy.as_str().to_owned();
-        self.send_code_once(
-            &step,
-            &target,
-            |state| {
-                let v = state.sign_up().and_then(|su| match strategy {
-                    Strategy::PhoneCode => su.verifications.phone_number.as_ref(),
-                    _ => su.verifications.email_address.as_ref(),
-                });
-                let v = v.filter(|v| v.next_action == NextAction::NeedsAttempt);
-                awaits_code(v.map(|v| &v.verification))
-            },
-            || self.prepare_sign_up_verification(strategy.clone()),
-        )
-        .await
+        let step = code_step(&self.sign_up_id()?, &strategy);
+        let target = code_target(self.state().sign_up(), &strategy);
+        let pending = |state: &ClerkState| {
+            let v = state.sign_up().and_then(|su| match strategy {
+                Strategy::PhoneCode => su.verifications.phone_number.as_ref(),
+                _ => su.verifications.email_address.as_ref(),
+            });
+            let v = v.filter(|v| v.next_action == NextAction::NeedsAttempt);
+            awaits_code(v.map(|v| &v.verification))
+        };
+        let send = self
+            .prepare_sign_up_verification(strategy.clone())
+            .map(|r| r.map(drop));
+        self.send_code_once(&step, &target, &pending, send.boxed_local())
+            .await
     }
 
     pub async fn attempt_sign_up_verification(
@@ -98,4 +102,19 @@ impl Clerk {
         )
         .await
     }
+}
+
+/// The email and the phone of a sign-up each have their own code.
+fn code_step(sign_up_id: &str, strategy: &Strategy) -> String {
+    format!("{sign_up_id}:{strategy}")
+}
+
+/// Where a sign-up's code goes, as the sign-up says now: an address or number changed
+/// after Back is another code.
+fn code_target(sign_up: Option<&SignUp>, strategy: &Strategy) -> String {
+    let to = sign_up.and_then(|su| match strategy {
+        Strategy::PhoneCode => su.phone_number.as_deref(),
+        _ => su.email_address.as_deref(),
+    });
+    format!("{strategy}:{}", to.unwrap_or_default())
 }

@@ -280,7 +280,10 @@ fn SignUpFlow(props: &SignUpProps) -> Html {
                     chosen.set(Step::Form)
                 })
             };
-            html! { <VerifyStep {strategy} on_advance={advance} on_back={back} /> }
+            // A key per code: the phone's step after the email's is a new step, which
+            // sends its own code, not the email's form kept with its typed code.
+            let key = strategy.as_str().to_owned();
+            html! { <VerifyStep {key} {strategy} on_advance={advance} on_back={back} /> }
         }
         Step::Finishing => html! { <LoadingCard error={(*finish_error).clone()} /> },
     }

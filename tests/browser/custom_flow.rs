@@ -174,3 +174,107 @@ async fn a_second_send_waits_for_the_code_already_on_its_way() {
     assert_eq!(done.status, SignInStatus::Complete);
     clerk.sign_out().await.unwrap();
 }
+
+/// A sign-up's code goes once to each address: asked again for the same address,
+/// nothing goes; for the address it was changed to, its own code goes.
+#[wasm_bindgen_test]
+async fn a_sign_up_sends_one_code_per_address() {
+    use yew_clerk::types::{params, SignUpStatus};
+
+    fresh_browser().await;
+    let (first, second) = (unique_email("once.first"), unique_email("once.second"));
+    let clerk = core();
+    clerk.load().await.unwrap();
+    clerk
+        .create_sign_up(&params::CreateSignUp {
+            email_address: Some(first.clone()),
+            password: Some(PASSWORD.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let once = || clerk.send_sign_up_code_once(Strategy::EmailCode);
+    assert_eq!(once().await, Ok(true), "the code goes");
+    assert_eq!(once().await, Ok(false), "the same address: no second code");
+    clerk
+        .update_sign_up(&params::CreateSignUp {
+            email_address: Some(second.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(once().await, Ok(true), "the changed address gets its code");
+    let code = code_sent_to(&second).await;
+    assert_eq!(outbox_to(&first).await.len(), 1);
+    let su = clerk
+        .attempt_sign_up_verification(Strategy::EmailCode, &code)
+        .await
+        .unwrap();
+    assert_eq!(su.status, SignUpStatus::Complete);
+    clerk.sign_out().await.unwrap();
+}
+
+/// The server keeps one code per step: once another code of the step went out (here
+/// the account recovery's, after the SMS), the SMS step opened again sends a new SMS,
+/// since the first one no longer works.
+#[wasm_bindgen_test]
+async fn a_step_sends_again_once_another_code_replaced_its_own() {
+    use yew_clerk::types::params;
+
+    fresh_browser().await;
+    let email = unique_email("replaced");
+    let phone = unique_phone();
+    create_account(&email, Some(&phone)).await;
+    let clerk = core();
+    clerk.load().await.unwrap();
+    let si = clerk
+        .create_sign_in(&params::CreateSignIn {
+            strategy: Some(Strategy::Password),
+            identifier: Some(email.clone()),
+            password: Some(PASSWORD.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let sms = params::PrepareSecondFactor {
+        strategy: Strategy::PhoneCode,
+        phone_number_id: si
+            .supported_second_factors
+            .iter()
+            .flatten()
+            .find(|f| f.strategy == Strategy::PhoneCode)
+            .and_then(|f| f.phone_number_id.clone()),
+        email_address_id: None,
+    };
+    let texts = outbox_to(&phone).await.len();
+    assert_eq!(clerk.send_second_factor_code_once(&sms).await, Ok(true));
+    assert_eq!(clerk.send_second_factor_code_once(&sms).await, Ok(false));
+    let recovery = si.account_recovery.expect("a recovery is offered");
+    clerk
+        .prepare_second_factor(&params::PrepareSecondFactor {
+            strategy: Strategy::RecoveryEmailCode,
+            phone_number_id: None,
+            email_address_id: Some(recovery.email_address_id),
+        })
+        .await
+        .unwrap();
+    // Past the server's resend cooldown for the phone.
+    sleep(31_000).await;
+    assert_eq!(
+        clerk.send_second_factor_code_once(&sms).await,
+        Ok(true),
+        "the SMS replaced by the recovery code is sent again"
+    );
+    let code = code_number(&phone, texts + 2).await;
+    let done = clerk
+        .attempt_second_factor(&params::AttemptSecondFactor {
+            strategy: Strategy::PhoneCode,
+            code: Some(code),
+            remember_device: None,
+            public_key_credential: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(done.status, SignInStatus::Complete);
+    clerk.sign_out().await.unwrap();
+}

@@ -1,3 +1,4 @@
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use yew::prelude::*;
 use yew_clerk::prelude::*;
@@ -67,6 +68,38 @@ async fn resend_sends_a_new_code_after_the_cooldown() {
     let second = code_number(&email, 2).await;
     assert_eq!(outbox_to(&email).await.len(), 2, "one new email");
     only_the_new_code_works(root, &clerk, &first, &second).await;
+    reset_location();
+}
+
+/// An email and a phone: after the email's code, the phone's step is a step of its own
+/// that sends its own code (on the Device Trust instance, which offers phones).
+#[wasm_bindgen_test]
+async fn a_sign_up_with_an_email_and_a_phone_verifies_each() {
+    fresh_browser().await;
+    let email = unique_email("signup.both+clerk_test");
+    let phone = unique_test_phone();
+    let (m, clerk) = mount_on(Some(FAPI_CLIENT_TRUST), html! { <SignUp /> }, true, None).await;
+    let root = &m.root;
+    fill(root, "input[name=email_address]", &email).await;
+    fill(root, "input[name=phone_number]", &phone).await;
+    fill(root, "input[name=password]", PASSWORD).await;
+    click(root, "button.cl-formButtonPrimary").await;
+    wait_for_text(root, ".cl-headerTitle", "Verify your email").await;
+    fill(root, "input[name=code]", "424242").await;
+    wait_for_text(root, ".cl-headerTitle", "Verify your phone").await;
+    let field = wait_for(root, "input[name=code]").await;
+    assert_eq!(
+        field
+            .dyn_into::<web_sys::HtmlInputElement>()
+            .unwrap()
+            .value(),
+        "",
+        "the phone's step starts empty"
+    );
+    fill(root, "input[name=code]", "424242").await;
+    wait_signed_in(root, &clerk).await;
+    let user = clerk.state().user().cloned().unwrap();
+    assert_eq!(user.phone_numbers[0].phone_number, phone);
     reset_location();
 }
 

@@ -183,6 +183,8 @@ pub fn CodeForm(props: &CodeFormProps) -> Html {
                         if let Some(wait) = e.retry_after() {
                             resend_at.set(now_ms() + wait as f64 * 1000.0);
                         }
+                        // Not "A new code is on its way" beside the error.
+                        info.set(None);
                         errors.set(FormErrors::from_error(&ctx, &e, &[]));
                     }
                 }

@@ -247,7 +247,7 @@ pub fn Identifications(props: &IdentificationsProps) -> Html {
             <Alert message={(*section_error).clone()} />
             <ul class={ctx.class("profileSectionItemList")}>{ for list.iter().map(row_html) }</ul>
             if let Some(row) = verifying_row {
-                <VerifyIdentification {kind} id={row.id.clone()} value={row.value.clone()}
+                <VerifyIdentification key={row.id.clone()} {kind} id={row.id.clone()} value={row.value.clone()}
                     title={ctx.t(verify_key)}
                     on_done={let v = verifying.clone(); Callback::from(move |_| v.set(None))} />
             }
