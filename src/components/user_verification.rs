@@ -161,7 +161,7 @@ fn Verification(props: &UserVerificationProps) -> Html {
             if pick(Strategy::Password).is_some() {
                 html! { <PasswordStep on_advance={advance} footer={cancel} /> }
             } else if let Some(factor) = primary_code {
-                html! { <CodeStep {factor} first=true on_advance={advance} footer={cancel} /> }
+                html! { <CodeStep key="first" {factor} first=true on_advance={advance} footer={cancel} /> }
             } else {
                 html! {
                     <Card title={ctx.t("reverification.noAvailableMethods.title")} footer={cancel}>
@@ -175,7 +175,8 @@ fn Verification(props: &UserVerificationProps) -> Html {
             factors.retain(|f| f.strategy != Strategy::Passkey);
             match crate::factors::starting_second_factor(&factors).cloned() {
                 Some(factor) => {
-                    html! { <CodeStep {factor} first=false on_advance={advance} footer={cancel} /> }
+                    // Its own key: not the first factor's form, kept with its code.
+                    html! { <CodeStep key="second" {factor} first=false on_advance={advance} footer={cancel} /> }
                 }
                 // Only a passkey, and this browser cannot use one.
                 None => html! {
