@@ -76,13 +76,12 @@ impl Clerk {
         match send.await {
             Ok(()) => Ok(true),
             Err(e) => {
-                // A cooldown means a code is on its way; anything else may be retried,
-                // and the server still holds the step's code from before, if any.
-                if !e.is("verification_code_too_many_requests") {
-                    match before {
-                        Some(to) => codes.record(step, &to),
-                        None => codes.forget(step, target),
-                    }
+                // Nothing went: the server holds the step's code from before, if any.
+                // Even a cooldown answer (the step went back, within 30 s, to a code
+                // another replaced) sent nothing, and the user is told so.
+                match before {
+                    Some(to) => codes.record(step, &to),
+                    None => codes.forget(step, target),
                 }
                 Err(e)
             }

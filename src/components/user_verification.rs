@@ -340,7 +340,21 @@ fn CodeStep(props: &CodeStepProps) -> Html {
             }
         })
     };
-    let sender = use_code_sender((factor.clone(), first), sent_by_us, send.clone());
+    // Drawn again within the cooldown, the step's code from its first opening is on
+    // its way: no error to show.
+    let send_on_open = {
+        let send = send.clone();
+        Action::new(move |_: ()| {
+            let send = send.clone();
+            async move {
+                match send.run(()).await {
+                    Err(e) if e.is("verification_code_too_many_requests") => Ok(()),
+                    sent => sent,
+                }
+            }
+        })
+    };
+    let sender = use_code_sender((factor.clone(), first), sent_by_us, send_on_open);
     let submit = {
         let (clerk, advance, strategy) = (
             ctx.clerk.clone(),

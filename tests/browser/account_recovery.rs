@@ -79,3 +79,25 @@ async fn a_lost_second_factor_is_recovered_after_the_wait() {
     clerk.sign_out().await.unwrap();
     reset_location();
 }
+
+/// Back from the recovery code, within the 30 s resend cooldown: the SMS sent first
+/// no longer works (the recovery code replaced it) and no new one may go yet, so the
+/// step says so, rather than waiting silently on a dead code.
+#[wasm_bindgen_test]
+async fn back_from_the_recovery_code_says_the_new_sms_must_wait() {
+    fresh_browser().await;
+    let email = unique_email("lost2fa.back");
+    let phone = unique_phone();
+    create_account(&email, Some(&phone)).await;
+    let (m, _clerk) = mount(html! { <SignIn /> }).await;
+    let root = &m.root;
+    to_recovery(root, &email).await;
+    wait_for_text(root, ".cl-headerTitle", "Recover your account").await;
+    click_text(root, "button.cl-formButtonPrimary", "Email me a code").await;
+    wait_for_text(root, ".cl-headerTitle", "Check your email").await;
+    click_text(root, "button", "Back").await;
+    wait_for_text(root, ".cl-headerTitle", "Check your phone").await;
+    wait_for_text(root, ".cl-alert", "wait at least 30 seconds").await;
+    wait_for_text(root, ".cl-formResendCodeLink", "Resend code in").await;
+    reset_location();
+}

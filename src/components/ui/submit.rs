@@ -65,8 +65,8 @@ pub struct CodeSender {
     pub error: Option<String>,
 }
 
-/// Sends a code once when a step opens (again only if `key` changes). A cooldown
-/// answer means a code is already on its way, which is no error to show.
+/// Sends a code when a step opens (again only if `key` changes), and keeps why not if
+/// the send failed, to show.
 #[hook]
 pub fn use_code_sender<K>(key: K, enabled: bool, send: super::Action<()>) -> CodeSender
 where
@@ -81,9 +81,7 @@ where
             if enabled {
                 spawn_local(async move {
                     if let Err(e) = send.run(()).await {
-                        if !e.is("verification_code_too_many_requests") {
-                            error.set(Some(ctx.error_text(&e)));
-                        }
+                        error.set(Some(ctx.error_text(&e)));
                     }
                     sent.set(true);
                 });
