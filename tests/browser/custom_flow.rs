@@ -7,7 +7,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use yew::{platform::spawn_local, prelude::*};
 use yew_clerk::{
     prelude::*,
-    types::{SignInStatus, Strategy},
+    types::{params, SignIn as SignInResource, SignInStatus, Strategy},
 };
 
 use crate::harness::*;
@@ -115,34 +115,12 @@ async fn the_custom_flow_through_use_sign_in() {
 #[wasm_bindgen_test]
 async fn a_second_send_waits_for_the_code_already_on_its_way() {
     use std::cell::Cell;
-    use yew_clerk::types::params;
 
     fresh_browser().await;
     let email = unique_email("send.once+clerk_test");
     create_account(&email, Some(&unique_test_phone())).await;
     let clerk = core();
-    clerk.load().await.unwrap();
-    let si = clerk
-        .create_sign_in(&params::CreateSignIn {
-            strategy: Some(Strategy::Password),
-            identifier: Some(email.clone()),
-            password: Some(PASSWORD.into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    assert_eq!(si.status, SignInStatus::NeedsSecondFactor);
-    let phone = si
-        .supported_second_factors
-        .iter()
-        .flatten()
-        .find(|f| f.strategy == Strategy::PhoneCode)
-        .expect("the phone is a second factor");
-    let p = params::PrepareSecondFactor {
-        strategy: Strategy::PhoneCode,
-        phone_number_id: phone.phone_number_id.clone(),
-        email_address_id: None,
-    };
+    let (_, p) = to_the_sms_step(&clerk, &email).await;
 
     let first_answered = Cell::new(false);
     let first = async {
@@ -162,24 +140,14 @@ async fn a_second_send_waits_for_the_code_already_on_its_way() {
         "the second call returned while the code was still on its way"
     );
 
-    let done = clerk
-        .attempt_second_factor(&params::AttemptSecondFactor {
-            strategy: Strategy::PhoneCode,
-            code: Some("424242".into()),
-            remember_device: None,
-            public_key_credential: None,
-        })
-        .await
-        .unwrap();
-    assert_eq!(done.status, SignInStatus::Complete);
-    clerk.sign_out().await.unwrap();
+    signs_in_with_sms(&clerk, "424242").await;
 }
 
 /// A sign-up's code goes once to each address: asked again for the same address,
 /// nothing goes; for the address it was changed to, its own code goes.
 #[wasm_bindgen_test]
 async fn a_sign_up_sends_one_code_per_address() {
-    use yew_clerk::types::{params, SignUpStatus};
+    use yew_clerk::types::SignUpStatus;
 
     fresh_browser().await;
     let (first, second) = (unique_email("once.first"), unique_email("once.second"));
@@ -219,33 +187,12 @@ async fn a_sign_up_sends_one_code_per_address() {
 /// since the first one no longer works.
 #[wasm_bindgen_test]
 async fn a_step_sends_again_once_another_code_replaced_its_own() {
-    use yew_clerk::types::params;
-
     fresh_browser().await;
     let email = unique_email("replaced");
     let phone = unique_phone();
     create_account(&email, Some(&phone)).await;
     let clerk = core();
-    clerk.load().await.unwrap();
-    let si = clerk
-        .create_sign_in(&params::CreateSignIn {
-            strategy: Some(Strategy::Password),
-            identifier: Some(email.clone()),
-            password: Some(PASSWORD.into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    let sms = params::PrepareSecondFactor {
-        strategy: Strategy::PhoneCode,
-        phone_number_id: si
-            .supported_second_factors
-            .iter()
-            .flatten()
-            .find(|f| f.strategy == Strategy::PhoneCode)
-            .and_then(|f| f.phone_number_id.clone()),
-        email_address_id: None,
-    };
+    let (si, sms) = to_the_sms_step(&clerk, &email).await;
     let texts = outbox_to(&phone).await.len();
     assert_eq!(clerk.send_second_factor_code_once(&sms).await, Ok(true));
     assert_eq!(clerk.send_second_factor_code_once(&sms).await, Ok(false));
@@ -266,10 +213,38 @@ async fn a_step_sends_again_once_another_code_replaced_its_own() {
         "the SMS replaced by the recovery code is sent again"
     );
     let code = code_number(&phone, texts + 2).await;
+    signs_in_with_sms(&clerk, &code).await;
+}
+
+/// A password sign-in, through the core, of an account with two-step verification by
+/// SMS: the sign-in, and what prepares its SMS.
+async fn to_the_sms_step(
+    clerk: &Clerk,
+    email: &str,
+) -> (SignInResource, params::PrepareSecondFactor) {
+    clerk.load().await.unwrap();
+    let si = create_password_sign_in(clerk, email).await;
+    assert_eq!(si.status, SignInStatus::NeedsSecondFactor);
+    let phone = si
+        .supported_second_factors
+        .iter()
+        .flatten()
+        .find(|f| f.strategy == Strategy::PhoneCode)
+        .expect("the phone is a second factor");
+    let sms = params::PrepareSecondFactor {
+        strategy: Strategy::PhoneCode,
+        phone_number_id: phone.phone_number_id.clone(),
+        email_address_id: None,
+    };
+    (si, sms)
+}
+
+/// The SMS code given: signed in (then out again).
+async fn signs_in_with_sms(clerk: &Clerk, code: &str) {
     let done = clerk
         .attempt_second_factor(&params::AttemptSecondFactor {
             strategy: Strategy::PhoneCode,
-            code: Some(code),
+            code: Some(code.into()),
             remember_device: None,
             public_key_credential: None,
         })

@@ -506,10 +506,10 @@ pub fn unique_test_phone() -> String {
     format!("+1{area}55501{line:02}")
 }
 
-/// Signs in with the password through `clerk` (no UI) and makes the session active.
-pub async fn sign_in_with_password(clerk: &Clerk, email: &str) {
+/// A sign-in with the password through `clerk` (no UI), as the server answers it.
+pub async fn create_password_sign_in(clerk: &Clerk, email: &str) -> yew_clerk::types::SignIn {
     use yew_clerk::types::{params, Strategy};
-    let si = clerk
+    clerk
         .create_sign_in(&params::CreateSignIn {
             strategy: Some(Strategy::Password),
             identifier: Some(email.into()),
@@ -517,7 +517,12 @@ pub async fn sign_in_with_password(clerk: &Clerk, email: &str) {
             ..Default::default()
         })
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Signs in with the password through `clerk` (no UI) and makes the session active.
+pub async fn sign_in_with_password(clerk: &Clerk, email: &str) {
+    let si = create_password_sign_in(clerk, email).await;
     clerk
         .set_active(si.created_session_id.as_deref().unwrap())
         .await
