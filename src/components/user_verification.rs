@@ -83,11 +83,19 @@ fn Verification(props: &UserVerificationProps) -> Html {
     }
     // "Use another method" from the passkey, to the codes and the password.
     let other = use_state(|| false);
+    // "Use another method" at a code or password step: the list is open, and the
+    // factor picked from it (the lost authenticator app's backup code, say).
+    let choosing = use_state(|| false);
+    let chosen = use_state(|| None::<SignInFactor>);
     {
         // A choice made at one step is not carried to the next.
-        let other = other.clone();
+        let (other, choosing, chosen) = (other.clone(), choosing.clone(), chosen.clone());
         let status = verification.as_ref().map(|v| v.status);
-        use_effect_with(status, move |_| other.set(false));
+        use_effect_with(status, move |_| {
+            other.set(false);
+            choosing.set(false);
+            chosen.set(None);
+        });
     }
     let complete = verification
         .as_ref()
@@ -149,44 +157,137 @@ fn Verification(props: &UserVerificationProps) -> Html {
         {
             html! { <PasskeyStep first=false on_advance={advance} footer={cancel} on_other={use_other(&v.supported_second_factors)} /> }
         }
-        SessionVerificationStatus::NeedsFirstFactor => {
-            let factors = v.supported_first_factors.clone().unwrap_or_default();
-            let pick = |s: Strategy| factors.iter().find(|f| f.strategy == s).cloned();
-            let primary_code = factors
-                .iter()
-                .find(|f| f.strategy == Strategy::EmailCode && f.primary == Some(true))
-                .cloned()
-                .or_else(|| pick(Strategy::EmailCode))
-                .or_else(|| pick(Strategy::PhoneCode));
-            if pick(Strategy::Password).is_some() {
-                html! { <PasswordStep on_advance={advance} footer={cancel} /> }
-            } else if let Some(factor) = primary_code {
-                html! { <CodeStep key="first" {factor} first=true on_advance={advance} footer={cancel} /> }
+        SessionVerificationStatus::NeedsFirstFactor
+        | SessionVerificationStatus::NeedsSecondFactor => {
+            let first = v.status == SessionVerificationStatus::NeedsFirstFactor;
+            let factors = if first {
+                &v.supported_first_factors
             } else {
-                html! {
+                &v.supported_second_factors
+            };
+            let factors: Vec<SignInFactor> = factors
+                .iter()
+                .flatten()
+                .filter(|f| {
+                    f.strategy != Strategy::Passkey && crate::factors::supported(&f.strategy)
+                })
+                .cloned()
+                .collect();
+            let current = (*chosen)
+                .clone()
+                .filter(|c| factors.contains(c))
+                .or_else(|| starting_factor(first, &factors));
+            let Some(current) = current else {
+                // Only a passkey, and this browser cannot use one; or nothing at all.
+                return html! {
                     <Card title={ctx.t("reverification.noAvailableMethods.title")} footer={cancel}>
                         <Alert message={Some(ctx.t("reverification.noAvailableMethods.message"))} />
                     </Card>
-                }
+                };
+            };
+            let others: Vec<SignInFactor> = factors.into_iter().filter(|f| *f != current).collect();
+            if *choosing {
+                let on_choose = {
+                    let (chosen, choosing) = (chosen.clone(), choosing.clone());
+                    Callback::from(move |f: SignInFactor| {
+                        chosen.set(Some(f));
+                        choosing.set(false)
+                    })
+                };
+                let back = {
+                    let choosing = choosing.clone();
+                    Callback::from(move |_| choosing.set(false))
+                };
+                return html! { <Alternatives factors={others} {on_choose} {back} /> };
             }
-        }
-        SessionVerificationStatus::NeedsSecondFactor => {
-            let mut factors = v.supported_second_factors.clone().unwrap_or_default();
-            factors.retain(|f| f.strategy != Strategy::Passkey);
-            match crate::factors::starting_second_factor(&factors).cloned() {
-                Some(factor) => {
-                    // Its own key: not the first factor's form, kept with its code.
-                    html! { <CodeStep key="second" {factor} first=false on_advance={advance} footer={cancel} /> }
-                }
-                // Only a passkey, and this browser cannot use one.
-                None => html! {
-                    <Card title={ctx.t("reverification.noAvailableMethods.title")} footer={cancel}>
-                        <Alert message={Some(ctx.t("reverification.noAvailableMethods.message"))} />
-                    </Card>
-                },
+            let footer = html! {
+                <>
+                    if !others.is_empty() {
+                        <LinkButton label={ctx.t("footerActionLink__useAnotherMethod")}
+                            onclick={let choosing = choosing.clone(); Callback::from(move |_| choosing.set(true))} />
+                    }
+                    { cancel }
+                </>
+            };
+            // A key per factor: another factor's step is drawn anew, not the last
+            // one's form kept with its code.
+            let key = format!("{first}:{}:{}", current.strategy, current_target(&current));
+            if current.strategy == Strategy::Password {
+                html! { <PasswordStep {key} on_advance={advance} {footer} /> }
+            } else {
+                html! { <CodeStep {key} factor={current} {first} on_advance={advance} {footer} /> }
             }
         }
         _ => html! { <LoadingCard /> },
+    }
+}
+
+/// Where a step starts: the password where there is one, else a code to the primary
+/// email (or another email, or the phone); the second factor as the sign-in starts it.
+fn starting_factor(first: bool, factors: &[SignInFactor]) -> Option<SignInFactor> {
+    if !first {
+        return crate::factors::starting_second_factor(factors).cloned();
+    }
+    let pick = |s: Strategy| factors.iter().find(|f| f.strategy == s);
+    pick(Strategy::Password)
+        .or_else(|| {
+            factors
+                .iter()
+                .find(|f| f.strategy == Strategy::EmailCode && f.primary == Some(true))
+        })
+        .or_else(|| pick(Strategy::EmailCode))
+        .or_else(|| pick(Strategy::PhoneCode))
+        .cloned()
+}
+
+fn current_target(f: &SignInFactor) -> &str {
+    f.phone_number_id
+        .as_deref()
+        .or(f.email_address_id.as_deref())
+        .unwrap_or_default()
+}
+
+#[derive(Properties, PartialEq)]
+struct AlternativesProps {
+    factors: Vec<SignInFactor>,
+    on_choose: Callback<SignInFactor>,
+    back: Callback<MouseEvent>,
+}
+
+/// "Use another method": the step's other factors, in Clerk's words.
+#[component]
+fn Alternatives(props: &AlternativesProps) -> Html {
+    let ctx = use_clerk_context();
+    let label = |f: &SignInFactor| {
+        let key = match f.strategy {
+            Strategy::Password => "blockButton__password",
+            Strategy::EmailCode => "blockButton__emailCode",
+            Strategy::PhoneCode => "blockButton__phoneCode",
+            Strategy::Totp => "blockButton__totp",
+            _ => "blockButton__backupCode",
+        };
+        let who = f.safe_identifier.clone().unwrap_or_default();
+        ctx.t_with(
+            &format!("reverification.alternativeMethods.{key}"),
+            &[("identifier", &who)],
+        )
+    };
+    let footer = html! { <LinkButton label={ctx.t("backButton")} onclick={props.back.clone()} /> };
+    html! {
+        <Card title={ctx.t("reverification.alternativeMethods.title")}
+              subtitle={ctx.t("reverification.alternativeMethods.subtitle")} {footer}>
+            <div class={ctx.class("alternativeMethods")}>
+                { for props.factors.iter().map(|f| {
+                    let text = label(f);
+                    let onclick = { let f = f.clone(); props.on_choose.reform(move |_| f.clone()) };
+                    html! {
+                        <button type="button" class={classes!(ctx.class("button"), ctx.class("alternativeMethodsBlockButton"))} {onclick}>
+                            { text }
+                        </button>
+                    }
+                }) }
+            </div>
+        </Card>
     }
 }
 
@@ -389,7 +490,7 @@ fn CodeStep(props: &CodeStepProps) -> Html {
         (true, Strategy::EmailCode) => "reverification.emailCode.subtitle",
         (true, _) => "reverification.phoneCode.subtitle",
         (false, Strategy::Totp) => "reverification.totpMfa.subtitle",
-        (false, Strategy::BackupCode) => "signIn.backupCodeMfa.subtitle",
+        (false, Strategy::BackupCode) => "reverification.backupCodeMfa.subtitle",
         (false, Strategy::EmailCode) => "reverification.emailCode.subtitle",
         (false, _) => "reverification.phoneCodeMfa.subtitle",
     };

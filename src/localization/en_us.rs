@@ -154,6 +154,14 @@ english! {
         ("reverification.noAvailableMethods.message", "Cannot proceed with verification. No suitable authentication factor is configured"),
         ("reverification.passkey.subtitle", "Using your passkey confirms your identity. Your device may ask for your fingerprint, face, or screen lock."),
         ("reverification.passkey.blockButton__passkey", "Use your passkey"),
+        ("reverification.alternativeMethods.title", "Use another method"),
+        ("reverification.alternativeMethods.subtitle", "Facing issues? You can use any of these methods for verification."),
+        ("reverification.alternativeMethods.blockButton__password", "Continue with your password"),
+        ("reverification.alternativeMethods.blockButton__emailCode", "Email code to {{identifier}}"),
+        ("reverification.alternativeMethods.blockButton__phoneCode", "Send SMS code to {{identifier}}"),
+        ("reverification.alternativeMethods.blockButton__totp", "Use your authenticator app"),
+        ("reverification.alternativeMethods.blockButton__backupCode", "Use a backup code"),
+        ("reverification.backupCodeMfa.subtitle", "Enter the backup code you received when setting up two-step authentication"),
     ];
     /// `<UserProfile/>`, and its security sections that `<TaskSetupMfa/>` shows.
     PROFILE = [

@@ -149,3 +149,53 @@ async fn deleting_the_account_takes_the_phrase_and_a_fresh_verification_then_sig
     assert!(refused.is("form_identifier_not_found"), "{refused:?}");
     reset_location();
 }
+
+/// Another device of the same user turns on an authenticator app; the backup codes
+/// it shows once come back.
+async fn authenticator_app_from_another_device(email: &str) -> Vec<String> {
+    let other = Clerk::new(FrontendApi::from_url(FAPI, true).unwrap(), Urls::default());
+    other.load().await.unwrap();
+    sign_in_with_password(&other, email).await;
+    let totp = other.create_totp().await.unwrap();
+    let code = totp_code(&totp.secret.unwrap(), 0);
+    let on = other.verify_totp(&code).await.unwrap();
+    assert!(on.verified);
+    on.backup_codes.expect("backup codes, shown once")
+}
+
+/// The authenticator app is lost: "Verify it's you" opens on it, and "Use another
+/// method" leads to a backup code, which verifies.
+#[wasm_bindgen_test]
+async fn verify_it_is_you_takes_a_backup_code_instead_of_a_lost_app() {
+    fresh_browser().await;
+    let email = unique_email("lostapp+clerk_test");
+    create_account(&email, None).await;
+    let (m, clerk) =
+        mount(html! { <UserProfile initial_page={UserProfilePage::Security} /> }).await;
+    sign_in_with_password(&clerk, &email).await;
+    let root = &m.root;
+    let backup_codes = authenticator_app_from_another_device(&email).await;
+
+    wait_for(root, "[data-section=danger]").await;
+    click(root, "button.cl-deleteAccountButton").await;
+    fill(root, "input[name=deleteConfirmation]", "Delete account").await;
+    wait_until("the delete button enabled", || enabled(root).then_some(())).await;
+    click(root, SUBMIT).await;
+    wait_for(root, "[role=dialog][aria-modal=true]").await;
+    if find(root, "[role=dialog] input[name=password]").is_some() {
+        fill(root, "[role=dialog] input[name=password]", PASSWORD).await;
+        click(root, "[role=dialog] button.cl-formButtonPrimary").await;
+    }
+    wait_for_text(root, "[role=dialog]", "authenticator app").await;
+    click_text(root, "[role=dialog] button", "Use another method").await;
+    wait_for_text(root, "[role=dialog] .cl-headerTitle", "Use another method").await;
+    audit(root, "\"Verify it's you\", another method").await;
+    click_text(root, "[role=dialog] button", "Use a backup code").await;
+    wait_for_text(root, "[role=dialog]", "Enter the backup code").await;
+    fill(root, "[role=dialog] input[name=code]", &backup_codes[0]).await;
+    wait_until("signed out", || {
+        (!clerk.state().is_signed_in()).then_some(())
+    })
+    .await;
+    reset_location();
+}
