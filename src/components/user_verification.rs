@@ -17,8 +17,8 @@ use crate::{
         lazy::chunk,
         status::LoadingCard,
         ui::{
-            use_code_sender, use_form, Action, Alert, Card, CodeForm, CodeShape, Field, FieldKind,
-            LinkButton, SubmitButton,
+            block_button, use_code_sender, use_form, Action, Alert, Card, CodeForm, CodeShape,
+            Field, FieldKind, LinkButton, SubmitButton,
         },
     },
     context::use_clerk_context,
@@ -278,13 +278,8 @@ fn Alternatives(props: &AlternativesProps) -> Html {
               subtitle={ctx.t("reverification.alternativeMethods.subtitle")} {footer}>
             <div class={ctx.class("alternativeMethods")}>
                 { for props.factors.iter().map(|f| {
-                    let text = label(f);
                     let onclick = { let f = f.clone(); props.on_choose.reform(move |_| f.clone()) };
-                    html! {
-                        <button type="button" class={classes!(ctx.class("button"), ctx.class("alternativeMethodsBlockButton"))} {onclick}>
-                            { text }
-                        </button>
-                    }
+                    block_button(&ctx, label(f), onclick)
                 }) }
             </div>
         </Card>

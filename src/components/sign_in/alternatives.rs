@@ -3,7 +3,7 @@ use yew::prelude::*;
 
 use super::Step;
 use crate::{
-    components::ui::{Card, LinkButton},
+    components::ui::{block_button, Card, LinkButton},
     context::{use_clerk_context, ClerkContext},
     factors::alternatives,
 };
@@ -72,17 +72,13 @@ pub fn Alternatives(props: &AlternativesProps) -> Html {
                     } else {
                         Step::FirstFactor(f.clone())
                     });
-                    html! {
-                        <button type="button" class={classes!(ctx.class("button"), ctx.class("alternativeMethodsBlockButton"))} {onclick}>
-                            { text }
-                        </button>
-                    }
+                    block_button(&ctx, text, onclick)
                 }) }
                 if props.second && props.sign_in.account_recovery.is_some() {
-                    <button type="button" class={classes!(ctx.class("button"), ctx.class("alternativeMethodsBlockButton"))}
-                        onclick={let current = props.current.clone(); props.on_choose.reform(move |_| Step::Recovery(current.clone()))}>
-                        { ctx.t("signIn.accountRecovery.link") }
-                    </button>
+                    { block_button(&ctx, ctx.t("signIn.accountRecovery.link"), {
+                        let current = props.current.clone();
+                        props.on_choose.reform(move |_| Step::Recovery(current.clone()))
+                    }) }
                 }
             </div>
         </Card>

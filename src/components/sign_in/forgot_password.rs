@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::{alternatives::label, Step};
 use crate::{
-    components::ui::{Card, LinkButton},
+    components::ui::{block_button, Card, LinkButton},
     context::use_clerk_context,
     factors::{alternatives, password_reset_factor},
 };
@@ -55,11 +55,7 @@ pub fn ForgotPassword(props: &ForgotPasswordProps) -> Html {
                     { for others.into_iter().map(|f| {
                         let text = label(&ctx, &f);
                         let onclick = props.on_choose.reform(move |_| Step::FirstFactor(f.clone()));
-                        html! {
-                            <button type="button" class={classes!(ctx.class("button"), ctx.class("alternativeMethodsBlockButton"))} {onclick}>
-                                { text }
-                            </button>
-                        }
+                        block_button(&ctx, text, onclick)
                     }) }
                 </div>
             }

@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::context::use_clerk_context;
+use crate::context::{use_clerk_context, ClerkContext};
 
 #[derive(Properties, PartialEq)]
 pub struct SubmitButtonProps {
@@ -47,6 +47,16 @@ pub fn LinkButton(props: &LinkButtonProps) -> Html {
     html! {
         <button type="button" class={ctx.class(&props.element)} onclick={props.onclick.clone()} disabled={props.disabled}>
             { props.label.clone() }
+        </button>
+    }
+}
+
+/// One choice in a list of methods ("Use another method"): a wide button. A plain
+/// function, not a component: it keeps no state.
+pub fn block_button(ctx: &ClerkContext, label: String, onclick: Callback<MouseEvent>) -> Html {
+    html! {
+        <button type="button" class={classes!(ctx.class("button"), ctx.class("alternativeMethodsBlockButton"))} {onclick}>
+            { label }
         </button>
     }
 }

@@ -15,7 +15,7 @@ mod submit;
 
 pub use action::Action;
 pub use alert::Alert;
-pub use button::{LinkButton, SubmitButton};
+pub use button::{block_button, LinkButton, SubmitButton};
 pub use card::Card;
 pub use code_form::{CodeForm, CodeShape};
 pub use errors::FormErrors;
