@@ -110,3 +110,47 @@ pub(super) fn is_code(strategy: &Strategy) -> bool {
             | Strategy::RecoveryEmailCode
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use fapi_types::{NextAction, SignIn, SignUp, Strategy, Verification};
+
+    use super::awaits_code;
+
+    fn recorded<T: serde::de::DeserializeOwned>(json: &str) -> T {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        serde_json::from_value(v["response"].clone()).unwrap()
+    }
+
+    /// Moved to a time that has not come yet: the recordings' codes expired long ago.
+    fn unexpired(v: &Verification) -> Verification {
+        let mut v = v.clone();
+        v.expire_at = Some((crate::browser::now_ms() + 60_000.0) as _);
+        v
+    }
+
+    /// Real Clerk's answer to a second factor's `prepare`: the guard reads from it
+    /// that the code waits, until it expires.
+    #[test]
+    fn a_code_real_clerk_sent_counts_until_it_expires() {
+        let si: SignIn = recorded(include_str!(
+            "../../types/tests/clerk-json/fixtures/rec-sign-in-prepare-second-factor.json"
+        ));
+        let v = si.second_factor_verification.expect("the prepared code");
+        assert_eq!(v.strategy, Strategy::EmailCode);
+        assert!(awaits_code(Some(&unexpired(&v))));
+        assert!(!awaits_code(Some(&v)), "as recorded: its time is past");
+        assert!(!awaits_code(None));
+    }
+
+    /// Real Clerk's sign-up whose email code went out: `needs_attempt`, unverified.
+    #[test]
+    fn a_sign_up_code_real_clerk_sent_counts_until_it_expires() {
+        let su: SignUp = recorded(include_str!(
+            "../../types/tests/clerk-json/fixtures/rec-sign-up-missing-requirements.json"
+        ));
+        let v = su.verifications.email_address.expect("the email's code");
+        assert_eq!(v.next_action, NextAction::NeedsAttempt);
+        assert!(awaits_code(Some(&unexpired(&v.verification))));
+    }
+}

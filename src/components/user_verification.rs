@@ -509,3 +509,31 @@ fn CodeStep(props: &CodeStepProps) -> Html {
         />
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use fapi_types::{SessionVerification, SessionVerificationStatus, Strategy};
+
+    use super::starting_factor;
+
+    /// Real Clerk's reverification at its second step (`totp`, `backup_code`): it
+    /// opens on the app, and the backup code is the other method offered.
+    #[test]
+    fn real_clerks_second_step_opens_on_the_app_with_the_backup_code_beside() {
+        let v: serde_json::Value = serde_json::from_str(include_str!(
+            "../../types/tests/clerk-json/fixtures/spec-session-reverification.json"
+        ))
+        .unwrap();
+        let v: SessionVerification = serde_json::from_value(v["response"].clone()).unwrap();
+        assert_eq!(v.status, SessionVerificationStatus::NeedsSecondFactor);
+        let factors = v.supported_second_factors.unwrap();
+        let start = starting_factor(false, &factors).unwrap();
+        assert_eq!(start.strategy, Strategy::Totp);
+        let others: Vec<_> = factors.iter().filter(|f| **f != start).collect();
+        assert_eq!(others.len(), 1);
+        assert_eq!(others[0].strategy, Strategy::BackupCode);
+        // Its first step: the password.
+        let first = starting_factor(true, &v.supported_first_factors.unwrap()).unwrap();
+        assert_eq!(first.strategy, Strategy::Password);
+    }
+}

@@ -15,13 +15,29 @@ fn enabled(root: &Element) -> bool {
     find(root, SUBMIT).is_some_and(|b| !b.has_attribute("disabled"))
 }
 
+/// A new account, signed in, on its profile's security page.
+async fn security_page_of_a_new_account(email: &str) -> (Mounted, Clerk) {
+    fresh_browser().await;
+    create_account(email, None).await;
+    let (m, clerk) =
+        mount(html! { <UserProfile initial_page={UserProfilePage::Security} /> }).await;
+    sign_in_with_password(&clerk, email).await;
+    (m, clerk)
+}
+
+/// Another device of the same user (a dev browser: a client of its own), signed in.
+async fn another_device(email: &str) -> Clerk {
+    let other = Clerk::new(FrontendApi::from_url(FAPI, true).unwrap(), Urls::default());
+    other.load().await.unwrap();
+    sign_in_with_password(&other, email).await;
+    other
+}
+
 /// Another device of the same user (a dev browser: a client of its own) turns on
 /// SMS two-step verification with a test number. The session in the page has not
 /// proved that second factor, so its next sensitive change must verify again.
 async fn second_factor_from_another_device(email: &str) {
-    let other = Clerk::new(FrontendApi::from_url(FAPI, true).unwrap(), Urls::default());
-    other.load().await.unwrap();
-    sign_in_with_password(&other, email).await;
+    let other = another_device(email).await;
     let phone = other
         .create_phone_number(&params::CreatePhoneNumber {
             phone_number: unique_test_phone(),
@@ -52,12 +68,8 @@ async fn second_factor_from_another_device(email: &str) {
 
 #[wasm_bindgen_test]
 async fn deleting_the_account_takes_the_phrase_and_a_fresh_verification_then_signs_out() {
-    fresh_browser().await;
     let email = unique_email("delete+clerk_test");
-    create_account(&email, None).await;
-    let (m, clerk) =
-        mount(html! { <UserProfile initial_page={UserProfilePage::Security} /> }).await;
-    sign_in_with_password(&clerk, &email).await;
+    let (m, clerk) = security_page_of_a_new_account(&email).await;
     let root = &m.root;
     assert!(clerk.state().user().unwrap().delete_self_enabled);
 
@@ -153,9 +165,7 @@ async fn deleting_the_account_takes_the_phrase_and_a_fresh_verification_then_sig
 /// Another device of the same user turns on an authenticator app; the backup codes
 /// it shows once come back.
 async fn authenticator_app_from_another_device(email: &str) -> Vec<String> {
-    let other = Clerk::new(FrontendApi::from_url(FAPI, true).unwrap(), Urls::default());
-    other.load().await.unwrap();
-    sign_in_with_password(&other, email).await;
+    let other = another_device(email).await;
     let totp = other.create_totp().await.unwrap();
     let code = totp_code(&totp.secret.unwrap(), 0);
     let on = other.verify_totp(&code).await.unwrap();
@@ -167,12 +177,8 @@ async fn authenticator_app_from_another_device(email: &str) -> Vec<String> {
 /// method" leads to a backup code, which verifies.
 #[wasm_bindgen_test]
 async fn verify_it_is_you_takes_a_backup_code_instead_of_a_lost_app() {
-    fresh_browser().await;
     let email = unique_email("lostapp+clerk_test");
-    create_account(&email, None).await;
-    let (m, clerk) =
-        mount(html! { <UserProfile initial_page={UserProfilePage::Security} /> }).await;
-    sign_in_with_password(&clerk, &email).await;
+    let (m, clerk) = security_page_of_a_new_account(&email).await;
     let root = &m.root;
     let backup_codes = authenticator_app_from_another_device(&email).await;
 
